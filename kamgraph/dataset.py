@@ -1,0 +1,145 @@
+"""Containers passed between importers, stores and the analysis.
+
+* :class:`Batch` -- the records one import command brings, written all or nothing.
+* :class:`ImportSummary` -- what an import created, updated or left unchanged.
+* :class:`AccountSnapshot` -- one account's people, lines, ties and meetings,
+  as a store loads them for analysis.
+* :class:`AccountSummary` -- one row of ``kamgraph accounts``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from .models import Account, Meeting, Relationship, ReportingLine, Staff, Stakeholder
+
+__all__ = ["KINDS", "Batch", "KindCounts", "ImportSummary", "AccountSnapshot", "AccountSummary"]
+
+#: Record kinds in the order they must be written (references point backwards).
+KINDS = ("accounts", "staff", "stakeholders", "meetings", "relationships")
+
+
+@dataclass
+class Batch:
+    """Records to write in one transaction.
+
+    ``person_kinds`` maps every person id a meeting or relationship refers to
+    onto ``'staff'`` or ``'stakeholder'``; the importer fills it after checking
+    the references against the batch and the store.
+    """
+
+    accounts: list[Account] = field(default_factory=list)
+    staff: list[Staff] = field(default_factory=list)
+    stakeholders: list[Stakeholder] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    relationships: list[Relationship] = field(default_factory=list)
+    person_kinds: dict[str, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return sum(len(getattr(self, kind)) for kind in KINDS)
+
+    def extend(self, other: Batch) -> None:
+        """Append another batch's records (later records with the same id win on write)."""
+        for kind in KINDS:
+            getattr(self, kind).extend(getattr(other, kind))
+        self.person_kinds.update(other.person_kinds)
+
+
+class KindCounts(BaseModel):
+    """Created / updated / unchanged counts for one record kind."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        """All records of this kind seen by the import."""
+        return self.created + self.updated + self.unchanged
+
+
+class ImportSummary(BaseModel):
+    """What one import did, per record kind.
+
+    Examples
+    --------
+    >>> s = ImportSummary()
+    >>> s.kinds["meetings"].created = 3
+    >>> s.line()
+    'created 3, updated 0, unchanged 0 (meetings 3/0/0)'
+    """
+
+    kinds: dict[str, KindCounts] = {kind: KindCounts() for kind in KINDS}
+    dry_run: bool = False
+
+    def model_post_init(self, __context: object) -> None:
+        self.kinds = {kind: self.kinds.get(kind, KindCounts()).model_copy() for kind in KINDS}
+
+    @property
+    def created(self) -> int:
+        """Records created, all kinds."""
+        return sum(c.created for c in self.kinds.values())
+
+    @property
+    def updated(self) -> int:
+        """Records updated, all kinds."""
+        return sum(c.updated for c in self.kinds.values())
+
+    @property
+    def unchanged(self) -> int:
+        """Records left as they were, all kinds."""
+        return sum(c.unchanged for c in self.kinds.values())
+
+    def line(self) -> str:
+        """One summary line: totals, then created/updated/unchanged per kind seen."""
+        parts = [f"{k} {c.created}/{c.updated}/{c.unchanged}" for k, c in self.kinds.items() if c.total]
+        head = f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
+        if self.dry_run:
+            head = "dry run, nothing written: would have " + head
+        return head + (f" ({', '.join(parts)})" if parts else "")
+
+
+@dataclass
+class AccountSnapshot:
+    """One account as the analysis sees it.
+
+    ``stakeholders`` holds everybody ever recorded at the account (including
+    people who left); ``staff`` the staff on the account team or in any of the
+    account's meetings; ``meetings`` only those up to ``as_of`` when it is
+    given, each listing attendees of this account and staff only. Lists are
+    sorted by id (meetings by date, then id) so that results never depend on
+    load order.
+    """
+
+    account: Account
+    stakeholders: list[Stakeholder]
+    staff: list[Staff]
+    reporting_lines: list[ReportingLine]
+    relationships: list[Relationship]
+    meetings: list[Meeting]
+    as_of: dt.date | None = None
+
+    def person(self, person_id: str) -> Stakeholder | Staff | None:
+        """Return the stakeholder or staff member with this id, if present."""
+        for group in (self.stakeholders, self.staff):
+            for person in group:
+                if person.id == person_id:
+                    return person
+        return None
+
+
+class AccountSummary(BaseModel):
+    """One line of the account list."""
+
+    id: str
+    name: str
+    tier: str | None = None
+    segment: str | None = None
+    stakeholders: int = 0
+    stakeholders_left: int = 0
+    staff: int = 0
+    meetings: int = 0
+    last_meeting: dt.date | None = None

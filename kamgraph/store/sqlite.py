@@ -1,0 +1,566 @@
+"""The embedded default store: one SQLite file (stdlib ``sqlite3``).
+
+The only module of kamgraph that imports :mod:`sqlite3`. Foreign keys are on,
+the journal is WAL, and every import runs in one ``BEGIN IMMEDIATE``
+transaction. The schema version lives in ``PRAGMA user_version``. User values
+only ever reach SQL as parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+from ..dataset import KINDS, AccountSnapshot, AccountSummary, Batch, ImportSummary
+from ..errors import InputError, NotFoundError, StoreError
+from ..models import (
+    Account,
+    Meeting,
+    MeetingKind,
+    Relationship,
+    ReportingLine,
+    Staff,
+    Stakeholder,
+)
+from .base import SCHEMA_VERSION, GraphStore
+from .upsert import UpsertPlan, plan_upserts
+
+__all__ = ["SqliteStore"]
+
+_SCHEMA = """
+CREATE TABLE account (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, tier TEXT, segment TEXT,
+    revenue REAL, potential REAL, category_spend REAL, currency TEXT,
+    criteria TEXT NOT NULL DEFAULT '{}', domains TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE staff (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, title TEXT, team TEXT, role TEXT NOT NULL,
+    email TEXT, status TEXT NOT NULL, left_on TEXT, moved_to TEXT, note TEXT
+);
+CREATE TABLE staff_account (
+    staff_id TEXT NOT NULL REFERENCES staff(id) DEFERRABLE INITIALLY DEFERRED,
+    account_id TEXT NOT NULL REFERENCES account(id) DEFERRABLE INITIALLY DEFERRED,
+    PRIMARY KEY (staff_id, account_id)
+) WITHOUT ROWID;
+CREATE TABLE stakeholder (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES account(id) DEFERRABLE INITIALLY DEFERRED,
+    name TEXT NOT NULL, title TEXT, department TEXT, seniority TEXT, buying_role TEXT,
+    influence INTEGER NOT NULL, attitude INTEGER NOT NULL, email TEXT,
+    status TEXT NOT NULL, left_on TEXT, moved_to TEXT, note TEXT,
+    verified INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX stakeholder_account ON stakeholder(account_id);
+CREATE TABLE reporting_line (
+    stakeholder_id TEXT NOT NULL REFERENCES stakeholder(id) DEFERRABLE INITIALLY DEFERRED,
+    manager_id TEXT NOT NULL REFERENCES stakeholder(id) DEFERRABLE INITIALLY DEFERRED,
+    line TEXT NOT NULL,
+    PRIMARY KEY (stakeholder_id, manager_id)
+) WITHOUT ROWID;
+CREATE INDEX reporting_line_manager ON reporting_line(manager_id);
+CREATE TABLE meeting (
+    id TEXT PRIMARY KEY,
+    account_id TEXT REFERENCES account(id) DEFERRABLE INITIALLY DEFERRED,
+    date TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT, source TEXT, source_id TEXT
+);
+CREATE INDEX meeting_date ON meeting(date);
+CREATE TABLE meeting_staff (
+    meeting_id TEXT NOT NULL REFERENCES meeting(id) DEFERRABLE INITIALLY DEFERRED,
+    staff_id TEXT NOT NULL REFERENCES staff(id) DEFERRABLE INITIALLY DEFERRED,
+    PRIMARY KEY (meeting_id, staff_id)
+) WITHOUT ROWID;
+CREATE INDEX meeting_staff_staff ON meeting_staff(staff_id);
+CREATE TABLE meeting_stakeholder (
+    meeting_id TEXT NOT NULL REFERENCES meeting(id) DEFERRABLE INITIALLY DEFERRED,
+    stakeholder_id TEXT NOT NULL REFERENCES stakeholder(id) DEFERRABLE INITIALLY DEFERRED,
+    PRIMARY KEY (meeting_id, stakeholder_id)
+) WITHOUT ROWID;
+CREATE INDEX meeting_stakeholder_stakeholder ON meeting_stakeholder(stakeholder_id);
+CREATE TABLE relationship (
+    source_id TEXT NOT NULL, target_id TEXT NOT NULL, kind TEXT NOT NULL,
+    weight REAL NOT NULL,
+    PRIMARY KEY (source_id, target_id, kind)
+) WITHOUT ROWID;
+CREATE INDEX relationship_target ON relationship(target_id);
+"""
+
+_TABLES = ("relationship", "meeting_stakeholder", "meeting_staff", "meeting", "reporting_line",
+           "stakeholder", "staff_account", "staff", "account")
+
+_CHUNK = 900  # stay under SQLite's default limit of bound parameters
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _marks(n: int) -> str:
+    """``?,?,?`` for ``n`` parameters (structure only, never values)."""
+    return ",".join("?" * n)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _enum(value: Any) -> Any:
+    return value.value if hasattr(value, "value") else value
+
+
+class SqliteStore(GraphStore):
+    """A kamgraph store in one SQLite file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The database file. ``":memory:"`` gives a throw-away store.
+    create : bool
+        Create the file when it does not exist (importers, demo); read-only
+        commands pass False and get a clear error instead of an empty store.
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            file = Path(self.path)
+            if not file.exists() and not create:
+                raise StoreError(f"no store at {self.path} (run 'kamgraph import' or 'kamgraph demo' "
+                                 "first, or pick one with --store / KAMGRAPH_STORE)")
+            if create:
+                file.parent.mkdir(parents=True, exist_ok=True)
+        self.url = "sqlite:///" + self.path.lstrip("/") if self.path.startswith("/") else self.path
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA foreign_keys = ON")
+            if self.path != ":memory:":
+                self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a kamgraph SQLite store ({exc})") from exc
+
+    # -- life cycle -----------------------------------------------------------------
+    def close(self) -> None:
+        self._db.close()
+
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} has schema version {version}; this kamgraph reads "
+                             f"up to {SCHEMA_VERSION} -- upgrade kamgraph")
+        if version == 0:
+            tables = self._db.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+            if tables:
+                raise StoreError(f"{self.path} is an SQLite file, but not a kamgraph store")
+            with self._tx():
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: commit on success, roll back on any exception."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.IntegrityError as exc:
+                self._db.execute("ROLLBACK")
+                raise StoreError(f"{self.path}: import refused by a constraint ({exc}); nothing written") from exc
+
+    # -- row <-> model --------------------------------------------------------------
+    def _accounts(self, where: str = "", params: Sequence[Any] = ()) -> list[Account]:
+        rows = self._db.execute(
+            "SELECT id, name, tier, segment, revenue, potential, category_spend, currency, criteria, domains "
+            f"FROM account {where} ORDER BY id", params)
+        return [Account(id=r[0], name=r[1], tier=r[2], segment=r[3], revenue=r[4], potential=r[5],
+                        category_spend=r[6], currency=r[7], criteria=json.loads(r[8]),
+                        domains=json.loads(r[9])) for r in rows]
+
+    def _stakeholders(self, where: str = "", params: Sequence[Any] = ()) -> list[Stakeholder]:
+        rows = self._db.execute(
+            "SELECT id, account_id, name, title, department, seniority, buying_role, influence, "
+            "attitude, email, status, left_on, moved_to, note, verified "
+            f"FROM stakeholder {where} ORDER BY id", params).fetchall()
+        lines = self._lines_of([r[0] for r in rows])
+        result = []
+        for r in rows:
+            solid = [m for m, kind in lines.get(r[0], []) if kind == "solid"]
+            dotted = [m for m, kind in lines.get(r[0], []) if kind == "dotted"]
+            result.append(Stakeholder(
+                id=r[0], account=r[1], name=r[2], title=r[3], department=r[4], seniority=r[5],
+                buying_role=r[6], influence=r[7], attitude=r[8], email=r[9], status=r[10],
+                left_on=_day(r[11]), moved_to=r[12], note=r[13], verified=bool(r[14]),
+                reports_to=solid[0] if solid else None, dotted_to=dotted))
+        return result
+
+    def _lines_of(self, ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+        found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for part in _chunks(ids):
+            for sid, manager, line in self._db.execute(
+                    f"SELECT stakeholder_id, manager_id, line FROM reporting_line "
+                    f"WHERE stakeholder_id IN ({_marks(len(part))}) ORDER BY manager_id", part):
+                found[sid].append((manager, line))
+        return found
+
+    def _staff(self, where: str = "", params: Sequence[Any] = ()) -> list[Staff]:
+        rows = self._db.execute(
+            "SELECT id, name, title, team, role, email, status, left_on, moved_to, note "
+            f"FROM staff {where} ORDER BY id", params).fetchall()
+        teams: dict[str, list[str]] = defaultdict(list)
+        ids = [r[0] for r in rows]
+        for part in _chunks(ids):
+            for sid, acc in self._db.execute(
+                    f"SELECT staff_id, account_id FROM staff_account WHERE staff_id IN ({_marks(len(part))})",
+                    part):
+                teams[sid].append(acc)
+        return [Staff(id=r[0], name=r[1], title=r[2], team=r[3], role=r[4], email=r[5], status=r[6],
+                      left_on=_day(r[7]), moved_to=r[8], note=r[9], accounts=teams.get(r[0], []))
+                for r in rows]
+
+    def _meetings(self, rows: Sequence[Sequence[Any]], only_people: set[str] | None = None) -> list[Meeting]:
+        ids = [r[0] for r in rows]
+        people: dict[str, list[str]] = defaultdict(list)
+        for part in _chunks(ids):
+            marks = _marks(len(part))
+            for mid, pid in self._db.execute(
+                    f"SELECT meeting_id, staff_id FROM meeting_staff WHERE meeting_id IN ({marks}) "
+                    f"UNION ALL SELECT meeting_id, stakeholder_id FROM meeting_stakeholder "
+                    f"WHERE meeting_id IN ({marks})", [*part, *part]):
+                if only_people is None or pid in only_people:
+                    people[mid].append(pid)
+        return [Meeting.model_construct(
+            id=r[0], account=r[1], date=dt.date.fromisoformat(r[2]), kind=MeetingKind(r[3]),
+            subject=r[4], source=r[5], source_id=r[6], attendees=sorted(people.get(r[0], [])))
+            for r in rows]
+
+    def _relationships(self, where: str = "", params: Sequence[Any] = ()) -> list[Relationship]:
+        rows = self._db.execute(
+            f"SELECT source_id, target_id, kind, weight FROM relationship {where} "
+            "ORDER BY source_id, target_id, kind", params)
+        return [Relationship(source=r[0], target=r[1], kind=r[2], weight=r[3]) for r in rows]
+
+    # -- writes ---------------------------------------------------------------------
+    def import_batch(self, batch: Batch, *, dry_run: bool = False) -> ImportSummary:
+        summary = ImportSummary(dry_run=dry_run)
+        with suppress(_DryRunRollbackError):
+            self._import(batch, summary)
+        return summary
+
+    def _import(self, batch: Batch, summary: ImportSummary) -> None:
+        with self._tx():
+            self._check_id_spaces(batch)
+            for kind in KINDS:
+                records = getattr(batch, kind)
+                if not records:
+                    continue
+                plan = self._plan(kind, records)
+                self._write(kind, plan, batch.person_kinds)
+                counts = summary.kinds[kind]
+                counts.created, counts.updated, counts.unchanged = (
+                    len(plan.created), len(plan.updated), plan.unchanged)
+            if summary.dry_run:
+                raise _DryRunRollbackError()
+
+    def _check_id_spaces(self, batch: Batch) -> None:
+        """Staff and stakeholders share one id space: refuse an id used on both sides."""
+        for records, other in ((batch.staff, "stakeholder"), (batch.stakeholders, "staff")):
+            ids = [r.id for r in records]
+            for part in _chunks(ids):
+                clash = self._db.execute(f"SELECT id FROM {other} WHERE id IN ({_marks(len(part))}) LIMIT 1",
+                                         part).fetchone()
+                if clash:
+                    mine = "staff member" if other == "stakeholder" else "stakeholder"
+                    raise InputError(f"{clash[0]!r} is already a {other}; it cannot also be a {mine} "
+                                     "(people share one id space)", field="id")
+
+    def _plan(self, kind: str, records: list[Any]) -> UpsertPlan[Any]:
+        if kind == "relationships":
+            sources = sorted({r.source for r in records})
+            stored: dict[Any, Any] = {}
+            for part in _chunks(sources):
+                for rel in self._relationships(f"WHERE source_id IN ({_marks(len(part))})", part):
+                    stored[rel.key] = rel
+            return plan_upserts(records, stored, key=lambda r: r.key)
+        ids = sorted({r.id for r in records})
+        stored = {}
+        table = {"accounts": "account", "staff": "staff", "stakeholders": "stakeholder",
+                 "meetings": "meeting"}[kind]
+        if self._db.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]:
+            for part in _chunks(ids):
+                where = f"WHERE id IN ({_marks(len(part))})"
+                if kind == "meetings":
+                    rows = self._db.execute(
+                        f"SELECT id, account_id, date, kind, subject, source, source_id FROM meeting {where}",
+                        part).fetchall()
+                    loaded: list[Any] = self._meetings(rows)
+                else:
+                    loaded = {"accounts": self._accounts, "staff": self._staff,
+                              "stakeholders": self._stakeholders}[kind](where, part)
+                stored.update((r.id, r) for r in loaded)
+        return plan_upserts(records, stored)
+
+    def _write(self, kind: str, plan: UpsertPlan[Any], person_kinds: dict[str, str]) -> None:
+        db = self._db
+        writes = plan.writes
+        if not writes:
+            return
+        if kind == "accounts":
+            db.executemany(
+                "INSERT INTO account (id, name, tier, segment, revenue, potential, category_spend, currency, "
+                "criteria, domains) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                "name=excluded.name, tier=excluded.tier, segment=excluded.segment, revenue=excluded.revenue, "
+                "potential=excluded.potential, category_spend=excluded.category_spend, "
+                "currency=excluded.currency, criteria=excluded.criteria, domains=excluded.domains",
+                [(a.id, a.name, a.tier, a.segment, a.revenue, a.potential, a.category_spend, a.currency,
+                  json.dumps(a.criteria, sort_keys=True), json.dumps(a.domains)) for a in writes])
+        elif kind == "staff":
+            db.executemany(
+                "INSERT INTO staff (id, name, title, team, role, email, status, left_on, moved_to, note) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET name=excluded.name, "
+                "title=excluded.title, team=excluded.team, role=excluded.role, email=excluded.email, "
+                "status=excluded.status, left_on=excluded.left_on, moved_to=excluded.moved_to, "
+                "note=excluded.note",
+                [(s.id, s.name, s.title, s.team, _enum(s.role), s.email, _enum(s.status), _iso(s.left_on),
+                  s.moved_to, s.note) for s in writes])
+            self._replace_children("staff_account", "staff_id", "account_id",
+                                   [(s.id, acc) for s in writes for acc in s.accounts], plan)
+        elif kind == "stakeholders":
+            db.executemany(
+                "INSERT INTO stakeholder (id, account_id, name, title, department, seniority, buying_role, "
+                "influence, attitude, email, status, left_on, moved_to, note, verified) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                "account_id=excluded.account_id, name=excluded.name, title=excluded.title, "
+                "department=excluded.department, seniority=excluded.seniority, "
+                "buying_role=excluded.buying_role, influence=excluded.influence, "
+                "attitude=excluded.attitude, email=excluded.email, status=excluded.status, "
+                "left_on=excluded.left_on, moved_to=excluded.moved_to, note=excluded.note, "
+                "verified=excluded.verified",
+                [(s.id, s.account, s.name, s.title, s.department, _enum(s.seniority), _enum(s.buying_role),
+                  s.influence, s.attitude, s.email, _enum(s.status), _iso(s.left_on), s.moved_to, s.note,
+                  int(s.verified)) for s in writes])
+            lines = [(s.id, m, "dotted") for s in writes for m in s.dotted_to if m != s.reports_to]
+            lines += [(s.id, s.reports_to, "solid") for s in writes if s.reports_to]
+            self._replace_children("reporting_line", "stakeholder_id", "manager_id, line", lines, plan)
+        elif kind == "meetings":
+            db.executemany(
+                "INSERT INTO meeting (id, account_id, date, kind, subject, source, source_id) "
+                "VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET account_id=excluded.account_id, "
+                "date=excluded.date, kind=excluded.kind, subject=excluded.subject, source=excluded.source, "
+                "source_id=excluded.source_id",
+                [(m.id, m.account, m.date.isoformat(), _enum(m.kind), m.subject, m.source, m.source_id)
+                 for m in writes])
+            missing = sorted({p for m in writes for p in m.attendees if p not in person_kinds})
+            kinds = dict(person_kinds)
+            if missing:
+                kinds.update(self.known_ids(missing, ())[0])
+            staff_rows, client_rows = [], []
+            for m in writes:
+                for pid in m.attendees:
+                    kind_of = kinds.get(pid)
+                    if kind_of is None:
+                        raise InputError(f"unknown person {pid!r} in meeting {m.id!r}", field="attendees")
+                    (staff_rows if kind_of == "staff" else client_rows).append((m.id, pid))
+            if plan.updated:
+                ids = [(m.id,) for m in plan.updated]
+                db.executemany("DELETE FROM meeting_staff WHERE meeting_id = ?", ids)
+                db.executemany("DELETE FROM meeting_stakeholder WHERE meeting_id = ?", ids)
+            db.executemany("INSERT INTO meeting_staff (meeting_id, staff_id) VALUES (?, ?)", staff_rows)
+            db.executemany("INSERT INTO meeting_stakeholder (meeting_id, stakeholder_id) VALUES (?, ?)",
+                           client_rows)
+        elif kind == "relationships":
+            db.executemany(
+                "INSERT INTO relationship (source_id, target_id, kind, weight) VALUES (?,?,?,?) "
+                "ON CONFLICT(source_id, target_id, kind) DO UPDATE SET weight=excluded.weight",
+                [(r.source, r.target, _enum(r.kind), r.weight) for r in writes])
+
+    def _replace_children(self, table: str, owner: str, columns: str, rows: list[tuple[Any, ...]],
+                          plan: UpsertPlan[Any]) -> None:
+        """Rewrite a child table's rows for the updated owners, insert those of new owners."""
+        if plan.updated:
+            self._db.executemany(f"DELETE FROM {table} WHERE {owner} = ?", [(r.id,) for r in plan.updated])
+        if rows:
+            marks = _marks(len(rows[0]))
+            self._db.executemany(f"INSERT INTO {table} ({owner}, {columns}) VALUES ({marks})", rows)
+
+    def _person_table(self, person_id: str) -> str:
+        for table in ("stakeholder", "staff"):
+            if self._db.execute(f"SELECT 1 FROM {table} WHERE id = ?", (person_id,)).fetchone():
+                return table
+        raise NotFoundError(f"no person with id {person_id!r}")
+
+    def mark_left(self, person_id: str, on: dt.date, *, moved_to: str | None = None,
+                  note: str | None = None) -> Stakeholder | Staff:
+        with self._tx():
+            table = self._person_table(person_id)
+            self._db.execute(f"UPDATE {table} SET status = 'left', left_on = ?, moved_to = ?, "
+                             "note = coalesce(?, note) WHERE id = ?", (on.isoformat(), moved_to, note, person_id))
+        return self.get_person(person_id)
+
+    def mark_returned(self, person_id: str) -> Stakeholder | Staff:
+        with self._tx():
+            table = self._person_table(person_id)
+            self._db.execute(f"UPDATE {table} SET status = 'active', left_on = NULL, moved_to = NULL "
+                             "WHERE id = ?", (person_id,))
+        return self.get_person(person_id)
+
+    def clear(self) -> None:
+        with self._tx():
+            for table in _TABLES:
+                self._db.execute(f"DELETE FROM {table}")
+
+    # -- reads ----------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        def n(table: str) -> int:
+            return int(self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+        return {"accounts": n("account"), "staff": n("staff"), "stakeholders": n("stakeholder"),
+                "meetings": n("meeting"), "relationships": n("relationship"),
+                "reporting_lines": n("reporting_line"),
+                "attendances": n("meeting_staff") + n("meeting_stakeholder")}
+
+    def known_ids(self, person_ids: Iterable[str], account_ids: Iterable[str]
+                  ) -> tuple[dict[str, str], set[str]]:
+        people: dict[str, str] = {}
+        pids = sorted(set(person_ids))
+        for part in _chunks(pids):
+            marks = _marks(len(part))
+            for pid, kind in self._db.execute(
+                    f"SELECT id, 'stakeholder' FROM stakeholder WHERE id IN ({marks}) "
+                    f"UNION ALL SELECT id, 'staff' FROM staff WHERE id IN ({marks})", [*part, *part]):
+                people[pid] = kind
+        accounts: set[str] = set()
+        aids = sorted(set(account_ids))
+        for part in _chunks(aids):
+            accounts.update(r[0] for r in self._db.execute(
+                f"SELECT id FROM account WHERE id IN ({_marks(len(part))})", part))
+        return people, accounts
+
+    def stakeholder_accounts(self, stakeholder_ids: Iterable[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        ids = sorted(set(stakeholder_ids))
+        for part in _chunks(ids):
+            found.update(self._db.execute(
+                f"SELECT id, account_id FROM stakeholder WHERE id IN ({_marks(len(part))})", part).fetchall())
+        return found
+
+    def list_accounts(self) -> list[AccountSummary]:
+        rows = self._db.execute("""
+            SELECT a.id, a.name, a.tier, a.segment,
+              (SELECT count(*) FROM stakeholder s WHERE s.account_id = a.id AND s.status = 'active'),
+              (SELECT count(*) FROM stakeholder s WHERE s.account_id = a.id AND s.status = 'left'),
+              (SELECT count(*) FROM (
+                  SELECT sa.staff_id FROM staff_account sa WHERE sa.account_id = a.id
+                  UNION SELECT mst.staff_id FROM meeting_staff mst
+                    JOIN meeting_stakeholder ms ON ms.meeting_id = mst.meeting_id
+                    JOIN stakeholder s ON s.id = ms.stakeholder_id WHERE s.account_id = a.id)),
+              (SELECT count(DISTINCT ms.meeting_id) FROM meeting_stakeholder ms
+                 JOIN stakeholder s ON s.id = ms.stakeholder_id WHERE s.account_id = a.id),
+              (SELECT max(m.date) FROM meeting m JOIN meeting_stakeholder ms ON ms.meeting_id = m.id
+                 JOIN stakeholder s ON s.id = ms.stakeholder_id WHERE s.account_id = a.id)
+            FROM account a ORDER BY a.id""")
+        return [AccountSummary(id=r[0], name=r[1], tier=r[2], segment=r[3], stakeholders=r[4],
+                               stakeholders_left=r[5], staff=r[6], meetings=r[7], last_meeting=_day(r[8]))
+                for r in rows]
+
+    def get_account(self, account_id: str) -> Account:
+        found = self._accounts("WHERE id = ?", (account_id,))
+        if not found:
+            raise NotFoundError(f"no account with id {account_id!r} (see 'kamgraph accounts')")
+        return found[0]
+
+    def load_account(self, account_id: str, as_of: dt.date | None = None) -> AccountSnapshot:
+        account = self.get_account(account_id)
+        stakeholders = self._stakeholders("WHERE account_id = ?", (account_id,))
+        client_ids = {s.id for s in stakeholders}
+        cutoff = _iso(as_of)
+        rows = self._db.execute("""
+            SELECT m.id, m.account_id, m.date, m.kind, m.subject, m.source, m.source_id FROM meeting m
+            WHERE m.id IN (SELECT ms.meeting_id FROM meeting_stakeholder ms
+                           JOIN stakeholder s ON s.id = ms.stakeholder_id WHERE s.account_id = ?)
+              AND (? IS NULL OR m.date <= ?)
+            ORDER BY m.date, m.id""", (account_id, cutoff, cutoff)).fetchall()
+        staff_ids = {r[0] for r in self._db.execute(
+            "SELECT staff_id FROM staff_account WHERE account_id = ?", (account_id,))}
+        meeting_people = {r[0] for r in self._db.execute("""
+            SELECT DISTINCT mst.staff_id FROM meeting_staff mst JOIN meeting m ON m.id = mst.meeting_id
+            WHERE m.id IN (SELECT ms.meeting_id FROM meeting_stakeholder ms
+                           JOIN stakeholder s ON s.id = ms.stakeholder_id WHERE s.account_id = ?)
+              AND (? IS NULL OR m.date <= ?)""", (account_id, cutoff, cutoff))}
+        staff_ids |= meeting_people
+        relationships = [r for r in self._relationships("""
+            WHERE source_id IN (SELECT id FROM stakeholder WHERE account_id = ?)
+               OR target_id IN (SELECT id FROM stakeholder WHERE account_id = ?)""", (account_id, account_id))]
+        all_staff = {s.id for s in self._staff_by_ids([r.source for r in relationships] +
+                                                       [r.target for r in relationships])}
+        relationships = [r for r in relationships
+                         if {r.source, r.target} <= (client_ids | all_staff)]
+        staff_ids |= {p for r in relationships for p in (r.source, r.target) if p in all_staff}
+        staff = self._staff_by_ids(sorted(staff_ids))
+        lines = [ReportingLine(stakeholder=s.id, manager=m, line="solid" if m == s.reports_to else "dotted")
+                 for s in stakeholders for m in sorted({*s.dotted_to, *([s.reports_to] if s.reports_to else [])})
+                 if m in client_ids]
+        meetings = self._meetings(rows, only_people=client_ids | staff_ids)
+        return AccountSnapshot(account=account, stakeholders=stakeholders, staff=staff,
+                               reporting_lines=lines, relationships=relationships, meetings=meetings,
+                               as_of=as_of)
+
+    def _staff_by_ids(self, ids: Iterable[str]) -> list[Staff]:
+        found: list[Staff] = []
+        unique = sorted(set(ids))
+        for part in _chunks(unique):
+            found.extend(self._staff(f"WHERE id IN ({_marks(len(part))})", part))
+        return sorted(found, key=lambda s: s.id)
+
+    def get_person(self, person_id: str) -> Stakeholder | Staff:
+        found: list[Any] = self._stakeholders("WHERE id = ?", (person_id,)) or self._staff(
+            "WHERE id = ?", (person_id,))
+        if not found:
+            raise NotFoundError(f"no person with id {person_id!r}")
+        return found[0]
+
+    def person_meetings(self, person_id: str, as_of: dt.date | None = None) -> list[Meeting]:
+        self.get_person(person_id)
+        cutoff = _iso(as_of)
+        rows = self._db.execute("""
+            SELECT m.id, m.account_id, m.date, m.kind, m.subject, m.source, m.source_id FROM meeting m
+            WHERE m.id IN (SELECT meeting_id FROM meeting_staff WHERE staff_id = ?
+                           UNION SELECT meeting_id FROM meeting_stakeholder WHERE stakeholder_id = ?)
+              AND (? IS NULL OR m.date <= ?)
+            ORDER BY m.date DESC, m.id""", (person_id, person_id, cutoff, cutoff)).fetchall()
+        return self._meetings(rows)
+
+    def dump(self) -> Batch:
+        staff = self._staff()
+        stakeholders = self._stakeholders()
+        rows = self._db.execute(
+            "SELECT id, account_id, date, kind, subject, source, source_id FROM meeting ORDER BY date, id"
+        ).fetchall()
+        kinds = {s.id: "staff" for s in staff} | {s.id: "stakeholder" for s in stakeholders}
+        return Batch(accounts=self._accounts(), staff=staff, stakeholders=stakeholders,
+                     meetings=self._meetings(rows), relationships=self._relationships(), person_kinds=kinds)
+
+
+class _DryRunRollbackError(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+

@@ -1,0 +1,90 @@
+"""Store-independent upsert planning: which incoming records are new, changed or the same.
+
+Both stores fetch the existing versions of the incoming ids inside their
+write transaction, hand them to :func:`plan_upserts`, and write only what it
+marks as created or updated. That is what makes re-importing a file a no-op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+from ..models import Person
+
+__all__ = ["UpsertPlan", "plan_upserts", "dedupe_last", "DEPARTURE_FIELDS"]
+
+R = TypeVar("R", bound=BaseModel)
+
+#: Fields a plain re-import must not undo: a departure recorded with
+#: ``kamgraph leave`` survives importing an older file that does not mention it.
+DEPARTURE_FIELDS = ("status", "left_on", "moved_to", "note")
+
+
+@dataclass
+class UpsertPlan(Generic[R]):
+    """The outcome of comparing incoming records with stored ones."""
+
+    created: list[R] = field(default_factory=list)
+    updated: list[R] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def writes(self) -> list[R]:
+        """Records that must be written: created ones, then updated ones."""
+        return self.created + self.updated
+
+
+def dedupe_last(records: Iterable[R], key: Callable[[R], Hashable]) -> list[R]:
+    """Keep the last record for each key, in first-seen order."""
+    chosen: dict[Hashable, R] = {}
+    for record in records:
+        chosen[key(record)] = record
+    return list(chosen.values())
+
+
+def _keep_departure(incoming: R, stored: R) -> R:
+    """Carry a stored departure over when the incoming record says nothing about it."""
+    if not isinstance(incoming, Person) or {"status", "left_on"} & incoming.model_fields_set:
+        return incoming
+    kept = {name: getattr(stored, name) for name in DEPARTURE_FIELDS
+            if name not in incoming.model_fields_set}
+    return incoming.model_copy(update=kept)
+
+
+def plan_upserts(incoming: Iterable[R], stored: Mapping[Hashable, R],
+                 key: Callable[[R], Hashable] = lambda r: r.id) -> UpsertPlan[R]:
+    """Sort incoming records into created, updated and unchanged.
+
+    Parameters
+    ----------
+    incoming : iterable of records
+        Duplicates by key are collapsed, the last one winning.
+    stored : mapping
+        The stored version of each incoming key that exists already.
+    key : callable
+        The record's identity; ``id`` by default.
+
+    Examples
+    --------
+    >>> from kamgraph.models import Account
+    >>> old = {"a": Account(id="a", name="Acme")}
+    >>> plan = plan_upserts([Account(id="a", name="Acme"), Account(id="b", name="Beta")], old)
+    >>> [r.id for r in plan.created], [r.id for r in plan.updated], plan.unchanged
+    (['b'], [], 1)
+    """
+    plan: UpsertPlan[R] = UpsertPlan()
+    for record in dedupe_last(incoming, key):
+        before = stored.get(key(record))
+        if before is None:
+            plan.created.append(record)
+            continue
+        record = _keep_departure(record, before)
+        if record.model_dump() == before.model_dump():
+            plan.unchanged += 1
+        else:
+            plan.updated.append(record)
+    return plan
