@@ -1,0 +1,255 @@
+"""The canonical import format: five CSV files, or one JSON document holding them all.
+
+CSV files are UTF-8 (a BOM is fine) with a header row. Which kind of records a
+file holds is read from its name (``accounts*.csv``, ``stakeholders*.csv``,
+``staff*.csv``, ``meetings*.csv``, ``relationships*.csv``) or, failing that,
+from its header. Lists (attendees, dotted lines, account teams, domains) are
+separated by ``;``. An empty cell means "not given": the field's default
+applies, and a departure stored earlier is kept.
+
+The JSON document is an object with up to five arrays named like the files::
+
+    {"accounts": [...], "staff": [...], "stakeholders": [...],
+     "meetings": [...], "relationships": [...]}
+
+See README.md ("File formats") for every column.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..errors import InputError
+from ..models import Account, Meeting, Relationship, Staff, Stakeholder
+from .parsed import Located, Parsed, validate_record
+
+__all__ = ["MODELS", "COLUMNS", "read_csv", "read_json", "sniff_csv_kind"]
+
+#: The model behind each record kind.
+MODELS: dict[str, type[BaseModel]] = {
+    "accounts": Account,
+    "staff": Staff,
+    "stakeholders": Stakeholder,
+    "meetings": Meeting,
+    "relationships": Relationship,
+}
+
+#: Columns each CSV kind accepts (accounts also take ``criteria.NAME`` columns).
+COLUMNS: dict[str, tuple[str, ...]] = {kind: tuple(model.model_fields) for kind, model in MODELS.items()}
+COLUMNS["accounts"] = tuple(c for c in COLUMNS["accounts"] if c != "criteria")
+
+_NAME_HINTS = (
+    ("account", "accounts"),
+    ("stakeholder", "stakeholders"),
+    ("contact", "stakeholders"),
+    ("staff", "staff"),
+    ("meeting", "meetings"),
+    ("relationship", "relationships"),
+    ("ties", "relationships"),
+)
+
+_REQUIRED = {kind: tuple(name for name, f in model.model_fields.items() if f.is_required())
+             for kind, model in MODELS.items()}
+
+
+def sniff_csv_kind(path: Path, header: list[str]) -> str | None:
+    """Which record kind a canonical CSV holds, from its file name, then its header.
+
+    Examples
+    --------
+    >>> sniff_csv_kind(Path("q3-meetings.csv"), [])
+    'meetings'
+    >>> sniff_csv_kind(Path("export.csv"), ["id", "account", "name", "buying_role"])
+    'stakeholders'
+    """
+    stem = path.stem.lower()
+    for hint, kind in _NAME_HINTS:
+        if hint in stem:
+            return kind
+    columns = set(header)
+    if "attendees" in columns:
+        return "meetings"
+    if {"source", "target"} <= columns:
+        return "relationships"
+    if "account" in columns and "name" in columns:
+        return "stakeholders"
+    if columns & {"role", "team", "accounts"}:
+        return "staff"
+    if {"id", "name"} <= columns:
+        return "accounts"
+    return None
+
+
+def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line where the record starts, cells) for every row, header included."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            start = 1
+            for cells in reader:
+                yield start, cells
+                start = reader.line_num + 1
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path)) from None
+    except csv.Error as exc:
+        raise InputError(f"broken CSV: {exc}", file=str(path)) from None
+
+
+def read_csv(path: str | Path, kind: str | None = None) -> Parsed:
+    """Read one canonical CSV file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    kind : str, optional
+        One of ``accounts``, ``staff``, ``stakeholders``, ``meetings``,
+        ``relationships``; sniffed from the name or header when not given.
+
+    Raises
+    ------
+    InputError
+        ``FILE:LINE: FIELD: problem`` for the first bad cell.
+    """
+    path = Path(path)
+    name = str(path)
+    rows = _rows(path)
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise InputError("empty file (expected a header row)", file=name, line=1) from None
+    header = [h.strip() for h in header]
+    kind = kind or sniff_csv_kind(path, header)
+    if kind is None:
+        raise InputError("cannot tell which records this CSV holds; name it accounts.csv, staff.csv, "
+                         "stakeholders.csv, meetings.csv or relationships.csv", file=name, line=1)
+    allowed = COLUMNS[kind]
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            raise InputError("column appears twice", file=name, line=1, field=column)
+        seen.add(column)
+        if column not in allowed and not (kind == "accounts" and column.startswith("criteria.")):
+            raise InputError(f"unknown column for {kind} (expected some of: {', '.join(allowed)})",
+                             file=name, line=1, field=column or "(empty)")
+    for required in _REQUIRED[kind]:
+        if required not in seen:
+            raise InputError(f"required column missing from the {kind} header", file=name, line=1,
+                             field=required)
+    parsed = Parsed(sources=[name])
+    target: list[Located] = getattr(parsed, kind)
+    model = MODELS[kind]
+    for line, cells in rows:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            raise InputError(f"{len(cells)} cells, but the header has {len(header)} columns", file=name,
+                             line=line)
+        data: dict[str, Any] = {}
+        criteria: dict[str, str] = {}
+        for column, cell in zip(header, cells, strict=True):
+            if cell.strip() == "":
+                continue
+            if column.startswith("criteria."):
+                criteria[column[len("criteria."):]] = cell.strip()
+            else:
+                data[column] = cell
+        if criteria:
+            data["criteria"] = _criteria(criteria, name, line)
+        target.append(validate_record(model, data, name, line))
+    return parsed
+
+
+def _criteria(cells: dict[str, str], file: str, line: int) -> dict[str, float]:
+    values = {}
+    for key, text in cells.items():
+        try:
+            values[key] = float(text)
+        except ValueError:
+            raise InputError(f"not a number: {text!r}", file=file, line=line, field=f"criteria.{key}") from None
+    return values
+
+
+def _element_lines(text: str) -> dict[str, list[int]]:
+    """Line where each element of each top-level array starts, for error messages."""
+    decoder = json.JSONDecoder()
+    lines: dict[str, list[int]] = {}
+    pos = _skip_ws(text, 0)
+    if pos >= len(text) or text[pos] != "{":
+        return lines
+    pos += 1
+    while True:
+        pos = _skip_ws(text, pos)
+        if pos >= len(text) or text[pos] == "}":
+            return lines
+        key, pos = decoder.raw_decode(text, pos)
+        pos = _skip_ws(text, pos) + 1  # the colon
+        pos = _skip_ws(text, pos)
+        if pos < len(text) and text[pos] == "[":
+            starts = []
+            pos = _skip_ws(text, pos + 1)
+            while pos < len(text) and text[pos] != "]":
+                starts.append(text.count("\n", 0, pos) + 1)
+                _, pos = decoder.raw_decode(text, pos)
+                pos = _skip_ws(text, pos)
+                if pos < len(text) and text[pos] == ",":
+                    pos = _skip_ws(text, pos + 1)
+            lines[str(key)] = starts
+            pos += 1
+        else:
+            _, pos = decoder.raw_decode(text, pos)
+        pos = _skip_ws(text, pos)
+        if pos < len(text) and text[pos] == ",":
+            pos += 1
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def read_json(path: str | Path) -> Parsed:
+    """Read one canonical JSON document (see the module docstring).
+
+    Raises
+    ------
+    InputError
+        With the line where the offending record starts.
+    """
+    path = Path(path)
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason})", file=name) from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", file=name, line=exc.lineno) from None
+    if not isinstance(document, dict):
+        raise InputError("expected a JSON object with arrays named accounts, staff, stakeholders, "
+                         "meetings, relationships", file=name, line=1)
+    lines = _element_lines(text)
+    parsed = Parsed(sources=[name])
+    for key, items in document.items():
+        if key not in MODELS:
+            raise InputError(f"unknown key (expected some of: {', '.join(MODELS)})", file=name, line=1,
+                             field=key)
+        if not isinstance(items, list):
+            raise InputError("expected an array of records", file=name, line=1, field=key)
+        starts = lines.get(key, [])
+        target: list[Located] = getattr(parsed, key)
+        for index, item in enumerate(items):
+            line = starts[index] if index < len(starts) else 1
+            if not isinstance(item, dict):
+                raise InputError(f"{key}[{index}] is not an object", file=name, line=line)
+            data = {k: v for k, v in item.items() if v is not None and v != ""}
+            target.append(validate_record(MODELS[key], data, name, line))
+    return parsed

@@ -1,0 +1,65 @@
+"""Parsed records that remember where they came from (file and line)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..dataset import KINDS
+from ..errors import InputError
+from ..models import input_error_from_validation
+
+__all__ = ["Located", "Parsed", "validate_record"]
+
+
+@dataclass(frozen=True)
+class Located:
+    """A validated record with its origin, for error messages."""
+
+    record: Any
+    file: str
+    line: int
+
+    def error(self, problem: str, field: str | None = None) -> InputError:
+        """An :class:`InputError` pointing at this record."""
+        return InputError(problem, file=self.file, line=self.line, field=field)
+
+
+@dataclass
+class Parsed:
+    """Records read from one or more files, per kind (see :data:`kamgraph.dataset.KINDS`)."""
+
+    accounts: list[Located] = field(default_factory=list)
+    staff: list[Located] = field(default_factory=list)
+    stakeholders: list[Located] = field(default_factory=list)
+    meetings: list[Located] = field(default_factory=list)
+    relationships: list[Located] = field(default_factory=list)
+    #: Rows deliberately not imported, with the reason: (file, line, reason).
+    skipped: list[tuple[str, int, str]] = field(default_factory=list)
+    #: The files read, in order.
+    sources: list[str] = field(default_factory=list)
+
+    def extend(self, other: Parsed) -> None:
+        """Append another file's records."""
+        for kind in KINDS:
+            getattr(self, kind).extend(getattr(other, kind))
+        self.skipped.extend(other.skipped)
+        self.sources.extend(other.sources)
+
+    def later(self, a: Located, b: Located) -> Located:
+        """Whichever of two records was read last (to report the second of a clashing pair)."""
+        order = {name: i for i, name in enumerate(self.sources)}
+        return max(a, b, key=lambda item: (order.get(item.file, -1), item.line))
+
+    def __len__(self) -> int:
+        return sum(len(getattr(self, kind)) for kind in KINDS)
+
+
+def validate_record(model: type[BaseModel], data: dict[str, Any], file: str, line: int) -> Located:
+    """Validate one raw record into ``model``; raise a located :class:`InputError` if it is bad."""
+    try:
+        return Located(model.model_validate(data), file, line)
+    except ValidationError as exc:
+        raise input_error_from_validation(exc, file=file, line=line, data=data) from None

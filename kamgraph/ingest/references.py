@@ -1,0 +1,139 @@
+"""Cross-record checks before anything is written.
+
+Every reference -- a stakeholder's account and managers, a staff member's
+account teams, a meeting's attendees and account, a relationship's two ends --
+must name a record in the same import or already in the store. The first
+broken reference is reported with the file and line of the record holding it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..dataset import KINDS, Batch
+from ..store.base import GraphStore
+from .parsed import Located, Parsed
+
+__all__ = ["check_references"]
+
+
+def _no_conflicting_duplicates(items: Iterable[Located], key_name: str = "id") -> None:
+    """The same id twice in one import is fine only when both copies agree."""
+    first: dict[object, Located] = {}
+    for item in items:
+        key = item.record.key if key_name == "key" else item.record.id
+        seen = first.get(key)
+        if seen is None:
+            first[key] = item
+        elif seen.record.model_dump() != item.record.model_dump():
+            shown = key if isinstance(key, str) else "/".join(key)  # type: ignore[arg-type]
+            raise item.error(f"{shown!r} appears again with different values "
+                             f"(first at {seen.file}:{seen.line})", field="id")
+
+
+def check_references(parsed: Parsed, store: GraphStore) -> Batch:
+    """Check every reference of ``parsed`` against itself and ``store``; return the batch to write.
+
+    Meetings without an ``account`` get the account of their stakeholders when
+    those all belong to one account.
+
+    Raises
+    ------
+    InputError
+        Naming the file, line and field of the first broken reference.
+    """
+    for kind in KINDS:
+        _no_conflicting_duplicates(getattr(parsed, kind), "key" if kind == "relationships" else "id")
+
+    new_people: dict[str, str] = {}
+    new_accounts = {item.record.id for item in parsed.accounts}
+    client_account: dict[str, str] = {}
+    first_seen: dict[str, Located] = {}
+    for kind, label in (("staff", "staff"), ("stakeholders", "stakeholder")):
+        for item in getattr(parsed, kind):
+            pid = item.record.id
+            if new_people.get(pid, label) != label:
+                culprit = parsed.later(first_seen[pid], item)
+                raise culprit.error(f"{pid!r} is both a staff member and a stakeholder in this import "
+                                    "(people share one id space)", field="id")
+            new_people[pid] = label
+            first_seen.setdefault(pid, item)
+            if label == "stakeholder":
+                client_account[pid] = item.record.account
+
+    wanted_people: set[str] = set()
+    wanted_accounts: set[str] = set()
+    for item in parsed.stakeholders:
+        rec = item.record
+        wanted_accounts.add(rec.account)
+        wanted_people.update([*rec.dotted_to, *([rec.reports_to] if rec.reports_to else [])])
+    for item in parsed.staff:
+        wanted_accounts.update(item.record.accounts)
+    for item in parsed.meetings:
+        wanted_people.update(item.record.attendees)
+        if item.record.account:
+            wanted_accounts.add(item.record.account)
+    for item in parsed.relationships:
+        wanted_people.update((item.record.source, item.record.target))
+
+    stored_people, stored_accounts = store.known_ids(
+        wanted_people | new_people.keys(), wanted_accounts - new_accounts)
+    for pid, label in new_people.items():
+        if stored_people.get(pid, label) != label:
+            item = next(i for k in ("staff", "stakeholders") for i in getattr(parsed, k) if i.record.id == pid)
+            raise item.error(f"{pid!r} is already stored as a {stored_people[pid]} "
+                             "(people share one id space)", field="id")
+    people = {**stored_people, **new_people}
+    accounts = stored_accounts | new_accounts
+    missing_clients = [p for p, k in stored_people.items() if k == "stakeholder" and p not in client_account]
+    if missing_clients:
+        client_account.update(store.stakeholder_accounts(missing_clients))
+
+    for item in parsed.stakeholders:
+        rec = item.record
+        if rec.account not in accounts:
+            raise item.error(f"unknown account {rec.account!r}", field="account")
+        for manager, field in [(rec.reports_to, "reports_to"), *[(m, "dotted_to") for m in rec.dotted_to]]:
+            if manager is None:
+                continue
+            if people.get(manager) != "stakeholder":
+                what = "a staff member, not a stakeholder" if manager in people else "unknown"
+                raise item.error(f"{manager!r} is {what}", field=field)
+    for item in parsed.staff:
+        for acc in item.record.accounts:
+            if acc not in accounts:
+                raise item.error(f"unknown account {acc!r}", field="accounts")
+
+    meetings = []
+    for item in parsed.meetings:
+        rec = item.record
+        unknown = [p for p in rec.attendees if p not in people]
+        if unknown:
+            raise item.error(f"unknown person {unknown[0]!r}", field="attendees")
+        sides = {people[p] for p in rec.attendees}
+        if sides != {"staff", "stakeholder"}:
+            raise item.error("a meeting needs at least one of our staff and one stakeholder", field="attendees")
+        if rec.account is not None and rec.account not in accounts:
+            raise item.error(f"unknown account {rec.account!r}", field="account")
+        if rec.account is None:
+            owners = {client_account.get(p) for p in rec.attendees if people[p] == "stakeholder"}
+            if len(owners) == 1 and None not in owners:
+                rec = rec.model_copy(update={"account": owners.pop()})
+        meetings.append(rec)
+    for item in parsed.relationships:
+        for end in ("source", "target"):
+            pid = getattr(item.record, end)
+            if pid not in people:
+                raise item.error(f"unknown person {pid!r}", field=end)
+
+    involved = {p for m in meetings for p in m.attendees}
+    involved |= {p for i in parsed.relationships for p in (i.record.source, i.record.target)}
+    return Batch(
+        accounts=[i.record for i in parsed.accounts],
+        staff=[i.record for i in parsed.staff],
+        stakeholders=[i.record for i in parsed.stakeholders],
+        meetings=meetings,
+        relationships=[i.record for i in parsed.relationships],
+        person_kinds={p: people[p] for p in involved},
+    )
+
