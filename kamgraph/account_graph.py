@@ -1,0 +1,78 @@
+"""One account at one as-of date: who is there, who met whom, how strongly.
+
+:func:`build_account_graph` is the single place where a store snapshot turns
+into the figures every analysis starts from. People who left on or before the
+as-of date are set apart; meetings after it are ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .dataset import AccountSnapshot
+from .models import Staff, Stakeholder
+from .settings import Settings
+from .strength import TieStats, threads_of, tie_stats
+
+__all__ = ["AccountGraph", "build_account_graph"]
+
+
+@dataclass
+class AccountGraph:
+    """The figures of one account at ``as_of`` (see :func:`build_account_graph`)."""
+
+    snapshot: AccountSnapshot
+    as_of: dt.date
+    settings: Settings
+    #: Stakeholders still in their job on ``as_of``, by id.
+    stakeholders: dict[str, Stakeholder]
+    #: Stakeholders who left on or before ``as_of``, by id.
+    departed: dict[str, Stakeholder]
+    #: Our staff still with us on ``as_of``, by id.
+    staff: dict[str, Staff]
+    #: Our staff who left on or before ``as_of``, by id.
+    departed_staff: dict[str, Staff]
+    #: Every (staff, stakeholder) pair that met, including people who left.
+    ties: dict[tuple[str, str], TieStats]
+    #: Threads of each active stakeholder: active staff at or above the threshold.
+    threads: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    #: Date of each stakeholder's last meeting with any of our staff.
+    last_contact: dict[str, dt.date] = field(default_factory=dict)
+
+    def name(self, person_id: str) -> str:
+        """Display name of anyone in the snapshot (the id when unknown)."""
+        for group in (self.stakeholders, self.staff, self.departed, self.departed_staff):
+            if person_id in group:
+                return group[person_id].name
+        return person_id
+
+
+def build_account_graph(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings) -> AccountGraph:
+    """Split people by status on ``as_of`` and compute tie strengths and threads.
+
+    Parameters
+    ----------
+    snapshot : AccountSnapshot
+        As loaded by a store (meetings may run past ``as_of``; they are ignored).
+    as_of : datetime.date
+        The day the figures describe.
+    settings : Settings
+        Half-life, weights, thread threshold.
+    """
+    stakeholders = {s.id: s for s in snapshot.stakeholders if s.is_active(as_of)}
+    departed = {s.id: s for s in snapshot.stakeholders if not s.is_active(as_of)}
+    staff = {s.id: s for s in snapshot.staff if s.is_active(as_of)}
+    departed_staff = {s.id: s for s in snapshot.staff if not s.is_active(as_of)}
+    client_ids = frozenset(s.id for s in snapshot.stakeholders)
+    staff_ids = frozenset(s.id for s in snapshot.staff)
+    ties = tie_stats(snapshot.meetings, staff_ids, client_ids, as_of, settings.strength)
+    threads = threads_of(ties, settings.strength.thread_threshold, active_staff=staff)
+    threads = {c: t for c, t in threads.items() if c in stakeholders}
+    last_contact: dict[str, dt.date] = {}
+    for (_, c), tie in ties.items():
+        if c not in last_contact or tie.last > last_contact[c]:
+            last_contact[c] = tie.last
+    return AccountGraph(snapshot=snapshot, as_of=as_of, settings=settings, stakeholders=stakeholders,
+                        departed=departed, staff=staff, departed_staff=departed_staff, ties=ties,
+                        threads=threads, last_contact=last_contact)
