@@ -1,0 +1,42 @@
+"""What an installed kamgraph looks like (checked when it is installed as a distribution)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_cli_runs_from_a_checkout() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "cli.py"), "--help"], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0 and "kamgraph" in result.stdout
+
+
+def test_library_imports_neither_click_nor_a_driver_at_top_level() -> None:
+    code = ("import sys, kamgraph, kamgraph.xray, kamgraph.ingest, kamgraph.store, kamgraph.demo;"
+            "print(sorted(m for m in ('click', 'neo4j', 'matplotlib') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_installed_distribution_ships_cypher_and_no_bare_cli_module() -> None:
+    try:
+        files = metadata.files("kamgraph")
+    except metadata.PackageNotFoundError:
+        pytest.skip("kamgraph is not installed as a distribution (running from a checkout)")
+    names = {str(f) for f in files or []}
+    if not any(n.startswith("kamgraph/") for n in names):
+        pytest.skip("editable install: the wheel layout is not visible")
+    assert "kamgraph_cli.py" in names
+    assert "cli.py" not in names
+    shipped = {n for n in names if n.startswith("kamgraph/cypher/")}
+    expected = {f"kamgraph/cypher/{p.name}" for p in (ROOT / "cypher").iterdir() if p.is_file()}
+    assert expected and expected <= shipped
+    scripts = [ep for ep in metadata.entry_points(group="console_scripts") if ep.name == "kamgraph"]
+    assert scripts and scripts[0].value == "kamgraph_cli:main"
