@@ -39,6 +39,8 @@ class AccountGraph:
     threads: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     #: Date of each stakeholder's last meeting with any of our staff.
     last_contact: dict[str, dt.date] = field(default_factory=dict)
+    #: Joint strength of every pair of stakeholders who attended our meetings together.
+    client_pairs: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def name(self, person_id: str) -> str:
         """Display name of anyone in the snapshot (the id when unknown)."""
@@ -66,7 +68,8 @@ def build_account_graph(snapshot: AccountSnapshot, as_of: dt.date, settings: Set
     departed_staff = {s.id: s for s in snapshot.staff if not s.is_active(as_of)}
     client_ids = frozenset(s.id for s in snapshot.stakeholders)
     staff_ids = frozenset(s.id for s in snapshot.staff)
-    ties = tie_stats(snapshot.meetings, staff_ids, client_ids, as_of, settings.strength)
+    client_pairs: dict[tuple[str, str], float] = {}
+    ties = tie_stats(snapshot.meetings, staff_ids, client_ids, as_of, settings.strength, client_pairs)
     threads = threads_of(ties, settings.strength.thread_threshold, active_staff=staff)
     threads = {c: t for c, t in threads.items() if c in stakeholders}
     last_contact: dict[str, dt.date] = {}
@@ -75,4 +78,4 @@ def build_account_graph(snapshot: AccountSnapshot, as_of: dt.date, settings: Set
             last_contact[c] = tie.last
     return AccountGraph(snapshot=snapshot, as_of=as_of, settings=settings, stakeholders=stakeholders,
                         departed=departed, staff=staff, departed_staff=departed_staff, ties=ties,
-                        threads=threads, last_contact=last_contact)
+                        threads=threads, last_contact=last_contact, client_pairs=client_pairs)

@@ -283,10 +283,14 @@ class Person(Record):
         return self
 
     def is_active(self, as_of: dt.date | None = None) -> bool:
-        """True when the person is still in their job on ``as_of`` (default: now)."""
-        if self.status is Status.ACTIVE or self.left_on is None:
+        """True when the person is still in their job on ``as_of`` (default: now).
+
+        A person who left is still active on any day before ``left_on``.
+        """
+        left_on = self.left_on
+        if left_on is None:
             return True
-        return as_of is not None and as_of < self.left_on
+        return as_of is not None and as_of < left_on
 
 
 class Stakeholder(Person):

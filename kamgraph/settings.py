@@ -29,9 +29,22 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ConfigError
-from .models import MeetingKind
+from .models import BuyingRole, MeetingKind
 
-__all__ = ["StrengthSettings", "Settings", "load_settings", "CONFIG_FILE", "ENV_PREFIX"]
+__all__ = [
+    "StrengthSettings",
+    "ImportanceSettings",
+    "CoverageSettings",
+    "CadenceSettings",
+    "ShapeSettings",
+    "BridgeSettings",
+    "ActionSettings",
+    "Settings",
+    "load_settings",
+    "settings_toml",
+    "CONFIG_FILE",
+    "ENV_PREFIX",
+]
 
 #: The settings file looked for in the current directory.
 CONFIG_FILE = "kamgraph.toml"
@@ -66,10 +79,92 @@ class StrengthSettings(_Section):
         return self.kind_weights.get(kind, 0.0)
 
 
+_R = BuyingRole
+
+
+class ImportanceSettings(_Section):
+    """Importance of a stakeholder: ``influence * role_weight[buying_role]``.
+
+    With the defaults an economic buyer of influence 5 scores 10, a user of
+    influence 2 scores 1.6. Stakeholders scoring at least ``key_threshold``
+    are **key** stakeholders (default 5: anyone of influence 5, or influence 4
+    in a champion, decision-maker, economic-buyer or technical-buyer role).
+    """
+
+    role_weights: dict[BuyingRole, float] = Field(
+        default_factory=lambda: {
+            _R.ECONOMIC_BUYER: 2.0, _R.DECISION_MAKER: 1.8, _R.CHAMPION: 1.5, _R.TECHNICAL_BUYER: 1.3,
+            _R.COACH: 1.2, _R.BLOCKER: 1.2, _R.INFLUENCER: 1.1, _R.GATEKEEPER: 1.0, _R.USER: 0.8,
+        },
+        description="Multiplier of influence per buying role.")
+    no_role_weight: float = Field(default=1.0, ge=0, description="Multiplier for people without a buying role.")
+    key_threshold: float = Field(default=5.0, ge=0, description="Importance from which a stakeholder is key.")
+
+
+class CoverageSettings(_Section):
+    """What counts as a coverage gap."""
+
+    required_roles: list[BuyingRole] = Field(
+        default_factory=lambda: [_R.ECONOMIC_BUYER, _R.DECISION_MAKER, _R.CHAMPION, _R.TECHNICAL_BUYER],
+        description="Buying roles every key account needs a covered holder of.")
+    concentration_threshold: float = Field(
+        default=0.5, gt=0, le=1,
+        description="Share of the account's tie strength held by one staff member that is a risk.")
+
+
+class CadenceSettings(_Section):
+    """How often each stakeholder should be met.
+
+    ``ok`` while the days since the last meeting stay below ``due_fraction``
+    of the target interval, ``due`` from there up to the interval, ``overdue``
+    past it, ``never`` without any meeting.
+    """
+
+    target_days: dict[BuyingRole, int] = Field(
+        default_factory=lambda: {
+            _R.ECONOMIC_BUYER: 60, _R.DECISION_MAKER: 45, _R.CHAMPION: 21, _R.TECHNICAL_BUYER: 30,
+            _R.COACH: 30, _R.BLOCKER: 45, _R.INFLUENCER: 60, _R.GATEKEEPER: 90, _R.USER: 90,
+        },
+        description="Target days between meetings per buying role.")
+    default_days: int = Field(default=120, gt=0, description="Target for people without a buying role.")
+    due_fraction: float = Field(default=0.8, gt=0, le=1, description="Share of the interval after which it is due.")
+
+
+class ShapeSettings(_Section):
+    """Bow-tie vs diamond: see :mod:`kamgraph.shape`."""
+
+    bow_tie_concentration: float = Field(default=0.5, gt=0, le=1)
+    bow_tie_pair_share: float = Field(default=0.15, ge=0, le=1)
+    diamond_concentration: float = Field(default=0.35, gt=0, le=1)
+    diamond_pair_share: float = Field(default=0.3, ge=0, le=1)
+
+
+class BridgeSettings(_Section):
+    """Bridging contacts."""
+
+    weighted_betweenness: bool = Field(
+        default=False, description="Use distance 1/strength instead of hops (slower: pure networkx).")
+    top: int = Field(default=10, ge=1, description="How many people to list by betweenness and as brokers.")
+
+
+class ActionSettings(_Section):
+    """Next actions."""
+
+    max_actions: int = Field(default=12, ge=1)
+    departed_window_days: int = Field(default=180, ge=0,
+                                      description="Departures this recent get a re-threading action.")
+
+
 class Settings(_Section):
     """All settings of kamgraph; one section per concern."""
 
     strength: StrengthSettings = Field(default_factory=StrengthSettings)
+    importance: ImportanceSettings = Field(default_factory=ImportanceSettings)
+    coverage: CoverageSettings = Field(default_factory=CoverageSettings)
+    cadence: CadenceSettings = Field(default_factory=CadenceSettings)
+    shape: ShapeSettings = Field(default_factory=ShapeSettings)
+    bridges: BridgeSettings = Field(default_factory=BridgeSettings)
+    actions: ActionSettings = Field(default_factory=ActionSettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
@@ -142,3 +237,37 @@ def load_settings(path: str | Path | None = CONFIG_FILE, *, env: Mapping[str, st
         err = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in err["loc"])
         raise ConfigError(f"{source}: {where}: {err['msg']} (got {err.get('input')!r})") from None
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {type(value).__name__} as TOML")
+
+
+def settings_toml(settings: Settings) -> str:
+    """The settings as a TOML document that :func:`load_settings` reads back unchanged.
+
+    Examples
+    --------
+    >>> text = settings_toml(Settings())
+    >>> text.splitlines()[0], tomllib.loads(text)["strength"]["half_life_days"]
+    ('[strength]', 90.0)
+    >>> Settings.model_validate(tomllib.loads(text)) == Settings()
+    True
+    """
+    data = settings.model_dump(mode="json")
+    blocks = []
+    for section, values in data.items():
+        lines = [f"[{section}]"]
+        lines += [f"{key} = {_toml_value(value)}" for key, value in values.items()]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"

@@ -61,10 +61,13 @@ def decay(age_days: float, half_life_days: float) -> float:
 
 def tie_stats(meetings: Iterable[Meeting], staff_ids: set[str] | frozenset[str],
               client_ids: set[str] | frozenset[str], as_of: dt.date,
-              settings: StrengthSettings) -> dict[tuple[str, str], TieStats]:
+              settings: StrengthSettings,
+              client_pairs: dict[tuple[str, str], float] | None = None) -> dict[tuple[str, str], TieStats]:
     """Count, first and last date, and strength of every (staff, stakeholder) pair that met.
 
     Meetings after ``as_of`` are ignored. Attendees in neither set are ignored.
+    When ``client_pairs`` is given, it is filled with the same strength for
+    every pair of stakeholders who attended together (key: sorted pair).
 
     Parameters
     ----------
@@ -86,20 +89,31 @@ def tie_stats(meetings: Iterable[Meeting], staff_ids: set[str] | frozenset[str],
     weights = settings.kind_weights
     factors: dict[tuple[dt.date, object], float] = {}
     result: dict[tuple[str, str], TieStats] = {}
+    get = result.get
     for meeting in meetings:
         day = meeting.date
         if day > as_of:
+            continue
+        attendees = meeting.attendees
+        ours = staff_ids.intersection(attendees)
+        if not ours:
+            continue
+        theirs = client_ids.intersection(attendees)
+        if not theirs:
             continue
         key = (day, meeting.kind)
         value = factors.get(key)
         if value is None:
             value = weights.get(meeting.kind, 0.0) * decay((as_of - day).days, half_life)
             factors[key] = value
-        ours = [p for p in meeting.attendees if p in staff_ids]
-        theirs = [p for p in meeting.attendees if p in client_ids]
+        if client_pairs is not None and len(theirs) > 1:
+            ordered = sorted(theirs)
+            for i, a in enumerate(ordered):
+                for b in ordered[i + 1:]:
+                    client_pairs[(a, b)] = client_pairs.get((a, b), 0.0) + value
         for s in ours:
             for c in theirs:
-                stats = result.get((s, c))
+                stats = get((s, c))
                 if stats is None:
                     result[(s, c)] = TieStats(1, day, day, value)
                 else:
@@ -107,7 +121,7 @@ def tie_stats(meetings: Iterable[Meeting], staff_ids: set[str] | frozenset[str],
                     stats.strength += value
                     if day < stats.first:
                         stats.first = day
-                    if day > stats.last:
+                    elif day > stats.last:
                         stats.last = day
     return result
 
