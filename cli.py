@@ -277,6 +277,153 @@ def show(person: str, as_of: dt.date | None, limit: int, as_json: bool) -> None:
     emit(profile, as_json, lambda: render_profile(profile))
 
 
+# --------------------------------------------------------------------------- analysis commands
+def _analysis(account: str, as_of: dt.date | None):  # type: ignore[no-untyped-def]
+    """Load and analyse one account; returns (analysis, snapshot)."""
+    from kamgraph.analysis import analyze
+
+    state = _state()
+    day = as_of or dt.date.today()
+    with state.open_store() as store:
+        snapshot = store.load_account(store.find_account(account).id, day)
+    return analyze(snapshot, day, state.settings), snapshot
+
+
+def _section(analysis, name: str):  # type: ignore[no-untyped-def]
+    """A JSON-ready dict with the account, date and one X-ray section."""
+    from kamgraph.xray import xray_from_analysis
+
+    report = xray_from_analysis(analysis)
+    return report, {"account": report.account.model_dump(mode="json"), "as_of": report.as_of.isoformat(),
+                    "summary": report.summary.model_dump(mode="json"),
+                    name: getattr(report, name).model_dump(mode="json")}
+
+
+@cli.command()
+@click.argument("account")
+@as_of_option
+@store_option
+@config_option
+@json_option
+def gaps(account: str, as_of: dt.date | None, as_json: bool) -> None:
+    """Coverage gaps of ACCOUNT: uncovered people and roles, single threads, concentration."""
+    from kamgraph.textview import render_gaps
+
+    analysis, _ = _analysis(account, as_of)
+    report, data = _section(analysis, "gaps")
+    emit(data, as_json, lambda: f"GAPS  {report.account.name}  as of {report.as_of}\n" + render_gaps(report.gaps))
+
+
+@cli.command()
+@click.argument("account")
+@as_of_option
+@click.option("--all-pairs", is_flag=True,
+              help="Also compute standard all-pairs betweenness (slower; staff joined as one team).")
+@store_option
+@config_option
+@json_option
+def bridges(account: str, as_of: dt.date | None, all_pairs: bool, as_json: bool) -> None:
+    """Bridging contacts of ACCOUNT: betweenness, articulation points, gateways, brokers."""
+    from kamgraph.textview import render_bridges
+
+    analysis, _ = _analysis(account, as_of)
+    report, data = _section(analysis, "bridges")
+    ranked: list[tuple[str, str, float]] = []
+    if all_pairs:
+        from kamgraph.bridging import betweenness
+        from kamgraph.graph import with_team_clique
+
+        graph = with_team_clique(analysis.cg.to_networkx())
+        values = betweenness(graph)
+        top = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:analysis.ag.settings.bridges.top]
+        ranked = [(graph.nodes[p]["name"], graph.nodes[p]["kind"], v) for p, v in top]
+        data["all_pairs_betweenness"] = [{"id": p, "name": graph.nodes[p]["name"], "value": v} for p, v in top]
+    emit(data, as_json, lambda: f"BRIDGES  {report.account.name}  as of {report.as_of}\n"
+         + render_bridges(report.bridges, ranked))
+
+
+@cli.command()
+@click.argument("account")
+@as_of_option
+@click.option("--limit", default=15, show_default=True, help="How many people to list.")
+@store_option
+@config_option
+@json_option
+def fragility(account: str, as_of: dt.date | None, limit: int, as_json: bool) -> None:
+    """Fragility of ACCOUNT: what each departure would cut off, and key stakeholders' connectivity."""
+    from kamgraph.textview import render_fragility
+
+    analysis, _ = _analysis(account, as_of)
+    report, data = _section(analysis, "fragility")
+    emit(data, as_json, lambda: f"FRAGILITY  {report.account.name}  as of {report.as_of}\n"
+         + render_fragility(report.fragility, limit))
+
+
+@cli.command()
+@click.argument("account")
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="Output format.")
+@click.option("--value", type=click.Choice(["strength", "count", "last", "status"]), default="strength",
+              show_default=True, help="What a CSV cell shows.")
+@store_option
+@config_option
+@json_option
+def matrix(account: str, as_of: dt.date | None, fmt: str, value: str, as_json: bool) -> None:
+    """The communication matrix of ACCOUNT: our staff x their stakeholders.
+
+    Each cell: meetings, last date, tie strength and cadence status of the pair;
+    rows and columns carry totals. --json is the same as --format json.
+    """
+    from kamgraph.matrix import communication_matrix, matrix_csv
+    from kamgraph.textview import render_matrix
+
+    analysis, _ = _analysis(account, as_of)
+    grid = communication_matrix(analysis.ag)
+    if as_json or fmt == "json":
+        from kamgraph.matrix import matrix_dict
+
+        emit(matrix_dict(grid, analysis.ag.snapshot.account.id), True, str)
+    elif fmt == "csv":
+        click.echo(matrix_csv(grid, value), nl=False)
+    else:
+        click.echo(render_matrix(grid))
+
+
+@cli.command()
+@click.argument("account")
+@click.option("--leave", "leave", multiple=True, required=True, metavar="PERSON",
+              help="Id of a stakeholder or staff member who leaves (repeatable).")
+@as_of_option
+@store_option
+@config_option
+@json_option
+def whatif(account: str, leave: tuple[str, ...], as_of: dt.date | None, as_json: bool) -> None:
+    """What if PERSON(s) left ACCOUNT? Every summary figure before and after; the store is not changed."""
+    from kamgraph.textview import render_whatif
+    from kamgraph.whatif import what_if
+
+    analysis, snapshot = _analysis(account, as_of)
+    result = what_if(snapshot, analysis.ag.as_of, list(leave), analysis.ag.settings, before=analysis)
+    emit(result, as_json, lambda: render_whatif(result))
+
+
+@cli.group()
+def config() -> None:
+    """Inspect the settings (kamgraph.toml, --config, KAMGRAPH_* variables)."""
+
+
+@config.command("show")
+@config_option
+@json_option
+def config_show(as_json: bool) -> None:
+    """Print the effective settings (defaults overridden by the file and environment) as TOML."""
+    from kamgraph.settings import settings_toml
+
+    settings = _state().settings
+    emit(settings, as_json, lambda: settings_toml(settings))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point (``kamgraph``)."""
     cli.main(args=argv, prog_name="kamgraph")

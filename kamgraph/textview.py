@@ -12,10 +12,31 @@ from typing import TYPE_CHECKING
 from .xray import Thread, XRay
 
 if TYPE_CHECKING:
+    from .analysis import SummaryScores
     from .dataset import AccountSummary
+    from .matrix import CommunicationMatrix
     from .profile import PersonProfile
+    from .whatif import WhatIf
+    from .xray import ActionView, BridgesView, FragilityView, GapsView, ShapeView
 
-__all__ = ["table", "short_name", "render_xray", "render_accounts", "render_profile", "fmt_date", "fmt_num"]
+__all__ = [
+    "table",
+    "short_name",
+    "fmt_date",
+    "fmt_num",
+    "render_xray",
+    "render_summary",
+    "xray_names",
+    "render_gaps",
+    "render_bridges",
+    "render_fragility",
+    "render_shape",
+    "render_actions",
+    "render_matrix",
+    "render_whatif",
+    "render_accounts",
+    "render_profile",
+]
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, right: Sequence[int] = (),
@@ -87,14 +108,133 @@ def _threads(threads: Sequence[Thread]) -> str:
     return ", ".join(f"{short_name(t.name)} {t.strength:.1f}" for t in threads) or "none"
 
 
+def _names(refs: Sequence[object], limit: int = 8) -> str:
+    names = [getattr(r, "name", str(r)) for r in refs]
+    more = f" (+{len(names) - limit} more)" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more if names else "none"
+
+
+def render_summary(summary: SummaryScores, names: dict[str, str] | None = None) -> str:
+    """The headline figures, two per line (``names`` maps ids to display names)."""
+    s = summary
+    names = names or {}
+
+    def who(pid: str | None) -> str:
+        return names.get(pid, pid) if pid else "-"
+
+    rows = [
+        ("health", f"{s.health:.0f}/100", "shape", s.shape),
+        ("coverage", f"{s.covered}/{s.active_stakeholders} ({s.coverage:.0%}), weighted {s.weighted_coverage:.0%}",
+         "key coverage", f"{s.key_covered}/{s.key_stakeholders} ({s.key_coverage:.0%})"),
+        ("required roles covered", f"{s.required_roles_covered}/{s.required_roles}",
+         "single-threaded key", str(s.single_threaded_key)),
+        ("concentration", f"{s.concentration:.0%} ({who(s.top_staff)})",
+         "fragility index", f"{s.fragility_index:.0%} ({who(s.most_critical_person)})"),
+        ("key at connectivity <= 1", str(s.key_at_connectivity_1),
+         "key overdue or never met", str(s.overdue_key)),
+    ]
+    width = max(len(r[0]) for r in rows)
+    width2 = max(len(r[1]) for r in rows)
+    return "\n".join(f"  {a:<{width}}  {b:<{width2}}   {c}: {d}" for a, b, c, d in rows)
+
+
+def xray_names(xray: XRay) -> dict[str, str]:
+    """Id -> name of everybody in an X-ray."""
+    return {p.id: p.name for p in [*xray.stakeholders, *xray.staff, *xray.departed]}
+
+
+def render_gaps(gaps: GapsView) -> str:
+    """Coverage gaps as a short list."""
+    out = [f"  uncovered key stakeholders: {_names(gaps.uncovered_key)}",
+           f"  uncovered (all, by importance): {_names(gaps.uncovered)}"]
+    if gaps.roles_uncovered:
+        out.append(f"  required roles nobody covers: {', '.join(gaps.roles_uncovered)}")
+    if gaps.roles_missing:
+        out.append(f"  required roles nobody holds: {', '.join(gaps.roles_missing)}")
+    if gaps.departments_uncovered:
+        out.append(f"  departments with nobody covered: {', '.join(gaps.departments_uncovered)}")
+    if gaps.levels_uncovered:
+        out.append(f"  levels with nobody covered: {', '.join(gaps.levels_uncovered)}")
+    single = ", ".join(f"{t.stakeholder.name} (only {t.staff.name})" for t in gaps.single_threaded_key)
+    out.append(f"  single-threaded key stakeholders: {single or 'none'}")
+    if gaps.top_staff:
+        flag = "  <- concentrated" if gaps.concentrated else ""
+        out.append(f"  concentration: {gaps.top_staff.name} holds {gaps.concentration:.0%} of the tie strength{flag}")
+    return "\n".join(out)
+
+
+def render_bridges(bridges: BridgesView, all_pairs: Sequence[tuple[str, str, float]] = ()) -> str:
+    """Bridging contacts: betweenness, cut people and links, department gateways, brokers."""
+    out = ["  team betweenness (share of our shortest paths into the client through them):",
+           table(["name", "kind", "share"], [[b.name, b.kind, f"{b.value:.0%}"] for b in bridges.betweenness],
+                 right=[2], indent="    ")]
+    if all_pairs:
+        out += ["  all-pairs betweenness (normalised, staff joined as one team):",
+                table(["name", "kind", "betweenness"], [[n, k, f"{v:.3f}"] for n, k, v in all_pairs],
+                      right=[2], indent="    ")]
+    if bridges.department_gateways:
+        out.append("  departments reached through one person:")
+        out += [f"    {g.department}: only via {g.gateway.name} ({g.gateway_kind}); "
+                f"{len(g.cut_off)} people cut off if they leave" for g in bridges.department_gateways]
+    if bridges.cut_vertices:
+        out.append("  people whose departure cuts others off from us (articulation points):")
+        out += [f"    {c.name} ({c.kind}): {len(c.cut_off)} cut off: {_names(c.cut_off, 5)}"
+                for c in bridges.cut_vertices[:10]]
+    if bridges.cut_links:
+        out.append(f"  single links (bridges) holding people: {len(bridges.cut_links)}, e.g. "
+                   + "; ".join(f"{e.a.name} - {e.b.name} ({e.kind}, {len(e.cut_off)})" for e in bridges.cut_links[:3]))
+    if bridges.brokers:
+        out.append("  brokers across departments (Burt's constraint, low = broker):")
+        out.append(table(["name", "constraint", "departments"],
+                         [[b.name, f"{b.constraint:.3f}", ", ".join(b.departments)] for b in bridges.brokers],
+                         right=[1], indent="    ", max_col=60))
+    return "\n".join(out)
+
+
+def render_fragility(fragility: FragilityView, limit: int = 10) -> str:
+    """Fragility: the index, who matters most, and the key stakeholders' connectivity."""
+    crit = fragility.most_critical.name if fragility.most_critical else "nobody"
+    out = [f"  fragility index {fragility.index:.0%} (largest share one departure cuts off: {crit})"]
+    if fragility.people:
+        out.append(table(["if this person leaves", "kind", "share lost", "stakeholders lost"],
+                         [[r.name, r.kind, f"{r.share:.1%}", _names(r.lost, 4)] for r in fragility.people[:limit]],
+                         right=[2], indent="    ", max_col=70))
+    if fragility.key_connectivity:
+        out.append("  key stakeholders' connectivity (departures that cut them off; 1 = one departure):")
+        out.append("    " + ", ".join(f"{c.name} {c.connectivity}" for c in fragility.key_connectivity))
+    return "\n".join(out)
+
+
+def render_shape(shape: ShapeView) -> str:
+    """The shape call and its figures."""
+    return (f"  {shape.shape}: concentration {shape.concentration:.0%}, {shape.threaded_key_pairs} of "
+            f"{shape.staff * shape.key_stakeholders} possible staff x key-stakeholder pairs threaded "
+            f"({shape.pair_share:.0%}), {shape.mean_threads_per_key:.1f} threads per key stakeholder")
+
+
+def render_actions(actions: Sequence[ActionView]) -> str:
+    """The ranked actions."""
+    if not actions:
+        return "  nothing urgent"
+    out = []
+    for a in actions:
+        out.append(f"  {a.rank:>2}. {a.title}  [{a.kind}, priority {a.priority:g}]")
+        out.append(f"      {a.reason}")
+        if a.owner:
+            out.append(f"      owner: {a.owner.name}" + (f"; path: {' -> '.join(p.name for p in a.path)}"
+                                                          if len(a.path) > 1 else ""))
+    return "\n".join(out)
+
+
 def render_xray(xray: XRay) -> str:
-    """The X-ray as terminal text: header, coverage, stakeholders, departures, our team."""
+    """The X-ray as terminal text: summary, stakeholders, departures, team, gaps, bridges, fragility, actions."""
     acc = xray.account
     cov = xray.coverage
     facts = [f"tier {acc.tier}" if acc.tier else None, acc.segment,
              f"revenue {acc.revenue:,.0f} {acc.currency or ''}".rstrip() if acc.revenue is not None else None]
     out = [f"RELATIONSHIP X-RAY  {acc.name} ({acc.id})  as of {xray.as_of}",
            "  " + " · ".join(f for f in facts if f) if any(facts) else "",
+           "", "SUMMARY", render_summary(xray.summary, xray_names(xray)),
            "",
            f"COVERAGE  {cov.covered} of {cov.active_stakeholders} active stakeholders covered "
            f"({cov.coverage:.0%}), {cov.uncovered} uncovered",
@@ -102,22 +242,29 @@ def render_xray(xray: XRay) -> str:
            ]
     if cov.roles_uncovered:
         out.append("  roles nobody covers: " + ", ".join(r.value for r in cov.roles_uncovered))
-    out += ["", f"STAKEHOLDERS ({len(xray.stakeholders)} active)"]
-    rows = [[v.department, v.name, v.title, v.buying_role.value if v.buying_role else None, v.influence,
-             _threads(v.threads), fmt_date(v.last_contact), v.days_since_contact]
+    out += ["", f"STAKEHOLDERS ({len(xray.stakeholders)} active; * = key)"]
+    rows = [[v.department, ("* " if v.key else "  ") + v.name, v.title,
+             v.buying_role.value if v.buying_role else None, v.influence,
+             _threads(v.threads), fmt_date(v.last_contact), v.days_since_contact, v.cadence]
             for v in xray.stakeholders]
     out.append(table(["department", "name", "title", "buying role", "infl", "threads (strength)",
-                      "last contact", "days"], rows, right=[4, 7], max_col=44))
+                      "last contact", "days", "cadence"], rows, right=[4, 7], max_col=44))
     if xray.departed:
         out += ["", f"DEPARTED ({len(xray.departed)})"]
-        out.append(table(["name", "title", "buying role", "infl", "left on", "moved to", "last contact"],
+        out.append(table(["name", "title", "buying role", "infl", "left on", "moved to", "threads lost"],
                          [[d.name, d.title, d.buying_role.value if d.buying_role else None, d.influence,
-                           fmt_date(d.left_on), d.moved_to, fmt_date(d.last_contact)] for d in xray.departed],
+                           fmt_date(d.left_on), d.moved_to, _threads(d.threads_lost)] for d in xray.departed],
                          right=[3]))
     out += ["", f"OUR TEAM ({len(xray.staff)})"]
-    out.append(table(["name", "role", "team", "threads", "strength", "share"],
+    out.append(table(["name", "role", "team", "threads", "strength", "share", "if they leave"],
                      [[s.name, s.role, "yes" if s.on_account_team else "no", s.threads, fmt_num(s.strength),
-                       f"{s.share_of_strength:.0%}"] for s in xray.staff], right=[3, 4, 5]))
+                       f"{s.share_of_strength:.0%}", f"{s.removal_share:.0%} lost"] for s in xray.staff],
+                     right=[3, 4, 5]))
+    out += ["", "GAPS", render_gaps(xray.gaps),
+            "", "BRIDGES", render_bridges(xray.bridges),
+            "", "FRAGILITY", render_fragility(xray.fragility),
+            "", "SHAPE", render_shape(xray.shape),
+            "", "NEXT ACTIONS", render_actions(xray.actions)]
     return "\n".join(out)
 
 
@@ -164,3 +311,52 @@ def render_profile(profile: PersonProfile) -> str:
                          [[fmt_date(m.date), m.kind, m.subject, ", ".join(m.attendees)] for m in profile.meetings],
                          max_col=60))
     return "\n".join(out)
+
+
+_STATUS_MARK = {"ok": "", "due": "~", "overdue": "!", "never": "?"}
+
+
+def render_matrix(matrix: CommunicationMatrix) -> str:
+    """The communication matrix for a terminal: stakeholders as rows, staff as columns.
+
+    A cell shows ``meetings/strength`` of the pair, marked ``~`` when due and
+    ``!`` when overdue against the stakeholder's cadence.
+    """
+    staff = matrix.staff
+    headers = ["stakeholder", *(short_name(matrix.names[s]) for s in staff), "total", "cadence"]
+    rows = []
+    for c in matrix.stakeholders:
+        cells = []
+        for s in staff:
+            cell = matrix.cells.get((s, c))
+            cells.append("" if cell is None else f"{cell.count}/{cell.strength:.1f}{_STATUS_MARK[cell.status]}")
+        total = matrix.column_totals[c]
+        rows.append([matrix.names[c], *cells, f"{total.count}/{total.strength:.1f}", total.status])
+    rows.append(["total", *(f"{matrix.row_totals[s].count}/{matrix.row_totals[s].strength:.1f}" for s in staff),
+                 "", ""])
+    legend = ("  cells: meetings/strength; ~ due, ! overdue against the stakeholder's target interval; "
+              f"as of {matrix.as_of}")
+    return table(headers, rows, right=list(range(1, len(staff) + 2)), max_col=28) + "\n" + legend
+
+
+def render_whatif(result: WhatIf) -> str:
+    """Before/after of every summary figure, and who is cut off."""
+    who = ", ".join(p.name for p in result.leave)
+    out = [f"WHAT IF {who} left on {result.as_of}  ({result.account})", ""]
+    before, after = result.before.model_dump(), result.after.model_dump()
+    changed = {c.figure for c in result.changes}
+    rows = [[k, _fmt_figure(before[k]), _fmt_figure(after[k]), "<-" if k in changed else ""] for k in before]
+    out.append(table(["figure", "before", "after", ""], rows, right=[1, 2]))
+    out += ["", f"UNREACHABLE AFTERWARDS ({len(result.unreachable)}): {_names(result.unreachable, 30)}",
+            f"  lose their last thread ({len(result.uncovered)}): {_names(result.uncovered, 30)}",
+            f"  no path to our team at all ({len(result.cut_off)}): {_names(result.cut_off, 30)}",
+            f"importance-weighted share lost: {result.lost_importance_share:.1%}"]
+    if result.roles_uncovered:
+        out.append(f"required roles left without cover: {', '.join(result.roles_uncovered)}")
+    return "\n".join(out)
+
+
+def _fmt_figure(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if value else "0"
+    return "-" if value is None else str(value)

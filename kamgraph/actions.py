@@ -1,0 +1,281 @@
+"""Next actions: what to do about the gaps, bridges and risks an X-ray finds.
+
+Each rule turns one finding into an action with a reason, the person to act
+on, a suggested owner on our side and, where it helps, the **warmest path**:
+the strongest chain of relationships from our team to the person (who can
+introduce whom). Paths run over live links and weak contacts alike, with
+distance 1/strength per link (1 for reporting lines, 1/weight for recorded
+ties), found with one Dijkstra search from the team.
+
+Priority is the importance at stake times a factor per rule:
+
+============================  =====================================================  ======
+rule                          importance at stake                                    factor
+============================  =====================================================  ======
+``meet`` (uncovered)          the stakeholder's (x1.5 for a required buying role)    1.0
+``add_thread`` (single)       the key stakeholder's                                  0.9
+``spread`` (concentration)    everyone who loses their only thread with that person  1.0
+``bridge_department``         the people of the department cut off                   0.8
+``rethread`` (departure)      the person who left (x1.5 for a required role)         1.2
+``reconnect`` (cadence)       the key stakeholder's, x min(2, days since / target)   0.5
+============================  =====================================================  ======
+
+Actions on the same person merge (reasons joined, highest priority kept);
+the list is sorted by priority, then by the person's id.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+
+from .analysis import AccountAnalysis
+from .compact import CompactGraph
+from .models import BuyingRole, StaffRole
+
+__all__ = ["Action", "WarmPaths", "warm_paths", "next_actions", "RULE_FACTORS"]
+
+RULE_FACTORS = {"meet": 1.0, "add_thread": 0.9, "spread": 1.0, "bridge_department": 0.8, "rethread": 1.2,
+                "reconnect": 0.5}
+
+
+@dataclass
+class Action:
+    """One recommended action."""
+
+    kind: str
+    priority: float
+    title: str
+    reason: str
+    target: str | None = None
+    owner: str | None = None
+    path: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+
+
+class WarmPaths:
+    """Warmest paths from our team to everybody, from one Dijkstra search."""
+
+    def __init__(self, cg: CompactGraph) -> None:
+        self.cg = cg
+        length: dict[int, list[tuple[int, float]]] = {i: [] for i in range(cg.n)}
+        for (a, b), (_, strength) in cg.edges.items():
+            d = 1.0 / strength if strength else 1.0
+            length[a].append((b, d))
+            length[b].append((a, d))
+        for s, c, strength in cg.weak:
+            d = 1.0 / strength if strength > 0 else 1e9
+            length[s].append((c, d))
+            length[c].append((s, d))
+        dist = [float("inf")] * cg.n
+        prev = [-1] * cg.n
+        heap = [(0.0, s) for s in range(cg.n_staff)]
+        for s in range(cg.n_staff):
+            dist[s] = 0.0
+        while heap:
+            d, v = heapq.heappop(heap)
+            if d > dist[v]:
+                continue
+            for w, step in sorted(length[v]):
+                nd = d + step
+                if nd < dist[w] - 1e-12:
+                    dist[w] = nd
+                    prev[w] = v
+                    heapq.heappush(heap, (nd, w))
+        self.dist = dist
+        self.prev = prev
+
+    def path(self, person: str) -> list[str]:
+        """Ids from a staff member to ``person`` (empty when there is no path)."""
+        index = self.cg.index
+        v = index.get(person)
+        if v is None or self.dist[v] == float("inf"):
+            return []
+        chain = []
+        while v != -1:
+            chain.append(self.cg.ids[v])
+            v = self.prev[v]
+        return chain[::-1]
+
+
+def warm_paths(analysis: AccountAnalysis) -> WarmPaths:
+    """The warmest-path finder of an analysed account."""
+    return WarmPaths(analysis.cg)
+
+
+def _role_owner(analysis: AccountAnalysis, target: str, exclude: set[str]) -> str | None:
+    """A colleague suited to the target: exec sponsor for the top, engineers for technical roles."""
+    ag = analysis.ag
+    person = ag.stakeholders.get(target)
+    wanted: list[StaffRole] = [StaffRole.KAM]
+    if person is not None:
+        if person.seniority is not None and person.seniority.rank <= 1:
+            wanted = [StaffRole.EXEC_SPONSOR, StaffRole.KAM]
+        elif person.buying_role in (BuyingRole.TECHNICAL_BUYER, BuyingRole.CHAMPION, BuyingRole.USER):
+            wanted = [StaffRole.SOLUTION_ENGINEER, StaffRole.DELIVERY, StaffRole.KAM]
+    account = ag.snapshot.account.id
+    pool = sorted(s for s in ag.staff if s not in exclude)
+    for role in wanted:
+        for s in pool:
+            if ag.staff[s].role is role and account in ag.staff[s].accounts:
+                return s
+    team = [s for s in pool if account in ag.staff[s].accounts]
+    return team[0] if team else (pool[0] if pool else None)
+
+
+def next_actions(analysis: AccountAnalysis) -> list[Action]:
+    """Ranked recommended actions for an analysed account (see the module docstring)."""
+    ag = analysis.ag
+    settings = ag.settings
+    imp = analysis.importance
+    paths = warm_paths(analysis)
+    name = ag.name
+    required = set(settings.coverage.required_roles)
+    actions: list[Action] = []
+
+    def role_of(pid: str) -> str:
+        p = ag.stakeholders.get(pid) or ag.departed.get(pid)
+        role = p.buying_role.value.replace("_", " ") if p and p.buying_role else "stakeholder"
+        return f"{p.title}, {role}" if p and p.title else role
+
+    def via(chain: list[str]) -> str:
+        if len(chain) <= 2:
+            return ""
+        return " via " + " -> ".join(name(x) for x in chain[1:-1])
+
+    # Uncovered people who matter.
+    for cid in analysis.gaps.uncovered:
+        person = ag.stakeholders[cid]
+        in_required = person.buying_role in required
+        if cid not in analysis.key and not in_required:
+            continue
+        chain = paths.path(cid)
+        last = ag.last_contact.get(cid)
+        history = f"last met {(ag.as_of - last).days} days ago" if last else "never met"
+        actions.append(Action(
+            kind="meet", priority=imp[cid] * (1.5 if in_required else 1.0) * RULE_FACTORS["meet"],
+            title=f"Meet {person.name} ({role_of(cid)})",
+            reason=f"no thread: {history}" + (f"; warmest route{via(chain)}" if via(chain) else ""),
+            target=cid, owner=chain[0] if chain else _role_owner(analysis, cid, set()), path=chain))
+    # Single-threaded key stakeholders.
+    for cid, staff in analysis.gaps.single_threaded_key:
+        owner = _role_owner(analysis, cid, {staff})
+        actions.append(Action(
+            kind="add_thread", priority=imp[cid] * RULE_FACTORS["add_thread"],
+            title=f"Add a second thread to {ag.stakeholders[cid].name} ({role_of(cid)})",
+            reason=f"only {name(staff)} meets them; ask {name(staff)} to introduce "
+                   f"{name(owner) if owner else 'a colleague'}",
+            target=cid, owner=owner, path=[staff, cid], related=[staff]))
+    # One staff member holds most of the relationship.
+    gaps = analysis.gaps
+    if gaps.concentrated and gaps.top_staff:
+        top = gaps.top_staff
+        impact = analysis.impacts.get(top)
+        orphans = list(impact.lost) if impact else []
+        at_stake = sum(imp.get(c, 0.0) for c in orphans)
+        keys = [c for c in orphans if c in analysis.key]
+        actions.append(Action(
+            kind="spread", priority=at_stake * RULE_FACTORS["spread"],
+            title=f"Spread {name(top)}'s relationships",
+            reason=f"{name(top)} holds {gaps.concentration:.0%} of the account's tie strength; "
+                   f"{len(orphans)} stakeholders would lose every thread or path if they left"
+                   + (f", including {', '.join(name(c) for c in keys[:4])}" if keys else ""),
+            target=top, owner=top, related=orphans))
+    # Departments reached through one stakeholder.
+    for gw in analysis.gateways:
+        if gw.gateway not in ag.stakeholders:
+            continue
+        at_stake = sum(imp.get(c, 0.0) for c in gw.cut_off)
+        best = max(gw.cut_off, key=lambda c: (imp.get(c, 0.0), c))
+        chain = paths.path(best)
+        actions.append(Action(
+            kind="bridge_department", priority=at_stake * RULE_FACTORS["bridge_department"],
+            title=f"Build direct ties into {gw.department}",
+            reason=f"every path to {len(gw.cut_off)} people of {gw.department} runs through "
+                   f"{name(gw.gateway)}; start with {name(best)}{via(chain)}",
+            target=best, owner=chain[0] if chain else None, path=chain, related=[gw.gateway, *gw.cut_off]))
+    # Key contacts who left recently.
+    window = settings.actions.departed_window_days
+    for pid, person in sorted(ag.departed.items()):
+        if person.left_on is None or (ag.as_of - person.left_on).days > window:
+            continue
+        had_threads = any(c == pid and tie.strength > 0 for (_, c), tie in ag.ties.items())
+        weight = person.influence * settings.importance.role_weights.get(person.buying_role, 1.0) \
+            if person.buying_role else float(person.influence)
+        if weight < settings.importance.key_threshold and not had_threads:
+            continue
+        candidates = _successors(analysis, pid)
+        first = candidates[0] if candidates else None
+        chain = paths.path(first) if first else []
+        moved = f" to {person.moved_to}" if person.moved_to else ""
+        actions.append(Action(
+            kind="rethread", priority=weight * (1.5 if person.buying_role in required else 1.0)
+            * RULE_FACTORS["rethread"],
+            title=f"Re-thread after {person.name} left{moved}",
+            reason=f"{person.name} ({role_of(pid)}) left on {person.left_on}; "
+                   + (f"build a relationship with {', '.join(name(c) for c in candidates[:3])}" if candidates
+                      else "no successor identified yet: find out who took over")
+                   + (f"{via(chain)}" if chain else ""),
+            target=first, owner=chain[0] if chain else None, path=chain, related=[pid, *candidates[:5]]))
+    # Key stakeholders overdue.
+    for cid in sorted(analysis.key):
+        cad = analysis.cadence[cid]
+        if cad.status != "overdue" or not ag.threads.get(cid):
+            continue
+        lateness = min(2.0, (cad.days_since or 0) / cad.target_days)
+        actions.append(Action(
+            kind="reconnect", priority=imp[cid] * lateness * RULE_FACTORS["reconnect"],
+            title=f"Reconnect with {ag.stakeholders[cid].name}",
+            reason=f"last met {cad.days_since} days ago; target every {cad.target_days} days",
+            target=cid, owner=ag.threads[cid][0][0]))
+    return _rank(actions, settings.actions.max_actions)
+
+
+def _successors(analysis: AccountAnalysis, departed: str) -> list[str]:
+    """Who to build a relationship with after ``departed`` left, best first.
+
+    Candidates: people who took over their reports or title, their manager,
+    their direct reports, peers under the same manager, then their
+    department; uncovered and important people first.
+    """
+    ag = analysis.ag
+    person = ag.departed[departed]
+    scores: dict[str, float] = {}
+    for cid, p in ag.stakeholders.items():
+        score = 0.0
+        if p.title and person.title and (p.title == person.title or person.title in p.title):
+            score += 4
+        if cid == person.reports_to:
+            score += 2
+        if p.reports_to == departed:
+            score += 2
+        if person.reports_to and p.reports_to == person.reports_to:
+            score += 1
+        if person.department and p.department == person.department:
+            score += 1.5
+        if score and person.buying_role and p.buying_role is person.buying_role:
+            score += 1
+        if score:
+            uncovered = 1.0 if not ag.threads.get(cid) else 0.0
+            scores[cid] = score + analysis.importance.get(cid, 0.0) / 10 + uncovered
+    return sorted(scores, key=lambda c: (-scores[c], c))
+
+
+def _rank(actions: list[Action], limit: int) -> list[Action]:
+    merged: dict[tuple[str, str], Action] = {}
+    by_target: dict[str, Action] = {}
+    for action in sorted(actions, key=lambda a: -a.priority):
+        key = action.target or action.title
+        if action.kind in ("spread", "bridge_department", "rethread"):
+            merged.setdefault((action.kind, action.title), action)
+            continue
+        existing = by_target.get(key)
+        if existing is None:
+            by_target[key] = action
+        else:
+            existing.reason += f"; also: {action.reason}"
+    ranked = sorted([*merged.values(), *by_target.values()],
+                    key=lambda a: (-round(a.priority, 9), a.target or "", a.kind))
+    for action in ranked:
+        action.priority = round(action.priority, 3)
+    return ranked[:limit]

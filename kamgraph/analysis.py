@@ -1,0 +1,233 @@
+"""The X-ray analysis of one account: every measure, computed once, in one place.
+
+:func:`analyze` runs the whole pipeline on a store snapshot -- strengths and
+threads, the relationship graph, coverage gaps, cadence, bridging contacts,
+fragility, relationship shape -- and returns an :class:`AccountAnalysis`
+that the report (:mod:`kamgraph.xray`), the what-if (:mod:`kamgraph.whatif`)
+and the actions (:mod:`kamgraph.actions`) read. The kernels run on the compact
+graph; every one of them has a networkx-facing twin in its own module, which
+is what the tests compare against independent references.
+
+:class:`SummaryScores` are the headline figures of an account; ``health`` is
+a 0-100 composite documented on the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, Field
+
+from .account_graph import AccountGraph, build_account_graph
+from .bridging import DepartmentGateway, compact_constraint, compact_team_betweenness, department_gateways
+from .cadence import CadenceStatus, cadence_status, target_days
+from .compact import CompactGraph
+from .dataset import AccountSnapshot
+from .fragility import compact_connectivity, compact_impacts, compact_reach
+from .gaps import CoverageGaps, coverage_gaps
+from .settings import Settings
+from .shape import Shape, relationship_shape
+
+__all__ = ["Impact", "Broker", "CutEdge", "Cadence", "PersonRef", "SummaryScores", "AccountAnalysis", "analyze"]
+
+
+@dataclass(frozen=True)
+class Impact:
+    """One person's removal impact (see :mod:`kamgraph.fragility`)."""
+
+    person: str
+    share: float
+    lost: tuple[str, ...]
+    lost_threads: tuple[str, ...]
+    lost_paths: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Broker:
+    """A stakeholder tied into several departments, with Burt's constraint (low = broker)."""
+
+    person: str
+    constraint: float
+    departments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CutEdge:
+    """A link whose loss cuts stakeholders off from our team."""
+
+    a: str
+    b: str
+    kind: str
+    cut_off: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """A stakeholder's contact cadence."""
+
+    status: CadenceStatus
+    target_days: int
+    days_since: int | None
+
+
+class PersonRef(BaseModel):
+    """A person by id and name (used across reports)."""
+
+    id: str
+    name: str
+
+
+class SummaryScores(BaseModel):
+    """The headline figures of one account on one date."""
+
+    active_stakeholders: int
+    covered: int
+    coverage: float = Field(description="Covered / active stakeholders.")
+    weighted_coverage: float = Field(description="Importance-weighted share of stakeholders covered.")
+    key_stakeholders: int
+    key_covered: int
+    key_coverage: float
+    reachable: float = Field(description="Importance-weighted share of stakeholders with a path to our team.")
+    required_roles_covered: int
+    required_roles: int
+    single_threaded_key: int
+    concentration: float = Field(description="Top staff member's share of the total tie strength.")
+    top_staff: str | None
+    fragility_index: float = Field(description="Largest importance-weighted share one departure cuts off.")
+    most_critical_person: str | None
+    key_at_connectivity_1: int = Field(description="Key stakeholders that one departure would cut off.")
+    min_key_connectivity: int | None
+    overdue_key: int = Field(description="Key stakeholders overdue or never met.")
+    shape: str
+    health: float = Field(description=(
+        "0-100: 100 x (0.35 key coverage + 0.2 weighted coverage + 0.15 required roles covered share "
+        "+ 0.2 (1 - fragility index) + 0.1 (1 - overdue key share))."))
+
+
+@dataclass
+class AccountAnalysis:
+    """Everything the X-ray knows about one account on one date."""
+
+    ag: AccountGraph
+    cg: CompactGraph
+    reach: set[str]
+    impacts: dict[str, Impact]
+    fragility_index: float
+    most_critical: str | None
+    connectivity: dict[str, int]
+    team_betweenness: dict[str, float]
+    cut_edges: list[CutEdge]
+    gateways: list[DepartmentGateway]
+    brokers: list[Broker]
+    gaps: CoverageGaps
+    cadence: dict[str, Cadence]
+    shape: Shape
+    summary: SummaryScores
+    importance: dict[str, float] = field(default_factory=dict)
+    key: set[str] = field(default_factory=set)
+
+
+def _brokers(cg: CompactGraph, top: int) -> list[Broker]:
+    n_staff = cg.n_staff
+    client_adj = [[w for w in nbrs if w >= n_staff] if v >= n_staff else [] for v, nbrs in enumerate(cg.adj)]
+    candidates = []
+    for v in range(n_staff, cg.n):
+        depts = {cg.department[w] for w in client_adj[v] if cg.department[w]}
+        own = cg.department[v]
+        if own:
+            depts.add(own)
+        if len(depts) >= 2:
+            candidates.append((v, tuple(sorted(depts))))
+    values = compact_constraint(client_adj, [v for v, _ in candidates])
+    brokers = [Broker(person=cg.ids[v], constraint=round(values[v], 6), departments=depts)
+               for v, depts in candidates]
+    brokers.sort(key=lambda b: (b.constraint, -len(b.departments), b.person))
+    return brokers[:top]
+
+
+def analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings | None = None) -> AccountAnalysis:
+    """Run the whole X-ray analysis of one account on ``as_of``.
+
+    Parameters
+    ----------
+    snapshot : AccountSnapshot
+        From a store (meetings after ``as_of`` are ignored).
+    as_of : datetime.date
+        The date described.
+    settings : Settings, optional
+        Defaults when not given.
+    """
+    settings = settings or Settings()
+    ag = build_account_graph(snapshot, as_of, settings)
+    cg = CompactGraph.from_account(ag)
+    ids = cg.ids
+    n_staff = cg.n_staff
+    importance = {ids[i]: cg.importance[i] for i in range(n_staff, cg.n)}
+    key = {ids[i] for i in range(n_staff, cg.n) if cg.key[i]}
+
+    reach_idx = compact_reach(cg)
+    reach = {ids[i] for i in reach_idx}
+    cut_raw: list[tuple[int, int, list[int]]] = []
+    raw = compact_impacts(cg, cut_raw)
+    impacts = {ids[v]: Impact(person=ids[v], share=share, lost=tuple(ids[x] for x in lost),
+                              lost_threads=tuple(ids[x] for x in threads), lost_paths=tuple(ids[x] for x in paths))
+               for v, (lost, threads, paths, share) in enumerate(raw) if share > 0 or lost}
+    index_value, critical = 0.0, None
+    for person in sorted(impacts):
+        if impacts[person].share > index_value:
+            index_value, critical = impacts[person].share, person
+    connectivity = {ids[i]: compact_connectivity(cg, i) for i in range(n_staff, cg.n) if cg.key[i]}
+    between = compact_team_betweenness(cg, weighted=settings.bridges.weighted_betweenness)
+    team_between = {ids[i]: between[i] for i in range(cg.n)}
+    cut_edges = [CutEdge(a=ids[a], b=ids[b], kind=cg.edges[(a, b)][0][0], cut_off=tuple(ids[x] for x in cut))
+                 for a, b, cut in sorted(cut_raw, key=lambda e: (-len(e[2]), e[0], e[1]))]
+    gateways = department_gateways(cg, [r[2] for r in raw], reach_idx)
+    brokers = _brokers(cg, settings.bridges.top)
+    gaps = coverage_gaps(ag)
+
+    cadence: dict[str, Cadence] = {}
+    for cid, person in ag.stakeholders.items():
+        target = target_days(person.buying_role, settings.cadence)
+        last = ag.last_contact.get(cid)
+        days = (as_of - last).days if last else None
+        cadence[cid] = Cadence(status=cadence_status(days, target, settings.cadence), target_days=target,
+                               days_since=days)
+    shape = relationship_shape(ag)
+    summary = _summary(ag, importance, key, reach, index_value, critical, connectivity, gaps, cadence, shape)
+    return AccountAnalysis(ag=ag, cg=cg, reach=reach, impacts=impacts, fragility_index=index_value,
+                           most_critical=critical, connectivity=connectivity, team_betweenness=team_between,
+                           cut_edges=cut_edges, gateways=gateways, brokers=brokers, gaps=gaps, cadence=cadence,
+                           shape=shape, summary=summary, importance=importance, key=key)
+
+
+def _summary(ag: AccountGraph, importance: dict[str, float], key: set[str], reach: set[str], index_value: float,
+             critical: str | None, connectivity: dict[str, int], gaps: CoverageGaps,
+             cadence: dict[str, Cadence], shape: Shape) -> SummaryScores:
+    people = ag.stakeholders
+    covered = {c for c in people if ag.threads.get(c)}
+    total_imp = sum(importance.values())
+    required = ag.settings.coverage.required_roles
+    roles_ok = len(required) - len(gaps.roles_uncovered) - len(gaps.roles_missing)
+    key_covered = len(key & covered)
+    overdue = sum(1 for c in key if cadence[c].status in ("overdue", "never"))
+
+    def share(part: float, whole: float) -> float:
+        return round(part / whole, 6) if whole else 0.0
+
+    key_cov = share(key_covered, len(key))
+    weighted = share(sum(importance[c] for c in covered), total_imp)
+    roles_share = share(roles_ok, len(required)) if required else 1.0
+    overdue_share = share(overdue, len(key))
+    health = 100 * (0.35 * key_cov + 0.2 * weighted + 0.15 * roles_share + 0.2 * (1 - index_value)
+                    + 0.1 * (1 - overdue_share)) if people else 0.0
+    return SummaryScores(
+        active_stakeholders=len(people), covered=len(covered), coverage=share(len(covered), len(people)),
+        weighted_coverage=weighted, key_stakeholders=len(key), key_covered=key_covered, key_coverage=key_cov,
+        reachable=share(sum(importance[c] for c in reach), total_imp),
+        required_roles_covered=roles_ok, required_roles=len(required),
+        single_threaded_key=len(gaps.single_threaded_key), concentration=gaps.concentration,
+        top_staff=gaps.top_staff, fragility_index=round(index_value, 6), most_critical_person=critical,
+        key_at_connectivity_1=sum(1 for v in connectivity.values() if v <= 1),
+        min_key_connectivity=min(connectivity.values()) if connectivity else None,
+        overdue_key=overdue, shape=shape.shape, health=round(health, 1))
