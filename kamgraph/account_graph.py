@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from .dataset import AccountSnapshot
 from .models import Staff, Stakeholder
@@ -69,7 +70,10 @@ def build_account_graph(snapshot: AccountSnapshot, as_of: dt.date, settings: Set
     client_ids = frozenset(s.id for s in snapshot.stakeholders)
     staff_ids = frozenset(s.id for s in snapshot.staff)
     client_pairs: dict[tuple[str, str], float] = {}
-    ties = tie_stats(snapshot.meetings, staff_ids, client_ids, as_of, settings.strength, client_pairs)
+    meetings = snapshot.meetings
+    if any(a.date > b.date or (a.date == b.date and a.id > b.id) for a, b in pairwise(meetings)):
+        meetings = sorted(meetings, key=lambda m: (m.date, m.id))  # sums must not depend on load order
+    ties = tie_stats(meetings, staff_ids, client_ids, as_of, settings.strength, client_pairs)
     threads = threads_of(ties, settings.strength.thread_threshold, active_staff=staff)
     threads = {c: t for c, t in threads.items() if c in stakeholders}
     last_contact: dict[str, dt.date] = {}

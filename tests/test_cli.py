@@ -122,3 +122,78 @@ def test_config_errors_are_one_line(runner: CliRunner, sqlite_url: str, tmp_path
     assert result.exit_code == 2 and "strength.half_life_days" in result.output
     result = runner.invoke(cli, ["--store", sqlite_url, "--config", str(tmp_path / "none.toml"), "xray", "acme"])
     assert result.exit_code == 2 and "no such settings file" in result.output
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = str(tmp_path_factory.mktemp("demo") / "demo.db")
+    result = CliRunner().invoke(cli, ["--store", url, "demo", "--as-of", "2026-11-22"])
+    assert result.exit_code == 0, result.output
+    return url
+
+
+AS_OF_DEMO = ["--as-of", "2026-11-22"]
+
+
+@pytest.mark.parametrize(("command", "section"), [("gaps", "gaps"), ("bridges", "bridges"),
+                                                  ("fragility", "fragility")])
+def test_section_commands_json_and_text(runner: CliRunner, demo_store: str, command: str, section: str) -> None:
+    data = json.loads(runner.invoke(cli, ["--store", demo_store, command, "northwind", *AS_OF_DEMO, "--json"]).output)
+    assert data["account"]["id"] == "northwind" and data["as_of"] == "2026-11-22" and section in data
+    text = runner.invoke(cli, ["--store", demo_store, command, "northwind", *AS_OF_DEMO])
+    assert text.exit_code == 0 and text.output.startswith(section.upper())
+
+
+def test_full_xray_text_has_every_section(runner: CliRunner, demo_store: str) -> None:
+    out = runner.invoke(cli, ["--store", demo_store, "xray", "northwind", *AS_OF_DEMO]).output
+    for heading in ("SUMMARY", "STAKEHOLDERS", "DEPARTED", "OUR TEAM", "GAPS", "BRIDGES", "FRAGILITY", "SHAPE",
+                    "NEXT ACTIONS"):
+        assert f"\n{heading}" in out, heading
+
+
+def test_bridges_all_pairs(runner: CliRunner, demo_store: str) -> None:
+    data = json.loads(runner.invoke(cli, ["--store", demo_store, "bridges", "northwind", *AS_OF_DEMO,
+                                          "--all-pairs", "--json"]).output)
+    values = [row["value"] for row in data["all_pairs_betweenness"]]
+    assert values == sorted(values, reverse=True) and all(0 <= v <= 1 for v in values)
+
+
+def test_matrix_formats(runner: CliRunner, demo_store: str) -> None:
+    table = runner.invoke(cli, ["--store", demo_store, "matrix", "northwind", *AS_OF_DEMO]).output
+    assert "M. Lindqvist" in table and "Lena Fischer" in table
+    csv_text = runner.invoke(cli, ["--store", demo_store, "matrix", "northwind", *AS_OF_DEMO, "--format", "csv",
+                                   "--value", "count"]).output
+    rows = list(__import__("csv").reader(csv_text.splitlines()))
+    header = rows[0]
+    assert header[:2] == ["staff_id", "staff_name"] and header[-1] == "total" and len(header) == 2 + 44 + 1
+    data = json.loads(runner.invoke(cli, ["--store", demo_store, "matrix", "northwind", *AS_OF_DEMO,
+                                          "--format", "json"]).output)
+    assert len(data["stakeholders"]) == 44 and data["cells"]
+    # Column totals count meetings: each cell count is at most its column's total.
+    totals = {c["id"]: c["count"] for c in data["stakeholders"]}
+    assert all(cell["count"] <= totals[cell["stakeholder"]] for cell in data["cells"])
+
+
+def test_whatif_command(runner: CliRunner, demo_store: str) -> None:
+    result = runner.invoke(cli, ["--store", demo_store, "whatif", "northwind", "--leave", "st-maya",
+                                 "--leave", "nw-sc-dir", *AS_OF_DEMO, "--json"])
+    data = json.loads(result.output)
+    assert [p["id"] for p in data["leave"]] == ["st-maya", "nw-sc-dir"]
+    assert "nw-arch" in [p["id"] for p in data["unreachable"]]
+    assert data["after"]["covered"] < data["before"]["covered"]
+    bad = runner.invoke(cli, ["--store", demo_store, "whatif", "northwind", "--leave", "ghost"])
+    assert bad.exit_code == 2 and "ghost" in bad.output
+    # Nothing was written: the X-ray still counts Maya's threads.
+    after = json.loads(runner.invoke(cli, ["--store", demo_store, "xray", "northwind", *AS_OF_DEMO, "--json"]).output)
+    assert after["summary"]["top_staff"] == "st-maya"
+
+
+def test_config_show_round_trips(runner: CliRunner, tmp_path: Path) -> None:
+    import tomllib
+
+    out = runner.invoke(cli, ["config", "show"], env={"KAMGRAPH_STRENGTH__HALF_LIFE_DAYS": "45"}).output
+    assert tomllib.loads(out)["strength"]["half_life_days"] == 45.0
+    path = tmp_path / "k.toml"
+    path.write_text(out)
+    again = runner.invoke(cli, ["--config", str(path), "config", "show", "--json"])
+    assert json.loads(again.output)["strength"]["half_life_days"] == 45.0

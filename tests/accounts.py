@@ -1,0 +1,47 @@
+"""Small hand-built accounts for the analysis tests (every figure worked out in the tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kamgraph.dataset import AccountSnapshot
+from kamgraph.models import Account, Meeting, Relationship, Staff, Stakeholder
+
+AS_OF = dt.date(2025, 6, 30)
+
+
+def met(mid: str, days_ago: int, *people: str, kind: str = "meeting") -> Meeting:
+    """A meeting ``days_ago`` days before AS_OF."""
+    return Meeting(id=mid, date=AS_OF - dt.timedelta(days=days_ago), kind=kind, attendees=list(people))
+
+
+def snapshot(stakeholders: list[Stakeholder], staff: list[Staff], meetings: list[Meeting],
+             relationships: list[Relationship] | None = None, account: str = "acc") -> AccountSnapshot:
+    """An account snapshot as a store would load it."""
+    return AccountSnapshot(account=Account(id=account, name="Hand-built account"), stakeholders=stakeholders,
+                           staff=staff, reporting_lines=[], relationships=relationships or [], meetings=meetings)
+
+
+def person(pid: str, influence: int = 3, role: str | None = None, dept: str | None = "Ops",
+           reports_to: str | None = None, **extra: object) -> Stakeholder:
+    """A stakeholder of account ``acc``."""
+    return Stakeholder(id=pid, account="acc", name=f"Client {pid}", influence=influence, buying_role=role,
+                       department=dept, reports_to=reports_to, **extra)
+
+
+def us(pid: str, role: str = "kam") -> Staff:
+    """One of our staff on the account team."""
+    return Staff(id=pid, name=f"Staff {pid}", role=role, accounts=["acc"])
+
+
+def six_people() -> AccountSnapshot:
+    """Two staff, four stakeholders; S1 is the only thread of A, B and C.
+
+    Importance (influence x role weight): A 5 x 2.0 (economic buyer) = 10, B 4 x 1.5 (champion) = 6,
+    C 2 x 0.8 (user) = 1.6, D 3 x 1.0 (no role) = 3; total 20.6. D reports to A; S2 meets D.
+    """
+    return snapshot(
+        stakeholders=[person("A", 5, "economic_buyer", dept="Finance"), person("B", 4, "champion", dept="IT"),
+                      person("C", 2, "user", dept="IT"), person("D", 3, None, dept="Finance", reports_to="A")],
+        staff=[us("S1"), us("S2", "delivery")],
+        meetings=[met("m1", 10, "S1", "A"), met("m2", 20, "S1", "B", "C"), met("m3", 5, "S2", "D")])
