@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from .dataset import AccountSnapshot
+from .importance import importance
 from .models import Staff, Stakeholder
 from .settings import Settings
 from .strength import TieStats, threads_of, tie_stats
@@ -42,6 +43,22 @@ class AccountGraph:
     last_contact: dict[str, dt.date] = field(default_factory=dict)
     #: Joint strength of every pair of stakeholders who attended our meetings together.
     client_pairs: dict[tuple[str, str], float] = field(default_factory=dict)
+    #: Importance of each active stakeholder (see :mod:`kamgraph.importance`).
+    importance: dict[str, float] = field(default_factory=dict)
+    #: Active stakeholders whose importance reaches the key threshold.
+    key: set[str] = field(default_factory=set)
+    _staff_strength: dict[str, float] | None = field(default=None, repr=False)
+
+    def staff_strength(self) -> dict[str, float]:
+        """Each active staff member's summed tie strength with active stakeholders (computed once)."""
+        cached = self._staff_strength
+        if cached is None:
+            cached = {}
+            for (s, c), tie in self.ties.items():
+                if s in self.staff and c in self.stakeholders:
+                    cached[s] = cached.get(s, 0.0) + tie.strength
+            self._staff_strength = cached
+        return cached
 
     def name(self, person_id: str) -> str:
         """Display name of anyone in the snapshot (the id when unknown)."""
@@ -63,10 +80,14 @@ def build_account_graph(snapshot: AccountSnapshot, as_of: dt.date, settings: Set
     settings : Settings
         Half-life, weights, thread threshold.
     """
-    stakeholders = {s.id: s for s in snapshot.stakeholders if s.is_active(as_of)}
-    departed = {s.id: s for s in snapshot.stakeholders if not s.is_active(as_of)}
-    staff = {s.id: s for s in snapshot.staff if s.is_active(as_of)}
-    departed_staff = {s.id: s for s in snapshot.staff if not s.is_active(as_of)}
+    stakeholders: dict[str, Stakeholder] = {}
+    departed: dict[str, Stakeholder] = {}
+    for person in snapshot.stakeholders:
+        (stakeholders if person.is_active(as_of) else departed)[person.id] = person
+    staff: dict[str, Staff] = {}
+    departed_staff: dict[str, Staff] = {}
+    for member in snapshot.staff:
+        (staff if member.is_active(as_of) else departed_staff)[member.id] = member
     client_ids = frozenset(s.id for s in snapshot.stakeholders)
     staff_ids = frozenset(s.id for s in snapshot.staff)
     client_pairs: dict[tuple[str, str], float] = {}
@@ -80,6 +101,9 @@ def build_account_graph(snapshot: AccountSnapshot, as_of: dt.date, settings: Set
     for (_, c), tie in ties.items():
         if c not in last_contact or tie.last > last_contact[c]:
             last_contact[c] = tie.last
+    weights = {cid: importance(p, settings.importance) for cid, p in stakeholders.items()}
+    key = {cid for cid, w in weights.items() if w >= settings.importance.key_threshold}
     return AccountGraph(snapshot=snapshot, as_of=as_of, settings=settings, stakeholders=stakeholders,
                         departed=departed, staff=staff, departed_staff=departed_staff, ties=ties,
-                        threads=threads, last_contact=last_contact, client_pairs=client_pairs)
+                        threads=threads, last_contact=last_contact, client_pairs=client_pairs,
+                        importance=weights, key=key)

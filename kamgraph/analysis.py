@@ -24,7 +24,7 @@ from .bridging import DepartmentGateway, compact_constraint, compact_team_betwee
 from .cadence import CadenceStatus, cadence_status, target_days
 from .compact import CompactGraph
 from .dataset import AccountSnapshot
-from .fragility import compact_connectivity, compact_impacts, compact_reach
+from .fragility import compact_connectivity, compact_impacts
 from .gaps import CoverageGaps, coverage_gaps
 from .settings import Settings
 from .shape import Shape, relationship_shape
@@ -129,16 +129,18 @@ class AccountAnalysis:
 
 
 def _brokers(cg: CompactGraph, top: int) -> list[Broker]:
-    n_staff = cg.n_staff
-    client_adj = [[w for w in nbrs if w >= n_staff] if v >= n_staff else [] for v, nbrs in enumerate(cg.adj)]
+    n_staff, dept = cg.n_staff, cg.department
+    client_adj: list[list[int]] = [[] for _ in range(cg.n)]
     candidates = []
     for v in range(n_staff, cg.n):
-        depts = {cg.department[w] for w in client_adj[v] if cg.department[w]}
-        own = cg.department[v]
-        if own:
+        nbrs = [w for w in cg.adj[v] if w >= n_staff]
+        client_adj[v] = nbrs
+        own = dept[v]
+        depts = {dept[w] for w in nbrs if dept[w] and dept[w] != own}
+        if depts and own:
             depts.add(own)
         if len(depts) >= 2:
-            candidates.append((v, tuple(sorted(depts))))
+            candidates.append((v, tuple(sorted(depts))))  # type: ignore[arg-type]
     values = compact_constraint(client_adj, [v for v, _ in candidates])
     brokers = [Broker(person=cg.ids[v], constraint=round(values[v], 6), departments=depts)
                for v, depts in candidates]
@@ -163,13 +165,13 @@ def analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings | None
     cg = CompactGraph.from_account(ag)
     ids = cg.ids
     n_staff = cg.n_staff
-    importance = {ids[i]: cg.importance[i] for i in range(n_staff, cg.n)}
-    key = {ids[i] for i in range(n_staff, cg.n) if cg.key[i]}
+    importance = ag.importance
+    key = ag.key
 
-    reach_idx = compact_reach(cg)
-    reach = {ids[i] for i in reach_idx}
+    reach_idx: set[int] = set()
     cut_raw: list[tuple[int, int, list[int]]] = []
-    raw = compact_impacts(cg, cut_raw)
+    raw = compact_impacts(cg, cut_raw, reach_idx)
+    reach = {ids[i] for i in reach_idx}
     impacts = {ids[v]: Impact(person=ids[v], share=share, lost=tuple(ids[x] for x in lost),
                               lost_threads=tuple(ids[x] for x in threads), lost_paths=tuple(ids[x] for x in paths))
                for v, (lost, threads, paths, share) in enumerate(raw) if share > 0 or lost}

@@ -20,8 +20,6 @@ from typing import Any
 import networkx as nx
 
 from .account_graph import AccountGraph
-from .importance import importance as importance_of
-from .settings import ImportanceSettings
 
 __all__ = ["EDGE_KINDS", "CompactGraph"]
 
@@ -42,6 +40,8 @@ class CompactGraph:
     adj: list[list[int]]
     #: For each node, the staff it has a thread with (empty for staff).
     threads: list[list[int]]
+    #: Parallel to ``adj``: the distance 1/strength of each link (1 where no strength is known).
+    distance: list[list[float]]
     #: Edge data for each pair ``(i, j)`` with ``i < j``: ``(kinds, strength or None)``.
     edges: dict[tuple[int, int], tuple[tuple[str, ...], float | None]]
     attrs: list[dict[str, Any]] = field(default_factory=list)
@@ -75,15 +75,15 @@ class CompactGraph:
     @classmethod
     def from_account(cls, ag: AccountGraph) -> CompactGraph:
         """Build the live relationship graph of an account (see :mod:`kamgraph.graph`)."""
-        settings: ImportanceSettings = ag.settings.importance
         staff_ids = sorted(ag.staff)
         client_ids = sorted(ag.stakeholders)
         ids = staff_ids + client_ids
         index = {pid: i for i, pid in enumerate(ids)}
         n_staff = len(staff_ids)
         people = [ag.staff[s] for s in staff_ids] + [ag.stakeholders[c] for c in client_ids]
-        imp = [0.0] * n_staff + [importance_of(ag.stakeholders[c], settings) for c in client_ids]
-        key = [False] * n_staff + [v >= settings.key_threshold for v in imp[n_staff:]]
+        weights, keys = ag.importance, ag.key
+        imp = [0.0] * n_staff + [weights[c] for c in client_ids]
+        key = [False] * n_staff + [c in keys for c in client_ids]
         dept = [None] * n_staff + [ag.stakeholders[c].department for c in client_ids]
         edges: dict[tuple[int, int], tuple[tuple[str, ...], float | None]] = {}
         threshold = ag.settings.strength.thread_threshold
@@ -134,15 +134,21 @@ class CompactGraph:
                 weak: list[tuple[int, int, float]]) -> CompactGraph:
         n = len(ids)
         adj: list[list[int]] = [[] for _ in range(n)]
+        distance: list[list[float]] = [[] for _ in range(n)]
         threads: list[list[int]] = [[] for _ in range(n)]
-        for (a, b) in sorted(edges):
+        for pair in sorted(edges):
+            a, b = pair
+            kinds, strength = edges[pair]
+            d = 1.0 / strength if strength else 1.0
             adj[a].append(b)
             adj[b].append(a)
-            if edges[(a, b)][0][0] == "thread" and a < n_staff <= b:
+            distance[a].append(d)
+            distance[b].append(d)
+            if kinds[0] == "thread" and a < n_staff <= b:
                 threads[b].append(a)
         weak.sort()
         return cls(ids=ids, n_staff=n_staff, importance=imp, key=key, department=dept, adj=adj,
-                   threads=threads, edges=edges, weak=weak)
+                   threads=threads, distance=distance, edges=edges, weak=weak)
 
     @classmethod
     def from_networkx(cls, g: nx.Graph) -> CompactGraph:

@@ -112,12 +112,14 @@ def compact_reach(cg: CompactGraph, removed: Iterable[int] = ()) -> set[int]:
     return {v for v in queue if v >= cg.n_staff}
 
 
-def compact_impacts(cg: CompactGraph, bridges_out: list[tuple[int, int, list[int]]] | None = None
-                    ) -> list[tuple[list[int], list[int], list[int], float]]:
+def compact_impacts(cg: CompactGraph, bridges_out: list[tuple[int, int, list[int]]] | None = None,
+                    reach_out: set[int] | None = None) -> list[tuple[list[int], list[int], list[int], float]]:
     """For every node: (lost, lost_threads, lost_paths, share), node lists sorted.
 
     When ``bridges_out`` is given it receives every edge whose loss cuts
-    stakeholders off from our team, as ``(u, v, cut-off stakeholders)``.
+    stakeholders off from our team, as ``(u, v, cut-off stakeholders)``; when
+    ``reach_out`` is given it receives the stakeholders reachable today (the
+    ones the search visits).
     """
     n, n_staff, adj = cg.n, cg.n_staff, cg.adj
     source = n
@@ -129,59 +131,59 @@ def compact_impacts(cg: CompactGraph, bridges_out: list[tuple[int, int, list[int
     cut_children: dict[int, list[int]] = {}
     disc[source] = 0
     clock = 1
-    # The source's neighbours are all staff; a staff node's edge back to the source is handled at discovery.
-    stack: list[tuple[int, int]] = [(source, 0)]
+    # The source's neighbours are all staff; a staff node's edge back to the source is
+    # accounted for at discovery (low = 0) unless the source is its parent.
+    stack = [(source, iter(range(n_staff)))]
     while stack:
-        v, i = stack[-1]
-        neighbours = range(n_staff) if v == source else adj[v]
-        if i < len(neighbours):
-            stack[-1] = (v, i + 1)
-            w = neighbours[i]
+        v, neighbours = stack[-1]
+        pv = parent[v]
+        for w in neighbours:
             if disc[w] == -1:
                 parent[w] = v
                 disc[w] = clock
                 low[w] = 0 if (w < n_staff and v != source) else clock
                 clock += 1
                 order.append(w)
-                stack.append((w, 0))
-            elif w != parent[v] and disc[w] < low[v]:
+                stack.append((w, iter(adj[w])))
+                break
+            if w != pv and disc[w] < low[v]:
                 low[v] = disc[w]
         else:
             stack.pop()
-            p = parent[v]
-            if p >= 0:
-                if low[v] < low[p]:
-                    low[p] = low[v]
-                size[p] += size[v]
-                if p != source and low[v] >= disc[p]:
-                    cut_children.setdefault(p, []).append(v)
-                    if bridges_out is not None and low[v] > disc[p]:
+            if pv >= 0:
+                if low[v] < low[pv]:
+                    low[pv] = low[v]
+                size[pv] += size[v]
+                if pv != source and low[v] >= disc[pv]:
+                    cut_children.setdefault(pv, []).append(v)
+                    if bridges_out is not None and low[v] > disc[pv]:
                         start = disc[v]
                         cut_off = sorted(x for x in order[start:start + size[v]] if x >= n_staff)
                         if cut_off:
-                            bridges_out.append((min(p, v), max(p, v), cut_off))
+                            bridges_out.append((min(pv, v), max(pv, v), cut_off))
+    if reach_out is not None:
+        reach_out.update(x for x in order if n_staff <= x < n)
     imp = cg.importance
     total = cg.total_importance
     sole: dict[int, list[int]] = {}
+    threads_of = cg.threads
     for c in range(n_staff, n):
-        threads = cg.threads[c]
+        threads = threads_of[c]
         if len(threads) == 1 and disc[c] != -1:
             sole.setdefault(threads[0], []).append(c)
-    result: list[tuple[list[int], list[int], list[int], float]] = []
-    for v in range(n):
+    nothing: tuple[list[int], list[int], list[int], float] = ([], [], [], 0.0)
+    result: list[tuple[list[int], list[int], list[int], float]] = [nothing] * n
+    for v in set(cut_children) | set(sole):
         cut: list[int] = []
         for w in cut_children.get(v, ()):
             start = disc[w]
             cut.extend(x for x in order[start:start + size[w]] if x >= n_staff)
         orphaned = sole.get(v, [])
-        if not cut and not orphaned:
-            result.append(([], [], [], 0.0))
-            continue
         lost = set(cut)
         lost.update(orphaned)
         lost.discard(v)
         share = sum(imp[x] for x in lost) / total if total else 0.0
-        result.append((sorted(lost), sorted(orphaned), sorted(cut), round(share, 12)))
+        result[v] = (sorted(lost), sorted(orphaned), sorted(cut), round(share, 12))
     return result
 
 

@@ -36,7 +36,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .account_graph import AccountGraph
-from .importance import importance, is_key
 from .models import Seniority
 
 __all__ = ["CoverageGaps", "coverage_gaps", "staff_strength"]
@@ -59,39 +58,37 @@ class CoverageGaps:
 
 def staff_strength(ag: AccountGraph) -> dict[str, float]:
     """Each active staff member's summed tie strength with active stakeholders."""
-    totals: dict[str, float] = {}
-    for (s, c), tie in ag.ties.items():
-        if s in ag.staff and c in ag.stakeholders:
-            totals[s] = totals.get(s, 0.0) + tie.strength
-    return totals
+    return ag.staff_strength()
 
 
 def coverage_gaps(ag: AccountGraph) -> CoverageGaps:
     """Compute every coverage gap of an account (see the module docstring)."""
     settings = ag.settings
     people = ag.stakeholders
-    weight = {c: importance(p, settings.importance) for c, p in people.items()}
+    weight = ag.importance
     covered = {c for c in people if ag.threads.get(c)}
     gaps = CoverageGaps()
     gaps.uncovered = sorted((c for c in people if c not in covered), key=lambda c: (-weight[c], c))
-    for role in settings.coverage.required_roles:
-        holders = [c for c, p in people.items() if p.buying_role is role]
-        if not holders:
-            gaps.roles_missing.append(role.value)
-        elif not any(c in covered for c in holders):
-            gaps.roles_uncovered.append(role.value)
+    holders: dict[object, list[str]] = {}
     departments: dict[str, bool] = {}
     levels: dict[Seniority, bool] = {}
     for c, p in people.items():
+        if p.buying_role is not None:
+            holders.setdefault(p.buying_role, []).append(c)
         if p.department:
             departments[p.department] = departments.get(p.department, False) or c in covered
         if p.seniority:
             levels[p.seniority] = levels.get(p.seniority, False) or c in covered
+    for role in settings.coverage.required_roles:
+        held = holders.get(role)
+        if not held:
+            gaps.roles_missing.append(role.value)
+        elif not any(c in covered for c in held):
+            gaps.roles_uncovered.append(role.value)
     gaps.departments_uncovered = sorted(d for d, ok in departments.items() if not ok)
     gaps.levels_uncovered = [lvl.value for lvl in Seniority if lvl in levels and not levels[lvl]]
     gaps.single_threaded_key = sorted(
-        ((c, ag.threads[c][0][0]) for c, p in people.items()
-         if len(ag.threads.get(c, ())) == 1 and is_key(p, settings.importance)),
+        ((c, ag.threads[c][0][0]) for c in ag.key if len(ag.threads.get(c, ())) == 1),
         key=lambda pair: (-weight[pair[0]], pair[0]))
     totals = staff_strength(ag)
     total = sum(totals.values())

@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 
 from .account_graph import AccountGraph
 from .cadence import CadenceStatus, cadence_status, target_days
-from .importance import importance
 
 __all__ = ["MatrixCell", "MatrixTotals", "CommunicationMatrix", "communication_matrix", "matrix_csv",
            "matrix_dict"]
@@ -81,7 +80,7 @@ def communication_matrix(ag: AccountGraph) -> CommunicationMatrix:
     count is the staff member's meetings with any of the stakeholders.
     """
     settings = ag.settings
-    weight = {c: importance(p, settings.importance) for c, p in ag.stakeholders.items()}
+    weight = ag.importance
     names = {pid: ag.name(pid) for pid in [*ag.staff, *ag.stakeholders]}
     cells: dict[tuple[str, str], MatrixCell] = {}
     threshold = settings.strength.thread_threshold

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 from .account_graph import AccountGraph
 from .gaps import staff_strength
-from .importance import is_key
 from .settings import ShapeSettings
 
 __all__ = ["Shape", "classify", "relationship_shape"]
@@ -56,7 +55,7 @@ def classify(concentration: float, pair_share: float, settings: ShapeSettings) -
 
 def relationship_shape(ag: AccountGraph) -> Shape:
     """Classify an account's relationship shape (see the module docstring)."""
-    keys = [c for c, p in ag.stakeholders.items() if is_key(p, ag.settings.importance)]
+    keys = sorted(ag.key)
     totals = staff_strength(ag)
     total = sum(totals.values())
     concentration = max(totals.values()) / total if total else 0.0

@@ -101,10 +101,11 @@ def tie_stats(meetings: Iterable[Meeting], staff_ids: set[str] | frozenset[str],
         theirs = client_ids.intersection(attendees)
         if not theirs:
             continue
-        key = (day, meeting.kind)
+        kind = meeting.kind
+        key = (day, kind)
         value = factors.get(key)
         if value is None:
-            value = weights.get(meeting.kind, 0.0) * decay((as_of - day).days, half_life)
+            value = weights.get(kind, 0.0) * 2.0 ** (-max((as_of - day).days, 0) / half_life)
             factors[key] = value
         if client_pairs is not None and len(theirs) > 1:
             ordered = sorted(theirs)

@@ -410,10 +410,7 @@ def _coverage(views: list[StakeholderView]) -> CoverageSummary:
 
 def _staff_views(analysis: AccountAnalysis) -> list[StaffView]:
     ag = analysis.ag
-    strength: dict[str, float] = {}
-    for (s, c), tie in ag.ties.items():
-        if c in ag.stakeholders and s in ag.staff:
-            strength[s] = strength.get(s, 0.0) + tie.strength
+    strength = ag.staff_strength()
     total = sum(strength.values())
     thread_count: dict[str, int] = {}
     for ties in ag.threads.values():
