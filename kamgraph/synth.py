@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from .dataset import Batch
 from .models import Account, Meeting, Relationship, Staff, Stakeholder
 
-__all__ = ["synth_account", "synth_portfolio", "DEPARTMENTS"]
+__all__ = ["synth_account", "synth_portfolio", "portfolio_plan", "DEPARTMENTS"]
 
 DEPARTMENTS = ("Finance", "IT", "Operations", "Procurement", "Supply Chain", "Sales", "Marketing", "Legal",
                "HR", "R&D", "Quality", "Customer Service")
@@ -166,13 +166,37 @@ def synth_account(account: str, *, seed: int, stakeholders: int, staff: int | Se
                  relationships=list(ties.values()), person_kinds=kinds)
 
 
+def portfolio_plan(accounts: int = 2000, *, seed: int = 1, min_stakeholders: int = 30,
+                   max_stakeholders: int = 300, min_staff: int = 5, max_staff: int = 40
+                   ) -> tuple[list[Staff], list[tuple[str, int, list[str]]]]:
+    """The staff pool and, per account, ``(id, stakeholders, team staff ids)`` of a portfolio.
+
+    Lets a worker process build only its share of :func:`synth_portfolio`'s accounts.
+    """
+    rng = random.Random(seed)
+    pool = [Staff(id=f"st-{i:05d}", name=_name(rng), role=("kam" if i % 10 == 0 else _STAFF_ROLES[i % 7]))
+            for i in range(max(60, accounts // 3))]
+    plan = []
+    for i in range(accounts):
+        size = rng.randint(min_stakeholders, max_stakeholders)
+        team = rng.sample(pool, rng.randint(min_staff, min(max_staff, len(pool))))
+        plan.append((f"a{i:05d}", size, [s.id for s in team]))
+    teams: dict[str, list[str]] = {}
+    for account, _, team_ids in plan:
+        for sid in team_ids:
+            teams.setdefault(sid, []).append(account)
+    pool = [s.model_copy(update={"accounts": sorted(teams.get(s.id, []))}) for s in pool]
+    return pool, plan
+
+
 def synth_portfolio(accounts: int = 2000, *, seed: int = 1, as_of: dt.date, min_stakeholders: int = 30,
                     max_stakeholders: int = 300, min_staff: int = 5, max_staff: int = 40, days: int = 730,
                     meetings_per_stakeholder: float = 3.0) -> Batch:
     """A portfolio of random accounts sharing one pool of staff.
 
     Sizes are drawn uniformly from the given ranges; the staff pool has
-    ``max(60, accounts // 3)`` people, each account team a sample of it.
+    ``max(60, accounts // 3)`` people, each account team a sample of it
+    (see :func:`portfolio_plan`).
 
     Examples
     --------
@@ -181,20 +205,13 @@ def synth_portfolio(accounts: int = 2000, *, seed: int = 1, as_of: dt.date, min_
     >>> len(p.accounts), all(30 <= sum(s.account == a.id for s in p.stakeholders) <= 40 for a in p.accounts)
     (3, True)
     """
-    rng = random.Random(seed)
-    pool = [Staff(id=f"st-{i:05d}", name=_name(rng), role=("kam" if i % 10 == 0 else _STAFF_ROLES[i % 7]))
-            for i in range(max(60, accounts // 3))]
+    pool, plan = portfolio_plan(accounts, seed=seed, min_stakeholders=min_stakeholders,
+                                max_stakeholders=max_stakeholders, min_staff=min_staff, max_staff=max_staff)
+    by_id = {s.id: s for s in pool}
     result = Batch()
-    teams: dict[str, list[str]] = {}
-    for i in range(accounts):
-        account = f"a{i:05d}"
-        size = rng.randint(min_stakeholders, max_stakeholders)
-        team = rng.sample(pool, rng.randint(min_staff, min(max_staff, len(pool))))
-        part = synth_account(account, seed=seed, stakeholders=size, staff=team, as_of=as_of, days=days,
-                             meetings_per_stakeholder=meetings_per_stakeholder)
-        for member in team:
-            teams.setdefault(member.id, []).append(account)
-        result.extend(part)
-    result.staff = [s.model_copy(update={"accounts": sorted(teams.get(s.id, []))}) for s in pool]
+    for account, size, team_ids in plan:
+        result.extend(synth_account(account, seed=seed, stakeholders=size, staff=[by_id[s] for s in team_ids],
+                                    as_of=as_of, days=days, meetings_per_stakeholder=meetings_per_stakeholder))
+    result.staff = pool
     result.person_kinds.update({s.id: "staff" for s in pool})
     return result
