@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import multiprocessing
 import statistics
 import sys
@@ -31,14 +32,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kamgraph.account_graph import build_account_graph  # noqa: E402
-from kamgraph.actions import next_actions  # noqa: E402
-from kamgraph.analysis import analyze  # noqa: E402
-from kamgraph.dataset import AccountSnapshot, Batch  # noqa: E402
-from kamgraph.graph import relationship_graph  # noqa: E402
-from kamgraph.settings import Settings  # noqa: E402
-from kamgraph.synth import portfolio_plan, synth_account  # noqa: E402
-from kamgraph.xray import xray_from_analysis  # noqa: E402
+from kamgraph.account_graph import build_account_graph
+from kamgraph.actions import next_actions
+from kamgraph.analysis import analyze
+from kamgraph.dataset import AccountSnapshot, Batch
+from kamgraph.graph import relationship_graph
+from kamgraph.settings import Settings
+from kamgraph.synth import portfolio_plan, synth_account
+from kamgraph.xray import xray_from_analysis
 
 AS_OF = dt.date(2026, 6, 30)
 SEED = 1
@@ -57,7 +58,7 @@ def snapshot_of(batch: Batch, pool: dict[str, object] | None = None) -> AccountS
 def percentile(values: list[float], q: float) -> float:
     """The q-quantile (0..1) by the nearest-rank method."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, int(round(q * len(ordered) + 0.5)) - 1))]
+    return ordered[min(len(ordered), max(1, math.ceil(q * len(ordered)))) - 1]
 
 
 def naive_analysis(snapshot: AccountSnapshot, settings: Settings) -> dict[str, object]:

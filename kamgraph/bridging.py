@@ -35,10 +35,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .compact import CompactGraph
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "betweenness",
@@ -77,6 +79,8 @@ def betweenness(g: nx.Graph, *, normalized: bool = True, weight: str | None = No
         Edge attribute read as a distance; None counts hops (compiled kernel).
     """
     if weight is not None or g.number_of_nodes() < 3:
+        import networkx as nx
+
         return dict(nx.betweenness_centrality(g, normalized=normalized, weight=weight))
     import rustworkx as rx
 

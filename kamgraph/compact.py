@@ -15,11 +15,12 @@ result is independent of the order records were loaded in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from .account_graph import AccountGraph
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["EDGE_KINDS", "CompactGraph"]
 
@@ -188,6 +189,8 @@ class CompactGraph:
     def to_networkx(self) -> nx.Graph:
         """The networkx view: nodes with their attributes, live edges with ``kind``, ``kinds``,
         ``strength`` (where known) and ``weight`` = 1/strength (else 1)."""
+        import networkx as nx
+
         g = nx.Graph()
         if self.people and not self.attrs:
             self.attrs = [_person_attrs(p, i < self.n_staff) for i, p in enumerate(self.people)]

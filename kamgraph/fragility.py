@@ -54,10 +54,12 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .compact import CompactGraph
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "RemovalImpact",
@@ -304,6 +306,8 @@ def removal_impact_bruteforce(g: nx.Graph, person: str) -> RemovalImpact:
     Quadratic over all people; the reference :func:`removal_impacts` is tested against.
     Uses networkx only.
     """
+    import networkx as nx
+
     staff = [n for n, k in g.nodes(data="kind") if k == "staff"]
     clients = [n for n, k in g.nodes(data="kind") if k != "staff"]
 
