@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from .dataset import AccountSnapshot
 from .importance import importance
@@ -92,8 +91,9 @@ def build_account_graph(snapshot: AccountSnapshot, as_of: dt.date, settings: Set
     staff_ids = frozenset(s.id for s in snapshot.staff)
     client_pairs: dict[tuple[str, str], float] = {}
     meetings = snapshot.meetings
-    if any(a.date > b.date or (a.date == b.date and a.id > b.id) for a, b in pairwise(meetings)):
-        meetings = sorted(meetings, key=lambda m: (m.date, m.id))  # sums must not depend on load order
+    order = [(m.date, m.id) for m in meetings]
+    if order != sorted(order):  # sums must not depend on load order
+        meetings = sorted(meetings, key=lambda m: (m.date, m.id))
     ties = tie_stats(meetings, staff_ids, client_ids, as_of, settings.strength, client_pairs)
     threads = threads_of(ties, settings.strength.thread_threshold, active_staff=staff)
     threads = {c: t for c, t in threads.items() if c in stakeholders}

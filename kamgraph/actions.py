@@ -22,6 +22,21 @@ rule                          importance at stake                               
 
 Actions on the same person merge (reasons joined, highest priority kept);
 the list is sorted by priority, then by the person's id.
+
+Examples
+--------
+>>> import datetime as dt
+>>> from kamgraph.analysis import analyze
+>>> from kamgraph.models import Account, Meeting, Staff, Stakeholder
+>>> from kamgraph.dataset import AccountSnapshot
+>>> snap = AccountSnapshot(account=Account(id="a", name="A"),
+...     staff=[Staff(id="s1", name="Sam", accounts=["a"]), Staff(id="s2", name="Sue", accounts=["a"])],
+...     stakeholders=[Stakeholder(id="cfo", account="a", name="Cleo", influence=5, buying_role="economic_buyer"),
+...                   Stakeholder(id="fd", account="a", name="Finn", influence=3, reports_to="cfo")],
+...     reporting_lines=[], relationships=[],
+...     meetings=[Meeting(id="m", date="2025-03-03", attendees=["s1", "s2", "fd"])])
+>>> [(x.kind, x.target, x.path) for x in next_actions(analyze(snap, dt.date(2025, 3, 10)))]
+[('meet', 'cfo', ['s1', 'fd', 'cfo'])]
 """
 
 from __future__ import annotations
@@ -178,7 +193,8 @@ def next_actions(analysis: AccountAnalysis) -> list[Action]:
             target=cid, owner=owner, path=[staff, cid], related=[staff]))
     # One staff member holds most of the relationship.
     gaps = analysis.gaps
-    if gaps.concentrated and gaps.top_staff:
+    top_impact = analysis.impacts.get(gaps.top_staff) if gaps.top_staff else None
+    if gaps.concentrated and gaps.top_staff and top_impact is not None and top_impact.lost:
         top = gaps.top_staff
         impact = analysis.impacts.get(top)
         orphans = list(impact.lost) if impact else []

@@ -10,6 +10,26 @@ is what the tests compare against independent references.
 
 :class:`SummaryScores` are the headline figures of an account; ``health`` is
 a 0-100 composite documented on the field.
+
+Examples
+--------
+One staff member, two stakeholders; the champion met last week, the economic
+buyer never:
+
+>>> import datetime as dt
+>>> from kamgraph.models import Account, Meeting, Staff, Stakeholder
+>>> from kamgraph.dataset import AccountSnapshot
+>>> snap = AccountSnapshot(account=Account(id="a", name="A"), staff=[Staff(id="s1", name="S1")],
+...     stakeholders=[Stakeholder(id="ch", account="a", name="CH", influence=4, buying_role="champion"),
+...                   Stakeholder(id="eb", account="a", name="EB", influence=5, buying_role="economic_buyer",
+...                               reports_to="ch")],
+...     reporting_lines=[], relationships=[],
+...     meetings=[Meeting(id="m", date="2025-03-03", attendees=["s1", "ch"])])
+>>> a = analyze(snap, dt.date(2025, 3, 10))
+>>> a.summary.covered, a.summary.key_covered, a.gaps.uncovered, a.connectivity
+(1, 1, ['eb'], {'ch': 1, 'eb': 1})
+>>> a.most_critical, round(a.fragility_index, 3)  # s1 holds ch's only thread; eb hangs off ch
+('s1', 1.0)
 """
 
 from __future__ import annotations
@@ -148,8 +168,9 @@ def _brokers(cg: CompactGraph, top: int) -> list[Broker]:
     return brokers[:top]
 
 
-def analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings | None = None) -> AccountAnalysis:
-    """Run the whole X-ray analysis of one account on ``as_of``.
+def analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings | None = None, *,
+            detail: bool = True) -> AccountAnalysis:
+    """Run the X-ray analysis of one account on ``as_of``.
 
     Parameters
     ----------
@@ -159,6 +180,11 @@ def analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings | None
         The date described.
     settings : Settings, optional
         Defaults when not given.
+    detail : bool
+        False computes only what the summary scores need (for portfolios):
+        no betweenness, bridges, gateways or brokers, and each key
+        stakeholder's connectivity only as far as the summary needs it (exact
+        up to 2, and the exact minimum). The summary is identical either way.
     """
     settings = settings or Settings()
     ag = build_account_graph(snapshot, as_of, settings)
@@ -170,7 +196,7 @@ def analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings | None
 
     reach_idx: set[int] = set()
     cut_raw: list[tuple[int, int, list[int]]] = []
-    raw = compact_impacts(cg, cut_raw, reach_idx)
+    raw = compact_impacts(cg, cut_raw if detail else None, reach_idx)
     reach = {ids[i] for i in reach_idx}
     impacts = {ids[v]: Impact(person=ids[v], share=share, lost=tuple(ids[x] for x in lost),
                               lost_threads=tuple(ids[x] for x in threads), lost_paths=tuple(ids[x] for x in paths))
@@ -179,28 +205,49 @@ def analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings | None
     for person in sorted(impacts):
         if impacts[person].share > index_value:
             index_value, critical = impacts[person].share, person
-    connectivity = {ids[i]: compact_connectivity(cg, i) for i in range(n_staff, cg.n) if cg.key[i]}
-    between = compact_team_betweenness(cg, weighted=settings.bridges.weighted_betweenness)
-    team_between = {ids[i]: between[i] for i in range(cg.n)}
-    cut_edges = [CutEdge(a=ids[a], b=ids[b], kind=cg.edges[(a, b)][0][0], cut_off=tuple(ids[x] for x in cut))
-                 for a, b, cut in sorted(cut_raw, key=lambda e: (-len(e[2]), e[0], e[1]))]
-    gateways = department_gateways(cg, [r[2] for r in raw], reach_idx)
-    brokers = _brokers(cg, settings.bridges.top)
+    keys = [i for i in range(n_staff, cg.n) if cg.key[i]]
+    if detail:
+        connectivity = {ids[i]: compact_connectivity(cg, i) for i in keys}
+        between = compact_team_betweenness(cg, weighted=settings.bridges.weighted_betweenness)
+        team_between = {ids[i]: between[i] for i in range(cg.n)}
+        cut_edges = [CutEdge(a=ids[a], b=ids[b], kind=cg.edges[(a, b)][0][0], cut_off=tuple(ids[x] for x in cut))
+                     for a, b, cut in sorted(cut_raw, key=lambda e: (-len(e[2]), e[0], e[1]))]
+        gateways = department_gateways(cg, [r[2] for r in raw], reach_idx)
+        brokers = _brokers(cg, settings.bridges.top)
+    else:
+        connectivity = _summary_connectivity(cg, keys)
+        team_between, cut_edges, gateways, brokers = {}, [], [], []
     gaps = coverage_gaps(ag)
 
     cadence: dict[str, Cadence] = {}
+    statuses = settings.cadence
     for cid, person in ag.stakeholders.items():
-        target = target_days(person.buying_role, settings.cadence)
+        target = target_days(person.buying_role, statuses)
         last = ag.last_contact.get(cid)
         days = (as_of - last).days if last else None
-        cadence[cid] = Cadence(status=cadence_status(days, target, settings.cadence), target_days=target,
-                               days_since=days)
+        cadence[cid] = Cadence(status=cadence_status(days, target, statuses), target_days=target, days_since=days)
     shape = relationship_shape(ag)
     summary = _summary(ag, importance, key, reach, index_value, critical, connectivity, gaps, cadence, shape)
     return AccountAnalysis(ag=ag, cg=cg, reach=reach, impacts=impacts, fragility_index=index_value,
                            most_critical=critical, connectivity=connectivity, team_betweenness=team_between,
                            cut_edges=cut_edges, gateways=gateways, brokers=brokers, gaps=gaps, cadence=cadence,
                            shape=shape, summary=summary, importance=importance, key=key)
+
+
+def _summary_connectivity(cg: CompactGraph, keys: list[int]) -> dict[str, int]:
+    """Key stakeholders' connectivity, exact up to 2 and exact for the minimum (enough for the summary).
+
+    Keys are visited from the fewest links up, so a small minimum is found early;
+    each search stops once it has found ``max(2, minimum so far)`` disjoint paths.
+    """
+    found: dict[str, int] = {}
+    smallest = None
+    for i in sorted(keys, key=lambda k: (len(cg.adj[k]), k)):
+        cap = None if smallest is None else max(2, smallest)
+        value = compact_connectivity(cg, i, cap)
+        found[cg.ids[i]] = value
+        smallest = value if smallest is None else min(smallest, value)
+    return found
 
 
 def _summary(ag: AccountGraph, importance: dict[str, float], key: set[str], reach: set[str], index_value: float,

@@ -189,12 +189,18 @@ def compact_impacts(cg: CompactGraph, bridges_out: list[tuple[int, int, list[int
     return result
 
 
-def compact_connectivity(cg: CompactGraph, target: int) -> int:
-    """Vertex connectivity between the team source and node ``target`` (see module docstring)."""
+def compact_connectivity(cg: CompactGraph, target: int, cap: int | None = None) -> int:
+    """Vertex connectivity between the team source and node ``target`` (see module docstring).
+
+    With ``cap`` the search stops at ``cap`` disjoint paths: the result is
+    exact below the cap and means "at least the cap" at it.
+    """
     n_staff, adj = cg.n_staff, cg.adj
     if target < n_staff:
-        return n_staff
+        return n_staff if cap is None else min(cap, n_staff)
     bound = min(len(adj[target]), n_staff)
+    if cap is not None:
+        bound = min(bound, cap)
     if bound == 0:
         return 0
     n = cg.n
@@ -203,7 +209,7 @@ def compact_connectivity(cg: CompactGraph, target: int) -> int:
     flow: set[int] = set()  # u * n + w: a path runs u -> w (from the stakeholder towards the team)
     found = 0
     for s in adj[target]:  # direct ties: t -> s -> team
-        if s < n_staff:
+        if s < n_staff and found < bound:
             flow.add(target * n + s)
             used[s] = 1
             sink_used[s] = 1

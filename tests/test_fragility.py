@@ -127,3 +127,26 @@ def test_reach_and_bruteforce_on_the_demo_account() -> None:
         got = a.impacts.get(p)
         assert (got.lost if got else ()) == brute.lost
         assert (got.share if got else 0.0) == pytest.approx(brute.share)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_capped_connectivity_is_exact_below_the_cap(seed: int) -> None:
+    from kamgraph.compact import CompactGraph
+    from kamgraph.fragility import compact_connectivity
+
+    cg = CompactGraph.from_networkx(_random_graph(seed))
+    for target in range(cg.n_staff, cg.n):
+        exact = compact_connectivity(cg, target)
+        for cap in (1, 2, 3):
+            assert compact_connectivity(cg, target, cap) == min(exact, cap)
+
+
+def test_summary_path_on_the_demo() -> None:
+    from kamgraph.demo import build_demo
+    from kamgraph.store.sqlite import SqliteStore
+
+    store = SqliteStore(":memory:")
+    store.import_batch(build_demo(AS_OF))
+    for account in ("northwind", "helios", "quarry", "orbit"):
+        snap = store.load_account(account, AS_OF)
+        assert analyze(snap, AS_OF, detail=False).summary == analyze(snap, AS_OF).summary

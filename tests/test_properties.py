@@ -110,3 +110,13 @@ def test_results_do_not_depend_on_load_order(snap: AccountSnapshot, seed: int) -
     first = xray_from_analysis(analyze(snap, AS_OF)).model_dump_json()
     second = xray_from_analysis(analyze(shuffled, AS_OF)).model_dump_json()
     assert first == second
+
+
+@PROFILE
+@given(accounts(max_staff=4, max_clients=8))
+def test_summary_path_gives_the_same_summary(snap: AccountSnapshot) -> None:
+    full = analyze(snap, AS_OF)
+    lean = analyze(snap, AS_OF, detail=False)
+    assert lean.summary == full.summary
+    for person, value in lean.connectivity.items():
+        assert value == full.connectivity[person] or (value >= 2 and full.connectivity[person] >= value)
