@@ -424,6 +424,93 @@ def config_show(as_json: bool) -> None:
     emit(settings, as_json, lambda: settings_toml(settings))
 
 
+# --------------------------------------------------------------------------- portfolio
+def _portfolio(as_of: dt.date | None, sort: str = "score"):  # type: ignore[no-untyped-def]
+    from kamgraph.portfolio import build_portfolio
+
+    state = _state()
+    day = as_of or dt.date.today()
+    with state.open_store() as store:
+        total = len(store.list_accounts())
+        if total > 50 and sys.stderr.isatty():
+            with click.progressbar(length=total, label="analysing accounts", file=sys.stderr) as bar:
+                return build_portfolio(store, day, state.settings, sort=sort,
+                                       progress=lambda done, _total: bar.update(1))
+        return build_portfolio(store, day, state.settings, sort=sort)
+
+
+@cli.group(invoke_without_command=True)
+@as_of_option
+@click.option("--sort", default="score", show_default=True,
+              type=click.Choice(["score", "fragility", "health", "coverage", "key_coverage", "stage", "tier", "name",
+                                 "overdue", "alerts"]), help="Order of the table.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of text.")
+@store_option
+@config_option
+@json_option
+@click.pass_context
+def portfolio(ctx: click.Context, as_of: dt.date | None, sort: str, as_csv: bool, as_json: bool) -> None:
+    """All accounts in one table: tier, score, stage, shape, coverage, fragility, overdue, alerts.
+
+    Subcommands: 'portfolio score' (the qualification detail and near misses),
+    'portfolio review --since DATE' (what changed).
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from kamgraph.textview import render_portfolio
+
+    result = _portfolio(as_of, sort)
+    if as_csv:
+        import csv
+        import io
+
+        out = io.StringIO()
+        fields = list(type(result.rows[0]).model_fields) if result.rows else []
+        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        for row in result.rows:
+            writer.writerow(row.model_dump(mode="json"))
+        click.echo(out.getvalue(), nl=False)
+        return
+    emit({"as_of": result.as_of.isoformat(), "rows": [r.model_dump(mode="json") for r in result.rows]}, as_json,
+         lambda: render_portfolio(result))
+
+
+@portfolio.command("score")
+@as_of_option
+@store_option
+@config_option
+@json_option
+def portfolio_score(as_of: dt.date | None, as_json: bool) -> None:
+    """Rank accounts by qualification score with each criterion's contribution, tiers and near misses."""
+    from kamgraph.textview import render_scores
+
+    result = _portfolio(as_of)
+    ranked = sorted(result.qualifications.values(), key=lambda q: (-q.score, q.account))
+    emit({"as_of": result.as_of.isoformat(), "accounts": [q.model_dump(mode="json") for q in ranked]}, as_json,
+         lambda: render_scores(result))
+
+
+@portfolio.command("review")
+@click.option("--since", type=DATE, required=True, help="Compare the portfolio on this date with --as-of.")
+@as_of_option
+@store_option
+@config_option
+@json_option
+def portfolio_review(since: dt.date, as_of: dt.date | None, as_json: bool) -> None:
+    """Accounts whose tier, stage or fragility changed since a date (input for the periodic criteria review)."""
+    from kamgraph.portfolio import review_portfolio
+    from kamgraph.textview import render_review
+
+    state = _state()
+    day = as_of or dt.date.today()
+    with state.open_store() as store:
+        changes = review_portfolio(store, since, day, state.settings)
+    data = {"since": since.isoformat(), "as_of": day.isoformat(),
+            "changes": [c.model_dump(mode="json") for c in changes]}
+    emit(data, as_json, lambda: render_review(changes, since, day))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point (``kamgraph``)."""
     cli.main(args=argv, prog_name="kamgraph")

@@ -255,7 +255,7 @@ _NORTHWIND_PATTERNS = [
 
 _HELIOS_PATTERNS = [
     _p("st-oliver st-tom", "he-ceo he-cfo he-cmo", "qbr", 91, 420, 0, "Quarterly business review"),
-    _p("st-oliver", "he-cfo he-fin-dir", "meeting", 45, 420, 0, "Commercial review"),
+    _p("st-oliver", "he-cfo he-fin-dir", "meeting", 60, 420, 0, "Commercial review"),
     _p("st-tom", "he-ceo", "meeting", 90, 400, 0, "Executive sponsor check-in"),
     _p("st-ines st-oliver", "he-cio he-it-arch", "meeting", 30, 420, 0, "Architecture board"),
     _p("st-ines", "he-it-arch he-it-eng he-it-ops", "workshop", 40, 400, 0, "Integration workshop"),

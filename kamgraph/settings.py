@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
 from .models import BuyingRole, MeetingKind
@@ -39,6 +39,10 @@ __all__ = [
     "ShapeSettings",
     "BridgeSettings",
     "ActionSettings",
+    "Criterion",
+    "PortfolioSettings",
+    "StageRule",
+    "StageSettings",
     "Settings",
     "load_settings",
     "settings_toml",
@@ -155,6 +159,98 @@ class ActionSettings(_Section):
                                       description="Departures this recent get a re-threading action.")
 
 
+class Criterion(_Section):
+    """One key-account qualification criterion.
+
+    ``source`` names the raw value: an account field (``revenue``, ``potential``,
+    ``category_spend``, ``share_of_wallet`` = revenue / category_spend), a score
+    people set on the account (``criteria.NAME``), or a figure computed from the
+    relationship graph (``graph.NAME``: any summary score such as ``health``,
+    ``key_coverage``, ``fragility_index``, or ``stage``, the relationship stage
+    numbered 1-5). The raw value maps linearly onto 0..1 between ``low`` (0) and
+    ``high`` (1), clamped; ``low > high`` scores lower values higher.
+    """
+
+    name: str
+    weight: float = Field(gt=0)
+    source: str
+    low: float = 0.0
+    high: float
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _scale(self) -> Criterion:
+        if self.low == self.high:
+            raise ValueError(f"criterion {self.name!r}: low and high must differ")
+        return self
+
+
+def _default_criteria() -> list[Criterion]:
+    return [
+        Criterion(name="current_revenue", weight=0.25, source="revenue", low=0, high=3_000_000,
+                  description="Our annual revenue with the account."),
+        Criterion(name="growth_potential", weight=0.2, source="criteria.growth_potential", low=0, high=10,
+                  description="Leadership's 0-10 assessment of growth potential."),
+        Criterion(name="product_fit", weight=0.15, source="criteria.product_fit", low=0, high=10,
+                  description="0-10 fit of our offer with the account's needs."),
+        Criterion(name="strategic_value", weight=0.15, source="criteria.strategic_value", low=0, high=10,
+                  description="0-10 strategic value (reference, market access, innovation)."),
+        Criterion(name="relationship_health", weight=0.25, source="graph.health", low=0, high=100,
+                  description="The X-ray's health score, from the relationship graph."),
+    ]
+
+
+class PortfolioSettings(_Section):
+    """Key-account qualification: criteria, tier thresholds, near-miss margin, review sensitivity."""
+
+    criteria: list[Criterion] = Field(default_factory=_default_criteria)
+    tiers: dict[str, float] = Field(
+        default_factory=lambda: {"strategic": 75.0, "key": 60.0, "development": 45.0},
+        description="Minimum score (0-100) per tier; an account takes the highest tier it reaches.")
+    below_tiers: str = Field(default="monitor", description="The tier of accounts below every threshold.")
+    near_miss_margin: float = Field(default=5.0, ge=0,
+                                    description="Points below a tier threshold that count as a near miss.")
+    review_fragility_change: float = Field(default=0.05, ge=0,
+                                           description="Fragility index change that a review reports.")
+
+    @field_validator("criteria")
+    @classmethod
+    def _unique_names(cls, value: list[Criterion]) -> list[Criterion]:
+        names = [c.name for c in value]
+        if len(set(names)) != len(names):
+            raise ValueError("criterion names must be unique")
+        return value
+
+
+class StageRule(_Section):
+    """What an account needs to be at one stage of the relationship ladder (all must hold)."""
+
+    threaded: int = Field(default=0, ge=0, description="Stakeholders with at least one thread.")
+    departments: int = Field(default=0, ge=0, description="Departments with a threaded stakeholder.")
+    levels: int = Field(default=0, ge=0, description="Seniority levels with a threaded stakeholder.")
+    staff: int = Field(default=0, ge=0, description="Our staff with at least one thread.")
+    exec_ties: int = Field(default=0, ge=0,
+                           description="Threads between our executive sponsors and client C-level or VPs.")
+    multi_threaded_share: float = Field(default=0.0, ge=0, le=1,
+                                        description="Share of threaded stakeholders with two or more threads.")
+    max_concentration: float = Field(default=1.0, ge=0, le=1,
+                                     description="Largest allowed share of tie strength held by one of us.")
+    months: float = Field(default=0.0, ge=0, description="Months since the first meeting.")
+
+
+class StageSettings(_Section):
+    """The McDonald / Millman-Wilson relationship ladder (see :mod:`kamgraph.stage`)."""
+
+    basic: StageRule = Field(default_factory=lambda: StageRule(threaded=1, months=3))
+    cooperative: StageRule = Field(default_factory=lambda: StageRule(threaded=4, departments=2, staff=2, months=6))
+    interdependent: StageRule = Field(default_factory=lambda: StageRule(
+        threaded=8, departments=3, levels=3, staff=3, exec_ties=1, multi_threaded_share=0.3,
+        max_concentration=0.6, months=12))
+    integrated: StageRule = Field(default_factory=lambda: StageRule(
+        threaded=15, departments=4, levels=4, staff=4, exec_ties=2, multi_threaded_share=0.5,
+        max_concentration=0.4, months=24))
+
+
 class Settings(_Section):
     """All settings of kamgraph; one section per concern."""
 
@@ -165,6 +261,8 @@ class Settings(_Section):
     shape: ShapeSettings = Field(default_factory=ShapeSettings)
     bridges: BridgeSettings = Field(default_factory=BridgeSettings)
     actions: ActionSettings = Field(default_factory=ActionSettings)
+    portfolio: PortfolioSettings = Field(default_factory=PortfolioSettings)
+    stage: StageSettings = Field(default_factory=StageSettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
@@ -264,10 +362,22 @@ def settings_toml(settings: Settings) -> str:
     >>> Settings.model_validate(tomllib.loads(text)) == Settings()
     True
     """
-    data = settings.model_dump(mode="json")
     blocks = []
-    for section, values in data.items():
-        lines = [f"[{section}]"]
-        lines += [f"{key} = {_toml_value(value)}" for key, value in values.items()]
-        blocks.append("\n".join(lines))
+    for section_name in type(settings).model_fields:
+        section = getattr(settings, section_name)
+        data = section.model_dump(mode="json")
+        lines = [f"[{section_name}]"]
+        tables: list[str] = []
+        for key in type(section).model_fields:
+            value = getattr(section, key)
+            if isinstance(value, BaseModel):
+                tables.append(f"\n[{section_name}.{key}]")
+                tables += [f"{k} = {_toml_value(v)}" for k, v in data[key].items()]
+            elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+                for item in data[key]:
+                    tables.append(f"\n[[{section_name}.{key}]]")
+                    tables += [f"{k} = {_toml_value(v)}" for k, v in item.items()]
+            else:
+                lines.append(f"{key} = {_toml_value(data[key])}")
+        blocks.append("\n".join(lines + tables))
     return "\n\n".join(blocks) + "\n"

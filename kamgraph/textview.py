@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .analysis import SummaryScores
     from .dataset import AccountSummary
     from .matrix import CommunicationMatrix
+    from .portfolio import Portfolio, ReviewChange
     from .profile import PersonProfile
     from .whatif import WhatIf
     from .xray import ActionView, BridgesView, FragilityView, GapsView, ShapeView
@@ -36,6 +37,9 @@ __all__ = [
     "render_whatif",
     "render_accounts",
     "render_profile",
+    "render_portfolio",
+    "render_scores",
+    "render_review",
 ]
 
 
@@ -360,3 +364,51 @@ def _fmt_figure(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.3f}".rstrip("0").rstrip(".") if value else "0"
     return "-" if value is None else str(value)
+
+
+def render_portfolio(portfolio: Portfolio) -> str:
+    """The portfolio table."""
+    if not portfolio.rows:
+        return "no accounts in this store"
+    alerts = any(r.open_alerts is not None for r in portfolio.rows)
+    headers = ["account", "name", "tier", "score", "near miss", "stage", "shape", "coverage", "key cov",
+               "fragility", "health", "overdue key"] + (["alerts"] if alerts else [])
+    rows = [[r.account, r.name, r.tier + ("" if r.declared_tier in (None, r.tier) else f" (was {r.declared_tier})"),
+             f"{r.score:.1f}", r.near_miss, r.stage, r.shape, f"{r.coverage:.0%}", f"{r.key_coverage:.0%}",
+             f"{r.fragility_index:.0%}", f"{r.health:.0f}", r.overdue_key] + ([r.open_alerts] if alerts else [])
+            for r in portfolio.rows]
+    return (f"PORTFOLIO as of {portfolio.as_of} ({len(rows)} accounts)\n"
+            + table(headers, rows, right=[3, 7, 8, 9, 10, 11, 12]))
+
+
+def render_scores(portfolio: Portfolio) -> str:
+    """Each account's score broken down by criterion, then the near misses with their lifts."""
+    rows = sorted(portfolio.qualifications.values(), key=lambda q: (-q.score, q.account))
+    if not rows:
+        return "no accounts in this store"
+    names = [c.name for c in rows[0].criteria]
+    out = [f"QUALIFICATION as of {portfolio.as_of} (points out of 100 per criterion)",
+           table(["account", "tier", "score", *names],
+                 [[q.account, q.tier, f"{q.score:.1f}", *(f"{c.points:.1f}" for c in q.criteria)] for q in rows],
+                 right=list(range(2, 3 + len(names))))]
+    near = [q for q in rows if q.near_miss]
+    out += ["", f"NEAR MISSES ({len(near)})"]
+    for q in near:
+        nm = q.near_miss
+        assert nm is not None
+        lifts = "; ".join(f"{lift.criterion} {_fmt_figure(lift.from_value)} -> {_fmt_figure(lift.to_value)}"
+                          for lift in nm.lifts[:4]) or "no single criterion can close the gap"
+        out.append(f"  {q.name} ({q.account}): {nm.gap:.1f} points below {nm.tier} ({nm.threshold:g}); "
+                   f"any one of: {lifts}")
+    if not near:
+        out.append("  none")
+    return "\n".join(out)
+
+
+def render_review(changes: Sequence[ReviewChange], since: object, as_of: object) -> str:
+    """Accounts whose tier, stage or fragility changed."""
+    head = f"PORTFOLIO REVIEW {since} -> {as_of}: {len(changes)} accounts changed"
+    if not changes:
+        return head
+    return head + "\n" + table(["account", "name", "changes"], [[c.account, c.name, "; ".join(c.changes)]
+                                                               for c in changes], max_col=80)

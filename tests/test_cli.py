@@ -197,3 +197,26 @@ def test_config_show_round_trips(runner: CliRunner, tmp_path: Path) -> None:
     path.write_text(out)
     again = runner.invoke(cli, ["--config", str(path), "config", "show", "--json"])
     assert json.loads(again.output)["strength"]["half_life_days"] == 45.0
+
+
+def test_portfolio_commands(runner: CliRunner, demo_store: str) -> None:
+    table = runner.invoke(cli, ["--store", demo_store, "portfolio", *AS_OF_DEMO])
+    assert table.exit_code == 0 and table.output.startswith("PORTFOLIO as of 2026-11-22 (4 accounts)")
+    data = json.loads(runner.invoke(cli, ["--store", demo_store, "portfolio", *AS_OF_DEMO, "--sort", "fragility",
+                                          "--json"]).output)
+    values = [r["fragility_index"] for r in data["rows"]]
+    assert values == sorted(values, reverse=True)
+    csv_rows = list(__import__("csv").DictReader(runner.invoke(cli, ["--store", demo_store, "portfolio", *AS_OF_DEMO,
+                                                                     "--csv"]).output.splitlines()))
+    assert {r["account"] for r in csv_rows} == {"northwind", "helios", "quarry", "orbit"}
+    scores = json.loads(runner.invoke(cli, ["--store", demo_store, "portfolio", "score", *AS_OF_DEMO,
+                                            "--json"]).output)["accounts"]
+    assert [a["score"] for a in scores] == sorted((a["score"] for a in scores), reverse=True)
+    assert any(a["near_miss"] and a["near_miss"]["lifts"] for a in scores)
+    text = runner.invoke(cli, ["--store", demo_store, "portfolio", "score", *AS_OF_DEMO]).output
+    assert "NEAR MISSES" in text and "points below" in text
+    review = json.loads(runner.invoke(cli, ["--store", demo_store, "portfolio", "review", "--since", "2026-05-01",
+                                            *AS_OF_DEMO, "--json"]).output)
+    assert review["since"] == "2026-05-01" and isinstance(review["changes"], list)
+    bad = runner.invoke(cli, ["--store", demo_store, "portfolio", "review", "--since", "2027-01-01", *AS_OF_DEMO])
+    assert bad.exit_code == 2 and "must be before" in bad.output
