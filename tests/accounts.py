@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+
+import networkx as nx
 
 from kamgraph.dataset import AccountSnapshot
 from kamgraph.models import Account, Meeting, Relationship, Staff, Stakeholder
@@ -45,3 +48,19 @@ def six_people() -> AccountSnapshot:
                       person("C", 2, "user", dept="IT"), person("D", 3, None, dept="Finance", reports_to="A")],
         staff=[us("S1"), us("S2", "delivery")],
         meetings=[met("m1", 10, "S1", "A"), met("m2", 20, "S1", "B", "C"), met("m3", 5, "S2", "D")])
+
+
+def min_cut_by_enumeration(g: nx.Graph, target: str) -> int:
+    """Smallest set of people (not the target) whose removal leaves no staff-to-target path.
+
+    Tries every subset, smallest first: the brute-force reference for connectivity.
+    """
+    staff = [n for n, k in g.nodes(data="kind") if k == "staff"]
+    others = [n for n in g if n != target]
+    for k in range(len(others) + 1):
+        for cut in itertools.combinations(others, k):
+            h = g.copy()
+            h.remove_nodes_from(cut)
+            if not any(s in h and nx.has_path(h, s, target) for s in staff):
+                return k
+    return len(others)

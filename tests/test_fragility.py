@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import random
 
 import networkx as nx
@@ -19,7 +18,7 @@ from kamgraph.fragility import (
 from kamgraph.graph import relationship_graph
 from kamgraph.models import Relationship
 
-from .accounts import AS_OF, met, person, six_people, snapshot, us
+from .accounts import AS_OF, met, min_cut_by_enumeration, person, six_people, snapshot, us
 
 
 def test_six_people_one_departure_orphans_three() -> None:
@@ -77,19 +76,6 @@ def _random_graph(seed: int) -> nx.Graph:
     return g
 
 
-def _min_cut_by_enumeration(g: nx.Graph, target: str) -> int:
-    """Smallest set of people (not the target) whose removal leaves no staff-to-target path."""
-    staff = [n for n, k in g.nodes(data="kind") if k == "staff"]
-    others = [n for n in g if n != target]
-    for k in range(len(others) + 1):
-        for cut in itertools.combinations(others, k):
-            h = g.copy()
-            h.remove_nodes_from(cut)
-            if not any(s in h and nx.has_path(h, s, target) for s in staff):
-                return k
-    return len(others)
-
-
 @pytest.mark.parametrize("seed", range(60))
 def test_linear_pass_equals_brute_force(seed: int) -> None:
     g = _random_graph(seed)
@@ -107,7 +93,7 @@ def test_connectivity_equals_enumerated_min_cut(seed: int) -> None:
     staff = [n for n, k in g.nodes(data="kind") if k == "staff"]
     ours = team_connectivity(g, clients)
     for c in clients:
-        expected = _min_cut_by_enumeration(g, c) if staff else 0
+        expected = min_cut_by_enumeration(g, c) if staff else 0
         # Direct staff neighbours can never be cut around: if c touches a staff member, every staff
         # neighbour must go; the enumeration counts exactly that.
         assert ours[c] == expected, (seed, c)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import random
 
-import networkx as nx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +14,8 @@ from kamgraph.graph import relationship_graph
 from kamgraph.models import Account, Meeting, Relationship, Staff, Stakeholder
 from kamgraph.whatif import what_if, without_people
 from kamgraph.xray import xray_from_analysis
+
+from .accounts import min_cut_by_enumeration
 
 AS_OF = dt.date(2025, 6, 30)
 ROLES = [None, "economic_buyer", "decision_maker", "champion", "user", "influencer"]
@@ -77,25 +77,13 @@ def test_fragility_index_is_a_share(snap: AccountSnapshot) -> None:
     assert 0.0 <= a.summary.health <= 100.0
 
 
-def _min_cut(g: nx.Graph, target: str) -> int:
-    staff = [n for n, k in g.nodes(data="kind") if k == "staff"]
-    others = [n for n in g if n != target]
-    for k in range(len(others) + 1):
-        for cut in itertools.combinations(others, k):
-            h = g.copy()
-            h.remove_nodes_from(cut)
-            if not any(s in h and nx.has_path(h, s, target) for s in staff):
-                return k
-    return len(others)
-
-
 @PROFILE
 @given(accounts(max_staff=3, max_clients=6))
-def test_connectivity_equals_brute_force_min_cut(snap: AccountSnapshot) -> None:
+def test_connectivity_equals_brute_forcemin_cut_by_enumeration(snap: AccountSnapshot) -> None:
     a = analyze(snap, AS_OF)
     g = relationship_graph(a.ag)
     for person, value in a.connectivity.items():
-        assert value == _min_cut(g, person)
+        assert value == min_cut_by_enumeration(g, person)
 
 
 @PROFILE
