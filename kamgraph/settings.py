@@ -26,12 +26,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
 from .models import MeetingKind
 
-__all__ = ["StrengthSettings", "Settings", "load_settings", "CONFIG_FILE", "ENV_PREFIX"]
+__all__ = ["StrengthSettings", "IngestSettings", "Settings", "load_settings", "CONFIG_FILE", "ENV_PREFIX"]
 
 #: The settings file looked for in the current directory.
 CONFIG_FILE = "kamgraph.toml"
@@ -66,10 +66,49 @@ class StrengthSettings(_Section):
         return self.kind_weights.get(kind, 0.0)
 
 
+class IngestSettings(_Section):
+    """How calendar and CRM imports recognise people, time zones and dates.
+
+    ``our_domains`` are our own e-mail domains: a calendar attendee or vCard
+    from one of them is one of our staff. ``window_days`` bounds the expansion
+    of recurring calendar events to the last so many days (up to today).
+    ``timezone`` dates events whose times carry no zone of their own (UTC or
+    floating times). ``day_first`` reads CRM report dates like ``03/04/2025``
+    as 3 April instead of March 4.
+    """
+
+    our_domains: list[str] = Field(default_factory=list, description="Our own e-mail domains.")
+    window_days: int = Field(default=730, gt=0,
+                             description="Recurring events are expanded over this many days up to today.")
+    timezone: str = Field(default="UTC", description="Time zone for event times that carry none.")
+    day_first: bool = Field(default=False, description="Read 03/04/2025 as 3 April (else March 4).")
+
+    @field_validator("our_domains", mode="before")
+    @classmethod
+    def _lower_domains(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.replace(";", ",").split(",")
+        if isinstance(value, list):
+            return sorted({str(d).strip().lower().lstrip("@") for d in value if str(d).strip()})
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Berlin)") from None
+        return value
+
+
 class Settings(_Section):
     """All settings of kamgraph; one section per concern."""
 
     strength: StrengthSettings = Field(default_factory=StrengthSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:

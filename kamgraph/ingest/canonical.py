@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from ..errors import InputError
 from ..models import Account, Meeting, Relationship, Staff, Stakeholder
 from .parsed import Located, Parsed, validate_record
+from .progress import SILENT, Progress
 
 __all__ = ["MODELS", "COLUMNS", "read_csv", "read_json", "sniff_csv_kind"]
 
@@ -101,7 +102,7 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         raise InputError(f"broken CSV: {exc}", file=str(path)) from None
 
 
-def read_csv(path: str | Path, kind: str | None = None) -> Parsed:
+def read_csv(path: str | Path, kind: str | None = None, *, progress: Progress = SILENT) -> Parsed:
     """Read one canonical CSV file.
 
     Parameters
@@ -111,6 +112,8 @@ def read_csv(path: str | Path, kind: str | None = None) -> Parsed:
     kind : str, optional
         One of ``accounts``, ``staff``, ``stakeholders``, ``meetings``,
         ``relationships``; sniffed from the name or header when not given.
+    progress : Progress
+        Told about every 1,000 rows read.
 
     Raises
     ------
@@ -145,7 +148,12 @@ def read_csv(path: str | Path, kind: str | None = None) -> Parsed:
     parsed = Parsed(sources=[name])
     target: list[Located] = getattr(parsed, kind)
     model = MODELS[kind]
+    done = 0
     for line, cells in rows:
+        done += 1
+        if done == 1000:
+            progress.advance(done)
+            done = 0
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
@@ -163,6 +171,7 @@ def read_csv(path: str | Path, kind: str | None = None) -> Parsed:
         if criteria:
             data["criteria"] = _criteria(criteria, name, line)
         target.append(validate_record(model, data, name, line))
+    progress.advance(done)
     return parsed
 
 

@@ -464,6 +464,29 @@ class SqliteStore(GraphStore):
                 f"SELECT id, account_id FROM stakeholder WHERE id IN ({_marks(len(part))})", part).fetchall())
         return found
 
+    def get_people(self, person_ids: Iterable[str]) -> dict[str, Stakeholder | Staff]:
+        ids = sorted(set(person_ids))
+        found: dict[str, Stakeholder | Staff] = {}
+        for part in _chunks(ids):
+            where = f"WHERE id IN ({_marks(len(part))})"
+            found.update((p.id, p) for p in self._stakeholders(where, part))
+            found.update((p.id, p) for p in self._staff(where, part))
+        return found
+
+    def people_by_email(self, emails: Iterable[str]) -> dict[str, Stakeholder | Staff]:
+        wanted = sorted({e.lower() for e in emails})
+        found: dict[str, Stakeholder | Staff] = {}
+        for part in _chunks(wanted):
+            where = f"WHERE email IN ({_marks(len(part))})"
+            people: list[Stakeholder | Staff] = [*self._stakeholders(where, part), *self._staff(where, part)]
+            for person in sorted(people, key=lambda p: p.id):
+                if person.email:
+                    found.setdefault(person.email, person)
+        return found
+
+    def all_accounts(self) -> list[Account]:
+        return self._accounts()
+
     def list_accounts(self) -> list[AccountSummary]:
         rows = self._db.execute("""
             SELECT a.id, a.name, a.tier, a.segment,
