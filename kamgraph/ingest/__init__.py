@@ -64,10 +64,8 @@ def detect_format(path: str | Path, requested: str = "auto", mapping: object | N
     mapping : Mapping, optional
         A loaded mapping file; CSVs it names (or that no other format claims) use it.
 
-    Raises
-    ------
-    InputError
-        When an ``auto`` CSV matches no format.
+    A CSV that no other format claims is taken as canonical, whose reader
+    then says what is wrong with its header.
     """
     from .hubspot import looks_like_hubspot
     from .salesforce import looks_like_salesforce
@@ -93,11 +91,9 @@ def detect_format(path: str | Path, requested: str = "auto", mapping: object | N
         return "hubspot"
     if looks_like_salesforce(header, path):
         return "salesforce"
-    if mapping is not None:
+    if mapping is not None and sniff_csv_kind(path, header) is None:
         return "mapping"
-    raise InputError("cannot tell which export this is (not canonical, Salesforce or HubSpot); "
-                     "name the format with --format or describe the columns with --mapping",
-                     file=str(path), line=1)
+    return "canonical"  # the canonical reader explains what is wrong with the header
 
 
 def _count(path: Path, fmt: str) -> int:

@@ -131,7 +131,8 @@ def read_csv(path: str | Path, kind: str | None = None, *, progress: Progress = 
     kind = kind or sniff_csv_kind(path, header)
     if kind is None:
         raise InputError("cannot tell which records this CSV holds; name it accounts.csv, staff.csv, "
-                         "stakeholders.csv, meetings.csv or relationships.csv", file=name, line=1)
+                         "stakeholders.csv, meetings.csv or relationships.csv (for CRM exports: --format, --mapping)",
+                         file=name, line=1)
     allowed = COLUMNS[kind]
     seen: set[str] = set()
     for column in header:

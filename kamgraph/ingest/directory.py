@@ -21,7 +21,7 @@ from typing import Any
 from ..models import Account, Staff, Stakeholder
 from ..settings import IngestSettings
 from ..store.base import GraphStore
-from .parsed import Parsed
+from .parsed import Located, Parsed
 
 __all__ = ["Directory", "email_domain", "clean_email", "domain_of_site", "display_name", "stable_id", "UNION_FIELDS"]
 
@@ -244,6 +244,18 @@ class Directory:
                 update[name] = sorted(set(getattr(stored, name)) | set(update[name]))
         return stored.model_copy(update=update)
 
+
+    def keep(self, parsed: Parsed, record: Any, file: str, line: int) -> Any:
+        """Complete a partial record, make it known and add it to ``parsed``; return it."""
+        record = self.complete(record)
+        if isinstance(record, Account):
+            self.add_account(record)
+            parsed.accounts.append(Located(record, file, line, partial=True))
+        else:
+            self.add_person(record)
+            target = parsed.staff if isinstance(record, Staff) else parsed.stakeholders
+            target.append(Located(record, file, line, partial=True))
+        return record
 
 def _matches(domain: str, domains: Iterable[str]) -> bool:
     return any(domain == d or domain.endswith("." + d) for d in domains)

@@ -11,15 +11,18 @@ it starts, so errors read ``FILE:LINE: COLUMN: problem``.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
 
-__all__ = ["Row", "Table", "read_table", "peek_header", "norm", "count_lines", "decode_text"]
+__all__ = ["Row", "Table", "read_table", "peek_header", "norm", "count_lines", "decode_text", "parse_day",
+           "parse_bool"]
 
 
 def norm(name: str) -> str:
@@ -206,3 +209,59 @@ def read_table(path: str | Path, *, delimiter: str | None = None, text: str | No
 def first_present(table: Table, names: Iterable[str]) -> str | None:
     """The first of ``names`` the table has as a column."""
     return next((n for n in names if n in table.original), None)
+
+
+_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::\d{2})?\s*([AaPp][Mm])?)?$")
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::\d{2})?)?$")
+_ISO_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?:[ T].*)?$")
+
+
+def parse_day(text: str, *, day_first: bool = False, zone: str = "UTC") -> dt.date:
+    """The day a CRM export's date or date-time cell names.
+
+    ISO dates and date-times (a date-time with an offset or ``Z`` is dated in
+    ``zone``), ``M/D/YYYY`` (or ``D/M/YYYY`` with ``day_first``) with an
+    optional time, ``D.M.YYYY`` and ``YYYY/MM/DD``.
+
+    Raises
+    ------
+    ValueError
+        When the text is none of these.
+
+    Examples
+    --------
+    >>> parse_day("2025-01-15T23:30:00.000Z", zone="Europe/Berlin")
+    datetime.date(2025, 1, 16)
+    >>> parse_day("3/4/2025 9:15 AM"), parse_day("3/4/2025", day_first=True), parse_day("15.01.2025")
+    (datetime.date(2025, 3, 4), datetime.date(2025, 4, 3), datetime.date(2025, 1, 15))
+    """
+    value = text.strip()
+    try:
+        if len(value) == 10 and value[4] == "-":
+            return dt.date.fromisoformat(value)
+        stamp = dt.datetime.fromisoformat(value.replace(" ", "T", 1) if value[:4].isdigit() else value)
+        if stamp.tzinfo is not None:
+            stamp = stamp.astimezone(zoneinfo.ZoneInfo(zone))
+        return stamp.date()
+    except ValueError:
+        pass
+    if match := _US.match(value):
+        first, second, year = int(match[1]), int(match[2]), int(match[3])
+        month, day = (second, first) if day_first else (first, second)
+        return dt.date(year, month, day)
+    if match := _DOTTED.match(value):
+        return dt.date(int(match[3]), int(match[2]), int(match[1]))
+    if match := _ISO_SLASH.match(value):
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    raise ValueError(f"not a date: {text!r}")
+
+
+def parse_bool(text: str | None) -> bool:
+    """``true``/``1``/``yes`` (any case) -> True; anything else, empty included -> False.
+
+    Examples
+    --------
+    >>> parse_bool("TRUE"), parse_bool("0"), parse_bool(None)
+    (True, False, False)
+    """
+    return (text or "").strip().lower() in ("true", "1", "yes", "y", "x")
