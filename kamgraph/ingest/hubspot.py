@@ -43,7 +43,7 @@ ID_PREFIX = "hs-"
 
 _HALLMARKS = {"recordid", "hsobjectid", "hsbuyingrole", "buyingrole", "associatedcompanyid",
               "associatedcompanyids", "primaryassociatedcompanyid", "companydomainname", "hubspotownerid",
-              "lifecyclestage", "contactowner", "companyowner", "hsadditionaldomains", "associatedcompany"}
+              "lifecyclestage", "hsadditionaldomains", "associatedcompany"}
 
 _ROLES = {"budget_holder": "economic_buyer", "decision_maker": "decision_maker",
           "executive_sponsor": "decision_maker", "champion": "champion", "influencer": "influencer",

@@ -8,7 +8,10 @@ line passes a subclass that draws a bar when that is useful.
 
 from __future__ import annotations
 
-__all__ = ["Progress", "SILENT"]
+__all__ = ["Progress", "SILENT", "BAR_MIN_ROWS"]
+
+#: Below this many rows an import is quick enough to need no progress bar.
+BAR_MIN_ROWS = 2000
 
 
 class Progress:
