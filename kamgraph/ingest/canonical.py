@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from ..errors import InputError
 from ..models import Account, Meeting, Relationship, Staff, Stakeholder
+from .fastpath import fast_meeting
 from .parsed import Located, Parsed, validate_record
 from .progress import SILENT, Progress
 
@@ -149,29 +150,36 @@ def read_csv(path: str | Path, kind: str | None = None, *, progress: Progress = 
     parsed = Parsed(sources=[name])
     target: list[Located] = getattr(parsed, kind)
     model = MODELS[kind]
+    fast = fast_meeting if kind == "meetings" else None
+    has_criteria = any(column.startswith("criteria.") for column in header)
+    width = len(header)
     done = 0
     for line, cells in rows:
         done += 1
         if done == 1000:
             progress.advance(done)
             done = 0
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
-        if len(cells) != len(header):
-            raise InputError(f"{len(cells)} cells, but the header has {len(header)} columns", file=name,
-                             line=line)
-        data: dict[str, Any] = {}
-        criteria: dict[str, str] = {}
-        for column, cell in zip(header, cells, strict=True):
-            if cell.strip() == "":
-                continue
-            if column.startswith("criteria."):
-                criteria[column[len("criteria."):]] = cell.strip()
-            else:
-                data[column] = cell
-        if criteria:
-            data["criteria"] = _criteria(criteria, name, line)
-        target.append(validate_record(model, data, name, line))
+        if len(cells) != width:
+            raise InputError(f"{len(cells)} cells, but the header has {width} columns", file=name, line=line)
+        if not has_criteria:  # an empty or blank cell means "not given"
+            data: dict[str, Any] = {column: cell for column, cell in zip(header, cells, strict=True)
+                                   if cell and not cell.isspace()}
+        else:
+            data = {}
+            criteria: dict[str, str] = {}
+            for column, cell in zip(header, cells, strict=True):
+                if cell.strip() == "":
+                    continue
+                if column.startswith("criteria."):
+                    criteria[column[len("criteria."):]] = cell.strip()
+                else:
+                    data[column] = cell
+            if criteria:
+                data["criteria"] = _criteria(criteria, name, line)
+        record = fast(data) if fast is not None else None
+        target.append(Located(record, name, line) if record is not None else validate_record(model, data, name, line))
     progress.advance(done)
     return parsed
 

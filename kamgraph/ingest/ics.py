@@ -184,7 +184,11 @@ def _read_file(path: Path, window: Window, settings: IngestSettings, progress: P
 
     name = str(path)
     data = path.read_bytes()
-    lines = [data.count(b"\n", 0, m.start()) + 1 for m in _BEGIN_EVENT.finditer(data)]
+    lines, line, pos = [], 1, 0
+    for match in _BEGIN_EVENT.finditer(data):
+        line += data.count(b"\n", pos, match.start())
+        pos = match.start()
+        lines.append(line)
     # Unfold before decoding: a fold may split a multi-byte UTF-8 character (RFC 5545, 3.1).
     text = decode_text(_FOLD.sub(b"", data), name)
     try:
