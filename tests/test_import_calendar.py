@@ -163,3 +163,17 @@ def test_fold_inside_a_multibyte_character(base: GraphStore, tmp_path: Path) -> 
     path.write_bytes(folded)
     import_files([path], base, settings=OURS, **Q1)
     assert base.get_person("juergen.mueller@acme-robotics.example").name == "Jürgen Müller"
+
+
+def test_a_broken_recurrence_costs_only_its_own_series(base: GraphStore, tmp_path: Path) -> None:
+    text = GOOGLE.read_bytes().replace(b"RRULE:FREQ=WEEKLY;WKST=MO;UNTIL=20250310T090000Z;BYDAY=MO",
+                                       b"RRULE:FREQ=WEEKLY;WKST=MO;UNTIL=20250310T090000Z;BYDAY=XX")
+    broken = tmp_path / "google.ics"
+    broken.write_bytes(text)
+    summary = import_files([broken, OUTLOOK], base, settings=OURS, **Q1)
+    # the weekly series is skipped, except its moved occurrence, a complete event of its own (18 Feb);
+    # the monthly Outlook series is expanded as before
+    assert summary.kinds["meetings"].created == 15 - 9 + 1
+    assert [m.date.isoformat() for m in _by_subject(base, "Weekly sync (moved to Tuesday)")] == ["2025-02-18"]
+    assert summary.skip_reasons()["recurrence cannot be read"] == 1
+    assert [m.date.isoformat() for m in _by_subject(base, "Architecture board")] == ["2025-01-02", "2025-03-06"]

@@ -41,7 +41,7 @@ __all__ = ["read_hubspot", "looks_like_hubspot", "buying_role", "ROLE_ORDER", "I
 #: Prefix of the ids of records imported from HubSpot.
 ID_PREFIX = "hs-"
 
-_HALLMARKS = {"recordid", "hsobjectid", "hsbuyingrole", "buyingrole", "associatedcompanyid",
+_HALLMARKS = {"recordid", "hsobjectid", "hsbuyingrole", "associatedcompanyid",
               "associatedcompanyids", "primaryassociatedcompanyid", "companydomainname", "hubspotownerid",
               "lifecyclestage", "hsadditionaldomains", "associatedcompany"}
 

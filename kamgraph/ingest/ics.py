@@ -30,10 +30,11 @@ What this module adds is the meaning for kamgraph:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ SOURCE = "calendar"
 _BEGIN_EVENT = re.compile(rb"^BEGIN:VEVENT\s*$", re.MULTILINE | re.IGNORECASE)
 _CANCELLED_SUBJECT = re.compile(r"^\s*(cancell?ed|abgesagt|annulé)\s*:", re.IGNORECASE)
 _FOLD = re.compile(rb"\r?\n[ \t]")
-_CHECKED = ("DTSTART", "DTEND", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
+_RECURRENCE = ("RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
 
 
 @dataclass(frozen=True)
@@ -168,19 +169,49 @@ def _copy_of(occurrence: Any, *, uid: str, file: str, line: int, recurring: bool
     return copy
 
 
-def _check(component: Any, file: str, line: int) -> None:
-    """Refuse an event whose dates cannot be read (the library keeps such errors aside)."""
-    for prop, problem in getattr(component, "errors", []) or []:
-        if str(prop).upper() in _CHECKED:
-            raise InputError(f"cannot read the value: {problem}", file=file, line=line, field=str(prop).upper())
+def _check(component: Any, file: str, line: int) -> str | None:
+    """Refuse an event whose start cannot be read; return the problem of an unreadable recurrence."""
+    problems = {str(prop).upper(): problem for prop, problem in getattr(component, "errors", []) or []}
+    if "DTSTART" in problems:
+        raise InputError(f"cannot read the value: {problems['DTSTART']}", file=file, line=line, field="DTSTART")
     if component.get("DTSTART") is None:
         raise InputError("an event without a start (DTSTART)", file=file, line=line, field="DTSTART")
+    return next((f"{prop}: {problems[prop]}" for prop in _RECURRENCE if prop in problems), None)
+
+
+def _expand(calendar: Any, components: dict[str, list[Any]], window: Window) -> tuple[list[Any], dict[str, str]]:
+    """Occurrences of the recurring series inside the window, and the series that cannot be expanded.
+
+    All series are expanded at once; should the expander fail, each series is
+    tried alone so that one broken rule costs only its own series.
+    """
+    import icalendar
+    import recurring_ical_events
+
+    def query(uids: Iterable[str]) -> list[Any]:
+        series = icalendar.Calendar()
+        series.update(calendar)
+        series.subcomponents.extend(calendar.walk("VTIMEZONE"))
+        for uid in uids:
+            series.subcomponents.extend(components[uid])
+        found = recurring_ical_events.of(series).between(window.start, window.end + dt.timedelta(days=1))
+        return list(found)
+
+    with contextlib.suppress(Exception):  # the expander raises many types for a broken rule
+        return query(components), {}
+    occurrences: list[Any] = []
+    broken: dict[str, str] = {}
+    for uid in components:
+        try:
+            occurrences.extend(query([uid]))
+        except Exception as exc:  # find the culprit
+            broken[uid] = str(exc) or type(exc).__name__
+    return occurrences, broken
 
 
 def _read_file(path: Path, window: Window, settings: IngestSettings, progress: Progress,
                parsed: Parsed) -> list[_Copy]:
     import icalendar
-    import recurring_ical_events
 
     name = str(path)
     data = path.read_bytes()
@@ -203,41 +234,37 @@ def _read_file(path: Path, window: Window, settings: IngestSettings, progress: P
     index = 0
     for calendar in calendars:
         calendar_zone = _zone(calendar.get("X-WR-TIMEZONE"))
-        events = [c for c in calendar.walk("VEVENT")]
         located = []
-        for event in events:
+        for event in calendar.walk("VEVENT"):
             line = lines[index] if index < len(lines) else 1
             index += 1
-            _check(event, name, line)
-            located.append((event, line))
-        masters = {str(e.get("UID")) for e, _ in located if e.get("RRULE") is not None or e.get("RDATE") is not None}
-        series = icalendar.Calendar()
-        series.update(calendar)
-        series.subcomponents.extend(calendar.walk("VTIMEZONE"))
+            problem = _check(event, name, line)
+            uid = str(event.get("UID") or "").strip() or f"no-uid:{name}:{line}"
+            if problem is not None:
+                parsed.skip(name, line, "recurrence cannot be read", problem, f"UID={uid}")
+                progress.advance()
+                continue
+            located.append((event, line, uid))
+        masters = {uid for e, _, uid in located if e.get("RRULE") is not None or e.get("RDATE") is not None}
+        series: dict[str, list[Any]] = {}
         first_line: dict[str, int] = {}
-        for event, line in located:
-            uid = str(event.get("UID") or "").strip()
-            if not uid:
-                uid = f"no-uid:{name}:{line}"
+        for event, line, uid in located:
             if uid in masters:
-                series.subcomponents.append(event)
+                series.setdefault(uid, []).append(event)
                 first_line.setdefault(uid, line)
                 continue
             copies.append(_copy_of(event, uid=uid, file=name, line=line, recurring=False,
                                    calendar_zone=calendar_zone, fallback=fallback))
             progress.advance()
-        if masters:
-            query = recurring_ical_events.of(series, skip_bad_series=False)
-            try:
-                occurrences = query.between(window.start, window.end + dt.timedelta(days=1))
-            except Exception as exc:  # the expander raises several types for a broken rule
-                raise InputError(f"cannot expand a recurring event ({exc})", file=name, line=1,
-                                 field="RRULE") from None
+        if series:
+            occurrences, broken = _expand(calendar, series, window)
+            for uid, problem in broken.items():
+                parsed.skip(name, first_line[uid], "recurrence cannot be expanded", problem, f"UID={uid}")
             for occurrence in occurrences:
                 uid = str(occurrence.get("UID")).strip()
                 copies.append(_copy_of(occurrence, uid=uid, file=name, line=first_line.get(uid, 1),
                                        recurring=True, calendar_zone=calendar_zone, fallback=fallback))
-            progress.advance(sum(1 for e, _ in located if str(e.get("UID")) in masters))
+            progress.advance(sum(len(parts) for parts in series.values()))
     parsed.sources.append(name)
     return copies
 
