@@ -200,3 +200,13 @@ def test_store_lookups_match_the_interface_defaults(base: GraphStore) -> None:
     ids = ["c-arch", "s-kim", "ghost"]
     assert base.get_people(ids) == Base.get_people(base, ids)
     assert base.all_accounts() == Base.all_accounts(base)
+
+
+def test_a_contact_without_a_name_names_the_column(base: GraphStore, tmp_path: Path) -> None:
+    contacts = tmp_path / "Contact.csv"
+    contacts.write_bytes((SF / "Contact.csv").read_bytes().replace(b'"Scorpio","Hank","Mr.","Hank Scorpio"',
+                                                                  b'"","","Mr.",""'))
+    with pytest.raises(InputError) as info:
+        import_files([SF / "Account.csv", contacts], base)
+    # the header is line 1 and Mindy's row spans lines 2-3 (a line break in her description)
+    assert str(info.value) == f"{contacts}:4: LASTNAME: a name is required, but the row has none"

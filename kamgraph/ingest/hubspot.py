@@ -118,6 +118,8 @@ def _companies(table: Table, directory: Directory, parsed: Parsed, progress: Pro
         progress.advance()
         rid = _record_id(row)
         name = row.get("companyname", "name")
+        if name is None:
+            raise row.error("a company name is required, but the row has none", "companyname", "name")
         domains = []
         for cell in (row.get("companydomainname", "domain", "website", "websiteurl"),
                      row.get("additionaldomains", "hsadditionaldomains")):

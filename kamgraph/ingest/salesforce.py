@@ -131,12 +131,15 @@ def _id(row: Row, *names: str, required: bool = False) -> str | None:
     return value
 
 
-def _name(row: Row, *labels: str) -> str | None:
+def _name(row: Row, *labels: str) -> str:
     full = row.get("name", "fullname", *labels)
     if full:
         return full
     parts = [row.get("firstname"), row.get("lastname")]
-    return " ".join(p for p in parts if p) or None
+    name = " ".join(p for p in parts if p)
+    if not name:
+        raise row.error("a name is required, but the row has none", "lastname", "name", *labels)
+    return name
 
 
 def _given(row: Row, data: dict[str, object], field: str, *names: str) -> None:
