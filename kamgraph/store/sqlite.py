@@ -14,6 +14,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -413,13 +414,12 @@ class SqliteStore(GraphStore):
     def _write_meetings(self, plan: UpsertPlan[Any], person_kinds: dict[str, str]) -> None:
         db = self._db
         writes = plan.writes
-        db.executemany(
-            "INSERT INTO meeting (id, account_id, date, kind, subject, source, source_id) "
-            "VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET account_id=excluded.account_id, "
-            "date=excluded.date, kind=excluded.kind, subject=excluded.subject, source=excluded.source, "
-            "source_id=excluded.source_id",
+        self._insert_rows(
+            "INSERT INTO meeting (id, account_id, date, kind, subject, source, source_id)",
             [(m.id, m.account, m.date.isoformat(), _enum(m.kind), m.subject, m.source, m.source_id)
-             for m in writes])
+             for m in writes],
+            "ON CONFLICT(id) DO UPDATE SET account_id=excluded.account_id, date=excluded.date, kind=excluded.kind, "
+            "subject=excluded.subject, source=excluded.source, source_id=excluded.source_id")
         missing = sorted({p for m in writes for p in m.attendees if p not in person_kinds})
         kinds = dict(person_kinds)
         if missing:
@@ -435,9 +435,26 @@ class SqliteStore(GraphStore):
             ids = [(m.id,) for m in plan.updated]
             db.executemany("DELETE FROM meeting_staff WHERE meeting_id = ?", ids)
             db.executemany("DELETE FROM meeting_stakeholder WHERE meeting_id = ?", ids)
-        db.executemany("INSERT INTO meeting_staff (meeting_id, staff_id) VALUES (?, ?)", staff_rows)
-        db.executemany("INSERT INTO meeting_stakeholder (meeting_id, stakeholder_id) VALUES (?, ?)",
-                       client_rows)
+        self._insert_rows("INSERT INTO meeting_staff (meeting_id, staff_id)", staff_rows)
+        self._insert_rows("INSERT INTO meeting_stakeholder (meeting_id, stakeholder_id)", client_rows)
+
+    def _insert_rows(self, head: str, rows: Sequence[tuple[Any, ...]], tail: str = "") -> None:
+        """``head VALUES (...),(...),... tail`` for many rows at once: far fewer statements than
+        one per row. The SQL holds only placeholders; every value is a parameter."""
+        if not rows:
+            return
+        width = len(rows[0])
+        per = max(1, _CHUNK // width)
+        full = len(rows) - len(rows) % per
+        if full:
+            sql = f"{head} VALUES {','.join([f'({_marks(width)})'] * per)} {tail}"
+            flat = list(chain.from_iterable(rows[:full]))
+            step = per * width
+            self._db.executemany(sql, [flat[i:i + step] for i in range(0, len(flat), step)])
+        rest = rows[full:]
+        if rest:
+            sql = f"{head} VALUES {','.join([f'({_marks(width)})'] * len(rest))} {tail}"
+            self._db.execute(sql, list(chain.from_iterable(rest)))
 
     def _replace_children(self, table: str, owner: str, columns: str, rows: list[tuple[Any, ...]],
                           plan: UpsertPlan[Any]) -> None:
