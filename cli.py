@@ -173,23 +173,75 @@ def cli(ctx: click.Context) -> None:
 
 
 # --------------------------------------------------------------------------- import
+IMPORT_FORMATS = ("auto", "canonical", "salesforce", "hubspot", "ics", "vcard", "mapping")
+
+
+class _ProgressBar:
+    """A progress bar on stderr for imports of many rows (none when stderr is not a terminal)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+
+    def start(self, label: str, total: int) -> None:
+        from kamgraph.ingest.progress import BAR_MIN_ROWS
+
+        if self.enabled and total >= BAR_MIN_ROWS:
+            self.bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+
+    def advance(self, n: int = 1) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), default="auto", show_default=True,
+              help="Format of the files: auto tells each file's format from its name and header "
+                   "(.ics calendars, .vcf vCards, .json and canonical CSV, Salesforce and HubSpot exports).")
+@click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False),
+              help="TOML file naming which column of other CSV exports means what (see README).")
+@click.option("--since", type=DATE, default=None,
+              help="Expand recurring calendar events from this day (default: [ingest] window_days before --until).")
+@click.option("--until", type=DATE, default=None, help="Expand recurring calendar events up to this day "
+                                                       "(default today).")
 @click.option("--dry-run", is_flag=True, help="Check and count everything, write nothing.")
+@click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the skipped rows, with their reasons, to this CSV file.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no breakdown of skip reasons.")
 @store_option
+@config_option
 @json_option
-def import_cmd(files: tuple[Path, ...], dry_run: bool, as_json: bool) -> None:
-    """Import canonical CSV or JSON files into the store, all or nothing.
+def import_cmd(files: tuple[Path, ...], fmt: str, mapping: Path | None, since: dt.date | None,
+               until: dt.date | None, dry_run: bool, report: Path | None, quiet: bool, as_json: bool) -> None:
+    """Import files into the store, all or nothing.
 
-    Records are matched by id: re-importing a file changes nothing. Any bad
-    record stops the import with FILE:LINE: FIELD: problem and exit status 2,
-    and the store is left exactly as it was.
+    Canonical CSV/JSON, Salesforce and HubSpot CSV exports, other CSVs through
+    a --mapping file, vCards (.vcf) and calendars (.ics) -- in any mix. Records
+    are matched by id (people also by e-mail): re-importing a file changes
+    nothing. Any bad record stops the import with FILE:LINE: FIELD: problem
+    and exit status 2, and the store is left exactly as it was. Rows that are
+    skipped on purpose (cancelled events, contacts without an account, ...)
+    are counted with their reason.
     """
     from kamgraph.ingest import import_files
+    from kamgraph.ingest.report import render_import, write_skipped
 
-    with _state().open_store(create=True) as store:
-        summary = import_files(list(files), store, dry_run=dry_run)
-    emit(summary, as_json, lambda: f"{store.url}: {summary.line()}")
+    state = _state()
+    settings = state.settings.ingest
+    progress = _ProgressBar(enabled=not quiet and not as_json and sys.stderr.isatty())
+    with state.open_store(create=True) as store:
+        summary = import_files(list(files), store, dry_run=dry_run, format=fmt, mapping=mapping,
+                               settings=settings, since=since, until=until, progress=progress)  # type: ignore[arg-type]
+    if report is not None:
+        write_skipped(summary, report)
+    emit(summary, as_json, lambda: render_import(summary, store.url, reasons=not quiet))
 
 
 # --------------------------------------------------------------------------- demo

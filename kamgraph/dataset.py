@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from .models import Account, Meeting, Relationship, ReportingLine, Staff, Stakeholder
 
-__all__ = ["KINDS", "Batch", "KindCounts", "ImportSummary", "AccountSnapshot", "AccountSummary"]
+__all__ = ["KINDS", "Batch", "KindCounts", "Skipped", "ImportSummary", "AccountSnapshot", "AccountSummary"]
 
 #: Record kinds in the order they must be written (references point backwards).
 KINDS = ("accounts", "staff", "stakeholders", "meetings", "relationships")
@@ -61,8 +61,22 @@ class KindCounts(BaseModel):
         return self.created + self.updated + self.unchanged
 
 
+class Skipped(BaseModel):
+    """One input row or event deliberately not imported, and why.
+
+    ``reason`` is a short fixed phrase (summaries count by it), ``detail`` the
+    particulars, ``row`` the skipped input as the file had it (for ``--report``).
+    """
+
+    file: str
+    line: int | None = None
+    reason: str
+    detail: str = ""
+    row: str = ""
+
+
 class ImportSummary(BaseModel):
-    """What one import did, per record kind.
+    """What one import did, per record kind, and what it skipped.
 
     Examples
     --------
@@ -70,10 +84,24 @@ class ImportSummary(BaseModel):
     >>> s.kinds["meetings"].created = 3
     >>> s.line()
     'created 3, updated 0, unchanged 0 (meetings 3/0/0)'
+    >>> s.skipped.append(Skipped(file="cal.ics", line=40, reason="no client attendee"))
+    >>> s.line()
+    'created 3, updated 0, unchanged 0, skipped 1 (meetings 3/0/0)'
+    >>> s.skip_reasons()
+    {'no client attendee': 1}
     """
 
     kinds: dict[str, KindCounts] = {kind: KindCounts() for kind in KINDS}
     dry_run: bool = False
+    #: Rows and events not imported, each with its reason (empty for canonical files).
+    skipped: list[Skipped] = []
+
+    def skip_reasons(self) -> dict[str, int]:
+        """How many rows were skipped for each reason, most frequent first."""
+        counts: dict[str, int] = {}
+        for item in self.skipped:
+            counts[item.reason] = counts.get(item.reason, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def model_post_init(self, __context: object) -> None:
         self.kinds = {kind: self.kinds.get(kind, KindCounts()).model_copy() for kind in KINDS}
@@ -97,6 +125,8 @@ class ImportSummary(BaseModel):
         """One summary line: totals, then created/updated/unchanged per kind seen."""
         parts = [f"{k} {c.created}/{c.updated}/{c.unchanged}" for k, c in self.kinds.items() if c.total]
         head = f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
+        if self.skipped:
+            head += f", skipped {len(self.skipped)}"
         if self.dry_run:
             head = "dry run, nothing written: would have " + head
         return head + (f" ({', '.join(parts)})" if parts else "")

@@ -43,6 +43,7 @@ __all__ = [
     "PortfolioSettings",
     "StageRule",
     "StageSettings",
+    "IngestSettings",
     "Settings",
     "load_settings",
     "settings_toml",
@@ -251,6 +252,44 @@ class StageSettings(_Section):
         max_concentration=0.4, months=24))
 
 
+class IngestSettings(_Section):
+    """How calendar and CRM imports recognise people, time zones and dates.
+
+    ``our_domains`` are our own e-mail domains: a calendar attendee or vCard
+    from one of them is one of our staff. ``window_days`` bounds the expansion
+    of recurring calendar events to the last so many days (up to today).
+    ``timezone`` dates events whose times carry no zone of their own (UTC or
+    floating times). ``day_first`` reads CRM report dates like ``03/04/2025``
+    as 3 April instead of March 4.
+    """
+
+    our_domains: list[str] = Field(default_factory=list, description="Our own e-mail domains.")
+    window_days: int = Field(default=730, gt=0,
+                             description="Recurring events are expanded over this many days up to today.")
+    timezone: str = Field(default="UTC", description="Time zone for event times that carry none.")
+    day_first: bool = Field(default=False, description="Read 03/04/2025 as 3 April (else March 4).")
+
+    @field_validator("our_domains", mode="before")
+    @classmethod
+    def _lower_domains(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.replace(";", ",").split(",")
+        if isinstance(value, list):
+            return sorted({str(d).strip().lower().lstrip("@") for d in value if str(d).strip()})
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Berlin)") from None
+        return value
+
+
 class Settings(_Section):
     """All settings of kamgraph; one section per concern."""
 
@@ -263,6 +302,7 @@ class Settings(_Section):
     actions: ActionSettings = Field(default_factory=ActionSettings)
     portfolio: PortfolioSettings = Field(default_factory=PortfolioSettings)
     stage: StageSettings = Field(default_factory=StageSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:

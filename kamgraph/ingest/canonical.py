@@ -27,7 +27,9 @@ from pydantic import BaseModel
 
 from ..errors import InputError
 from ..models import Account, Meeting, Relationship, Staff, Stakeholder
+from .fastpath import fast_meeting
 from .parsed import Located, Parsed, validate_record
+from .progress import SILENT, Progress
 
 __all__ = ["MODELS", "COLUMNS", "read_csv", "read_json", "sniff_csv_kind"]
 
@@ -101,7 +103,7 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         raise InputError(f"broken CSV: {exc}", file=str(path)) from None
 
 
-def read_csv(path: str | Path, kind: str | None = None) -> Parsed:
+def read_csv(path: str | Path, kind: str | None = None, *, progress: Progress = SILENT) -> Parsed:
     """Read one canonical CSV file.
 
     Parameters
@@ -111,6 +113,8 @@ def read_csv(path: str | Path, kind: str | None = None) -> Parsed:
     kind : str, optional
         One of ``accounts``, ``staff``, ``stakeholders``, ``meetings``,
         ``relationships``; sniffed from the name or header when not given.
+    progress : Progress
+        Told about every 1,000 rows read.
 
     Raises
     ------
@@ -128,7 +132,8 @@ def read_csv(path: str | Path, kind: str | None = None) -> Parsed:
     kind = kind or sniff_csv_kind(path, header)
     if kind is None:
         raise InputError("cannot tell which records this CSV holds; name it accounts.csv, staff.csv, "
-                         "stakeholders.csv, meetings.csv or relationships.csv", file=name, line=1)
+                         "stakeholders.csv, meetings.csv or relationships.csv (for CRM exports: --format, --mapping)",
+                         file=name, line=1)
     allowed = COLUMNS[kind]
     seen: set[str] = set()
     for column in header:
@@ -145,24 +150,37 @@ def read_csv(path: str | Path, kind: str | None = None) -> Parsed:
     parsed = Parsed(sources=[name])
     target: list[Located] = getattr(parsed, kind)
     model = MODELS[kind]
+    fast = fast_meeting if kind == "meetings" else None
+    has_criteria = any(column.startswith("criteria.") for column in header)
+    width = len(header)
+    done = 0
     for line, cells in rows:
-        if not any(c.strip() for c in cells):
+        done += 1
+        if done == 1000:
+            progress.advance(done)
+            done = 0
+        if not "".join(cells).strip():
             continue
-        if len(cells) != len(header):
-            raise InputError(f"{len(cells)} cells, but the header has {len(header)} columns", file=name,
-                             line=line)
-        data: dict[str, Any] = {}
-        criteria: dict[str, str] = {}
-        for column, cell in zip(header, cells, strict=True):
-            if cell.strip() == "":
-                continue
-            if column.startswith("criteria."):
-                criteria[column[len("criteria."):]] = cell.strip()
-            else:
-                data[column] = cell
-        if criteria:
-            data["criteria"] = _criteria(criteria, name, line)
-        target.append(validate_record(model, data, name, line))
+        if len(cells) != width:
+            raise InputError(f"{len(cells)} cells, but the header has {width} columns", file=name, line=line)
+        if not has_criteria:  # an empty or blank cell means "not given"
+            data: dict[str, Any] = {column: cell for column, cell in zip(header, cells, strict=True)
+                                   if cell and not cell.isspace()}
+        else:
+            data = {}
+            criteria: dict[str, str] = {}
+            for column, cell in zip(header, cells, strict=True):
+                if cell.strip() == "":
+                    continue
+                if column.startswith("criteria."):
+                    criteria[column[len("criteria."):]] = cell.strip()
+                else:
+                    data[column] = cell
+            if criteria:
+                data["criteria"] = _criteria(criteria, name, line)
+        record = fast(data) if fast is not None else None
+        target.append(Located(record, name, line) if record is not None else validate_record(model, data, name, line))
+    progress.advance(done)
     return parsed
 
 

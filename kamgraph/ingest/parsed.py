@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..dataset import KINDS
+from ..dataset import KINDS, Skipped
 from ..errors import InputError
 from ..models import input_error_from_validation
 
@@ -21,6 +21,10 @@ class Located:
     record: Any
     file: str
     line: int
+    #: True for records from a partial source (CRM, calendar, vCard) that were
+    #: merged with what the import and the store knew; a later one replaces an
+    #: earlier one with the same id instead of clashing with it.
+    partial: bool = False
 
     def error(self, problem: str, field: str | None = None) -> InputError:
         """An :class:`InputError` pointing at this record."""
@@ -36,8 +40,8 @@ class Parsed:
     stakeholders: list[Located] = field(default_factory=list)
     meetings: list[Located] = field(default_factory=list)
     relationships: list[Located] = field(default_factory=list)
-    #: Rows deliberately not imported, with the reason: (file, line, reason).
-    skipped: list[tuple[str, int, str]] = field(default_factory=list)
+    #: Rows and events deliberately not imported, each with its reason.
+    skipped: list[Skipped] = field(default_factory=list)
     #: The files read, in order.
     sources: list[str] = field(default_factory=list)
 
@@ -47,6 +51,23 @@ class Parsed:
             getattr(self, kind).extend(getattr(other, kind))
         self.skipped.extend(other.skipped)
         self.sources.extend(other.sources)
+
+    def skip(self, file: str, line: int | None, reason: str, detail: str = "", row: str = "") -> None:
+        """Record that a row or event is not imported, and why."""
+        self.skipped.append(Skipped(file=file, line=line, reason=reason, detail=detail, row=row))
+
+    def collapse_partial(self) -> None:
+        """Keep only the last copy of each id whose last copy is partial (it holds the earlier ones)."""
+        for kind in ("accounts", "staff", "stakeholders", "meetings"):
+            items: list[Located] = getattr(self, kind)
+            last: dict[str, int] = {}
+            for index, item in enumerate(items):
+                last[item.record.id] = index
+            if len(last) == len(items):
+                continue
+            keep = [item for index, item in enumerate(items)
+                    if last[item.record.id] == index or not items[last[item.record.id]].partial]
+            setattr(self, kind, keep)
 
     def later(self, a: Located, b: Located) -> Located:
         """Whichever of two records was read last (to report the second of a clashing pair)."""

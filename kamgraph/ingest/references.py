@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..dataset import KINDS, Batch
+from ..models import Meeting
 from ..store.base import GraphStore
+from .fastpath import build_meeting
 from .parsed import Located, Parsed
 
 __all__ = ["check_references"]
@@ -29,6 +31,11 @@ def _no_conflicting_duplicates(items: Iterable[Located], key_name: str = "id") -
             shown = key if isinstance(key, str) else "/".join(key)  # type: ignore[arg-type]
             raise item.error(f"{shown!r} appears again with different values "
                              f"(first at {seen.file}:{seen.line})", field="id")
+
+
+def _with_account(meeting: Meeting, account: str) -> Meeting:
+    """``meeting.model_copy(update={"account": account})``, without pydantic's copy machinery (hot path)."""
+    return build_meeting({**meeting.__dict__, "account": account}, {*meeting.model_fields_set, "account"})
 
 
 def check_references(parsed: Parsed, store: GraphStore) -> Batch:
@@ -105,20 +112,24 @@ def check_references(parsed: Parsed, store: GraphStore) -> Batch:
                 raise item.error(f"unknown account {acc!r}", field="accounts")
 
     meetings = []
-    for item in parsed.meetings:
+    both = {"staff", "stakeholder"}
+    for item in parsed.meetings:  # the hot loop of a big import: one pass over each meeting's attendees
         rec = item.record
-        unknown = [p for p in rec.attendees if p not in people]
-        if unknown:
-            raise item.error(f"unknown person {unknown[0]!r}", field="attendees")
-        sides = {people[p] for p in rec.attendees}
-        if sides != {"staff", "stakeholder"}:
+        sides: set[str] = set()
+        owners: set[str | None] = set()
+        for p in rec.attendees:
+            side = people.get(p)
+            if side is None:
+                raise item.error(f"unknown person {p!r}", field="attendees")
+            sides.add(side)
+            if side == "stakeholder":
+                owners.add(client_account.get(p))
+        if sides != both:
             raise item.error("a meeting needs at least one of our staff and one stakeholder", field="attendees")
         if rec.account is not None and rec.account not in accounts:
             raise item.error(f"unknown account {rec.account!r}", field="account")
-        if rec.account is None:
-            owners = {client_account.get(p) for p in rec.attendees if people[p] == "stakeholder"}
-            if len(owners) == 1 and None not in owners:
-                rec = rec.model_copy(update={"account": owners.pop()})
+        if rec.account is None and len(owners) == 1 and None not in owners:
+            rec = _with_account(rec, owners.pop())  # type: ignore[arg-type]
         meetings.append(rec)
     for item in parsed.relationships:
         for end in ("source", "target"):

@@ -93,6 +93,45 @@ class GraphStore(ABC):
                 found[pid] = person.account
         return found
 
+    def get_people(self, person_ids: Iterable[str]) -> dict[str, Stakeholder | Staff]:
+        """The stored people with these ids (unknown ids are left out).
+
+        Built on :meth:`get_person`; backends may override it with one query.
+        """
+        from ..errors import NotFoundError
+
+        found: dict[str, Stakeholder | Staff] = {}
+        for pid in dict.fromkeys(person_ids):
+            try:
+                found[pid] = self.get_person(pid)
+            except NotFoundError:
+                continue
+        return found
+
+    def people_by_email(self, emails: Iterable[str]) -> dict[str, Stakeholder | Staff]:
+        """Stored people by lower-cased e-mail address, for these addresses only.
+
+        When two people share an address the one with the smallest id is
+        returned. Built on :meth:`dump`; backends should override it with an
+        indexed query.
+        """
+        wanted = {e.lower() for e in emails}
+        if not wanted:
+            return {}
+        found: dict[str, Stakeholder | Staff] = {}
+        batch = self.dump()
+        for person in sorted([*batch.staff, *batch.stakeholders], key=lambda p: p.id):
+            if person.email and person.email in wanted:
+                found.setdefault(person.email, person)
+        return found
+
+    def all_accounts(self) -> list[Account]:
+        """Every stored account with all its fields (domains included), sorted by id.
+
+        Built on :meth:`list_accounts` and :meth:`get_account`.
+        """
+        return [self.get_account(summary.id) for summary in self.list_accounts()]
+
     @abstractmethod
     def list_accounts(self) -> list[AccountSummary]:
         """Every account with its counts, sorted by id."""

@@ -14,6 +14,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,12 @@ CREATE INDEX relationship_target ON relationship(target_id);
 _TABLES = ("relationship", "meeting_stakeholder", "meeting_staff", "meeting", "reporting_line",
            "stakeholder", "staff_account", "staff", "account")
 
+#: Page cache during an import (KiB, as a negative PRAGMA cache_size); the default 2 MB thrashes on big files.
+_IMPORT_CACHE_KIB = -65536
+#: Loads of at least this many new meetings that at least double the table rebuild its indexes afterwards.
+_BULK_MIN_ROWS = 20_000
+_MEETING_INDEXES = ("meeting_date", "meeting_staff_staff", "meeting_stakeholder_stakeholder")
+
 _CHUNK = 900  # stay under SQLite's default limit of bound parameters
 
 
@@ -115,7 +122,8 @@ def _day(text: str | None) -> dt.date | None:
 
 
 def _enum(value: Any) -> Any:
-    return value.value if hasattr(value, "value") else value
+    # ``_value_`` is a plain attribute of every enum member; ``.value`` is a slower descriptor.
+    return getattr(value, "_value_", value)
 
 
 class SqliteStore(GraphStore):
@@ -268,6 +276,14 @@ class SqliteStore(GraphStore):
         return summary
 
     def _import(self, batch: Batch, summary: ImportSummary) -> None:
+        previous = self._db.execute("PRAGMA cache_size").fetchone()[0]
+        self._db.execute(f"PRAGMA cache_size = {_IMPORT_CACHE_KIB:d}")  # a big import touches many pages
+        try:
+            self._import_tx(batch, summary)
+        finally:
+            self._db.execute(f"PRAGMA cache_size = {int(previous):d}")
+
+    def _import_tx(self, batch: Batch, summary: ImportSummary) -> None:
         with self._tx():
             self._check_id_spaces(batch)
             for kind in KINDS:
@@ -363,36 +379,82 @@ class SqliteStore(GraphStore):
             lines += [(s.id, s.reports_to, "solid") for s in writes if s.reports_to]
             self._replace_children("reporting_line", "stakeholder_id", "manager_id, line", lines, plan)
         elif kind == "meetings":
-            db.executemany(
-                "INSERT INTO meeting (id, account_id, date, kind, subject, source, source_id) "
-                "VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET account_id=excluded.account_id, "
-                "date=excluded.date, kind=excluded.kind, subject=excluded.subject, source=excluded.source, "
-                "source_id=excluded.source_id",
-                [(m.id, m.account, m.date.isoformat(), _enum(m.kind), m.subject, m.source, m.source_id)
-                 for m in writes])
-            missing = sorted({p for m in writes for p in m.attendees if p not in person_kinds})
-            kinds = dict(person_kinds)
-            if missing:
-                kinds.update(self.known_ids(missing, ())[0])
-            staff_rows, client_rows = [], []
-            for m in writes:
-                for pid in m.attendees:
-                    kind_of = kinds.get(pid)
-                    if kind_of is None:
-                        raise InputError(f"unknown person {pid!r} in meeting {m.id!r}", field="attendees")
-                    (staff_rows if kind_of == "staff" else client_rows).append((m.id, pid))
-            if plan.updated:
-                ids = [(m.id,) for m in plan.updated]
-                db.executemany("DELETE FROM meeting_staff WHERE meeting_id = ?", ids)
-                db.executemany("DELETE FROM meeting_stakeholder WHERE meeting_id = ?", ids)
-            db.executemany("INSERT INTO meeting_staff (meeting_id, staff_id) VALUES (?, ?)", staff_rows)
-            db.executemany("INSERT INTO meeting_stakeholder (meeting_id, stakeholder_id) VALUES (?, ?)",
-                           client_rows)
+            with self._bulk_load(len(plan.created), "meeting", _MEETING_INDEXES):
+                self._write_meetings(plan, person_kinds)
         elif kind == "relationships":
             db.executemany(
                 "INSERT INTO relationship (source_id, target_id, kind, weight) VALUES (?,?,?,?) "
                 "ON CONFLICT(source_id, target_id, kind) DO UPDATE SET weight=excluded.weight",
                 [(r.source, r.target, _enum(r.kind), r.weight) for r in writes])
+
+    @contextmanager
+    def _bulk_load(self, new_rows: int, table: str, indexes: Sequence[str]) -> Iterator[None]:
+        """Drop secondary indexes before a load that at least doubles ``table``, rebuild them after.
+
+        Rebuilding an index sorts once, which is much faster than updating it
+        row by row in random order. Both happen inside the import's
+        transaction, so a failed or dry run leaves the schema as it was.
+        """
+        if new_rows < _BULK_MIN_ROWS:
+            yield
+            return
+        existing = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        if existing > new_rows:
+            yield
+            return
+        saved = [r[0] for r in self._db.execute(
+            f"SELECT sql FROM sqlite_master WHERE type = 'index' AND name IN ({_marks(len(indexes))}) "
+            "ORDER BY name", list(indexes))]
+        for name in indexes:
+            self._db.execute(f"DROP INDEX IF EXISTS {name}")
+        yield
+        for sql in saved:
+            self._db.execute(sql)
+
+    def _write_meetings(self, plan: UpsertPlan[Any], person_kinds: dict[str, str]) -> None:
+        db = self._db
+        writes = plan.writes
+        self._insert_rows(
+            "INSERT INTO meeting (id, account_id, date, kind, subject, source, source_id)",
+            [(m.id, m.account, m.date.isoformat(), _enum(m.kind), m.subject, m.source, m.source_id)
+             for m in writes],
+            "ON CONFLICT(id) DO UPDATE SET account_id=excluded.account_id, date=excluded.date, kind=excluded.kind, "
+            "subject=excluded.subject, source=excluded.source, source_id=excluded.source_id")
+        missing = sorted({p for m in writes for p in m.attendees if p not in person_kinds})
+        kinds = dict(person_kinds)
+        if missing:
+            kinds.update(self.known_ids(missing, ())[0])
+        staff_rows, client_rows = [], []
+        for m in writes:
+            for pid in m.attendees:
+                kind_of = kinds.get(pid)
+                if kind_of is None:
+                    raise InputError(f"unknown person {pid!r} in meeting {m.id!r}", field="attendees")
+                (staff_rows if kind_of == "staff" else client_rows).append((m.id, pid))
+        if plan.updated:
+            ids = [(m.id,) for m in plan.updated]
+            db.executemany("DELETE FROM meeting_staff WHERE meeting_id = ?", ids)
+            db.executemany("DELETE FROM meeting_stakeholder WHERE meeting_id = ?", ids)
+        self._insert_rows("INSERT INTO meeting_staff (meeting_id, staff_id)", staff_rows)
+        self._insert_rows("INSERT INTO meeting_stakeholder (meeting_id, stakeholder_id)", client_rows)
+
+    def _insert_rows(self, head: str, rows: Sequence[tuple[Any, ...]], tail: str = "") -> None:
+        """``head VALUES (...),(...),... tail`` for many rows at once: far fewer statements than
+        one per row. The SQL holds only placeholders; every value is a parameter."""
+        if not rows:
+            return
+        width = len(rows[0])
+        per = max(1, _CHUNK // width)
+        full = len(rows) - len(rows) % per
+        if full:
+            sql = f"{head} VALUES {','.join([f'({_marks(width)})'] * per)} {tail}"
+            flat = list(chain.from_iterable(rows[:full]))
+            step = per * width
+            self._db.executemany(sql, [flat[i:i + step] for i in range(0, len(flat), step)])
+        rest = rows[full:]
+        if rest:
+            sql = f"{head} VALUES {','.join([f'({_marks(width)})'] * len(rest))} {tail}"
+            self._db.execute(sql, list(chain.from_iterable(rest)))
 
     def _replace_children(self, table: str, owner: str, columns: str, rows: list[tuple[Any, ...]],
                           plan: UpsertPlan[Any]) -> None:
@@ -463,6 +525,29 @@ class SqliteStore(GraphStore):
             found.update(self._db.execute(
                 f"SELECT id, account_id FROM stakeholder WHERE id IN ({_marks(len(part))})", part).fetchall())
         return found
+
+    def get_people(self, person_ids: Iterable[str]) -> dict[str, Stakeholder | Staff]:
+        ids = sorted(set(person_ids))
+        found: dict[str, Stakeholder | Staff] = {}
+        for part in _chunks(ids):
+            where = f"WHERE id IN ({_marks(len(part))})"
+            found.update((p.id, p) for p in self._stakeholders(where, part))
+            found.update((p.id, p) for p in self._staff(where, part))
+        return found
+
+    def people_by_email(self, emails: Iterable[str]) -> dict[str, Stakeholder | Staff]:
+        wanted = sorted({e.lower() for e in emails})
+        found: dict[str, Stakeholder | Staff] = {}
+        for part in _chunks(wanted):
+            where = f"WHERE email IN ({_marks(len(part))})"
+            people: list[Stakeholder | Staff] = [*self._stakeholders(where, part), *self._staff(where, part)]
+            for person in sorted(people, key=lambda p: p.id):
+                if person.email:
+                    found.setdefault(person.email, person)
+        return found
+
+    def all_accounts(self) -> list[Account]:
+        return self._accounts()
 
     def list_accounts(self) -> list[AccountSummary]:
         rows = self._db.execute("""

@@ -83,7 +83,7 @@ def plan_upserts(incoming: Iterable[R], stored: Mapping[Hashable, R],
             plan.created.append(record)
             continue
         record = _keep_departure(record, before)
-        if record.model_dump() == before.model_dump():
+        if record.__dict__ == before.__dict__:  # records are flat: the same test as model_dump(), faster
             plan.unchanged += 1
         else:
             plan.updated.append(record)

@@ -1,0 +1,138 @@
+"""Import speed: a 100,000-row canonical meetings CSV and a 10,000-event calendar into SQLite.
+
+The goal of issue 7: at least 50,000 meetings/s for canonical CSV into SQLite.
+Both files are generated (seeded) against a synthetic portfolio that is
+imported first; every run imports into a fresh copy of that store, so each run
+creates every meeting. The script prints, per file, the median wall time and
+the median CPU time of the process over ``--runs`` runs, meetings per second
+for each, and the median CPU time of each phase (read and validate, check
+references, write). On a machine shared with other work the CPU time is the
+steadier figure; on an idle machine the two agree.
+
+Usage::
+
+    python benchmarks/import_speed.py [--runs 5] [--rows 100000] [--events 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kamgraph.ingest import _no_cyclic_gc, read_files  # noqa: E402
+from kamgraph.ingest.references import check_references  # noqa: E402
+from kamgraph.settings import IngestSettings  # noqa: E402
+from kamgraph.store import open_store  # noqa: E402
+from kamgraph.synth import synth_portfolio  # noqa: E402
+
+AS_OF = dt.date(2025, 6, 30)
+OURS = "ourco.example"
+
+
+def build_base(path: Path) -> tuple[list[str], list[str], list[tuple[str, str]], list[tuple[str, str]]]:
+    """A store with a synthetic portfolio; returns staff ids, client ids and their e-mail addresses."""
+    batch = synth_portfolio(accounts=10, seed=7, as_of=AS_OF)
+    staff = [s.model_copy(update={"email": f"{s.id}@{OURS}"}) for s in batch.staff]
+    accounts = [a.model_copy(update={"domains": [f"{a.id}.example"]}) for a in batch.accounts]
+    clients = [c.model_copy(update={"email": f"{c.id}@{c.account}.example"}) for c in batch.stakeholders]
+    batch.staff, batch.accounts, batch.stakeholders, batch.meetings = staff, accounts, clients, []
+    batch.relationships = []
+    with open_store(str(path), create=True) as store:
+        store.import_batch(batch)
+    return ([s.id for s in staff], [c.id for c in clients], [(s.id, s.email or "") for s in staff],
+            [(c.id, c.email or "") for c in clients])
+
+
+def write_meetings(path: Path, rows: int, staff: list[str], clients: list[str]) -> None:
+    rng = random.Random(1)
+    kinds = ("meeting", "call", "email", "workshop", "qbr", "event")
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["id", "date", "kind", "subject", "source", "source_id", "attendees"])
+        for i in range(rows):
+            people = rng.sample(staff, rng.randint(1, 2)) + rng.sample(clients, rng.randint(1, 3))
+            day = AS_OF - dt.timedelta(days=rng.randint(0, 700))
+            out.writerow([f"bm-{i:06d}", day.isoformat(), rng.choice(kinds), f"Meeting {i}", "crm", f"EV-{i}",
+                          ";".join(people)])
+
+
+def write_calendar(path: Path, events: int, staff: list[tuple[str, str]], clients: list[tuple[str, str]]) -> None:
+    rng = random.Random(2)
+    lines = ["BEGIN:VCALENDAR", "PRODID:-//kamgraph benchmark//EN", "VERSION:2.0", "X-WR-TIMEZONE:Europe/Berlin"]
+    for i in range(events):
+        start = dt.datetime(2024, 1, 1, 8) + dt.timedelta(days=rng.randint(0, 540), hours=rng.randint(0, 9))
+        organiser = rng.choice(staff)
+        lines += ["BEGIN:VEVENT", f"UID:bench-{i}@kamgraph.example",
+                  f"DTSTART:{start:%Y%m%dT%H%M%S}Z", f"DTEND:{start + dt.timedelta(hours=1):%Y%m%dT%H%M%S}Z",
+                  f"SUMMARY:Customer meeting {i}", f"ORGANIZER;CN={organiser[0]}:mailto:{organiser[1]}"]
+        if i % 100 == 0:
+            lines.append("RRULE:FREQ=WEEKLY;COUNT=10")
+        for pid, email in rng.sample(clients, rng.randint(1, 3)):
+            lines.append(f"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;CN={pid}:mailto:{email}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode())
+
+
+def run(base: Path, work: Path, file: Path, settings: IngestSettings
+        ) -> tuple[float, float, dict[str, float], int]:
+    """One import into a fresh copy of the base store: (wall s, CPU s, CPU s per phase, meetings created)."""
+    target = work / "run.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    shutil.copy(base, target)
+    with open_store(str(target)) as store, _no_cyclic_gc():  # as import_files does
+        w0, c0 = time.perf_counter(), time.process_time()
+        parsed = read_files([file], store, settings=settings, since=dt.date(2024, 1, 1), until=AS_OF)
+        c1 = time.process_time()
+        batch = check_references(parsed, store)
+        c2 = time.process_time()
+        summary = store.import_batch(batch)
+        c3, w3 = time.process_time(), time.perf_counter()
+    phases = {"read": c1 - c0, "references": c2 - c1, "write": c3 - c2}
+    return w3 - w0, c3 - c0, phases, summary.kinds["meetings"].created
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=10_000)
+    args = parser.parse_args()
+    settings = IngestSettings(our_domains=[OURS])
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        base = work / "base.db"
+        staff, clients, staff_mail, client_mail = build_base(base)
+        meetings = work / "meetings.csv"
+        write_meetings(meetings, args.rows, staff, clients)
+        calendar = work / "calendar.ics"
+        write_calendar(calendar, args.events, staff_mail, client_mail)
+        for label, file in ((f"canonical CSV, {args.rows:,} meetings", meetings),
+                            (f"ICS, {args.events:,} events", calendar)):
+            walls, cpus, phases, created = [], [], {"read": [], "references": [], "write": []}, 0
+            for _ in range(args.runs):
+                wall, cpu, parts, created = run(base, work, file, settings)
+                walls.append(wall)
+                cpus.append(cpu)
+                for key, value in parts.items():
+                    phases[key].append(value)
+            wall, cpu = statistics.median(walls), statistics.median(cpus)
+            detail = ", ".join(f"{k} {statistics.median(v):.2f}" for k, v in phases.items())
+            print(f"{label}: {created:,} meetings; median over {args.runs} runs: wall {wall:.2f} s "
+                  f"-> {created / wall:,.0f}/s; CPU {cpu:.2f} s -> {created / cpu:,.0f}/s (CPU s: {detail})")
+
+
+if __name__ == "__main__":
+    main()
