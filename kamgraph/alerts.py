@@ -252,8 +252,8 @@ def _decay(snapshot: AccountSnapshot, now: AccountAnalysis, previous: dict[str, 
             "decay", snapshot.account.id, f"{s}>{c}", state="below", trigger=was is not None,
             title=f"{ag.name(s)}'s tie with {_who(ag.stakeholders[c], c in now.key)} decayed below "
                   f"{rule.threshold:g}",
-            message=f"strength {was or 0:.2f} at the last check ({baseline}) -> {tie.strength:.2f} now; last met {tie.last} "
-                    f"({(now.ag.as_of - tie.last).days} days ago)",
+            message=f"strength {was or 0:.2f} at the last check ({baseline}) -> {tie.strength:.2f} now; "
+                    f"last met {tie.last} ({(now.ag.as_of - tie.last).days} days ago)",
             data={"staff": s, "person": c, "before": was, "after": round(tie.strength, 6),
                   "threshold": rule.threshold, "last": tie.last.isoformat()}))
     return found
@@ -323,8 +323,8 @@ def _role_uncovered(snapshot: AccountSnapshot, now: AccountAnalysis, previous: d
         found.append(Finding(
             "role_uncovered", snapshot.account.id, role.value, state="uncovered", trigger=bool(before),
             title=f"{snapshot.account.name}: no covered {label} any more",
-            message=(f"covered at the last check ({baseline}) by {', '.join(now.ag.name(c) for c in before)}: " + "; ".join(why)
-                     if before else "not covered")
+            message=(f"covered at the last check ({baseline}) by {', '.join(now.ag.name(c) for c in before)}: "
+                     + "; ".join(why) if before else "not covered")
                     + (f"; holders now: {', '.join(now.ag.name(c) for c in holders)}" if holders
                        else f"; nobody holds the {label} role now"),
             data={"role": role.value, "covered_before": before, "holders": holders}))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kamgraph.dataset import AccountSnapshot
+from kamgraph.dataset import AccountSnapshot, Batch
 from kamgraph.models import Account, Meeting, Relationship, Staff, Stakeholder
 
 AS_OF = dt.date(2025, 6, 30)
@@ -45,3 +45,14 @@ def six_people() -> AccountSnapshot:
                       person("C", 2, "user", dept="IT"), person("D", 3, None, dept="Finance", reports_to="A")],
         staff=[us("S1"), us("S2", "delivery")],
         meetings=[met("m1", 10, "S1", "A"), met("m2", 20, "S1", "B", "C"), met("m3", 5, "S2", "D")])
+
+
+def as_batch(*snaps: AccountSnapshot) -> Batch:
+    """The records of hand-built snapshots as one batch a store can import (staff shared by id)."""
+    staff = {s.id: s for snap in snaps for s in snap.staff}
+    batch = Batch(accounts=[s.account for s in snaps], staff=list(staff.values()),
+                  stakeholders=[p for s in snaps for p in s.stakeholders],
+                  meetings=[m for s in snaps for m in s.meetings],
+                  relationships=[r for s in snaps for r in s.relationships])
+    batch.person_kinds = {s.id: "staff" for s in batch.staff} | {p.id: "stakeholder" for p in batch.stakeholders}
+    return batch

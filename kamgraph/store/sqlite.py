@@ -194,15 +194,21 @@ class SqliteStore(GraphStore):
             tables = self._db.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
             if tables:
                 raise StoreError(f"{self.path} is an SQLite file, but not a kamgraph store")
-        with self._tx():
-            version = self.schema_version()  # another process may have migrated meanwhile
-            scripts = [_SCHEMA] if version == 0 else []
-            scripts += [_MIGRATIONS[v] for v in range(max(version, 1), SCHEMA_VERSION)]
-            for script in scripts:
-                for statement in script.split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
-            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+        try:
+            with self._tx():
+                version = self.schema_version()  # another process may have migrated meanwhile
+                scripts = [_SCHEMA] if version == 0 else []
+                scripts += [_MIGRATIONS[v] for v in range(max(version, 1), SCHEMA_VERSION)]
+                for script in scripts:
+                    for statement in script.split(";"):
+                        if statement.strip():
+                            self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+        except sqlite3.DatabaseError as exc:
+            if version == 0:
+                raise
+            raise StoreError(f"{self.path}: could not upgrade the store from schema version {version} to "
+                             f"{SCHEMA_VERSION} ({exc}); it was left as it was") from exc
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
