@@ -56,6 +56,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from .account_graph import AccountGraph, build_account_graph
 from .alertstate import AlertRecord, Delivery, alert_key
 from .analysis import AccountAnalysis, analyze
 from .dataset import AccountSnapshot
@@ -227,13 +228,12 @@ def _overdue(snapshot: AccountSnapshot, now: AccountAnalysis, settings: Settings
     return found
 
 
-def _watched_ties(a: AccountAnalysis, settings: Settings) -> dict[str, float]:
+def _watched_ties(ag: AccountGraph, settings: Settings) -> dict[str, float]:
     """``{"STAFF>STAKEHOLDER": strength}`` of the ties the decay rule watches that are at or above its threshold."""
     rule = settings.alerts.decay
-    ag = a.ag
     return {f"{s}>{c}": round(tie.strength, 6) for (s, c), tie in sorted(ag.ties.items())
             if s in ag.staff and c in ag.stakeholders and tie.strength >= rule.threshold
-            and (c in a.key or not rule.key_only)}
+            and (c in ag.key or not rule.key_only)}
 
 
 def _decay(snapshot: AccountSnapshot, now: AccountAnalysis, previous: dict[str, Any], baseline: dt.date,
@@ -259,12 +259,12 @@ def _decay(snapshot: AccountSnapshot, now: AccountAnalysis, previous: dict[str, 
     return found
 
 
-def _thin_sides(a: AccountAnalysis, minimum: int) -> tuple[list[str], list[str]] | None:
+def _thin_sides(ag: AccountGraph, minimum: int) -> tuple[list[str], list[str]] | None:
     """(our staff with a thread to a key stakeholder, covered key stakeholders) when either is too few."""
-    if not a.key:
+    if not ag.key:
         return None
-    staff = sorted({s for c in a.key for s, _ in a.ag.threads.get(c, [])})
-    covered = sorted(c for c in a.key if a.ag.threads.get(c))
+    staff = sorted({s for c in ag.key for s, _ in ag.threads.get(c, [])})
+    covered = sorted(c for c in ag.key if ag.threads.get(c))
     if len(staff) >= minimum and len(covered) >= minimum:
         return None
     return staff, covered
@@ -273,7 +273,7 @@ def _thin_sides(a: AccountAnalysis, minimum: int) -> tuple[list[str], list[str]]
 def _single_threaded(snapshot: AccountSnapshot, now: AccountAnalysis, previous: dict[str, Any], baseline: dt.date,
                      settings: Settings) -> list[Finding]:
     minimum = settings.alerts.single_threaded.min_people
-    sides = _thin_sides(now, minimum)
+    sides = _thin_sides(now.ag, minimum)
     if sides is None:
         return []
     staff, covered = sides
@@ -295,16 +295,16 @@ def _single_threaded(snapshot: AccountSnapshot, now: AccountAnalysis, previous: 
         data={"staff": staff, "covered_key": covered, "key": sorted(now.key)})]
 
 
-def _covered_roles(a: AccountAnalysis, settings: Settings) -> dict[str, list[str]]:
+def _covered_roles(ag: AccountGraph, settings: Settings) -> dict[str, list[str]]:
     """``{required role: covered holders}``."""
-    return {role.value: sorted(c for c, p in a.ag.stakeholders.items() if p.buying_role is role and a.ag.threads.get(c))
+    return {role.value: sorted(c for c, p in ag.stakeholders.items() if p.buying_role is role and ag.threads.get(c))
             for role in settings.coverage.required_roles}
 
 
 def _role_uncovered(snapshot: AccountSnapshot, now: AccountAnalysis, previous: dict[str, Any], baseline: dt.date,
                     settings: Settings) -> list[Finding]:
     found = []
-    covered_now = _covered_roles(now, settings)
+    covered_now = _covered_roles(now.ag, settings)
     covered_then = previous.get("roles_covered", {})
     for role in settings.coverage.required_roles:
         if covered_now[role.value]:
@@ -331,16 +331,16 @@ def _role_uncovered(snapshot: AccountSnapshot, now: AccountAnalysis, previous: d
     return found
 
 
-def account_facts(analysis: AccountAnalysis, settings: Settings) -> dict[str, Any]:
+def account_facts(ag: AccountGraph, settings: Settings) -> dict[str, Any]:
     """What the comparing rules compare with at the next check (JSON values only).
 
     ``roles_covered``: covered holders of each required role; ``thin``: the
     account is single-threaded; ``ties``: the ties the decay rule watches that
     are at or above its threshold, with their strength.
     """
-    return {"roles_covered": _covered_roles(analysis, settings),
-            "thin": _thin_sides(analysis, settings.alerts.single_threaded.min_people) is not None,
-            "ties": _watched_ties(analysis, settings)}
+    return {"roles_covered": _covered_roles(ag, settings),
+            "thin": _thin_sides(ag, settings.alerts.single_threaded.min_people) is not None,
+            "ties": _watched_ties(ag, settings)}
 
 
 def evaluate_account(snapshot: AccountSnapshot, as_of: dt.date, baseline: dt.date, settings: Settings, *,
@@ -372,9 +372,10 @@ def evaluate_account(snapshot: AccountSnapshot, as_of: dt.date, baseline: dt.dat
     """
     rules = settings.alerts
     now = now or analyze(snapshot, as_of, settings)
-    facts = account_facts(now, settings)
-    if previous is None:
-        previous = account_facts(analyze(snapshot, baseline, settings), settings) if baseline < as_of else facts
+    facts = account_facts(now.ag, settings)
+    if previous is None:  # only threads and key people are needed: the account graph, not the whole analysis
+        previous = account_facts(build_account_graph(snapshot, baseline, settings), settings) \
+            if baseline < as_of else facts
     found: list[Finding] = []
     if rules.departure.enabled:
         start = since or as_of - dt.timedelta(days=rules.departure.window_days)

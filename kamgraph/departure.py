@@ -244,7 +244,7 @@ def departure_impact(store: GraphStore, person_id: str, on: dt.date, settings: S
     person = store.get_person(person_id)
     account_ids = [person.account] if isinstance(person, Stakeholder) else accounts_of_staff(store, person, on)
     impacts = [account_impact(store.load_account(acc, on), person_id, on, settings) for acc in account_ids]
-    accounts = [store.get_account(a.id) for a in store.list_accounts()]
+    accounts = [store.get_account(a.id) for a in store.list_accounts()] if moved_to else []
     target = match_account(accounts, moved_to, settings.departures.legal_suffixes) if moved_to else None
     if isinstance(person, Stakeholder) and target is not None and target.id == person.account:
         target = None
@@ -252,8 +252,8 @@ def departure_impact(store: GraphStore, person_id: str, on: dt.date, settings: S
                              moved_to=moved_to, note=note, recorded=recorded, accounts=impacts,
                              moved_to_account=AccountRef(id=target.id, name=target.name) if target else None)
     if isinstance(person, Stakeholder):
-        own = next((a for a in accounts if a.id == person.account), None)
-        result.account = AccountRef(id=person.account, name=own.name if own else person.account)
+        own = impacts[0].account if impacts else AccountRef(id=person.account, name=person.account)
+        result.account = own
         result.role = person.buying_role.value if person.buying_role else None
         result.department = person.department
         result.influence = person.influence

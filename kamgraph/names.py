@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from .models import Account
 
@@ -59,10 +60,15 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=16)
+def _legal_words(suffixes: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fold(s) for s in suffixes) | {"and"}
+
+
 def company_key(name: str, suffixes: Iterable[str] = DEFAULT_LEGAL_SUFFIXES) -> str:
     """A company name reduced to what identifies it (see the module docstring)."""
     words = fold(name).split()
-    legal = {fold(s) for s in suffixes} | {"and"}
+    legal = _legal_words(tuple(suffixes))
     while len(words) > 1 and words[-1] in legal:
         words.pop()
     if len(words) > 1 and words[0] == "the":

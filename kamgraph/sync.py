@@ -161,8 +161,14 @@ def plan_sync(store: GraphStore, path: str | Path, account_id: str, on: dt.date,
     by_email = {p.email: p.id for p in snapshot.stakeholders if p.email}
     names = Counter(person_key(p.name) for p in snapshot.stakeholders)
     by_name = {person_key(p.name): p.id for p in snapshot.stakeholders if names[person_key(p.name)] == 1}
-    accounts = [store.get_account(a.id) for a in store.list_accounts()]
-    others = [a for a in accounts if a.id != account.id]
+    others_cache: dict[str, list[Account]] = {}
+
+    def others() -> list[Account]:
+        """Our other accounts (loaded on first use: only moves and new people need them)."""
+        if "all" not in others_cache:
+            others_cache["all"] = [store.get_account(a.id) for a in store.list_accounts() if a.id != account.id]
+        return others_cache["all"]
+
     plan = SyncPlan(account=AccountRef(id=account.id, name=account.name), file=file, date=on, rows=len(rows),
                     matched=0, trivial=0, departures=[], new=[], moved_here=[], opportunities=[], changes=[])
 
@@ -171,7 +177,7 @@ def plan_sync(store: GraphStore, path: str | Path, account_id: str, on: dt.date,
 
     def depart(p: Stakeholder, reason: str, detail: str, line: int | None, left_on: dt.date,
                moved_to: str | None = None) -> None:
-        target = match_account(others, moved_to, suffixes) if moved_to else None
+        target = match_account(others(), moved_to, suffixes) if moved_to else None
         plan.departures.append(ProposedDeparture(
             id=p.id, name=p.name, reason=reason, detail=detail, line=line, left_on=left_on, moved_to=moved_to,
             moved_to_account=AccountRef(id=target.id, name=target.name) if target else None, key=p.id in ag.key,
@@ -208,7 +214,7 @@ def plan_sync(store: GraphStore, path: str | Path, account_id: str, on: dt.date,
             trivial |= row.company != account.name
         if row.email and p.email and row.email != p.email:
             if not (same_domain(row.email, p.email) or any(same_domain(row.email, d) for d in account.domains)):
-                target = match_account(others, row.email, suffixes)
+                target = match_account(others(), row.email, suffixes)
                 domain = email_domain(row.email)
                 depart(p, "email_domain", f"e-mail moved from {email_domain(p.email)} to {domain}", row.line, on,
                        target.name if target else domain)
@@ -234,7 +240,7 @@ def plan_sync(store: GraphStore, path: str | Path, account_id: str, on: dt.date,
         note = f"kamgraph sync {Path(file).name}: {d.detail}"
         batch.stakeholders.append(people[d.id].model_copy(update={
             "status": Status.LEFT, "left_on": d.left_on, "moved_to": d.moved_to, "note": note}))
-    _new_people(store, plan, batch, unmatched, account, others, chances, file)
+    _new_people(store, plan, batch, unmatched, account, others() if unmatched else [], chances, file)
     return plan, batch
 
 

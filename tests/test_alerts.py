@@ -146,7 +146,7 @@ def test_role_uncovered_when_its_only_covered_holder_leaves(store: GraphStore) -
 
 def test_role_uncovered_when_the_thread_fades() -> None:
     snap = snapshot([person("A", 5, "economic_buyer")], [us("S1")], [met("m1", 100, "S1", "A")])
-    previous = account_facts(analyze(snap, AS_OF - 40 * DAY), Settings())  # the meeting 60 days old: 0.63
+    previous = account_facts(analyze(snap, AS_OF - 40 * DAY).ag, Settings())  # the meeting 60 days old: 0.63
     findings, facts = evaluate_account(snap, AS_OF, AS_OF - 40 * DAY, only("role_uncovered"), previous=previous)
     eb = next(f for f in findings if f.subject == "economic_buyer")
     assert eb.trigger and eb.message == ("covered at the last check (2025-05-21) by Client A: Client A has no thread "
