@@ -141,6 +141,10 @@ def render_sync(plan: SyncPlan) -> str:
                          [[n.line, n.id, n.name, n.email, n.title, n.department] for n in plan.new], right=[0]))
     else:
         out.append("  none")
+    if plan.partial:
+        out += ["", f"NOT IN THE EXPORT ({len(plan.not_in_export)}; not proposed as departures: the export "
+                    "looks partial -- add --complete if it lists every contact)"]
+        out.append("  " + (", ".join(plan.not_in_export) or "none"))
     if plan.moved_here:
         out += ["", f"MOVED HERE FROM OTHER ACCOUNTS ({len(plan.moved_here)}; not created again)"]
         out += [f"  line {m.line}: {m.name} ({m.id}), {m.buying_role or 'no role'} at {m.from_account.name}"

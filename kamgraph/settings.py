@@ -251,6 +251,9 @@ class DepartureSettings(_Section):
     """Departure impact (``kamgraph leave``) and CRM contact sync (``kamgraph sync``)."""
 
     plan_size: int = Field(default=5, ge=1, description="Re-threading candidates listed per departure.")
+    max_missing_share: float = Field(
+        default=0.5, ge=0, le=1,
+        description="sync: an export leaving out more of the account's active stakeholders is taken as partial.")
     opportunity_roles: list[BuyingRole] = Field(
         default_factory=lambda: [_R.CHAMPION],
         description="Buying roles whose holders are an opportunity when they turn up at another company.")

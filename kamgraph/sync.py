@@ -7,7 +7,7 @@ case, accents, spacing or punctuation) when exactly one stakeholder has it.
 Then:
 
 * a stakeholder still active in the store is proposed as a **departure** when
-  the export no longer lists them (``missing``), flags them inactive
+  the export no longer lists them (``missing``; see below), flags them inactive
   (``inactive``; dated ``left_on`` when the row has one), names another
   employer (``company``: neither the account's name nor its id, after
   :func:`kamgraph.names.same_company`), or gives an e-mail address whose
@@ -23,6 +23,13 @@ Then:
 * a holder of an opportunity role (default: champion) who turns up at another
   company, or who moved here from another account, is an **opportunity**.
 
+**Partial exports.** An export that leaves out more than
+``departures.max_missing_share`` (default half) of the account's active
+stakeholders is taken as partial (a filtered or truncated export, not half
+the account leaving): the people it leaves out are listed, not proposed. The
+``missing`` argument overrides this: ``"propose"`` always proposes them,
+``"ignore"`` never does.
+
 With ``apply`` every proposal (departures and new stakeholders) is written in
 one transaction -- all or nothing. Departures keep the person and their
 history; ``moved_to`` and a note saying why are recorded.
@@ -34,6 +41,7 @@ import datetime as dt
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -122,6 +130,9 @@ class SyncPlan(BaseModel):
     moved_here: list[MovedHere]
     opportunities: list[Opportunity]
     changes: list[InfoChange]
+    not_in_export: list[str] = Field(default_factory=list, description=(
+        "Ids of active stakeholders the export leaves out, when it is taken as partial (not proposed)."))
+    partial: bool = Field(default=False, description="The export was taken as partial: see not_in_export.")
     applied: bool = False
 
 
@@ -139,8 +150,12 @@ def _new_id(row: ContactRow, account: str) -> str:
 
 
 def plan_sync(store: GraphStore, path: str | Path, account_id: str, on: dt.date,
-              settings: Settings | None = None) -> tuple[SyncPlan, Batch]:
+              settings: Settings | None = None, *, missing: Literal["auto", "propose", "ignore"] = "auto"
+              ) -> tuple[SyncPlan, Batch]:
     """Compare the export with the store (nothing is written).
+
+    ``missing`` says what to do with active stakeholders the export leaves out
+    (see the module docstring).
 
     Returns
     -------
@@ -231,9 +246,15 @@ def plan_sync(store: GraphStore, path: str | Path, account_id: str, on: dt.date,
                 plan.changes.append(InfoChange(id=p.id, name=p.name, line=row.line, field=field, stored=stored,
                                                exported=exported))
         plan.trivial += trivial
-    for pid, p in sorted(people.items()):
-        if pid not in matched and p.is_active(on):
-            depart(p, "missing", "not in the export", None, on)
+    absent = [pid for pid, p in sorted(people.items()) if pid not in matched and p.is_active(on)]
+    active = sum(1 for p in people.values() if p.is_active(on))
+    share = len(absent) / active if active else 0.0
+    plan.partial = missing == "ignore" or (missing == "auto" and share > settings.departures.max_missing_share)
+    if plan.partial:
+        plan.not_in_export = absent
+    else:
+        for pid in absent:
+            depart(people[pid], "missing", "not in the export", None, on)
 
     batch = Batch()
     for d in plan.departures:
@@ -293,9 +314,10 @@ def _new_people(store: GraphStore, plan: SyncPlan, batch: Batch, rows: list[Cont
 
 
 def sync_contacts(store: GraphStore, path: str | Path, account_id: str, on: dt.date,
-                  settings: Settings | None = None, *, apply: bool = False) -> SyncPlan:
+                  settings: Settings | None = None, *, apply: bool = False,
+                  missing: Literal["auto", "propose", "ignore"] = "auto") -> SyncPlan:
     """Plan the sync and, with ``apply``, write every proposal in one transaction (all or nothing)."""
-    plan, batch = plan_sync(store, path, account_id, on, settings)
+    plan, batch = plan_sync(store, path, account_id, on, settings, missing=missing)
     if apply and len(batch):
         store.import_batch(batch)
         plan.applied = True

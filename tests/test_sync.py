@@ -148,6 +148,24 @@ def test_an_inactive_row_with_a_date_is_dated_by_it(acme: GraphStore, tmp_path: 
     assert (eng.reason, eng.left_on) == ("inactive", dt.date(2025, 3, 2))
 
 
+def test_a_partial_export_does_not_propose_everyone_it_leaves_out(acme: GraphStore, tmp_path: Path) -> None:
+    two = HEADER + "c-ceo,Alex Moreau,,ACME Robotics Inc,,active\nc-arch,Dana Kim,,Globex,,active\n"
+    path = write(tmp_path, two)
+    # 3 of the 5 active stakeholders are left out (60 % > 50 %): a partial export.
+    plan = sync_contacts(acme, path, "acme", SAMPLE_AS_OF)
+    assert plan.partial and plan.not_in_export == ["c-cfo", "c-cto", "c-eng"]
+    assert [(d.id, d.reason) for d in plan.departures] == [("c-arch", "company")]
+    complete = sync_contacts(acme, path, "acme", SAMPLE_AS_OF, missing="propose")
+    assert not complete.partial and sorted(d.id for d in complete.departures) == [
+        "c-arch", "c-cfo", "c-cto", "c-eng"]
+    # One left out of five (20 %) is proposed, unless the export is declared partial.
+    four = write(tmp_path, TRIVIAL.replace("c-eng,ELI BRANDT,ELI.BRANDT@ACME-ROBOTICS.EXAMPLE,Acme Robotics,"
+                                           "Robotics Engineer,active\n", ""), "four.csv")
+    assert [(d.id, d.reason) for d in sync_contacts(acme, four, "acme", SAMPLE_AS_OF).departures] == [
+        ("c-eng", "missing")]
+    assert sync_contacts(acme, four, "acme", SAMPLE_AS_OF, missing="ignore").departures == []
+
+
 def test_a_bad_new_row_writes_nothing(acme: GraphStore, tmp_path: Path) -> None:
     text = "id,name,company,reports_to\nc-ceo,Alex Moreau,Globex,\nnew-1,New Person,Acme Robotics,c-nobody\n"
     before = acme.counts()
@@ -192,6 +210,10 @@ def test_sync_command(runner: CliRunner, sqlite_url: str, tmp_path: Path) -> Non
                                  "--date", str(SAMPLE_AS_OF), "--apply", "--json"])
     data = json.loads(result.output)
     assert data["applied"] and [(d["id"], d["reason"]) for d in data["departures"]] == [("c-arch", "company")]
+    partial = runner.invoke(cli, ["--store", sqlite_url, "sync", str(write(tmp_path, "id,name\nc-ceo,Alex Moreau\n",
+                                                                              "one.csv")),
+                                  "--account", "acme", "--date", str(SAMPLE_AS_OF), "--json"])
+    assert json.loads(partial.output)["partial"] is True
     bad = write(tmp_path, "id,name,colour\n", "bad.csv")
     result = runner.invoke(cli, ["--store", sqlite_url, "sync", str(bad), "--account", "acme"])
     assert result.exit_code == 2 and result.output.strip() == (
