@@ -30,6 +30,7 @@ error messages are scrubbed of the URL.
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -89,6 +90,8 @@ def check_webhook_url(url: str) -> str:
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError:
         ok = False
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url.strip()):
+        ok = False
     if not ok:
         raise InputError(f"not an http(s) URL: {redact_url(url)}", field="webhook")
     return url.strip()
@@ -124,7 +127,19 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def _scrub(text: str, url: str) -> str:
-    return text.replace(url, redact_url(url)) if url else text
+    """``text`` without the URL or any of its parts that may hold a secret (path, query, user, password)."""
+    if not url:
+        return text
+    text = text.replace(url, redact_url(url))
+    try:
+        parts = urllib.parse.urlsplit(url)
+        secrets = [parts.path, parts.query, parts.fragment, parts.username or "", parts.password or ""]
+    except ValueError:
+        secrets = []
+    for secret in sorted(secrets, key=len, reverse=True):
+        if len(secret) > 1:
+            text = text.replace(secret, "…")
+    return text
 
 
 def deliver(url: str, item: Delivery, *, timeout: float = 10.0, retries: int = 2, retry_delay: float = 1.0,
@@ -158,6 +173,9 @@ def deliver(url: str, item: Delivery, *, timeout: float = 10.0, retries: int = 2
             reason = getattr(exc, "reason", exc)
             error = "timed out" if isinstance(reason, TimeoutError) or "timed out" in str(reason) \
                 else f"connection failed: {reason}"
+        except (ValueError, http.client.HTTPException) as exc:  # a malformed URL or answer: not worth retrying
+            status, error = None, f"request failed ({type(exc).__name__})"
+            break
         if attempt <= retries:
             sleep(delay)
             delay *= 2

@@ -14,10 +14,11 @@ from click.testing import CliRunner
 from cli import cli
 from kamgraph.alerts import run_alerts
 from kamgraph.alertstate import Delivery
+from kamgraph.errors import InputError
 from kamgraph.settings import Settings
 from kamgraph.store import open_store
 from kamgraph.store.base import GraphStore
-from kamgraph.webhook import deliver, redact_url
+from kamgraph.webhook import check_webhook_url, deliver, redact_url
 
 from .accounts import AS_OF, as_batch, six_people
 
@@ -163,6 +164,10 @@ def test_connection_refused_and_the_url_never_shown(account: GraphStore) -> None
     assert not result.delivered and result.attempts == 2 and result.error.startswith("connection failed")
     assert SECRET not in (result.error or "")
     assert redact_url(url) == f"http://127.0.0.1:{port}/…"
+    for bad in (f"http://127.0.0.1:{port}/a {SECRET}", "ftp://127.0.0.1/x", "http:///nohost", "127.0.0.1:80"):
+        with pytest.raises(InputError) as err:
+            check_webhook_url(bad)
+        assert SECRET not in str(err.value)
 
 
 def test_alerts_command_with_webhook(hook: Hook, sqlite_url: str, tmp_path: object) -> None:
