@@ -33,9 +33,13 @@ status)
 ``active`` (is_active)    true/false, yes/no, 1/0
 ``left_on`` (end_date,    when they left, YYYY-MM-DD (for inactive contacts)
 inactive_since)
+``moved_to`` (new_company) where an inactive contact went
 ========================  =============================================================
 
-Empty cells mean "not given".
+The other columns of the canonical ``stakeholders.csv`` (``attitude``,
+``dotted_to``, ``note``, ``verified``) are accepted and ignored, so that file
+can be synced as it is (its ``account`` column, the account id, counts as
+the company). Empty cells mean "not given".
 
 Examples
 --------
@@ -61,7 +65,7 @@ from pathlib import Path
 from .errors import InputError
 from .models import BuyingRole, Seniority
 
-__all__ = ["ContactRow", "CONTACT_COLUMNS", "read_contacts"]
+__all__ = ["ContactRow", "CONTACT_COLUMNS", "IGNORED_COLUMNS", "read_contacts"]
 
 #: Accepted columns, each with its aliases (compared after :func:`_header_key`).
 CONTACT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -80,7 +84,11 @@ CONTACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "status": ("contact_status",),
     "active": ("is_active",),
     "left_on": ("end_date", "inactive_since"),
+    "moved_to": ("new_company",),
 }
+
+#: Columns of the canonical stakeholders.csv that a contacts file may carry and sync ignores.
+IGNORED_COLUMNS = ("attitude", "dotted_to", "note", "verified")
 
 _ALIASES = {alias: column for column, aliases in CONTACT_COLUMNS.items() for alias in (column, *aliases)}
 _GONE = {"inactive", "left", "former", "departed", "gone", "archived", "no_longer_there", "left_company",
@@ -106,6 +114,7 @@ class ContactRow:
     reports_to: str | None = None
     active: bool | None = None
     left_on: dt.date | None = None
+    moved_to: str | None = None
 
 
 def _header_key(text: str) -> str:
@@ -195,9 +204,12 @@ def read_contacts(path: str | Path) -> list[ContactRow]:
         _, header = next(rows)
     except StopIteration:
         raise InputError("empty file (expected a header row)", file=name, line=1) from None
-    columns: list[str] = []
+    columns: list[str | None] = []
     for raw in header:
         column = _ALIASES.get(_header_key(raw))
+        if column is None and _header_key(raw) in IGNORED_COLUMNS:
+            columns.append(None)
+            continue
         if column is None:
             raise InputError(f"unknown column (expected some of: {', '.join(CONTACT_COLUMNS)})", file=name,
                              line=1, field=raw.strip() or "(empty)")
@@ -216,7 +228,7 @@ def read_contacts(path: str | Path) -> list[ContactRow]:
             raise InputError(f"{len(cells)} cells, but the header has {len(columns)} columns", file=name, line=line)
         values: dict[str, object] = {}
         for column, cell in zip(columns, cells, strict=True):
-            if not cell.strip():
+            if column is None or not cell.strip():
                 continue
             try:
                 values[column] = _parse(column, cell)

@@ -219,7 +219,7 @@ def plan_sync(store: GraphStore, path: str | Path, account_id: str, on: dt.date,
             continue
         trivial = False
         if row.active is False:
-            depart(p, "inactive", "flagged inactive in the export", row.line, row.left_on or on)
+            depart(p, "inactive", "flagged inactive in the export", row.line, row.left_on or on, row.moved_to)
             continue
         if row.company:
             if not _same_employer(row.company, account, suffixes):

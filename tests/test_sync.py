@@ -111,6 +111,11 @@ def test_only_trivial_changes_propose_no_departure(acme: GraphStore, tmp_path: P
     assert not plan.applied and acme.counts() == before
 
 
+def test_the_canonical_stakeholders_file_syncs_as_it_is(acme: GraphStore) -> None:
+    plan = sync_contacts(acme, CANONICAL / "stakeholders.csv", "acme", SAMPLE_AS_OF)
+    assert (plan.rows, plan.matched, plan.departures, plan.new, plan.partial) == (6, 6, [], [], False)
+
+
 def test_real_changes_are_proposed_and_applied_all_at_once(acme: GraphStore, tmp_path: Path) -> None:
     text = HEADER + """\
 c-ceo,Alex Moreau,alex.moreau@acme-robotics.example,Acme Robotics,Chief Executive Officer,active
@@ -142,10 +147,10 @@ c-eng,Eli Brandt,eli.brandt@acme-robotics.example,Acme Robotics,Robotics Enginee
 
 
 def test_an_inactive_row_with_a_date_is_dated_by_it(acme: GraphStore, tmp_path: Path) -> None:
-    path = write(tmp_path, "id,name,status,left_on\nc-eng,Eli Brandt,former,2025-03-02\n")
+    path = write(tmp_path, "id,name,status,left_on,moved_to\nc-eng,Eli Brandt,former,2025-03-02,Initech\n")
     plan = sync_contacts(acme, path, "acme", SAMPLE_AS_OF)
     eng = next(d for d in plan.departures if d.id == "c-eng")
-    assert (eng.reason, eng.left_on) == ("inactive", dt.date(2025, 3, 2))
+    assert (eng.reason, eng.left_on, eng.moved_to) == ("inactive", dt.date(2025, 3, 2), "Initech")
 
 
 def test_a_partial_export_does_not_propose_everyone_it_leaves_out(acme: GraphStore, tmp_path: Path) -> None:
@@ -218,4 +223,5 @@ def test_sync_command(runner: CliRunner, sqlite_url: str, tmp_path: Path) -> Non
     result = runner.invoke(cli, ["--store", sqlite_url, "sync", str(bad), "--account", "acme"])
     assert result.exit_code == 2 and result.output.strip() == (
         f"Error: {bad}:1: colour: unknown column (expected some of: id, name, first_name, last_name, email, "
-        "company, title, department, seniority, buying_role, influence, reports_to, status, active, left_on)")
+        "company, title, department, seniority, buying_role, influence, reports_to, status, active, left_on, "
+        "moved_to)")
