@@ -48,7 +48,8 @@ from .analysis import AccountAnalysis
 from .compact import CompactGraph
 from .models import BuyingRole, StaffRole
 
-__all__ = ["Action", "WarmPaths", "warm_paths", "next_actions", "RULE_FACTORS"]
+__all__ = ["Action", "Successor", "WarmPaths", "warm_paths", "next_actions", "successors", "role_owner",
+           "RULE_FACTORS"]
 
 RULE_FACTORS = {"meet": 1.0, "add_thread": 0.9, "spread": 1.0, "bridge_department": 0.8, "rethread": 1.2,
                 "reconnect": 0.5}
@@ -128,8 +129,13 @@ def warm_paths(analysis: AccountAnalysis) -> WarmPaths:
     return WarmPaths(analysis.cg)
 
 
-def _role_owner(analysis: AccountAnalysis, target: str, exclude: set[str]) -> str | None:
-    """A colleague suited to the target: exec sponsor for the top, engineers for technical roles."""
+def role_owner(analysis: AccountAnalysis, target: str, exclude: set[str]) -> str | None:
+    """A colleague on the account team suited to ``target`` (staff in ``exclude`` are left out).
+
+    An exec sponsor for C-level and VP stakeholders, solution engineers or
+    delivery for technical buyers, champions and users, else the KAM; failing
+    those anyone on the account team, then anyone who met the account.
+    """
     ag = analysis.ag
     person = ag.stakeholders.get(target)
     wanted: list[StaffRole] = [StaffRole.KAM]
@@ -181,10 +187,10 @@ def next_actions(analysis: AccountAnalysis) -> list[Action]:
             kind="meet", priority=imp[cid] * (1.5 if in_required else 1.0) * RULE_FACTORS["meet"],
             title=f"Meet {person.name} ({role_of(cid)})",
             reason=f"no thread: {history}" + (f"; warmest route{via(chain)}" if via(chain) else ""),
-            target=cid, owner=chain[0] if chain else _role_owner(analysis, cid, set()), path=chain))
+            target=cid, owner=chain[0] if chain else role_owner(analysis, cid, set()), path=chain))
     # Single-threaded key stakeholders.
     for cid, staff in analysis.gaps.single_threaded_key:
-        owner = _role_owner(analysis, cid, {staff})
+        owner = role_owner(analysis, cid, {staff})
         actions.append(Action(
             kind="add_thread", priority=imp[cid] * RULE_FACTORS["add_thread"],
             title=f"Add a second thread to {ag.stakeholders[cid].name} ({role_of(cid)})",
@@ -230,7 +236,7 @@ def next_actions(analysis: AccountAnalysis) -> list[Action]:
             if person.buying_role else float(person.influence)
         if weight < settings.importance.key_threshold and not had_threads:
             continue
-        candidates = _successors(analysis, pid)
+        candidates = [c.person for c in successors(analysis, pid)]
         first = candidates[0] if candidates else None
         chain = paths.path(first) if first else []
         moved = f" to {person.moved_to}" if person.moved_to else ""
@@ -257,34 +263,56 @@ def next_actions(analysis: AccountAnalysis) -> list[Action]:
     return _rank(actions, settings.actions.max_actions)
 
 
-def _successors(analysis: AccountAnalysis, departed: str) -> list[str]:
+@dataclass(frozen=True)
+class Successor:
+    """A stakeholder to build a relationship with after someone left, with why."""
+
+    person: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+def successors(analysis: AccountAnalysis, departed: str) -> list[Successor]:
     """Who to build a relationship with after ``departed`` left, best first.
 
-    Candidates: people who took over their reports or title, their manager,
-    their direct reports, peers under the same manager, then their
-    department; uncovered and important people first.
+    ``departed`` must be among the analysis' departed stakeholders. Each active
+    stakeholder scores: 4 for the same title (or one containing it: an
+    "Interim Head of Procurement" after the "Head of Procurement"), 2 for
+    being their manager, 2 for being one of their direct reports, 1 for a
+    peer under the same manager, 1.5 for the same department; with any of
+    those, 1 more for the same buying role, then importance / 10 and 1 more
+    when nobody on our side covers them yet. People scoring nothing are left
+    out; ties are broken by id.
     """
     ag = analysis.ag
     person = ag.departed[departed]
-    scores: dict[str, float] = {}
+    found: list[Successor] = []
     for cid, p in ag.stakeholders.items():
         score = 0.0
+        reasons = []
         if p.title and person.title and (p.title == person.title or person.title in p.title):
             score += 4
+            reasons.append("same title")
         if cid == person.reports_to:
             score += 2
+            reasons.append("their manager")
         if p.reports_to == departed:
             score += 2
+            reasons.append("their direct report")
         if person.reports_to and p.reports_to == person.reports_to:
             score += 1
+            reasons.append("peer under the same manager")
         if person.department and p.department == person.department:
             score += 1.5
+            reasons.append("same department")
         if score and person.buying_role and p.buying_role is person.buying_role:
             score += 1
+            reasons.append("same buying role")
         if score:
             uncovered = 1.0 if not ag.threads.get(cid) else 0.0
-            scores[cid] = score + analysis.importance.get(cid, 0.0) / 10 + uncovered
-    return sorted(scores, key=lambda c: (-scores[c], c))
+            found.append(Successor(person=cid, score=score + analysis.importance.get(cid, 0.0) / 10 + uncovered,
+                                   reasons=tuple(reasons)))
+    return sorted(found, key=lambda s: (-s.score, s.person))
 
 
 def _rank(actions: list[Action], limit: int) -> list[Action]:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pydantic import BaseModel, Field
 
 from .analysis import analyze
-from .errors import InputError
+from .errors import InputError, StoreError
 from .qualification import Qualification, qualify
 from .settings import Settings
 from .stage import StageResult, relationship_stage
@@ -93,8 +93,7 @@ def build_portfolio(store: GraphStore, as_of: dt.date, settings: Settings, *, so
         raise InputError(f"unknown sort key {sort!r} (one of: {', '.join(SORT_KEYS)})", field="sort")
     ids = accounts if accounts is not None else [a.id for a in store.list_accounts()]
     rows, quals, stages = [], {}, {}
-    open_alerts = getattr(store, "open_alert_counts", None)
-    alert_counts: dict[str, int] | None = open_alerts() if callable(open_alerts) else None
+    alert_counts = _open_alert_counts(store)
     for done, account_id in enumerate(ids, start=1):
         snapshot = store.load_account(account_id, as_of)
         analysis = analyze(snapshot, as_of, settings, detail=False)
@@ -117,6 +116,18 @@ def build_portfolio(store: GraphStore, as_of: dt.date, settings: Settings, *, so
     rows.sort(key=lambda r: r.account)
     rows.sort(key=lambda r: _sort_value(r, sort, tiers), reverse=descending)  # type: ignore[arg-type, return-value]
     return Portfolio(as_of=as_of, rows=rows, qualifications=quals, stages=stages)
+
+
+def _open_alert_counts(store: GraphStore) -> dict[str, int] | None:
+    """Open alerts per account, or None when the store keeps no alert state."""
+    try:
+        alerts = store.load_alerts()
+    except StoreError:
+        return None
+    counts: dict[str, int] = {}
+    for alert in alerts:
+        counts[alert.account] = counts.get(alert.account, 0) + 1
+    return counts
 
 
 class ReviewChange(BaseModel):

@@ -24,12 +24,13 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
 from .models import BuyingRole, MeetingKind
+from .names import DEFAULT_LEGAL_SUFFIXES
 
 __all__ = [
     "StrengthSettings",
@@ -44,6 +45,16 @@ __all__ = [
     "StageRule",
     "StageSettings",
     "IngestSettings",
+    "Severity",
+    "AlertRuleSettings",
+    "DepartureRuleSettings",
+    "OverdueRuleSettings",
+    "DecayRuleSettings",
+    "SingleThreadedRuleSettings",
+    "RoleUncoveredRuleSettings",
+    "WebhookSettings",
+    "AlertSettings",
+    "DepartureSettings",
     "Settings",
     "load_settings",
     "settings_toml",
@@ -288,6 +299,100 @@ class IngestSettings(_Section):
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Berlin)") from None
         return value
+#: How urgent an alert is, lowest first.
+Severity = Literal["low", "medium", "high"]
+
+
+class AlertRuleSettings(_Section):
+    """Whether a monitoring rule runs, and how severe its alerts are."""
+
+    enabled: bool = Field(default=True, description="Evaluate this rule.")
+    severity: Severity = Field(default="medium", description="low, medium or high.")
+
+
+class DepartureRuleSettings(AlertRuleSettings):
+    """``departure``: a stakeholder or staff member of the account left recently."""
+
+    severity: Severity = "high"
+    window_days: int = Field(default=90, ge=0,
+                             description="Departures dated this many days before the check or later are news.")
+    key_only: bool = Field(default=False, description=(
+        "Stakeholders: only key ones (default: key ones and anyone one of our staff had met)."))
+
+
+class OverdueRuleSettings(AlertRuleSettings):
+    """``overdue``: a key stakeholder not met within their cadence target."""
+
+    severity: Severity = "medium"
+    key_only: bool = Field(default=True, description="Only key stakeholders (else everyone we have met).")
+
+
+class DecayRuleSettings(AlertRuleSettings):
+    """``decay``: a tie that was at or above ``threshold`` at the last check and is below it now."""
+
+    severity: Severity = "low"
+    threshold: float = Field(default=0.5, gt=0, description="Tie strength (default: the thread threshold).")
+    key_only: bool = Field(default=True, description="Only ties to key stakeholders.")
+
+
+class SingleThreadedRuleSettings(AlertRuleSettings):
+    """``single_threaded``: the account's key relationships came to rest on fewer than ``min_people``.
+
+    Fires when fewer than ``min_people`` of our staff hold a thread to a key
+    stakeholder, or fewer than ``min_people`` key stakeholders are covered,
+    where at the last check neither was the case.
+    """
+
+    severity: Severity = "high"
+    min_people: int = Field(default=2, ge=2, description="People needed on each side not to be single-threaded.")
+
+
+class RoleUncoveredRuleSettings(AlertRuleSettings):
+    """``role_uncovered``: a required buying role covered at the last check has no covered holder now."""
+
+    severity: Severity = "high"
+
+
+class WebhookSettings(_Section):
+    """Delivery of new alerts to a webhook (the URL itself is never a setting: see README)."""
+
+    timeout_seconds: float = Field(default=10.0, gt=0, description="Per attempt.")
+    retries: int = Field(default=2, ge=0, description="Further attempts after a failed one.")
+    retry_delay_seconds: float = Field(default=1.0, ge=0, description="Wait before the first retry; doubles.")
+    max_text_lines: int = Field(default=20, ge=1, description="Alerts listed in the Slack-style text field.")
+
+
+class AlertSettings(_Section):
+    """``kamgraph alerts``: the monitoring rules and the webhook.
+
+    Rules that compare with "the last check" use the date of the account's
+    previous ``kamgraph alerts`` run, ``--since`` when given, or
+    ``first_check_days`` before the as-of date on the very first run.
+    """
+
+    first_check_days: int = Field(default=30, ge=0,
+                                  description="On an account's first check, compare with this many days ago.")
+    departure: DepartureRuleSettings = Field(default_factory=DepartureRuleSettings)
+    overdue: OverdueRuleSettings = Field(default_factory=OverdueRuleSettings)
+    decay: DecayRuleSettings = Field(default_factory=DecayRuleSettings)
+    single_threaded: SingleThreadedRuleSettings = Field(default_factory=SingleThreadedRuleSettings)
+    role_uncovered: RoleUncoveredRuleSettings = Field(default_factory=RoleUncoveredRuleSettings)
+    webhook: WebhookSettings = Field(default_factory=WebhookSettings)
+
+
+class DepartureSettings(_Section):
+    """Departure impact (``kamgraph leave``) and CRM contact sync (``kamgraph sync``)."""
+
+    plan_size: int = Field(default=5, ge=1, description="Re-threading candidates listed per departure.")
+    max_missing_share: float = Field(
+        default=0.5, ge=0, le=1,
+        description="sync: an export leaving out more of the account's active stakeholders is taken as partial.")
+    opportunity_roles: list[BuyingRole] = Field(
+        default_factory=lambda: [_R.CHAMPION],
+        description="Buying roles whose holders are an opportunity when they turn up at another company.")
+    legal_suffixes: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_LEGAL_SUFFIXES),
+        description="Legal-form words dropped from the end of company names before comparing.")
 
 
 class Settings(_Section):
@@ -303,6 +408,8 @@ class Settings(_Section):
     portfolio: PortfolioSettings = Field(default_factory=PortfolioSettings)
     stage: StageSettings = Field(default_factory=StageSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    departures: DepartureSettings = Field(default_factory=DepartureSettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
@@ -402,22 +509,25 @@ def settings_toml(settings: Settings) -> str:
     >>> Settings.model_validate(tomllib.loads(text)) == Settings()
     True
     """
-    blocks = []
-    for section_name in type(settings).model_fields:
-        section = getattr(settings, section_name)
-        data = section.model_dump(mode="json")
-        lines = [f"[{section_name}]"]
-        tables: list[str] = []
-        for key in type(section).model_fields:
-            value = getattr(section, key)
-            if isinstance(value, BaseModel):
-                tables.append(f"\n[{section_name}.{key}]")
-                tables += [f"{k} = {_toml_value(v)}" for k, v in data[key].items()]
-            elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
-                for item in data[key]:
-                    tables.append(f"\n[[{section_name}.{key}]]")
-                    tables += [f"{k} = {_toml_value(v)}" for k, v in item.items()]
-            else:
-                lines.append(f"{key} = {_toml_value(data[key])}")
-        blocks.append("\n".join(lines + tables))
+    blocks: list[str] = []
+    for section in type(settings).model_fields:
+        _toml_blocks(section, getattr(settings, section), blocks)
     return "\n\n".join(blocks) + "\n"
+
+
+def _toml_blocks(name: str, section: BaseModel, blocks: list[str], header: str = "[{}]") -> None:
+    """``[name]`` with the section's values, then one ``[name.sub]`` table per sub-section and one
+    ``[[name.key]]`` table per item of a list of sections."""
+    values = section.model_dump(mode="json")
+    subs = [key for key in type(section).model_fields if isinstance(getattr(section, key), BaseModel)]
+    arrays = [key for key in type(section).model_fields
+              if isinstance(getattr(section, key), list) and getattr(section, key)
+              and all(isinstance(item, BaseModel) for item in getattr(section, key))]
+    lines = [header.format(name)] + [f"{key} = {_toml_value(value)}" for key, value in values.items()
+                                     if key not in subs and key not in arrays]
+    blocks.append("\n".join(lines))
+    for key in subs:
+        _toml_blocks(f"{name}.{key}", getattr(section, key), blocks)
+    for key in arrays:
+        for item in getattr(section, key):
+            _toml_blocks(f"{name}.{key}", item, blocks, header="[[{}]]")

@@ -347,6 +347,9 @@ def render_whatif(result: WhatIf) -> str:
     """Before/after of every summary figure, and who is cut off."""
     who = ", ".join(p.name for p in result.leave)
     out = [f"WHAT IF {who} left on {result.as_of}  ({result.account})", ""]
+    if result.already_left:
+        out[-1:] = [f"  ({_names(result.already_left)}: departure already recorded; 'before' counts them as present)",
+                    ""]
     before, after = result.before.model_dump(), result.after.model_dump()
     changed = {c.figure for c in result.changes}
     rows = [[k, _fmt_figure(before[k]), _fmt_figure(after[k]), "<-" if k in changed else ""] for k in before]

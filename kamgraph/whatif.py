@@ -9,6 +9,11 @@ of our remaining staff meets them) or every path to our team (not even a
 reporting line or a known tie leads to someone we meet) -- the same
 definition as the removal impact in :mod:`kamgraph.fragility`, so for one
 person the list and its importance share equal that person's impact.
+
+Someone in ``leave`` whose departure is already recorded (on or before the
+as-of date) counts as still there in *before*: the comparison is always
+"with them" against "without them", so a what-if run after ``kamgraph leave``
+shows the same figures as one run before it.
 """
 
 from __future__ import annotations
@@ -21,9 +26,10 @@ from pydantic import BaseModel, Field
 from .analysis import AccountAnalysis, PersonRef, SummaryScores, analyze
 from .dataset import AccountSnapshot
 from .errors import NotFoundError
+from .models import Status
 from .settings import Settings
 
-__all__ = ["FigureChange", "WhatIf", "what_if", "without_people"]
+__all__ = ["FigureChange", "WhatIf", "what_if", "what_if_analyses", "without_people", "with_people_back"]
 
 
 class FigureChange(BaseModel):
@@ -50,6 +56,9 @@ class WhatIf(BaseModel):
     roles_uncovered: list[str] = Field(description="Required roles covered before, not after.")
     lost_importance_share: float = Field(
         description="Importance-weighted share of stakeholders who lose every thread or every path.")
+    already_left: list[PersonRef] = Field(
+        default_factory=list,
+        description="People of `leave` whose departure was already recorded; 'before' counts them as present.")
 
 
 def without_people(snapshot: AccountSnapshot, leave: Sequence[str], on: dt.date) -> AccountSnapshot:
@@ -70,8 +79,29 @@ def without_people(snapshot: AccountSnapshot, leave: Sequence[str], on: dt.date)
                            relationships=snapshot.relationships, meetings=snapshot.meetings, as_of=snapshot.as_of)
 
 
+def with_people_back(snapshot: AccountSnapshot, people: Sequence[str]) -> AccountSnapshot:
+    """A copy of ``snapshot`` in which ``people`` never left (status active, no ``left_on``)."""
+    back = set(people)
+
+    def present(person):  # type: ignore[no-untyped-def]
+        if person.id in back and person.left_on is not None:
+            return person.model_copy(update={"status": Status.ACTIVE, "left_on": None, "moved_to": None})
+        return person
+
+    return AccountSnapshot(account=snapshot.account, stakeholders=[present(p) for p in snapshot.stakeholders],
+                           staff=[present(s) for s in snapshot.staff], reporting_lines=snapshot.reporting_lines,
+                           relationships=snapshot.relationships, meetings=snapshot.meetings, as_of=snapshot.as_of)
+
+
 def what_if(snapshot: AccountSnapshot, as_of: dt.date, leave: Sequence[str], settings: Settings | None = None,
             before: AccountAnalysis | None = None) -> WhatIf:
+    """The figures of :func:`what_if_analyses` (see there)."""
+    return what_if_analyses(snapshot, as_of, leave, settings, before)[0]
+
+
+def what_if_analyses(snapshot: AccountSnapshot, as_of: dt.date, leave: Sequence[str],
+                     settings: Settings | None = None, before: AccountAnalysis | None = None
+                     ) -> tuple[WhatIf, AccountAnalysis, AccountAnalysis]:
     """Compare the account on ``as_of`` with and without the people in ``leave``.
 
     Parameters
@@ -85,9 +115,21 @@ def what_if(snapshot: AccountSnapshot, as_of: dt.date, leave: Sequence[str], set
     settings : Settings, optional
         Defaults when not given.
     before : AccountAnalysis, optional
-        The analysis of the unchanged account, if already computed.
+        The analysis of the unchanged account, if already computed (ignored
+        when someone in ``leave`` already left: *before* then counts them back).
+
+    Returns
+    -------
+    tuple
+        ``(WhatIf, analysis before, analysis after)``: the report and the two
+        analyses it compares (for callers that need more than the summary).
     """
     settings = settings or Settings()
+    gone_already = [p for p in dict.fromkeys(leave)
+                    if (person := snapshot.person(p)) is not None and not person.is_active(as_of)]
+    if gone_already:
+        snapshot = with_people_back(snapshot, gone_already)
+        before = None
     first = before or analyze(snapshot, as_of, settings)
     second = analyze(without_people(snapshot, leave, as_of), as_of, settings)
     gone = set(leave)
@@ -102,7 +144,7 @@ def what_if(snapshot: AccountSnapshot, as_of: dt.date, leave: Sequence[str], set
     before_roles = set(first.gaps.roles_uncovered) | set(first.gaps.roles_missing)
     after_roles = set(second.gaps.roles_uncovered) | set(second.gaps.roles_missing)
     old, new = first.summary.model_dump(), second.summary.model_dump()
-    return WhatIf(
+    report = WhatIf(
         account=snapshot.account.id, as_of=as_of,
         leave=[PersonRef(id=p, name=name(p)) for p in leave],
         before=first.summary, after=second.summary,
@@ -112,4 +154,6 @@ def what_if(snapshot: AccountSnapshot, as_of: dt.date, leave: Sequence[str], set
         uncovered=[PersonRef(id=c, name=name(c)) for c in uncovered],
         roles_uncovered=[r.value for r in settings.coverage.required_roles
                          if r.value in after_roles and r.value not in before_roles],
-        lost_importance_share=round(share, 6))
+        lost_importance_share=round(share, 6),
+        already_left=[PersonRef(id=p, name=name(p)) for p in gone_already])
+    return report, first, second

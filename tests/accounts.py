@@ -7,7 +7,7 @@ import itertools
 
 import networkx as nx
 
-from kamgraph.dataset import AccountSnapshot
+from kamgraph.dataset import AccountSnapshot, Batch
 from kamgraph.models import Account, Meeting, Relationship, Staff, Stakeholder
 
 AS_OF = dt.date(2025, 6, 30)
@@ -64,3 +64,12 @@ def min_cut_by_enumeration(g: nx.Graph, target: str) -> int:
             if not any(s in h and nx.has_path(h, s, target) for s in staff):
                 return k
     return len(others)
+def as_batch(*snaps: AccountSnapshot) -> Batch:
+    """The records of hand-built snapshots as one batch a store can import (staff shared by id)."""
+    staff = {s.id: s for snap in snaps for s in snap.staff}
+    batch = Batch(accounts=[s.account for s in snaps], staff=list(staff.values()),
+                  stakeholders=[p for s in snaps for p in s.stakeholders],
+                  meetings=[m for s in snaps for m in s.meetings],
+                  relationships=[r for s in snaps for r in s.relationships])
+    batch.person_kinds = {s.id: "staff" for s in batch.staff} | {p.id: "stakeholder" for p in batch.stakeholders}
+    return batch

@@ -179,3 +179,17 @@ def test_review_across_two_dates() -> None:
     assert change.score[1] < change.score[0]
     with pytest.raises(Exception, match="before"):
         review_portfolio(store, AS_OF, AS_OF, Settings())
+
+
+def test_open_alerts_column_counts_the_stored_alerts() -> None:
+    from kamgraph.alerts import run_alerts
+
+    store = _demo_store(AS_OF)
+    assert all(r.open_alerts == 0 for r in build_portfolio(store, AS_OF, Settings()).rows)
+    run_alerts(store, AS_OF, Settings())
+    expected: dict[str, int] = {}
+    for alert in store.load_alerts():
+        expected[alert.account] = expected.get(alert.account, 0) + 1
+    rows = build_portfolio(store, AS_OF, Settings()).rows
+    assert sum(expected.values()) > 0
+    assert {r.account: r.open_alerts for r in rows} == {r.account: expected.get(r.account, 0) for r in rows}

@@ -72,3 +72,57 @@ def test_sqlite_urls(url: str, path: str | None) -> None:
 def test_unknown_url_scheme_is_an_error() -> None:
     with pytest.raises(StoreError, match="unknown store URL"):
         open_store("postgres://x/y")
+
+
+V1_FILE = Path(__file__).parent / "data" / "store-v1.sqlite"
+
+
+def test_a_real_version_1_file_is_migrated_keeping_its_data(tmp_path: Path) -> None:
+    """tests/data/store-v1.sqlite was written by kamgraph's schema-1 code (commit bb613ba): the canonical
+    sample files imported, then c-cto marked left on 2025-03-12 for Globex."""
+    import datetime as dt
+
+    from kamgraph.alertstate import AlertRecord, alert_key
+
+    path = tmp_path / "old.db"
+    path.write_bytes(V1_FILE.read_bytes())
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+    raw.close()
+    with open_store(str(path)) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 2
+        # Counted by hand in tests/data/canonical: 1 account, 3 staff, 6 stakeholders, 5 meetings, 2 ties;
+        # reporting lines: 5 solid + c-buy's dotted line; attendees: 4 + 4 + 3 + 2 + 2.
+        assert store.counts() == {"accounts": 1, "staff": 3, "stakeholders": 6, "meetings": 5, "relationships": 2,
+                                  "reporting_lines": 6, "attendances": 15}
+        cto = store.get_person("c-cto")
+        assert (cto.status.value, cto.left_on, cto.moved_to, cto.note) == (
+            "left", dt.date(2025, 3, 12), "Globex", "told us at the QBR")
+        assert store.load_alerts() == [] and store.alert_checks() == {}
+        record = AlertRecord(key=alert_key("overdue", "acme", "c-cfo"), rule="overdue", account="acme",
+                             subject="c-cfo", severity="medium", state="overdue", title="t", message="m",
+                             raised_on=dt.date(2025, 3, 15))
+        store.record_alert_check(dt.date(2025, 3, 15), {"acme": {}}, raised=[record])
+    with open_store(str(path)) as store:  # opening again changes nothing
+        assert store.schema_version() == 2 and [a.key for a in store.load_alerts()] == [record.key]
+    raw = sqlite3.connect(path)
+    tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"alert", "alert_check", "alert_outbox", "stakeholder", "meeting"} <= tables
+    raw.close()
+
+
+def test_a_failed_migration_leaves_the_version_1_file_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    path.write_bytes(V1_FILE.read_bytes())
+    raw = sqlite3.connect(path)
+    raw.execute("CREATE TABLE alert_outbox (x)")  # clashes with a table version 2 adds
+    raw.commit()
+    raw.close()
+    with pytest.raises(StoreError, match="could not upgrade the store from schema version 1 to 2"):
+        open_store(str(path))
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+    tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "alert" not in tables and "alert_check" not in tables
+    assert raw.execute("SELECT count(*) FROM stakeholder").fetchone()[0] == 6
+    raw.close()

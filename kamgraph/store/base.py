@@ -5,22 +5,30 @@ and hands one account at a time to the analysis. Writes are all-or-nothing:
 :meth:`GraphStore.import_batch` either writes the whole batch or raises and
 leaves the store as it was. Nothing is ever deleted by normal use; a person
 who leaves is marked ``left`` on a date (:meth:`GraphStore.mark_left`).
+
+Besides the account graph, a store keeps the state of ``kamgraph alerts``
+between runs (schema version 2): alert records, the date each account was
+last checked, and webhook payloads not delivered yet -- see the "alert state"
+methods below and :mod:`kamgraph.alertstate`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
 
+from ..alertstate import AccountCheck, AlertRecord, Delivery
 from ..dataset import AccountSnapshot, AccountSummary, Batch, ImportSummary
+from ..errors import StoreError
 from ..models import Account, Meeting, Staff, Stakeholder
 
 __all__ = ["GraphStore", "SCHEMA_VERSION"]
 
 #: Version of the stored data layout; stores refuse to open a newer one.
-SCHEMA_VERSION = 1
+#: 1: the account graph. 2: adds alert state (alerts, last checks, webhook outbox).
+SCHEMA_VERSION = 2
 
 
 class GraphStore(ABC):
@@ -67,7 +75,7 @@ class GraphStore(ABC):
 
     @abstractmethod
     def clear(self) -> None:
-        """Remove every record (used by ``demo --force`` and tests only)."""
+        """Remove every record, alert state included (used by ``demo --force`` and tests only)."""
 
     # -- reads ----------------------------------------------------------------------
     @abstractmethod
@@ -131,6 +139,15 @@ class GraphStore(ABC):
         Built on :meth:`list_accounts` and :meth:`get_account`.
         """
         return [self.get_account(summary.id) for summary in self.list_accounts()]
+    def list_stakeholders(self, account_ids: Iterable[str] | None = None) -> list[Stakeholder]:
+        """Every stakeholder (people who left included) of these accounts (None: all), sorted by id.
+
+        Backends may override this generic version (one :meth:`load_account` per account) with one query.
+        """
+        wanted = None if account_ids is None else set(account_ids)
+        found = [p for a in self.list_accounts() if wanted is None or a.id in wanted
+                 for p in self.load_account(a.id).stakeholders]
+        return sorted(found, key=lambda p: p.id)
 
     @abstractmethod
     def list_accounts(self) -> list[AccountSummary]:
@@ -159,6 +176,58 @@ class GraphStore(ABC):
     @abstractmethod
     def dump(self) -> Batch:
         """Every record in the store, as a batch another store can import."""
+
+    # -- alert state (schema version 2) ---------------------------------------------
+    # Backends that do not keep alert state yet inherit these and raise StoreError.
+    def _no_alert_state(self) -> StoreError:
+        return StoreError(f"this store ({type(self).__name__}) does not keep alert state yet")
+
+    def load_alerts(self, account_ids: Iterable[str] | None = None, *,
+                    include_cleared: bool = False) -> list[AlertRecord]:
+        """Stored alerts, sorted by ``(raised_on, key)``.
+
+        Parameters
+        ----------
+        account_ids : iterable of str, optional
+            Only alerts of these accounts (None: every account).
+        include_cleared : bool
+            Also return cleared alerts (default: open ones only, ``cleared_on`` None).
+        """
+        raise self._no_alert_state()
+
+    def alert_checks(self) -> dict[str, AccountCheck]:
+        """``{account_id: its last recorded check}``; accounts never checked are absent."""
+        raise self._no_alert_state()
+
+    def record_alert_check(self, checked_on: dt.date, facts: Mapping[str, Mapping[str, object]], *,
+                           raised: Sequence[AlertRecord] = (), cleared: Sequence[str] = (),
+                           deliveries: Sequence[Delivery] = ()) -> None:
+        """Record one alert run, all or nothing (one transaction), in this order:
+
+        1. every open alert whose key is in ``cleared`` gets ``cleared_on = checked_on``
+           (keys with no open alert are ignored);
+        2. every record of ``raised`` is stored as given (it must be open and no
+           open alert with its key may remain -- else :class:`StoreError` and
+           nothing is written);
+        3. for every account id in ``facts``, the last check becomes
+           ``AccountCheck(account, checked_on, facts[account])``, replacing the
+           previous one (``facts`` values are JSON-serialisable dicts);
+        4. every delivery is added to the outbox (an id already there: StoreError).
+        """
+        raise self._no_alert_state()
+
+    def pending_deliveries(self) -> list[Delivery]:
+        """Webhook payloads not delivered yet, oldest first (``created_on``, then ``id``)."""
+        raise self._no_alert_state()
+
+    def finish_delivery(self, delivery_id: str, *, delivered: bool, error: str | None = None) -> None:
+        """Record one delivery attempt of an outbox payload.
+
+        ``delivered``: the payload leaves the outbox. Otherwise it stays, with
+        ``attempts`` one higher and ``last_error = error``. An id not in the
+        outbox raises :class:`~kamgraph.errors.NotFoundError`.
+        """
+        raise self._no_alert_state()
 
     # -- helpers shared by the backends ---------------------------------------------
     def find_account(self, key: str) -> Account:

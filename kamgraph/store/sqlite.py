@@ -2,8 +2,10 @@
 
 The only module of kamgraph that imports :mod:`sqlite3`. Foreign keys are on,
 the journal is WAL, and every import runs in one ``BEGIN IMMEDIATE``
-transaction. The schema version lives in ``PRAGMA user_version``. User values
-only ever reach SQL as parameters.
+transaction. The schema version lives in ``PRAGMA user_version``; opening an
+older file migrates it in place, in one transaction, keeping its data
+(version 1 -> 2 adds the alert-state tables). User values only ever reach SQL
+as parameters.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ import datetime as dt
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from ..alertstate import AccountCheck, AlertRecord, Delivery
 from ..dataset import KINDS, AccountSnapshot, AccountSummary, Batch, ImportSummary
 from ..errors import InputError, NotFoundError, StoreError
 from ..models import (
@@ -91,7 +94,30 @@ CREATE TABLE relationship (
 CREATE INDEX relationship_target ON relationship(target_id);
 """
 
-_TABLES = ("relationship", "meeting_stakeholder", "meeting_staff", "meeting", "reporting_line",
+#: Version 2: alert state. Alerts are history: a cleared alert stays, with ``cleared_on``;
+#: at most one alert per key is open.
+_SCHEMA_V2 = """
+CREATE TABLE alert (
+    id INTEGER PRIMARY KEY, key TEXT NOT NULL, rule TEXT NOT NULL, account_id TEXT NOT NULL,
+    subject TEXT NOT NULL, severity TEXT NOT NULL, state TEXT NOT NULL, title TEXT NOT NULL,
+    message TEXT NOT NULL, raised_on TEXT NOT NULL, cleared_on TEXT, data TEXT NOT NULL DEFAULT '{}'
+);
+CREATE UNIQUE INDEX alert_open_key ON alert(key) WHERE cleared_on IS NULL;
+CREATE INDEX alert_account ON alert(account_id);
+CREATE TABLE alert_check (
+    account_id TEXT PRIMARY KEY, checked_on TEXT NOT NULL, facts TEXT NOT NULL DEFAULT '{}'
+) WITHOUT ROWID;
+CREATE TABLE alert_outbox (
+    id TEXT PRIMARY KEY, created_on TEXT NOT NULL, payload TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT
+);
+"""
+
+#: DDL that takes a store from version ``v`` to ``v + 1``.
+_MIGRATIONS = {1: _SCHEMA_V2}
+
+_TABLES = ("alert", "alert_check", "alert_outbox",
+           "relationship", "meeting_stakeholder", "meeting_staff", "meeting", "reporting_line",
            "stakeholder", "staff_account", "staff", "account")
 
 #: Page cache during an import (KiB, as a negative PRAGMA cache_size); the default 2 MB thrashes on big files.
@@ -170,15 +196,27 @@ class SqliteStore(GraphStore):
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.path} has schema version {version}; this kamgraph reads "
                              f"up to {SCHEMA_VERSION} -- upgrade kamgraph")
+        if version == SCHEMA_VERSION:
+            return
         if version == 0:
             tables = self._db.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
             if tables:
                 raise StoreError(f"{self.path} is an SQLite file, but not a kamgraph store")
+        try:
             with self._tx():
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
+                version = self.schema_version()  # another process may have migrated meanwhile
+                scripts = [_SCHEMA] if version == 0 else []
+                scripts += [_MIGRATIONS[v] for v in range(max(version, 1), SCHEMA_VERSION)]
+                for script in scripts:
+                    for statement in script.split(";"):
+                        if statement.strip():
+                            self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+        except sqlite3.DatabaseError as exc:
+            if version == 0:
+                raise
+            raise StoreError(f"{self.path}: could not upgrade the store from schema version {version} to "
+                             f"{SCHEMA_VERSION} ({exc}); it was left as it was") from exc
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -548,6 +586,14 @@ class SqliteStore(GraphStore):
 
     def all_accounts(self) -> list[Account]:
         return self._accounts()
+    def list_stakeholders(self, account_ids: Iterable[str] | None = None) -> list[Stakeholder]:
+        if account_ids is None:
+            return self._stakeholders()
+        found: list[Stakeholder] = []
+        ids = sorted(set(account_ids))
+        for part in _chunks(ids):
+            found.extend(self._stakeholders(f"WHERE account_id IN ({_marks(len(part))})", part))
+        return sorted(found, key=lambda p: p.id)
 
     def list_accounts(self) -> list[AccountSummary]:
         rows = self._db.execute("""
@@ -644,6 +690,72 @@ class SqliteStore(GraphStore):
         kinds = {s.id: "staff" for s in staff} | {s.id: "stakeholder" for s in stakeholders}
         return Batch(accounts=self._accounts(), staff=staff, stakeholders=stakeholders,
                      meetings=self._meetings(rows), relationships=self._relationships(), person_kinds=kinds)
+
+    # -- alert state ----------------------------------------------------------------
+    def load_alerts(self, account_ids: Iterable[str] | None = None, *,
+                    include_cleared: bool = False) -> list[AlertRecord]:
+        where, params = [], []
+        if not include_cleared:
+            where.append("cleared_on IS NULL")
+        if account_ids is not None:
+            ids = sorted(set(account_ids))
+            if not ids:
+                return []
+            where.append(f"account_id IN ({_marks(len(ids))})")
+            params += ids
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        rows = self._db.execute(
+            "SELECT key, rule, account_id, subject, severity, state, title, message, raised_on, cleared_on, data "
+            f"FROM alert {clause} ORDER BY raised_on, key, id", params).fetchall()
+        return [AlertRecord(key=r[0], rule=r[1], account=r[2], subject=r[3], severity=r[4], state=r[5],
+                            title=r[6], message=r[7], raised_on=dt.date.fromisoformat(r[8]),
+                            cleared_on=_day(r[9]), data=json.loads(r[10])) for r in rows]
+
+    def alert_checks(self) -> dict[str, AccountCheck]:
+        return {a: AccountCheck(account=a, checked_on=dt.date.fromisoformat(d), facts=json.loads(f)) for a, d, f in
+                self._db.execute("SELECT account_id, checked_on, facts FROM alert_check ORDER BY account_id")}
+
+    def record_alert_check(self, checked_on: dt.date, facts: Mapping[str, Mapping[str, object]], *,
+                           raised: Sequence[AlertRecord] = (), cleared: Sequence[str] = (),
+                           deliveries: Sequence[Delivery] = ()) -> None:
+        day = checked_on.isoformat()
+        try:
+            with self._tx() as db:
+                db.executemany("UPDATE alert SET cleared_on = ? WHERE key = ? AND cleared_on IS NULL",
+                               [(day, key) for key in cleared])
+                for alert in raised:
+                    if not alert.is_open:
+                        raise StoreError(f"alert {alert.key!r} is raised already cleared")
+                db.executemany(
+                    "INSERT INTO alert (key, rule, account_id, subject, severity, state, title, message, raised_on, "
+                    "cleared_on, data) VALUES (?,?,?,?,?,?,?,?,?,NULL,?)",
+                    [(a.key, a.rule, a.account, a.subject, a.severity, a.state, a.title, a.message,
+                      a.raised_on.isoformat(), json.dumps(a.data, sort_keys=True)) for a in raised])
+                db.executemany(
+                    "INSERT INTO alert_check (account_id, checked_on, facts) VALUES (?, ?, ?) "
+                    "ON CONFLICT(account_id) DO UPDATE SET checked_on = excluded.checked_on, facts = excluded.facts",
+                    [(acc, day, json.dumps(dict(facts[acc]), sort_keys=True)) for acc in sorted(facts)])
+                db.executemany(
+                    "INSERT INTO alert_outbox (id, created_on, payload, attempts, last_error) VALUES (?,?,?,?,?)",
+                    [(d.id, d.created_on.isoformat(), d.payload, d.attempts, d.last_error) for d in deliveries])
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"{self.path}: alert run refused ({exc}); nothing written") from exc
+
+    def pending_deliveries(self) -> list[Delivery]:
+        rows = self._db.execute("SELECT id, created_on, payload, attempts, last_error FROM alert_outbox "
+                                "ORDER BY created_on, id").fetchall()
+        return [Delivery(id=r[0], created_on=dt.date.fromisoformat(r[1]), payload=r[2], attempts=r[3],
+                         last_error=r[4]) for r in rows]
+
+    def finish_delivery(self, delivery_id: str, *, delivered: bool, error: str | None = None) -> None:
+        with self._tx() as db:
+            if delivered:
+                done = db.execute("DELETE FROM alert_outbox WHERE id = ?", (delivery_id,)).rowcount
+            else:
+                done = db.execute("UPDATE alert_outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                                  (error, delivery_id)).rowcount
+            if not done:
+                raise NotFoundError(f"no undelivered webhook payload with id {delivery_id!r}")
 
 
 class _DryRunRollbackError(Exception):
