@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch, Rectangle
 
 from ..matrix import CommunicationMatrix, communication_matrix
@@ -63,8 +65,6 @@ def plot_matrix(source: AccountAnalysis | CommunicationMatrix, ax: Axes | None =
     if ax is None:
         fig = new_figure(max(width, 360), height)
         ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, max(width, 360))
-    ax.set_ylim(height, 0)
     ax.set_axis_off()
     text = dict(parse_math=False, fontfamily=FONT)
     x0, y0 = left, head + top
@@ -75,14 +75,20 @@ def plot_matrix(source: AccountAnalysis | CommunicationMatrix, ax: Axes | None =
                 fontsize=LABEL_SIZE, fontweight="bold" if c in key else "normal", **text)
     ax.text(x0 + (len(clients) + 0.5) * CELL, y0 - 4, "total", rotation=90, ha="center", va="bottom",
             fontsize=LABEL_SIZE, fontstyle="italic", **text)
+    rgb = {k: to_rgb(v) for k, v in CADENCE_COLORS.items()}
+    image = [[rgb[grid.cells[(s, c)].status] if (s, c) in grid.cells else rgb["never"] for c in clients]
+             for s in staff]
+    if staff and clients:
+        ax.imshow(image, extent=(x0, x0 + len(clients) * CELL, y0 + len(staff) * CELL, y0), interpolation="nearest",
+                  aspect="auto", zorder=0)
+        grid_lines = [[(x0 + j * CELL, y0), (x0 + j * CELL, y0 + len(staff) * CELL)] for j in range(len(clients))]
+        grid_lines += [[(x0, y0 + i * CELL), (x0 + len(clients) * CELL, y0 + i * CELL)] for i in range(len(staff))]
+        ax.add_collection(LineCollection(grid_lines, colors="#DDDDDD", linewidths=0.5, zorder=1))
     for i, s in enumerate(staff):
         y = y0 + (i + 0.5) * CELL
         ax.text(x0 - 4, y, row_names[s], ha="right", va="center", fontsize=LABEL_SIZE, **text)
         for j, c in enumerate(clients):
             cell = grid.cells.get((s, c))
-            colour = CADENCE_COLORS[cell.status] if cell else "#FFFFFF"
-            ax.add_patch(Rectangle((x0 + j * CELL, y0 + i * CELL), CELL, CELL, facecolor=colour,
-                                   edgecolor="#DDDDDD", linewidth=0.5))
             if cell:
                 ax.text(x0 + (j + 0.5) * CELL, y, str(cell.count), ha="center", va="center", fontsize=6, **text)
         ax.text(x0 + (len(clients) + 0.5) * CELL, y, str(grid.row_totals[s].count), ha="center", va="center",
@@ -98,6 +104,8 @@ def plot_matrix(source: AccountAnalysis | CommunicationMatrix, ax: Axes | None =
                 fontstyle="italic", **text)
     ax.add_patch(Rectangle((x0, y0), len(clients) * CELL, len(staff) * CELL, facecolor="none",
                            edgecolor="#888888", linewidth=0.8))
+    ax.set_xlim(0, max(width, 360))
+    ax.set_ylim(height, 0)
     handles = [Patch(facecolor=CADENCE_COLORS[k], edgecolor="#999999", label=v) for k, v in _STATUS_LABELS.items()]
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(x0 / max(width, 360), 0.0), ncols=4,
               frameon=False, fontsize=7, title="cell: meetings, coloured by the pair's cadence; columns by "

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from matplotlib.cm import ScalarMappable
+from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.lines import Line2D
 
@@ -184,26 +185,24 @@ def plot_map(source: XRay | AccountAnalysis, ax: Axes | None = None, *, title: b
                 f"{len(xray.staff)} of our staff", ha="left", va="top", fontsize=8, color="#555555", **text)
 
     # Reporting lines.
-    for line in org.connectors:
-        xs, ys = zip(*[(ox + x, oy + y) for x, y in line], strict=True)
-        ax.plot(xs, ys, color="#9A9A9A", linewidth=0.8, zorder=1, solid_capstyle="butt")
-    for p in people:
-        for manager in p.dotted:
-            if manager in pos and manager != p.manager:
-                (x1, y1), (x2, y2) = pos[p.id], pos[manager]
-                ax.plot([x1, x2], [y1, y2], color="#9A9A9A", linewidth=0.8, linestyle=(0, (3, 2)), zorder=1)
+    ax.add_collection(LineCollection([[(ox + x, oy + y) for x, y in line] for line in org.connectors],
+                                     colors="#9A9A9A", linewidths=0.8, zorder=1, capstyle="butt"))
+    dotted = [[pos[p.id], pos[m]] for p in people for m in p.dotted if m in pos and m != p.manager]
+    if dotted:
+        ax.add_collection(LineCollection(dotted, colors="#9A9A9A", linewidths=0.8, linestyles=(0, (3, 2)),
+                                         zorder=1))
     for group, x, y in org.headings:
         ax.text(ox + x, oy + y + 2, group, ha="left", va="top", fontsize=7, color="#555555",
                 fontstyle="italic", **text)
 
     # Contacts.
     norm = Normalize(0, RECENCY_DAYS)
-    for s, c, strength, days in sorted(contacts, key=lambda t: -t[3]):
-        if s not in pos or c not in pos:
-            continue
-        (x1, y1), (x2, y2) = pos[s], pos[c]
-        ax.plot([x1 + KEY_MARKER / 2, x2], [y1, y2], color=_RECENCY(norm(min(days, RECENCY_DAYS))),
-                linewidth=0.5 + 2.5 * min(strength, 4.0) / 4.0, alpha=0.75, zorder=2, solid_capstyle="round")
+    drawn = [t for t in sorted(contacts, key=lambda t: -t[3]) if t[0] in pos and t[1] in pos]
+    ax.add_collection(LineCollection(
+        [[(pos[s][0] + KEY_MARKER / 2, pos[s][1]), pos[c]] for s, c, _, _ in drawn],
+        colors=[_RECENCY(norm(min(days, RECENCY_DAYS))) for _, _, _, days in drawn],
+        linewidths=[0.5 + 2.5 * min(strength, 4.0) / 4.0 for _, _, strength, _ in drawn], alpha=0.75, zorder=2,
+        capstyle="round"))
 
     # Stakeholders.
     cut = {c.id for c in xray.bridges.cut_vertices}

@@ -36,7 +36,7 @@ def figure_bytes(fig: Figure, fmt: str, dpi: float = 150) -> bytes:
     out = io.BytesIO()
     with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "kamgraph"}):
         fig.savefig(out, format=fmt, dpi=dpi, metadata={"Date": None} if fmt == "svg" else None,
-                    bbox_inches="tight", pad_inches=0.15, facecolor="white")
+                    facecolor="white")
     return out.getvalue()
 
 
