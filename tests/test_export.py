@@ -53,6 +53,13 @@ def schemas() -> Path:
     return SCHEMAS
 
 
+@pytest.fixture(scope="module")
+def graphml_schema(schemas: Path):  # type: ignore[no-untyped-def]
+    import xmlschema
+
+    return xmlschema.XMLSchema(str(schemas / "graphml.xsd"))
+
+
 def _edge_set(g: nx.MultiDiGraph) -> set[tuple[str, str, str]]:
     return {(str(u), str(v), d["kind"]) for u, v, d in g.edges(data=True)}
 
@@ -145,25 +152,21 @@ def test_graphml_round_trip_networkx_and_igraph(demo_graph: nx.MultiDiGraph, tmp
             assert vertex[name] == expected_empty or (isinstance(vertex[name], float) and math.isnan(vertex[name]))
 
 
-def test_graphml_validates_against_the_schema(demo_graph: nx.MultiDiGraph, schemas: Path) -> None:
-    import xmlschema
-
-    schema = xmlschema.XMLSchema(str(schemas / "graphml.xsd"))
+def test_graphml_validates_against_the_schema(demo_graph: nx.MultiDiGraph, graphml_schema) -> None:  # type: ignore[no-untyped-def]
+    schema = graphml_schema
     schema.validate(io.StringIO(to_graphml(demo_graph)))
     schema.validate(io.StringIO(to_graphml(export_graph(hostile_analysis()))))
     broken = to_graphml(demo_graph).replace('edgedefault="directed"', 'edgedefault="sideways"', 1)
     assert not schema.is_valid(io.StringIO(broken))  # the schema does check something
 
 
-def test_graphml_ids_that_are_not_xml_tokens(schemas: Path) -> None:
-    import xmlschema
-
+def test_graphml_ids_that_are_not_xml_tokens(graphml_schema) -> None:  # type: ignore[no-untyped-def]
     g = nx.MultiDiGraph()
     g.add_node("c 1/x&y", kind="stakeholder", name="A")
     g.add_node("_x41_", kind="staff", name="B")
     g.add_edge("_x41_", "c 1/x&y", key="met", kind="met", count=1)
     text = to_graphml(g)
-    xmlschema.XMLSchema(str(schemas / "graphml.xsd")).validate(io.StringIO(text))
+    graphml_schema.validate(io.StringIO(text))
     back = nx.read_graphml(io.BytesIO(text.encode()))
     assert {decode_token(n) for n in back.nodes} == {"c 1/x&y", "_x41_"}
     assert encode_token("_x41_") != "_x41_"
