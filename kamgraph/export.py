@@ -23,6 +23,9 @@ someone off from our team). Stakeholders add ``account``, ``department``,
 and ``last_contact``; staff add ``role``, ``team``, ``strength`` and
 ``on_account_team``.
 
+The writers (:func:`to_graphml`, :func:`to_gexf`, :func:`to_node_link`,
+:func:`to_csv`) take that graph or the analysis itself.
+
 Every value is a plain ``str``, ``int``, ``float`` or ``bool`` (no ``None``,
 no enums, dates as ISO strings): an attribute that does not apply or is not
 known is left out, so every writer accepts the graph as it is.
@@ -70,6 +73,7 @@ __all__ = [
     "NODE_FIELDS",
     "EDGE_FIELDS",
     "export_graph",
+    "as_graph",
     "portfolio_graph",
     "plain",
     "to_graphml",
@@ -253,6 +257,13 @@ def portfolio_graph(graphs: Iterable[nx.MultiDiGraph]) -> nx.MultiDiGraph:
     return merged
 
 
+def as_graph(source: nx.MultiDiGraph | AccountAnalysis) -> nx.MultiDiGraph:
+    """The export graph of an analysis (:func:`export_graph`); a graph is returned as it is."""
+    if hasattr(source, "ag") and hasattr(source, "impacts"):
+        return export_graph(source)  # type: ignore[arg-type]
+    return source  # type: ignore[return-value]
+
+
 # --------------------------------------------------------------------------- GraphML
 _NMTOKEN_CHAR = re.compile(r"[\w.\-:\u00B7\u0300-\u036F\u203F-\u2040]")
 
@@ -283,7 +294,7 @@ def decode_token(token: str) -> str:
     return re.sub(r"_x([0-9A-F]{4,6})_", lambda m: chr(int(m.group(1), 16)), token)
 
 
-def to_graphml(graph: nx.MultiDiGraph) -> str:
+def to_graphml(source: nx.MultiDiGraph | AccountAnalysis) -> str:
     """The graph as GraphML 1.0 (directed; node ids made ``NMTOKEN`` by :func:`encode_token`).
 
     Reads back with ``networkx.read_graphml`` and ``igraph.Graph.Read_GraphML``;
@@ -291,6 +302,7 @@ def to_graphml(graph: nx.MultiDiGraph) -> str:
     """
     import networkx as nx
 
+    graph = as_graph(source)
     h = nx.MultiDiGraph()
     h.graph.update({k: v for k, v in graph.graph.items() if plain(v) is not None})
     for node, data in graph.nodes(data=True):
@@ -313,13 +325,14 @@ def _gexf_value(value: Any) -> str:
     return str(value)
 
 
-def to_gexf(graph: nx.MultiDiGraph) -> str:
+def to_gexf(source: nx.MultiDiGraph | AccountAnalysis) -> str:
     """The graph as a static, directed GEXF 1.3 document (Gephi, Gephi Lite, networkx).
 
     Node labels are names; edge labels the link kinds; every attribute of
     :data:`NODE_FIELDS` / :data:`EDGE_FIELDS` that occurs is declared once with
     its type, plus ``kind``. The ``met`` links carry their strength as ``weight``.
     """
+    graph = as_graph(source)
     ET.register_namespace("", GEXF_NS)
     ns = f"{{{GEXF_NS}}}"
     root = ET.Element(f"{ns}gexf", {"version": "1.3"})
@@ -359,13 +372,14 @@ def to_gexf(graph: nx.MultiDiGraph) -> str:
 
 
 # --------------------------------------------------------------------------- node-link JSON
-def to_node_link(graph: nx.MultiDiGraph) -> dict[str, Any]:
+def to_node_link(source: nx.MultiDiGraph | AccountAnalysis) -> dict[str, Any]:
     """networkx's node-link data: ``{"directed", "multigraph", "graph", "nodes", "links"}``.
 
     Each node is ``{"id": ..., **attributes}``, each link ``{"source", "target",
     "key", **attributes}``; read it back with
     ``networkx.node_link_graph(data, edges="links")``.
     """
+    graph = as_graph(source)
     return {
         "directed": True,
         "multigraph": True,
@@ -396,7 +410,7 @@ def _csv_value(value: Any) -> object:
     return value
 
 
-def to_csv(graph: nx.MultiDiGraph) -> tuple[str, str]:
+def to_csv(source: nx.MultiDiGraph | AccountAnalysis) -> tuple[str, str]:
     """Two CSV files, ``(nodes, edges)``, with ``neo4j-admin database import`` headers.
 
     Nodes: ``id:ID``, ``:LABEL`` (``Person;Staff`` or ``Person;Stakeholder``,
@@ -405,6 +419,8 @@ def to_csv(graph: nx.MultiDiGraph) -> tuple[str, str]:
     ``:START_ID``, ``:END_ID``, ``:TYPE`` (``MET``, ``REPORTS_TO``, ``KNOWS``,
     ``INFLUENCES``) and typed columns. An empty cell means "not set".
     """
+    graph = as_graph(source)
+
     def typed(name: str, kind: type) -> str:
         return f"{name}:date" if name in _DATE_FIELDS else name + _NEO4J_TYPES[kind]
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["render_html_report", "content_html", "esc", "inline_svg"]
 
 CSS = """
-body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;color:#1b1b1b;margin:24px auto;max-width:1200px;
+body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;color:#1b1b1b;margin:24px auto;max-width:1640px;
 padding:0 16px;font-size:14px;line-height:1.45}
 header{border-bottom:3px solid #1F3A93;margin-bottom:12px}
 h1{font-size:24px;margin:0 0 4px 0}h2{font-size:18px;color:#1F3A93;margin:28px 0 6px 0;

@@ -308,3 +308,11 @@ def test_portfolio_graph_merges_staff() -> None:
     assert {d["account"] for _, _, d in merged.edges(data=True)} == {"acc", "acc2"}
     assert merged.nodes["S1"]["fragility"] == one.nodes["S1"]["fragility"]
     assert merged.nodes["S1"]["strength"] == pytest.approx(2 * one.nodes["S1"]["strength"])
+
+
+def test_writers_take_the_analysis_itself(demo_graph: nx.MultiDiGraph) -> None:
+    analysis = demo_analysis()
+    assert to_graphml(analysis) == to_graphml(demo_graph)
+    assert to_csv(analysis) == to_csv(demo_graph)
+    assert to_node_link(analysis) == to_node_link(demo_graph)
+    assert to_gexf(analysis) == to_gexf(demo_graph)
