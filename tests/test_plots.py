@@ -187,3 +187,20 @@ def test_hostile_names_are_text_not_markup() -> None:
     for draw in (plot_matrix, plot_timeline):
         svg = figure_bytes(draw(analysis).figure, "svg").decode()
         assert "<script>" not in svg and "<img" not in svg
+
+
+def test_empty_and_tiny_accounts_draw() -> None:
+    from kamgraph.analysis import analyze
+    from kamgraph.dataset import AccountSnapshot
+    from kamgraph.models import Account, Staff, Stakeholder
+
+    day = dt.date(2026, 1, 1)
+    empty = AccountSnapshot(account=Account(id="e", name="Empty"), stakeholders=[], staff=[], reporting_lines=[],
+                            relationships=[], meetings=[])
+    one = AccountSnapshot(account=Account(id="o", name="One"),
+                          stakeholders=[Stakeholder(id="c", account="o", name="C")],
+                          staff=[Staff(id="s", name="S")], reporting_lines=[], relationships=[], meetings=[])
+    for snap in (empty, one):
+        analysis = analyze(snap, day)
+        for draw in (plot_map, plot_matrix, plot_timeline):
+            assert figure_bytes(draw(analysis).figure, "png", dpi=30).startswith(b"\x89PNG")
