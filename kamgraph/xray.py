@@ -86,6 +86,8 @@ class StakeholderView(BaseModel):
     reachable: bool = Field(description="At least one path from our team (threads, lines or known ties).")
     connectivity: int | None = Field(default=None, description="Key stakeholders: departures that cut them off.")
     bridging: float = Field(description="Share of our team's shortest paths into the client through them.")
+    reports_to: str | None = Field(default=None, description="Id of their solid-line manager.")
+    dotted_to: list[str] = Field(default_factory=list, description="Ids of their dotted-line managers.")
 
 
 class DepartedView(BaseModel):
@@ -101,6 +103,7 @@ class DepartedView(BaseModel):
     moved_to: str | None = None
     last_contact: dt.date | None = None
     threads_lost: list[Thread] = Field(default_factory=list, description="Their ties with our staff.")
+    reports_to: str | None = Field(default=None, description="Id of their solid-line manager.")
 
 
 class StaffView(BaseModel):
@@ -339,14 +342,16 @@ def xray_from_analysis(analysis: AccountAnalysis) -> XRay:
             weak_ties=[thread(s, cid) for s in weak], last_contact=last,
             days_since_contact=(ag.as_of - last).days if last else None, cadence=cad.status,
             cadence_target_days=cad.target_days, reachable=cid in analysis.reach,
-            connectivity=analysis.connectivity.get(cid), bridging=round(analysis.team_betweenness[cid], 6)))
+            connectivity=analysis.connectivity.get(cid), bridging=round(analysis.team_betweenness[cid], 6),
+            reports_to=person.reports_to, dotted_to=list(person.dotted_to)))
     views.sort(key=lambda v: (v.department or "~", -v.importance, v.name, v.id))
 
     departed = [DepartedView(id=p.id, name=p.name, title=p.title, department=p.department,
                              buying_role=p.buying_role, influence=p.influence, left_on=p.left_on,  # type: ignore[arg-type]
                              moved_to=p.moved_to, last_contact=ag.last_contact.get(p.id),
                              threads_lost=sorted((thread(s, p.id) for s in ties_by_client.get(p.id, [])),
-                                                 key=lambda t: (-t.strength, t.staff)))
+                                                 key=lambda t: (-t.strength, t.staff)),
+                             reports_to=p.reports_to)
                 for p in sorted(ag.departed.values(), key=lambda p: (p.left_on, p.id))]
     acc = ag.snapshot.account
     gaps = analysis.gaps

@@ -20,7 +20,8 @@ def test_cli_runs_from_a_checkout() -> None:
 
 def test_library_imports_neither_click_nor_a_driver_at_top_level() -> None:
     code = ("import sys, kamgraph, kamgraph.xray, kamgraph.ingest, kamgraph.store, kamgraph.demo, kamgraph.alerts, "
-            "kamgraph.sync, kamgraph.departure, kamgraph.webhook, kamgraph.alertview;"
+            "kamgraph.sync, kamgraph.departure, kamgraph.webhook, kamgraph.alertview, kamgraph.export, "
+            "kamgraph.review, kamgraph.report_html, kamgraph.report_md, kamgraph.portfolio;"
             "print(sorted(m for m in ('click', 'neo4j', 'matplotlib') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == "[]"

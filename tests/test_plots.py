@@ -1,0 +1,206 @@
+"""Review pictures: files written and non-trivial, drawn on given axes, no overlapping labels, escaped text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from itertools import combinations
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from PIL import Image
+
+from kamgraph.plots import figure_bytes, plot_figure, plot_map, plot_matrix, plot_timeline, write_plot
+from kamgraph.plots.layout import OrgPerson, org_layout
+from kamgraph.plots.timeline import monthly_meetings
+
+from .review_data import DEMO_AS_OF, HOSTILE, demo_analysis, demo_snapshot, hostile_analysis, synth_analysis
+
+#: Importance weights per buying role, as documented in the README (independent of the code).
+ROLE_WEIGHT = {"economic_buyer": 2.0, "decision_maker": 1.8, "champion": 1.5, "technical_buyer": 1.3, "coach": 1.2,
+               "blocker": 1.2, "influencer": 1.1, "gatekeeper": 1.0, "user": 0.8, None: 1.0}
+
+
+def _png_stats(data: bytes) -> tuple[int, int, int]:
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    small = image.resize((image.width // 4, image.height // 4))
+    return image.width, image.height, len(small.getcolors(maxcolors=1 << 24) or ())
+
+
+@pytest.fixture(scope="module")
+def demo_map() -> Axes:
+    """The demo account's map, drawn once for the tests that only look at it."""
+    return plot_map(demo_analysis())
+
+
+@pytest.mark.parametrize("kind", ["map", "matrix", "timeline"])
+def test_pictures_are_written_and_not_trivial(kind: str, tmp_path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    analysis = demo_analysis()
+    png = write_plot(analysis, kind, tmp_path / f"{kind}.png", dpi=60)
+    width, height, colours = _png_stats(png.read_bytes())
+    assert png.stat().st_size > 10_000 and width > 400 and height > 200 and colours > 20
+    fig = plot_figure(analysis, kind)
+    assert abs(width - fig.get_figwidth() * 60) <= 1 and abs(height - fig.get_figheight() * 60) <= 1
+    svg = tmp_path / f"{kind}.svg"
+    svg.write_bytes(figure_bytes(fig, "svg"))
+    root = ET.parse(svg).getroot()
+    assert root.tag.endswith("svg")
+    texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "Northwind Logistics" in texts
+    if kind == "timeline":  # PDF is the same drawing through another backend: once is enough
+        pdf = write_plot(analysis, kind, tmp_path / f"{kind}.pdf")
+        assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5_000
+    assert plt.get_fignums() == []  # nothing left open in pyplot
+    with pytest.raises(ValueError, match=r"\.png, \.svg or \.pdf"):
+        write_plot(analysis, kind, tmp_path / f"{kind}.gif")
+
+
+def test_plots_draw_on_given_axes() -> None:
+    import matplotlib.pyplot as plt
+
+    fig = Figure(figsize=(16, 12))
+    axes = fig.subplots(3, 1)
+    assert plot_map(demo_analysis(), ax=axes[0]) is axes[0]
+    assert plot_matrix(demo_analysis(), ax=axes[1]) is axes[1]
+    assert plot_timeline(demo_analysis(), ax=axes[2], by="buying_role") is axes[2]
+    assert all(ax.figure is fig for ax in axes) and plt.get_fignums() == []
+    assert len(figure_bytes(fig, "png", dpi=40)) > 10_000
+
+
+def _overlaps(fig: Figure, texts: list) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = [(t.get_text(), t.get_window_extent(renderer).shrunk(0.98, 0.9)) for t in texts if t.get_text()]
+    return [(a, b) for (a, box_a), (b, box_b) in combinations(boxes, 2) if box_a.overlaps(box_b)]
+
+
+@pytest.mark.parametrize("source", ["demo", "synthetic 60"])
+def test_map_labels_do_not_overlap(source: str, demo_map: Axes) -> None:
+    analysis = demo_analysis() if source == "demo" else synth_analysis(60)
+    assert len(analysis.ag.stakeholders) + len(analysis.ag.departed) >= (45 if source == "demo" else 60)
+    ax = demo_map if source == "demo" else plot_map(analysis)
+    fig = ax.figure
+    texts = list(ax.texts)
+    legend = ax.get_legend()
+    assert legend is not None and len(legend.get_texts()) > 10  # the legend is there
+    shown = {t.get_text() for t in texts}
+    people = [*analysis.ag.stakeholders.values(), *analysis.ag.departed.values(), *analysis.ag.staff.values()]
+    assert all(p.name in shown for p in people)  # every person is named (names here are short)
+    assert _overlaps(fig, texts + list(legend.get_texts())) == []
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    frame = legend.get_window_extent(renderer)
+    assert not any(t.get_window_extent(renderer).overlaps(frame) for t in texts)
+    fig_box = fig.bbox
+    assert all(fig_box.contains(*t.get_window_extent(renderer).p0) and fig_box.contains(
+        *t.get_window_extent(renderer).p1) for t in texts)  # nothing cut off
+
+
+def test_staff_and_stakeholders_are_drawn_differently(demo_map: Axes) -> None:
+    ax = demo_map
+    analysis = demo_analysis()
+    staff_names = {s.name for s in analysis.ag.staff.values()}
+    colours = {t.get_text(): t.get_color() for t in ax.texts}
+    staff_colours = {colours[n] for n in staff_names}
+    client_colours = {colours[p.name] for p in analysis.ag.stakeholders.values()}
+    assert len(staff_colours) == 1 and not staff_colours & client_colours
+    halign = {t.get_text(): t.get_horizontalalignment() for t in ax.texts}
+    assert {halign[n] for n in staff_names} == {"right"}  # our band is left of the client, labels face it
+
+
+def test_layout_is_top_down_along_reporting_lines_without_overlap() -> None:
+    snap = demo_snapshot()
+    people = [OrgPerson(p.id, p.reports_to, 8.0 * len(p.name)) for p in snap.stakeholders]
+    for spread in range(4):
+        lay = org_layout(people, spread=spread)
+        ids = {p.id for p in snap.stakeholders}
+        for p in snap.stakeholders:
+            if p.reports_to in ids:
+                assert lay.positions[p.id][1] > lay.positions[p.reports_to][1], (spread, p.id)
+        boxes = list(lay.boxes.items())
+        for (a, (ax0, ay0, ax1, ay1)), (b, (bx0, by0, bx1, by1)) in combinations(boxes, 2):
+            assert ax1 <= bx0 or bx1 <= ax0 or ay1 <= by0 or by1 <= ay0, (spread, a, b)
+        assert max(x1 for _, _, x1, _ in lay.boxes.values()) <= lay.width + 1e-6
+
+
+def test_layout_survives_cycles_and_unknown_managers() -> None:
+    lay = org_layout([OrgPerson("a", "b", 10), OrgPerson("b", "a", 10), OrgPerson("c", "ghost", 10),
+                      OrgPerson("d", None, 10, group="Ops")])
+    assert set(lay.positions) == {"a", "b", "c", "d"}
+    assert ("Ops", 0.0, 0.0) in lay.headings or any(h[0] == "Ops" for h in lay.headings)
+
+
+def test_matrix_counts_and_order() -> None:
+    analysis = demo_analysis()
+    snap = demo_snapshot()
+    ax = plot_matrix(analysis)
+    staff = {s.id for s in analysis.ag.staff.values()}
+    maya, lena = "st-maya", "nw-arch"
+    meetings = sum(1 for m in snap.meetings if m.date <= DEMO_AS_OF and {maya, lena} <= set(m.attendees))
+    assert meetings > 0
+    texts = ax.texts
+    names = [t.get_text() for t in texts if t.get_rotation() == 90][:-1]  # column labels, without "total"
+    importance = {p.name: p.influence * ROLE_WEIGHT[p.buying_role.value if p.buying_role else None]
+                  for p in analysis.ag.stakeholders.values()}
+    assert names and [importance[n] for n in names] == sorted((importance[n] for n in names), reverse=True)
+    # the cell of Maya x Lena shows their number of meetings
+    col = names.index("Lena Fischer")
+    row_y = next(t.get_position()[1] for t in texts if t.get_text() == "Maya Lindqvist")
+    col_x = next(t.get_position()[0] for t in texts if t.get_text() == "Lena Fischer" and t.get_rotation() == 90)
+    cell = [t.get_text() for t in texts if t.get_position() == (col_x, row_y)]
+    assert cell == [str(meetings)], (col, cell)
+    assert staff
+
+
+def test_timeline_counts_every_meeting_once_and_marks_departures() -> None:
+    analysis = demo_analysis()
+    snap = demo_snapshot()
+    months, counts = monthly_meetings(analysis, "department", months=24)
+    staff = {s.id for s in snap.staff}
+    clients = {c.id for c in snap.stakeholders}
+    expected = sum(1 for m in snap.meetings if months[0] <= m.date <= DEMO_AS_OF
+                   and staff & set(m.attendees) and clients & set(m.attendees))
+    assert sum(sum(v) for v in counts.values()) == expected
+    _, by_role = monthly_meetings(analysis, "buying_role", months=24)
+    assert sum(sum(v) for v in by_role.values()) == expected
+    ax = plot_timeline(analysis)
+    gone = [p for p in snap.stakeholders if p.left_on and months[0] <= p.left_on <= DEMO_AS_OF]
+    assert gone and all(any(t.get_text().startswith(f"{p.name} left") for t in ax.texts) for p in gone)
+    with pytest.raises(ValueError, match="department"):
+        monthly_meetings(analysis, "colour")
+    assert months[-1] == dt.date(2026, 11, 1)
+
+
+def test_hostile_names_are_text_not_markup() -> None:
+    analysis = hostile_analysis()
+    ax = plot_map(analysis)
+    star = next(t for t in ax.texts if t.get_text().startswith("*Star*"))
+    assert star.get_text() == "*Star* [link](http://x) $a$ _u_"  # no math parsing of $a$
+    svg = figure_bytes(ax.figure, "svg").decode()
+    assert "<script>" not in svg and "&lt;script&gt;alert(1)&lt;/script&gt;" in svg
+    texts = [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert HOSTILE in texts
+    for draw in (plot_matrix, plot_timeline):
+        svg = figure_bytes(draw(analysis).figure, "svg").decode()
+        assert "<script>" not in svg and "<img" not in svg
+
+
+def test_empty_and_tiny_accounts_draw() -> None:
+    from kamgraph.analysis import analyze
+    from kamgraph.dataset import AccountSnapshot
+    from kamgraph.models import Account, Staff, Stakeholder
+
+    day = dt.date(2026, 1, 1)
+    empty = AccountSnapshot(account=Account(id="e", name="Empty"), stakeholders=[], staff=[], reporting_lines=[],
+                            relationships=[], meetings=[])
+    one = AccountSnapshot(account=Account(id="o", name="One"),
+                          stakeholders=[Stakeholder(id="c", account="o", name="C")],
+                          staff=[Staff(id="s", name="S")], reporting_lines=[], relationships=[], meetings=[])
+    for snap in (empty, one):
+        analysis = analyze(snap, day)
+        for draw in (plot_map, plot_matrix, plot_timeline):
+            assert figure_bytes(draw(analysis).figure, "png", dpi=30).startswith(b"\x89PNG")
