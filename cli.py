@@ -765,10 +765,12 @@ def export_cmd(account: str | None, all_accounts: bool, fmt: str, output: str | 
 
 
 @cli.command()
-@click.argument("account")
+@click.argument("account", required=False)
 @click.option("--kind", type=click.Choice(["map", "matrix", "timeline"]), default="map", show_default=True,
               help="map: org chart with our team and contacts; matrix: communication heatmap; timeline: meetings "
                    "per month with departures.")
+@click.option("--portfolio", "whole_portfolio", is_flag=True,
+              help="Instead of one account: every account's qualification score against its fragility, by tier.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
               help="Picture to write: FILE.png, FILE.svg or FILE.pdf.")
 @click.option("--by", type=click.Choice(["department", "buying_role"]), default="department", show_default=True,
@@ -778,13 +780,26 @@ def export_cmd(account: str | None, all_accounts: bool, fmt: str, output: str | 
 @store_option
 @config_option
 @json_option
-def plot(account: str, kind: str, output: str, by: str, dpi: int, as_of: dt.date | None, as_json: bool) -> None:
-    """Draw a picture of ACCOUNT for a review: relationship map, matrix heatmap or timeline."""
+def plot(account: str | None, kind: str, whole_portfolio: bool, output: str, by: str, dpi: int,
+         as_of: dt.date | None, as_json: bool) -> None:
+    """Draw a picture of ACCOUNT for a review (relationship map, matrix heatmap or timeline), or with
+    --portfolio the portfolio's score-vs-fragility chart."""
     if Path(output).suffix.lower() not in (".png", ".svg", ".pdf"):
         raise CliError(f"{output}: the file name must end in .png, .svg or .pdf", 2)
+    if whole_portfolio == bool(account):
+        raise CliError("give either ACCOUNT or --portfolio", 2)
+    if whole_portfolio:
+        from kamgraph.plots import figure_bytes, plot_portfolio
+
+        result = _portfolio(as_of)
+        axes = plot_portfolio(result, thresholds=_state().settings.portfolio.tiers)
+        with _Writing():
+            Path(output).write_bytes(figure_bytes(axes.figure, Path(output).suffix.lower().lstrip("."), dpi))
+        _written([output], as_json)
+        return
     from kamgraph.plots import write_plot
 
-    analysis, _ = _analysis(account, as_of)
+    analysis, _ = _analysis(account, as_of)  # type: ignore[arg-type]
     options = {"by": by} if kind == "timeline" else {}
     with _Writing():
         write_plot(analysis, kind, output, dpi=dpi, **options)

@@ -220,3 +220,12 @@ def test_portfolio_commands(runner: CliRunner, demo_store: str) -> None:
     assert review["since"] == "2026-05-01" and isinstance(review["changes"], list)
     bad = runner.invoke(cli, ["--store", demo_store, "portfolio", "review", "--since", "2027-01-01", *AS_OF_DEMO])
     assert bad.exit_code == 2 and "must be before" in bad.output
+
+
+def test_plot_portfolio(runner: CliRunner, demo_store: str, tmp_path: Path) -> None:
+    target = tmp_path / "portfolio.svg"
+    result = runner.invoke(cli, ["--store", demo_store, "plot", "--portfolio", "-o", str(target), *AS_OF_DEMO])
+    assert result.exit_code == 0, result.output
+    assert target.read_text().count("Northwind Logistics") == 1
+    both = runner.invoke(cli, ["--store", demo_store, "plot", "northwind", "--portfolio", "-o", str(target)])
+    assert both.exit_code == 2 and "either ACCOUNT or --portfolio" in both.output

@@ -193,3 +193,23 @@ def test_open_alerts_column_counts_the_stored_alerts() -> None:
     rows = build_portfolio(store, AS_OF, Settings()).rows
     assert sum(expected.values()) > 0
     assert {r.account: r.open_alerts for r in rows} == {r.account: expected.get(r.account, 0) for r in rows}
+
+
+def test_portfolio_picture(tmp_path: pytest.TempPathFactory) -> None:
+    from kamgraph.plots import figure_bytes, plot_portfolio
+    from kamgraph.portfolio import Portfolio
+
+    store = _demo_store(AS_OF)
+    settings = Settings()
+    result = build_portfolio(store, AS_OF, settings)
+    hostile = result.rows[0].model_copy(update={"name": "<script>x</script> & $x^2$"})
+    result = Portfolio(as_of=result.as_of, rows=[hostile, *result.rows[1:]], qualifications=result.qualifications,
+                       stages=result.stages)
+    ax = plot_portfolio(result, thresholds=settings.portfolio.tiers)
+    points = sum(len(c.get_offsets()) for c in ax.collections)
+    assert points == len(result.rows) + sum(1 for r in result.rows if r.near_miss)
+    assert {t.get_text() for t in ax.texts} >= {"<script>x</script> & $x^2$", " strategic 75"}
+    svg = figure_bytes(ax.figure, "svg").decode()
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; $x^2$" in svg and "<script>" not in svg
+    png = figure_bytes(ax.figure, "png")
+    assert png.startswith(b"\x89PNG") and len(png) > 20_000
