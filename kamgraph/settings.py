@@ -24,14 +24,14 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, ValidationError
 
 from .errors import ConfigError
 from .models import MeetingKind
 
-__all__ = ["StrengthSettings", "Settings", "load_settings", "CONFIG_FILE", "ENV_PREFIX"]
+__all__ = ["StrengthSettings", "Neo4jSettings", "Settings", "load_settings", "CONFIG_FILE", "ENV_PREFIX"]
 
 #: The settings file looked for in the current directory.
 CONFIG_FILE = "kamgraph.toml"
@@ -66,10 +66,29 @@ class StrengthSettings(_Section):
         return self.kind_weights.get(kind, 0.0)
 
 
+def _text(value: Any) -> Any:
+    """Numbers typed without quotes in TOML are still a password's text."""
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+class Neo4jSettings(_Section):
+    """Connection defaults for Neo4j stores (URL, options and ``KAMGRAPH_NEO4J_*`` variables win).
+
+    The password is kept as a secret: it never shows in a repr, a log or JSON.
+    """
+
+    user: str | None = Field(default=None, description="User name (default neo4j).")
+    database: str | None = Field(default=None, description="Database name (default neo4j).")
+    password: Annotated[SecretStr | None, BeforeValidator(_text)] = Field(
+        default=None, description="Password (keep this file private).")
+    batch_size: int | None = Field(default=None, ge=1, description="Rows per UNWIND write (default 1000).")
+
+
 class Settings(_Section):
     """All settings of kamgraph; one section per concern."""
 
     strength: StrengthSettings = Field(default_factory=StrengthSettings)
+    neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
@@ -141,4 +160,5 @@ def load_settings(path: str | Path | None = CONFIG_FILE, *, env: Mapping[str, st
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in err["loc"])
-        raise ConfigError(f"{source}: {where}: {err['msg']} (got {err.get('input')!r})") from None
+        got = "a value that is not shown" if "password" in where else repr(err.get("input"))
+        raise ConfigError(f"{source}: {where}: {err['msg']} (got {got})") from None
