@@ -17,6 +17,16 @@ WITH c, s, count(m) AS meetings, min(m.date) AS first, max(m.date) AS last
 CREATE (s)-[:MET {count: meetings, first: first, last: last}]->(c)
 RETURN count(*) AS written
 
+// name: create_met
+// MET edges worked out by the importer for stakeholders it has just created (all their meetings are
+// in the same import, so nothing stored can add to them): one row per stakeholder, one entry per staff.
+UNWIND $rows AS row
+MATCH (c:Person {id: row.stakeholder})
+UNWIND row.met AS met
+MATCH (s:Person {id: met.staff})
+CREATE (s)-[:MET {count: met.count, first: date(met.first), last: date(met.last)}]->(c)
+RETURN count(*) AS written
+
 // name: stakeholder_ids
 // The ids of every stakeholder (a full MET rebuild refreshes them in batches).
 MATCH (c:Stakeholder)

@@ -10,3 +10,16 @@ RETURN k.version AS version, EXISTS { MATCH (n) WHERE NOT n:KamgraphMeta } AS ha
 MERGE (k:KamgraphMeta {key: $key})
 ON CREATE SET k.version = $version
 RETURN k.version AS version
+
+// name: declare_types
+// Make (then delete) one node of each label set and one relationship of each type, in a new store.
+// Neo4j needs no such thing; ArcadeDB keeps a type per label set and per relationship type, made on
+// first use, and two transactions making the same new type at once fail -- so a new store makes all
+// of them before any import runs. Leaves the database as it was.
+CREATE (a:Account {id: $probe})
+CREATE (m:Meeting {id: $probe})
+CREATE (s:Person:Staff {id: $probe + '/staff'})
+CREATE (c:Person:Stakeholder {id: $probe + '/stakeholder'})
+CREATE (s)-[:ON_TEAM]->(a), (c)-[:WORKS_AT]->(a), (c)-[:REPORTS_TO {line: 'solid'}]->(c)
+CREATE (s)-[:ATTENDED]->(m), (c)-[:ATTENDED]->(m), (s)-[:KNOWS]->(c), (s)-[:INFLUENCES]->(c), (s)-[:MET]->(c)
+DETACH DELETE a, m, s, c

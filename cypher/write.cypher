@@ -1,5 +1,6 @@
 // Writes of an import. All run inside one managed write transaction per import, in batches of rows
-// (UNWIND $rows). "create_*" statements are used only for ids that the same transaction found missing;
+// (UNWIND $rows). Dates arrive as ISO text (YYYY-MM-DD: cheaper to send than driver date values) and
+// are stored as Cypher dates with date(). "create_*" statements are used only for ids that the same transaction found missing;
 // "update_*" ones replace every property of records it found. Link statements return how many links
 // they made, so that a reference to a missing node is noticed and the transaction rolled back.
 
@@ -8,8 +9,7 @@
 RETURN EXISTS { MATCH (:Account) } AS accounts,
        EXISTS { MATCH (:Staff) } AS staff,
        EXISTS { MATCH (:Stakeholder) } AS stakeholders,
-       EXISTS { MATCH (:Meeting) } AS meetings,
-       EXISTS { MATCH (:Person)-[:KNOWS|INFLUENCES]->(:Person) } AS relationships
+       EXISTS { MATCH (:Meeting) } AS meetings
 
 // name: create_accounts
 // New accounts, one per row (the row is the node's complete property map).
@@ -29,21 +29,24 @@ RETURN count(a) AS written
 // New staff members (labels Person and Staff).
 UNWIND $rows AS row
 CREATE (s:Person:Staff)
-SET s = row
+SET s = row, s.left_on = date(row.left_on)
 RETURN count(s) AS written
 
 // name: create_stakeholders
-// New client stakeholders (labels Person and Stakeholder).
+// New client stakeholders (labels Person and Stakeholder), each linked to its account (WORKS_AT); a
+// row whose account does not exist writes nothing, which the count returned shows.
 UNWIND $rows AS row
+MATCH (a:Account {id: row.account})
 CREATE (c:Person:Stakeholder)
-SET c = row
+SET c = row.props, c.left_on = date(row.props.left_on)
+CREATE (c)-[:WORKS_AT]->(a)
 RETURN count(c) AS written
 
 // name: update_people
 // Replace every property of existing staff members or stakeholders (labels stay).
 UNWIND $rows AS row
 MATCH (p:Person {id: row.id})
-SET p = row
+SET p = row, p.left_on = date(row.left_on)
 RETURN count(p) AS written
 
 // name: unlink_teams
@@ -90,17 +93,22 @@ CREATE (c)-[:REPORTS_TO {line: row.line}]->(m)
 RETURN count(*) AS written
 
 // name: create_meetings
-// New meetings; the date is a Cypher date.
+// New meetings (the date is a Cypher date), each with its attendees (ATTENDED, person to meeting);
+// returns the number of attendances made, fewer when an attendee does not exist.
 UNWIND $rows AS row
 CREATE (m:Meeting)
-SET m = row
-RETURN count(m) AS written
+SET m = row.props, m.date = date(row.props.date)
+WITH m, row
+UNWIND row.attendees AS person
+MATCH (p:Person {id: person})
+CREATE (p)-[:ATTENDED]->(m)
+RETURN count(*) AS written
 
 // name: update_meetings
 // Replace every property of existing meetings.
 UNWIND $rows AS row
 MATCH (m:Meeting {id: row.id})
-SET m = row
+SET m = row, m.date = date(row.date)
 RETURN count(m) AS written
 
 // name: unlink_attendees
@@ -144,7 +152,7 @@ RETURN count(t) AS written
 // name: mark_left
 // Record a departure on a person: status, date, where they went, and a note (an absent note keeps the old).
 MATCH (p:Person {id: $id})
-SET p.status = $status, p.left_on = $left_on, p.moved_to = $moved_to, p.note = coalesce($note, p.note)
+SET p.status = $status, p.left_on = date($left_on), p.moved_to = $moved_to, p.note = coalesce($note, p.note)
 RETURN p.id AS id
 
 // name: mark_returned

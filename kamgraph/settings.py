@@ -81,7 +81,7 @@ class Neo4jSettings(_Section):
     database: str | None = Field(default=None, description="Database name (default neo4j).")
     password: Annotated[SecretStr | None, BeforeValidator(_text)] = Field(
         default=None, description="Password (keep this file private).")
-    batch_size: int | None = Field(default=None, ge=1, description="Rows per UNWIND write (default 1000).")
+    batch_size: int | None = Field(default=None, ge=1, description="Rows per batched write statement (default 1000).")
 
 
 class Settings(_Section):

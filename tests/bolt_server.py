@@ -33,11 +33,14 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["ArcadeServer", "BoltServerError", "start_arcadedb", "free_port", "ROOT_USER"]
+__all__ = ["ArcadeServer", "BoltServerError", "start_arcadedb", "free_port", "ROOT_USER", "BOLT_USER"]
 
+#: The server administrator (HTTP commands).
 ROOT_USER = "root"
-#: The databases every server starts with.
-DEFAULT_DATABASES = ("kam", "kam_test")
+#: The user the Bolt clients log in as, with the root password: Neo4j's default user name.
+BOLT_USER = "neo4j"
+#: The databases every server starts with (``neo4j`` is Neo4j's default database name).
+DEFAULT_DATABASES = ("neo4j", "kam", "kam_test")
 #: The PyPI distribution the server comes from (pinned in pyproject's ``test`` extra).
 DISTRIBUTION = "arcadedb-embedded"
 
@@ -77,7 +80,8 @@ class ArcadeServer:
     owns_root: bool = True
     databases: list[str] = field(default_factory=lambda: list(DEFAULT_DATABASES))
 
-    user: str = ROOT_USER
+    #: The Bolt user (same password as root, admin on every database).
+    user: str = BOLT_USER
 
     @property
     def bolt_uri(self) -> str:
@@ -85,7 +89,7 @@ class ArcadeServer:
         return f"bolt://127.0.0.1:{self.bolt_port}"
 
     def _http(self, method: str, path: str, body: dict[str, str] | None = None, timeout: float = 30) -> int:
-        token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
+        token = base64.b64encode(f"{ROOT_USER}:{self.password}".encode()).decode()
         request = urllib.request.Request(
             f"http://127.0.0.1:{self.http_port}{path}", method=method,
             data=json.dumps(body).encode() if body is not None else None,
@@ -100,7 +104,8 @@ class ArcadeServer:
             self._http("POST", "/api/v1/server", {"command": text})
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace")[:300]
-            raise BoltServerError(f"ArcadeDB refused {text!r}: HTTP {exc.code} {detail}") from None
+            shown = text.split(" {", 1)[0]  # never echo a user's password
+            raise BoltServerError(f"ArcadeDB refused {shown!r}: HTTP {exc.code} {detail}") from None
 
     def create_database(self, name: str) -> None:
         """A new, empty database."""
@@ -215,6 +220,12 @@ def start_arcadedb(*, bolt_port: int | None = None, http_port: int | None = None
             server.stop()
             raise BoltServerError(f"ArcadeDB did not answer within {timeout:.0f} s:\n{tail}")
         time.sleep(0.2)
+    try:
+        server.command("create user " + json.dumps({"name": BOLT_USER, "password": password,
+                                                    "databases": {"*": "admin"}}))
+    except (BoltServerError, OSError) as exc:
+        server.stop()
+        raise BoltServerError(f"ArcadeDB started but refused to create the {BOLT_USER!r} user: {exc}") from None
     return server
 
 
@@ -226,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=None, help="keep the databases here (default: temporary)")
     parser.add_argument("--heap", default="1g", help="JVM heap (-Xmx), default 1g")
     parser.add_argument("--env-file", type=Path, default=None,
-                        help="write KAMGRAPH_* variables for this server to FILE (mode 600) to `source` it")
+                        help="write KAMGRAPH_STORE / _NEO4J_USER / _NEO4J_PASSWORD for this server to FILE "
+                             "(mode 600), to `source` it")
     args = parser.parse_args(argv)
     password = os.environ.get("KAMGRAPH_NEO4J_PASSWORD") or None
     try:
@@ -243,19 +255,16 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    print(f"ArcadeDB is ready: {server.bolt_uri} (HTTP {server.http_port}), databases "
-          f"{', '.join(DEFAULT_DATABASES)}, user {server.user}", flush=True)
+    print(f"ArcadeDB is ready: {server.bolt_uri} (HTTP {server.http_port}); databases "
+          f"{', '.join(DEFAULT_DATABASES)}; user {server.user}", flush=True)
     if args.env_file is not None:
         args.env_file.touch(mode=0o600)
-        args.env_file.write_text(
-            f"export KAMGRAPH_STORE={server.bolt_uri}/kam\nexport KAMGRAPH_NEO4J_USER={server.user}\n"
-            f"export KAMGRAPH_NEO4J_PASSWORD='{server.password}'\n"
-            f"export KAMGRAPH_TEST_BOLT_URI={server.bolt_uri}\nexport KAMGRAPH_TEST_BOLT_USER={server.user}\n"
-            f"export KAMGRAPH_TEST_BOLT_PASSWORD='{server.password}'\n"
-            "export KAMGRAPH_TEST_BOLT_DATABASES=kam_test\n")
+        args.env_file.write_text(f"export KAMGRAPH_STORE={server.bolt_uri}\n"
+                                 f"export KAMGRAPH_NEO4J_USER={server.user}\n"
+                                 f"export KAMGRAPH_NEO4J_PASSWORD='{server.password}'\n")
         print(f"Connection settings (with the password) are in {args.env_file}: source it.", flush=True)
     elif password is None:
-        print("The root password is random; pass --env-file FILE to get it, or set KAMGRAPH_NEO4J_PASSWORD "
+        print("The password is random: pass --env-file FILE to get it, or set KAMGRAPH_NEO4J_PASSWORD "
               "before starting.", flush=True)
     print("Ctrl-C stops it.", flush=True)
     try:

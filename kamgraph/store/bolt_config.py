@@ -9,7 +9,7 @@ SCHEME one of ``bolt``, ``bolt+s``, ``bolt+ssc``, ``neo4j``, ``neo4j+s``,
 * **database**: ``/DATABASE`` in the URL, the ``database`` keyword (CLI
   ``--neo4j-database``), ``KAMGRAPH_NEO4J_DATABASE``, ``[neo4j] database``,
   else ``neo4j``;
-* **batch size** (rows per ``UNWIND`` write): the ``batch_size`` keyword,
+* **batch size** (rows per batched write statement): the ``batch_size`` keyword,
   ``KAMGRAPH_NEO4J_BATCH_SIZE``, ``[neo4j] batch_size``, else 1000.
 
 The **password** comes only from ``KAMGRAPH_NEO4J_PASSWORD``, the settings

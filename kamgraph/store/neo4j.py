@@ -21,7 +21,7 @@ Transactions
 ------------
 An import is one managed write transaction (``execute_write``): it looks up
 the stored versions of the incoming ids, plans with
-:func:`~kamgraph.store.upsert.plan_upserts`, and writes in ``UNWIND`` batches
+:func:`~kamgraph.store.upsert.plan_upserts`, and writes in batches
 of ``batch_size`` rows -- so it is all or nothing, and re-importing the same
 records writes nothing. The driver retries the whole transaction on transient
 errors; a ``ConstraintError`` (two imports creating the same new id at once)
@@ -85,9 +85,12 @@ def _props(raw: Mapping[str, Any], model: type[BaseModel] | None = None) -> dict
 
 
 def _value(value: Any) -> Any:
-    """A field value as a property: enums as text, empty lists as absent."""
+    """A field value as a parameter: enums and dates as text (the queries make dates Cypher dates),
+    empty lists as absent."""
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, list) and not value:
         return None
     return value
@@ -151,7 +154,7 @@ class Neo4jStore(GraphStore):
     password : str, optional
         Else ``$KAMGRAPH_NEO4J_PASSWORD``, else the settings' ``[neo4j] password``.
     batch_size : int, optional
-        Rows per ``UNWIND`` statement (default 1000).
+        Rows per batched write statement (default 1000).
     settings : Neo4jSettings, optional
         The ``[neo4j]`` section of the settings file, as fallback.
     env : mapping, optional
@@ -251,7 +254,11 @@ class Neo4jStore(GraphStore):
         for statement in self._book.in_file("schema"):
             self._driver.execute_query(statement.text, database_=self.database, routing_=neo4j.RoutingControl.WRITE)
         if version is None:
-            self._write(lambda t: t.run("meta_init", key=_META_KEY, version=SCHEMA_VERSION))
+            def init(t: _Tx) -> None:
+                t.run("declare_types", probe=f"kamgraph-type-probe-{SCHEMA_VERSION}")
+                t.run("meta_init", key=_META_KEY, version=SCHEMA_VERSION)
+
+            self._write(init)
 
     # -- life cycle -----------------------------------------------------------------
     def close(self) -> None:
@@ -302,9 +309,12 @@ class Neo4jStore(GraphStore):
     def _import(self, t: _Tx, batch: Batch, dry_run: bool) -> ImportSummary:
         summary = ImportSummary(dry_run=dry_run)
         present = t.run("existing_kinds")[0]
-        if present["staff"] or present["stakeholders"]:
+        present["relationships"] = present["staff"] or present["stakeholders"]  # ties need people
+        if present["relationships"]:
             self._check_id_spaces(t, batch)
-        touched: set[str] = set()  # stakeholders whose MET edges must be refreshed
+        touched: set[str] = set()  # stakeholders whose MET edges must be brought up to date
+        pairs: dict[tuple[str, str], list[dt.date]] = {}  # (staff, stakeholder) -> dates, this import's meetings
+        new: set[str] = set()  # stakeholders this import creates
         for kind in KINDS:
             records = getattr(batch, kind)
             if not records:
@@ -312,11 +322,16 @@ class Neo4jStore(GraphStore):
             stored = self._stored(t, kind, records) if present[kind] else {}
             plan: UpsertPlan[Any] = (plan_upserts(records, stored, key=lambda r: r.key)
                                      if kind == "relationships" else plan_upserts(records, stored))
-            self._write_kind(t, kind, plan, stored, batch.person_kinds, touched)
+            if kind == "meetings":
+                self._write_meetings(t, plan, stored, batch.person_kinds, touched, pairs)
+            else:
+                self._write_kind(t, kind, plan)
+            if kind == "stakeholders":
+                new = {r.id for r in plan.created}
             counts = summary.kinds[kind]
             counts.created, counts.updated, counts.unchanged = len(plan.created), len(plan.updated), plan.unchanged
         if touched:
-            t.written("refresh_met", sorted(touched), key="ids")
+            self._write_met(t, touched, new, pairs)
         if dry_run:
             raise _DryRunRollbackError(summary)
         return summary
@@ -360,8 +375,7 @@ class Neo4jStore(GraphStore):
                                      f"{row[ref]!r}, which is not in the store; nothing written")
         raise StoreError(f"{self.url}: import refused: some {name} links could not be made; nothing written")
 
-    def _write_kind(self, t: _Tx, kind: str, plan: UpsertPlan[Any], stored: Mapping[Any, Any],
-                    person_kinds: Mapping[str, str], touched: set[str]) -> None:
+    def _write_kind(self, t: _Tx, kind: str, plan: UpsertPlan[Any]) -> None:
         if not plan.writes:
             return
         updated_ids = [r.id for r in plan.updated] if kind != "relationships" else []
@@ -375,11 +389,13 @@ class Neo4jStore(GraphStore):
             self._link(t, "link_teams", [{"staff": s.id, "account": a} for s in plan.writes for a in s.accounts],
                        what="staff member", owner="staff", refs=("account",), lookup="accounts_by_ids")
         elif kind == "stakeholders":
-            t.written("create_stakeholders", [_row(s, {"reports_to", "dotted_to"}) for s in plan.created])
+            self._link(t, "create_stakeholders", [{"props": _row(s, {"reports_to", "dotted_to"}), "account": s.account,
+                                                   "stakeholder": s.id} for s in plan.created],
+                       what="stakeholder", owner="stakeholder", refs=("account",), lookup="accounts_by_ids")
             t.written("update_people", [_row(s, {"reports_to", "dotted_to"}) for s in plan.updated])
             t.rows("unlink_employers", "ids", updated_ids)
             t.rows("unlink_reporting_lines", "ids", updated_ids)
-            self._link(t, "link_employers", [{"stakeholder": s.id, "account": s.account} for s in plan.writes],
+            self._link(t, "link_employers", [{"stakeholder": s.id, "account": s.account} for s in plan.updated],
                        what="stakeholder", owner="stakeholder", refs=("account",), lookup="accounts_by_ids")
             lines = [{"stakeholder": s.id, "manager": m, "line": "dotted"}
                      for s in plan.writes for m in s.dotted_to if m != s.reports_to]
@@ -387,8 +403,6 @@ class Neo4jStore(GraphStore):
                       for s in plan.writes if s.reports_to]
             self._link(t, "link_reporting_lines", lines, what="stakeholder", owner="stakeholder",
                        refs=("manager",), kind="stakeholder")
-        elif kind == "meetings":
-            self._write_meetings(t, plan, stored, person_kinds, touched)
         else:
             for tie_kind, name in _CREATE_TIES.items():
                 self._link(t, name, [{"source": r.source, "target": r.target, "weight": r.weight}
@@ -399,8 +413,11 @@ class Neo4jStore(GraphStore):
             self._link(t, "update_ties", updates, what="tie from", owner="source", refs=("source", "target"))
 
     def _write_meetings(self, t: _Tx, plan: UpsertPlan[Meeting], stored: Mapping[Any, Any],
-                        person_kinds: Mapping[str, str], touched: set[str]) -> None:
+                        person_kinds: Mapping[str, str], touched: set[str],
+                        pairs: dict[tuple[str, str], list[dt.date]]) -> None:
         writes = plan.writes
+        if not writes:
+            return
         kinds = dict(person_kinds)
         missing = sorted({p for m in writes for p in m.attendees if p not in kinds})
         if missing:
@@ -415,14 +432,40 @@ class Neo4jStore(GraphStore):
             if m.account and m.account not in known:
                 raise StoreError(f"{self.url}: import refused: meeting {m.id!r} refers to account {m.account!r}, "
                                  "which is not in the store; nothing written")
-        t.written("create_meetings", [_row(m, {"attendees"}) for m in plan.created])
+        created = [{"props": _row(m, {"attendees"}), "attendees": m.attendees} for m in plan.created]
+        if created and t.written("create_meetings", created) != sum(len(m.attendees) for m in plan.created):
+            raise StoreError(f"{self.url}: import refused: an attendee of a new meeting is not in the store; "
+                             "nothing written")
         t.written("update_meetings", [_row(m, {"attendees"}) for m in plan.updated])
         t.rows("unlink_attendees", "ids", [m.id for m in plan.updated])
-        self._link(t, "link_attendees", [{"person": p, "meeting": m.id} for m in writes for p in m.attendees],
+        self._link(t, "link_attendees", [{"person": p, "meeting": m.id} for m in plan.updated for p in m.attendees],
                    what="meeting", owner="meeting", refs=("person",))
-        touched.update(p for m in writes for p in m.attendees if kinds[p] == "stakeholder")
+        for m in writes:
+            clients = [p for p in m.attendees if kinds[p] == "stakeholder"]
+            touched.update(clients)
+            for s in (p for p in m.attendees if kinds[p] == "staff"):
+                for c in clients:
+                    pairs.setdefault((s, c), []).append(m.date)
         # People dropped from an updated meeting lose it from their MET edges (refresh_met skips staff).
         touched.update(p for m in plan.updated for p in stored[m.id].attendees)
+
+    def _write_met(self, t: _Tx, touched: set[str], new: set[str],
+                   pairs: Mapping[tuple[str, str], list[dt.date]]) -> None:
+        """Bring the MET edges of the ``touched`` stakeholders up to date.
+
+        A stakeholder created by this import (``new``) can only have met people in this import's
+        meetings (``pairs``: (staff, stakeholder) -> dates), so its edges are worked out here and
+        created; the edges of the others are recomputed on the server from all their meetings.
+        """
+        by_client: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for (s, c), days in sorted(pairs.items()):
+            if c in new:
+                by_client[c].append({"staff": s, "count": len(days), "first": min(days).isoformat(),
+                                     "last": max(days).isoformat()})
+        rows = [{"stakeholder": c, "met": met} for c, met in sorted(by_client.items())]
+        if rows and t.written("create_met", rows) != sum(len(r["met"]) for r in rows):
+            raise StoreError(f"{self.url}: import refused: MET edges could not be made; nothing written")
+        t.written("refresh_met", sorted(touched - new), key="ids")
 
     def rebuild_met(self) -> int:
         """Recompute every MET edge from the meetings (idempotent); returns how many there are.
@@ -448,7 +491,7 @@ class Neo4jStore(GraphStore):
 
     def mark_left(self, person_id: str, on: dt.date, *, moved_to: str | None = None,
                   note: str | None = None) -> Stakeholder | Staff:
-        return self._mark("mark_left", person_id, status=Status.LEFT.value, left_on=on, moved_to=moved_to,
+        return self._mark("mark_left", person_id, status=Status.LEFT.value, left_on=on.isoformat(), moved_to=moved_to,
                           note=note)
 
     def mark_returned(self, person_id: str) -> Stakeholder | Staff:
