@@ -19,11 +19,12 @@ RETURN count(*) AS written
 
 // name: create_met
 // MET edges worked out by the importer for stakeholders it has just created (all their meetings are
-// in the same import, so nothing stored can add to them): one row per stakeholder, one entry per staff.
+// in the same import, so nothing stored can add to them): one row per staff member, one entry per
+// stakeholder.
 UNWIND $rows AS row
-MATCH (c:Person {id: row.stakeholder})
+MATCH (s:Person {id: row.staff})
 UNWIND row.met AS met
-MATCH (s:Person {id: met.staff})
+MATCH (c:Person {id: met.stakeholder})
 CREATE (s)-[:MET {count: met.count, first: date(met.first), last: date(met.last)}]->(c)
 RETURN count(*) AS written
 

@@ -41,7 +41,7 @@ RETURN properties(c) AS props, [(c)-[r:REPORTS_TO]->(m:Stakeholder) | {manager: 
 // Of these ids, the meetings that exist, with their attendees.
 UNWIND $ids AS id
 MATCH (m:Meeting {id: id})
-RETURN properties(m) AS props, [(p:Person)-[:ATTENDED]->(m) | p.id] AS attendees
+RETURN properties(m) AS props, [(m)<-[:ATTENDED]-(p:Person) | p.id] AS attendees
 
 // name: ties_from
 // The KNOWS / INFLUENCES ties whose source is one of these people.
@@ -85,8 +85,8 @@ RETURN properties(c) AS props, [(c)-[r:REPORTS_TO]->(m:Stakeholder) | {manager: 
 MATCH (:Account {id: $id})<-[:WORKS_AT]-(:Stakeholder)-[:ATTENDED]->(m:Meeting)
 WHERE $as_of IS NULL OR m.date <= $as_of
 WITH DISTINCT m
-RETURN properties(m) AS props, [(p:Person)-[:ATTENDED]->(m) | p.id] AS attendees,
-       [(s:Staff)-[:ATTENDED]->(m) | s.id] AS staff
+RETURN properties(m) AS props, [(m)<-[:ATTENDED]-(p:Person) | p.id] AS attendees,
+       [(m)<-[:ATTENDED]-(s:Staff) | s.id] AS staff
 
 // name: account_team
 // The staff on one account's team.
@@ -110,7 +110,7 @@ RETURN properties(p) AS props, p:Staff AS staff,
 // The meetings one person attended, up to $as_of unless it is null; with attendees.
 MATCH (:Person {id: $id})-[:ATTENDED]->(m:Meeting)
 WHERE $as_of IS NULL OR m.date <= $as_of
-RETURN properties(m) AS props, [(p:Person)-[:ATTENDED]->(m) | p.id] AS attendees
+RETURN properties(m) AS props, [(m)<-[:ATTENDED]-(p:Person) | p.id] AS attendees
 
 // name: all_accounts
 // Every account (for a dump).
@@ -130,7 +130,7 @@ RETURN properties(c) AS props, [(c)-[r:REPORTS_TO]->(m:Stakeholder) | {manager: 
 // name: all_meetings
 // Every meeting with its attendees (for a dump).
 MATCH (m:Meeting)
-RETURN properties(m) AS props, [(p:Person)-[:ATTENDED]->(m) | p.id] AS attendees
+RETURN properties(m) AS props, [(m)<-[:ATTENDED]-(p:Person) | p.id] AS attendees
 
 // name: all_ties
 // Every KNOWS / INFLUENCES tie (for a dump).

@@ -61,7 +61,7 @@ def copy_store(source: GraphStore, target: GraphStore, *, chunk: int = DEFAULT_C
     ImportSummary
         Created / updated / unchanged in the target, per kind, over all steps.
     """
-    if source.url == target.url:
+    if source is target or (source.url == target.url and source.url != ":memory:"):
         raise InputError(f"source and target are the same store ({source.url})")
     total = ImportSummary()
     for step in copy_steps(source.dump(), chunk):

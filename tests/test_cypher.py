@@ -61,7 +61,7 @@ def test_the_shipped_catalogue_loads_and_is_described() -> None:
     for query in book.values():
         assert query.description and not query.description.startswith("//"), query.name
         assert query.text and "// name:" not in query.text, query.name
-    assert [q.name for q in book.in_file("schema")][0] == "schema_account_id"
+    assert next(q.name for q in book.in_file("schema")) == "schema_account_id"
     assert Path(str(query_dir())).name == "cypher"
 
 
@@ -79,7 +79,7 @@ def test_duplicate_missing_and_unknown_names_fail_loudly(tmp_path: Path) -> None
     (tmp_path / "a.cypher").write_text("// name: q\n// One.\nRETURN 1\n")
     (tmp_path / "b.cypher").write_text("// Header comment.\n\n// name: r\n// Two.\nRETURN 2\n\n// name: q\n// Again.\n"
                                        "RETURN 3\n")
-    with pytest.raises(CypherCatalogError, match=r"b.cypher:7: duplicate query name 'q' \(first defined at a.cypher:1\)"):
+    with pytest.raises(CypherCatalogError, match=r"b.cypher:7: duplicate query name 'q' \(first defined at a.cypher:1"):
         load_queries(tmp_path)
     (tmp_path / "b.cypher").write_text("// name: r\n// Two.\nRETURN 2\n")
     book = load_queries(tmp_path)
@@ -161,7 +161,7 @@ def params_of(query: NamedQuery) -> dict[str, object]:
     return {name: SAMPLE_PARAMS[name] for name in names}
 
 
-class _RolledBack(Exception):
+class _RolledBackError(Exception):
     pass
 
 
@@ -177,7 +177,7 @@ def test_every_query_explains_and_runs_on_an_empty_database(empty_db: tuple[neo4
 
         def run(tx: neo4j.ManagedTransaction) -> None:
             tx.run(query.text, params).consume()
-            raise _RolledBack
+            raise _RolledBackError
 
-        with pytest.raises(_RolledBack):
+        with pytest.raises(_RolledBackError):
             session.execute_write(run)

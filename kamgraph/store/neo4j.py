@@ -134,6 +134,12 @@ class _Tx:
         return sum(int(r.get("written", 0)) for r in self.rows(name, key, rows))
 
 
+class _ConflictError(StoreError):
+    """A write found fewer records than it expected: a missing reference -- or, on a server with
+    optimistic transactions (ArcadeDB), another transaction writing the same new records at the same
+    moment. Retried once, like a ConstraintError; raised as a StoreError when it happens again."""
+
+
 class _DryRunRollbackError(Exception):
     """Raised inside the transaction to roll a dry run back, carrying its summary."""
 
@@ -234,7 +240,7 @@ class Neo4jStore(GraphStore):
                                                   default_access_mode=neo4j.WRITE_ACCESS) as session:
             try:
                 return session.execute_write(lambda tx: work(_Tx(tx, self._book, self.batch_size)))
-            except neo4j_errors.ConstraintError:
+            except (neo4j_errors.ConstraintError, _ConflictError):
                 # Another writer created one of our new ids first; now we see it and update instead.
                 return session.execute_write(lambda tx: work(_Tx(tx, self._book, self.batch_size)))
 
@@ -310,8 +316,9 @@ class Neo4jStore(GraphStore):
         summary = ImportSummary(dry_run=dry_run)
         present = t.run("existing_kinds")[0]
         present["relationships"] = present["staff"] or present["stakeholders"]  # ties need people
+        people: dict[str, str] = {}  # incoming staff and stakeholder ids that exist -> their kind
         if present["relationships"]:
-            self._check_id_spaces(t, batch)
+            people = self._check_id_spaces(t, batch)
         touched: set[str] = set()  # stakeholders whose MET edges must be brought up to date
         pairs: dict[tuple[str, str], list[dt.date]] = {}  # (staff, stakeholder) -> dates, this import's meetings
         new: set[str] = set()  # stakeholders this import creates
@@ -319,7 +326,11 @@ class Neo4jStore(GraphStore):
             records = getattr(batch, kind)
             if not records:
                 continue
-            stored = self._stored(t, kind, records) if present[kind] else {}
+            if kind in ("staff", "stakeholders"):  # look up only the ids that exist
+                records_to_fetch = [r for r in records if r.id in people]
+                stored = self._stored(t, kind, records_to_fetch) if records_to_fetch else {}
+            else:
+                stored = self._stored(t, kind, records) if present[kind] else {}
             plan: UpsertPlan[Any] = (plan_upserts(records, stored, key=lambda r: r.key)
                                      if kind == "relationships" else plan_upserts(records, stored))
             if kind == "meetings":
@@ -336,14 +347,20 @@ class Neo4jStore(GraphStore):
             raise _DryRunRollbackError(summary)
         return summary
 
-    def _check_id_spaces(self, t: _Tx, batch: Batch) -> None:
-        """Staff and stakeholders share one id space: refuse an id used on both sides."""
+    def _check_id_spaces(self, t: _Tx, batch: Batch) -> dict[str, str]:
+        """Staff and stakeholders share one id space: refuse an id used on both sides.
+
+        Returns the kind of each incoming person id that exists already.
+        """
+        found: dict[str, str] = {}
         for records, mine, other in ((batch.staff, "staff member", "stakeholder"),
                                      (batch.stakeholders, "stakeholder", "staff")):
             for row in t.rows("people_by_ids", "ids", sorted({r.id for r in records})):
                 if row["kind"] == other:
                     raise InputError(f"{row['id']!r} is already a {other}; it cannot also be a {mine} "
                                      "(people share one id space)", field="id")
+                found[row["id"]] = row["kind"]
+        return found
 
     def _stored(self, t: _Tx, kind: str, records: Sequence[Any]) -> dict[Any, Any]:
         """The stored versions of the incoming records that exist already."""
@@ -371,9 +388,9 @@ class Neo4jStore(GraphStore):
         for row in rows:
             for ref in refs:
                 if row[ref] not in found:
-                    raise StoreError(f"{self.url}: import refused: {what} {row[owner]!r} refers to "
+                    raise _ConflictError(f"{self.url}: import refused: {what} {row[owner]!r} refers to "
                                      f"{row[ref]!r}, which is not in the store; nothing written")
-        raise StoreError(f"{self.url}: import refused: some {name} links could not be made; nothing written")
+        raise _ConflictError(f"{self.url}: import refused: some {name} links could not be made; nothing written")
 
     def _write_kind(self, t: _Tx, kind: str, plan: UpsertPlan[Any]) -> None:
         if not plan.writes:
@@ -430,11 +447,11 @@ class Neo4jStore(GraphStore):
         known = {r["id"] for r in t.rows("accounts_by_ids", "ids", accounts)}
         for m in writes:
             if m.account and m.account not in known:
-                raise StoreError(f"{self.url}: import refused: meeting {m.id!r} refers to account {m.account!r}, "
+                raise _ConflictError(f"{self.url}: import refused: meeting {m.id!r} refers to account {m.account!r}, "
                                  "which is not in the store; nothing written")
         created = [{"props": _row(m, {"attendees"}), "attendees": m.attendees} for m in plan.created]
         if created and t.written("create_meetings", created) != sum(len(m.attendees) for m in plan.created):
-            raise StoreError(f"{self.url}: import refused: an attendee of a new meeting is not in the store; "
+            raise _ConflictError(f"{self.url}: import refused: an attendee of a new meeting is not in the store; "
                              "nothing written")
         t.written("update_meetings", [_row(m, {"attendees"}) for m in plan.updated])
         t.rows("unlink_attendees", "ids", [m.id for m in plan.updated])
@@ -457,14 +474,14 @@ class Neo4jStore(GraphStore):
         meetings (``pairs``: (staff, stakeholder) -> dates), so its edges are worked out here and
         created; the edges of the others are recomputed on the server from all their meetings.
         """
-        by_client: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        by_staff: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for (s, c), days in sorted(pairs.items()):
             if c in new:
-                by_client[c].append({"staff": s, "count": len(days), "first": min(days).isoformat(),
-                                     "last": max(days).isoformat()})
-        rows = [{"stakeholder": c, "met": met} for c, met in sorted(by_client.items())]
+                by_staff[s].append({"stakeholder": c, "count": len(days), "first": min(days).isoformat(),
+                                    "last": max(days).isoformat()})
+        rows = [{"staff": s, "met": met} for s, met in sorted(by_staff.items())]
         if rows and t.written("create_met", rows) != sum(len(r["met"]) for r in rows):
-            raise StoreError(f"{self.url}: import refused: MET edges could not be made; nothing written")
+            raise _ConflictError(f"{self.url}: import refused: MET edges could not be made; nothing written")
         t.written("refresh_met", sorted(touched - new), key="ids")
 
     def rebuild_met(self) -> int:
