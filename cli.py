@@ -323,7 +323,7 @@ def show(person: str, as_of: dt.date | None, limit: int, as_json: bool) -> None:
 @config_option
 @json_option
 def copy_cmd(source: str | None, target: str, replace: bool, chunk: int, as_json: bool) -> None:
-    """Copy a whole store into another one, e.g. SQLite to Neo4j and back.
+    """Copy a whole store into another one (SQLite to Neo4j and back).
 
     Records are matched by id, so copying again changes nothing, and a copy
     that stopped half-way is completed by running it again. Afterwards the

@@ -14,6 +14,7 @@ runs one in the foreground until Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import atexit
 import base64
 import contextlib
 import importlib.util
@@ -209,6 +210,7 @@ def start_arcadedb(*, bolt_port: int | None = None, http_port: int | None = None
                                    cwd=root, start_new_session=True)
     server = ArcadeServer(bolt_port=bolt_port, http_port=http_port, password=password, root=root, process=process,
                           log=log, owns_root=owns_root)
+    atexit.register(server.stop)  # also when the caller dies of an exception or Ctrl-C before stopping it
     deadline = time.monotonic() + timeout
     while not server.ready():
         if process.poll() is not None:
