@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -65,6 +66,11 @@ from .upsert import UpsertPlan, plan_upserts
 __all__ = ["Neo4jStore"]
 
 T = TypeVar("T")
+
+# Neo4j 5 attaches notifications to results (an unknown property key in a new database, ...), which the
+# driver logs as warnings; without any logging set up, Python would print them on stderr of every command.
+# An application that configures logging still gets them (they propagate to its handlers).
+logging.getLogger("neo4j.notifications").addHandler(logging.NullHandler())
 
 _META_KEY = "schema"
 _CREATE_TIES = {TieKind.KNOWS: "create_knows", TieKind.INFLUENCES: "create_influences"}
