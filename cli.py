@@ -60,6 +60,8 @@ class State:
         self.store_url: str | None = None
         self.config: Path | None = None
         self._settings: Settings | None = None
+        self.neo4j_user: str | None = None
+        self.neo4j_database: str | None = None
 
     @property
     def settings(self) -> Settings:
@@ -72,9 +74,29 @@ class State:
 
     def open_store(self, *, create: bool = False, url: str | None = None) -> GraphStore:
         """Open the chosen store (``--store``, else ``$KAMGRAPH_STORE``, else ./kamgraph.db)."""
-        from kamgraph.store import open_store
+        from kamgraph.store import open_store, resolve_store_url
+        from kamgraph.store.bolt_config import is_bolt_url
 
-        return open_store(url or self.store_url, create=create)
+        target = resolve_store_url(url or self.store_url)
+        if not is_bolt_url(target):
+            return open_store(target, create=create)
+        return open_store(target, create=create, **self.neo4j_options(target))
+
+    def neo4j_options(self, url: str) -> dict[str, Any]:
+        """User, database, settings and password for a Neo4j store; asks for the password on a terminal."""
+        from kamgraph.store.bolt_config import bolt_target, resolve_password
+
+        settings = self.settings.neo4j
+        options: dict[str, Any] = {"user": self.neo4j_user, "database": self.neo4j_database, "settings": settings}
+        if resolve_password(settings=settings) is None and _interactive():
+            where = bolt_target(url, user=self.neo4j_user, database=self.neo4j_database, settings=settings).url
+            options["password"] = click.prompt(f"Password for {where}", hide_input=True, err=True)
+        return options
+
+
+def _interactive() -> bool:
+    """True when a person can answer a prompt (stdin is a terminal)."""
+    return sys.stdin.isatty()
 
 
 def _state() -> State:
@@ -90,6 +112,11 @@ def _set_store(ctx: click.Context, _param: click.Parameter, value: str | None) -
 def _set_config(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
     if value:
         ctx.ensure_object(State).config = value
+
+
+def _set_neo4j(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value:
+        setattr(ctx.ensure_object(State), str(param.name), value)
 
 
 STORE_HELP = ("Store URL: sqlite:///PATH or a file path (default ./kamgraph.db), or bolt://HOST:PORT / "
@@ -159,6 +186,12 @@ def emit(model: BaseModel | list[Any] | dict[str, Any], as_json: bool, text: Cal
 @click.option("--store", metavar="URL", expose_value=False, callback=_set_store, is_eager=True, help=STORE_HELP)
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False), expose_value=False,
               callback=_set_config, is_eager=True, help="Settings file (default ./kamgraph.toml).")
+@click.option("--neo4j-user", "neo4j_user", metavar="USER", expose_value=False, callback=_set_neo4j,
+              is_eager=True, help="User for bolt:// and neo4j:// stores (default $KAMGRAPH_NEO4J_USER, else neo4j). "
+                                  "The password comes from $KAMGRAPH_NEO4J_PASSWORD, kamgraph.toml or a prompt.")
+@click.option("--neo4j-database", "neo4j_database", metavar="NAME", expose_value=False, callback=_set_neo4j,
+              is_eager=True, help="Database for bolt:// and neo4j:// stores (default $KAMGRAPH_NEO4J_DATABASE, "
+                                  "else neo4j); bolt://HOST:PORT/NAME also picks it.")
 @click.version_option(__version__, prog_name="kamgraph")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -841,6 +874,38 @@ def report(account: str, output: str | None, fmt: str, top_risks: int, as_of: dt
         with _Writing():
             written = write_markdown_report(analysis, target, top_risks=top_risks)
         _written([str(p) for p in written], as_json)
+# --------------------------------------------------------------------------- copy
+@cli.command("copy")
+@click.option("--from", "source", metavar="URL", default=None,
+              help="The store to copy (default: --store, $KAMGRAPH_STORE, ./kamgraph.db).")
+@click.option("--to", "target", metavar="URL", required=True,
+              help="The store to copy into: sqlite:///PATH or a file path, bolt://HOST:PORT[/DATABASE], neo4j://...")
+@click.option("--replace", is_flag=True, help="Empty the target first, so that it ends up an exact mirror.")
+@click.option("--chunk", type=click.IntRange(min=1), default=5000, show_default=True,
+              help="Meetings per transaction.")
+@store_option
+@config_option
+@json_option
+def copy_cmd(source: str | None, target: str, replace: bool, chunk: int, as_json: bool) -> None:
+    """Copy a whole store into another one (SQLite to Neo4j and back).
+
+    Records are matched by id, so copying again changes nothing, and a copy
+    that stopped half-way is completed by running it again. Afterwards the
+    X-ray of any account is the same on both stores.
+    """
+    from kamgraph.dataset import KINDS
+    from kamgraph.transfer import copy_store
+
+    state = _state()
+    with state.open_store(url=source) as src, state.open_store(create=True, url=target) as dst:
+        if src.url == dst.url:
+            raise CliError(f"--from and --to are the same store ({src.url})", 2)
+        if replace:
+            dst.clear()
+        total = sum(n for kind, n in src.counts().items() if kind in KINDS)
+        with click.progressbar(length=total, label=f"Copying {total} records", file=sys.stderr) as bar:
+            summary = copy_store(src, dst, chunk=chunk, progress=bar.update)
+    emit(summary, as_json, lambda: f"{src.url} -> {dst.url}: {summary.line()}")
 
 
 def main(argv: list[str] | None = None) -> None:

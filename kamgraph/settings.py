@@ -24,9 +24,18 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .errors import ConfigError
 from .models import BuyingRole, MeetingKind
@@ -55,6 +64,7 @@ __all__ = [
     "WebhookSettings",
     "AlertSettings",
     "DepartureSettings",
+    "Neo4jSettings",
     "Settings",
     "load_settings",
     "settings_toml",
@@ -393,6 +403,22 @@ class DepartureSettings(_Section):
     legal_suffixes: list[str] = Field(
         default_factory=lambda: list(DEFAULT_LEGAL_SUFFIXES),
         description="Legal-form words dropped from the end of company names before comparing.")
+def _text(value: Any) -> Any:
+    """Numbers typed without quotes in TOML are still a password's text."""
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+class Neo4jSettings(_Section):
+    """Connection defaults for Neo4j stores (URL, options and ``KAMGRAPH_NEO4J_*`` variables win).
+
+    The password is kept as a secret: it never shows in a repr, a log or JSON.
+    """
+
+    user: str | None = Field(default=None, description="User name (default neo4j).")
+    database: str | None = Field(default=None, description="Database name (default neo4j).")
+    password: Annotated[SecretStr | None, BeforeValidator(_text)] = Field(
+        default=None, description="Password (keep this file private).")
+    batch_size: int | None = Field(default=None, ge=1, description="Rows per batched write statement (default 1000).")
 
 
 class Settings(_Section):
@@ -410,6 +436,7 @@ class Settings(_Section):
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     departures: DepartureSettings = Field(default_factory=DepartureSettings)
+    neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
@@ -481,7 +508,8 @@ def load_settings(path: str | Path | None = CONFIG_FILE, *, env: Mapping[str, st
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in err["loc"])
-        raise ConfigError(f"{source}: {where}: {err['msg']} (got {err.get('input')!r})") from None
+        got = "a value that is not shown" if "password" in where else repr(err.get("input"))
+        raise ConfigError(f"{source}: {where}: {err['msg']} (got {got})") from None
 
 
 def _toml_value(value: Any) -> str:
@@ -523,8 +551,16 @@ def _toml_blocks(name: str, section: BaseModel, blocks: list[str], header: str =
     arrays = [key for key in type(section).model_fields
               if isinstance(getattr(section, key), list) and getattr(section, key)
               and all(isinstance(item, BaseModel) for item in getattr(section, key))]
-    lines = [header.format(name)] + [f"{key} = {_toml_value(value)}" for key, value in values.items()
-                                     if key not in subs and key not in arrays]
+    lines = [header.format(name)]
+    for key, value in values.items():
+        if key in subs or key in arrays:
+            continue
+        if isinstance(getattr(section, key), SecretStr):
+            lines.append(f"# {key} = ... (set, not shown)")
+        elif value is None:
+            lines.append(f"# {key} = (not set)")
+        else:
+            lines.append(f"{key} = {_toml_value(value)}")
     blocks.append("\n".join(lines))
     for key in subs:
         _toml_blocks(f"{name}.{key}", getattr(section, key), blocks)

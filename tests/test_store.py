@@ -180,3 +180,107 @@ def test_known_ids(store: GraphStore) -> None:
     people, accounts = store.known_ids(["s1", "a-ceo", "zz"], ["acme", "nope"])
     assert people == {"s1": "staff", "a-ceo": "stakeholder"} and accounts == {"acme"}
     assert store.stakeholder_accounts(["a-ceo", "b-cto", "s1"]) == {"a-ceo": "acme", "b-cto": "beta"}
+
+
+def test_get_account_and_person_give_back_what_was_imported(store: GraphStore) -> None:
+    batch = sample_batch()
+    store.import_batch(batch)
+    assert store.get_account("acme") == batch.accounts[0]
+    assert store.get_person("a-eng") == batch.stakeholders[2]
+    sue = store.get_person("s2")
+    assert isinstance(sue, Staff) and sue.accounts == ["acme", "beta"] and sue == batch.staff[1]
+    old = store.get_person("a-old")
+    assert old.status is Status.LEFT and old.left_on == dt.date(2025, 2, 1) and old.moved_to == "Globex"
+    with pytest.raises(NotFoundError):
+        store.get_account("nope")
+    with pytest.raises(NotFoundError):
+        store.get_person("nope")
+
+
+def test_a_reference_refused_at_write_time_rolls_back_everything(store: GraphStore) -> None:
+    """The importer's reference checks are bypassed: the store itself must refuse and roll back."""
+    batch = sample_batch()
+    batch.stakeholders.append(Stakeholder(id="a-new", account="acme", name="New Person", reports_to="ghost"))
+    with pytest.raises(StoreError):
+        store.import_batch(batch)
+    assert store.is_empty()
+    orphan = Batch(stakeholders=[Stakeholder(id="z1", account="missing", name="Zed")])
+    with pytest.raises(StoreError):
+        store.import_batch(orphan)
+    assert store.is_empty()
+
+
+def test_dry_run_counts_updates_and_changes_nothing(store: GraphStore) -> None:
+    store.import_batch(sample_batch())
+    before = store.dump()
+    batch = sample_batch()
+    batch.accounts[1] = batch.accounts[1].model_copy(update={"tier": "key"})
+    batch.meetings.append(Meeting(id="m5", date="2025-03-12", attendees=["s2", "b-cto"]))
+    summary = store.import_batch(batch, dry_run=True)
+    assert (summary.kinds["accounts"].updated, summary.kinds["meetings"].created) == (1, 1)
+    assert summary.unchanged == 14
+    after = store.dump()
+    assert after.accounts == before.accounts and after.meetings == before.meetings
+
+
+def test_departure_recorded_in_a_file_and_as_of(store: GraphStore) -> None:
+    store.import_batch(sample_batch())
+    # On 2025-01-15 Olga (left 2025-02-01) was still there; the snapshot keeps her left_on either way.
+    snap = store.load_account("acme", dt.date(2025, 1, 15))
+    olga = next(s for s in snap.stakeholders if s.id == "a-old")
+    assert olga.left_on == dt.date(2025, 2, 1) and olga.is_active(dt.date(2025, 1, 15))
+    assert not olga.is_active(dt.date(2025, 2, 1))
+    assert [m.id for m in snap.meetings] == ["m1"]
+    # A later file that says she is active again (status given) does undo the departure.
+    batch = sample_batch()
+    batch.stakeholders[3] = Stakeholder(id="a-old", account="acme", name="Olga Gone", influence=3, status="active")
+    assert store.import_batch(batch).kinds["stakeholders"].updated == 1
+    assert store.get_person("a-old").status is Status.ACTIVE
+
+
+def test_canonical_files_import_and_reimport(store: GraphStore) -> None:
+    from kamgraph.ingest import import_files
+
+    from .conftest import CANONICAL
+
+    files = sorted(CANONICAL.glob("*.csv"))
+    first = import_files(files, store)
+    assert (first.created, first.updated, first.unchanged) == (17, 0, 0)
+    again = import_files(files, store)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 17)
+    rows = {r.id: r for r in store.list_accounts()}
+    assert list(rows) == ["acme"]
+
+
+def test_synthetic_account_loads_back_as_written(store: GraphStore) -> None:
+    from kamgraph.synth import synth_account
+
+    batch = synth_account("syn", seed=7, stakeholders=40, staff=5, as_of=dt.date(2025, 6, 30), days=365)
+    store.import_batch(batch)
+    snap = store.load_account("syn")
+    assert snap.stakeholders == sorted(batch.stakeholders, key=lambda s: s.id)
+    assert snap.staff == sorted(batch.staff, key=lambda s: s.id)
+    assert snap.meetings == sorted(batch.meetings, key=lambda m: (m.date, m.id))
+    assert [r.key for r in snap.relationships] == sorted(r.key for r in batch.relationships)
+    assert len(snap.reporting_lines) == sum(1 for s in batch.stakeholders if s.reports_to)
+    cutoff = dt.date(2025, 3, 31)
+    assert [m.id for m in store.load_account("syn", cutoff).meetings] == [
+        m.id for m in sorted(batch.meetings, key=lambda m: (m.date, m.id)) if m.date <= cutoff]
+
+
+def test_importer_lookups_and_stakeholder_lists(store: GraphStore) -> None:
+    batch = sample_batch()
+    batch.stakeholders[0] = batch.stakeholders[0].model_copy(update={"email": "ann@acme.example"})
+    batch.staff[0] = batch.staff[0].model_copy(update={"email": "sam@ourco.example"})
+    store.import_batch(batch)
+    people = store.get_people(["a-ceo", "s1", "ghost"])
+    assert set(people) == {"a-ceo", "s1"} and isinstance(people["s1"], Staff) and people["s1"].accounts == ["acme"]
+    by_mail = store.people_by_email(["ANN@acme.example", "sam@ourco.example", "nobody@x.example"])
+    assert {mail: p.id for mail, p in by_mail.items()} == {"ann@acme.example": "a-ceo", "sam@ourco.example": "s1"}
+    assert [a.id for a in store.all_accounts()] == ["acme", "beta"]
+    assert store.all_accounts()[0].domains == ["acme.example"]
+    assert [p.id for p in store.list_stakeholders(["acme"])] == ["a-ceo", "a-cfo", "a-eng", "a-old"]
+    assert [p.id for p in store.list_stakeholders()] == ["a-ceo", "a-cfo", "a-eng", "a-old", "b-cto"]
+    assert store.list_stakeholders([]) == []
+    eng = next(p for p in store.list_stakeholders(["acme"]) if p.id == "a-eng")
+    assert eng.reports_to == "a-cfo" and eng.dotted_to == ["a-ceo"]

@@ -57,7 +57,8 @@ def open_store(url: str | None = None, *, create: bool = False, **options: objec
         For SQLite: create the file when missing. Read-only callers leave it
         False so that a typo in the path is an error, not a new empty store.
     **options
-        Backend options (for Neo4j: ``user``, ``database``, ``password``, ``batch_size``).
+        Backend options (for Neo4j: ``user``, ``database``, ``password``, ``batch_size``,
+        ``settings``, ``env``; see :class:`kamgraph.store.neo4j.Neo4jStore`).
     """
     url = resolve_store_url(url)
     path = sqlite_path(url)

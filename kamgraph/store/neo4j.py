@@ -1,0 +1,761 @@
+"""The Neo4j store: the account graph on a Neo4j 5 server, over Bolt.
+
+The only module of kamgraph that imports the :mod:`neo4j` driver. Every
+statement it runs is a named query from ``cypher/*.cypher`` (see
+:mod:`kamgraph.cypher`); user values only reach the server as parameters.
+
+The graph
+---------
+``(:Account)``, ``(:Person:Staff)``, ``(:Person:Stakeholder)`` and ``(:Meeting)``
+nodes carry the records' fields as properties (dates as Cypher dates, an
+account's ``criteria`` as a JSON text); links are relationships::
+
+    (Stakeholder)-[:WORKS_AT]->(Account)        (Staff)-[:ON_TEAM]->(Account)
+    (Stakeholder)-[:REPORTS_TO {line}]->(Stakeholder)
+    (Person)-[:ATTENDED]->(Meeting)             (Person)-[:KNOWS|INFLUENCES {weight}]->(Person)
+    (Staff)-[:MET {count, first, last}]->(Stakeholder)   -- derived from meetings
+
+One ``(:KamgraphMeta {key: 'schema'})`` node records the schema version.
+
+Transactions
+------------
+An import is one managed write transaction (``execute_write``): it looks up
+the stored versions of the incoming ids, plans with
+:func:`~kamgraph.store.upsert.plan_upserts`, and writes in batches
+of ``batch_size`` rows -- so it is all or nothing, and re-importing the same
+records writes nothing. The driver retries the whole transaction on transient
+errors; a ``ConstraintError`` (two imports creating the same new id at once)
+is retried once, when the loser then sees the winner's records. Reads run as
+managed read transactions. Every session names its database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from enum import Enum
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import exceptions as neo4j_errors
+from pydantic import BaseModel
+
+from ..alertstate import AccountCheck, AlertRecord, Delivery
+from ..cypher import QueryBook, queries
+from ..dataset import KINDS, AccountSnapshot, AccountSummary, Batch, ImportSummary
+from ..errors import InputError, KamgraphError, NotFoundError, StoreError
+from ..models import (
+    Account,
+    Meeting,
+    MeetingKind,
+    Relationship,
+    ReportingLine,
+    Staff,
+    Stakeholder,
+    Status,
+    TieKind,
+)
+from ..settings import Neo4jSettings
+from .base import SCHEMA_VERSION, GraphStore
+from .bolt_config import PASSWORD_ENV, bolt_target, resolve_password
+from .upsert import UpsertPlan, plan_upserts
+
+__all__ = ["Neo4jStore"]
+
+T = TypeVar("T")
+
+# Neo4j 5 attaches notifications to results (an unknown property key in a new database, ...), which the
+# driver logs as warnings; without any logging set up, Python would print them on stderr of every command.
+# An application that configures logging still gets them (they propagate to its handlers).
+logging.getLogger("neo4j.notifications").addHandler(logging.NullHandler())
+
+_META_KEY = "schema"
+_CREATE_TIES = {TieKind.KNOWS: "create_knows", TieKind.INFLUENCES: "create_influences"}
+
+
+def _native(value: Any) -> Any:
+    """Driver temporal values as Python ones (a Cypher date becomes a ``datetime.date``)."""
+    if isinstance(value, neo4j.time.Date | neo4j.time.DateTime):
+        return value.to_native()
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    return value
+
+
+def _props(raw: Mapping[str, Any], model: type[BaseModel] | None = None) -> dict[str, Any]:
+    """Node properties as Python values; with ``model``, only its fields (others are ignored)."""
+    return {key: _native(value) for key, value in raw.items() if model is None or key in model.model_fields}
+
+
+def _value(value: Any) -> Any:
+    """A field value as a parameter: enums and dates as text (the queries make dates Cypher dates),
+    empty lists as absent."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list) and not value:
+        return None
+    return value
+
+
+def _row(record: Any, exclude: set[str]) -> dict[str, Any]:
+    """A record's properties (every field but the ones stored as links)."""
+    row = {name: _value(getattr(record, name)) for name in type(record).model_fields if name not in exclude}
+    if isinstance(record, Account):
+        row["criteria"] = json.dumps(record.criteria, sort_keys=True) if record.criteria else None
+    return row
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+class _Tx:
+    """Named queries on one managed transaction, with batching."""
+
+    def __init__(self, tx: neo4j.ManagedTransaction, book: QueryBook, batch_size: int) -> None:
+        self.tx, self.book, self.batch_size = tx, book, batch_size
+
+    def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        return self.tx.run(self.book[name].text, params).data()
+
+    def rows(self, name: str, key: str, items: Sequence[Any], **params: Any) -> list[dict[str, Any]]:
+        """Run ``name`` once per batch of ``items`` (bound to ``$key``); all results, in order."""
+        found: list[dict[str, Any]] = []
+        for part in _chunks(list(items), self.batch_size):
+            found.extend(self.run(name, **{key: list(part)}, **params))
+        return found
+
+    def written(self, name: str, rows: Sequence[Any], key: str = "rows") -> int:
+        """Run a write in batches; the sum of its ``written`` column."""
+        return sum(int(r.get("written", 0)) for r in self.rows(name, key, rows))
+
+
+class _ConflictError(StoreError):
+    """A write found fewer records than it expected: a missing reference -- or, on a server with
+    optimistic transactions (ArcadeDB), another transaction writing the same new records at the same
+    moment. Retried once, like a ConstraintError; raised as a StoreError when it happens again."""
+
+
+class _DryRunRollbackError(Exception):
+    """Raised inside the transaction to roll a dry run back, carrying its summary."""
+
+    def __init__(self, summary: ImportSummary) -> None:
+        super().__init__("dry run")
+        self.summary = summary
+
+
+class Neo4jStore(GraphStore):
+    """A kamgraph store in one database of a Neo4j 5 server.
+
+    Parameters
+    ----------
+    url : str
+        ``bolt://``, ``neo4j://``, ``neo4j+s://`` ... (see :mod:`kamgraph.store.bolt_config`).
+    user, database : str, optional
+        Override the environment and settings (the URL itself wins).
+    password : str, optional
+        Else ``$KAMGRAPH_NEO4J_PASSWORD``, else the settings' ``[neo4j] password``.
+    batch_size : int, optional
+        Rows per batched write statement (default 1000).
+    settings : Neo4jSettings, optional
+        The ``[neo4j]`` section of the settings file, as fallback.
+    env : mapping, optional
+        Environment to read ``KAMGRAPH_NEO4J_*`` from (default ``os.environ``).
+    connection_timeout, retry_time : float
+        Seconds to wait for a connection, and to keep retrying a transaction
+        that fails with a transient error.
+    create : bool
+        Accepted for symmetry with SQLite; a database is initialised when empty.
+
+    Raises
+    ------
+    StoreError
+        One line, when the server cannot be reached, refuses the credentials,
+        has no such database, or the database holds something else.
+    """
+
+    def __init__(self, url: str, *, user: str | None = None, database: str | None = None,
+                 password: str | None = None, batch_size: int | None = None,
+                 settings: Neo4jSettings | None = None, env: Mapping[str, str] | None = None,
+                 connection_timeout: float = 10.0, retry_time: float = 15.0, create: bool = True) -> None:
+        target = bolt_target(url, user=user, database=database, batch_size=batch_size, env=env,
+                             settings=settings)
+        self.url = target.url
+        self.database = target.database
+        self.batch_size = target.batch_size
+        secret = resolve_password(password, env=env, settings=settings)
+        if secret is None:
+            raise StoreError(f"{self.url}: no password: set {PASSWORD_ENV}, add 'password' under [neo4j] "
+                             "in kamgraph.toml, or run the command on a terminal to be asked")
+        self._book = queries()
+        self._user = target.user
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                target.address, auth=(target.user, secret), connection_timeout=connection_timeout,
+                connection_acquisition_timeout=connection_timeout + 5, max_transaction_retry_time=retry_time,
+                user_agent="kamgraph")
+        except (neo4j_errors.ConfigurationError, ValueError) as exc:
+            raise StoreError(f"{self.url}: {_one_line(str(exc))}") from None
+        try:
+            with self._errors():
+                self._driver.verify_connectivity()
+                self._open()
+        except BaseException:
+            self._driver.close()
+            raise
+
+    # -- plumbing -------------------------------------------------------------------
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Driver and server errors as one-line :class:`StoreError`; kamgraph's own pass through."""
+        try:
+            yield
+        except KamgraphError:
+            raise
+        except neo4j_errors.AuthError:
+            raise StoreError(f"{self.url}: the server refused user {self._user!r} and the password given "
+                             f"(check {PASSWORD_ENV})") from None
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as exc:
+            raise StoreError(f"cannot reach {self.url}: {_one_line(str(exc)).split(' (reason')[0]}") from None
+        except neo4j_errors.Neo4jError as exc:
+            if "DatabaseNotFound" in (exc.code or ""):
+                raise StoreError(f"{self.url}: the server has no database {self.database!r} "
+                                 "(create it, or pick another with /DATABASE in the URL)") from None
+            raise StoreError(f"{self.url}: {exc.code}: {_one_line(exc.message or str(exc))}") from None
+        except neo4j_errors.DriverError as exc:
+            raise StoreError(f"{self.url}: {type(exc).__name__}: {_one_line(str(exc))}") from None
+
+    def _read(self, work: Callable[[_Tx], T]) -> T:
+        with self._errors(), self._driver.session(database=self.database,
+                                                  default_access_mode=neo4j.READ_ACCESS) as session:
+            return session.execute_read(lambda tx: work(_Tx(tx, self._book, self.batch_size)))
+
+    def _write(self, work: Callable[[_Tx], T]) -> T:
+        """Run ``work`` in one managed write transaction; a ConstraintError is retried once."""
+        with self._errors(), self._driver.session(database=self.database,
+                                                  default_access_mode=neo4j.WRITE_ACCESS) as session:
+            try:
+                return session.execute_write(lambda tx: work(_Tx(tx, self._book, self.batch_size)))
+            except (neo4j_errors.ConstraintError, _ConflictError):
+                # Another writer created one of our new ids first; now we see it and update instead.
+                return session.execute_write(lambda tx: work(_Tx(tx, self._book, self.batch_size)))
+
+    def _query(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        return self._read(lambda t: t.run(name, **params))
+
+    def _open(self) -> None:
+        """Check what the database holds, apply the schema, record the version."""
+        meta = self._query("meta_read", key=_META_KEY)[0]
+        version = meta["version"]
+        if version is None and meta["has_data"]:
+            raise StoreError(f"{self.url}: database {self.database!r} holds data that is not a kamgraph store "
+                             "(pick another database with /DATABASE in the URL)")
+        if version is not None and int(version) > SCHEMA_VERSION:
+            raise StoreError(f"{self.url} has schema version {version}; this kamgraph reads up to "
+                             f"{SCHEMA_VERSION} -- upgrade kamgraph")
+        for statement in self._book.in_file("schema"):
+            self._driver.execute_query(statement.text, database_=self.database, routing_=neo4j.RoutingControl.WRITE)
+        if version is None:
+            def init(t: _Tx) -> None:
+                t.run("declare_types", probe=f"kamgraph-type-probe-{SCHEMA_VERSION}")
+                t.run("meta_init", key=_META_KEY, version=SCHEMA_VERSION)
+
+            self._write(init)
+        elif int(version) < SCHEMA_VERSION:
+            # Version 2 only added alert state: its constraints were applied above; new labels need declaring.
+            def upgrade(t: _Tx) -> None:
+                t.run("declare_types", probe=f"kamgraph-type-probe-{SCHEMA_VERSION}")
+                t.run("meta_upgrade", key=_META_KEY, version=SCHEMA_VERSION)
+
+            self._write(upgrade)
+
+    # -- life cycle -----------------------------------------------------------------
+    def close(self) -> None:
+        self._driver.close()
+
+    def schema_version(self) -> int:
+        version = self._query("meta_read", key=_META_KEY)[0]["version"]
+        return int(version or 0)
+
+    # -- row <-> model --------------------------------------------------------------
+    @staticmethod
+    def _account(props: Mapping[str, Any]) -> Account:
+        data = _props(props, Account)
+        data["criteria"] = json.loads(data["criteria"]) if data.get("criteria") else {}
+        return Account.model_validate(data)
+
+    @staticmethod
+    def _staff(props: Mapping[str, Any], accounts: Iterable[str]) -> Staff:
+        return Staff.model_validate({**_props(props, Staff), "accounts": sorted(accounts)})
+
+    @staticmethod
+    def _stakeholder(props: Mapping[str, Any], lines: Iterable[Mapping[str, str]]) -> Stakeholder:
+        ordered = sorted((ln["manager"], ln["line"]) for ln in lines)
+        solid = [m for m, kind in ordered if kind == "solid"]
+        dotted = [m for m, kind in ordered if kind == "dotted"]
+        return Stakeholder.model_validate({**_props(props, Stakeholder), "reports_to": solid[0] if solid else None,
+                                           "dotted_to": dotted})
+
+    @staticmethod
+    def _meeting(props: Mapping[str, Any], attendees: Iterable[str], keep: set[str] | None = None) -> Meeting:
+        data = _props(props, Meeting)
+        return Meeting.model_construct(
+            id=data["id"], account=data.get("account"), date=data["date"], kind=MeetingKind(data["kind"]),
+            subject=data.get("subject"), source=data.get("source"), source_id=data.get("source_id"),
+            attendees=sorted(p for p in set(attendees) if keep is None or p in keep))
+
+    @staticmethod
+    def _tie(row: Mapping[str, Any]) -> Relationship:
+        return Relationship(source=row["source"], target=row["target"], kind=row["kind"], weight=row["weight"])
+
+    # -- writes ---------------------------------------------------------------------
+    def import_batch(self, batch: Batch, *, dry_run: bool = False) -> ImportSummary:
+        try:
+            return self._write(lambda t: self._import(t, batch, dry_run))
+        except _DryRunRollbackError as rolled_back:
+            return rolled_back.summary
+
+    def _import(self, t: _Tx, batch: Batch, dry_run: bool) -> ImportSummary:
+        summary = ImportSummary(dry_run=dry_run)
+        present = t.run("existing_kinds")[0]
+        present["relationships"] = present["staff"] or present["stakeholders"]  # ties need people
+        people: dict[str, str] = {}  # incoming staff and stakeholder ids that exist -> their kind
+        if present["relationships"]:
+            people = self._check_id_spaces(t, batch)
+        touched: set[str] = set()  # stakeholders whose MET edges must be brought up to date
+        pairs: dict[tuple[str, str], list[dt.date]] = {}  # (staff, stakeholder) -> dates, this import's meetings
+        new: set[str] = set()  # stakeholders this import creates
+        for kind in KINDS:
+            records = getattr(batch, kind)
+            if not records:
+                continue
+            if kind in ("staff", "stakeholders"):  # look up only the ids that exist
+                records_to_fetch = [r for r in records if r.id in people]
+                stored = self._stored(t, kind, records_to_fetch) if records_to_fetch else {}
+            else:
+                stored = self._stored(t, kind, records) if present[kind] else {}
+            plan: UpsertPlan[Any] = (plan_upserts(records, stored, key=lambda r: r.key)
+                                     if kind == "relationships" else plan_upserts(records, stored))
+            if kind == "meetings":
+                self._write_meetings(t, plan, stored, batch.person_kinds, touched, pairs)
+            else:
+                self._write_kind(t, kind, plan)
+            if kind == "stakeholders":
+                new = {r.id for r in plan.created}
+            counts = summary.kinds[kind]
+            counts.created, counts.updated, counts.unchanged = len(plan.created), len(plan.updated), plan.unchanged
+        if touched:
+            self._write_met(t, touched, new, pairs)
+        if dry_run:
+            raise _DryRunRollbackError(summary)
+        return summary
+
+    def _check_id_spaces(self, t: _Tx, batch: Batch) -> dict[str, str]:
+        """Staff and stakeholders share one id space: refuse an id used on both sides.
+
+        Returns the kind of each incoming person id that exists already.
+        """
+        found: dict[str, str] = {}
+        for records, mine, other in ((batch.staff, "staff member", "stakeholder"),
+                                     (batch.stakeholders, "stakeholder", "staff")):
+            for row in t.rows("people_by_ids", "ids", sorted({r.id for r in records})):
+                if row["kind"] == other:
+                    raise InputError(f"{row['id']!r} is already a {other}; it cannot also be a {mine} "
+                                     "(people share one id space)", field="id")
+                found[row["id"]] = row["kind"]
+        return found
+
+    def _stored(self, t: _Tx, kind: str, records: Sequence[Any]) -> dict[Any, Any]:
+        """The stored versions of the incoming records that exist already."""
+        if kind == "relationships":
+            rows = t.rows("ties_from", "ids", sorted({r.source for r in records}))
+            return {tie.key: tie for tie in map(self._tie, rows)}
+        ids = sorted({r.id for r in records})
+        if kind == "accounts":
+            found: list[Any] = [self._account(r["props"]) for r in t.rows("accounts_by_ids", "ids", ids)]
+        elif kind == "staff":
+            found = [self._staff(r["props"], r["accounts"]) for r in t.rows("staff_by_ids", "ids", ids)]
+        elif kind == "stakeholders":
+            found = [self._stakeholder(r["props"], r["lines"]) for r in t.rows("stakeholders_by_ids", "ids", ids)]
+        else:
+            found = [self._meeting(r["props"], r["attendees"]) for r in t.rows("meetings_by_ids", "ids", ids)]
+        return {record.id: record for record in found}
+
+    def _link(self, t: _Tx, name: str, rows: Sequence[Mapping[str, Any]], *, what: str, owner: str,
+              refs: tuple[str, ...], lookup: str = "people_by_ids", kind: str | None = None) -> None:
+        """Write links; when fewer are made than asked for, name a missing end and refuse (rolls back)."""
+        if not rows or t.written(name, rows) == len(rows):
+            return
+        wanted = sorted({row[ref] for row in rows for ref in refs})
+        found = {r["id"] for r in t.rows(lookup, "ids", wanted) if kind is None or r["kind"] == kind}
+        for row in rows:
+            for ref in refs:
+                if row[ref] not in found:
+                    raise _ConflictError(f"{self.url}: import refused: {what} {row[owner]!r} refers to "
+                                     f"{row[ref]!r}, which is not in the store; nothing written")
+        raise _ConflictError(f"{self.url}: import refused: some {name} links could not be made; nothing written")
+
+    def _write_kind(self, t: _Tx, kind: str, plan: UpsertPlan[Any]) -> None:
+        if not plan.writes:
+            return
+        updated_ids = [r.id for r in plan.updated] if kind != "relationships" else []
+        if kind == "accounts":
+            t.written("create_accounts", [_row(a, set()) for a in plan.created])
+            t.written("update_accounts", [_row(a, set()) for a in plan.updated])
+        elif kind == "staff":
+            t.written("create_staff", [_row(s, {"accounts"}) for s in plan.created])
+            t.written("update_people", [_row(s, {"accounts"}) for s in plan.updated])
+            t.rows("unlink_teams", "ids", updated_ids)
+            self._link(t, "link_teams", [{"staff": s.id, "account": a} for s in plan.writes for a in s.accounts],
+                       what="staff member", owner="staff", refs=("account",), lookup="accounts_by_ids")
+        elif kind == "stakeholders":
+            self._link(t, "create_stakeholders", [{"props": _row(s, {"reports_to", "dotted_to"}), "account": s.account,
+                                                   "stakeholder": s.id} for s in plan.created],
+                       what="stakeholder", owner="stakeholder", refs=("account",), lookup="accounts_by_ids")
+            t.written("update_people", [_row(s, {"reports_to", "dotted_to"}) for s in plan.updated])
+            t.rows("unlink_employers", "ids", updated_ids)
+            t.rows("unlink_reporting_lines", "ids", updated_ids)
+            self._link(t, "link_employers", [{"stakeholder": s.id, "account": s.account} for s in plan.updated],
+                       what="stakeholder", owner="stakeholder", refs=("account",), lookup="accounts_by_ids")
+            lines = [{"stakeholder": s.id, "manager": m, "line": "dotted"}
+                     for s in plan.writes for m in s.dotted_to if m != s.reports_to]
+            lines += [{"stakeholder": s.id, "manager": s.reports_to, "line": "solid"}
+                      for s in plan.writes if s.reports_to]
+            self._link(t, "link_reporting_lines", lines, what="stakeholder", owner="stakeholder",
+                       refs=("manager",), kind="stakeholder")
+        else:
+            for tie_kind, name in _CREATE_TIES.items():
+                self._link(t, name, [{"source": r.source, "target": r.target, "weight": r.weight}
+                                     for r in plan.created if r.kind is tie_kind],
+                           what="tie from", owner="source", refs=("source", "target"))
+            updates = [{"source": r.source, "target": r.target, "kind": r.kind.value, "weight": r.weight}
+                       for r in plan.updated]
+            self._link(t, "update_ties", updates, what="tie from", owner="source", refs=("source", "target"))
+
+    def _write_meetings(self, t: _Tx, plan: UpsertPlan[Meeting], stored: Mapping[Any, Any],
+                        person_kinds: Mapping[str, str], touched: set[str],
+                        pairs: dict[tuple[str, str], list[dt.date]]) -> None:
+        writes = plan.writes
+        if not writes:
+            return
+        kinds = dict(person_kinds)
+        missing = sorted({p for m in writes for p in m.attendees if p not in kinds})
+        if missing:
+            kinds.update({r["id"]: r["kind"] for r in t.rows("people_by_ids", "ids", missing)})
+        for m in writes:
+            for pid in m.attendees:
+                if pid not in kinds:
+                    raise InputError(f"unknown person {pid!r} in meeting {m.id!r}", field="attendees")
+        accounts = sorted({m.account for m in writes if m.account})
+        known = {r["id"] for r in t.rows("accounts_by_ids", "ids", accounts)}
+        for m in writes:
+            if m.account and m.account not in known:
+                raise _ConflictError(f"{self.url}: import refused: meeting {m.id!r} refers to account {m.account!r}, "
+                                 "which is not in the store; nothing written")
+        created = [{"props": _row(m, {"attendees"}), "attendees": m.attendees} for m in plan.created]
+        if created and t.written("create_meetings", created) != sum(len(m.attendees) for m in plan.created):
+            raise _ConflictError(f"{self.url}: import refused: an attendee of a new meeting is not in the store; "
+                             "nothing written")
+        t.written("update_meetings", [_row(m, {"attendees"}) for m in plan.updated])
+        t.rows("unlink_attendees", "ids", [m.id for m in plan.updated])
+        self._link(t, "link_attendees", [{"person": p, "meeting": m.id} for m in plan.updated for p in m.attendees],
+                   what="meeting", owner="meeting", refs=("person",))
+        for m in writes:
+            clients = [p for p in m.attendees if kinds[p] == "stakeholder"]
+            touched.update(clients)
+            for s in (p for p in m.attendees if kinds[p] == "staff"):
+                for c in clients:
+                    pairs.setdefault((s, c), []).append(m.date)
+        # People dropped from an updated meeting lose it from their MET edges (refresh_met skips staff).
+        touched.update(p for m in plan.updated for p in stored[m.id].attendees)
+
+    def _write_met(self, t: _Tx, touched: set[str], new: set[str],
+                   pairs: Mapping[tuple[str, str], list[dt.date]]) -> None:
+        """Bring the MET edges of the ``touched`` stakeholders up to date.
+
+        A stakeholder created by this import (``new``) can only have met people in this import's
+        meetings (``pairs``: (staff, stakeholder) -> dates), so its edges are worked out here and
+        created; the edges of the others are recomputed on the server from all their meetings.
+        """
+        by_staff: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for (s, c), days in sorted(pairs.items()):
+            if c in new:
+                by_staff[s].append({"stakeholder": c, "count": len(days), "first": min(days).isoformat(),
+                                    "last": max(days).isoformat()})
+        rows = [{"staff": s, "met": met} for s, met in sorted(by_staff.items())]
+        if rows and t.written("create_met", rows) != sum(len(r["met"]) for r in rows):
+            raise _ConflictError(f"{self.url}: import refused: MET edges could not be made; nothing written")
+        t.written("refresh_met", sorted(touched - new), key="ids")
+
+    def rebuild_met(self) -> int:
+        """Recompute every MET edge from the meetings (idempotent); returns how many there are.
+
+        Imports keep MET up to date; this is for a database edited by other means.
+        """
+        def work(t: _Tx) -> int:
+            ids = sorted(r["id"] for r in t.run("stakeholder_ids"))
+            return t.written("refresh_met", ids, key="ids")
+
+        return self._write(work)
+
+    def met_edges(self) -> list[dict[str, Any]]:
+        """Every MET edge as ``{staff, stakeholder, meetings, first, last}``, sorted."""
+        rows = [_props(r) for r in self._query("met_edges")]
+        return sorted(rows, key=lambda r: (r["staff"], r["stakeholder"]))
+
+    def _mark(self, name: str, person_id: str, **params: Any) -> Stakeholder | Staff:
+        found = self._write(lambda t: t.run(name, id=person_id, **params))
+        if not found:
+            raise NotFoundError(f"no person with id {person_id!r}")
+        return self.get_person(person_id)
+
+    def mark_left(self, person_id: str, on: dt.date, *, moved_to: str | None = None,
+                  note: str | None = None) -> Stakeholder | Staff:
+        return self._mark("mark_left", person_id, status=Status.LEFT.value, left_on=on.isoformat(), moved_to=moved_to,
+                          note=note)
+
+    def mark_returned(self, person_id: str) -> Stakeholder | Staff:
+        return self._mark("mark_returned", person_id, status=Status.ACTIVE.value)
+
+    def clear(self) -> None:
+        """Delete every record, ``batch_size`` nodes per transaction (the schema and version stay)."""
+        limit = max(self.batch_size, 100)
+        while self._write(lambda t: t.run("clear_some", limit=limit))[0]["deleted"]:
+            pass
+
+    # -- reads ----------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        row = self._query("count_records")[0]
+        return {key: int(row[key]) for key in ("accounts", "staff", "stakeholders", "meetings", "relationships",
+                                               "reporting_lines", "attendances")}
+
+    def known_ids(self, person_ids: Iterable[str], account_ids: Iterable[str]
+                  ) -> tuple[dict[str, str], set[str]]:
+        pids, aids = sorted(set(person_ids)), sorted(set(account_ids))
+
+        def work(t: _Tx) -> tuple[dict[str, str], set[str]]:
+            people = {r["id"]: r["kind"] for r in t.rows("people_by_ids", "ids", pids)}
+            return people, {r["id"] for r in t.rows("accounts_by_ids", "ids", aids)}
+
+        return self._read(work)
+
+    def stakeholder_accounts(self, stakeholder_ids: Iterable[str]) -> dict[str, str]:
+        ids = sorted(set(stakeholder_ids))
+        rows = self._read(lambda t: t.rows("people_by_ids", "ids", ids))
+        return {r["id"]: r["account"] for r in rows if r["kind"] == "stakeholder"}
+
+    def list_accounts(self) -> list[AccountSummary]:
+        def work(t: _Tx) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+            return (t.run("account_rows", active=Status.ACTIVE.value, left=Status.LEFT.value),
+                    t.run("account_meeting_stats"), t.run("account_teams"))
+
+        rows, stats, teams = self._read(work)
+        by_stats = {r["id"]: r for r in stats}
+        staff: dict[str, set[str]] = defaultdict(set)
+        for r in teams:
+            staff[r["id"]].update(r["staff"])
+        for r in stats:
+            staff[r["id"]].update(r["staff"])
+        result = []
+        for r in sorted(rows, key=lambda r: r["id"]):
+            s = by_stats.get(r["id"], {})
+            result.append(AccountSummary(
+                id=r["id"], name=r["name"], tier=r["tier"], segment=r["segment"], stakeholders=r["active"],
+                stakeholders_left=r["departed"], staff=len(staff[r["id"]]), meetings=s.get("meeting_count", 0),
+                last_meeting=_native(s.get("last"))))
+        return result
+
+    def get_account(self, account_id: str) -> Account:
+        rows = self._query("account_by_id", id=account_id)
+        if not rows:
+            raise NotFoundError(f"no account with id {account_id!r} (see 'kamgraph accounts')")
+        return self._account(rows[0]["props"])
+
+    def load_account(self, account_id: str, as_of: dt.date | None = None) -> AccountSnapshot:
+        def work(t: _Tx) -> dict[str, list[dict[str, Any]]]:
+            found = {"account": t.run("account_by_id", id=account_id)}
+            if found["account"]:
+                found["stakeholders"] = t.run("account_stakeholders", id=account_id)
+                found["meetings"] = t.run("account_meetings", id=account_id, as_of=as_of)
+                found["team"] = t.run("account_team", id=account_id)
+                found["ties"] = t.run("account_ties", id=account_id)
+            return found
+
+        raw = self._read(work)
+        if not raw["account"]:
+            raise NotFoundError(f"no account with id {account_id!r} (see 'kamgraph accounts')")
+        account = self._account(raw["account"][0]["props"])
+        stakeholders = sorted((self._stakeholder(r["props"], r["lines"]) for r in raw["stakeholders"]),
+                              key=lambda s: s.id)
+        client_ids = {s.id for s in stakeholders}
+        staff_ids = {r["id"] for r in raw["team"]} | {p for r in raw["meetings"] for p in r["staff"]}
+        ties = {tie.key: tie for tie in map(self._tie, raw["ties"])}
+        ends = sorted({p for tie in ties.values() for p in (tie.source, tie.target)})
+        tie_staff = {s.id for s in self._staff_by_ids(ends)}
+        relationships = sorted((tie for tie in ties.values() if {tie.source, tie.target} <= client_ids | tie_staff),
+                               key=lambda tie: tie.key)
+        staff_ids |= {p for tie in relationships for p in (tie.source, tie.target) if p in tie_staff}
+        staff = self._staff_by_ids(sorted(staff_ids))
+        lines = [ReportingLine(stakeholder=s.id, manager=m, line="solid" if m == s.reports_to else "dotted")
+                 for s in stakeholders for m in sorted({*s.dotted_to, *([s.reports_to] if s.reports_to else [])})
+                 if m in client_ids]
+        keep = client_ids | staff_ids
+        meetings = sorted((self._meeting(r["props"], r["attendees"], keep) for r in raw["meetings"]),
+                          key=lambda m: (m.date, m.id))
+        return AccountSnapshot(account=account, stakeholders=stakeholders, staff=staff, reporting_lines=lines,
+                               relationships=relationships, meetings=meetings, as_of=as_of)
+
+    def _staff_by_ids(self, ids: Sequence[str]) -> list[Staff]:
+        rows = self._read(lambda t: t.rows("staff_by_ids", "ids", sorted(set(ids))))
+        return sorted((self._staff(r["props"], r["accounts"]) for r in rows), key=lambda s: s.id)
+
+    def get_person(self, person_id: str) -> Stakeholder | Staff:
+        rows = self._query("person_by_id", id=person_id)
+        if not rows:
+            raise NotFoundError(f"no person with id {person_id!r}")
+        row = rows[0]
+        return self._staff(row["props"], row["accounts"]) if row["staff"] else self._stakeholder(row["props"],
+                                                                                                  row["lines"])
+
+    def person_meetings(self, person_id: str, as_of: dt.date | None = None) -> list[Meeting]:
+        self.get_person(person_id)
+        rows = self._query("person_meetings", id=person_id, as_of=as_of)
+        meetings = sorted((self._meeting(r["props"], r["attendees"]) for r in rows), key=lambda m: m.id)
+        return sorted(meetings, key=lambda m: m.date, reverse=True)
+
+    def dump(self) -> Batch:
+        def work(t: _Tx) -> dict[str, list[dict[str, Any]]]:
+            return {name: t.run(name) for name in ("all_accounts", "all_staff", "all_stakeholders", "all_meetings",
+                                                   "all_ties")}
+
+        raw = self._read(work)
+        staff = sorted((self._staff(r["props"], r["accounts"]) for r in raw["all_staff"]), key=lambda s: s.id)
+        stakeholders = sorted((self._stakeholder(r["props"], r["lines"]) for r in raw["all_stakeholders"]),
+                              key=lambda s: s.id)
+        kinds = {s.id: "staff" for s in staff} | {s.id: "stakeholder" for s in stakeholders}
+        return Batch(
+            accounts=sorted((self._account(r["props"]) for r in raw["all_accounts"]), key=lambda a: a.id),
+            staff=staff, stakeholders=stakeholders,
+            meetings=sorted((self._meeting(r["props"], r["attendees"]) for r in raw["all_meetings"]),
+                            key=lambda m: (m.date, m.id)),
+            relationships=sorted(map(self._tie, raw["all_ties"]), key=lambda tie: tie.key),
+            person_kinds=kinds)
+
+    # -- look-ups for importers -----------------------------------------------------
+    def get_people(self, person_ids: Iterable[str]) -> dict[str, Stakeholder | Staff]:
+        ids = sorted(set(person_ids))
+
+        def work(t: _Tx) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+            return t.rows("staff_by_ids", "ids", ids), t.rows("stakeholders_by_ids", "ids", ids)
+
+        staff_rows, client_rows = self._read(work)
+        found: dict[str, Stakeholder | Staff] = {}
+        for r in staff_rows:
+            person = self._staff(r["props"], r["accounts"])
+            found[person.id] = person
+        for r in client_rows:
+            client = self._stakeholder(r["props"], r["lines"])
+            found[client.id] = client
+        return found
+
+    def people_by_email(self, emails: Iterable[str]) -> dict[str, Stakeholder | Staff]:
+        wanted = sorted({e.lower() for e in emails})
+        rows = self._read(lambda t: t.rows("people_by_emails", "emails", wanted))
+        people = [self._staff(r["props"], r["accounts"]) if r["staff"] else self._stakeholder(r["props"], r["lines"])
+                  for r in rows]
+        found: dict[str, Stakeholder | Staff] = {}
+        for person in sorted(people, key=lambda p: p.id):
+            if person.email:
+                found.setdefault(person.email, person)
+        return found
+
+    def all_accounts(self) -> list[Account]:
+        return sorted((self._account(r["props"]) for r in self._query("all_accounts")), key=lambda a: a.id)
+
+    # -- alert state ----------------------------------------------------------------
+    def list_stakeholders(self, account_ids: Iterable[str] | None = None) -> list[Stakeholder]:
+        accounts = None if account_ids is None else sorted(set(account_ids))
+        if accounts == []:
+            return []
+        rows = self._query("stakeholders_of_accounts", accounts=accounts)
+        return sorted((self._stakeholder(r["props"], r["lines"]) for r in rows), key=lambda p: p.id)
+
+    def load_alerts(self, account_ids: Iterable[str] | None = None, *,
+                    include_cleared: bool = False) -> list[AlertRecord]:
+        accounts = None if account_ids is None else sorted(set(account_ids))
+        if accounts == []:
+            return []
+        rows = self._query("alert_load", cleared_too=include_cleared, accounts=accounts)
+        found = []
+        for row in rows:
+            props = {key: _native(value) for key, value in row["props"].items()}
+            seq = props.pop("seq", 0)
+            props["data"] = json.loads(props.get("data") or "{}")
+            found.append((props["raised_on"], props["key"], seq, AlertRecord.model_validate(props)))
+        return [alert for *_, alert in sorted(found, key=lambda item: item[:3])]
+
+    def alert_checks(self) -> dict[str, AccountCheck]:
+        rows = self._query("alert_check_load")
+        return {r["account"]: AccountCheck(account=r["account"], checked_on=_native(r["checked_on"]),
+                                           facts=json.loads(r["facts"] or "{}"))
+                for r in sorted(rows, key=lambda r: r["account"])}
+
+    def record_alert_check(self, checked_on: dt.date, facts: Mapping[str, Mapping[str, object]], *,
+                           raised: Sequence[AlertRecord] = (), cleared: Sequence[str] = (),
+                           deliveries: Sequence[Delivery] = ()) -> None:
+        for alert in raised:
+            if not alert.is_open:
+                raise StoreError(f"alert {alert.key!r} is raised already cleared")
+        keys = [a.key for a in raised]
+        if len(set(keys)) != len(keys):
+            raise StoreError("two open alerts with the same key in one run; nothing written")
+
+        def work(t: _Tx) -> None:
+            if cleared:
+                t.rows("alert_clear", "keys", sorted(set(cleared)), day=checked_on)
+            if raised:
+                clash = t.rows("alert_open_keys", "keys", keys)
+                if clash:
+                    raise StoreError(f"alert {clash[0]['key']!r} is open already; nothing written")
+                first = int(t.run("alert_next_seq", key="alert_seq", n=len(raised))[0]["first"])
+                t.written("alert_create", [
+                    {"key": a.key, "rule": a.rule, "account": a.account, "subject": a.subject,
+                     "severity": a.severity, "state": a.state, "title": a.title, "message": a.message,
+                     "raised_on": a.raised_on, "data": json.dumps(a.data, sort_keys=True), "seq": first + i}
+                    for i, a in enumerate(raised)])
+            if facts:
+                t.written("alert_check_save", [{"account": acc, "checked_on": checked_on,
+                                                "facts": json.dumps(dict(facts[acc]), sort_keys=True)}
+                                               for acc in sorted(facts)])
+            if deliveries:
+                known = t.rows("outbox_ids", "ids", [d.id for d in deliveries])
+                if known or len({d.id for d in deliveries}) != len(deliveries):
+                    shown = known[0]["id"] if known else "a repeated id"
+                    raise StoreError(f"webhook payload {shown!r} is in the outbox already; nothing written")
+                t.written("outbox_add", [{"id": d.id, "created_on": d.created_on, "payload": d.payload,
+                                          "attempts": d.attempts, "last_error": d.last_error} for d in deliveries])
+
+        self._write(work)
+
+    def pending_deliveries(self) -> list[Delivery]:
+        rows = [{key: _native(value) for key, value in r["props"].items()} for r in self._query("outbox_load")]
+        items = [Delivery.model_validate({"last_error": None, **props}) for props in rows]
+        return sorted(items, key=lambda d: (d.created_on, d.id))
+
+    def finish_delivery(self, delivery_id: str, *, delivered: bool, error: str | None = None) -> None:
+        name = "outbox_delivered" if delivered else "outbox_failed"
+        params = {"id": delivery_id} if delivered else {"id": delivery_id, "error": error}
+        done = self._write(lambda t: t.run(name, **params))[0]["written"]
+        if not done:
+            raise NotFoundError(f"no undelivered webhook payload with id {delivery_id!r}")
