@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 
 from .analysis import AccountAnalysis
 from .compact import CompactGraph
+from .gcpause import paused_gc
 from .models import BuyingRole, StaffRole
 
 __all__ = ["Action", "Successor", "WarmPaths", "warm_paths", "next_actions", "successors", "role_owner",
@@ -156,6 +157,11 @@ def role_owner(analysis: AccountAnalysis, target: str, exclude: set[str]) -> str
 
 def next_actions(analysis: AccountAnalysis) -> list[Action]:
     """Ranked recommended actions for an analysed account (see the module docstring)."""
+    with paused_gc():
+        return _next_actions(analysis)
+
+
+def _next_actions(analysis: AccountAnalysis) -> list[Action]:
     ag = analysis.ag
     settings = ag.settings
     imp = analysis.importance

@@ -46,6 +46,7 @@ from .compact import CompactGraph
 from .dataset import AccountSnapshot
 from .fragility import compact_connectivity, compact_impacts
 from .gaps import CoverageGaps, coverage_gaps
+from .gcpause import paused_gc
 from .settings import Settings
 from .shape import Shape, relationship_shape
 
@@ -186,7 +187,11 @@ def analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings | None
         stakeholder's connectivity only as far as the summary needs it (exact
         up to 2, and the exact minimum). The summary is identical either way.
     """
-    settings = settings or Settings()
+    with paused_gc():
+        return _analyze(snapshot, as_of, settings or Settings(), detail)
+
+
+def _analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings, detail: bool) -> AccountAnalysis:
     ag = build_account_graph(snapshot, as_of, settings)
     cg = CompactGraph.from_account(ag)
     ids = cg.ids

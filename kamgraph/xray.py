@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from .actions import next_actions
 from .analysis import AccountAnalysis, PersonRef, SummaryScores, analyze
 from .dataset import AccountSnapshot
+from .gcpause import paused_gc
 from .models import BuyingRole, Seniority
 from .settings import Settings
 
@@ -304,7 +305,8 @@ def build_xray(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings | N
     settings : Settings, optional
         Defaults when not given.
     """
-    return xray_from_analysis(analyze(snapshot, as_of, settings or Settings()))
+    with paused_gc():
+        return xray_from_analysis(analyze(snapshot, as_of, settings or Settings()))
 
 
 def xray_from_analysis(analysis: AccountAnalysis) -> XRay:
