@@ -55,14 +55,13 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .ingest.canonical import csv_rows
 from .models import BuyingRole, Seniority
 
 __all__ = ["ContactRow", "CONTACT_COLUMNS", "IGNORED_COLUMNS", "read_contacts"]
@@ -119,20 +118,6 @@ class ContactRow:
 
 def _header_key(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text.strip().lower()).strip("_")
-
-
-def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            start = 1
-            for cells in reader:
-                yield start, cells
-                start = reader.line_num + 1
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path)) from None
-    except csv.Error as exc:
-        raise InputError(f"broken CSV: {exc}", file=str(path)) from None
 
 
 def _status(text: str) -> bool:
@@ -199,7 +184,7 @@ def read_contacts(path: str | Path) -> list[ContactRow]:
     name = str(path)
     if not path.is_file():
         raise InputError("no such file", file=name)
-    rows = _rows(path)
+    rows = csv_rows(path)
     try:
         _, header = next(rows)
     except StopIteration:

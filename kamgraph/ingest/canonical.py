@@ -31,7 +31,7 @@ from .fastpath import fast_meeting
 from .parsed import Located, Parsed, validate_record
 from .progress import SILENT, Progress
 
-__all__ = ["MODELS", "COLUMNS", "read_csv", "read_json", "sniff_csv_kind"]
+__all__ = ["MODELS", "COLUMNS", "read_csv", "read_json", "sniff_csv_kind", "csv_rows"]
 
 #: The model behind each record kind.
 MODELS: dict[str, type[BaseModel]] = {
@@ -88,7 +88,7 @@ def sniff_csv_kind(path: Path, header: list[str]) -> str | None:
     return None
 
 
-def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+def csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """Yield (line where the record starts, cells) for every row, header included."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -123,7 +123,7 @@ def read_csv(path: str | Path, kind: str | None = None, *, progress: Progress = 
     """
     path = Path(path)
     name = str(path)
-    rows = _rows(path)
+    rows = csv_rows(path)
     try:
         _, header = next(rows)
     except StopIteration:
