@@ -305,12 +305,16 @@ def build_xray(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings | N
     settings : Settings, optional
         Defaults when not given.
     """
-    with paused_gc():
-        return xray_from_analysis(analyze(snapshot, as_of, settings or Settings()))
+    return xray_from_analysis(analyze(snapshot, as_of, settings or Settings()))
 
 
 def xray_from_analysis(analysis: AccountAnalysis) -> XRay:
     """The report of an :class:`~kamgraph.analysis.AccountAnalysis`."""
+    with paused_gc():
+        return _xray(analysis)
+
+
+def _xray(analysis: AccountAnalysis) -> XRay:
     ag = analysis.ag
     name = ag.name
     top = ag.settings.bridges.top
