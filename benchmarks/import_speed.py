@@ -30,7 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kamgraph.ingest import _no_cyclic_gc, read_files  # noqa: E402
+from kamgraph.gcpause import paused_gc  # noqa: E402
+from kamgraph.ingest import read_files  # noqa: E402
 from kamgraph.ingest.references import check_references  # noqa: E402
 from kamgraph.settings import IngestSettings  # noqa: E402
 from kamgraph.store import open_store  # noqa: E402
@@ -92,7 +93,7 @@ def run(base: Path, work: Path, file: Path, settings: IngestSettings
     for suffix in ("", "-wal", "-shm"):
         Path(str(target) + suffix).unlink(missing_ok=True)
     shutil.copy(base, target)
-    with open_store(str(target)) as store, _no_cyclic_gc():  # as import_files does
+    with open_store(str(target)) as store, paused_gc():  # as import_files does
         w0, c0 = time.perf_counter(), time.process_time()
         parsed = read_files([file], store, settings=settings, since=dt.date(2024, 1, 1), until=AS_OF)
         c1 = time.process_time()
