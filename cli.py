@@ -309,7 +309,9 @@ def demo(force: bool, as_of: dt.date | None, as_json: bool) -> None:
         return
     click.echo(f"Demo portfolio written to {store.url}: {summary.line()}\n")
     click.echo(render_xray(xray))
-    click.echo(f"\nExplore it: kamgraph --store {url} accounts | xray {MAIN_ACCOUNT} | show nw-arch")
+    click.echo(f"\nExplore it:\n  kamgraph --store {url} accounts\n  kamgraph --store {url} xray {MAIN_ACCOUNT}\n"
+               f"  kamgraph --store {url} whatif {MAIN_ACCOUNT} --leave st-maya\n"
+               f"  kamgraph --store {url} report {MAIN_ACCOUNT} -o review.html")
 
 
 # --------------------------------------------------------------------------- read commands
