@@ -212,7 +212,8 @@ def _analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings, deta
             index_value, critical = impacts[person].share, person
     keys = [i for i in range(n_staff, cg.n) if cg.key[i]]
     if detail:
-        connectivity = {ids[i]: compact_connectivity(cg, i) for i in keys}
+        cap = settings.fragility.connectivity_cap
+        connectivity = {ids[i]: compact_connectivity(cg, i, cap) for i in keys}
         between = compact_team_betweenness(cg, weighted=settings.bridges.weighted_betweenness)
         team_between = {ids[i]: between[i] for i in range(cg.n)}
         cut_edges = [CutEdge(a=ids[a], b=ids[b], kind=cg.edges[(a, b)][0][0], cut_off=tuple(ids[x] for x in cut))
@@ -220,7 +221,7 @@ def _analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings, deta
         gateways = department_gateways(cg, [r[2] for r in raw], reach_idx)
         brokers = _brokers(cg, settings.bridges.top)
     else:
-        connectivity = _summary_connectivity(cg, keys)
+        connectivity = _summary_connectivity(cg, keys, settings.fragility.connectivity_cap)
         team_between, cut_edges, gateways, brokers = {}, [], [], []
     gaps = coverage_gaps(ag)
 
@@ -239,16 +240,19 @@ def _analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings, deta
                            shape=shape, summary=summary, importance=importance, key=key)
 
 
-def _summary_connectivity(cg: CompactGraph, keys: list[int]) -> dict[str, int]:
+def _summary_connectivity(cg: CompactGraph, keys: list[int], limit: int | None) -> dict[str, int]:
     """Key stakeholders' connectivity, exact up to 2 and exact for the minimum (enough for the summary).
 
     Keys are visited from the fewest links up, so a small minimum is found early;
-    each search stops once it has found ``max(2, minimum so far)`` disjoint paths.
+    each search stops once it has found ``max(2, minimum so far)`` disjoint paths
+    (and never beyond the settings' cap, as in the full analysis).
     """
     found: dict[str, int] = {}
     smallest = None
     for i in sorted(keys, key=lambda k: (len(cg.adj[k]), k)):
-        cap = None if smallest is None else max(2, smallest)
+        cap = limit if smallest is None else max(2, smallest)
+        if limit is not None and cap is not None:
+            cap = min(cap, limit)
         value = compact_connectivity(cg, i, cap)
         found[cg.ids[i]] = value
         smallest = value if smallest is None else min(smallest, value)

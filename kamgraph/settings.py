@@ -48,6 +48,7 @@ __all__ = [
     "CadenceSettings",
     "ShapeSettings",
     "BridgeSettings",
+    "FragilitySettings",
     "ActionSettings",
     "Criterion",
     "PortfolioSettings",
@@ -171,6 +172,15 @@ class BridgeSettings(_Section):
     weighted_betweenness: bool = Field(
         default=False, description="Use distance 1/strength instead of hops (slower: pure networkx).")
     top: int = Field(default=10, ge=1, description="How many people to list by betweenness and as brokers.")
+
+
+class FragilitySettings(_Section):
+    """Fragility."""
+
+    connectivity_cap: int | None = Field(
+        default=10, ge=1,
+        description=("Count a key stakeholder's disjoint paths to our team only up to this many: a value at the "
+                     "cap means 'at least'. Exact below it; null counts them all (slower on big accounts)."))
 
 
 class ActionSettings(_Section):
@@ -430,6 +440,7 @@ class Settings(_Section):
     cadence: CadenceSettings = Field(default_factory=CadenceSettings)
     shape: ShapeSettings = Field(default_factory=ShapeSettings)
     bridges: BridgeSettings = Field(default_factory=BridgeSettings)
+    fragility: FragilitySettings = Field(default_factory=FragilitySettings)
     actions: ActionSettings = Field(default_factory=ActionSettings)
     portfolio: PortfolioSettings = Field(default_factory=PortfolioSettings)
     stage: StageSettings = Field(default_factory=StageSettings)

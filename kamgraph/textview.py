@@ -205,7 +205,9 @@ def render_fragility(fragility: FragilityView, limit: int = 10) -> str:
                          right=[2], indent="    ", max_col=70))
     if fragility.key_connectivity:
         out.append("  key stakeholders' connectivity (departures that cut them off; 1 = one departure):")
-        out.append("    " + ", ".join(f"{c.name} {c.connectivity}" for c in fragility.key_connectivity))
+        cap = fragility.connectivity_cap
+        out.append("    " + ", ".join(f"{c.name} {c.connectivity}{'+' if cap and c.connectivity >= cap else ''}"
+                                      for c in fragility.key_connectivity))
     return "\n".join(out)
 
 

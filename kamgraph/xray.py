@@ -247,6 +247,8 @@ class FragilityView(BaseModel):
     most_critical: PersonRef | None
     people: list[RiskView] = Field(description="Everyone whose departure costs something, largest first.")
     key_connectivity: list[ConnectivityView] = Field(description="Key stakeholders, most fragile first.")
+    connectivity_cap: int | None = Field(
+        default=None, description="Connectivity is counted up to this: a value at it means 'or more'.")
 
 
 class ShapeView(BaseModel):
@@ -397,7 +399,8 @@ def _xray(analysis: AccountAnalysis) -> XRay:
                              lost_threads=list(imp.lost_threads), lost_paths=list(imp.lost_paths))
                     for p, imp in sorted(analysis.impacts.items(), key=lambda kv: (-kv[1].share, kv[0]))],
             key_connectivity=[ConnectivityView(id=c, name=name(c), connectivity=k)
-                              for c, k in sorted(analysis.connectivity.items(), key=lambda kv: (kv[1], kv[0]))]),
+                              for c, k in sorted(analysis.connectivity.items(), key=lambda kv: (kv[1], kv[0]))],
+            connectivity_cap=ag.settings.fragility.connectivity_cap),
         shape=ShapeView(**analysis.shape.__dict__),
         actions=[ActionView(rank=i + 1, kind=a.kind, priority=a.priority, title=a.title, reason=a.reason,
                             target=ref(a.target) if a.target else None, owner=ref(a.owner) if a.owner else None,

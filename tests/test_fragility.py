@@ -136,3 +136,17 @@ def test_summary_path_on_the_demo() -> None:
     for account in ("northwind", "helios", "quarry", "orbit"):
         snap = store.load_account(account, AS_OF)
         assert analyze(snap, AS_OF, detail=False).summary == analyze(snap, AS_OF).summary
+
+
+def test_connectivity_is_counted_up_to_the_cap() -> None:
+    from kamgraph.settings import Settings
+
+    # Twelve of our staff each meet the CEO: twelve disjoint paths; counted up to the default cap of 10.
+    staff = [us(f"S{i}") for i in range(12)]
+    snap = snapshot(stakeholders=[person("ceo", 5)], staff=staff,
+                    meetings=[met(f"m{i}", 3, f"S{i}", "ceo") for i in range(12)])
+    assert analyze(snap, AS_OF).connectivity == {"ceo": 10}
+    exact = Settings()
+    exact.fragility.connectivity_cap = None
+    assert analyze(snap, AS_OF, exact).connectivity == {"ceo": 12}
+    assert analyze(snap, AS_OF, detail=False).summary.min_key_connectivity == 10
