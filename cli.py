@@ -155,6 +155,11 @@ class DateType(click.ParamType):
 DATE = DateType()
 
 
+def store_config_json_options(func: F) -> F:
+    """Add ``--store``, ``--config`` and ``--json``: the options almost every command shares."""
+    return store_option(config_option(json_option(func)))
+
+
 def as_of_option(func: F) -> F:
     """Add ``--as-of DATE`` (default today)."""
     return click.option("--as-of", "as_of", type=DATE, default=None,
@@ -248,9 +253,7 @@ class _ProgressBar:
 @click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the skipped rows, with their reasons, to this CSV file.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no breakdown of skip reasons.")
-@store_option
-@config_option
-@json_option
+@store_config_json_options
 def import_cmd(files: tuple[Path, ...], fmt: str, mapping: Path | None, since: dt.date | None,
                until: dt.date | None, dry_run: bool, report: Path | None, quiet: bool, as_json: bool) -> None:
     """Import files into the store, all or nothing.
@@ -318,9 +321,7 @@ def demo(force: bool, as_of: dt.date | None, as_json: bool) -> None:
 @cli.command()
 @click.argument("account")
 @as_of_option
-@store_option
-@config_option
-@json_option
+@store_config_json_options
 def xray(account: str, as_of: dt.date | None, as_json: bool) -> None:
     """The relationship X-ray of ACCOUNT (its id or exact name)."""
     from kamgraph.textview import render_xray
@@ -350,9 +351,7 @@ def accounts(as_json: bool) -> None:
 @click.argument("person")
 @as_of_option
 @click.option("--limit", default=20, show_default=True, help="How many recent meetings to list.")
-@store_option
-@config_option
-@json_option
+@store_config_json_options
 def show(person: str, as_of: dt.date | None, limit: int, as_json: bool) -> None:
     """One person (stakeholder or staff, by id): who they are, their ties and meetings."""
     from kamgraph.profile import person_profile
@@ -389,9 +388,7 @@ def _section(analysis, name: str):  # type: ignore[no-untyped-def]
 @cli.command()
 @click.argument("account")
 @as_of_option
-@store_option
-@config_option
-@json_option
+@store_config_json_options
 def gaps(account: str, as_of: dt.date | None, as_json: bool) -> None:
     """Coverage gaps of ACCOUNT: uncovered people and roles, single threads, concentration."""
     from kamgraph.textview import render_gaps
@@ -406,9 +403,7 @@ def gaps(account: str, as_of: dt.date | None, as_json: bool) -> None:
 @as_of_option
 @click.option("--all-pairs", is_flag=True,
               help="Also compute standard all-pairs betweenness (slower; staff joined as one team).")
-@store_option
-@config_option
-@json_option
+@store_config_json_options
 def bridges(account: str, as_of: dt.date | None, all_pairs: bool, as_json: bool) -> None:
     """Bridging contacts of ACCOUNT: betweenness, articulation points, gateways, brokers."""
     from kamgraph.textview import render_bridges
@@ -433,9 +428,7 @@ def bridges(account: str, as_of: dt.date | None, all_pairs: bool, as_json: bool)
 @click.argument("account")
 @as_of_option
 @click.option("--limit", default=15, show_default=True, help="How many people to list.")
-@store_option
-@config_option
-@json_option
+@store_config_json_options
 def fragility(account: str, as_of: dt.date | None, limit: int, as_json: bool) -> None:
     """Fragility of ACCOUNT: what each departure would cut off, and key stakeholders' connectivity."""
     from kamgraph.textview import render_fragility
@@ -453,9 +446,7 @@ def fragility(account: str, as_of: dt.date | None, limit: int, as_json: bool) ->
               show_default=True, help="Output format.")
 @click.option("--value", type=click.Choice(["strength", "count", "last", "status"]), default="strength",
               show_default=True, help="What a CSV cell shows.")
-@store_option
-@config_option
-@json_option
+@store_config_json_options
 def matrix(account: str, as_of: dt.date | None, fmt: str, value: str, as_json: bool) -> None:
     """The communication matrix of ACCOUNT: our staff x their stakeholders.
 
@@ -482,9 +473,7 @@ def matrix(account: str, as_of: dt.date | None, fmt: str, value: str, as_json: b
 @click.option("--leave", "leave", multiple=True, required=True, metavar="PERSON",
               help="Id of a stakeholder or staff member who leaves (repeatable).")
 @as_of_option
-@store_option
-@config_option
-@json_option
+@store_config_json_options
 def whatif(account: str, leave: tuple[str, ...], as_of: dt.date | None, as_json: bool) -> None:
     """What if PERSON(s) left ACCOUNT? Every summary figure before and after; the store is not changed."""
     from kamgraph.textview import render_whatif
@@ -532,9 +521,7 @@ def _portfolio(as_of: dt.date | None, sort: str = "score"):  # type: ignore[no-u
               type=click.Choice(["score", "fragility", "health", "coverage", "key_coverage", "stage", "tier", "name",
                                  "overdue", "alerts"]), help="Order of the table.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of text.")
-@store_option
-@config_option
-@json_option
+@store_config_json_options
 @click.pass_context
 def portfolio(ctx: click.Context, as_of: dt.date | None, sort: str, as_csv: bool, as_json: bool) -> None:
     """All accounts in one table: tier, score, stage, shape, coverage, fragility, overdue, alerts.
@@ -565,9 +552,7 @@ def portfolio(ctx: click.Context, as_of: dt.date | None, sort: str, as_csv: bool
 
 @portfolio.command("score")
 @as_of_option
-@store_option
-@config_option
-@json_option
+@store_config_json_options
 def portfolio_score(as_of: dt.date | None, as_json: bool) -> None:
     """Rank accounts by qualification score with each criterion's contribution, tiers and near misses."""
     from kamgraph.textview import render_scores
@@ -581,9 +566,7 @@ def portfolio_score(as_of: dt.date | None, as_json: bool) -> None:
 @portfolio.command("review")
 @click.option("--since", type=DATE, required=True, help="Compare the portfolio on this date with --as-of.")
 @as_of_option
-@store_option
-@config_option
-@json_option
+@store_config_json_options
 def portfolio_review(since: dt.date, as_of: dt.date | None, as_json: bool) -> None:
     """Accounts whose tier, stage or fragility changed since a date (input for the periodic criteria review)."""
     from kamgraph.portfolio import review_portfolio
@@ -605,9 +588,7 @@ def portfolio_review(since: dt.date, as_of: dt.date | None, as_json: bool) -> No
               help="Where they went: a company, or one of our accounts (id or name) -- an opportunity.")
 @click.option("--note", metavar="TEXT", help="Why you know, or anything worth keeping with the departure.")
 @click.option("--dry-run", is_flag=True, help="Show the impact, record nothing.")
-@store_option
-@config_option
-@json_option
+@store_config_json_options
 def leave(person: str, date: dt.date | None, moved_to: str | None, note: str | None, dry_run: bool,
           as_json: bool) -> None:
     """Record that PERSON (a stakeholder or one of our staff, by id) left, and show what it breaks.
@@ -654,9 +635,7 @@ def return_cmd(person: str, as_json: bool) -> None:
               help="The export lists every contact: propose everyone it leaves out as a departure.")
 @click.option("--partial", "missing", flag_value="ignore",
               help="The export lists only some contacts: never propose the people it leaves out.")
-@store_option
-@config_option
-@json_option
+@store_config_json_options
 def sync(contacts: Path, account: str, date: dt.date | None, apply_: bool, missing: str | None,
          as_json: bool) -> None:
     """Compare a CRM export of an account's contacts (CONTACTS.csv) with the store.
@@ -690,9 +669,7 @@ def sync(contacts: Path, account: str, date: dt.date | None, apply_: bool, missi
 @click.option("--webhook", metavar="URL", envvar="KAMGRAPH_WEBHOOK_URL", default=None,
               help="POST the new alerts as JSON (Slack-compatible) to this http(s) URL; also read from "
                    "KAMGRAPH_WEBHOOK_URL, which keeps it out of process lists. Never shown in full.")
-@store_option
-@config_option
-@json_option
+@store_config_json_options
 def alerts(accounts: tuple[str, ...], since: dt.date | None, as_of: dt.date | None, webhook: str | None,
            as_json: bool) -> None:
     """Evaluate every monitoring rule on every account and print the new alerts.
@@ -766,9 +743,7 @@ def _written(paths: list[str], as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="File to write (default: standard output). With csv: FILE-nodes.csv and FILE-edges.csv.")
 @as_of_option
-@store_option
-@config_option
-@json_option
+@store_config_json_options
 def export_cmd(account: str | None, all_accounts: bool, fmt: str, output: str | None, as_of: dt.date | None,
                as_json: bool) -> None:
     """Export the relationship graph of ACCOUNT (or --all accounts) for other tools.
@@ -812,9 +787,7 @@ def export_cmd(account: str | None, all_accounts: bool, fmt: str, output: str | 
               help="timeline: stack the bars by department or buying role.")
 @click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True, help="PNG resolution.")
 @as_of_option
-@store_option
-@config_option
-@json_option
+@store_config_json_options
 def plot(account: str | None, kind: str, whole_portfolio: bool, output: str, by: str, dpi: int,
          as_of: dt.date | None, as_json: bool) -> None:
     """Draw a picture of ACCOUNT for a review (relationship map, matrix heatmap or timeline), or with
@@ -850,9 +823,7 @@ def plot(account: str | None, kind: str, whole_portfolio: bool, output: str, by:
 @click.option("--top-risks", type=click.IntRange(0, 10), default=3, show_default=True,
               help="How many of the most critical people get a what-if.")
 @as_of_option
-@store_option
-@config_option
-@json_option
+@store_config_json_options
 def report(account: str, output: str | None, fmt: str, top_risks: int, as_of: dt.date | None,
            as_json: bool) -> None:
     """Write the one-page account-review report of ACCOUNT (HTML or Markdown).
@@ -885,9 +856,7 @@ def report(account: str, output: str | None, fmt: str, top_risks: int, as_of: dt
 @click.option("--replace", is_flag=True, help="Empty the target first, so that it ends up an exact mirror.")
 @click.option("--chunk", type=click.IntRange(min=1), default=5000, show_default=True,
               help="Meetings per transaction.")
-@store_option
-@config_option
-@json_option
+@store_config_json_options
 def copy_cmd(source: str | None, target: str, replace: bool, chunk: int, as_json: bool) -> None:
     """Copy a whole store into another one (SQLite to Neo4j and back).
 
