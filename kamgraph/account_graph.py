@@ -12,16 +12,21 @@ from dataclasses import dataclass, field
 
 from .dataset import AccountSnapshot
 from .importance import importance
-from .models import Staff, Stakeholder
+from .models import Meeting, Staff, Stakeholder
 from .settings import Settings
-from .strength import TieStats, threads_of, tie_stats
+from .strength import TieStats, TieTable, aggregate_ties, tie_views, ties_from_table
 
 __all__ = ["AccountGraph", "build_account_graph"]
 
 
 @dataclass
 class AccountGraph:
-    """The figures of one account at ``as_of`` (see :func:`build_account_graph`)."""
+    """The figures of one account at ``as_of`` (see :func:`build_account_graph`).
+
+    People are numbered: active staff (sorted by id), active stakeholders
+    (sorted), then staff and stakeholders who left -- the numbering the
+    compact graph (:mod:`kamgraph.compact`) and the tie table share.
+    """
 
     snapshot: AccountSnapshot
     as_of: dt.date
@@ -34,30 +39,43 @@ class AccountGraph:
     staff: dict[str, Staff]
     #: Our staff who left on or before ``as_of``, by id.
     departed_staff: dict[str, Staff]
-    #: Every (staff, stakeholder) pair that met, including people who left.
-    ties: dict[tuple[str, str], TieStats]
+    #: Every person's id, by number (see the class docstring).
+    ids: list[str] = field(default_factory=list)
+    #: Every pair that met, by number (:func:`kamgraph.strength.aggregate_ties`).
+    table: TieTable = (([], [], [], [], [], []), ([], [], []))
     #: Threads of each active stakeholder: active staff at or above the threshold.
     threads: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     #: Date of each stakeholder's last meeting with any of our staff.
     last_contact: dict[str, dt.date] = field(default_factory=dict)
-    #: Joint strength of every pair of stakeholders who attended our meetings together.
-    client_pairs: dict[tuple[str, str], float] = field(default_factory=dict)
     #: Importance of each active stakeholder (see :mod:`kamgraph.importance`).
     importance: dict[str, float] = field(default_factory=dict)
     #: Active stakeholders whose importance reaches the key threshold.
     key: set[str] = field(default_factory=set)
-    _staff_strength: dict[str, float] | None = field(default=None, repr=False)
+    #: The meetings the figures count, sorted by date then id.
+    meetings: list[Meeting] = field(default_factory=list)
+    _staff_strength: dict[str, float] = field(default_factory=dict, repr=False)
+    _ties: dict[tuple[str, str], TieStats] | None = field(default=None, repr=False)
+
+    @property
+    def ties(self) -> dict[tuple[str, str], TieStats]:
+        """Every (staff, stakeholder) pair that met, including people who left (built on first use)."""
+        if self._ties is None:
+            self._ties = ties_from_table(self.table[0], self.ids, [m.date for m in self.meetings])
+        return self._ties
+
+    @property
+    def client_pairs(self) -> dict[tuple[str, str], float]:
+        """Joint strength of every pair of stakeholders who attended our meetings together (sorted ids)."""
+        ids = self.ids
+        found = {}
+        for a, b, value in zip(*self.table[1], strict=True):
+            x, y = sorted((ids[a], ids[b]))
+            found[(x, y)] = value
+        return found
 
     def staff_strength(self) -> dict[str, float]:
-        """Each active staff member's summed tie strength with active stakeholders (computed once)."""
-        cached = self._staff_strength
-        if cached is None:
-            cached = {}
-            for (s, c), tie in self.ties.items():
-                if s in self.staff and c in self.stakeholders:
-                    cached[s] = cached.get(s, 0.0) + tie.strength
-            self._staff_strength = cached
-        return cached
+        """Each active staff member's summed tie strength with active stakeholders."""
+        return self._staff_strength
 
     def name(self, person_id: str) -> str:
         """Display name of anyone in the snapshot (the id when unknown)."""
@@ -81,29 +99,33 @@ def build_account_graph(snapshot: AccountSnapshot, as_of: dt.date, settings: Set
     """
     stakeholders: dict[str, Stakeholder] = {}
     departed: dict[str, Stakeholder] = {}
-    for person in snapshot.stakeholders:
+    for person in sorted(snapshot.stakeholders, key=_by_id):
         (stakeholders if person.is_active(as_of) else departed)[person.id] = person
     staff: dict[str, Staff] = {}
     departed_staff: dict[str, Staff] = {}
-    for member in snapshot.staff:
+    for member in sorted(snapshot.staff, key=_by_id):
         (staff if member.is_active(as_of) else departed_staff)[member.id] = member
-    client_ids = frozenset(s.id for s in snapshot.stakeholders)
-    staff_ids = frozenset(s.id for s in snapshot.staff)
-    client_pairs: dict[tuple[str, str], float] = {}
+    ids = [*staff, *stakeholders, *departed_staff, *departed]
+    index = {pid: i for i, pid in enumerate(ids)}
+    n_staff, n_active = len(staff), len(staff) + len(stakeholders)
+    is_staff = b"\1" * n_staff + bytes(len(stakeholders)) + b"\1" * len(departed_staff) + bytes(len(departed))
     meetings = snapshot.meetings
     order = [(m.date, m.id) for m in meetings]
     if order != sorted(order):  # sums must not depend on load order
         meetings = sorted(meetings, key=lambda m: (m.date, m.id))
-    ties = tie_stats(meetings, staff_ids, client_ids, as_of, settings.strength, client_pairs)
-    threads = threads_of(ties, settings.strength.thread_threshold, active_staff=staff)
-    threads = {c: t for c, t in threads.items() if c in stakeholders}
-    last_contact: dict[str, dt.date] = {}
-    for (_, c), tie in ties.items():
-        if c not in last_contact or tie.last > last_contact[c]:
-            last_contact[c] = tie.last
+    strength = settings.strength
+    table = aggregate_ties(meetings, index, is_staff, as_of.toordinal(), strength.half_life_days,
+                           strength.kind_weights)
+    threads, last, staff_strength = tie_views(table[0], ids, n_staff, n_active, strength.thread_threshold)
+    last_contact = {cid: meetings[position].date for cid, position in last.items()}
     weights = {cid: importance(p, settings.importance) for cid, p in stakeholders.items()}
-    key = {cid for cid, w in weights.items() if w >= settings.importance.key_threshold}
+    threshold = settings.importance.key_threshold
+    key = {cid for cid, w in weights.items() if w >= threshold}
     return AccountGraph(snapshot=snapshot, as_of=as_of, settings=settings, stakeholders=stakeholders,
-                        departed=departed, staff=staff, departed_staff=departed_staff, ties=ties,
-                        threads=threads, last_contact=last_contact, client_pairs=client_pairs,
-                        importance=weights, key=key)
+                        departed=departed, staff=staff, departed_staff=departed_staff, ids=ids, table=table,
+                        threads=threads, last_contact=last_contact, importance=weights, key=key,
+                        meetings=meetings, _staff_strength=staff_strength)
+
+
+def _by_id(person: Staff | Stakeholder) -> str:
+    return person.id

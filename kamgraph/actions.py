@@ -79,12 +79,12 @@ class WarmPaths:
 
     def __init__(self, cg: CompactGraph) -> None:
         self.cg = cg
-        length = [list(zip(cg.adj[v], cg.distance[v], strict=True)) for v in range(cg.n)]
+        weak: dict[int, list[tuple[int, float]]] = {}
         for s, c, strength in cg.weak:
             d = 1.0 / strength if strength > 0 else 1e9
-            length[s].append((c, d))
-            length[c].append((s, d))
-        self._length = length
+            weak.setdefault(s, []).append((c, d))
+            weak.setdefault(c, []).append((s, d))
+        self._weak = weak
         self._index: dict[str, int] | None = None
         self.dist = [float("inf")] * cg.n
         self.prev = [-1] * cg.n
@@ -94,14 +94,16 @@ class WarmPaths:
             self.dist[s] = 0.0
 
     def _settle(self, target: int) -> None:
-        heap, dist, prev, done, length = self._heap, self.dist, self.prev, self._done, self._length
+        heap, dist, prev, done = self._heap, self.dist, self.prev, self._done
+        adj, distance, weak = self.cg.adj, self.cg.distance, self._weak
         pop, push = heapq.heappop, heapq.heappush
         while heap and not done[target]:
             d, v = pop(heap)
             if done[v] or d > dist[v]:
                 continue
             done[v] = True
-            for w, step in length[v]:
+            links = zip(adj[v], distance[v], strict=True)
+            for w, step in (links if v not in weak else [*links, *weak[v]]):
                 nd = d + step
                 if nd < dist[w] - 1e-12:
                     dist[w] = nd
@@ -234,10 +236,12 @@ def _next_actions(analysis: AccountAnalysis) -> list[Action]:
             target=best, owner=chain[0] if chain else None, path=chain, related=[gw.gateway, *gw.cut_off]))
     # Key contacts who left recently.
     window = settings.actions.departed_window_days
-    for pid, person in sorted(ag.departed.items()):
-        if person.left_on is None or (ag.as_of - person.left_on).days > window:
-            continue
-        had_threads = any(c == pid and tie.strength > 0 for (_, c), tie in ag.ties.items())
+    recent = [(pid, person) for pid, person in sorted(ag.departed.items())
+              if person.left_on is not None and (ag.as_of - person.left_on).days <= window]
+    pairs = ag.table[0]
+    met = {ag.ids[c] for c, strength in zip(pairs[1], pairs[5], strict=True) if strength > 0} if recent else set()
+    for pid, person in recent:
+        had_threads = pid in met
         weight = person.influence * settings.importance.role_weights.get(person.buying_role, 1.0) \
             if person.buying_role else float(person.influence)
         if weight < settings.importance.key_threshold and not had_threads:
@@ -292,32 +296,27 @@ def successors(analysis: AccountAnalysis, departed: str) -> list[Successor]:
     """
     ag = analysis.ag
     person = ag.departed[departed]
+    title, manager, department, role = person.title, person.reports_to, person.department, person.buying_role
     found: list[Successor] = []
     for cid, p in ag.stakeholders.items():
-        score = 0.0
-        reasons = []
-        if p.title and person.title and (p.title == person.title or person.title in p.title):
-            score += 4
-            reasons.append("same title")
-        if cid == person.reports_to:
-            score += 2
-            reasons.append("their manager")
-        if p.reports_to == departed:
-            score += 2
-            reasons.append("their direct report")
-        if person.reports_to and p.reports_to == person.reports_to:
-            score += 1
-            reasons.append("peer under the same manager")
-        if person.department and p.department == person.department:
-            score += 1.5
-            reasons.append("same department")
-        if score and person.buying_role and p.buying_role is person.buying_role:
+        same_title = bool(title and p.title and (p.title == title or title in p.title))
+        their_manager = cid == manager
+        direct_report = p.reports_to == departed
+        peer = bool(manager and p.reports_to == manager)
+        same_department = bool(department and p.department == department)
+        if not (same_title or their_manager or direct_report or peer or same_department):
+            continue
+        score = 4.0 * same_title + 2.0 * their_manager + 2.0 * direct_report + 1.0 * peer + 1.5 * same_department
+        reasons = [reason for reason, holds in (("same title", same_title), ("their manager", their_manager),
+                                                ("their direct report", direct_report),
+                                                ("peer under the same manager", peer),
+                                                ("same department", same_department)) if holds]
+        if role and p.buying_role is role:
             score += 1
             reasons.append("same buying role")
-        if score:
-            uncovered = 1.0 if not ag.threads.get(cid) else 0.0
-            found.append(Successor(person=cid, score=score + analysis.importance.get(cid, 0.0) / 10 + uncovered,
-                                   reasons=tuple(reasons)))
+        uncovered = 1.0 if not ag.threads.get(cid) else 0.0
+        found.append(Successor(person=cid, score=score + analysis.importance.get(cid, 0.0) / 10 + uncovered,
+                               reasons=tuple(reasons)))
     return sorted(found, key=lambda s: (-s.score, s.person))
 
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, Field
 
 from .account_graph import AccountGraph, build_account_graph
-from .bridging import DepartmentGateway, compact_constraint, compact_team_betweenness, department_gateways
+from .bridging import DepartmentGateway, compact_brokers, compact_team_betweenness, department_gateways
 from .cadence import CadenceStatus, cadence_status, target_days
 from .compact import CompactGraph
 from .dataset import AccountSnapshot
@@ -150,21 +150,9 @@ class AccountAnalysis:
 
 
 def _brokers(cg: CompactGraph, top: int) -> list[Broker]:
-    n_staff, dept = cg.n_staff, cg.department
-    client_adj: list[list[int]] = [[] for _ in range(cg.n)]
-    candidates = []
-    for v in range(n_staff, cg.n):
-        nbrs = [w for w in cg.adj[v] if w >= n_staff]
-        client_adj[v] = nbrs
-        own = dept[v]
-        depts = {dept[w] for w in nbrs if dept[w] and dept[w] != own}
-        if depts and own:
-            depts.add(own)
-        if len(depts) >= 2:
-            candidates.append((v, tuple(sorted(depts))))  # type: ignore[arg-type]
-    values = compact_constraint(client_adj, [v for v, _ in candidates])
-    brokers = [Broker(person=cg.ids[v], constraint=round(values[v], 6), departments=depts)
-               for v, depts in candidates]
+    ids = cg.ids
+    brokers = [Broker(person=ids[v], constraint=round(value, 6), departments=depts)
+               for v, value, depts in compact_brokers(cg)]
     brokers.sort(key=lambda b: (b.constraint, -len(b.departments), b.person))
     return brokers[:top]
 

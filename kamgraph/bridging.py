@@ -33,10 +33,12 @@ True
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import kernels
 from .compact import CompactGraph
 
 if TYPE_CHECKING:
@@ -116,6 +118,12 @@ def compact_team_betweenness(cg: CompactGraph, weighted: bool = False) -> list[f
 
     With ``weighted`` the distance of an edge is 1/strength (1 where no strength is known).
     """
+    if kernels.compiled is not None and not weighted:
+        return kernels.compiled.team_betweenness(cg.n, cg.n_staff, cg.indptr, cg.indices)
+    return _compact_team_betweenness_python(cg, weighted)
+
+
+def _compact_team_betweenness_python(cg: CompactGraph, weighted: bool = False) -> list[float]:
     n, n_staff, adj = cg.n, cg.n_staff, cg.adj
     sigma = [0.0] * n
     dist = [-1.0] * n
@@ -236,6 +244,40 @@ def constraint(g: nx.Graph, nodes: Iterable[Hashable] | None = None) -> dict[Has
     wanted = order if nodes is None else list(nodes)
     values = compact_constraint(adj, [index[v] for v in wanted])
     return {order[i]: v for i, v in values.items()}
+
+
+# --------------------------------------------------------------------------- brokers
+def compact_brokers(cg: CompactGraph) -> list[tuple[int, float, tuple[str, ...]]]:
+    """Stakeholders tied into several departments, with their constraint in the stakeholder subgraph.
+
+    A stakeholder qualifies when its stakeholder neighbours sit in at least one
+    department other than its own and, counting its own department when it
+    has one, in at least two. Returns ``(node, constraint, departments)``
+    (departments sorted) in node order; compiled when available.
+    """
+    if kernels.compiled is not None:
+        codes: dict[str, int] = {}
+        numbers = array("i", [codes.setdefault(d, len(codes) + 1) if d else 0 for d in cg.department])
+        names = [""] * (len(codes) + 1)
+        for name, code in codes.items():
+            names[code] = name
+        return [(v, value, tuple(sorted(names[d] for d in depts)))
+                for v, value, depts in kernels.compiled.brokers(cg.n, cg.n_staff, cg.indptr, cg.indices, numbers,
+                                                                len(codes))]
+    n_staff, dept = cg.n_staff, cg.department
+    client_adj: list[list[int]] = [[] for _ in range(cg.n)]
+    candidates = []
+    for v in range(n_staff, cg.n):
+        nbrs = [w for w in cg.adj[v] if w >= n_staff]
+        client_adj[v] = nbrs
+        own = dept[v]
+        depts = {dept[w] for w in nbrs if dept[w] and dept[w] != own}
+        if depts and own:
+            depts.add(own)
+        if len(depts) >= 2:
+            candidates.append((v, tuple(sorted(depts))))  # type: ignore[arg-type]
+    values = compact_constraint(client_adj, [v for v, _ in candidates])
+    return [(v, values[v], depts) for v, depts in candidates]
 
 
 # --------------------------------------------------------------------------- department gateways

@@ -14,18 +14,24 @@ result is independent of the order records were loaded in.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .account_graph import AccountGraph
+from .strength import ClientPairTable, PairTable
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["EDGE_KINDS", "CompactGraph"]
+__all__ = ["EDGE_KINDS", "KIND_BITS", "CompactGraph", "build_edges"]
 
 #: Edge kinds, in order of precedence when one pair is linked several ways.
 EDGE_KINDS = ("thread", "knows", "influences", "reports_to", "dotted", "met")
+#: Each kind's bit in a kind mask.
+KIND_BITS = {kind: 1 << i for i, kind in enumerate(EDGE_KINDS)}
+#: The kinds tuple of each mask, in order of precedence.
+KINDS_BY_MASK = [tuple(k for k in EDGE_KINDS if mask & KIND_BITS[k]) for mask in range(1 << len(EDGE_KINDS))]
 
 
 @dataclass
@@ -52,6 +58,14 @@ class CompactGraph:
     account: str | None = None
     #: Weak contacts (below the thread threshold): ``(staff, stakeholder, strength)``.
     weak: list[tuple[int, int, float]] = field(default_factory=list)
+    #: The adjacency as CSR arrays for the compiled kernels: node ``v``'s neighbours are
+    #: ``indices[indptr[v]:indptr[v + 1]]`` (ascending, as in ``adj``).
+    indptr: array = field(default_factory=lambda: array("i", [0]))
+    indices: array = field(default_factory=lambda: array("i"))
+    #: For each CSR position (``v -> w``), the position of ``w -> v``.
+    rev: array = field(default_factory=lambda: array("i"))
+    #: For each node, its only thread (-1 for none or several).
+    sole: array = field(default_factory=lambda: array("i"))
 
     @property
     def n(self) -> int:
@@ -76,80 +90,56 @@ class CompactGraph:
     @classmethod
     def from_account(cls, ag: AccountGraph) -> CompactGraph:
         """Build the live relationship graph of an account (see :mod:`kamgraph.graph`)."""
-        staff_ids = sorted(ag.staff)
-        client_ids = sorted(ag.stakeholders)
-        ids = staff_ids + client_ids
+        n_staff = len(ag.staff)
+        n = n_staff + len(ag.stakeholders)
+        ids = ag.ids[:n]
         index = {pid: i for i, pid in enumerate(ids)}
-        n_staff = len(staff_ids)
-        people = [ag.staff[s] for s in staff_ids] + [ag.stakeholders[c] for c in client_ids]
+        people: list[Any] = [*ag.staff.values(), *ag.stakeholders.values()]
         weights, keys = ag.importance, ag.key
-        imp = [0.0] * n_staff + [weights[c] for c in client_ids]
-        key = [False] * n_staff + [c in keys for c in client_ids]
-        dept = [None] * n_staff + [ag.stakeholders[c].department for c in client_ids]
-        edges: dict[tuple[int, int], tuple[tuple[str, ...], float | None]] = {}
-        threshold = ag.settings.strength.thread_threshold
-        weak: list[tuple[int, int, float]] = []
-
-        def link(a: int, b: int, kind: str, strength: float | None) -> None:
-            pair = (a, b) if a < b else (b, a)
-            old = edges.get(pair)
-            if old is None:
-                edges[pair] = ((kind,), strength)
-            else:
-                kinds = old[0] if kind in old[0] else tuple(k for k in EDGE_KINDS if k in old[0] or k == kind)
-                best = old[1] if strength is None or (old[1] is not None and old[1] >= strength) else strength
-                edges[pair] = (kinds, best)
-
-        thread_kinds = ("thread",)
-        for (s, c), tie in ag.ties.items():
-            a, b = index.get(s), index.get(c)
-            if a is None or b is None:
-                continue
-            if tie.strength >= threshold:
-                edges[(a, b)] = (thread_kinds, tie.strength)  # staff (a) < stakeholder (b): first link of the pair
-            else:
-                weak.append((a, b, tie.strength))
+        clients = ids[n_staff:]
+        imp = [0.0] * n_staff + [weights[c] for c in clients]
+        key = [False] * n_staff + [c in keys for c in clients]
+        dept: list[str | None] = [None] * n_staff + [p.department for p in people[n_staff:]]
+        extra_u: list[int] = []
+        extra_v: list[int] = []
+        extra_mask: list[int] = []
+        get = index.get
         for rel in ag.snapshot.relationships:
-            a, b = index.get(rel.source), index.get(rel.target)
-            if a is not None and b is not None and a != b and not (a < n_staff and b < n_staff):
-                link(a, b, rel.kind.value, None)
-        for c in client_ids:
-            person = ag.stakeholders[c]
-            a = index[c]
-            if person.reports_to in index:
-                link(a, index[person.reports_to], "reports_to", None)
-            for manager in person.dotted_to:
-                if manager in index and manager != person.reports_to:
-                    link(a, index[manager], "dotted", None)
-        for (x, y), strength in ag.client_pairs.items():
-            if strength >= threshold and x in index and y in index:
-                link(index[x], index[y], "met", strength)
-        graph = cls._finish(ids, n_staff, imp, key, dept, edges, weak)
-        graph.people = people
-        graph.account = ag.snapshot.account.id
-        return graph
+            a, b = get(rel.source), get(rel.target)
+            if a is not None and b is not None and a != b and (a >= n_staff or b >= n_staff):
+                extra_u.append(a)
+                extra_v.append(b)
+                extra_mask.append(KIND_BITS[rel.kind.value])
+        reports, dotted = KIND_BITS["reports_to"], KIND_BITS["dotted"]
+        for a in range(n_staff, n):
+            person = people[a]
+            manager = get(person.reports_to) if person.reports_to else None
+            if manager is not None:
+                extra_u.append(a)
+                extra_v.append(manager)
+                extra_mask.append(reports)
+            for other in person.dotted_to:
+                b = get(other)
+                if b is not None and other != person.reports_to:
+                    extra_u.append(a)
+                    extra_v.append(b)
+                    extra_mask.append(dotted)
+        pairs, client_pairs = ag.table
+        (edges, adj, distance, threads, weak, indptr, indices, rev, sole) = build_edges(
+            n, n_staff, pairs, client_pairs, ag.settings.strength.thread_threshold, extra_u, extra_v, extra_mask)
+        return cls(ids=ids, n_staff=n_staff, importance=imp, key=key, department=dept, adj=adj, threads=threads,
+                   distance=distance, edges=edges, weak=weak, people=people, account=ag.snapshot.account.id,
+                   indptr=indptr, indices=indices, rev=rev, sole=sole)
 
     @classmethod
     def _finish(cls, ids: list[str], n_staff: int, imp: list[float], key: list[bool], dept: list[str | None],
                 edges: dict[tuple[int, int], tuple[tuple[str, ...], float | None]],
                 weak: list[tuple[int, int, float]]) -> CompactGraph:
-        n = len(ids)
-        adj: list[list[int]] = [[] for _ in range(n)]
-        distance: list[list[float]] = [[] for _ in range(n)]
-        threads: list[list[int]] = [[] for _ in range(n)]
-        for pair in sorted(edges):
-            a, b = pair
-            kinds, strength = edges[pair]
-            d = 1.0 / strength if strength else 1.0
-            adj[a].append(b)
-            adj[b].append(a)
-            distance[a].append(d)
-            distance[b].append(d)
-            if kinds[0] == "thread" and a < n_staff <= b:
-                threads[b].append(a)
+        adj, distance, threads, indptr, indices, rev, sole = _layout(len(ids), n_staff, edges)
         weak.sort()
         return cls(ids=ids, n_staff=n_staff, importance=imp, key=key, department=dept, adj=adj,
-                   threads=threads, distance=distance, edges=edges, weak=weak)
+                   threads=threads, distance=distance, edges=edges, weak=weak, indptr=indptr, indices=indices,
+                   rev=rev, sole=sole)
 
     @classmethod
     def from_networkx(cls, g: nx.Graph) -> CompactGraph:
@@ -217,3 +207,89 @@ def _person_attrs(person: Any, staff: bool) -> dict[str, Any]:
             "seniority": person.seniority.value if person.seniority else None,
             "buying_role": person.buying_role.value if person.buying_role else None,
             "influence": person.influence, "attitude": person.attitude}
+
+
+# --------------------------------------------------------------------------- edge layout
+Edges = dict[tuple[int, int], tuple[tuple[str, ...], float | None]]
+
+
+def build_edges(n: int, n_staff: int, pairs: PairTable, client_pairs: ClientPairTable, threshold: float,
+                extra_u: list[int], extra_v: list[int], extra_mask: list[int]) -> tuple:
+    """Merge every link of an account's graph and lay out its adjacency (compiled when available).
+
+    Links: staff-stakeholder pairs at or above ``threshold`` (threads; weaker
+    ones become weak contacts), stakeholder pairs who met at or above it
+    ("met"), and the ``extra`` links (relationships, reporting lines) with
+    their kind bits (:data:`KIND_BITS`). Pairs with a node ``>= n`` (people
+    who left) are dropped. A pair linked several ways keeps every kind, in
+    :data:`EDGE_KINDS` order, and its largest strength.
+
+    Returns
+    -------
+    tuple
+        ``(edges, adj, distance, threads, weak, indptr, indices, rev, sole)``
+        (see :class:`CompactGraph`).
+    """
+    from . import kernels
+
+    if kernels.compiled is not None:
+        return kernels.compiled.build_edges(n, n_staff, pairs, client_pairs, threshold, extra_u, extra_v,
+                                            extra_mask, KINDS_BY_MASK)
+    return _build_edges_python(n, n_staff, pairs, client_pairs, threshold, extra_u, extra_v, extra_mask)
+
+
+def _build_edges_python(n: int, n_staff: int, pairs: PairTable, client_pairs: ClientPairTable, threshold: float,
+                        extra_u: list[int], extra_v: list[int], extra_mask: list[int]) -> tuple:
+    merged: dict[tuple[int, int], list] = {}
+    weak: list[tuple[int, int, float]] = []
+
+    def link(a: int, b: int, mask: int, strength: float) -> None:
+        pair = (a, b) if a < b else (b, a)
+        old = merged.get(pair)
+        if old is None:
+            merged[pair] = [mask, strength]
+        else:
+            old[0] |= mask
+            old[1] = max(old[1], strength)
+
+    for s, c, _, _, _, value in zip(*pairs, strict=True):
+        if s < n_staff and c < n:
+            if value >= threshold:
+                link(s, c, 1, value)
+            else:
+                weak.append((s, c, value))
+    for a, b, value in zip(*client_pairs, strict=True):
+        if a < n and b < n and value >= threshold:
+            link(a, b, KIND_BITS["met"], value)
+    for a, b, mask in zip(extra_u, extra_v, extra_mask, strict=True):
+        link(a, b, mask, -1.0)
+    edges: Edges = {pair: (KINDS_BY_MASK[mask], strength if strength > 0 else None)
+                    for pair, (mask, strength) in sorted(merged.items())}
+    weak.sort()
+    adj, distance, threads, indptr, indices, rev, sole = _layout(n, n_staff, edges)
+    return edges, adj, distance, threads, weak, indptr, indices, rev, sole
+
+
+def _layout(n: int, n_staff: int, edges: Edges) -> tuple:
+    """Adjacency lists, distances, threads and the CSR arrays of ``edges``."""
+    adj: list[list[int]] = [[] for _ in range(n)]
+    distance: list[list[float]] = [[] for _ in range(n)]
+    threads: list[list[int]] = [[] for _ in range(n)]
+    for pair in sorted(edges):
+        a, b = pair
+        kinds, strength = edges[pair]
+        d = 1.0 / strength if strength else 1.0
+        adj[a].append(b)
+        adj[b].append(a)
+        distance[a].append(d)
+        distance[b].append(d)
+        if kinds[0] == "thread" and a < n_staff <= b:
+            threads[b].append(a)
+    indptr = array("i", [0])
+    for v in range(n):
+        indptr.append(indptr[-1] + len(adj[v]))
+    indices = array("i", [w for v in range(n) for w in adj[v]])
+    position = {(v, w): indptr[v] + k for v in range(n) for k, w in enumerate(adj[v])}
+    rev = array("i", [position[(w, v)] for v in range(n) for w in adj[v]])
+    sole = array("i", [t[0] if len(t) == 1 else -1 for t in threads])
+    return adj, distance, threads, indptr, indices, rev, sole

@@ -56,6 +56,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import kernels
 from .compact import CompactGraph
 
 if TYPE_CHECKING:
@@ -121,8 +122,21 @@ def compact_impacts(cg: CompactGraph, bridges_out: list[tuple[int, int, list[int
     When ``bridges_out`` is given it receives every edge whose loss cuts
     stakeholders off from our team, as ``(u, v, cut-off stakeholders)``; when
     ``reach_out`` is given it receives the stakeholders reachable today (the
-    ones the search visits).
+    ones the search visits). Runs compiled when available (:mod:`kamgraph.kernels`).
     """
+    if kernels.compiled is not None:
+        result, cut_edges, reach = kernels.compiled.impacts(cg.n, cg.n_staff, cg.indptr, cg.indices, cg.sole,
+                                                            cg.importance, bridges_out is not None)
+        if bridges_out is not None:
+            bridges_out.extend(cut_edges)
+        if reach_out is not None:
+            reach_out.update(reach)
+        return result
+    return _compact_impacts_python(cg, bridges_out, reach_out)
+
+
+def _compact_impacts_python(cg: CompactGraph, bridges_out: list[tuple[int, int, list[int]]] | None = None,
+                            reach_out: set[int] | None = None) -> list[tuple[list[int], list[int], list[int], float]]:
     n, n_staff, adj = cg.n, cg.n_staff, cg.adj
     source = n
     disc = [-1] * (n + 1)
@@ -181,11 +195,12 @@ def compact_impacts(cg: CompactGraph, bridges_out: list[tuple[int, int, list[int
             start = disc[w]
             cut.extend(x for x in order[start:start + size[w]] if x >= n_staff)
         orphaned = sole.get(v, [])
-        lost = set(cut)
-        lost.update(orphaned)
-        lost.discard(v)
+        found = set(cut)
+        found.update(orphaned)
+        found.discard(v)
+        lost = sorted(found)
         share = sum(imp[x] for x in lost) / total if total else 0.0
-        result[v] = (sorted(lost), sorted(orphaned), sorted(cut), round(share, 12))
+        result[v] = (lost, sorted(orphaned), sorted(cut), round(share, 12))
     return result
 
 
@@ -195,6 +210,13 @@ def compact_connectivity(cg: CompactGraph, target: int, cap: int | None = None) 
     With ``cap`` the search stops at ``cap`` disjoint paths: the result is
     exact below the cap and means "at least the cap" at it.
     """
+    if kernels.compiled is not None:
+        return kernels.compiled.connectivity(cg.n, cg.n_staff, cg.indptr, cg.indices, cg.rev, target,
+                                             -1 if cap is None else cap)
+    return _compact_connectivity_python(cg, target, cap)
+
+
+def _compact_connectivity_python(cg: CompactGraph, target: int, cap: int | None = None) -> int:
     n_staff, adj = cg.n_staff, cg.adj
     if target < n_staff:
         return n_staff if cap is None else min(cap, n_staff)

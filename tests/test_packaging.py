@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from importlib import metadata
@@ -27,7 +28,8 @@ def test_library_imports_neither_click_nor_a_driver_at_top_level() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_installed_distribution_ships_cypher_and_no_bare_cli_module() -> None:
+def _installed_files() -> set[str]:
+    """The files of the installed kamgraph distribution (skips the test when there is none to look at)."""
     try:
         files = metadata.files("kamgraph")
     except metadata.PackageNotFoundError:
@@ -35,6 +37,11 @@ def test_installed_distribution_ships_cypher_and_no_bare_cli_module() -> None:
     names = {str(f) for f in files or []}
     if not any(n.startswith("kamgraph/") for n in names):
         pytest.skip("editable install: the wheel layout is not visible")
+    return names
+
+
+def test_installed_distribution_ships_cypher_and_no_bare_cli_module() -> None:
+    names = _installed_files()
     assert "kamgraph_cli.py" in names
     assert "cli.py" not in names
     shipped = {n for n in names if n.startswith("kamgraph/cypher/")}
@@ -42,3 +49,12 @@ def test_installed_distribution_ships_cypher_and_no_bare_cli_module() -> None:
     assert expected and expected <= shipped
     scripts = [ep for ep in metadata.entry_points(group="console_scripts") if ep.name == "kamgraph"]
     assert scripts and scripts[0].value == "kamgraph_cli:main"
+
+
+def test_installed_distribution_ships_the_compiled_kernels() -> None:
+    names = _installed_files()
+    compiled = [n for n in names if n.startswith("kamgraph/_kernels.") and n.endswith((".so", ".pyd"))]
+    if not compiled and os.environ.get("CI") != "true":
+        pytest.skip("installed without compiled kernels (no C compiler when it was built)")
+    assert compiled, "the wheel has no compiled kernels: building kamgraph/_kernels.pyx failed"
+    assert "kamgraph/_kernels.c" not in names
