@@ -96,6 +96,14 @@ cdef int _sort_updates(Updates* buf, Py_ssize_t n) except -1:
 
 
 # --------------------------------------------------------------------------- tie strengths
+cdef inline object _field(object record, dict fields, str name):
+    """``record.<name>``, from its ``__dict__`` when there (a pydantic model keeps its fields there)."""
+    cdef PyObject* found = PyDict_GetItem(fields, name)
+    if found != NULL:
+        return <object>found
+    return getattr(record, name)
+
+
 def aggregate_ties(list meetings, dict index, const unsigned char[::1] is_staff, long as_of, double half_life,
                    dict weights):
     """Every staff-stakeholder pair and stakeholder pair that met, summed in meeting order.
@@ -117,7 +125,8 @@ def aggregate_ties(list meetings, dict index, const unsigned char[::1] is_staff,
 
     Returns
     -------
-    tuple
+    tuple or None
+        None when ``meetings`` are not sorted by (date, id); else
         ``(pairs, client_pairs)``: ``pairs`` = lists ``(staff, stakeholder,
         count, first meeting, last meeting, strength)`` ordered by
         (stakeholder, staff); ``client_pairs`` = lists ``(a, b, strength)``
@@ -139,6 +148,8 @@ def aggregate_ties(list meetings, dict index, const unsigned char[::1] is_staff,
     cdef double kind_weights[16]
     cdef double weight
     cdef int n_kinds = 0
+    cdef long previous_day = -1
+    previous_id = ""
     kept = []  # holds the kinds whose addresses are cached
     ups.items = NULL
     ups.size = ups.capacity = 0
@@ -151,12 +162,24 @@ def aggregate_ties(list meetings, dict index, const unsigned char[::1] is_staff,
             raise MemoryError()
         for mi in range(n_meetings):
             meeting = meetings[mi]
-            date = meeting.date
+            fields = getattr(meeting, "__dict__", None)  # a model's fields, read without its attribute hooks
+            if type(fields) is not dict:
+                fields = {"date": meeting.date, "id": meeting.id, "attendees": meeting.attendees,
+                          "kind": meeting.kind}
+            date = _field(meeting, <dict>fields, "date")
             day = date.toordinal()
+            meeting_id = _field(meeting, <dict>fields, "id")
+            if day < previous_day:
+                return None
+            if day == previous_day:
+                if meeting_id < previous_id:
+                    return None
+            previous_day = day
+            previous_id = meeting_id
             if day > as_of:
                 continue
             n_ours = n_theirs = 0
-            for person in meeting.attendees:
+            for person in _field(meeting, <dict>fields, "attendees"):
                 found = PyDict_GetItem(index, person)
                 if found == NULL:
                     continue
@@ -172,7 +195,7 @@ def aggregate_ties(list meetings, dict index, const unsigned char[::1] is_staff,
                     n_theirs += 1
             if n_ours == 0 or n_theirs == 0:
                 continue
-            kind = meeting.kind
+            kind = _field(meeting, <dict>fields, "kind")
             for k in range(n_kinds):  # the weight of this kind, found by identity (kinds are enum members)
                 if kind_objects[k] == <PyObject*>kind:
                     weight = kind_weights[k]
@@ -317,8 +340,9 @@ def build_edges(Py_ssize_t n, Py_ssize_t n_staff, tuple pairs, tuple client_pair
     Returns
     -------
     tuple
-        ``(edges, adj, distance, threads, weak, indptr, indices, rev, sole)``
-        with ``sole[c]`` the only thread of ``c`` (-1 for none or several).
+        ``(edges, adj, distance, threads, weak, indptr, indices, rev, sole, lengths)``
+        with ``sole[c]`` the only thread of ``c`` (-1 for none or several) and
+        ``lengths`` each CSR position's distance.
     """
     cdef list ps = pairs[0], pc = pairs[1], pstrength = pairs[5]
     cdef list ca = client_pairs[0], cb = client_pairs[1], cstrength = client_pairs[2]
@@ -379,27 +403,22 @@ def build_edges(Py_ssize_t n, Py_ssize_t n_staff, tuple pairs, tuple client_pair
         rev = array("i", bytes(4 * 2 * m))
         sole = array("i", [-1]) * n
         _layout(records, m, n, n_staff, indptr, indices, rev, sole)
+        lengths = array("d", bytes(8 * 2 * m))
+        _fill_lengths(records, m, n, indptr, lengths)
         edges = {}
-        adj = []
-        distance = []
         threads = [[] for _ in range(n)]
-        lengths = [1.0] * m
         for k in range(m):
             a = <int>(records[k].key // n)
             b = <int>(records[k].key % n)
-            strength = records[k].strength if records[k].strength > 0 else None
-            edges[(a, b)] = (kinds_by_mask[records[k].mask], strength)
-            lengths[k] = 1.0 / records[k].strength if records[k].strength > 0 else 1.0
+            edges[(a, b)] = (kinds_by_mask[records[k].mask], records[k].strength if records[k].strength > 0 else None)
             if records[k].mask & 1 and a < n_staff <= b:
                 threads[b].append(a)
-        by_position = _edge_numbers(records, m, n, indptr)
-        for v in range(n):
-            adj.append(list(indices[indptr[v]:indptr[v + 1]]))
-            distance.append([lengths[by_position[j]] for j in range(indptr[v], indptr[v + 1])])
+        adj = _int_rows(indices, indptr, n)
+        distance = _float_rows(lengths, indptr, n)
         weak.sort()
     finally:
         free(records)
-    return edges, adj, distance, threads, weak, indptr, indices, rev, sole
+    return edges, adj, distance, threads, weak, indptr, indices, rev, sole, lengths
 
 
 cdef void _layout(EdgeRecord* records, Py_ssize_t m, Py_ssize_t n, Py_ssize_t n_staff, int[::1] indptr,
@@ -432,23 +451,35 @@ cdef void _layout(EdgeRecord* records, Py_ssize_t m, Py_ssize_t n, Py_ssize_t n_
     free(threads)
 
 
-cdef list _edge_numbers(EdgeRecord* records, Py_ssize_t m, Py_ssize_t n, int[::1] indptr):
-    """For each CSR position, the number of the merged edge it belongs to."""
+cdef void _fill_lengths(EdgeRecord* records, Py_ssize_t m, Py_ssize_t n, int[::1] indptr, double[::1] lengths):
+    """Each CSR position's distance 1/strength (1 without a strength), in the order ``_layout`` placed them."""
     cdef Py_ssize_t k
     cdef int a, b
+    cdef double d
     cdef int* fill = <int*>calloc(n + 1, sizeof(int))
-    out = [0] * (indptr[n])
     for k in range(n):
         fill[k] = indptr[k]
     for k in range(m):
         a = <int>(records[k].key // n)
         b = <int>(records[k].key % n)
-        out[fill[a]] = k
-        out[fill[b]] = k
+        d = 1.0 / records[k].strength if records[k].strength > 0 else 1.0
+        lengths[fill[a]] = d
+        lengths[fill[b]] = d
         fill[a] += 1
         fill[b] += 1
     free(fill)
-    return out
+
+
+cdef list _int_rows(int[::1] values, int[::1] indptr, Py_ssize_t n):
+    """Split a CSR array of ints into one list per node."""
+    cdef Py_ssize_t v, e
+    return [[values[e] for e in range(indptr[v], indptr[v + 1])] for v in range(n)]
+
+
+cdef list _float_rows(double[::1] values, int[::1] indptr, Py_ssize_t n):
+    """Split a CSR array of floats into one list per node."""
+    cdef Py_ssize_t v, e
+    return [[values[e] for e in range(indptr[v], indptr[v + 1])] for v in range(n)]
 
 
 # --------------------------------------------------------------------------- fragility
@@ -827,3 +858,130 @@ def brokers(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[:
         free(mark)
         free(seen)
     return found
+
+
+# --------------------------------------------------------------------------- warm paths
+cdef struct HeapItem:
+    double dist
+    int node
+
+
+cdef inline bint _before(HeapItem a, HeapItem b) noexcept nogil:
+    return a.dist < b.dist or (a.dist == b.dist and a.node < b.node)
+
+
+cdef void _heap_push(HeapItem* heap, Py_ssize_t* size, double dist, int node) noexcept nogil:
+    cdef Py_ssize_t i = size[0], parent
+    cdef HeapItem item
+    item.dist = dist
+    item.node = node
+    size[0] += 1
+    while i > 0:
+        parent = (i - 1) >> 1
+        if not _before(item, heap[parent]):
+            break
+        heap[i] = heap[parent]
+        i = parent
+    heap[i] = item
+
+
+cdef HeapItem _heap_pop(HeapItem* heap, Py_ssize_t* size) noexcept nogil:
+    cdef HeapItem top = heap[0], last
+    cdef Py_ssize_t i = 0, child, n
+    size[0] -= 1
+    n = size[0]
+    if n == 0:
+        return top
+    last = heap[n]
+    while True:
+        child = 2 * i + 1
+        if child >= n:
+            break
+        if child + 1 < n and _before(heap[child + 1], heap[child]):
+            child += 1
+        if not _before(heap[child], last):
+            break
+        heap[i] = heap[child]
+        i = child
+    heap[i] = last
+    return top
+
+
+def warm_paths(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[::1] indices,
+               const double[::1] lengths, list weak):
+    """Dijkstra from all staff at once over the links and the weak contacts (see ``WarmPaths``).
+
+    ``weak`` holds ``(staff, stakeholder, strength)``; a weak contact's
+    distance is 1/strength (1e9 without strength), tried after a node's links,
+    in ``weak`` order. Returns ``(dist, prev)`` lists (``inf`` and -1 where unreachable).
+    """
+    cdef Py_ssize_t n_weak = len(weak), k, e
+    cdef int* weak_ptr = <int*>calloc(n + 1, sizeof(int))
+    cdef int* weak_to = <int*>malloc((2 * n_weak + 1) * sizeof(int))
+    cdef double* weak_len = <double*>malloc((2 * n_weak + 1) * sizeof(double))
+    cdef int* fill = <int*>malloc((n + 1) * sizeof(int))
+    cdef double* dist = <double*>malloc((n + 1) * sizeof(double))
+    cdef int* prev = <int*>malloc((n + 1) * sizeof(int))
+    cdef unsigned char* done = <unsigned char*>calloc(n + 1, 1)
+    cdef HeapItem* heap = <HeapItem*>malloc((2 * (indptr[n] + 2 * n_weak) + n + 1) * sizeof(HeapItem))
+    cdef Py_ssize_t size = 0
+    cdef int s, c, v, w
+    cdef double d, nd, strength, inf = float("inf")
+    cdef HeapItem top
+    try:
+        if (weak_ptr == NULL or weak_to == NULL or weak_len == NULL or fill == NULL or dist == NULL
+                or prev == NULL or done == NULL or heap == NULL):
+            raise MemoryError()
+        for k in range(n_weak):
+            s, c, _ = weak[k]
+            weak_ptr[s + 1] += 1
+            weak_ptr[c + 1] += 1
+        for v in range(n):
+            weak_ptr[v + 1] += weak_ptr[v]
+            fill[v] = weak_ptr[v]
+        for k in range(n_weak):
+            s, c, strength = weak[k]
+            d = 1.0 / strength if strength > 0 else 1e9
+            weak_to[fill[s]] = c
+            weak_len[fill[s]] = d
+            fill[s] += 1
+            weak_to[fill[c]] = s
+            weak_len[fill[c]] = d
+            fill[c] += 1
+        for v in range(n):
+            dist[v] = inf
+            prev[v] = -1
+        for v in range(n_staff):
+            dist[v] = 0.0
+            _heap_push(heap, &size, 0.0, v)
+        while size:
+            top = _heap_pop(heap, &size)
+            v = top.node
+            d = top.dist
+            if done[v] or d > dist[v]:
+                continue
+            done[v] = 1
+            for e in range(indptr[v], indptr[v + 1]):
+                w = indices[e]
+                nd = d + lengths[e]
+                if nd < dist[w] - 1e-12:
+                    dist[w] = nd
+                    prev[w] = v
+                    _heap_push(heap, &size, nd, w)
+            for e in range(weak_ptr[v], weak_ptr[v + 1]):
+                w = weak_to[e]
+                nd = d + weak_len[e]
+                if nd < dist[w] - 1e-12:
+                    dist[w] = nd
+                    prev[w] = v
+                    _heap_push(heap, &size, nd, w)
+        return [dist[v] for v in range(n)], [prev[v] for v in range(n)]
+    finally:
+        free(weak_ptr)
+        free(weak_to)
+        free(weak_len)
+        free(fill)
+        free(dist)
+        free(prev)
+        free(done)
+        free(heap)

@@ -110,12 +110,12 @@ def build_account_graph(snapshot: AccountSnapshot, as_of: dt.date, settings: Set
     n_staff, n_active = len(staff), len(staff) + len(stakeholders)
     is_staff = b"\1" * n_staff + bytes(len(stakeholders)) + b"\1" * len(departed_staff) + bytes(len(departed))
     meetings = snapshot.meetings
-    order = [(m.date, m.id) for m in meetings]
-    if order != sorted(order):  # sums must not depend on load order
-        meetings = sorted(meetings, key=lambda m: (m.date, m.id))
     strength = settings.strength
-    table = aggregate_ties(meetings, index, is_staff, as_of.toordinal(), strength.half_life_days,
-                           strength.kind_weights)
+    args = (index, is_staff, as_of.toordinal(), strength.half_life_days, strength.kind_weights)
+    table = aggregate_ties(meetings, *args)
+    if table is None:  # not in (date, id) order: sums must not depend on load order
+        meetings = sorted(meetings, key=lambda m: (m.date, m.id))
+        table = aggregate_ties(meetings, *args)
     threads, last, staff_strength = tie_views(table[0], ids, n_staff, n_active, strength.thread_threshold)
     last_contact = {cid: meetings[position].date for cid, position in last.items()}
     weights = {cid: importance(p, settings.importance) for cid, p in stakeholders.items()}

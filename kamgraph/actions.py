@@ -44,6 +44,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 
+from . import kernels
 from .analysis import AccountAnalysis
 from .compact import CompactGraph
 from .gcpause import paused_gc
@@ -94,6 +95,13 @@ class WarmPaths:
             self.dist[s] = 0.0
 
     def _settle(self, target: int) -> None:
+        if kernels.compiled is not None:  # the whole search at once, compiled
+            if not self._done[target]:
+                cg = self.cg
+                self.dist, self.prev = kernels.compiled.warm_paths(cg.n, cg.n_staff, cg.indptr, cg.indices,
+                                                                   cg.lengths, cg.weak)
+                self._done = [True] * cg.n
+            return
         heap, dist, prev, done = self._heap, self.dist, self.prev, self._done
         adj, distance, weak = self.cg.adj, self.cg.distance, self._weak
         pop, push = heapq.heappop, heapq.heappush

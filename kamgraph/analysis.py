@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pydantic import BaseModel, Field
 
@@ -53,8 +54,7 @@ from .shape import Shape, relationship_shape
 __all__ = ["Impact", "Broker", "CutEdge", "Cadence", "PersonRef", "SummaryScores", "AccountAnalysis", "analyze"]
 
 
-@dataclass(frozen=True)
-class Impact:
+class Impact(NamedTuple):
     """One person's removal impact (see :mod:`kamgraph.fragility`)."""
 
     person: str
@@ -83,8 +83,7 @@ class CutEdge:
     cut_off: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Cadence:
+class Cadence(NamedTuple):
     """A stakeholder's contact cadence."""
 
     status: CadenceStatus
@@ -151,10 +150,8 @@ class AccountAnalysis:
 
 def _brokers(cg: CompactGraph, top: int) -> list[Broker]:
     ids = cg.ids
-    brokers = [Broker(person=ids[v], constraint=round(value, 6), departments=depts)
-               for v, value, depts in compact_brokers(cg)]
-    brokers.sort(key=lambda b: (b.constraint, -len(b.departments), b.person))
-    return brokers[:top]
+    ranked = sorted((round(value, 6), -len(depts), ids[v], depts) for v, value, depts in compact_brokers(cg))
+    return [Broker(person=person, constraint=value, departments=depts) for value, _, person, depts in ranked[:top]]
 
 
 def analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings | None = None, *,
@@ -191,8 +188,8 @@ def _analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings, deta
     cut_raw: list[tuple[int, int, list[int]]] = []
     raw = compact_impacts(cg, cut_raw if detail else None, reach_idx)
     reach = {ids[i] for i in reach_idx}
-    impacts = {ids[v]: Impact(person=ids[v], share=share, lost=tuple(ids[x] for x in lost),
-                              lost_threads=tuple(ids[x] for x in threads), lost_paths=tuple(ids[x] for x in paths))
+    impacts = {ids[v]: Impact(ids[v], share, tuple([ids[x] for x in lost]), tuple([ids[x] for x in threads]),
+                              tuple([ids[x] for x in paths]))
                for v, (lost, threads, paths, share) in enumerate(raw) if share > 0 or lost}
     index_value, critical = 0.0, None
     for person in sorted(impacts):
@@ -215,11 +212,16 @@ def _analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings, deta
 
     cadence: dict[str, Cadence] = {}
     statuses = settings.cadence
+    targets: dict[object, int] = {}
+    last_contact = ag.last_contact
     for cid, person in ag.stakeholders.items():
-        target = target_days(person.buying_role, statuses)
-        last = ag.last_contact.get(cid)
+        role = person.buying_role
+        target = targets.get(role)
+        if target is None:
+            target = targets[role] = target_days(role, statuses)
+        last = last_contact.get(cid)
         days = (as_of - last).days if last else None
-        cadence[cid] = Cadence(status=cadence_status(days, target, statuses), target_days=target, days_since=days)
+        cadence[cid] = Cadence(cadence_status(days, target, statuses), target, days)
     shape = relationship_shape(ag)
     summary = _summary(ag, importance, key, reach, index_value, critical, connectivity, gaps, cadence, shape)
     return AccountAnalysis(ag=ag, cg=cg, reach=reach, impacts=impacts, fragility_index=index_value,

@@ -66,6 +66,8 @@ class CompactGraph:
     rev: array = field(default_factory=lambda: array("i"))
     #: For each node, its only thread (-1 for none or several).
     sole: array = field(default_factory=lambda: array("i"))
+    #: Parallel to ``indices``: each link's distance (as in ``distance``).
+    lengths: array = field(default_factory=lambda: array("d"))
 
     @property
     def n(self) -> int:
@@ -125,21 +127,21 @@ class CompactGraph:
                     extra_v.append(b)
                     extra_mask.append(dotted)
         pairs, client_pairs = ag.table
-        (edges, adj, distance, threads, weak, indptr, indices, rev, sole) = build_edges(
+        (edges, adj, distance, threads, weak, indptr, indices, rev, sole, lengths) = build_edges(
             n, n_staff, pairs, client_pairs, ag.settings.strength.thread_threshold, extra_u, extra_v, extra_mask)
         return cls(ids=ids, n_staff=n_staff, importance=imp, key=key, department=dept, adj=adj, threads=threads,
                    distance=distance, edges=edges, weak=weak, people=people, account=ag.snapshot.account.id,
-                   indptr=indptr, indices=indices, rev=rev, sole=sole)
+                   indptr=indptr, indices=indices, rev=rev, sole=sole, lengths=lengths)
 
     @classmethod
     def _finish(cls, ids: list[str], n_staff: int, imp: list[float], key: list[bool], dept: list[str | None],
                 edges: dict[tuple[int, int], tuple[tuple[str, ...], float | None]],
                 weak: list[tuple[int, int, float]]) -> CompactGraph:
-        adj, distance, threads, indptr, indices, rev, sole = _layout(len(ids), n_staff, edges)
+        adj, distance, threads, indptr, indices, rev, sole, lengths = _layout(len(ids), n_staff, edges)
         weak.sort()
         return cls(ids=ids, n_staff=n_staff, importance=imp, key=key, department=dept, adj=adj,
                    threads=threads, distance=distance, edges=edges, weak=weak, indptr=indptr, indices=indices,
-                   rev=rev, sole=sole)
+                   rev=rev, sole=sole, lengths=lengths)
 
     @classmethod
     def from_networkx(cls, g: nx.Graph) -> CompactGraph:
@@ -227,7 +229,7 @@ def build_edges(n: int, n_staff: int, pairs: PairTable, client_pairs: ClientPair
     Returns
     -------
     tuple
-        ``(edges, adj, distance, threads, weak, indptr, indices, rev, sole)``
+        ``(edges, adj, distance, threads, weak, indptr, indices, rev, sole, lengths)``
         (see :class:`CompactGraph`).
     """
     from . import kernels
@@ -266,12 +268,12 @@ def _build_edges_python(n: int, n_staff: int, pairs: PairTable, client_pairs: Cl
     edges: Edges = {pair: (KINDS_BY_MASK[mask], strength if strength > 0 else None)
                     for pair, (mask, strength) in sorted(merged.items())}
     weak.sort()
-    adj, distance, threads, indptr, indices, rev, sole = _layout(n, n_staff, edges)
-    return edges, adj, distance, threads, weak, indptr, indices, rev, sole
+    adj, distance, threads, indptr, indices, rev, sole, lengths = _layout(n, n_staff, edges)
+    return edges, adj, distance, threads, weak, indptr, indices, rev, sole, lengths
 
 
 def _layout(n: int, n_staff: int, edges: Edges) -> tuple:
-    """Adjacency lists, distances, threads and the CSR arrays of ``edges``."""
+    """Adjacency lists, distances, threads, the CSR arrays and sole threads of ``edges``."""
     adj: list[list[int]] = [[] for _ in range(n)]
     distance: list[list[float]] = [[] for _ in range(n)]
     threads: list[list[int]] = [[] for _ in range(n)]
@@ -292,4 +294,5 @@ def _layout(n: int, n_staff: int, edges: Edges) -> tuple:
     position = {(v, w): indptr[v] + k for v in range(n) for k, w in enumerate(adj[v])}
     rev = array("i", [position[(w, v)] for v in range(n) for w in adj[v]])
     sole = array("i", [t[0] if len(t) == 1 else -1 for t in threads])
-    return adj, distance, threads, indptr, indices, rev, sole
+    lengths = array("d", [d for row in distance for d in row])
+    return adj, distance, threads, indptr, indices, rev, sole, lengths

@@ -98,8 +98,10 @@ def tie_stats(meetings: Iterable[Meeting], staff_ids: set[str] | frozenset[str],
     ids = sorted(staff_ids) + sorted(set(client_ids) - set(staff_ids))
     index = {pid: i for i, pid in enumerate(ids)}
     is_staff = bytes(1 if pid in staff_ids else 0 for pid in ids)
-    pairs, together = aggregate_ties(ordered, index, is_staff, as_of.toordinal(), settings.half_life_days,
-                                     settings.kind_weights)
+    table = aggregate_ties(ordered, index, is_staff, as_of.toordinal(), settings.half_life_days,
+                           settings.kind_weights)
+    assert table is not None  # sorted above
+    pairs, together = table
     if client_pairs is not None:
         for a, b, value in zip(*together, strict=True):
             x, y = sorted((ids[a], ids[b]))
@@ -114,7 +116,7 @@ def ties_from_table(pairs: PairTable, ids: list[str], dates: list[dt.date]) -> d
 
 
 def aggregate_ties(meetings: list[Meeting], index: dict[str, int], is_staff: bytes, as_of: int, half_life: float,
-                   weights: dict) -> TieTable:
+                   weights: dict) -> TieTable | None:
     """Every staff-stakeholder pair and every stakeholder pair that met, with their figures.
 
     The kernel behind :func:`tie_stats` (compiled when available, see
@@ -138,7 +140,8 @@ def aggregate_ties(meetings: list[Meeting], index: dict[str, int], is_staff: byt
 
     Returns
     -------
-    tuple
+    tuple or None
+        None when ``meetings`` are not sorted by (date, id). Else
         ``(pairs, client_pairs)``. ``pairs`` is six parallel lists -- staff,
         stakeholder, count, first meeting, last meeting, strength -- one entry
         per pair that met, ordered by (stakeholder, staff). ``client_pairs`` is
@@ -166,13 +169,17 @@ def aggregate_ties(meetings: list[Meeting], index: dict[str, int], is_staff: byt
 
 
 def _aggregate_ties_python(meetings: list[Meeting], index: dict[str, int], is_staff: bytes, as_of: int,
-                           half_life: float, weights: dict) -> TieTable:
+                           half_life: float, weights: dict) -> TieTable | None:
     n = len(is_staff)
     factors: dict[tuple[int, object], float] = {}
     acc: dict[int, list] = {}
     together: dict[int, float] = {}
+    previous = (-1, "")
     for position, meeting in enumerate(meetings):
         day = meeting.date.toordinal()
+        if (day, meeting.id) < previous:
+            return None
+        previous = (day, meeting.id)
         if day > as_of:
             continue
         people = {index[p] for p in meeting.attendees if p in index}

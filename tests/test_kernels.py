@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from kamgraph import kernels
 from kamgraph.account_graph import build_account_graph
-from kamgraph.actions import next_actions
+from kamgraph.actions import WarmPaths, next_actions
 from kamgraph.analysis import analyze
 from kamgraph.bridging import _compact_team_betweenness_python, compact_brokers, compact_team_betweenness
 from kamgraph.compact import CompactGraph, _build_edges_python, build_edges
@@ -79,6 +79,8 @@ def test_tie_aggregation_and_views_agree(account: AccountSnapshot) -> None:
     # an earlier as-of date drops later meetings in both
     early = (*args[:3], (AS_OF - dt.timedelta(days=200)).toordinal(), *args[4:])
     assert aggregate_ties(*early) == _aggregate_ties_python(*early)
+    shuffled = (list(reversed(ag.meetings)), *args[1:])
+    assert aggregate_ties(*shuffled) is None and _aggregate_ties_python(*shuffled) is None  # caller must sort
     views = tie_views(compiled[0], ag.ids, n_staff, n_active, settings.strength.thread_threshold)
     assert views == _tie_views_python(compiled[0], ag.ids, n_staff, n_active, settings.strength.thread_threshold)
 
@@ -117,6 +119,12 @@ def _graph_kernels_agree(cg: CompactGraph) -> None:
     brokers_c = compact_brokers(cg)
     assert [(v, d) for v, _, d in brokers_c] == [(v, d) for v, _, d in brokers_p]
     assert [c for _, c, _ in brokers_c] == pytest.approx([c for _, c, _ in brokers_p], abs=1e-12)
+    saved, kernels.compiled = kernels.compiled, None
+    try:
+        python_paths = [WarmPaths(cg).path(pid) for pid in cg.ids]
+    finally:
+        kernels.compiled = saved
+    assert [WarmPaths(cg).path(pid) for pid in cg.ids] == python_paths
 
 
 def test_graph_kernels_agree_on_accounts(account: AccountSnapshot) -> None:
@@ -138,7 +146,10 @@ def random_graphs(draw: st.DrawFn) -> nx.Graph:
     for u, v in draw(st.lists(st.tuples(st.sampled_from(nodes), st.sampled_from(nodes)), max_size=40)):
         if u != v:
             thread = g.nodes[u]["kind"] != g.nodes[v]["kind"]
-            g.add_edge(u, v, kind="thread" if thread else "knows")
+            g.add_edge(u, v, kind="thread" if thread else "knows", strength=draw(st.sampled_from([0.5, 1.0, 2.0])))
+    weak = draw(st.lists(st.tuples(st.sampled_from(nodes[:n_staff]), st.sampled_from(nodes[n_staff:]),
+                                   st.floats(0.0, 0.49)), max_size=6))
+    g.graph["weak"] = sorted(set(weak))
     return g
 
 
