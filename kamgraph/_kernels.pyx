@@ -340,7 +340,7 @@ def build_edges(Py_ssize_t n, Py_ssize_t n_staff, tuple pairs, tuple client_pair
     Returns
     -------
     tuple
-        ``(edges, adj, distance, threads, weak, indptr, indices, rev, sole, lengths)``
+        ``(edges, adj, threads, weak, indptr, indices, rev, sole, lengths)``
         with ``sole[c]`` the only thread of ``c`` (-1 for none or several) and
         ``lengths`` each CSR position's distance.
     """
@@ -414,11 +414,10 @@ def build_edges(Py_ssize_t n, Py_ssize_t n_staff, tuple pairs, tuple client_pair
             if records[k].mask & 1 and a < n_staff <= b:
                 threads[b].append(a)
         adj = _int_rows(indices, indptr, n)
-        distance = _float_rows(lengths, indptr, n)
         weak.sort()
     finally:
         free(records)
-    return edges, adj, distance, threads, weak, indptr, indices, rev, sole, lengths
+    return edges, adj, threads, weak, indptr, indices, rev, sole, lengths
 
 
 cdef void _layout(EdgeRecord* records, Py_ssize_t m, Py_ssize_t n, Py_ssize_t n_staff, int[::1] indptr,
@@ -472,12 +471,6 @@ cdef void _fill_lengths(EdgeRecord* records, Py_ssize_t m, Py_ssize_t n, int[::1
 
 cdef list _int_rows(int[::1] values, int[::1] indptr, Py_ssize_t n):
     """Split a CSR array of ints into one list per node."""
-    cdef Py_ssize_t v, e
-    return [[values[e] for e in range(indptr[v], indptr[v + 1])] for v in range(n)]
-
-
-cdef list _float_rows(double[::1] values, int[::1] indptr, Py_ssize_t n):
-    """Split a CSR array of floats into one list per node."""
     cdef Py_ssize_t v, e
     return [[values[e] for e in range(indptr[v], indptr[v + 1])] for v in range(n)]
 

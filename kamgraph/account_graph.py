@@ -118,7 +118,14 @@ def build_account_graph(snapshot: AccountSnapshot, as_of: dt.date, settings: Set
         table = aggregate_ties(meetings, *args)
     threads, last, staff_strength = tie_views(table[0], ids, n_staff, n_active, strength.thread_threshold)
     last_contact = {cid: meetings[position].date for cid, position in last.items()}
-    weights = {cid: importance(p, settings.importance) for cid, p in stakeholders.items()}
+    weights: dict[str, float] = {}
+    seen: dict[tuple[object, int], float] = {}  # importance depends on role and influence only
+    for cid, p in stakeholders.items():
+        facts = (p.buying_role, p.influence)
+        weight = seen.get(facts)
+        if weight is None:
+            weight = seen[facts] = importance(p, settings.importance)
+        weights[cid] = weight
     threshold = settings.importance.key_threshold
     key = {cid for cid, w in weights.items() if w >= threshold}
     return AccountGraph(snapshot=snapshot, as_of=as_of, settings=settings, stakeholders=stakeholders,

@@ -80,13 +80,17 @@ class WarmPaths:
 
     def __init__(self, cg: CompactGraph) -> None:
         self.cg = cg
+        self._index: dict[str, int] | None = None
+        if kernels.compiled is not None:  # one compiled search on the first query (see _settle)
+            self._done = [False] * cg.n
+            return
         weak: dict[int, list[tuple[int, float]]] = {}
         for s, c, strength in cg.weak:
             d = 1.0 / strength if strength > 0 else 1e9
             weak.setdefault(s, []).append((c, d))
             weak.setdefault(c, []).append((s, d))
         self._weak = weak
-        self._index: dict[str, int] | None = None
+        self._distance = cg.distance
         self.dist = [float("inf")] * cg.n
         self.prev = [-1] * cg.n
         self._done = [False] * cg.n
@@ -103,7 +107,7 @@ class WarmPaths:
                 self._done = [True] * cg.n
             return
         heap, dist, prev, done = self._heap, self.dist, self.prev, self._done
-        adj, distance, weak = self.cg.adj, self.cg.distance, self._weak
+        adj, distance, weak = self.cg.adj, self._distance, self._weak
         pop, push = heapq.heappop, heapq.heappush
         while heap and not done[target]:
             d, v = pop(heap)
@@ -306,7 +310,18 @@ def successors(analysis: AccountAnalysis, departed: str) -> list[Successor]:
     person = ag.departed[departed]
     title, manager, department, role = person.title, person.reports_to, person.department, person.buying_role
     found: list[Successor] = []
-    for cid, p in ag.stakeholders.items():
+    people = _people_index(analysis)
+    candidates = set(people.by_department.get(department, ()) if department else ())
+    candidates.update(people.by_manager.get(departed, ()))
+    if manager:
+        candidates.update(people.by_manager.get(manager, ()))
+        candidates.add(manager)
+    if title:
+        candidates.update(cid for cid, their in people.titles if their == title or title in their)
+    for cid in sorted(candidates):
+        p = ag.stakeholders.get(cid)
+        if p is None:
+            continue
         same_title = bool(title and p.title and (p.title == title or title in p.title))
         their_manager = cid == manager
         direct_report = p.reports_to == departed
@@ -326,6 +341,30 @@ def successors(analysis: AccountAnalysis, departed: str) -> list[Successor]:
         found.append(Successor(person=cid, score=score + analysis.importance.get(cid, 0.0) / 10 + uncovered,
                                reasons=tuple(reasons)))
     return sorted(found, key=lambda s: (-s.score, s.person))
+
+
+@dataclass
+class _People:
+    """Active stakeholders by department and by manager, and their titles (for :func:`successors`)."""
+
+    by_department: dict[str, list[str]]
+    by_manager: dict[str, list[str]]
+    titles: list[tuple[str, str]]
+
+
+def _people_index(analysis: AccountAnalysis) -> _People:
+    cached = analysis.cache.get("people")
+    if cached is None:
+        cached = _People({}, {}, [])
+        for cid, p in analysis.ag.stakeholders.items():
+            if p.department:
+                cached.by_department.setdefault(p.department, []).append(cid)
+            if p.reports_to:
+                cached.by_manager.setdefault(p.reports_to, []).append(cid)
+            if p.title:
+                cached.titles.append((cid, p.title))
+        analysis.cache["people"] = cached
+    return cached  # type: ignore[return-value]
 
 
 def _rank(actions: list[Action], limit: int) -> list[Action]:

@@ -146,6 +146,8 @@ class AccountAnalysis:
     summary: SummaryScores
     importance: dict[str, float] = field(default_factory=dict)
     key: set[str] = field(default_factory=set)
+    #: Look-up tables built on first use by readers of the analysis (e.g. the actions).
+    cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
 
 def _brokers(cg: CompactGraph, top: int) -> list[Broker]:

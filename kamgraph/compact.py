@@ -47,8 +47,6 @@ class CompactGraph:
     adj: list[list[int]]
     #: For each node, the staff it has a thread with (empty for staff).
     threads: list[list[int]]
-    #: Parallel to ``adj``: the distance 1/strength of each link (1 where no strength is known).
-    distance: list[list[float]]
     #: Edge data for each pair ``(i, j)`` with ``i < j``: ``(kinds, strength or None)``.
     edges: dict[tuple[int, int], tuple[tuple[str, ...], float | None]]
     attrs: list[dict[str, Any]] = field(default_factory=list)
@@ -68,6 +66,12 @@ class CompactGraph:
     sole: array = field(default_factory=lambda: array("i"))
     #: Parallel to ``indices``: each link's distance (as in ``distance``).
     lengths: array = field(default_factory=lambda: array("d"))
+
+    @property
+    def distance(self) -> list[list[float]]:
+        """Parallel to ``adj``: the distance 1/strength of each link (1 where no strength is known)."""
+        indptr, lengths = self.indptr, self.lengths
+        return [lengths[indptr[v]:indptr[v + 1]].tolist() for v in range(self.n)]
 
     @property
     def n(self) -> int:
@@ -98,10 +102,9 @@ class CompactGraph:
         index = {pid: i for i, pid in enumerate(ids)}
         people: list[Any] = [*ag.staff.values(), *ag.stakeholders.values()]
         weights, keys = ag.importance, ag.key
-        clients = ids[n_staff:]
-        imp = [0.0] * n_staff + [weights[c] for c in clients]
-        key = [False] * n_staff + [c in keys for c in clients]
-        dept: list[str | None] = [None] * n_staff + [p.department for p in people[n_staff:]]
+        imp = [0.0] * n
+        key = [False] * n
+        dept: list[str | None] = [None] * n
         extra_u: list[int] = []
         extra_v: list[int] = []
         extra_mask: list[int] = []
@@ -115,32 +118,37 @@ class CompactGraph:
         reports, dotted = KIND_BITS["reports_to"], KIND_BITS["dotted"]
         for a in range(n_staff, n):
             person = people[a]
-            manager = get(person.reports_to) if person.reports_to else None
+            cid = ids[a]
+            imp[a] = weights[cid]
+            key[a] = cid in keys
+            dept[a] = person.department
+            manager_id = person.reports_to
+            manager = get(manager_id) if manager_id else None
             if manager is not None:
                 extra_u.append(a)
                 extra_v.append(manager)
                 extra_mask.append(reports)
             for other in person.dotted_to:
                 b = get(other)
-                if b is not None and other != person.reports_to:
+                if b is not None and other != manager_id:
                     extra_u.append(a)
                     extra_v.append(b)
                     extra_mask.append(dotted)
         pairs, client_pairs = ag.table
-        (edges, adj, distance, threads, weak, indptr, indices, rev, sole, lengths) = build_edges(
+        (edges, adj, threads, weak, indptr, indices, rev, sole, lengths) = build_edges(
             n, n_staff, pairs, client_pairs, ag.settings.strength.thread_threshold, extra_u, extra_v, extra_mask)
         return cls(ids=ids, n_staff=n_staff, importance=imp, key=key, department=dept, adj=adj, threads=threads,
-                   distance=distance, edges=edges, weak=weak, people=people, account=ag.snapshot.account.id,
+                   edges=edges, weak=weak, people=people, account=ag.snapshot.account.id,
                    indptr=indptr, indices=indices, rev=rev, sole=sole, lengths=lengths)
 
     @classmethod
     def _finish(cls, ids: list[str], n_staff: int, imp: list[float], key: list[bool], dept: list[str | None],
                 edges: dict[tuple[int, int], tuple[tuple[str, ...], float | None]],
                 weak: list[tuple[int, int, float]]) -> CompactGraph:
-        adj, distance, threads, indptr, indices, rev, sole, lengths = _layout(len(ids), n_staff, edges)
+        adj, threads, indptr, indices, rev, sole, lengths = _layout(len(ids), n_staff, edges)
         weak.sort()
         return cls(ids=ids, n_staff=n_staff, importance=imp, key=key, department=dept, adj=adj,
-                   threads=threads, distance=distance, edges=edges, weak=weak, indptr=indptr, indices=indices,
+                   threads=threads, edges=edges, weak=weak, indptr=indptr, indices=indices,
                    rev=rev, sole=sole, lengths=lengths)
 
     @classmethod
@@ -229,7 +237,7 @@ def build_edges(n: int, n_staff: int, pairs: PairTable, client_pairs: ClientPair
     Returns
     -------
     tuple
-        ``(edges, adj, distance, threads, weak, indptr, indices, rev, sole, lengths)``
+        ``(edges, adj, threads, weak, indptr, indices, rev, sole, lengths)``
         (see :class:`CompactGraph`).
     """
     from . import kernels
@@ -268,8 +276,8 @@ def _build_edges_python(n: int, n_staff: int, pairs: PairTable, client_pairs: Cl
     edges: Edges = {pair: (KINDS_BY_MASK[mask], strength if strength > 0 else None)
                     for pair, (mask, strength) in sorted(merged.items())}
     weak.sort()
-    adj, distance, threads, indptr, indices, rev, sole, lengths = _layout(n, n_staff, edges)
-    return edges, adj, distance, threads, weak, indptr, indices, rev, sole, lengths
+    adj, threads, indptr, indices, rev, sole, lengths = _layout(n, n_staff, edges)
+    return edges, adj, threads, weak, indptr, indices, rev, sole, lengths
 
 
 def _layout(n: int, n_staff: int, edges: Edges) -> tuple:
@@ -295,4 +303,4 @@ def _layout(n: int, n_staff: int, edges: Edges) -> tuple:
     rev = array("i", [position[(w, v)] for v in range(n) for w in adj[v]])
     sole = array("i", [t[0] if len(t) == 1 else -1 for t in threads])
     lengths = array("d", [d for row in distance for d in row])
-    return adj, distance, threads, indptr, indices, rev, sole, lengths
+    return adj, threads, indptr, indices, rev, sole, lengths
