@@ -340,7 +340,7 @@ def build_edges(Py_ssize_t n, Py_ssize_t n_staff, tuple pairs, tuple client_pair
     Returns
     -------
     tuple
-        ``(edges, adj, threads, weak, indptr, indices, rev, sole, lengths)``
+        ``(edges, weak, indptr, indices, rev, sole, lengths)``
         with ``sole[c]`` the only thread of ``c`` (-1 for none or several) and
         ``lengths`` each CSR position's distance.
     """
@@ -348,11 +348,17 @@ def build_edges(Py_ssize_t n, Py_ssize_t n_staff, tuple pairs, tuple client_pair
     cdef list ca = client_pairs[0], cb = client_pairs[1], cstrength = client_pairs[2]
     cdef Py_ssize_t total = len(ps) + len(ca) + len(extra_u)
     cdef EdgeRecord* records = <EdgeRecord*>malloc((total + 1) * sizeof(EdgeRecord))
-    cdef Py_ssize_t count = 0, k, j, m, v
+    cdef int* weak_at = <int*>malloc((len(ps) + 1) * sizeof(int))
+    cdef int* weak_order = <int*>malloc((len(ps) + 1) * sizeof(int))
+    cdef int* per_staff = <int*>calloc(n_staff + 2, sizeof(int))
+    cdef Py_ssize_t count = 0, k, j, m, v, n_weak = 0
     cdef int a, b, tmp
     cdef double value
-    weak = []
-    if records == NULL:
+    if records == NULL or weak_at == NULL or weak_order == NULL or per_staff == NULL:
+        free(records)
+        free(weak_at)
+        free(weak_order)
+        free(per_staff)
         raise MemoryError()
     try:
         for k in range(len(ps)):
@@ -367,7 +373,9 @@ def build_edges(Py_ssize_t n, Py_ssize_t n_staff, tuple pairs, tuple client_pair
                 records[count].strength = value
                 count += 1
             else:
-                weak.append((a, b, value))
+                weak_at[n_weak] = k
+                n_weak += 1
+                per_staff[a + 1] += 1
         for k in range(len(ca)):
             a = ca[k]
             b = cb[k]
@@ -406,18 +414,24 @@ def build_edges(Py_ssize_t n, Py_ssize_t n_staff, tuple pairs, tuple client_pair
         lengths = array("d", bytes(8 * 2 * m))
         _fill_lengths(records, m, n, indptr, lengths)
         edges = {}
-        threads = [[] for _ in range(n)]
         for k in range(m):
             a = <int>(records[k].key // n)
             b = <int>(records[k].key % n)
             edges[(a, b)] = (kinds_by_mask[records[k].mask], records[k].strength if records[k].strength > 0 else None)
-            if records[k].mask & 1 and a < n_staff <= b:
-                threads[b].append(a)
-        adj = _int_rows(indices, indptr, n)
-        weak.sort()
+        # weak contacts by (staff, stakeholder): pairs come by stakeholder, so bucket them by staff
+        for k in range(n_staff):
+            per_staff[k + 1] += per_staff[k]
+        for k in range(n_weak):
+            a = ps[weak_at[k]]
+            weak_order[per_staff[a]] = weak_at[k]
+            per_staff[a] += 1
+        weak = [(ps[weak_order[k]], pc[weak_order[k]], pstrength[weak_order[k]]) for k in range(n_weak)]
     finally:
         free(records)
-    return edges, adj, threads, weak, indptr, indices, rev, sole, lengths
+        free(weak_at)
+        free(weak_order)
+        free(per_staff)
+    return edges, weak, indptr, indices, rev, sole, lengths
 
 
 cdef void _layout(EdgeRecord* records, Py_ssize_t m, Py_ssize_t n, Py_ssize_t n_staff, int[::1] indptr,
@@ -467,12 +481,6 @@ cdef void _fill_lengths(EdgeRecord* records, Py_ssize_t m, Py_ssize_t n, int[::1
         fill[a] += 1
         fill[b] += 1
     free(fill)
-
-
-cdef list _int_rows(int[::1] values, int[::1] indptr, Py_ssize_t n):
-    """Split a CSR array of ints into one list per node."""
-    cdef Py_ssize_t v, e
-    return [[values[e] for e in range(indptr[v], indptr[v + 1])] for v in range(n)]
 
 
 # --------------------------------------------------------------------------- fragility

@@ -258,7 +258,7 @@ def _next_actions(analysis: AccountAnalysis) -> list[Action]:
             if person.buying_role else float(person.influence)
         if weight < settings.importance.key_threshold and not had_threads:
             continue
-        candidates = [c.person for c in successors(analysis, pid)]
+        candidates = [c.person for c in successors(analysis, pid, limit=5)]
         first = candidates[0] if candidates else None
         chain = paths.path(first) if first else []
         moved = f" to {person.moved_to}" if person.moved_to else ""
@@ -294,8 +294,8 @@ class Successor:
     reasons: tuple[str, ...]
 
 
-def successors(analysis: AccountAnalysis, departed: str) -> list[Successor]:
-    """Who to build a relationship with after ``departed`` left, best first.
+def successors(analysis: AccountAnalysis, departed: str, limit: int | None = None) -> list[Successor]:
+    """Who to build a relationship with after ``departed`` left, best first (the best ``limit`` when given).
 
     ``departed`` must be among the analysis' departed stakeholders. Each active
     stakeholder scores: 4 for the same title (or one containing it: an
@@ -309,7 +309,6 @@ def successors(analysis: AccountAnalysis, departed: str) -> list[Successor]:
     ag = analysis.ag
     person = ag.departed[departed]
     title, manager, department, role = person.title, person.reports_to, person.department, person.buying_role
-    found: list[Successor] = []
     people = _people_index(analysis)
     candidates = set(people.by_department.get(department, ()) if department else ())
     candidates.update(people.by_manager.get(departed, ()))
@@ -318,29 +317,29 @@ def successors(analysis: AccountAnalysis, departed: str) -> list[Successor]:
         candidates.add(manager)
     if title:
         candidates.update(cid for cid, their in people.titles if their == title or title in their)
-    for cid in sorted(candidates):
+    scored: list[tuple[float, str, tuple[bool, ...]]] = []
+    for cid in candidates:
         p = ag.stakeholders.get(cid)
         if p is None:
             continue
-        same_title = bool(title and p.title and (p.title == title or title in p.title))
-        their_manager = cid == manager
-        direct_report = p.reports_to == departed
-        peer = bool(manager and p.reports_to == manager)
-        same_department = bool(department and p.department == department)
-        if not (same_title or their_manager or direct_report or peer or same_department):
+        holds = (bool(title and p.title and (p.title == title or title in p.title)), cid == manager,
+                 p.reports_to == departed, bool(manager and p.reports_to == manager),
+                 bool(department and p.department == department))
+        if not any(holds):
             continue
-        score = 4.0 * same_title + 2.0 * their_manager + 2.0 * direct_report + 1.0 * peer + 1.5 * same_department
-        reasons = [reason for reason, holds in (("same title", same_title), ("their manager", their_manager),
-                                                ("their direct report", direct_report),
-                                                ("peer under the same manager", peer),
-                                                ("same department", same_department)) if holds]
-        if role and p.buying_role is role:
-            score += 1
-            reasons.append("same buying role")
+        same_role = bool(role and p.buying_role is role)
         uncovered = 1.0 if not ag.threads.get(cid) else 0.0
-        found.append(Successor(person=cid, score=score + analysis.importance.get(cid, 0.0) / 10 + uncovered,
-                               reasons=tuple(reasons)))
-    return sorted(found, key=lambda s: (-s.score, s.person))
+        score = sum(points for points, held in zip(_SUCCESSOR_POINTS, holds, strict=True) if held) + same_role
+        scored.append((-(score + analysis.importance.get(cid, 0.0) / 10 + uncovered), cid, (*holds, same_role)))
+    scored.sort()
+    return [Successor(person=cid, score=-score,
+                      reasons=tuple(reason for reason, held in zip(_SUCCESSOR_REASONS, holds, strict=True) if held))
+            for score, cid, holds in scored[:limit]]
+
+
+_SUCCESSOR_POINTS = (4.0, 2.0, 2.0, 1.0, 1.5)
+_SUCCESSOR_REASONS = ("same title", "their manager", "their direct report", "peer under the same manager",
+                      "same department", "same buying role")
 
 
 @dataclass

@@ -41,7 +41,7 @@ from typing import NamedTuple
 from pydantic import BaseModel, Field
 
 from .account_graph import AccountGraph, build_account_graph
-from .bridging import DepartmentGateway, compact_brokers, compact_team_betweenness, department_gateways
+from .bridging import DepartmentGateway, compact_team_betweenness, department_gateways, ranked_brokers
 from .cadence import CadenceStatus, cadence_status, target_days
 from .compact import CompactGraph
 from .dataset import AccountSnapshot
@@ -151,9 +151,8 @@ class AccountAnalysis:
 
 
 def _brokers(cg: CompactGraph, top: int) -> list[Broker]:
-    ids = cg.ids
-    ranked = sorted((round(value, 6), -len(depts), ids[v], depts) for v, value, depts in compact_brokers(cg))
-    return [Broker(person=person, constraint=value, departments=depts) for value, _, person, depts in ranked[:top]]
+    return [Broker(person=person, constraint=value, departments=depts)
+            for value, person, depts in ranked_brokers(cg, top)]
 
 
 def analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings | None = None, *,
@@ -241,7 +240,7 @@ def _summary_connectivity(cg: CompactGraph, keys: list[int], limit: int | None) 
     """
     found: dict[str, int] = {}
     smallest = None
-    for i in sorted(keys, key=lambda k: (len(cg.adj[k]), k)):
+    for i in sorted(keys, key=lambda k: (cg.degree(k), k)):
         cap = limit if smallest is None else max(2, smallest)
         if limit is not None and cap is not None:
             cap = min(cap, limit)

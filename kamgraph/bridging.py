@@ -256,14 +256,9 @@ def compact_brokers(cg: CompactGraph) -> list[tuple[int, float, tuple[str, ...]]
     (departments sorted) in node order; compiled when available.
     """
     if kernels.compiled is not None:
-        codes: dict[str, int] = {}
-        numbers = array("i", [codes.setdefault(d, len(codes) + 1) if d else 0 for d in cg.department])
-        names = [""] * (len(codes) + 1)
-        for name, code in codes.items():
-            names[code] = name
-        return [(v, value, tuple(sorted(names[d] for d in depts)))
-                for v, value, depts in kernels.compiled.brokers(cg.n, cg.n_staff, cg.indptr, cg.indices, numbers,
-                                                                len(codes))]
+        names = [""]
+        return [(v, value, tuple(sorted([names[d] for d in depts])))
+                for v, value, depts in _compiled_brokers(cg, names)]
     n_staff, dept = cg.n_staff, cg.department
     client_adj: list[list[int]] = [[] for _ in range(cg.n)]
     candidates = []
@@ -278,6 +273,29 @@ def compact_brokers(cg: CompactGraph) -> list[tuple[int, float, tuple[str, ...]]
             candidates.append((v, tuple(sorted(depts))))  # type: ignore[arg-type]
     values = compact_constraint(client_adj, [v for v, _ in candidates])
     return [(v, values[v], depts) for v, depts in candidates]
+
+
+def ranked_brokers(cg: CompactGraph, top: int) -> list[tuple[float, str, tuple[str, ...]]]:
+    """The ``top`` brokers as ``(constraint rounded to 6 places, id, departments)``.
+
+    Lowest constraint first, then most departments, then id: the order of the
+    X-ray's broker list.
+    """
+    ids = cg.ids
+    if kernels.compiled is None:
+        ranked = sorted((round(value, 6), -len(depts), ids[v], depts) for v, value, depts in compact_brokers(cg))
+        return [(value, person, depts) for value, _, person, depts in ranked[:top]]
+    names = [""]
+    ranked = sorted((round(value, 6), -len(depts), ids[v], depts) for v, value, depts in _compiled_brokers(cg, names))
+    return [(value, person, tuple(sorted([names[d] for d in depts]))) for value, _, person, depts in ranked[:top]]
+
+
+def _compiled_brokers(cg: CompactGraph, names: list[str]) -> list[tuple[int, float, list[int]]]:
+    """The compiled kernel's brokers, departments as numbers; ``names`` receives each number's name."""
+    codes: dict[str, int] = {}
+    numbers = array("i", [codes.setdefault(d, len(codes) + 1) if d else 0 for d in cg.department])
+    names.extend(codes)
+    return kernels.compiled.brokers(cg.n, cg.n_staff, cg.indptr, cg.indices, numbers, len(codes))
 
 
 # --------------------------------------------------------------------------- department gateways

@@ -43,10 +43,6 @@ class CompactGraph:
     importance: list[float]
     key: list[bool]
     department: list[str | None]
-    #: Live neighbours of each node (no staff-staff colleague edges: the team is one source).
-    adj: list[list[int]]
-    #: For each node, the staff it has a thread with (empty for staff).
-    threads: list[list[int]]
     #: Edge data for each pair ``(i, j)`` with ``i < j``: ``(kinds, strength or None)``.
     edges: dict[tuple[int, int], tuple[tuple[str, ...], float | None]]
     attrs: list[dict[str, Any]] = field(default_factory=list)
@@ -66,6 +62,32 @@ class CompactGraph:
     sole: array = field(default_factory=lambda: array("i"))
     #: Parallel to ``indices``: each link's distance (as in ``distance``).
     lengths: array = field(default_factory=lambda: array("d"))
+    _adj: list[list[int]] | None = field(default=None, repr=False, compare=False)
+    _threads: list[list[int]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def adj(self) -> list[list[int]]:
+        """Live neighbours of each node, ascending (no staff-staff colleague edges: the team is one source)."""
+        if self._adj is None:
+            indptr, indices = self.indptr, self.indices
+            self._adj = [indices[indptr[v]:indptr[v + 1]].tolist() for v in range(self.n)]
+        return self._adj
+
+    @property
+    def threads(self) -> list[list[int]]:
+        """For each node, the staff it has a thread with, ascending (empty for staff)."""
+        if self._threads is None:
+            threads: list[list[int]] = [[] for _ in range(self.n)]
+            n_staff = self.n_staff
+            for (a, b), (kinds, _) in sorted(self.edges.items()):
+                if kinds[0] == "thread" and a < n_staff <= b:
+                    threads[b].append(a)
+            self._threads = threads
+        return self._threads
+
+    def degree(self, v: int) -> int:
+        """Number of live neighbours of node ``v``."""
+        return self.indptr[v + 1] - self.indptr[v]
 
     @property
     def distance(self) -> list[list[float]]:
@@ -135,9 +157,9 @@ class CompactGraph:
                     extra_v.append(b)
                     extra_mask.append(dotted)
         pairs, client_pairs = ag.table
-        (edges, adj, threads, weak, indptr, indices, rev, sole, lengths) = build_edges(
+        (edges, weak, indptr, indices, rev, sole, lengths) = build_edges(
             n, n_staff, pairs, client_pairs, ag.settings.strength.thread_threshold, extra_u, extra_v, extra_mask)
-        return cls(ids=ids, n_staff=n_staff, importance=imp, key=key, department=dept, adj=adj, threads=threads,
+        return cls(ids=ids, n_staff=n_staff, importance=imp, key=key, department=dept,
                    edges=edges, weak=weak, people=people, account=ag.snapshot.account.id,
                    indptr=indptr, indices=indices, rev=rev, sole=sole, lengths=lengths)
 
@@ -145,10 +167,10 @@ class CompactGraph:
     def _finish(cls, ids: list[str], n_staff: int, imp: list[float], key: list[bool], dept: list[str | None],
                 edges: dict[tuple[int, int], tuple[tuple[str, ...], float | None]],
                 weak: list[tuple[int, int, float]]) -> CompactGraph:
-        adj, threads, indptr, indices, rev, sole, lengths = _layout(len(ids), n_staff, edges)
+        indptr, indices, rev, sole, lengths = _layout(len(ids), n_staff, edges)
         weak.sort()
-        return cls(ids=ids, n_staff=n_staff, importance=imp, key=key, department=dept, adj=adj,
-                   threads=threads, edges=edges, weak=weak, indptr=indptr, indices=indices,
+        return cls(ids=ids, n_staff=n_staff, importance=imp, key=key, department=dept,
+                   edges=edges, weak=weak, indptr=indptr, indices=indices,
                    rev=rev, sole=sole, lengths=lengths)
 
     @classmethod
@@ -237,7 +259,7 @@ def build_edges(n: int, n_staff: int, pairs: PairTable, client_pairs: ClientPair
     Returns
     -------
     tuple
-        ``(edges, adj, threads, weak, indptr, indices, rev, sole, lengths)``
+        ``(edges, weak, indptr, indices, rev, sole, lengths)``
         (see :class:`CompactGraph`).
     """
     from . import kernels
@@ -276,12 +298,11 @@ def _build_edges_python(n: int, n_staff: int, pairs: PairTable, client_pairs: Cl
     edges: Edges = {pair: (KINDS_BY_MASK[mask], strength if strength > 0 else None)
                     for pair, (mask, strength) in sorted(merged.items())}
     weak.sort()
-    adj, threads, indptr, indices, rev, sole, lengths = _layout(n, n_staff, edges)
-    return edges, adj, threads, weak, indptr, indices, rev, sole, lengths
+    return edges, weak, *_layout(n, n_staff, edges)
 
 
 def _layout(n: int, n_staff: int, edges: Edges) -> tuple:
-    """Adjacency lists, distances, threads, the CSR arrays and sole threads of ``edges``."""
+    """The CSR arrays (indptr, indices, rev), sole threads and CSR lengths of ``edges``."""
     adj: list[list[int]] = [[] for _ in range(n)]
     distance: list[list[float]] = [[] for _ in range(n)]
     threads: list[list[int]] = [[] for _ in range(n)]
@@ -303,4 +324,4 @@ def _layout(n: int, n_staff: int, edges: Edges) -> tuple:
     rev = array("i", [position[(w, v)] for v in range(n) for w in adj[v]])
     sole = array("i", [t[0] if len(t) == 1 else -1 for t in threads])
     lengths = array("d", [d for row in distance for d in row])
-    return adj, threads, indptr, indices, rev, sole, lengths
+    return indptr, indices, rev, sole, lengths

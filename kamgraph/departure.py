@@ -183,7 +183,7 @@ def _rethread(after: AccountAnalysis, departed: str, size: int) -> list[Rethread
     ag = after.ag
     paths = WarmPaths(after.cg)
     plan = []
-    for cand in successors(after, departed)[:size]:
+    for cand in successors(after, departed, limit=size):
         p = ag.stakeholders[cand.person]
         chain = paths.path(cand.person)
         owner = chain[0] if chain else role_owner(after, cand.person, set())
