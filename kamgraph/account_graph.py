@@ -7,6 +7,7 @@ as-of date are set apart; meetings after it are ignored.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -72,6 +73,17 @@ class AccountGraph:
             x, y = sorted((ids[a], ids[b]))
             found[(x, y)] = value
         return found
+
+    def met_with_strength(self, person_id: str) -> bool:
+        """True when some staff member has a tie of positive strength with this stakeholder."""
+        try:
+            number = self.ids.index(person_id)
+        except ValueError:
+            return False
+        clients, strengths = self.table[0][1], self.table[0][5]
+        start = bisect.bisect_left(clients, number)  # pairs are ordered by stakeholder
+        end = bisect.bisect_right(clients, number, start)
+        return any(strengths[k] > 0 for k in range(start, end))
 
     def staff_strength(self) -> dict[str, float]:
         """Each active staff member's summed tie strength with active stakeholders."""

@@ -250,10 +250,8 @@ def _next_actions(analysis: AccountAnalysis) -> list[Action]:
     window = settings.actions.departed_window_days
     recent = [(pid, person) for pid, person in sorted(ag.departed.items())
               if person.left_on is not None and (ag.as_of - person.left_on).days <= window]
-    pairs = ag.table[0]
-    met = {ag.ids[c] for c, strength in zip(pairs[1], pairs[5], strict=True) if strength > 0} if recent else set()
     for pid, person in recent:
-        had_threads = pid in met
+        had_threads = ag.met_with_strength(pid)
         weight = person.influence * settings.importance.role_weights.get(person.buying_role, 1.0) \
             if person.buying_role else float(person.influence)
         if weight < settings.importance.key_threshold and not had_threads:
