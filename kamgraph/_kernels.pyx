@@ -327,7 +327,7 @@ cdef int _by_edge_key(const void* a, const void* b) noexcept nogil:
 
 
 def build_edges(Py_ssize_t n, Py_ssize_t n_staff, tuple pairs, tuple client_pairs, double threshold,
-                list extra_u, list extra_v, list extra_mask, list kinds_by_mask):
+                list extra_u, list extra_v, list extra_mask):
     """Merge every link of the account graph and lay out its adjacency.
 
     Links: thread pairs (strength at or above ``threshold``; weaker staff
@@ -335,14 +335,14 @@ def build_edges(Py_ssize_t n, Py_ssize_t n_staff, tuple pairs, tuple client_pair
     threshold (kind bit 5, "met"), and ``extra`` links (relationships and
     reporting lines, with kind bit masks). Pairs with a node ``>= n`` (people
     who left) are dropped. A pair linked several ways keeps every kind (in
-    ``kinds_by_mask`` order) and its largest strength.
+    bit order) and its largest strength.
 
     Returns
     -------
     tuple
-        ``(edges, weak, indptr, indices, rev, sole, lengths)``
+        ``(weak, indptr, indices, rev, sole, lengths, masks, strengths)``
         with ``sole[c]`` the only thread of ``c`` (-1 for none or several) and
-        ``lengths`` each CSR position's distance.
+        each CSR position's distance, kind bits and strength (-1 for none).
     """
     cdef list ps = pairs[0], pc = pairs[1], pstrength = pairs[5]
     cdef list ca = client_pairs[0], cb = client_pairs[1], cstrength = client_pairs[2]
@@ -412,12 +412,9 @@ def build_edges(Py_ssize_t n, Py_ssize_t n_staff, tuple pairs, tuple client_pair
         sole = array("i", [-1]) * n
         _layout(records, m, n, n_staff, indptr, indices, rev, sole)
         lengths = array("d", bytes(8 * 2 * m))
-        _fill_lengths(records, m, n, indptr, lengths)
-        edges = {}
-        for k in range(m):
-            a = <int>(records[k].key // n)
-            b = <int>(records[k].key % n)
-            edges[(a, b)] = (kinds_by_mask[records[k].mask], records[k].strength if records[k].strength > 0 else None)
+        masks = array("i", bytes(4 * 2 * m))
+        strengths = array("d", bytes(8 * 2 * m))
+        _fill_positions(records, m, n, indptr, lengths, masks, strengths)
         # weak contacts by (staff, stakeholder): pairs come by stakeholder, so bucket them by staff
         for k in range(n_staff):
             per_staff[k + 1] += per_staff[k]
@@ -431,7 +428,7 @@ def build_edges(Py_ssize_t n, Py_ssize_t n_staff, tuple pairs, tuple client_pair
         free(weak_at)
         free(weak_order)
         free(per_staff)
-    return edges, weak, indptr, indices, rev, sole, lengths
+    return weak, indptr, indices, rev, sole, lengths, masks, strengths
 
 
 cdef void _layout(EdgeRecord* records, Py_ssize_t m, Py_ssize_t n, Py_ssize_t n_staff, int[::1] indptr,
@@ -464,8 +461,9 @@ cdef void _layout(EdgeRecord* records, Py_ssize_t m, Py_ssize_t n, Py_ssize_t n_
     free(threads)
 
 
-cdef void _fill_lengths(EdgeRecord* records, Py_ssize_t m, Py_ssize_t n, int[::1] indptr, double[::1] lengths):
-    """Each CSR position's distance 1/strength (1 without a strength), in the order ``_layout`` placed them."""
+cdef void _fill_positions(EdgeRecord* records, Py_ssize_t m, Py_ssize_t n, int[::1] indptr, double[::1] lengths,
+                          int[::1] masks, double[::1] strengths):
+    """Each CSR position's distance 1/strength (1 without one), kind bits and strength, as ``_layout`` placed them."""
     cdef Py_ssize_t k
     cdef int a, b
     cdef double d
@@ -478,6 +476,10 @@ cdef void _fill_lengths(EdgeRecord* records, Py_ssize_t m, Py_ssize_t n, int[::1
         d = 1.0 / records[k].strength if records[k].strength > 0 else 1.0
         lengths[fill[a]] = d
         lengths[fill[b]] = d
+        masks[fill[a]] = records[k].mask
+        masks[fill[b]] = records[k].mask
+        strengths[fill[a]] = records[k].strength
+        strengths[fill[b]] = records[k].strength
         fill[a] += 1
         fill[b] += 1
     free(fill)

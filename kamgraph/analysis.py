@@ -202,7 +202,7 @@ def _analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings, deta
         connectivity = {ids[i]: compact_connectivity(cg, i, cap) for i in keys}
         between = compact_team_betweenness(cg, weighted=settings.bridges.weighted_betweenness)
         team_between = {ids[i]: between[i] for i in range(cg.n)}
-        cut_edges = [CutEdge(a=ids[a], b=ids[b], kind=cg.edges[(a, b)][0][0], cut_off=tuple(ids[x] for x in cut))
+        cut_edges = [CutEdge(a=ids[a], b=ids[b], kind=cg.kinds_of(a, b)[0], cut_off=tuple(ids[x] for x in cut))
                      for a, b, cut in sorted(cut_raw, key=lambda e: (-len(e[2]), e[0], e[1]))]
         gateways = department_gateways(cg, [r[2] for r in raw], reach_idx)
         brokers = _brokers(cg, settings.bridges.top)

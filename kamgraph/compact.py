@@ -14,6 +14,7 @@ result is independent of the order records were loaded in.
 
 from __future__ import annotations
 
+import bisect
 from array import array
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -43,8 +44,6 @@ class CompactGraph:
     importance: list[float]
     key: list[bool]
     department: list[str | None]
-    #: Edge data for each pair ``(i, j)`` with ``i < j``: ``(kinds, strength or None)``.
-    edges: dict[tuple[int, int], tuple[tuple[str, ...], float | None]]
     attrs: list[dict[str, Any]] = field(default_factory=list)
     #: The person records behind the nodes (when built from an account), for :meth:`to_networkx`.
     people: list[Any] = field(default_factory=list)
@@ -62,8 +61,35 @@ class CompactGraph:
     sole: array = field(default_factory=lambda: array("i"))
     #: Parallel to ``indices``: each link's distance (as in ``distance``).
     lengths: array = field(default_factory=lambda: array("d"))
+    #: Parallel to ``indices``: each link's kind bits (:data:`KIND_BITS`) and strength (-1 where none is known).
+    masks: array = field(default_factory=lambda: array("i"))
+    strengths: array = field(default_factory=lambda: array("d"))
+    _edges: dict[tuple[int, int], tuple[tuple[str, ...], float | None]] | None = field(default=None, repr=False)
     _adj: list[list[int]] | None = field(default=None, repr=False, compare=False)
     _threads: list[list[int]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def edges(self) -> dict[tuple[int, int], tuple[tuple[str, ...], float | None]]:
+        """Edge data for each pair ``(i, j)`` with ``i < j``, ascending: ``(kinds, strength or None)``."""
+        if self._edges is None:
+            indptr, indices, masks, strengths = self.indptr, self.indices, self.masks, self.strengths
+            edges = {}
+            for v in range(self.n):
+                for e in range(indptr[v], indptr[v + 1]):
+                    w = indices[e]
+                    if v < w:
+                        edges[(v, w)] = (KINDS_BY_MASK[masks[e]], strengths[e] if strengths[e] > 0 else None)
+            self._edges = edges
+        return self._edges
+
+    def kinds_of(self, a: int, b: int) -> tuple[str, ...]:
+        """The kinds of the link between ``a`` and ``b``, in order of precedence (empty when not linked)."""
+        if self._edges is not None:
+            found = self._edges.get((a, b) if a < b else (b, a))
+            return found[0] if found else ()
+        start, end = self.indptr[a], self.indptr[a + 1]
+        e = bisect.bisect_left(self.indices, b, start, end)
+        return KINDS_BY_MASK[self.masks[e]] if e < end and self.indices[e] == b else ()
 
     @property
     def adj(self) -> list[list[int]]:
@@ -157,21 +183,21 @@ class CompactGraph:
                     extra_v.append(b)
                     extra_mask.append(dotted)
         pairs, client_pairs = ag.table
-        (edges, weak, indptr, indices, rev, sole, lengths) = build_edges(
+        weak, indptr, indices, rev, sole, lengths, masks, strengths = build_edges(
             n, n_staff, pairs, client_pairs, ag.settings.strength.thread_threshold, extra_u, extra_v, extra_mask)
-        return cls(ids=ids, n_staff=n_staff, importance=imp, key=key, department=dept,
-                   edges=edges, weak=weak, people=people, account=ag.snapshot.account.id,
-                   indptr=indptr, indices=indices, rev=rev, sole=sole, lengths=lengths)
+        return cls(ids=ids, n_staff=n_staff, importance=imp, key=key, department=dept, weak=weak, people=people,
+                   account=ag.snapshot.account.id, indptr=indptr, indices=indices, rev=rev, sole=sole,
+                   lengths=lengths, masks=masks, strengths=strengths)
 
     @classmethod
     def _finish(cls, ids: list[str], n_staff: int, imp: list[float], key: list[bool], dept: list[str | None],
                 edges: dict[tuple[int, int], tuple[tuple[str, ...], float | None]],
                 weak: list[tuple[int, int, float]]) -> CompactGraph:
-        indptr, indices, rev, sole, lengths = _layout(len(ids), n_staff, edges)
+        indptr, indices, rev, sole, lengths, masks, strengths = _layout(len(ids), n_staff, edges)
         weak.sort()
-        return cls(ids=ids, n_staff=n_staff, importance=imp, key=key, department=dept,
-                   edges=edges, weak=weak, indptr=indptr, indices=indices,
-                   rev=rev, sole=sole, lengths=lengths)
+        return cls(ids=ids, n_staff=n_staff, importance=imp, key=key, department=dept, _edges=edges, weak=weak,
+                   indptr=indptr, indices=indices, rev=rev, sole=sole, lengths=lengths, masks=masks,
+                   strengths=strengths)
 
     @classmethod
     def from_networkx(cls, g: nx.Graph) -> CompactGraph:
@@ -259,14 +285,14 @@ def build_edges(n: int, n_staff: int, pairs: PairTable, client_pairs: ClientPair
     Returns
     -------
     tuple
-        ``(edges, weak, indptr, indices, rev, sole, lengths)``
+        ``(weak, indptr, indices, rev, sole, lengths, masks, strengths)``
         (see :class:`CompactGraph`).
     """
     from . import kernels
 
     if kernels.compiled is not None:
         return kernels.compiled.build_edges(n, n_staff, pairs, client_pairs, threshold, extra_u, extra_v,
-                                            extra_mask, KINDS_BY_MASK)
+                                            extra_mask)
     return _build_edges_python(n, n_staff, pairs, client_pairs, threshold, extra_u, extra_v, extra_mask)
 
 
@@ -298,11 +324,11 @@ def _build_edges_python(n: int, n_staff: int, pairs: PairTable, client_pairs: Cl
     edges: Edges = {pair: (KINDS_BY_MASK[mask], strength if strength > 0 else None)
                     for pair, (mask, strength) in sorted(merged.items())}
     weak.sort()
-    return edges, weak, *_layout(n, n_staff, edges)
+    return weak, *_layout(n, n_staff, edges)
 
 
 def _layout(n: int, n_staff: int, edges: Edges) -> tuple:
-    """The CSR arrays (indptr, indices, rev), sole threads and CSR lengths of ``edges``."""
+    """The CSR arrays (indptr, indices, rev), sole threads, and each CSR position's length, kind bits and strength."""
     adj: list[list[int]] = [[] for _ in range(n)]
     distance: list[list[float]] = [[] for _ in range(n)]
     threads: list[list[int]] = [[] for _ in range(n)]
@@ -324,4 +350,10 @@ def _layout(n: int, n_staff: int, edges: Edges) -> tuple:
     rev = array("i", [position[(w, v)] for v in range(n) for w in adj[v]])
     sole = array("i", [t[0] if len(t) == 1 else -1 for t in threads])
     lengths = array("d", [d for row in distance for d in row])
-    return indptr, indices, rev, sole, lengths
+    masks, strengths = array("i"), array("d")
+    for v in range(n):
+        for w in adj[v]:
+            kinds, strength = edges[(v, w) if v < w else (w, v)]
+            masks.append(sum(KIND_BITS.get(k, 0) for k in set(kinds)))
+            strengths.append(strength if strength else -1.0)
+    return indptr, indices, rev, sole, lengths, masks, strengths
