@@ -346,14 +346,18 @@ def _layout(n: int, n_staff: int, edges: Edges) -> tuple:
     for v in range(n):
         indptr.append(indptr[-1] + len(adj[v]))
     indices = array("i", [w for v in range(n) for w in adj[v]])
-    position = {(v, w): indptr[v] + k for v in range(n) for k, w in enumerate(adj[v])}
-    rev = array("i", [position[(w, v)] for v in range(n) for w in adj[v]])
+    # rows are ascending, so w's entry for v is found by bisection
+    rev = array("i", [indptr[w] + bisect.bisect_left(adj[w], v) for v in range(n) for w in adj[v]])
     sole = array("i", [t[0] if len(t) == 1 else -1 for t in threads])
     lengths = array("d", [d for row in distance for d in row])
+    bits: dict[tuple[str, ...], int] = {}
     masks, strengths = array("i"), array("d")
     for v in range(n):
         for w in adj[v]:
             kinds, strength = edges[(v, w) if v < w else (w, v)]
-            masks.append(sum(KIND_BITS.get(k, 0) for k in set(kinds)))
+            mask = bits.get(kinds)
+            if mask is None:
+                mask = bits[kinds] = sum(KIND_BITS.get(k, 0) for k in set(kinds))
+            masks.append(mask)
             strengths.append(strength if strength else -1.0)
     return indptr, indices, rev, sole, lengths, masks, strengths
