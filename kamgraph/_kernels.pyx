@@ -95,6 +95,38 @@ cdef int _sort_updates(Updates* buf, Py_ssize_t n) except -1:
     return 0
 
 
+cdef struct Run:
+    long long key
+    Py_ssize_t count
+    int first
+    int last
+    double value
+
+
+cdef Py_ssize_t _sum_runs(Updates* buf, Py_ssize_t n, Run** out) except -1:
+    """Sort the updates, then sum each key's run in meeting order into ``*out``; return how many runs."""
+    cdef Py_ssize_t start = 0, end, count = 0
+    cdef double value
+    _sort_updates(buf, n)
+    out[0] = <Run*>malloc((buf.size + 1) * sizeof(Run))
+    if out[0] == NULL:
+        raise MemoryError()
+    while start < buf.size:
+        end = start + 1
+        value = buf.items[start].value
+        while end < buf.size and buf.items[end].key == buf.items[start].key:
+            value += buf.items[end].value
+            end += 1
+        out[0][count].key = buf.items[start].key
+        out[0][count].count = end - start
+        out[0][count].first = buf.items[start].meeting
+        out[0][count].last = buf.items[end - 1].meeting
+        out[0][count].value = value
+        count += 1
+        start = end
+    return count
+
+
 # --------------------------------------------------------------------------- tie strengths
 cdef inline object _field(object record, dict fields, str name):
     """``record.<name>``, from its ``__dict__`` when there (a pydantic model keeps its fields there)."""
@@ -139,11 +171,13 @@ def aggregate_ties(list meetings, dict index, const unsigned char[::1] is_staff,
     cdef int* theirs = <int*>malloc((n + 1) * sizeof(int))
     cdef Updates ups
     cdef Updates cps
-    cdef Py_ssize_t mi, k, j, n_ours, n_theirs, start, end
+    cdef Py_ssize_t mi, k, j, n_ours, n_theirs
     cdef int i, a, b, tmp
     cdef long day
     cdef double value
     cdef PyObject* found
+    cdef Run* runs = NULL
+    cdef Py_ssize_t run_count
     cdef PyObject* kind_objects[16]
     cdef double kind_weights[16]
     cdef double weight
@@ -222,39 +256,28 @@ def aggregate_ties(list meetings, dict index, const unsigned char[::1] is_staff,
                 for k in range(n_theirs):
                     for j in range(k + 1, n_theirs):
                         _push(&cps, <long long>theirs[k] * n + theirs[j], <int>mi, value)
-        _sort_updates(&ups, n)
-        start = 0
-        while start < ups.size:
-            end = start + 1
-            value = ups.items[start].value
-            while end < ups.size and ups.items[end].key == ups.items[start].key:
-                value += ups.items[end].value
-                end += 1
-            p_staff.append(<int>(ups.items[start].key % n))
-            p_client.append(<int>(ups.items[start].key // n))
-            p_count.append(end - start)
-            p_first.append(ups.items[start].meeting)
-            p_last.append(ups.items[end - 1].meeting)
-            p_strength.append(value)
-            start = end
-        _sort_updates(&cps, n)
-        start = 0
-        while start < cps.size:
-            end = start + 1
-            value = cps.items[start].value
-            while end < cps.size and cps.items[end].key == cps.items[start].key:
-                value += cps.items[end].value
-                end += 1
-            c_a.append(<int>(cps.items[start].key // n))
-            c_b.append(<int>(cps.items[start].key % n))
-            c_strength.append(value)
-            start = end
+        run_count = _sum_runs(&ups, n, &runs)
+        for k in range(run_count):
+            p_staff.append(<int>(runs[k].key % n))
+            p_client.append(<int>(runs[k].key // n))
+            p_count.append(runs[k].count)
+            p_first.append(runs[k].first)
+            p_last.append(runs[k].last)
+            p_strength.append(runs[k].value)
+        free(runs)
+        runs = NULL
+        run_count = _sum_runs(&cps, n, &runs)
+        for k in range(run_count):
+            c_a.append(<int>(runs[k].key // n))
+            c_b.append(<int>(runs[k].key % n))
+            c_strength.append(runs[k].value)
     finally:
         free(stamp)
         free(ours)
         free(theirs)
         free(ups.items)
         free(cps.items)
+        free(runs)
     return (p_staff, p_client, p_count, p_first, p_last, p_strength), (c_a, c_b, c_strength)
 
 

@@ -64,16 +64,6 @@ class AccountGraph:
             self._ties = ties_from_table(self.table[0], self.ids, [m.date for m in self.meetings])
         return self._ties
 
-    @property
-    def client_pairs(self) -> dict[tuple[str, str], float]:
-        """Joint strength of every pair of stakeholders who attended our meetings together (sorted ids)."""
-        ids = self.ids
-        found = {}
-        for a, b, value in zip(*self.table[1], strict=True):
-            x, y = sorted((ids[a], ids[b]))
-            found[(x, y)] = value
-        return found
-
     def met_with_strength(self, person_id: str) -> bool:
         """True when some staff member has a tie of positive strength with this stakeholder."""
         try:

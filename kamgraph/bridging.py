@@ -279,14 +279,15 @@ def ranked_brokers(cg: CompactGraph, top: int) -> list[tuple[float, str, tuple[s
     """The ``top`` brokers as ``(constraint rounded to 6 places, id, departments)``.
 
     Lowest constraint first, then most departments, then id: the order of the
-    X-ray's broker list.
+    X-ray's broker list. With the compiled kernels, departments stay numbers
+    until the top ones are named.
     """
     ids = cg.ids
-    if kernels.compiled is None:
-        ranked = sorted((round(value, 6), -len(depts), ids[v], depts) for v, value, depts in compact_brokers(cg))
-        return [(value, person, depts) for value, _, person, depts in ranked[:top]]
     names = [""]
-    ranked = sorted((round(value, 6), -len(depts), ids[v], depts) for v, value, depts in _compiled_brokers(cg, names))
+    found = _compiled_brokers(cg, names) if kernels.compiled is not None else compact_brokers(cg)
+    ranked = sorted((round(value, 6), -len(depts), ids[v], depts) for v, value, depts in found)
+    if kernels.compiled is None:
+        return [(value, person, depts) for value, _, person, depts in ranked[:top]]
     return [(value, person, tuple(sorted([names[d] for d in depts]))) for value, _, person, depts in ranked[:top]]
 
 

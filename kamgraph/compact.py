@@ -19,6 +19,7 @@ from array import array
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from . import kernels
 from .account_graph import AccountGraph
 from .strength import ClientPairTable, PairTable
 
@@ -288,8 +289,6 @@ def build_edges(n: int, n_staff: int, pairs: PairTable, client_pairs: ClientPair
         ``(weak, indptr, indices, rev, sole, lengths, masks, strengths)``
         (see :class:`CompactGraph`).
     """
-    from . import kernels
-
     if kernels.compiled is not None:
         return kernels.compiled.build_edges(n, n_staff, pairs, client_pairs, threshold, extra_u, extra_v,
                                             extra_mask)

@@ -32,6 +32,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from . import kernels
 from .models import Meeting
 from .settings import StrengthSettings
 
@@ -161,8 +162,6 @@ def aggregate_ties(meetings: list[Meeting], index: dict[str, int], is_staff: byt
     >>> together
     ([1], [2], [1.0])
     """
-    from . import kernels
-
     if kernels.compiled is not None:
         return kernels.compiled.aggregate_ties(meetings, index, is_staff, as_of, half_life, weights)
     return _aggregate_ties_python(meetings, index, is_staff, as_of, half_life, weights)
@@ -237,8 +236,6 @@ def tie_views(pairs: PairTable, ids: list[str], n_staff: int, n: int, threshold:
     >>> tie_views(pairs, ["s1", "s2", "c1", "c2"], 2, 4, 0.5)
     ({'c1': [('s2', 0.9), ('s1', 0.6)]}, {'c1': 0, 'c2': 1}, {'s1': 0.8, 's2': 0.9})
     """
-    from . import kernels
-
     if kernels.compiled is not None:
         return kernels.compiled.tie_views(pairs, ids, n_staff, n, threshold)
     return _tie_views_python(pairs, ids, n_staff, n, threshold)
