@@ -75,7 +75,7 @@ class State:
     def open_store(self, *, create: bool = False, url: str | None = None) -> GraphStore:
         """Open the chosen store (``--store``, else ``$KAMGRAPH_STORE``, else ./kamgraph.db)."""
         from kamgraph.store import open_store, resolve_store_url
-        from kamgraph.store.bolt_config import is_bolt_url
+        from kamgraph.store.neo4j_config import is_bolt_url
 
         target = resolve_store_url(url or self.store_url)
         if not is_bolt_url(target):
@@ -84,7 +84,7 @@ class State:
 
     def neo4j_options(self, url: str) -> dict[str, Any]:
         """User, database, settings and password for a Neo4j store; asks for the password on a terminal."""
-        from kamgraph.store.bolt_config import bolt_target, resolve_password
+        from kamgraph.store.neo4j_config import bolt_target, resolve_password
 
         settings = self.settings.neo4j
         options: dict[str, Any] = {"user": self.neo4j_user, "database": self.neo4j_database, "settings": settings}
@@ -293,9 +293,9 @@ def demo(force: bool, as_of: dt.date | None, as_json: bool) -> None:
     Writes to ./kamgraph-demo.db unless --store or KAMGRAPH_STORE names
     another store; a store that already holds data is only replaced with --force.
     """
-    from kamgraph.demo import MAIN_ACCOUNT, build_demo
-    from kamgraph.textview import render_xray
-    from kamgraph.xray import build_xray
+    from kamgraph.samples.demo import MAIN_ACCOUNT, build_demo
+    from kamgraph.views.text import render_xray
+    from kamgraph.views.xray import build_xray
 
     state = _state()
     url = state.store_url or os.environ.get("KAMGRAPH_STORE") or DEMO_STORE
@@ -324,8 +324,8 @@ def demo(force: bool, as_of: dt.date | None, as_json: bool) -> None:
 @store_config_json_options
 def xray(account: str, as_of: dt.date | None, as_json: bool) -> None:
     """The relationship X-ray of ACCOUNT (its id or exact name)."""
-    from kamgraph.textview import render_xray
-    from kamgraph.xray import build_xray
+    from kamgraph.views.text import render_xray
+    from kamgraph.views.xray import build_xray
 
     state = _state()
     day = as_of or dt.date.today()
@@ -340,7 +340,7 @@ def xray(account: str, as_of: dt.date | None, as_json: bool) -> None:
 @json_option
 def accounts(as_json: bool) -> None:
     """List the accounts in the store with their counts."""
-    from kamgraph.textview import render_accounts
+    from kamgraph.views.text import render_accounts
 
     with _state().open_store() as store:
         rows = store.list_accounts()
@@ -354,8 +354,8 @@ def accounts(as_json: bool) -> None:
 @store_config_json_options
 def show(person: str, as_of: dt.date | None, limit: int, as_json: bool) -> None:
     """One person (stakeholder or staff, by id): who they are, their ties and meetings."""
-    from kamgraph.profile import person_profile
-    from kamgraph.textview import render_profile
+    from kamgraph.analysis.person_profile import person_profile
+    from kamgraph.views.text import render_profile
 
     state = _state()
     with state.open_store() as store:
@@ -366,7 +366,7 @@ def show(person: str, as_of: dt.date | None, limit: int, as_json: bool) -> None:
 # --------------------------------------------------------------------------- analysis commands
 def _analysis(account: str, as_of: dt.date | None):  # type: ignore[no-untyped-def]
     """Load and analyse one account; returns (analysis, snapshot)."""
-    from kamgraph.analysis import analyze
+    from kamgraph.analysis.pipeline import analyze
 
     state = _state()
     day = as_of or dt.date.today()
@@ -377,7 +377,7 @@ def _analysis(account: str, as_of: dt.date | None):  # type: ignore[no-untyped-d
 
 def _section(analysis, name: str):  # type: ignore[no-untyped-def]
     """A JSON-ready dict with the account, date and one X-ray section."""
-    from kamgraph.xray import xray_from_analysis
+    from kamgraph.views.xray import xray_from_analysis
 
     report = xray_from_analysis(analysis)
     return report, {"account": report.account.model_dump(mode="json"), "as_of": report.as_of.isoformat(),
@@ -391,7 +391,7 @@ def _section(analysis, name: str):  # type: ignore[no-untyped-def]
 @store_config_json_options
 def gaps(account: str, as_of: dt.date | None, as_json: bool) -> None:
     """Coverage gaps of ACCOUNT: uncovered people and roles, single threads, concentration."""
-    from kamgraph.textview import render_gaps
+    from kamgraph.views.text import render_gaps
 
     analysis, _ = _analysis(account, as_of)
     report, data = _section(analysis, "gaps")
@@ -406,14 +406,14 @@ def gaps(account: str, as_of: dt.date | None, as_json: bool) -> None:
 @store_config_json_options
 def bridges(account: str, as_of: dt.date | None, all_pairs: bool, as_json: bool) -> None:
     """Bridging contacts of ACCOUNT: betweenness, articulation points, gateways, brokers."""
-    from kamgraph.textview import render_bridges
+    from kamgraph.views.text import render_bridges
 
     analysis, _ = _analysis(account, as_of)
     report, data = _section(analysis, "bridges")
     ranked: list[tuple[str, str, float]] = []
     if all_pairs:
-        from kamgraph.bridging import betweenness
-        from kamgraph.graph import with_team_clique
+        from kamgraph.analysis.bridging import betweenness
+        from kamgraph.graph.networkx_view import with_team_clique
 
         graph = with_team_clique(analysis.cg.to_networkx())
         values = betweenness(graph)
@@ -431,7 +431,7 @@ def bridges(account: str, as_of: dt.date | None, all_pairs: bool, as_json: bool)
 @store_config_json_options
 def fragility(account: str, as_of: dt.date | None, limit: int, as_json: bool) -> None:
     """Fragility of ACCOUNT: what each departure would cut off, and key stakeholders' connectivity."""
-    from kamgraph.textview import render_fragility
+    from kamgraph.views.text import render_fragility
 
     analysis, _ = _analysis(account, as_of)
     report, data = _section(analysis, "fragility")
@@ -453,13 +453,13 @@ def matrix(account: str, as_of: dt.date | None, fmt: str, value: str, as_json: b
     Each cell: meetings, last date, tie strength and cadence status of the pair;
     rows and columns carry totals. --json is the same as --format json.
     """
-    from kamgraph.matrix import communication_matrix, matrix_csv
-    from kamgraph.textview import render_matrix
+    from kamgraph.analysis.matrix import communication_matrix, matrix_csv
+    from kamgraph.views.text import render_matrix
 
     analysis, _ = _analysis(account, as_of)
     grid = communication_matrix(analysis.ag)
     if as_json or fmt == "json":
-        from kamgraph.matrix import matrix_dict
+        from kamgraph.analysis.matrix import matrix_dict
 
         emit(matrix_dict(grid, analysis.ag.snapshot.account.id), True, str)
     elif fmt == "csv":
@@ -476,8 +476,8 @@ def matrix(account: str, as_of: dt.date | None, fmt: str, value: str, as_json: b
 @store_config_json_options
 def whatif(account: str, leave: tuple[str, ...], as_of: dt.date | None, as_json: bool) -> None:
     """What if PERSON(s) left ACCOUNT? Every summary figure before and after; the store is not changed."""
-    from kamgraph.textview import render_whatif
-    from kamgraph.whatif import what_if
+    from kamgraph.analysis.whatif import what_if
+    from kamgraph.views.text import render_whatif
 
     analysis, snapshot = _analysis(account, as_of)
     result = what_if(snapshot, analysis.ag.as_of, list(leave), analysis.ag.settings, before=analysis)
@@ -502,7 +502,7 @@ def config_show(as_json: bool) -> None:
 
 # --------------------------------------------------------------------------- portfolio
 def _portfolio(as_of: dt.date | None, sort: str = "score"):  # type: ignore[no-untyped-def]
-    from kamgraph.portfolio import build_portfolio
+    from kamgraph.portfolio.table import build_portfolio
 
     state = _state()
     day = as_of or dt.date.today()
@@ -531,7 +531,7 @@ def portfolio(ctx: click.Context, as_of: dt.date | None, sort: str, as_csv: bool
     """
     if ctx.invoked_subcommand is not None:
         return
-    from kamgraph.textview import render_portfolio
+    from kamgraph.views.text import render_portfolio
 
     result = _portfolio(as_of, sort)
     if as_csv:
@@ -555,7 +555,7 @@ def portfolio(ctx: click.Context, as_of: dt.date | None, sort: str, as_csv: bool
 @store_config_json_options
 def portfolio_score(as_of: dt.date | None, as_json: bool) -> None:
     """Rank accounts by qualification score with each criterion's contribution, tiers and near misses."""
-    from kamgraph.textview import render_scores
+    from kamgraph.views.text import render_scores
 
     result = _portfolio(as_of)
     ranked = sorted(result.qualifications.values(), key=lambda q: (-q.score, q.account))
@@ -569,8 +569,8 @@ def portfolio_score(as_of: dt.date | None, as_json: bool) -> None:
 @store_config_json_options
 def portfolio_review(since: dt.date, as_of: dt.date | None, as_json: bool) -> None:
     """Accounts whose tier, stage or fragility changed since a date (input for the periodic criteria review)."""
-    from kamgraph.portfolio import review_portfolio
-    from kamgraph.textview import render_review
+    from kamgraph.portfolio.table import review_portfolio
+    from kamgraph.views.text import render_review
 
     state = _state()
     day = as_of or dt.date.today()
@@ -601,8 +601,8 @@ def leave(person: str, date: dt.date | None, moved_to: str | None, note: str | N
     whose connectivity to our team dropped, and a re-threading plan
     (stakeholder) or handover plan (staff).
     """
-    from kamgraph.alertview import render_impact
-    from kamgraph.departure import record_departure
+    from kamgraph.monitor.departure import record_departure
+    from kamgraph.views.alerts_text import render_impact
 
     state = _state()
     with state.open_store() as store:
@@ -617,7 +617,7 @@ def leave(person: str, date: dt.date | None, moved_to: str | None, note: str | N
 @json_option
 def return_cmd(person: str, as_json: bool) -> None:
     """Undo a departure of PERSON recorded by mistake: they are active again."""
-    from kamgraph.departure import record_return
+    from kamgraph.monitor.departure import record_return
 
     with _state().open_store() as store:
         back = record_return(store, person)
@@ -649,8 +649,8 @@ def sync(contacts: Path, account: str, date: dt.date | None, apply_: bool, missi
     listed, not proposed) unless --complete says otherwise. Nothing is
     written without --apply; with it, all or nothing.
     """
-    from kamgraph.alertview import render_sync
-    from kamgraph.sync import sync_contacts
+    from kamgraph.monitor.sync import sync_contacts
+    from kamgraph.views.alerts_text import render_sync
 
     state = _state()
     with state.open_store() as store:
@@ -688,9 +688,9 @@ def alerts(accounts: tuple[str, ...], since: dt.date | None, as_of: dt.date | No
     """
     import traceback
 
-    from kamgraph.alerts import run_alerts
-    from kamgraph.alertview import render_alert_run
-    from kamgraph.webhook import check_webhook_url, redact_url
+    from kamgraph.monitor.alerts import run_alerts
+    from kamgraph.monitor.webhook import check_webhook_url, redact_url
+    from kamgraph.views.alerts_text import render_alert_run
 
     state = _state()
     shown = None
@@ -754,8 +754,8 @@ def export_cmd(account: str | None, all_accounts: bool, fmt: str, output: str | 
     count, first and last date, strength), reports_to and knows/influences.
     --json prints a summary of the files written (with -o).
     """
-    from kamgraph.analysis import analyze
-    from kamgraph.export import export_graph, portfolio_graph, write_export
+    from kamgraph.analysis.pipeline import analyze
+    from kamgraph.views.graph_export import export_graph, portfolio_graph, write_export
 
     if bool(account) == all_accounts:
         raise CliError("give one ACCOUNT or --all", 2)
@@ -797,7 +797,7 @@ def plot(account: str | None, kind: str, whole_portfolio: bool, output: str, by:
     if whole_portfolio == bool(account):
         raise CliError("give either ACCOUNT or --portfolio", 2)
     if whole_portfolio:
-        from kamgraph.plots import figure_bytes, plot_portfolio
+        from kamgraph.views.plots import figure_bytes, plot_portfolio
 
         result = _portfolio(as_of)
         axes = plot_portfolio(result, thresholds=_state().settings.portfolio.tiers)
@@ -805,7 +805,7 @@ def plot(account: str | None, kind: str, whole_portfolio: bool, output: str, by:
             Path(output).write_bytes(figure_bytes(axes.figure, Path(output).suffix.lower().lstrip("."), dpi))
         _written([output], as_json)
         return
-    from kamgraph.plots import write_plot
+    from kamgraph.views.plots import write_plot
 
     analysis, _ = _analysis(account, as_of)  # type: ignore[arg-type]
     options = {"by": by} if kind == "timeline" else {}
@@ -835,14 +835,14 @@ def report(account: str, output: str | None, fmt: str, top_risks: int, as_of: dt
     analysis, _ = _analysis(account, as_of)
     target = output or f"review.{fmt}"
     if fmt == "html":
-        from kamgraph.report_html import render_html_report
+        from kamgraph.views.report.html import render_html_report
 
         page = render_html_report(analysis, top_risks=top_risks)
         with _Writing():
             Path(target).write_text(page, encoding="utf-8")
         _written([target], as_json)
     else:
-        from kamgraph.report_md import write_markdown_report
+        from kamgraph.views.report.markdown import write_markdown_report
 
         with _Writing():
             written = write_markdown_report(analysis, target, top_risks=top_risks)
@@ -864,8 +864,8 @@ def copy_cmd(source: str | None, target: str, replace: bool, chunk: int, as_json
     that stopped half-way is completed by running it again. Afterwards the
     X-ray of any account is the same on both stores.
     """
-    from kamgraph.dataset import KINDS
-    from kamgraph.transfer import copy_store
+    from kamgraph.domain.dataset import KINDS
+    from kamgraph.store.transfer import copy_store
 
     state = _state()
     with state.open_store(url=source) as src, state.open_store(create=True, url=target) as dst:

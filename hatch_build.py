@@ -1,4 +1,4 @@
-"""Build kamgraph's compiled kernels (``kamgraph/_kernels.pyx``, Cython).
+"""Build kamgraph's compiled kernels (``kamgraph/kernels/_compiled.pyx``, Cython).
 
 Two uses:
 
@@ -8,7 +8,7 @@ Two uses:
   holds the plain Python twins only; kamgraph works the same, slower.
   ``KAMGRAPH_NO_KERNELS=1`` skips the compilation.
 * ``python hatch_build.py`` compiles them into the checkout
-  (``kamgraph/_kernels.*.so``), for running the tests and benchmarks from
+  (``kamgraph/kernels/_compiled.*.so``), for running the tests and benchmarks from
   the source tree; it needs Cython and setuptools (the test extra has both).
 """
 
@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent
-SOURCE = Path("kamgraph") / "_kernels.pyx"
-MODULE = "kamgraph._kernels"
+SOURCE = Path("kamgraph") / "kernels" / "_compiled.pyx"
+MODULE = "kamgraph.kernels._compiled"
 
 try:
     from hatchling.builders.hooks.plugin.interface import BuildHookInterface
@@ -69,9 +69,9 @@ class KernelsBuildHook(BuildHookInterface):  # type: ignore[misc,valid-type]
                           stacklevel=1)
             return
         if version == "editable":
-            shutil.copy2(built, ROOT / "kamgraph" / built.name)
+            shutil.copy2(built, ROOT / "kamgraph" / "kernels" / built.name)
             return
-        build_data["force_include"][str(built)] = f"kamgraph/{built.name}"
+        build_data["force_include"][str(built)] = f"kamgraph/kernels/{built.name}"
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
 
@@ -79,7 +79,7 @@ class KernelsBuildHook(BuildHookInterface):  # type: ignore[misc,valid-type]
 def main() -> int:
     """Compile the kernels into the checkout."""
     built = compile_kernels(ROOT / "build" / "kernels")
-    target = ROOT / "kamgraph" / built.name
+    target = ROOT / "kamgraph" / "kernels" / built.name
     shutil.copy2(built, target)
     print(f"compiled kernels: {target.relative_to(ROOT)}")
     return 0

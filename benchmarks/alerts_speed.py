@@ -29,13 +29,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kamgraph.alerts import run_alerts
-from kamgraph.analysis import analyze
-from kamgraph.departure import departure_impact
+from kamgraph.analysis.pipeline import analyze
+from kamgraph.monitor.alerts import run_alerts
+from kamgraph.monitor.departure import departure_impact
+from kamgraph.monitor.sync import plan_sync
+from kamgraph.samples.synth import synth_portfolio
 from kamgraph.settings import Settings
 from kamgraph.store import open_store
-from kamgraph.sync import plan_sync
-from kamgraph.synth import synth_portfolio
 
 AS_OF = dt.date(2026, 6, 30)
 

@@ -5,9 +5,9 @@ Goals (issue #3), on this 2-core machine:
 * full X-ray analysis of a 300-stakeholder account, store load excluded: p95 <= 10 ms;
 * analysis of a 2,000-account portfolio: >= 500 accounts/s on 2 cores.
 
-For one account, "analysis" is :func:`kamgraph.analysis.analyze` plus
-:func:`kamgraph.actions.next_actions`: every figure the X-ray shows. The
-pydantic report model built from it (:func:`kamgraph.xray.xray_from_analysis`)
+For one account, "analysis" is :func:`kamgraph.analysis.pipeline.analyze` plus
+:func:`kamgraph.analysis.actions.next_actions`: every figure the X-ray shows. The
+pydantic report model built from it (:func:`kamgraph.views.xray.xray_from_analysis`)
 is timed separately, as "report". For the portfolio, "analysis" is what a
 portfolio view needs of each account: its summary scores
 (``analyze(..., detail=False)``, whose summary is identical to the full one).
@@ -45,14 +45,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kamgraph.account_graph import build_account_graph
-from kamgraph.actions import next_actions
-from kamgraph.analysis import analyze
-from kamgraph.dataset import AccountSnapshot, Batch
-from kamgraph.graph import relationship_graph
+from kamgraph.analysis.actions import next_actions
+from kamgraph.analysis.pipeline import analyze
+from kamgraph.domain.dataset import AccountSnapshot, Batch
+from kamgraph.graph.account_graph import build_account_graph
+from kamgraph.graph.networkx_view import relationship_graph
+from kamgraph.samples.synth import portfolio_plan, synth_account
 from kamgraph.settings import Settings
-from kamgraph.synth import portfolio_plan, synth_account
-from kamgraph.xray import xray_from_analysis
+from kamgraph.views.xray import xray_from_analysis
 
 AS_OF = dt.date(2026, 6, 30)
 SEED = 1

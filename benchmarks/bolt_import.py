@@ -3,7 +3,7 @@
 The goal (issue #4): kamgraph's import writes relationships at >= 0.8 times the rate at which the same
 server MERGEs bare relationships between nodes looked up by id, measured in the same run.
 
-* **Import**: :func:`kamgraph.synth.synth_portfolio` (2,000 accounts by default) is imported the way a
+* **Import**: :func:`kamgraph.samples.synth.synth_portfolio` (2,000 accounts by default) is imported the way a
   team would load it -- the accounts, the staff pool with its teams, then one ``import_batch`` (one
   all-or-nothing transaction, with id look-ups, upsert planning and MET edges) per account. The rate is every
   relationship in the database afterwards (ATTENDED, WORKS_AT, ON_TEAM, REPORTS_TO, KNOWS,
@@ -43,10 +43,10 @@ import neo4j
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kamgraph.cypher import queries  # noqa: E402
-from kamgraph.dataset import Batch  # noqa: E402
+from kamgraph.domain.dataset import Batch  # noqa: E402
+from kamgraph.samples.synth import synth_portfolio  # noqa: E402
+from kamgraph.store.cypher import queries  # noqa: E402
 from kamgraph.store.neo4j import Neo4jStore  # noqa: E402
-from kamgraph.synth import synth_portfolio  # noqa: E402
 
 AS_OF = dt.date(2026, 6, 30)
 

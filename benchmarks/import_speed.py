@@ -30,12 +30,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kamgraph.gcpause import paused_gc  # noqa: E402
 from kamgraph.ingest import read_files  # noqa: E402
 from kamgraph.ingest.references import check_references  # noqa: E402
+from kamgraph.kernels.gc_pause import paused_gc  # noqa: E402
+from kamgraph.samples.synth import synth_portfolio  # noqa: E402
 from kamgraph.settings import IngestSettings  # noqa: E402
 from kamgraph.store import open_store  # noqa: E402
-from kamgraph.synth import synth_portfolio  # noqa: E402
 
 AS_OF = dt.date(2025, 6, 30)
 OURS = "ourco.example"

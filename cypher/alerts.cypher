@@ -1,5 +1,5 @@
 // Alert state kept between two `kamgraph alerts` runs: alerts, the last check of each account, and the
-// webhook outbox (see kamgraph/alertstate.py). Dates are Cypher dates; `data`, `facts` and `payload`
+// webhook outbox (see kamgraph/domain/alert_state.py). Dates are Cypher dates; `data`, `facts` and `payload`
 // are JSON texts.
 
 // name: alert_open_keys

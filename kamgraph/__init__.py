@@ -2,7 +2,7 @@
 
 The library is importable without click or a database driver; the command
 line lives in ``cli.py``. Start from :func:`kamgraph.store.open_store` and
-:func:`kamgraph.xray.build_xray`.
+:func:`kamgraph.views.xray.build_xray`.
 """
 
 from __future__ import annotations

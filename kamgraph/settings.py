@@ -37,9 +37,9 @@ from pydantic import (
     model_validator,
 )
 
+from .domain.models import BuyingRole, MeetingKind
+from .domain.names import DEFAULT_LEGAL_SUFFIXES
 from .errors import ConfigError
-from .models import BuyingRole, MeetingKind
-from .names import DEFAULT_LEGAL_SUFFIXES
 
 __all__ = [
     "StrengthSettings",
@@ -158,7 +158,7 @@ class CadenceSettings(_Section):
 
 
 class ShapeSettings(_Section):
-    """Bow-tie vs diamond: see :mod:`kamgraph.shape`."""
+    """Bow-tie vs diamond: see :mod:`kamgraph.analysis.shape`."""
 
     bow_tie_concentration: float = Field(default=0.5, gt=0, le=1)
     bow_tie_pair_share: float = Field(default=0.15, ge=0, le=1)
@@ -271,7 +271,7 @@ class StageRule(_Section):
 
 
 class StageSettings(_Section):
-    """The McDonald / Millman-Wilson relationship ladder (see :mod:`kamgraph.stage`)."""
+    """The McDonald / Millman-Wilson relationship ladder (see :mod:`kamgraph.portfolio.stage`)."""
 
     basic: StageRule = Field(default_factory=lambda: StageRule(threaded=1, months=3))
     cooperative: StageRule = Field(default_factory=lambda: StageRule(threaded=4, departments=2, staff=2, months=6))

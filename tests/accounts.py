@@ -7,8 +7,8 @@ import itertools
 
 import networkx as nx
 
-from kamgraph.dataset import AccountSnapshot, Batch
-from kamgraph.models import Account, Meeting, Relationship, Staff, Stakeholder
+from kamgraph.domain.dataset import AccountSnapshot, Batch
+from kamgraph.domain.models import Account, Meeting, Relationship, Staff, Stakeholder
 
 AS_OF = dt.date(2025, 6, 30)
 

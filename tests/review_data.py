@@ -6,12 +6,12 @@ import datetime as dt
 from functools import cache
 from pathlib import Path
 
-from kamgraph.analysis import AccountAnalysis, analyze
-from kamgraph.dataset import AccountSnapshot
-from kamgraph.demo import MAIN_ACCOUNT, build_demo
-from kamgraph.models import Account, Meeting, Relationship, Staff, Stakeholder
+from kamgraph.analysis.pipeline import AccountAnalysis, analyze
+from kamgraph.domain.dataset import AccountSnapshot
+from kamgraph.domain.models import Account, Meeting, Relationship, Staff, Stakeholder
+from kamgraph.samples.demo import MAIN_ACCOUNT, build_demo
+from kamgraph.samples.synth import synth_account
 from kamgraph.store.sqlite import SqliteStore
-from kamgraph.synth import synth_account
 
 DEMO_AS_OF = dt.date(2026, 11, 22)
 HOSTILE = "<script>alert(1)</script>"
@@ -34,7 +34,7 @@ def demo_analysis() -> AccountAnalysis:
 
 @cache
 def synth_analysis(stakeholders: int = 60) -> AccountAnalysis:
-    """A random but realistic account of ``stakeholders`` people (kamgraph.synth)."""
+    """A random but realistic account of ``stakeholders`` people (kamgraph.samples.synth)."""
     batch = synth_account("big", seed=5, stakeholders=stakeholders, staff=8, as_of=DEMO_AS_OF)
     snap = AccountSnapshot(account=batch.accounts[0], stakeholders=batch.stakeholders, staff=batch.staff,
                            reporting_lines=[], relationships=batch.relationships,

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kamgraph.alertstate import AlertRecord, Delivery, alert_key
+from kamgraph.domain.alert_state import AlertRecord, Delivery, alert_key
 from kamgraph.errors import NotFoundError, StoreError
 from kamgraph.store.base import GraphStore
 

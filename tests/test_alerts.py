@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from kamgraph.alerts import RULES, account_facts, evaluate_account, run_alerts
-from kamgraph.analysis import analyze
-from kamgraph.dataset import Batch
+from kamgraph.analysis.pipeline import analyze
+from kamgraph.domain.dataset import Batch
+from kamgraph.monitor.alerts import RULES, account_facts, evaluate_account, run_alerts
 from kamgraph.settings import Settings
 from kamgraph.store import open_store
 from kamgraph.store.base import GraphStore

@@ -100,7 +100,7 @@ def test_xray_command_does_not_import_matplotlib(store: str) -> None:
             f"    cli.main(['--store', {store!r}, 'xray', 'northwind', '--as-of', '2026-11-22'])\n"
             "except SystemExit:\n"
             "    pass\n"
-            "import kamgraph.export\n"
+            "import kamgraph.views.graph_export\n"
             "print('MATPLOTLIB', 'matplotlib' in sys.modules)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert "RELATIONSHIP X-RAY" in result.stdout

@@ -13,7 +13,7 @@ from pathlib import Path
 import neo4j
 import pytest
 
-from kamgraph.cypher import CypherCatalogError, NamedQuery, load_queries, parse_queries, queries, query_dir
+from kamgraph.store.cypher import CypherCatalogError, NamedQuery, load_queries, parse_queries, queries, query_dir
 
 from .conftest import BoltServer
 

@@ -12,10 +12,10 @@ from collections import Counter
 import networkx as nx
 import pytest
 
-from kamgraph.demo import DEMO_PROBLEMS, MAIN_ACCOUNT, build_demo
-from kamgraph.models import BuyingRole
+from kamgraph.domain.models import BuyingRole
+from kamgraph.graph.strength import tie_stats
+from kamgraph.samples.demo import DEMO_PROBLEMS, MAIN_ACCOUNT, build_demo
 from kamgraph.settings import StrengthSettings
-from kamgraph.strength import tie_stats
 
 ANCHORS = [dt.date(2026, 11, 22), dt.date(2025, 6, 1), dt.date(2027, 2, 28)]
 

@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 
-from kamgraph.analysis import analyze
-from kamgraph.demo import DEMO_PROBLEMS, MAIN_ACCOUNT, build_demo
-from kamgraph.fragility import removal_impact_bruteforce
-from kamgraph.graph import relationship_graph
+from kamgraph.analysis.fragility import removal_impact_bruteforce
+from kamgraph.analysis.pipeline import analyze
+from kamgraph.analysis.whatif import what_if
+from kamgraph.graph.networkx_view import relationship_graph
+from kamgraph.samples.demo import DEMO_PROBLEMS, MAIN_ACCOUNT, build_demo
 from kamgraph.store.sqlite import SqliteStore
-from kamgraph.whatif import what_if
-from kamgraph.xray import XRay, build_xray
+from kamgraph.views.xray import XRay, build_xray
 
 ANCHORS = [dt.date(2026, 11, 22), dt.date(2025, 6, 1)]
 

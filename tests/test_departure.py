@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from kamgraph.departure import account_impact, record_departure
 from kamgraph.errors import KamgraphError
+from kamgraph.monitor.departure import account_impact, record_departure
 from kamgraph.store import open_store
 from kamgraph.store.base import GraphStore
 
@@ -70,7 +70,7 @@ def test_handover_prefers_the_next_strongest_tie() -> None:
 
 
 def test_leave_then_an_xray_before_it_still_sees_the_person(store: GraphStore) -> None:
-    from kamgraph.xray import build_xray
+    from kamgraph.views.xray import build_xray
 
     store.import_batch(as_batch(six_people()))
     day = AS_OF - dt.timedelta(days=3)
@@ -121,7 +121,7 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def test_leaving_champion_agrees_with_whatif_in_either_order(demo_url: str) -> None:
-    from kamgraph.demo import DEMO_PROBLEMS
+    from kamgraph.samples.demo import DEMO_PROBLEMS
 
     runner = CliRunner()
     champion = DEMO_PROBLEMS["single_threaded_champion"]

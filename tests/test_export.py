@@ -16,8 +16,8 @@ from xml.etree import ElementTree as ET
 import networkx as nx
 import pytest
 
-from kamgraph.demo import DEMO_PROBLEMS
-from kamgraph.export import (
+from kamgraph.samples.demo import DEMO_PROBLEMS
+from kamgraph.views.graph_export import (
     NODE_FIELDS,
     decode_token,
     encode_token,
@@ -81,7 +81,7 @@ def _edge_set(g: nx.MultiDiGraph) -> set[tuple[str, str, str]]:
 # --------------------------------------------------------------------------- the graph itself
 def test_hand_built_account_graph() -> None:
     """Six people (tests/accounts.py): S1 meets A (10 days ago) and B, C (20 days ago); S2 meets D; D reports to A."""
-    from kamgraph.analysis import analyze
+    from kamgraph.analysis.pipeline import analyze
 
     g = export_graph(analyze(six_people(), AS_OF))
     assert _edge_set(g) == {("S1", "A", "met"), ("S1", "B", "met"), ("S1", "C", "met"), ("S2", "D", "met"),
@@ -296,7 +296,7 @@ def test_write_export_files(demo_graph: nx.MultiDiGraph, tmp_path: Path) -> None
 
 
 def test_portfolio_graph_merges_staff() -> None:
-    from kamgraph.analysis import analyze
+    from kamgraph.analysis.pipeline import analyze
 
     one = export_graph(analyze(six_people(), AS_OF))
     other = export_graph(analyze(six_people().__class__(**{**six_people().__dict__,

@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from kamgraph.domain.models import Meeting
 from kamgraph.ingest.fastpath import build_meeting, fast_meeting
-from kamgraph.models import Meeting
 
 ids = st.sampled_from(["s-kim", "c-arch", " c-cto ", "a b", "x,y", " lead", "", "é-ü", "m\t1", "a" * 201, "c1"])
 dates = st.sampled_from(["2025-01-15", " 2025-02-28 ", "2025-02-30", "2025-1-5", "15/01/2025",

@@ -7,16 +7,16 @@ import random
 import networkx as nx
 import pytest
 
-from kamgraph.analysis import analyze
-from kamgraph.fragility import (
+from kamgraph.analysis.fragility import (
     fragility_index,
     removal_impact_bruteforce,
     removal_impacts,
     team_connectivity,
     team_reach,
 )
-from kamgraph.graph import relationship_graph
-from kamgraph.models import Relationship
+from kamgraph.analysis.pipeline import analyze
+from kamgraph.domain.models import Relationship
+from kamgraph.graph.networkx_view import relationship_graph
 
 from .accounts import AS_OF, met, min_cut_by_enumeration, person, six_people, snapshot, us
 
@@ -100,7 +100,7 @@ def test_connectivity_equals_enumerated_min_cut(seed: int) -> None:
 
 
 def test_reach_and_bruteforce_on_the_demo_account() -> None:
-    from kamgraph.demo import build_demo
+    from kamgraph.samples.demo import build_demo
     from kamgraph.store.sqlite import SqliteStore
 
     store = SqliteStore(":memory:")
@@ -117,8 +117,8 @@ def test_reach_and_bruteforce_on_the_demo_account() -> None:
 
 @pytest.mark.parametrize("seed", range(30))
 def test_capped_connectivity_is_exact_below_the_cap(seed: int) -> None:
-    from kamgraph.compact import CompactGraph
-    from kamgraph.fragility import compact_connectivity
+    from kamgraph.analysis.fragility import compact_connectivity
+    from kamgraph.graph.compact import CompactGraph
 
     cg = CompactGraph.from_networkx(_random_graph(seed))
     for target in range(cg.n_staff, cg.n):
@@ -128,7 +128,7 @@ def test_capped_connectivity_is_exact_below_the_cap(seed: int) -> None:
 
 
 def test_summary_path_on_the_demo() -> None:
-    from kamgraph.demo import build_demo
+    from kamgraph.samples.demo import build_demo
     from kamgraph.store.sqlite import SqliteStore
 
     store = SqliteStore(":memory:")

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from kamgraph.domain.models import Meeting
 from kamgraph.errors import InputError
 from kamgraph.ingest import import_files
-from kamgraph.models import Meeting
 from kamgraph.settings import IngestSettings
 from kamgraph.store.base import GraphStore
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from kamgraph.domain.models import Staff, Stakeholder
 from kamgraph.errors import InputError
 from kamgraph.ingest import detect_format, import_files
 from kamgraph.ingest.salesforce import sf_id
-from kamgraph.models import Staff, Stakeholder
 from kamgraph.settings import IngestSettings
 from kamgraph.store.base import GraphStore
 

@@ -1,4 +1,4 @@
-"""The compiled kernels (kamgraph/_kernels.pyx) give exactly what their plain Python twins give.
+"""The compiled kernels (kamgraph/kernels/_compiled.pyx) give exactly what their plain Python twins give.
 
 The twins are the definitions: every other test of the analysis checks them
 (and, through whichever backend runs, the compiled ones) against independent
@@ -19,21 +19,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kamgraph import kernels
-from kamgraph.account_graph import build_account_graph
-from kamgraph.actions import WarmPaths, next_actions
-from kamgraph.analysis import analyze
-from kamgraph.bridging import _compact_team_betweenness_python, compact_brokers, compact_team_betweenness
-from kamgraph.compact import CompactGraph, _build_edges_python, build_edges
-from kamgraph.dataset import AccountSnapshot
-from kamgraph.fragility import (
+from kamgraph.analysis.actions import WarmPaths, next_actions
+from kamgraph.analysis.bridging import _compact_team_betweenness_python, compact_brokers, compact_team_betweenness
+from kamgraph.analysis.fragility import (
     _compact_connectivity_python,
     _compact_impacts_python,
     compact_connectivity,
     compact_impacts,
 )
+from kamgraph.analysis.pipeline import analyze
+from kamgraph.domain.dataset import AccountSnapshot
+from kamgraph.graph.account_graph import build_account_graph
+from kamgraph.graph.compact import CompactGraph, _build_edges_python, build_edges
+from kamgraph.graph.strength import _aggregate_ties_python, _tie_views_python, aggregate_ties, tie_views
+from kamgraph.samples.synth import synth_account
 from kamgraph.settings import Settings
-from kamgraph.strength import _aggregate_ties_python, _tie_views_python, aggregate_ties, tie_views
-from kamgraph.synth import synth_account
 
 AS_OF = dt.date(2026, 6, 30)
 

@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from kamgraph.errors import InputError
-from kamgraph.models import (
+from kamgraph.domain.models import (
     Account,
     BuyingRole,
     Meeting,
@@ -21,6 +20,7 @@ from kamgraph.models import (
     Status,
     input_error_from_validation,
 )
+from kamgraph.errors import InputError
 
 
 def _error(model: type, **data: object) -> InputError:

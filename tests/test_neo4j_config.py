@@ -10,7 +10,7 @@ import pytest
 
 from kamgraph.errors import ConfigError, StoreError
 from kamgraph.settings import Neo4jSettings, load_settings
-from kamgraph.store.bolt_config import bolt_target, is_bolt_url, resolve_password
+from kamgraph.store.neo4j_config import bolt_target, is_bolt_url, resolve_password
 
 ROOT = Path(__file__).parent.parent
 
@@ -84,7 +84,8 @@ def test_settings_keep_the_password_secret(tmp_path: Path) -> None:
 
 
 def test_neither_the_cli_nor_the_library_imports_the_driver() -> None:
-    code = ("import sys, cli, kamgraph.store, kamgraph.store.bolt_config, kamgraph.transfer, kamgraph.cypher;"
+    code = ("import sys, cli, kamgraph.store, kamgraph.store.neo4j_config, kamgraph.store.transfer, "
+            "kamgraph.store.cypher;"
             "print('neo4j' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == "False"

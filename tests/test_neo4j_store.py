@@ -14,12 +14,12 @@ from collections.abc import Iterator
 import neo4j
 import pytest
 
-from kamgraph.cypher import queries
-from kamgraph.dataset import Batch
+from kamgraph.domain.dataset import Batch
+from kamgraph.domain.models import Meeting
 from kamgraph.errors import InputError, StoreError
-from kamgraph.models import Meeting
 from kamgraph.store import open_store
 from kamgraph.store.base import SCHEMA_VERSION
+from kamgraph.store.cypher import queries
 from kamgraph.store.neo4j import Neo4jStore
 
 from .bolt_server import free_port

@@ -20,9 +20,12 @@ def test_cli_runs_from_a_checkout() -> None:
 
 
 def test_library_imports_neither_click_nor_a_driver_at_top_level() -> None:
-    code = ("import sys, kamgraph, kamgraph.xray, kamgraph.ingest, kamgraph.store, kamgraph.demo, kamgraph.alerts, "
-            "kamgraph.sync, kamgraph.departure, kamgraph.webhook, kamgraph.alertview, kamgraph.export, "
-            "kamgraph.review, kamgraph.report_html, kamgraph.report_md, kamgraph.portfolio;"
+    modules = ["kamgraph", "kamgraph.views.xray", "kamgraph.ingest", "kamgraph.store", "kamgraph.samples.demo",
+               "kamgraph.monitor.alerts", "kamgraph.monitor.sync", "kamgraph.monitor.departure",
+               "kamgraph.monitor.webhook", "kamgraph.views.alerts_text", "kamgraph.views.graph_export",
+               "kamgraph.views.report.content", "kamgraph.views.report.html", "kamgraph.views.report.markdown",
+               "kamgraph.portfolio.table"]
+    code = (f"import sys, {', '.join(modules)};"
             "print(sorted(m for m in ('click', 'neo4j', 'matplotlib') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == "[]"
@@ -53,8 +56,8 @@ def test_installed_distribution_ships_cypher_and_no_bare_cli_module() -> None:
 
 def test_installed_distribution_ships_the_compiled_kernels() -> None:
     names = _installed_files()
-    compiled = [n for n in names if n.startswith("kamgraph/_kernels.") and n.endswith((".so", ".pyd"))]
+    compiled = [n for n in names if n.startswith("kamgraph/kernels/_compiled.") and n.endswith((".so", ".pyd"))]
     if not compiled and os.environ.get("CI") != "true":
         pytest.skip("installed without compiled kernels (no C compiler when it was built)")
-    assert compiled, "the wheel has no compiled kernels: building kamgraph/_kernels.pyx failed"
-    assert "kamgraph/_kernels.c" not in names
+    assert compiled, "the wheel has no compiled kernels: building kamgraph/kernels/_compiled.pyx failed"
+    assert "kamgraph/kernels/_compiled.c" not in names

@@ -13,9 +13,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from PIL import Image
 
-from kamgraph.plots import figure_bytes, plot_figure, plot_map, plot_matrix, plot_timeline, write_plot
-from kamgraph.plots.layout import OrgPerson, org_layout
-from kamgraph.plots.timeline import monthly_meetings
+from kamgraph.views.plots import figure_bytes, plot_figure, plot_map, plot_matrix, plot_timeline, write_plot
+from kamgraph.views.plots.layout import OrgPerson, org_layout
+from kamgraph.views.plots.timeline import monthly_meetings
 
 from .review_data import DEMO_AS_OF, HOSTILE, demo_analysis, demo_snapshot, hostile_analysis, synth_analysis
 
@@ -190,9 +190,9 @@ def test_hostile_names_are_text_not_markup() -> None:
 
 
 def test_empty_and_tiny_accounts_draw() -> None:
-    from kamgraph.analysis import analyze
-    from kamgraph.dataset import AccountSnapshot
-    from kamgraph.models import Account, Staff, Stakeholder
+    from kamgraph.analysis.pipeline import analyze
+    from kamgraph.domain.dataset import AccountSnapshot
+    from kamgraph.domain.models import Account, Staff, Stakeholder
 
     day = dt.date(2026, 1, 1)
     empty = AccountSnapshot(account=Account(id="e", name="Empty"), stakeholders=[], staff=[], reporting_lines=[],

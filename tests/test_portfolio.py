@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 
-from kamgraph.account_graph import build_account_graph
-from kamgraph.demo import build_demo
-from kamgraph.models import Account, Meeting, Staff, Stakeholder
-from kamgraph.portfolio import build_portfolio, review_portfolio
-from kamgraph.qualification import qualify
+from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
+from kamgraph.graph.account_graph import build_account_graph
+from kamgraph.portfolio.qualification import qualify
+from kamgraph.portfolio.stage import StageEvidence, stage_evidence, stage_from_evidence
+from kamgraph.portfolio.table import build_portfolio, review_portfolio
+from kamgraph.samples.demo import build_demo
 from kamgraph.settings import Criterion, PortfolioSettings, Settings, StageSettings
-from kamgraph.stage import StageEvidence, stage_evidence, stage_from_evidence
 from kamgraph.store.sqlite import SqliteStore
 
 from .accounts import AS_OF, met, person, snapshot, us
@@ -156,7 +156,7 @@ def test_sorting_and_unknown_key() -> None:
 
 def test_review_across_two_dates() -> None:
     store = SqliteStore(":memory:")
-    from kamgraph.dataset import Batch
+    from kamgraph.domain.dataset import Batch
 
     # One account: met 250, 300 and 350 days before AS_OF, then nothing; a second account never met.
     store.import_batch(Batch(
@@ -182,7 +182,7 @@ def test_review_across_two_dates() -> None:
 
 
 def test_open_alerts_column_counts_the_stored_alerts() -> None:
-    from kamgraph.alerts import run_alerts
+    from kamgraph.monitor.alerts import run_alerts
 
     store = _demo_store(AS_OF)
     assert all(r.open_alerts == 0 for r in build_portfolio(store, AS_OF, Settings()).rows)
@@ -196,8 +196,8 @@ def test_open_alerts_column_counts_the_stored_alerts() -> None:
 
 
 def test_portfolio_picture(tmp_path: pytest.TempPathFactory) -> None:
-    from kamgraph.plots import figure_bytes, plot_portfolio
-    from kamgraph.portfolio import Portfolio
+    from kamgraph.portfolio.table import Portfolio
+    from kamgraph.views.plots import figure_bytes, plot_portfolio
 
     store = _demo_store(AS_OF)
     settings = Settings()

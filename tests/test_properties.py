@@ -8,12 +8,12 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kamgraph.analysis import analyze
-from kamgraph.dataset import AccountSnapshot
-from kamgraph.graph import relationship_graph
-from kamgraph.models import Account, Meeting, Relationship, Staff, Stakeholder
-from kamgraph.whatif import what_if, without_people
-from kamgraph.xray import xray_from_analysis
+from kamgraph.analysis.pipeline import analyze
+from kamgraph.analysis.whatif import what_if, without_people
+from kamgraph.domain.dataset import AccountSnapshot
+from kamgraph.domain.models import Account, Meeting, Relationship, Staff, Stakeholder
+from kamgraph.graph.networkx_view import relationship_graph
+from kamgraph.views.xray import xray_from_analysis
 
 from .accounts import min_cut_by_enumeration
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kamgraph.bridging import articulation_points, betweenness, bridges, constraint, team_betweenness
+from kamgraph.analysis.bridging import articulation_points, betweenness, bridges, constraint, team_betweenness
 
 REFERENCE = json.loads((Path(__file__).parent / "reference" / "igraph_reference.json").read_text())
 GRAPHS: dict[str, Callable[[], nx.Graph]] = {

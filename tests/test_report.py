@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kamgraph.demo import DEMO_PROBLEMS
-from kamgraph.report_html import render_html_report
-from kamgraph.report_md import write_markdown_report
-from kamgraph.review import SECTIONS
+from kamgraph.samples.demo import DEMO_PROBLEMS
+from kamgraph.views.report.content import SECTIONS
+from kamgraph.views.report.html import render_html_report
+from kamgraph.views.report.markdown import write_markdown_report
 
 from .review_data import HOSTILE, demo_analysis, hostile_analysis
 

@@ -54,8 +54,8 @@ def test_newer_schema_and_foreign_files_are_refused(tmp_path: Path) -> None:
 
 
 def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
-    from kamgraph.dataset import Batch
-    from kamgraph.models import Stakeholder
+    from kamgraph.domain.dataset import Batch
+    from kamgraph.domain.models import Stakeholder
 
     with open_store(str(tmp_path / "fk.db"), create=True) as store:
         with pytest.raises(StoreError, match="constraint"):
@@ -82,7 +82,7 @@ def test_a_real_version_1_file_is_migrated_keeping_its_data(tmp_path: Path) -> N
     sample files imported, then c-cto marked left on 2025-03-12 for Globex."""
     import datetime as dt
 
-    from kamgraph.alertstate import AlertRecord, alert_key
+    from kamgraph.domain.alert_state import AlertRecord, alert_key
 
     path = tmp_path / "old.db"
     path.write_bytes(V1_FILE.read_bytes())

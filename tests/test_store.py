@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
-from kamgraph.dataset import Batch
+from kamgraph.domain.dataset import Batch
+from kamgraph.domain.models import Account, Meeting, Relationship, Staff, Stakeholder, Status
 from kamgraph.errors import InputError, NotFoundError, StoreError
-from kamgraph.models import Account, Meeting, Relationship, Staff, Stakeholder, Status
 from kamgraph.store.base import GraphStore
 
 
@@ -253,7 +253,7 @@ def test_canonical_files_import_and_reimport(store: GraphStore) -> None:
 
 
 def test_synthetic_account_loads_back_as_written(store: GraphStore) -> None:
-    from kamgraph.synth import synth_account
+    from kamgraph.samples.synth import synth_account
 
     batch = synth_account("syn", seed=7, stakeholders=40, staff=5, as_of=dt.date(2025, 6, 30), days=365)
     store.import_batch(batch)

@@ -7,9 +7,9 @@ import math
 
 import pytest
 
-from kamgraph.models import Meeting
+from kamgraph.domain.models import Meeting
+from kamgraph.graph.strength import decay, threads_of, tie_stats
 from kamgraph.settings import StrengthSettings
-from kamgraph.strength import decay, threads_of, tie_stats
 
 T = dt.date(2025, 4, 1)
 

@@ -10,15 +10,15 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from kamgraph.contacts import read_contacts
-from kamgraph.dataset import Batch
+from kamgraph.domain.dataset import Batch
+from kamgraph.domain.models import Account, Stakeholder
+from kamgraph.domain.names import company_key, same_company, same_domain
 from kamgraph.errors import InputError
 from kamgraph.ingest import import_files
-from kamgraph.models import Account, Stakeholder
-from kamgraph.names import company_key, same_company, same_domain
+from kamgraph.ingest.contacts import read_contacts
+from kamgraph.monitor.sync import sync_contacts
 from kamgraph.store import open_store
 from kamgraph.store.base import GraphStore
-from kamgraph.sync import sync_contacts
 
 from .conftest import CANONICAL, SAMPLE_AS_OF
 

@@ -12,13 +12,13 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from kamgraph.alerts import run_alerts
-from kamgraph.alertstate import Delivery
+from kamgraph.domain.alert_state import Delivery
 from kamgraph.errors import InputError
+from kamgraph.monitor.alerts import run_alerts
+from kamgraph.monitor.webhook import check_webhook_url, deliver, redact_url
 from kamgraph.settings import Settings
 from kamgraph.store import open_store
 from kamgraph.store.base import GraphStore
-from kamgraph.webhook import check_webhook_url, deliver, redact_url
 
 from .accounts import AS_OF, as_batch, six_people
 

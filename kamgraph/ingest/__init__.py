@@ -23,9 +23,9 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..dataset import ImportSummary
+from ..domain.dataset import ImportSummary
 from ..errors import InputError
-from ..gcpause import paused_gc
+from ..kernels.gc_pause import paused_gc
 from ..settings import IngestSettings
 from ..store.base import GraphStore
 from .canonical import COLUMNS, read_csv, read_json, sniff_csv_kind

@@ -25,8 +25,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..domain.models import Account, Meeting, Relationship, Staff, Stakeholder
 from ..errors import InputError
-from ..models import Account, Meeting, Relationship, Staff, Stakeholder
 from .fastpath import fast_meeting
 from .parsed import Located, Parsed, validate_record
 from .progress import SILENT, Progress

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from ..models import Account, Staff, Stakeholder
+from ..domain.models import Account, Staff, Stakeholder
 from ..settings import IngestSettings
 from ..store.base import GraphStore
 from .parsed import Located, Parsed

@@ -4,7 +4,7 @@ Validating a meeting through pydantic costs tens of microseconds, most of it
 in the per-attendee validators; a 100,000-row meetings file spends seconds
 there. :func:`fast_meeting` checks the usual case -- an id, a ``YYYY-MM-DD``
 date, a kind spelt as stored, ids separated by ``;`` -- with the same rules
-as :class:`kamgraph.models.Meeting` and builds the very same record without
+as :class:`kamgraph.domain.models.Meeting` and builds the very same record without
 pydantic. Anything it is not sure about (another date form, an alias such as
 ``Phone``, a bad id, fewer than two attendees) returns None, and the caller
 validates the row the normal way, so errors and odd spellings are handled
@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..models import _ID_RE, Meeting, MeetingKind
+from ..domain.models import _ID_RE, Meeting, MeetingKind
 
 __all__ = ["fast_meeting", "build_meeting"]
 

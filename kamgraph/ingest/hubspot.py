@@ -29,8 +29,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..domain.models import Account, BuyingRole, Stakeholder
 from ..errors import InputError
-from ..models import Account, BuyingRole, Stakeholder
 from .directory import Directory, clean_email, domain_of_site, email_domain
 from .parsed import Parsed, validate_record
 from .progress import SILENT, Progress

@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..domain.models import Meeting, Staff, Stakeholder
 from ..errors import InputError
-from ..models import Meeting, Staff, Stakeholder
 from ..settings import IngestSettings
 from .directory import Directory, clean_email, display_name, email_domain, stable_id
 from .parsed import Located, Parsed

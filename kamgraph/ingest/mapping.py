@@ -44,8 +44,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..domain.models import Staff, Stakeholder, input_error_from_validation
 from ..errors import InputError
-from ..models import Staff, Stakeholder, input_error_from_validation
 from ..settings import IngestSettings
 from .canonical import COLUMNS, MODELS
 from .directory import Directory, clean_email, stable_id

@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..dataset import KINDS, Skipped
+from ..domain.dataset import KINDS, Skipped
+from ..domain.models import input_error_from_validation
 from ..errors import InputError
-from ..models import input_error_from_validation
 
 __all__ = ["Located", "Parsed", "validate_record"]
 
@@ -33,7 +33,7 @@ class Located:
 
 @dataclass
 class Parsed:
-    """Records read from one or more files, per kind (see :data:`kamgraph.dataset.KINDS`)."""
+    """Records read from one or more files, per kind (see :data:`kamgraph.domain.dataset.KINDS`)."""
 
     accounts: list[Located] = field(default_factory=list)
     staff: list[Located] = field(default_factory=list)

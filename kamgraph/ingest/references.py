@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..dataset import KINDS, Batch
-from ..models import Meeting
+from ..domain.dataset import KINDS, Batch
+from ..domain.models import Meeting
 from ..store.base import GraphStore
 from .fastpath import build_meeting
 from .parsed import Located, Parsed

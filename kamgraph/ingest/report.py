@@ -2,7 +2,7 @@
 
 Examples
 --------
->>> from kamgraph.dataset import ImportSummary, Skipped
+>>> from kamgraph.domain.dataset import ImportSummary, Skipped
 >>> s = ImportSummary()
 >>> s.kinds["meetings"].created = 12
 >>> s.skipped += [Skipped(file="kim.ics", line=40, reason="cancelled"),
@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from ..dataset import ImportSummary
+from ..domain.dataset import ImportSummary
 
 __all__ = ["render_import", "write_skipped", "REPORT_COLUMNS"]
 

@@ -39,8 +39,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..domain.models import Account, Meeting, MeetingKind, Staff, Stakeholder
 from ..errors import InputError
-from ..models import Account, Meeting, MeetingKind, Staff, Stakeholder
 from ..settings import IngestSettings
 from .directory import Directory, clean_email, domain_of_site
 from .parsed import Located, Parsed, validate_record

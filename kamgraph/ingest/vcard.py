@@ -32,8 +32,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..domain.models import BuyingRole, Relationship, Staff, Stakeholder
 from ..errors import InputError
-from ..models import BuyingRole, Relationship, Staff, Stakeholder
 from .directory import Directory, clean_email, email_domain, stable_id
 from .parsed import Located, Parsed, validate_record
 from .progress import SILENT, Progress

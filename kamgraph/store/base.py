@@ -9,7 +9,7 @@ who leaves is marked ``left`` on a date (:meth:`GraphStore.mark_left`).
 Besides the account graph, a store keeps the state of ``kamgraph alerts``
 between runs (schema version 2): alert records, the date each account was
 last checked, and webhook payloads not delivered yet -- see the "alert state"
-methods below and :mod:`kamgraph.alertstate`.
+methods below and :mod:`kamgraph.domain.alert_state`.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
 
-from ..alertstate import AccountCheck, AlertRecord, Delivery
-from ..dataset import AccountSnapshot, AccountSummary, Batch, ImportSummary
+from ..domain.alert_state import AccountCheck, AlertRecord, Delivery
+from ..domain.dataset import AccountSnapshot, AccountSummary, Batch, ImportSummary
+from ..domain.models import Account, Meeting, Staff, Stakeholder
 from ..errors import StoreError
-from ..models import Account, Meeting, Staff, Stakeholder
 
 __all__ = ["GraphStore", "SCHEMA_VERSION"]
 

@@ -2,7 +2,7 @@
 
 The only module of kamgraph that imports the :mod:`neo4j` driver. Every
 statement it runs is a named query from ``cypher/*.cypher`` (see
-:mod:`kamgraph.cypher`); user values only reach the server as parameters.
+:mod:`kamgraph.store.cypher`); user values only reach the server as parameters.
 
 The graph
 ---------
@@ -44,11 +44,9 @@ import neo4j
 from neo4j import exceptions as neo4j_errors
 from pydantic import BaseModel
 
-from ..alertstate import AccountCheck, AlertRecord, Delivery
-from ..cypher import QueryBook, queries
-from ..dataset import KINDS, AccountSnapshot, AccountSummary, Batch, ImportSummary
-from ..errors import InputError, KamgraphError, NotFoundError, StoreError
-from ..models import (
+from ..domain.alert_state import AccountCheck, AlertRecord, Delivery
+from ..domain.dataset import KINDS, AccountSnapshot, AccountSummary, Batch, ImportSummary
+from ..domain.models import (
     Account,
     Meeting,
     MeetingKind,
@@ -59,9 +57,11 @@ from ..models import (
     Status,
     TieKind,
 )
+from ..errors import InputError, KamgraphError, NotFoundError, StoreError
 from ..settings import Neo4jSettings
 from .base import SCHEMA_VERSION, GraphStore
-from .bolt_config import PASSWORD_ENV, bolt_target, resolve_password
+from .cypher import QueryBook, queries
+from .neo4j_config import PASSWORD_ENV, bolt_target, resolve_password
 from .upsert import UpsertPlan, plan_upserts
 
 __all__ = ["Neo4jStore"]
@@ -161,7 +161,7 @@ class Neo4jStore(GraphStore):
     Parameters
     ----------
     url : str
-        ``bolt://``, ``neo4j://``, ``neo4j+s://`` ... (see :mod:`kamgraph.store.bolt_config`).
+        ``bolt://``, ``neo4j://``, ``neo4j+s://`` ... (see :mod:`kamgraph.store.neo4j_config`).
     user, database : str, optional
         Override the environment and settings (the URL itself wins).
     password : str, optional

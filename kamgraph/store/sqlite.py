@@ -20,10 +20,9 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from ..alertstate import AccountCheck, AlertRecord, Delivery
-from ..dataset import KINDS, AccountSnapshot, AccountSummary, Batch, ImportSummary
-from ..errors import InputError, NotFoundError, StoreError
-from ..models import (
+from ..domain.alert_state import AccountCheck, AlertRecord, Delivery
+from ..domain.dataset import KINDS, AccountSnapshot, AccountSummary, Batch, ImportSummary
+from ..domain.models import (
     Account,
     Meeting,
     MeetingKind,
@@ -32,6 +31,7 @@ from ..models import (
     Staff,
     Stakeholder,
 )
+from ..errors import InputError, NotFoundError, StoreError
 from .base import SCHEMA_VERSION, GraphStore
 from .upsert import UpsertPlan, plan_upserts
 

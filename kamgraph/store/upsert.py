@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
-from ..models import Person
+from ..domain.models import Person
 
 __all__ = ["UpsertPlan", "plan_upserts", "dedupe_last", "DEPARTURE_FIELDS"]
 
@@ -70,7 +70,7 @@ def plan_upserts(incoming: Iterable[R], stored: Mapping[Hashable, R],
 
     Examples
     --------
-    >>> from kamgraph.models import Account
+    >>> from kamgraph.domain.models import Account
     >>> old = {"a": Account(id="a", name="Acme")}
     >>> plan = plan_upserts([Account(id="a", name="Acme"), Account(id="b", name="Beta")], old)
     >>> [r.id for r in plan.created], [r.id for r in plan.updated], plan.unchanged

@@ -1,0 +1,50 @@
+"""Contact cadence: is each stakeholder met as often as their role needs?
+
+Each buying role has a target interval between meetings
+(:class:`kamgraph.settings.CadenceSettings`). With *d* the days since the last
+meeting with any of our staff and *t* the target:
+
+* ``never``   -- no meeting at all;
+* ``ok``      -- ``d < due_fraction * t`` (default 80 % of the interval);
+* ``due``     -- ``due_fraction * t <= d <= t``: time to schedule one;
+* ``overdue`` -- ``d > t``.
+
+Examples
+--------
+>>> from kamgraph.settings import CadenceSettings
+>>> s = CadenceSettings()
+>>> target_days("champion", s), [cadence_status(d, 21, s) for d in (None, 5, 17, 21, 22)]
+(21, ['never', 'ok', 'due', 'due', 'overdue'])
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ..domain.models import BuyingRole
+from ..settings import CadenceSettings
+
+__all__ = ["CadenceStatus", "CADENCE_ORDER", "target_days", "cadence_status"]
+
+CadenceStatus = Literal["ok", "due", "overdue", "never"]
+
+#: Statuses from best to worst.
+CADENCE_ORDER: tuple[CadenceStatus, ...] = ("ok", "due", "overdue", "never")
+
+
+def target_days(role: BuyingRole | str | None, settings: CadenceSettings) -> int:
+    """The target interval in days for a buying role (``default_days`` without a role)."""
+    if role is None:
+        return settings.default_days
+    return settings.target_days.get(BuyingRole(role), settings.default_days)
+
+
+def cadence_status(days_since: int | None, target: int, settings: CadenceSettings) -> CadenceStatus:
+    """Classify the days since the last meeting against a target interval."""
+    if days_since is None:
+        return "never"
+    if days_since > target:
+        return "overdue"
+    if days_since >= settings.due_fraction * target:
+        return "due"
+    return "ok"

@@ -1,0 +1,100 @@
+"""Coverage gaps: where the relationship with an account is thin.
+
+All figures read the threads of an :class:`~kamgraph.graph.account_graph.AccountGraph`:
+
+* **uncovered** stakeholders (no thread), most important first;
+* **required roles** (settings: economic buyer, decision maker, champion,
+  technical buyer) that nobody holds, or whose holders are all uncovered;
+* **departments** and **levels** (seniority) with active people but nobody covered;
+* **single-threaded key stakeholders**: key people with exactly one thread;
+* **concentration**: the share of the account's total tie strength (with
+  active stakeholders) held by the strongest staff member.
+
+Examples
+--------
+>>> import datetime as dt
+>>> from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
+>>> from kamgraph.domain.dataset import AccountSnapshot
+>>> from kamgraph.settings import Settings
+>>> from kamgraph.graph.account_graph import build_account_graph
+>>> snap = AccountSnapshot(account=Account(id="a", name="A"),
+...     stakeholders=[Stakeholder(id="eb", account="a", name="EB", influence=5, buying_role="economic_buyer",
+...                               department="Finance"),
+...                   Stakeholder(id="ch", account="a", name="CH", influence=4, buying_role="champion",
+...                               department="IT")],
+...     staff=[Staff(id="s1", name="S1")], reporting_lines=[], relationships=[],
+...     meetings=[Meeting(id="m", date="2025-01-01", attendees=["s1", "ch"])])
+>>> gaps = coverage_gaps(build_account_graph(snap, dt.date(2025, 1, 2), Settings()))
+>>> gaps.uncovered, gaps.roles_uncovered, gaps.departments_uncovered, gaps.single_threaded_key
+(['eb'], ['economic_buyer'], ['Finance'], [('ch', 's1')])
+>>> gaps.roles_missing, gaps.concentration, gaps.top_staff
+(['decision_maker', 'technical_buyer'], 1.0, 's1')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..domain.models import Seniority
+from ..graph.account_graph import AccountGraph
+
+__all__ = ["CoverageGaps", "coverage_gaps", "staff_strength"]
+
+
+@dataclass
+class CoverageGaps:
+    """The gaps of one account (ids, most important first where it matters)."""
+
+    uncovered: list[str] = field(default_factory=list)
+    roles_uncovered: list[str] = field(default_factory=list)
+    roles_missing: list[str] = field(default_factory=list)
+    departments_uncovered: list[str] = field(default_factory=list)
+    levels_uncovered: list[str] = field(default_factory=list)
+    single_threaded_key: list[tuple[str, str]] = field(default_factory=list)
+    concentration: float = 0.0
+    top_staff: str | None = None
+    concentrated: bool = False
+
+
+def staff_strength(ag: AccountGraph) -> dict[str, float]:
+    """Each active staff member's summed tie strength with active stakeholders."""
+    return ag.staff_strength()
+
+
+def coverage_gaps(ag: AccountGraph) -> CoverageGaps:
+    """Compute every coverage gap of an account (see the module docstring)."""
+    settings = ag.settings
+    people = ag.stakeholders
+    weight = ag.importance
+    covered = {c for c in people if ag.threads.get(c)}
+    gaps = CoverageGaps()
+    gaps.uncovered = sorted((c for c in people if c not in covered), key=lambda c: (-weight[c], c))
+    holders: dict[object, list[str]] = {}
+    departments: dict[str, bool] = {}
+    levels: dict[Seniority, bool] = {}
+    for c, p in people.items():
+        if p.buying_role is not None:
+            holders.setdefault(p.buying_role, []).append(c)
+        if p.department:
+            departments[p.department] = departments.get(p.department, False) or c in covered
+        if p.seniority:
+            levels[p.seniority] = levels.get(p.seniority, False) or c in covered
+    for role in settings.coverage.required_roles:
+        held = holders.get(role)
+        if not held:
+            gaps.roles_missing.append(role.value)
+        elif not any(c in covered for c in held):
+            gaps.roles_uncovered.append(role.value)
+    gaps.departments_uncovered = sorted(d for d, ok in departments.items() if not ok)
+    gaps.levels_uncovered = [lvl.value for lvl in Seniority if lvl in levels and not levels[lvl]]
+    gaps.single_threaded_key = sorted(
+        ((c, ag.threads[c][0][0]) for c in ag.key if len(ag.threads.get(c, ())) == 1),
+        key=lambda pair: (-weight[pair[0]], pair[0]))
+    totals = staff_strength(ag)
+    total = sum(totals.values())
+    if total > 0:
+        top = min(totals, key=lambda s: (-totals[s], s))
+        gaps.top_staff = top
+        gaps.concentration = round(totals[top] / total, 6)
+        gaps.concentrated = gaps.concentration >= settings.coverage.concentration_threshold
+    return gaps

@@ -1,0 +1,140 @@
+"""One account at one as-of date: who is there, who met whom, how strongly.
+
+:func:`build_account_graph` is the single place where a store snapshot turns
+into the figures every analysis starts from. People who left on or before the
+as-of date are set apart; meetings after it are ignored.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..domain.dataset import AccountSnapshot
+from ..domain.models import Meeting, Staff, Stakeholder
+from ..settings import Settings
+from .importance import importance
+from .strength import TieStats, TieTable, aggregate_ties, tie_views, ties_from_table
+
+__all__ = ["AccountGraph", "build_account_graph"]
+
+
+@dataclass
+class AccountGraph:
+    """The figures of one account at ``as_of`` (see :func:`build_account_graph`).
+
+    People are numbered: active staff (sorted by id), active stakeholders
+    (sorted), then staff and stakeholders who left -- the numbering the
+    compact graph (:mod:`kamgraph.graph.compact`) and the tie table share.
+    """
+
+    snapshot: AccountSnapshot
+    as_of: dt.date
+    settings: Settings
+    #: Stakeholders still in their job on ``as_of``, by id.
+    stakeholders: dict[str, Stakeholder]
+    #: Stakeholders who left on or before ``as_of``, by id.
+    departed: dict[str, Stakeholder]
+    #: Our staff still with us on ``as_of``, by id.
+    staff: dict[str, Staff]
+    #: Our staff who left on or before ``as_of``, by id.
+    departed_staff: dict[str, Staff]
+    #: Every person's id, by number (see the class docstring).
+    ids: list[str] = field(default_factory=list)
+    #: Every pair that met, by number (:func:`kamgraph.graph.strength.aggregate_ties`).
+    table: TieTable = (([], [], [], [], [], []), ([], [], []))
+    #: Threads of each active stakeholder: active staff at or above the threshold.
+    threads: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    #: Date of each stakeholder's last meeting with any of our staff.
+    last_contact: dict[str, dt.date] = field(default_factory=dict)
+    #: Importance of each active stakeholder (see :mod:`kamgraph.graph.importance`).
+    importance: dict[str, float] = field(default_factory=dict)
+    #: Active stakeholders whose importance reaches the key threshold.
+    key: set[str] = field(default_factory=set)
+    #: The meetings the figures count, sorted by date then id.
+    meetings: list[Meeting] = field(default_factory=list)
+    _staff_strength: dict[str, float] = field(default_factory=dict, repr=False)
+    _ties: dict[tuple[str, str], TieStats] | None = field(default=None, repr=False)
+
+    @property
+    def ties(self) -> dict[tuple[str, str], TieStats]:
+        """Every (staff, stakeholder) pair that met, including people who left (built on first use)."""
+        if self._ties is None:
+            self._ties = ties_from_table(self.table[0], self.ids, [m.date for m in self.meetings])
+        return self._ties
+
+    def met_with_strength(self, person_id: str) -> bool:
+        """True when some staff member has a tie of positive strength with this stakeholder."""
+        try:
+            number = self.ids.index(person_id)
+        except ValueError:
+            return False
+        clients, strengths = self.table[0][1], self.table[0][5]
+        start = bisect.bisect_left(clients, number)  # pairs are ordered by stakeholder
+        end = bisect.bisect_right(clients, number, start)
+        return any(strengths[k] > 0 for k in range(start, end))
+
+    def staff_strength(self) -> dict[str, float]:
+        """Each active staff member's summed tie strength with active stakeholders."""
+        return self._staff_strength
+
+    def name(self, person_id: str) -> str:
+        """Display name of anyone in the snapshot (the id when unknown)."""
+        for group in (self.stakeholders, self.staff, self.departed, self.departed_staff):
+            if person_id in group:
+                return group[person_id].name
+        return person_id
+
+
+def build_account_graph(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings) -> AccountGraph:
+    """Split people by status on ``as_of`` and compute tie strengths and threads.
+
+    Parameters
+    ----------
+    snapshot : AccountSnapshot
+        As loaded by a store (meetings may run past ``as_of``; they are ignored).
+    as_of : datetime.date
+        The day the figures describe.
+    settings : Settings
+        Half-life, weights, thread threshold.
+    """
+    stakeholders: dict[str, Stakeholder] = {}
+    departed: dict[str, Stakeholder] = {}
+    for person in sorted(snapshot.stakeholders, key=_by_id):
+        (stakeholders if person.is_active(as_of) else departed)[person.id] = person
+    staff: dict[str, Staff] = {}
+    departed_staff: dict[str, Staff] = {}
+    for member in sorted(snapshot.staff, key=_by_id):
+        (staff if member.is_active(as_of) else departed_staff)[member.id] = member
+    ids = [*staff, *stakeholders, *departed_staff, *departed]
+    index = {pid: i for i, pid in enumerate(ids)}
+    n_staff, n_active = len(staff), len(staff) + len(stakeholders)
+    is_staff = b"\1" * n_staff + bytes(len(stakeholders)) + b"\1" * len(departed_staff) + bytes(len(departed))
+    meetings = snapshot.meetings
+    strength = settings.strength
+    args = (index, is_staff, as_of.toordinal(), strength.half_life_days, strength.kind_weights)
+    table = aggregate_ties(meetings, *args)
+    if table is None:  # not in (date, id) order: sums must not depend on load order
+        meetings = sorted(meetings, key=lambda m: (m.date, m.id))
+        table = aggregate_ties(meetings, *args)
+    threads, last, staff_strength = tie_views(table[0], ids, n_staff, n_active, strength.thread_threshold)
+    last_contact = {cid: meetings[position].date for cid, position in last.items()}
+    weights: dict[str, float] = {}
+    seen: dict[tuple[object, int], float] = {}  # importance depends on role and influence only
+    for cid, p in stakeholders.items():
+        facts = (p.buying_role, p.influence)
+        weight = seen.get(facts)
+        if weight is None:
+            weight = seen[facts] = importance(p, settings.importance)
+        weights[cid] = weight
+    threshold = settings.importance.key_threshold
+    key = {cid for cid, w in weights.items() if w >= threshold}
+    return AccountGraph(snapshot=snapshot, as_of=as_of, settings=settings, stakeholders=stakeholders,
+                        departed=departed, staff=staff, departed_staff=departed_staff, ids=ids, table=table,
+                        threads=threads, last_contact=last_contact, importance=weights, key=key,
+                        meetings=meetings, _staff_strength=staff_strength)
+
+
+def _by_id(person: Staff | Stakeholder) -> str:
+    return person.id

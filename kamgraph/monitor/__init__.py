@@ -1,0 +1,2 @@
+"""What changes: departures, contact sync, monitoring alerts and their delivery (webhook).
+"""

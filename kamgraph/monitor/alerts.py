@@ -1,0 +1,481 @@
+"""Monitoring rules and the alert run behind ``kamgraph alerts``.
+
+Every rule looks at one account on the as-of date and, where it needs a
+comparison, at **the last check**: the facts recorded by the account's
+previous run (:func:`account_facts`: covered holders of the required roles,
+whether the account was single-threaded, the ties at or above the decay
+threshold). On an account's first run, or with ``--since DATE``, those facts
+are computed from the store's data as of ``alerts.first_check_days`` before
+the as-of date, or as of DATE. Recording the facts, rather than recomputing
+them, means a departure recorded late with an earlier date still counts as a
+change since the last check. Rules, their default severities and settings
+(:class:`kamgraph.settings.AlertSettings`):
+
+=====================  ========  ==============================================================
+rule                   severity  fires for
+=====================  ========  ==============================================================
+``departure``          high      a stakeholder (key, or met by our staff) or a staff member of the
+                                 account who left in the last ``window_days`` (or since
+                                 ``--since``); the message carries the impact and the
+                                 re-threading or handover plan (:mod:`kamgraph.monitor.departure`)
+``overdue``            medium    a key stakeholder not met within their cadence target
+``decay``              low       a tie (our staff, key stakeholder) at or above ``threshold`` at
+                                 the last check and below it now
+``single_threaded``    high      the account's key relationships now rest on fewer than
+                                 ``min_people`` of our staff or covered key stakeholders, and did
+                                 not at the last check
+``role_uncovered``     high      a required buying role covered at the last check has no covered
+                                 holder now (its only covered holder left or lost their thread)
+=====================  ========  ==============================================================
+
+**De-duplication.** An alert is identified by ``RULE:ACCOUNT:SUBJECT`` and
+carries a ``state`` (the fingerprint of its situation: the departure date, the
+side that is single-threaded, ...). A run raises a finding as a new alert only
+when no open alert has its key; an open alert whose finding is gone is
+**cleared**; one whose state changed is cleared and raised again. So running
+twice in a row raises nothing the second time, and a situation that clears
+and comes back is raised again. Findings of the comparing rules
+(``decay``, ``single_threaded``, ``role_uncovered``) only *raise* an alert
+when the change happened since the last check, but keep an open alert open
+as long as the situation lasts.
+
+**Recording and delivery.** The run records its new alerts, cleared alerts,
+the check date of every account it looked at and, when a webhook is given,
+the payload of the new alerts -- all in one store transaction -- and only then
+delivers the webhook outbox (:mod:`kamgraph.monitor.webhook`). A failed delivery stays
+in the outbox for the next run; it never undoes the recording.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from ..analysis.pipeline import AccountAnalysis, analyze
+from ..domain.alert_state import AlertRecord, Delivery, alert_key
+from ..domain.dataset import AccountSnapshot
+from ..graph.account_graph import AccountGraph, build_account_graph
+from ..graph.importance import importance
+from ..settings import Settings
+from ..store.base import GraphStore
+from .departure import AccountImpact, account_impact
+from .webhook import DeliveryResult, alerts_payload, deliver
+
+__all__ = ["RULES", "SEVERITY_ORDER", "Finding", "AlertRun", "account_facts", "evaluate_account", "run_alerts"]
+
+#: Rule names, in the order they are reported.
+RULES = ("departure", "role_uncovered", "single_threaded", "overdue", "decay")
+#: Severities, most urgent first.
+SEVERITY_ORDER = ("high", "medium", "low")
+
+
+@dataclass
+class Finding:
+    """One situation a rule found on one account.
+
+    ``trigger`` False means the finding may keep an open alert open but does
+    not raise a new one (the change happened before the last check).
+    ``describe`` fills ``title``/``message``/``data`` when the finding is raised.
+    """
+
+    rule: str
+    account: str
+    subject: str
+    state: str
+    trigger: bool = True
+    title: str = ""
+    message: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    describe: Callable[[Finding], None] | None = None
+
+    @property
+    def key(self) -> str:
+        """``RULE:ACCOUNT:SUBJECT``."""
+        return alert_key(self.rule, self.account, self.subject)
+
+
+class AlertRun(BaseModel):
+    """What one ``kamgraph alerts`` run found, recorded and delivered."""
+
+    as_of: dt.date
+    accounts: list[str] = Field(description="Accounts checked.")
+    baselines: dict[str, dt.date] = Field(description="Per account: the date compared with (the last check).")
+    new: list[AlertRecord] = Field(description="Alerts raised by this run, most severe first.")
+    ongoing: int = Field(description="Open alerts whose situation has not changed (not repeated).")
+    cleared: list[AlertRecord] = Field(description="Open alerts whose situation is over (cleared by this run).")
+    deliveries: list[DeliveryResult] = Field(default_factory=list, description="Webhook deliveries attempted.")
+
+    @property
+    def delivery_failed(self) -> bool:
+        """True when a webhook payload could not be delivered (it stays queued)."""
+        return any(not d.delivered for d in self.deliveries)
+
+
+# --------------------------------------------------------------------------- helpers
+def _fmt_share(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def _role(person: Any) -> str:
+    role = getattr(person, "buying_role", None)
+    return role.value.replace("_", " ") if role is not None else ""
+
+
+def _who(person: Any, key: bool = False) -> str:
+    facts = [f for f in (person.title, _role(person), "key" if key else "") if f]
+    return f"{person.name} ({', '.join(facts)})" if facts else person.name
+
+
+def _impact_text(impact: AccountImpact) -> tuple[str, dict[str, Any]]:
+    """The departure impact in a few sentences, and its facts as data."""
+    w = impact.whatif
+    parts = []
+    if impact.ties_lost:
+        parts.append("ties lost: " + ", ".join(f"{t.name} {t.strength:.1f}" + ("" if t.thread else " (weak)")
+                                               for t in impact.ties_lost[:5]))
+    if w.roles_uncovered:
+        parts.append("required roles now uncovered: " + ", ".join(w.roles_uncovered))
+    parts.append(f"fragility index {_fmt_share(w.before.fragility_index)} -> {_fmt_share(w.after.fragility_index)}, "
+                 f"health {w.before.health:.0f} -> {w.after.health:.0f}")
+    if w.unreachable:
+        parts.append("now unreachable: " + ", ".join(p.name for p in w.unreachable[:6])
+                     + (f" (+{len(w.unreachable) - 6})" if len(w.unreachable) > 6 else ""))
+    critical = [d for d in impact.connectivity_drops if d.after <= 1]
+    if critical:
+        parts.append("key stakeholders one departure from being cut off: "
+                     + ", ".join(f"{d.name} {d.before}->{d.after}" for d in critical))
+    if impact.rethread_plan:
+        parts.append("re-thread: " + "; ".join(
+            f"{c.name} ({', '.join(c.reasons[:2])})"
+            + (f" via {' -> '.join(p.name for p in c.path[:-1])}" if len(c.path) > 1 else "")
+            for c in impact.rethread_plan[:3]))
+    if impact.handover_plan:
+        parts.append("hand over: " + "; ".join(
+            f"{h.stakeholder.name} -> {h.to.name if h.to else 'nobody'} ({h.basis})"
+            for h in impact.handover_plan[:5]))
+    data = {"ties_lost": [t.id for t in impact.ties_lost], "roles_uncovered": w.roles_uncovered,
+            "fragility_before": w.before.fragility_index, "fragility_after": w.after.fragility_index,
+            "health_before": w.before.health, "health_after": w.after.health,
+            "unreachable": [p.id for p in w.unreachable],
+            "connectivity_drops": {d.id: [d.before, d.after] for d in impact.connectivity_drops},
+            "rethread": [c.id for c in impact.rethread_plan],
+            "handover": {h.stakeholder.id: h.to.id if h.to else None for h in impact.handover_plan}}
+    return "; ".join(parts), data
+
+
+# --------------------------------------------------------------------------- rules
+def _departures(snapshot: AccountSnapshot, now: AccountAnalysis, start: dt.date, settings: Settings
+                ) -> list[Finding]:
+    rule = settings.alerts.departure
+    ag = now.ag
+    account = snapshot.account.id
+    met = {c for (_, c) in ag.ties} | {s for (s, _) in ag.ties}
+    found = []
+    for pid, person in sorted({**ag.departed, **ag.departed_staff}.items()):
+        left = person.left_on
+        if left is None or left < start:
+            continue
+        if pid in ag.departed:
+            key = importance(person, settings.importance) >= settings.importance.key_threshold  # type: ignore[arg-type]
+            if not key and (rule.key_only or pid not in met):
+                continue
+        elif pid not in met and account not in person.accounts:  # type: ignore[union-attr]
+            continue
+
+        def describe(f: Finding, person: Any = person, left: dt.date = left, staff: bool = pid in ag.departed_staff
+                     ) -> None:
+            impact = account_impact(snapshot, person.id, left, settings)
+            text, data = _impact_text(impact)
+            key = not staff and importance(person, settings.importance) >= settings.importance.key_threshold
+            who = f"{person.name} ({person.role.value})" if staff else _who(person, key)
+            moved = f" (moved to: {person.moved_to})" if person.moved_to else ""
+            f.title = f"{who} left on {left}{moved}"
+            f.message = text
+            f.data = {"person": person.id, "kind": "staff" if staff else "stakeholder", "left_on": left.isoformat(),
+                      "moved_to": person.moved_to, **data}
+
+        found.append(Finding("departure", account, pid, state=left.isoformat(), describe=describe))
+    return found
+
+
+def _overdue(snapshot: AccountSnapshot, now: AccountAnalysis, settings: Settings) -> list[Finding]:
+    rule = settings.alerts.overdue
+    ag = now.ag
+    found = []
+    for cid in sorted(ag.stakeholders):
+        cad = now.cadence[cid]
+        if cad.status != "overdue" or (rule.key_only and cid not in now.key):
+            continue
+        person = ag.stakeholders[cid]
+        threads = ag.threads.get(cid, [])
+        last_staff = max(((s, tie.last) for (s, c), tie in ag.ties.items() if c == cid and s in ag.staff),
+                         key=lambda pair: (pair[1], pair[0]), default=(None, None))[0]
+        owner = threads[0][0] if threads else last_staff
+        found.append(Finding(
+            "overdue", snapshot.account.id, cid, state="overdue",
+            title=f"{_who(person, cid in now.key)} is overdue: last met {cad.days_since} days ago",
+            message=f"target every {cad.target_days} days; "
+                    + (f"threads: {', '.join(ag.name(s) + f' {v:.1f}' for s, v in threads)}" if threads
+                       else "no thread left")
+                    + (f"; owner: {ag.name(owner)}" if owner else ""),
+            data={"person": cid, "days_since": cad.days_since, "target_days": cad.target_days,
+                  "last_contact": ag.last_contact[cid].isoformat(), "owner": owner}))
+    return found
+
+
+def _watched_ties(ag: AccountGraph, settings: Settings) -> dict[str, float]:
+    """``{"STAFF>STAKEHOLDER": strength}`` of the ties the decay rule watches that are at or above its threshold."""
+    rule = settings.alerts.decay
+    return {f"{s}>{c}": round(tie.strength, 6) for (s, c), tie in sorted(ag.ties.items())
+            if s in ag.staff and c in ag.stakeholders and tie.strength >= rule.threshold
+            and (c in ag.key or not rule.key_only)}
+
+
+def _decay(snapshot: AccountSnapshot, now: AccountAnalysis, previous: dict[str, Any], baseline: dt.date,
+           settings: Settings) -> list[Finding]:
+    rule = settings.alerts.decay
+    ag = now.ag
+    strong = previous.get("ties", {})
+    found = []
+    for (s, c), tie in sorted(ag.ties.items()):
+        if s not in ag.staff or c not in ag.stakeholders or tie.strength >= rule.threshold:
+            continue
+        if rule.key_only and c not in now.key:
+            continue
+        was = strong.get(f"{s}>{c}")
+        found.append(Finding(
+            "decay", snapshot.account.id, f"{s}>{c}", state="below", trigger=was is not None,
+            title=f"{ag.name(s)}'s tie with {_who(ag.stakeholders[c], c in now.key)} decayed below "
+                  f"{rule.threshold:g}",
+            message=f"strength {was or 0:.2f} at the last check ({baseline}) -> {tie.strength:.2f} now; "
+                    f"last met {tie.last} ({(now.ag.as_of - tie.last).days} days ago)",
+            data={"staff": s, "person": c, "before": was, "after": round(tie.strength, 6),
+                  "threshold": rule.threshold, "last": tie.last.isoformat()}))
+    return found
+
+
+def _thin_sides(ag: AccountGraph, minimum: int) -> tuple[list[str], list[str]] | None:
+    """(our staff with a thread to a key stakeholder, covered key stakeholders) when either is too few."""
+    if not ag.key:
+        return None
+    staff = sorted({s for c in ag.key for s, _ in ag.threads.get(c, [])})
+    covered = sorted(c for c in ag.key if ag.threads.get(c))
+    if len(staff) >= minimum and len(covered) >= minimum:
+        return None
+    return staff, covered
+
+
+def _single_threaded(snapshot: AccountSnapshot, now: AccountAnalysis, previous: dict[str, Any], baseline: dt.date,
+                     settings: Settings) -> list[Finding]:
+    minimum = settings.alerts.single_threaded.min_people
+    sides = _thin_sides(now.ag, minimum)
+    if sides is None:
+        return []
+    staff, covered = sides
+    ag = now.ag
+    parts = []
+    if len(staff) < minimum:
+        parts.append("our side: " + (", ".join(staff) or "nobody"))
+    if len(covered) < minimum:
+        parts.append("their side: " + (", ".join(covered) or "nobody"))
+    names = [ag.name(s) for s in staff]
+    key_names = [ag.name(c) for c in covered]
+    return [Finding(
+        "single_threaded", snapshot.account.id, snapshot.account.id, state="; ".join(parts),
+        trigger=not previous.get("thin", False),
+        title=f"{snapshot.account.name} became single-threaded",
+        message=f"key relationships held by {len(staff)} of our staff ({', '.join(names) or 'nobody'}) with "
+                f"{len(covered)} of {len(now.key)} key stakeholders covered ({', '.join(key_names) or 'none'}); "
+                f"not so at the last check ({baseline})",
+        data={"staff": staff, "covered_key": covered, "key": sorted(now.key)})]
+
+
+def _covered_roles(ag: AccountGraph, settings: Settings) -> dict[str, list[str]]:
+    """``{required role: covered holders}``."""
+    return {role.value: sorted(c for c, p in ag.stakeholders.items() if p.buying_role is role and ag.threads.get(c))
+            for role in settings.coverage.required_roles}
+
+
+def _role_uncovered(snapshot: AccountSnapshot, now: AccountAnalysis, previous: dict[str, Any], baseline: dt.date,
+                    settings: Settings) -> list[Finding]:
+    found = []
+    covered_now = _covered_roles(now.ag, settings)
+    covered_then = previous.get("roles_covered", {})
+    for role in settings.coverage.required_roles:
+        if covered_now[role.value]:
+            continue
+        before = list(covered_then.get(role.value, []))
+        why = []
+        for cid in before:
+            if cid in now.ag.departed:
+                why.append(f"{now.ag.name(cid)} left on {now.ag.departed[cid].left_on}")
+            else:
+                last = now.ag.last_contact.get(cid)
+                why.append(f"{now.ag.name(cid)} has no thread any more"
+                           + (f" (last met {(now.ag.as_of - last).days} days ago)" if last else ""))
+        holders = sorted(c for c, p in now.ag.stakeholders.items() if p.buying_role is role)
+        label = role.value.replace("_", " ")
+        found.append(Finding(
+            "role_uncovered", snapshot.account.id, role.value, state="uncovered", trigger=bool(before),
+            title=f"{snapshot.account.name}: no covered {label} any more",
+            message=(f"covered at the last check ({baseline}) by {', '.join(now.ag.name(c) for c in before)}: "
+                     + "; ".join(why) if before else "not covered")
+                    + (f"; holders now: {', '.join(now.ag.name(c) for c in holders)}" if holders
+                       else f"; nobody holds the {label} role now"),
+            data={"role": role.value, "covered_before": before, "holders": holders}))
+    return found
+
+
+def account_facts(ag: AccountGraph, settings: Settings) -> dict[str, Any]:
+    """What the comparing rules compare with at the next check (JSON values only).
+
+    ``roles_covered``: covered holders of each required role; ``thin``: the
+    account is single-threaded; ``ties``: the ties the decay rule watches that
+    are at or above its threshold, with their strength.
+    """
+    return {"roles_covered": _covered_roles(ag, settings),
+            "thin": _thin_sides(ag, settings.alerts.single_threaded.min_people) is not None,
+            "ties": _watched_ties(ag, settings)}
+
+
+def evaluate_account(snapshot: AccountSnapshot, as_of: dt.date, baseline: dt.date, settings: Settings, *,
+                     previous: dict[str, Any] | None = None, since: dt.date | None = None,
+                     now: AccountAnalysis | None = None) -> tuple[list[Finding], dict[str, Any]]:
+    """Every enabled rule on one account.
+
+    Parameters
+    ----------
+    snapshot : AccountSnapshot
+        The account, loaded up to ``as_of``.
+    as_of, baseline : datetime.date
+        Today and the date of the last check (``baseline <= as_of``).
+    settings : Settings
+        Rules and thresholds.
+    previous : dict, optional
+        The :func:`account_facts` recorded at the last check; without them
+        they are computed from the store's data as of ``baseline``.
+    since : datetime.date, optional
+        Start of the departure window (default ``as_of - departure.window_days``).
+    now : AccountAnalysis, optional
+        The analysis on ``as_of`` if already computed.
+
+    Returns
+    -------
+    tuple
+        The findings (not described yet; see :class:`Finding`) and the facts
+        to record for the next check.
+    """
+    rules = settings.alerts
+    now = now or analyze(snapshot, as_of, settings)
+    facts = account_facts(now.ag, settings)
+    if previous is None:  # only threads and key people are needed: the account graph, not the whole analysis
+        previous = account_facts(build_account_graph(snapshot, baseline, settings), settings) \
+            if baseline < as_of else facts
+    found: list[Finding] = []
+    if rules.departure.enabled:
+        start = since or as_of - dt.timedelta(days=rules.departure.window_days)
+        found += _departures(snapshot, now, start, settings)
+    if rules.role_uncovered.enabled:
+        found += _role_uncovered(snapshot, now, previous, baseline, settings)
+    if rules.single_threaded.enabled:
+        found += _single_threaded(snapshot, now, previous, baseline, settings)
+    if rules.overdue.enabled:
+        found += _overdue(snapshot, now, settings)
+    if rules.decay.enabled:
+        found += _decay(snapshot, now, previous, baseline, settings)
+    return found, facts
+
+
+def _order(record: AlertRecord) -> tuple[int, str, int, str]:
+    severity = SEVERITY_ORDER.index(record.severity) if record.severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
+    return (severity, record.account, RULES.index(record.rule) if record.rule in RULES else len(RULES),
+            record.subject)
+
+
+# --------------------------------------------------------------------------- the run
+def run_alerts(store: GraphStore, as_of: dt.date, settings: Settings | None = None, *,
+               accounts: Iterable[str] | None = None, since: dt.date | None = None,
+               webhook_url: str | None = None, sender: Callable[..., DeliveryResult] = deliver) -> AlertRun:
+    """Evaluate every rule on every account (or ``accounts``), record the outcome, deliver the webhook.
+
+    Parameters
+    ----------
+    store : GraphStore
+        Where the account graph and the alert state live.
+    as_of : datetime.date
+        The day of the check (today in normal use).
+    settings : Settings, optional
+        Rules, thresholds and webhook settings.
+    accounts : iterable of str, optional
+        Account ids or names (default: every account).
+    since : datetime.date, optional
+        Compare with this date instead of each account's last check, and
+        report departures from this date on.
+    webhook_url : str, optional
+        POST the new alerts there (and every payload still queued). The URL is
+        neither stored nor shown in full.
+    sender : callable
+        The delivery function (:func:`kamgraph.monitor.webhook.deliver`).
+    """
+    settings = settings or Settings()
+    ids = [store.find_account(a).id for a in accounts] if accounts is not None else \
+        [a.id for a in store.list_accounts()]
+    ids = sorted(set(ids))
+    checks = store.alert_checks()
+    facts: dict[str, dict[str, Any]] = {}
+    open_alerts = {a.key: a for a in store.load_alerts(ids)}
+    raised: list[AlertRecord] = []
+    cleared: list[str] = []
+    seen: set[str] = set()
+    baselines: dict[str, dt.date] = {}
+    ongoing = 0
+    for account in ids:
+        last = checks.get(account) if since is None else None
+        baseline = since or (last.checked_on if last else as_of - dt.timedelta(days=settings.alerts.first_check_days))
+        baseline = min(baseline, as_of)
+        baselines[account] = baseline
+        snapshot = store.load_account(account, as_of)
+        findings, facts[account] = evaluate_account(snapshot, as_of, baseline, settings, since=since,
+                                                    previous=last.facts if last and last.facts else None)
+        for finding in findings:
+            key = finding.key
+            if key in seen:
+                continue
+            seen.add(key)
+            current = open_alerts.get(key)
+            if current is not None and current.state == finding.state:
+                ongoing += 1
+                continue
+            if current is not None:
+                cleared.append(key)
+            elif not finding.trigger:
+                continue
+            if finding.describe is not None:
+                finding.describe(finding)
+            raised.append(AlertRecord(
+                key=key, rule=finding.rule, account=account, subject=finding.subject,
+                severity=getattr(settings.alerts, finding.rule).severity, state=finding.state,
+                title=finding.title, message=finding.message, raised_on=as_of, data=finding.data))
+    cleared += sorted(k for k in open_alerts if k not in seen)
+    raised.sort(key=_order)
+    deliveries: list[Delivery] = []
+    if webhook_url and raised:
+        payload = alerts_payload(raised, as_of, settings.alerts.webhook.max_text_lines)
+        deliveries.append(Delivery(id=uuid.uuid4().hex, created_on=as_of, payload=payload))
+    store.record_alert_check(as_of, facts, raised=raised, cleared=cleared, deliveries=deliveries)
+    run = AlertRun(as_of=as_of, accounts=ids, baselines=baselines, new=raised, ongoing=ongoing,
+                   cleared=sorted((a.model_copy(update={"cleared_on": as_of}) for k, a in open_alerts.items()
+                                   if k in set(cleared)), key=_order))
+    if webhook_url:
+        hook = settings.alerts.webhook
+        for item in store.pending_deliveries():
+            result = sender(webhook_url, item, timeout=hook.timeout_seconds, retries=hook.retries,
+                            retry_delay=hook.retry_delay_seconds)
+            store.finish_delivery(item.id, delivered=result.delivered, error=result.error)
+            run.deliveries.append(result)
+    return run

@@ -1,0 +1,173 @@
+"""The portfolio view: every account's tier, score, stage, shape and risk in one table, and its review.
+
+:func:`build_portfolio` analyses every account of a store on one date (the
+summary path of :func:`kamgraph.analysis.pipeline.analyze`), scores it
+(:mod:`kamgraph.portfolio.qualification`) and reads its relationship stage
+(:mod:`kamgraph.portfolio.stage`). :func:`review_portfolio` compares two dates and keeps
+the accounts whose tier, stage or fragility changed -- the input of a quarterly
+criteria review. Account fields (revenue, criteria scores) have no history in
+the store: both dates use their current values; everything read from the
+relationship graph is as of each date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from pydantic import BaseModel, Field
+
+from ..analysis.pipeline import analyze
+from ..errors import InputError, StoreError
+from ..settings import Settings
+from ..store.base import GraphStore
+from .qualification import Qualification, qualify
+from .stage import StageResult, relationship_stage
+
+__all__ = ["SORT_KEYS", "PortfolioRow", "Portfolio", "ReviewChange", "build_portfolio", "review_portfolio"]
+
+
+class PortfolioRow(BaseModel):
+    """One account in the portfolio table."""
+
+    account: str
+    name: str
+    declared_tier: str | None
+    tier: str
+    score: float
+    near_miss: str | None = Field(default=None, description="The tier the account nearly reaches.")
+    stage: str
+    stage_level: int
+    shape: str
+    coverage: float
+    key_coverage: float
+    fragility_index: float
+    health: float
+    overdue_key: int
+    open_alerts: int | None = Field(default=None, description="Unresolved alerts (None: the store keeps none).")
+    share_of_wallet: float | None = None
+
+
+class Portfolio(BaseModel):
+    """The portfolio on one date, with the detail behind each row."""
+
+    as_of: dt.date
+    rows: list[PortfolioRow]
+    qualifications: dict[str, Qualification]
+    stages: dict[str, StageResult]
+
+
+#: Columns ``kamgraph portfolio --sort`` accepts, with their natural direction (True: largest first).
+SORT_KEYS = {"score": True, "fragility": True, "health": True, "coverage": False, "key_coverage": False,
+             "stage": True, "tier": False, "name": False, "overdue": True, "alerts": True}
+
+
+def _sort_value(row: PortfolioRow, key: str, tiers: list[str]) -> object:
+    return {"score": row.score, "fragility": row.fragility_index, "health": row.health, "coverage": row.coverage,
+            "key_coverage": row.key_coverage, "stage": row.stage_level,
+            "tier": tiers.index(row.tier) if row.tier in tiers else len(tiers), "name": row.name.casefold(),
+            "overdue": row.overdue_key, "alerts": row.open_alerts or 0}[key]
+
+
+def build_portfolio(store: GraphStore, as_of: dt.date, settings: Settings, *, sort: str = "score",
+                    accounts: list[str] | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> Portfolio:
+    """Analyse, score and stage every account (or the given ones) on ``as_of``.
+
+    Parameters
+    ----------
+    store : GraphStore
+        Where the accounts are.
+    as_of : datetime.date
+        The date of the figures.
+    settings : Settings
+        Analysis, qualification and stage settings.
+    sort : str
+        A key of :data:`SORT_KEYS`; ties fall back to the account id.
+    accounts : list of str, optional
+        Account ids; all accounts when not given.
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each account.
+    """
+    if sort not in SORT_KEYS:
+        raise InputError(f"unknown sort key {sort!r} (one of: {', '.join(SORT_KEYS)})", field="sort")
+    ids = accounts if accounts is not None else [a.id for a in store.list_accounts()]
+    rows, quals, stages = [], {}, {}
+    alert_counts = _open_alert_counts(store)
+    for done, account_id in enumerate(ids, start=1):
+        snapshot = store.load_account(account_id, as_of)
+        analysis = analyze(snapshot, as_of, settings, detail=False)
+        stage = relationship_stage(analysis.ag)
+        summary = analysis.summary
+        qual = qualify(snapshot.account, summary.model_dump(), stage.level, settings.portfolio)
+        quals[account_id], stages[account_id] = qual, stage
+        rows.append(PortfolioRow(
+            account=account_id, name=snapshot.account.name, declared_tier=snapshot.account.tier, tier=qual.tier,
+            score=qual.score, near_miss=qual.near_miss.tier if qual.near_miss else None, stage=stage.stage,
+            stage_level=stage.level, shape=summary.shape, coverage=summary.coverage,
+            key_coverage=summary.key_coverage, fragility_index=summary.fragility_index, health=summary.health,
+            overdue_key=summary.overdue_key,
+            open_alerts=alert_counts.get(account_id, 0) if alert_counts is not None else None,
+            share_of_wallet=qual.share_of_wallet))
+        if progress is not None:
+            progress(done, len(ids))
+    tiers = [name for name, _ in sorted(settings.portfolio.tiers.items(), key=lambda kv: -kv[1])]
+    descending = SORT_KEYS[sort]
+    rows.sort(key=lambda r: r.account)
+    rows.sort(key=lambda r: _sort_value(r, sort, tiers), reverse=descending)  # type: ignore[arg-type, return-value]
+    return Portfolio(as_of=as_of, rows=rows, qualifications=quals, stages=stages)
+
+
+def _open_alert_counts(store: GraphStore) -> dict[str, int] | None:
+    """Open alerts per account, or None when the store keeps no alert state."""
+    try:
+        alerts = store.load_alerts()
+    except StoreError:
+        return None
+    counts: dict[str, int] = {}
+    for alert in alerts:
+        counts[alert.account] = counts.get(alert.account, 0) + 1
+    return counts
+
+
+class ReviewChange(BaseModel):
+    """One account whose standing changed between two dates."""
+
+    account: str
+    name: str
+    changes: list[str] = Field(description="What changed, in words.")
+    tier: tuple[str, str]
+    stage: tuple[str, str]
+    fragility_index: tuple[float, float]
+    score: tuple[float, float]
+
+
+def review_portfolio(store: GraphStore, since: dt.date, as_of: dt.date, settings: Settings,
+                     progress: Callable[[int, int], None] | None = None) -> list[ReviewChange]:
+    """Accounts whose tier, stage or fragility index changed between ``since`` and ``as_of``.
+
+    A fragility change counts when it is at least ``portfolio.review_fragility_change``.
+    """
+    if since >= as_of:
+        raise InputError(f"--since {since} must be before the review date {as_of}", field="since")
+    before = {r.account: r for r in build_portfolio(store, since, settings, progress=progress).rows}
+    after = build_portfolio(store, as_of, settings, sort="name", progress=progress).rows
+    threshold = settings.portfolio.review_fragility_change
+    found = []
+    for row in after:
+        old = before.get(row.account)
+        if old is None:
+            continue
+        changes = []
+        if old.tier != row.tier:
+            changes.append(f"tier {old.tier} -> {row.tier}")
+        if old.stage != row.stage:
+            changes.append(f"stage {old.stage} -> {row.stage}")
+        if abs(row.fragility_index - old.fragility_index) >= threshold - 1e-12:
+            changes.append(f"fragility {old.fragility_index:.0%} -> {row.fragility_index:.0%}")
+        if changes:
+            found.append(ReviewChange(account=row.account, name=row.name, changes=changes, tier=(old.tier, row.tier),
+                                      stage=(old.stage, row.stage),
+                                      fragility_index=(old.fragility_index, row.fragility_index),
+                                      score=(old.score, row.score)))
+    return found

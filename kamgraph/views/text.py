@@ -1,0 +1,419 @@
+"""Plain-text terminal views: aligned tables and the X-ray report.
+
+No colours, no terminal library: output that reads the same in a terminal,
+a pipe, a log file or an e-mail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .xray import Thread, XRay
+
+if TYPE_CHECKING:
+    from ..analysis.matrix import CommunicationMatrix
+    from ..analysis.person_profile import PersonProfile
+    from ..analysis.pipeline import SummaryScores
+    from ..analysis.whatif import WhatIf
+    from ..domain.dataset import AccountSummary
+    from ..portfolio.table import Portfolio, ReviewChange
+    from .xray import ActionView, BridgesView, FragilityView, GapsView, ShapeView
+
+__all__ = [
+    "table",
+    "short_name",
+    "fmt_date",
+    "fmt_num",
+    "render_xray",
+    "render_summary",
+    "xray_names",
+    "render_gaps",
+    "render_bridges",
+    "render_fragility",
+    "render_shape",
+    "render_actions",
+    "render_matrix",
+    "render_whatif",
+    "render_accounts",
+    "render_profile",
+    "render_portfolio",
+    "render_scores",
+    "render_review",
+]
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, right: Sequence[int] = (),
+          max_col: int = 40, indent: str = "  ") -> str:
+    """Format rows as an aligned text table.
+
+    Parameters
+    ----------
+    headers : sequence of str
+        Column titles.
+    rows : sequence of sequences
+        Cells; ``None`` shows as ``-``.
+    right : sequence of int
+        Indexes of right-aligned (numeric) columns.
+    max_col : int
+        Cells longer than this are cut with an ellipsis.
+
+    Examples
+    --------
+    >>> print(table(["name", "n"], [["Ada", 3], ["Grace", None]], right=[1]))
+      name   n
+      -----  -
+      Ada    3
+      Grace  -
+    """
+    def cell(value: object) -> str:
+        text = "-" if value is None else str(value)
+        text = " ".join(text.split())
+        return text if len(text) <= max_col else text[:max_col - 1] + "…"
+
+    cells = [[cell(v) for v in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        for i, text in enumerate(row):
+            widths[i] = max(widths[i], len(text))
+
+    def line(values: Sequence[str]) -> str:
+        parts = [v.rjust(widths[i]) if i in right else v.ljust(widths[i]) for i, v in enumerate(values)]
+        return (indent + "  ".join(parts)).rstrip()
+
+    out = [line(list(headers)), line(["-" * w for w in widths])]
+    out.extend(line(row) for row in cells)
+    return "\n".join(out)
+
+
+def short_name(name: str) -> str:
+    """``'Maya Lindqvist'`` -> ``'M. Lindqvist'`` (single names stay as they are).
+
+    Examples
+    --------
+    >>> short_name("Maya Lindqvist"), short_name("Cher")
+    ('M. Lindqvist', 'Cher')
+    """
+    parts = name.split()
+    return name if len(parts) < 2 else f"{parts[0][0]}. {' '.join(parts[1:])}"
+
+
+def fmt_date(value: object) -> str:
+    """ISO date, or ``-``."""
+    return "-" if value is None else str(value)
+
+
+def fmt_num(value: float | None, digits: int = 2) -> str:
+    """A number with ``digits`` decimals, or ``-``."""
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _threads(threads: Sequence[Thread]) -> str:
+    return ", ".join(f"{short_name(t.name)} {t.strength:.1f}" for t in threads) or "none"
+
+
+def _names(refs: Sequence[object], limit: int = 8) -> str:
+    names = [getattr(r, "name", str(r)) for r in refs]
+    more = f" (+{len(names) - limit} more)" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more if names else "none"
+
+
+def render_summary(summary: SummaryScores, names: dict[str, str] | None = None) -> str:
+    """The headline figures, two per line (``names`` maps ids to display names)."""
+    s = summary
+    names = names or {}
+
+    def who(pid: str | None) -> str:
+        return names.get(pid, pid) if pid else "-"
+
+    rows = [
+        ("health", f"{s.health:.0f}/100", "shape", s.shape),
+        ("coverage", f"{s.covered}/{s.active_stakeholders} ({s.coverage:.0%}), weighted {s.weighted_coverage:.0%}",
+         "key coverage", f"{s.key_covered}/{s.key_stakeholders} ({s.key_coverage:.0%})"),
+        ("required roles covered", f"{s.required_roles_covered}/{s.required_roles}",
+         "single-threaded key", str(s.single_threaded_key)),
+        ("concentration", f"{s.concentration:.0%} ({who(s.top_staff)})",
+         "fragility index", f"{s.fragility_index:.0%} ({who(s.most_critical_person)})"),
+        ("key at connectivity <= 1", str(s.key_at_connectivity_1),
+         "key overdue or never met", str(s.overdue_key)),
+    ]
+    width = max(len(r[0]) for r in rows)
+    width2 = max(len(r[1]) for r in rows)
+    return "\n".join(f"  {a:<{width}}  {b:<{width2}}   {c}: {d}" for a, b, c, d in rows)
+
+
+def xray_names(xray: XRay) -> dict[str, str]:
+    """Id -> name of everybody in an X-ray."""
+    return {p.id: p.name for p in [*xray.stakeholders, *xray.staff, *xray.departed]}
+
+
+def render_gaps(gaps: GapsView) -> str:
+    """Coverage gaps as a short list."""
+    out = [f"  uncovered key stakeholders: {_names(gaps.uncovered_key)}",
+           f"  uncovered (all, by importance): {_names(gaps.uncovered)}"]
+    if gaps.roles_uncovered:
+        out.append(f"  required roles nobody covers: {', '.join(gaps.roles_uncovered)}")
+    if gaps.roles_missing:
+        out.append(f"  required roles nobody holds: {', '.join(gaps.roles_missing)}")
+    if gaps.departments_uncovered:
+        out.append(f"  departments with nobody covered: {', '.join(gaps.departments_uncovered)}")
+    if gaps.levels_uncovered:
+        out.append(f"  levels with nobody covered: {', '.join(gaps.levels_uncovered)}")
+    single = ", ".join(f"{t.stakeholder.name} (only {t.staff.name})" for t in gaps.single_threaded_key)
+    out.append(f"  single-threaded key stakeholders: {single or 'none'}")
+    if gaps.top_staff:
+        flag = "  <- concentrated" if gaps.concentrated else ""
+        out.append(f"  concentration: {gaps.top_staff.name} holds {gaps.concentration:.0%} of the tie strength{flag}")
+    return "\n".join(out)
+
+
+def render_bridges(bridges: BridgesView, all_pairs: Sequence[tuple[str, str, float]] = ()) -> str:
+    """Bridging contacts: betweenness, cut people and links, department gateways, brokers."""
+    out = ["  team betweenness (share of our shortest paths into the client through them):",
+           table(["name", "kind", "share"], [[b.name, b.kind, f"{b.value:.0%}"] for b in bridges.betweenness],
+                 right=[2], indent="    ")]
+    if all_pairs:
+        out += ["  all-pairs betweenness (normalised, staff joined as one team):",
+                table(["name", "kind", "betweenness"], [[n, k, f"{v:.3f}"] for n, k, v in all_pairs],
+                      right=[2], indent="    ")]
+    if bridges.department_gateways:
+        out.append("  departments reached through one person:")
+        out += [f"    {g.department}: only via {g.gateway.name} ({g.gateway_kind}); "
+                f"{len(g.cut_off)} people cut off if they leave" for g in bridges.department_gateways]
+    if bridges.cut_vertices:
+        out.append("  people whose departure cuts others off from us (articulation points):")
+        out += [f"    {c.name} ({c.kind}): {len(c.cut_off)} cut off: {_names(c.cut_off, 5)}"
+                for c in bridges.cut_vertices[:10]]
+    if bridges.cut_links:
+        out.append(f"  single links (bridges) holding people: {len(bridges.cut_links)}, e.g. "
+                   + "; ".join(f"{e.a.name} - {e.b.name} ({e.kind}, {len(e.cut_off)})" for e in bridges.cut_links[:3]))
+    if bridges.brokers:
+        out.append("  brokers across departments (Burt's constraint, low = broker):")
+        out.append(table(["name", "constraint", "departments"],
+                         [[b.name, f"{b.constraint:.3f}", ", ".join(b.departments)] for b in bridges.brokers],
+                         right=[1], indent="    ", max_col=60))
+    return "\n".join(out)
+
+
+def render_fragility(fragility: FragilityView, limit: int = 10) -> str:
+    """Fragility: the index, who matters most, and the key stakeholders' connectivity."""
+    crit = fragility.most_critical.name if fragility.most_critical else "nobody"
+    out = [f"  fragility index {fragility.index:.0%} (largest share one departure cuts off: {crit})"]
+    if fragility.people:
+        out.append(table(["if this person leaves", "kind", "share lost", "stakeholders lost"],
+                         [[r.name, r.kind, f"{r.share:.1%}", _names(r.lost, 4)] for r in fragility.people[:limit]],
+                         right=[2], indent="    ", max_col=70))
+    if fragility.key_connectivity:
+        out.append("  key stakeholders' connectivity (departures that cut them off; 1 = one departure):")
+        cap = fragility.connectivity_cap
+        out.append("    " + ", ".join(f"{c.name} {c.connectivity}{'+' if cap and c.connectivity >= cap else ''}"
+                                      for c in fragility.key_connectivity))
+    return "\n".join(out)
+
+
+def render_shape(shape: ShapeView) -> str:
+    """The shape call and its figures."""
+    return (f"  {shape.shape}: concentration {shape.concentration:.0%}, {shape.threaded_key_pairs} of "
+            f"{shape.staff * shape.key_stakeholders} possible staff x key-stakeholder pairs threaded "
+            f"({shape.pair_share:.0%}), {shape.mean_threads_per_key:.1f} threads per key stakeholder")
+
+
+def render_actions(actions: Sequence[ActionView]) -> str:
+    """The ranked actions."""
+    if not actions:
+        return "  nothing urgent"
+    out = []
+    for a in actions:
+        out.append(f"  {a.rank:>2}. {a.title}  [{a.kind}, priority {a.priority:g}]")
+        out.append(f"      {a.reason}")
+        if a.owner:
+            out.append(f"      owner: {a.owner.name}" + (f"; path: {' -> '.join(p.name for p in a.path)}"
+                                                          if len(a.path) > 1 else ""))
+    return "\n".join(out)
+
+
+def render_xray(xray: XRay) -> str:
+    """The X-ray as terminal text: summary, stakeholders, departures, team, gaps, bridges, fragility, actions."""
+    acc = xray.account
+    cov = xray.coverage
+    facts = [f"tier {acc.tier}" if acc.tier else None, acc.segment,
+             f"revenue {acc.revenue:,.0f} {acc.currency or ''}".rstrip() if acc.revenue is not None else None]
+    out = [f"RELATIONSHIP X-RAY  {acc.name} ({acc.id})  as of {xray.as_of}",
+           "  " + " · ".join(f for f in facts if f) if any(facts) else "",
+           "", "SUMMARY", render_summary(xray.summary, xray_names(xray)),
+           "",
+           f"COVERAGE  {cov.covered} of {cov.active_stakeholders} active stakeholders covered "
+           f"({cov.coverage:.0%}), {cov.uncovered} uncovered",
+           "  roles: " + ", ".join(f"{r.role.value} {len(r.covered_holders)}/{len(r.holders)}" for r in cov.roles),
+           ]
+    if cov.roles_uncovered:
+        out.append("  roles nobody covers: " + ", ".join(r.value for r in cov.roles_uncovered))
+    out += ["", f"STAKEHOLDERS ({len(xray.stakeholders)} active; * = key)"]
+    rows = [[v.department, ("* " if v.key else "  ") + v.name, v.title,
+             v.buying_role.value if v.buying_role else None, v.influence,
+             _threads(v.threads), fmt_date(v.last_contact), v.days_since_contact, v.cadence]
+            for v in xray.stakeholders]
+    out.append(table(["department", "name", "title", "buying role", "infl", "threads (strength)",
+                      "last contact", "days", "cadence"], rows, right=[4, 7], max_col=44))
+    if xray.departed:
+        out += ["", f"DEPARTED ({len(xray.departed)})"]
+        out.append(table(["name", "title", "buying role", "infl", "left on", "moved to", "threads lost"],
+                         [[d.name, d.title, d.buying_role.value if d.buying_role else None, d.influence,
+                           fmt_date(d.left_on), d.moved_to, _threads(d.threads_lost)] for d in xray.departed],
+                         right=[3]))
+    out += ["", f"OUR TEAM ({len(xray.staff)})"]
+    out.append(table(["name", "role", "team", "threads", "strength", "share", "if they leave"],
+                     [[s.name, s.role, "yes" if s.on_account_team else "no", s.threads, fmt_num(s.strength),
+                       f"{s.share_of_strength:.0%}", f"{s.removal_share:.0%} lost"] for s in xray.staff],
+                     right=[3, 4, 5]))
+    out += ["", "GAPS", render_gaps(xray.gaps),
+            "", "BRIDGES", render_bridges(xray.bridges),
+            "", "FRAGILITY", render_fragility(xray.fragility),
+            "", "SHAPE", render_shape(xray.shape),
+            "", "NEXT ACTIONS", render_actions(xray.actions)]
+    return "\n".join(out)
+
+
+def render_accounts(rows: Sequence[AccountSummary]) -> str:
+    """The account list of ``kamgraph accounts``."""
+    if not rows:
+        return "no accounts in this store (import some with 'kamgraph import', or run 'kamgraph demo')"
+    return table(["id", "name", "tier", "segment", "stakeholders", "left", "staff", "meetings", "last meeting"],
+                 [[a.id, a.name, a.tier, a.segment, a.stakeholders, a.stakeholders_left, a.staff, a.meetings,
+                   fmt_date(a.last_meeting)] for a in rows], right=[4, 5, 6, 7])
+
+
+def render_profile(profile: PersonProfile) -> str:
+    """One person, their ties and their recent meetings (``kamgraph show``)."""
+    p = profile.person
+    status = "active" if profile.active else f"left on {p.left_on}" + (f" for {p.moved_to}" if p.moved_to else "")
+    out = [f"{p.name} ({p.id}) · {profile.kind} · {status}"]
+    facts: list[str] = []
+    if p.title:
+        facts.append(p.title)
+    if profile.kind == "stakeholder":
+        facts += [f"account {p.account}", f"department {p.department or '-'}",  # type: ignore[union-attr]
+                  f"buying role {p.buying_role.value if p.buying_role else '-'}",  # type: ignore[union-attr]
+                  f"influence {p.influence}", f"attitude {p.attitude:+d}"]  # type: ignore[union-attr]
+    else:
+        facts += [f"role {p.role.value}", f"accounts {', '.join(p.accounts) or '-'}"]  # type: ignore[union-attr]
+    out.append("  " + " · ".join(facts))
+    if p.email:
+        out.append(f"  {p.email}")
+    if profile.manager:
+        out.append(f"  reports to {profile.manager}")
+    if profile.reports:
+        out.append(f"  direct reports: {', '.join(profile.reports)}")
+    out += ["", f"TIES as of {profile.as_of} ({len(profile.ties)})"]
+    if profile.ties:
+        out.append(table(["name", "account", "strength", "meetings", "first", "last", "thread"],
+                         [[t.name, t.account, fmt_num(t.strength), t.meetings, fmt_date(t.first), fmt_date(t.last),
+                           "yes" if t.thread else "no"] for t in profile.ties], right=[2, 3]))
+    else:
+        out.append("  nobody met yet")
+    out += ["", f"RECENT MEETINGS ({len(profile.meetings)} shown)"]
+    if profile.meetings:
+        out.append(table(["date", "kind", "subject", "with"],
+                         [[fmt_date(m.date), m.kind, m.subject, ", ".join(m.attendees)] for m in profile.meetings],
+                         max_col=60))
+    return "\n".join(out)
+
+
+_STATUS_MARK = {"ok": "", "due": "~", "overdue": "!", "never": "?"}
+
+
+def render_matrix(matrix: CommunicationMatrix) -> str:
+    """The communication matrix for a terminal: stakeholders as rows, staff as columns.
+
+    A cell shows ``meetings/strength`` of the pair, marked ``~`` when due and
+    ``!`` when overdue against the stakeholder's cadence.
+    """
+    staff = matrix.staff
+    headers = ["stakeholder", *(short_name(matrix.names[s]) for s in staff), "total", "cadence"]
+    rows = []
+    for c in matrix.stakeholders:
+        cells = []
+        for s in staff:
+            cell = matrix.cells.get((s, c))
+            cells.append("" if cell is None else f"{cell.count}/{cell.strength:.1f}{_STATUS_MARK[cell.status]}")
+        total = matrix.column_totals[c]
+        rows.append([matrix.names[c], *cells, f"{total.count}/{total.strength:.1f}", total.status])
+    rows.append(["total", *(f"{matrix.row_totals[s].count}/{matrix.row_totals[s].strength:.1f}" for s in staff),
+                 "", ""])
+    legend = ("  cells: meetings/strength; ~ due, ! overdue against the stakeholder's target interval; "
+              f"as of {matrix.as_of}")
+    return table(headers, rows, right=list(range(1, len(staff) + 2)), max_col=28) + "\n" + legend
+
+
+def render_whatif(result: WhatIf) -> str:
+    """Before/after of every summary figure, and who is cut off."""
+    who = ", ".join(p.name for p in result.leave)
+    out = [f"WHAT IF {who} left on {result.as_of}  ({result.account})", ""]
+    if result.already_left:
+        out[-1:] = [f"  ({_names(result.already_left)}: departure already recorded; 'before' counts them as present)",
+                    ""]
+    before, after = result.before.model_dump(), result.after.model_dump()
+    changed = {c.figure for c in result.changes}
+    rows = [[k, _fmt_figure(before[k]), _fmt_figure(after[k]), "<-" if k in changed else ""] for k in before]
+    out.append(table(["figure", "before", "after", ""], rows, right=[1, 2]))
+    out += ["", f"UNREACHABLE AFTERWARDS ({len(result.unreachable)}): {_names(result.unreachable, 30)}",
+            f"  lose their last thread ({len(result.uncovered)}): {_names(result.uncovered, 30)}",
+            f"  no path to our team at all ({len(result.cut_off)}): {_names(result.cut_off, 30)}",
+            f"importance-weighted share lost: {result.lost_importance_share:.1%}"]
+    if result.roles_uncovered:
+        out.append(f"required roles left without cover: {', '.join(result.roles_uncovered)}")
+    return "\n".join(out)
+
+
+def _fmt_figure(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if value else "0"
+    return "-" if value is None else str(value)
+
+
+def render_portfolio(portfolio: Portfolio) -> str:
+    """The portfolio table."""
+    if not portfolio.rows:
+        return "no accounts in this store"
+    alerts = any(r.open_alerts is not None for r in portfolio.rows)
+    headers = ["account", "name", "tier", "score", "near miss", "stage", "shape", "coverage", "key cov",
+               "fragility", "health", "overdue key"] + (["alerts"] if alerts else [])
+    rows = [[r.account, r.name, r.tier + ("" if r.declared_tier in (None, r.tier) else f" (was {r.declared_tier})"),
+             f"{r.score:.1f}", r.near_miss, r.stage, r.shape, f"{r.coverage:.0%}", f"{r.key_coverage:.0%}",
+             f"{r.fragility_index:.0%}", f"{r.health:.0f}", r.overdue_key] + ([r.open_alerts] if alerts else [])
+            for r in portfolio.rows]
+    return (f"PORTFOLIO as of {portfolio.as_of} ({len(rows)} accounts)\n"
+            + table(headers, rows, right=[3, 7, 8, 9, 10, 11, 12]))
+
+
+def render_scores(portfolio: Portfolio) -> str:
+    """Each account's score broken down by criterion, then the near misses with their lifts."""
+    rows = sorted(portfolio.qualifications.values(), key=lambda q: (-q.score, q.account))
+    if not rows:
+        return "no accounts in this store"
+    names = [c.name for c in rows[0].criteria]
+    out = [f"QUALIFICATION as of {portfolio.as_of} (points out of 100 per criterion)",
+           table(["account", "tier", "score", *names],
+                 [[q.account, q.tier, f"{q.score:.1f}", *(f"{c.points:.1f}" for c in q.criteria)] for q in rows],
+                 right=list(range(2, 3 + len(names))))]
+    near = [q for q in rows if q.near_miss]
+    out += ["", f"NEAR MISSES ({len(near)})"]
+    for q in near:
+        nm = q.near_miss
+        assert nm is not None
+        lifts = "; ".join(f"{lift.criterion} {_fmt_figure(lift.from_value)} -> {_fmt_figure(lift.to_value)}"
+                          for lift in nm.lifts[:4]) or "no single criterion can close the gap"
+        out.append(f"  {q.name} ({q.account}): {nm.gap:.1f} points below {nm.tier} ({nm.threshold:g}); "
+                   f"any one of: {lifts}")
+    if not near:
+        out.append("  none")
+    return "\n".join(out)
+
+
+def render_review(changes: Sequence[ReviewChange], since: object, as_of: object) -> str:
+    """Accounts whose tier, stage or fragility changed."""
+    head = f"PORTFOLIO REVIEW {since} -> {as_of}: {len(changes)} accounts changed"
+    if not changes:
+        return head
+    return head + "\n" + table(["account", "name", "changes"], [[c.account, c.name, "; ".join(c.changes)]
+                                                               for c in changes], max_col=80)
