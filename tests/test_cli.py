@@ -6,36 +6,12 @@ import json
 import re
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner
 
 from cli import cli
 
 from .conftest import CANONICAL, SAMPLE_AS_OF
-
-README = Path(__file__).parent.parent / "README.md"
-
-
-def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
-    found = []
-    for name, command in sorted(group.commands.items()):
-        found.append((prefix + name, command))
-        if isinstance(command, click.Group):
-            found += _commands(command, prefix + name + " ")
-    return found
-
-
-COMMANDS = _commands(cli)
-
-
-@pytest.mark.parametrize(("name", "command"), COMMANDS, ids=[n for n, _ in COMMANDS])
-def test_every_command_has_help_and_is_in_the_readme(runner: CliRunner, name: str, command: click.Command
-                                                     ) -> None:
-    result = runner.invoke(cli, [*name.split(), "--help"])
-    assert result.exit_code == 0, result.output
-    assert "Usage:" in result.output and (command.help or "").strip()
-    assert f"kamgraph {name}" in README.read_text(), f"README does not mention 'kamgraph {name}'"
 
 
 def test_import_then_xray_json(runner: CliRunner, sqlite_url: str) -> None:
