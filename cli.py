@@ -14,7 +14,6 @@ that ``--help`` and quick commands start fast.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from kamgraph import KamgraphError, __version__
+from kamgraph.store.url import DEFAULT_STORE
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -72,13 +72,14 @@ class State:
             self._settings = load_settings(self.config or CONFIG_FILE, required=self.config is not None)
         return self._settings
 
-    def open_store(self, *, create: bool = False, url: str | None = None) -> GraphStore:
-        """Open the chosen store (``--store``, else ``$KAMGRAPH_STORE``, else ./kamgraph.db)."""
-        from kamgraph.store import open_store, resolve_store_url
-        from kamgraph.store.neo4j_config import is_bolt_url
+    def open_store(self, *, create: bool = False, url: str | None = None, default: str = DEFAULT_STORE
+                   ) -> GraphStore:
+        """Open the chosen store (``--store``, else ``$KAMGRAPH_STORE``, else ``default``: ./kamgraph.db)."""
+        from kamgraph.store import open_store
+        from kamgraph.store.url import is_neo4j_url, resolve_store_url
 
-        target = resolve_store_url(url or self.store_url)
-        if not is_bolt_url(target):
+        target = resolve_store_url(url or self.store_url, default=default)
+        if not is_neo4j_url(target):
             return open_store(target, create=create)
         return open_store(target, create=create, **self.neo4j_options(target))
 
@@ -160,11 +161,20 @@ def store_config_json_options(func: F) -> F:
     return store_option(config_option(json_option(func)))
 
 
+def _today_if_missing(_ctx: click.Context, _param: click.Parameter, value: dt.date | None) -> dt.date:
+    """The one place a missing date becomes today (``--as-of``, ``--date``)."""
+    return dt.date.today() if value is None else value
+
+
+def date_option(*names: str, help: str) -> Callable[[F], F]:
+    """Add a date option whose value is today when it is not given."""
+    return click.option(*names, type=DATE, default=None, callback=_today_if_missing, help=help)
+
+
 def as_of_option(func: F) -> F:
     """Add ``--as-of DATE`` (default today)."""
-    return click.option("--as-of", "as_of", type=DATE, default=None,
-                        help="Describe the account on this date (YYYY-MM-DD; default today). "
-                             "Later meetings are ignored.")(func)
+    return date_option("--as-of", "as_of", help="Describe the account on this date (YYYY-MM-DD; default today). "
+                                                "Later meetings are ignored.")(func)
 
 
 def json_option(func: F) -> F:
@@ -283,11 +293,11 @@ def import_cmd(files: tuple[Path, ...], fmt: str, mapping: Path | None, since: d
 # --------------------------------------------------------------------------- demo
 @cli.command()
 @click.option("--force", is_flag=True, help="Replace the contents of a store that is not empty.")
-@click.option("--as-of", "as_of", type=DATE, default=None,
-              help="The demo's 'today': meetings are dated backwards from it (default today).")
+@date_option("--as-of", "as_of",
+             help="The demo's 'today': meetings are dated backwards from it (default today).")
 @store_option
 @json_option
-def demo(force: bool, as_of: dt.date | None, as_json: bool) -> None:
+def demo(force: bool, as_of: dt.date, as_json: bool) -> None:
     """Build the sample portfolio and print the X-ray of its main account.
 
     Writes to ./kamgraph-demo.db unless --store or KAMGRAPH_STORE names
@@ -298,9 +308,9 @@ def demo(force: bool, as_of: dt.date | None, as_json: bool) -> None:
     from kamgraph.views.xray import build_xray
 
     state = _state()
-    url = state.store_url or os.environ.get("KAMGRAPH_STORE") or DEMO_STORE
-    anchor = as_of or dt.date.today()
-    with state.open_store(create=True, url=url) as store:
+    anchor = as_of
+    with state.open_store(create=True, default=DEMO_STORE) as store:
+        url = store.url
         if not store.is_empty():
             if not force:
                 raise CliError(f"{store.url} already holds data; add --force to replace it with the demo", 1)
@@ -322,13 +332,13 @@ def demo(force: bool, as_of: dt.date | None, as_json: bool) -> None:
 @click.argument("account")
 @as_of_option
 @store_config_json_options
-def xray(account: str, as_of: dt.date | None, as_json: bool) -> None:
+def xray(account: str, as_of: dt.date, as_json: bool) -> None:
     """The relationship X-ray of ACCOUNT (its id or exact name)."""
     from kamgraph.views.text import render_xray
     from kamgraph.views.xray import build_xray
 
     state = _state()
-    day = as_of or dt.date.today()
+    day = as_of
     with state.open_store() as store:
         acc = store.find_account(account)
         report = build_xray(store.load_account(acc.id, day), day, state.settings)
@@ -352,24 +362,24 @@ def accounts(as_json: bool) -> None:
 @as_of_option
 @click.option("--limit", default=20, show_default=True, help="How many recent meetings to list.")
 @store_config_json_options
-def show(person: str, as_of: dt.date | None, limit: int, as_json: bool) -> None:
+def show(person: str, as_of: dt.date, limit: int, as_json: bool) -> None:
     """One person (stakeholder or staff, by id): who they are, their ties and meetings."""
     from kamgraph.analysis.person_profile import person_profile
     from kamgraph.views.text import render_profile
 
     state = _state()
     with state.open_store() as store:
-        profile = person_profile(store, person, as_of or dt.date.today(), state.settings, max_meetings=limit)
+        profile = person_profile(store, person, as_of, state.settings, max_meetings=limit)
     emit(profile, as_json, lambda: render_profile(profile))
 
 
 # --------------------------------------------------------------------------- analysis commands
-def _analysis(account: str, as_of: dt.date | None):  # type: ignore[no-untyped-def]
+def _analysis(account: str, as_of: dt.date):  # type: ignore[no-untyped-def]
     """Load and analyse one account; returns (analysis, snapshot)."""
     from kamgraph.analysis.pipeline import analyze
 
     state = _state()
-    day = as_of or dt.date.today()
+    day = as_of
     with state.open_store() as store:
         snapshot = store.load_account(store.find_account(account).id, day)
     return analyze(snapshot, day, state.settings), snapshot
@@ -389,7 +399,7 @@ def _section(analysis, name: str):  # type: ignore[no-untyped-def]
 @click.argument("account")
 @as_of_option
 @store_config_json_options
-def gaps(account: str, as_of: dt.date | None, as_json: bool) -> None:
+def gaps(account: str, as_of: dt.date, as_json: bool) -> None:
     """Coverage gaps of ACCOUNT: uncovered people and roles, single threads, concentration."""
     from kamgraph.views.text import render_gaps
 
@@ -404,7 +414,7 @@ def gaps(account: str, as_of: dt.date | None, as_json: bool) -> None:
 @click.option("--all-pairs", is_flag=True,
               help="Also compute standard all-pairs betweenness (slower; staff joined as one team).")
 @store_config_json_options
-def bridges(account: str, as_of: dt.date | None, all_pairs: bool, as_json: bool) -> None:
+def bridges(account: str, as_of: dt.date, all_pairs: bool, as_json: bool) -> None:
     """Bridging contacts of ACCOUNT: betweenness, articulation points, gateways, brokers."""
     from kamgraph.views.text import render_bridges
 
@@ -429,7 +439,7 @@ def bridges(account: str, as_of: dt.date | None, all_pairs: bool, as_json: bool)
 @as_of_option
 @click.option("--limit", default=15, show_default=True, help="How many people to list.")
 @store_config_json_options
-def fragility(account: str, as_of: dt.date | None, limit: int, as_json: bool) -> None:
+def fragility(account: str, as_of: dt.date, limit: int, as_json: bool) -> None:
     """Fragility of ACCOUNT: what each departure would cut off, and key stakeholders' connectivity."""
     from kamgraph.views.text import render_fragility
 
@@ -447,13 +457,14 @@ def fragility(account: str, as_of: dt.date | None, limit: int, as_json: bool) ->
 @click.option("--value", type=click.Choice(["strength", "count", "last", "status"]), default="strength",
               show_default=True, help="What a CSV cell shows.")
 @store_config_json_options
-def matrix(account: str, as_of: dt.date | None, fmt: str, value: str, as_json: bool) -> None:
+def matrix(account: str, as_of: dt.date, fmt: str, value: str, as_json: bool) -> None:
     """The communication matrix of ACCOUNT: our staff x their stakeholders.
 
     Each cell: meetings, last date, tie strength and cadence status of the pair;
     rows and columns carry totals. --json is the same as --format json.
     """
-    from kamgraph.analysis.matrix import communication_matrix, matrix_csv
+    from kamgraph.analysis.matrix import communication_matrix
+    from kamgraph.views.csv_text import matrix_csv
     from kamgraph.views.text import render_matrix
 
     analysis, _ = _analysis(account, as_of)
@@ -474,7 +485,7 @@ def matrix(account: str, as_of: dt.date | None, fmt: str, value: str, as_json: b
               help="Id of a stakeholder or staff member who leaves (repeatable).")
 @as_of_option
 @store_config_json_options
-def whatif(account: str, leave: tuple[str, ...], as_of: dt.date | None, as_json: bool) -> None:
+def whatif(account: str, leave: tuple[str, ...], as_of: dt.date, as_json: bool) -> None:
     """What if PERSON(s) left ACCOUNT? Every summary figure before and after; the store is not changed."""
     from kamgraph.analysis.whatif import what_if
     from kamgraph.views.text import render_whatif
@@ -501,11 +512,11 @@ def config_show(as_json: bool) -> None:
 
 
 # --------------------------------------------------------------------------- portfolio
-def _portfolio(as_of: dt.date | None, sort: str = "score"):  # type: ignore[no-untyped-def]
+def _portfolio(as_of: dt.date, sort: str = "score"):  # type: ignore[no-untyped-def]
     from kamgraph.portfolio.table import build_portfolio
 
     state = _state()
-    day = as_of or dt.date.today()
+    day = as_of
     with state.open_store() as store:
         total = len(store.list_accounts())
         if total > 50 and sys.stderr.isatty():
@@ -523,7 +534,7 @@ def _portfolio(as_of: dt.date | None, sort: str = "score"):  # type: ignore[no-u
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of text.")
 @store_config_json_options
 @click.pass_context
-def portfolio(ctx: click.Context, as_of: dt.date | None, sort: str, as_csv: bool, as_json: bool) -> None:
+def portfolio(ctx: click.Context, as_of: dt.date, sort: str, as_csv: bool, as_json: bool) -> None:
     """All accounts in one table: tier, score, stage, shape, coverage, fragility, overdue, alerts.
 
     Subcommands: 'portfolio score' (the qualification detail and near misses),
@@ -535,16 +546,9 @@ def portfolio(ctx: click.Context, as_of: dt.date | None, sort: str, as_csv: bool
 
     result = _portfolio(as_of, sort)
     if as_csv:
-        import csv
-        import io
+        from kamgraph.views.csv_text import portfolio_csv
 
-        out = io.StringIO()
-        fields = list(type(result.rows[0]).model_fields) if result.rows else []
-        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        for row in result.rows:
-            writer.writerow(row.model_dump(mode="json"))
-        click.echo(out.getvalue(), nl=False)
+        click.echo(portfolio_csv(result), nl=False)
         return
     emit({"as_of": result.as_of.isoformat(), "rows": [r.model_dump(mode="json") for r in result.rows]}, as_json,
          lambda: render_portfolio(result))
@@ -553,7 +557,7 @@ def portfolio(ctx: click.Context, as_of: dt.date | None, sort: str, as_csv: bool
 @portfolio.command("score")
 @as_of_option
 @store_config_json_options
-def portfolio_score(as_of: dt.date | None, as_json: bool) -> None:
+def portfolio_score(as_of: dt.date, as_json: bool) -> None:
     """Rank accounts by qualification score with each criterion's contribution, tiers and near misses."""
     from kamgraph.views.text import render_scores
 
@@ -567,13 +571,13 @@ def portfolio_score(as_of: dt.date | None, as_json: bool) -> None:
 @click.option("--since", type=DATE, required=True, help="Compare the portfolio on this date with --as-of.")
 @as_of_option
 @store_config_json_options
-def portfolio_review(since: dt.date, as_of: dt.date | None, as_json: bool) -> None:
+def portfolio_review(since: dt.date, as_of: dt.date, as_json: bool) -> None:
     """Accounts whose tier, stage or fragility changed since a date (input for the periodic criteria review)."""
     from kamgraph.portfolio.table import review_portfolio
     from kamgraph.views.text import render_review
 
     state = _state()
-    day = as_of or dt.date.today()
+    day = as_of
     with state.open_store() as store:
         changes = review_portfolio(store, since, day, state.settings)
     data = {"since": since.isoformat(), "as_of": day.isoformat(),
@@ -582,14 +586,14 @@ def portfolio_review(since: dt.date, as_of: dt.date | None, as_json: bool) -> No
 # --------------------------------------------------------------------------- departures, sync, alerts
 @cli.command()
 @click.argument("person")
-@click.option("--date", "date", type=DATE, default=None,
-              help="The day they left (YYYY-MM-DD or 'today'; default today). The impact is computed on it.")
+@date_option("--date", "date",
+             help="The day they left (YYYY-MM-DD or 'today'; default today). The impact is computed on it.")
 @click.option("--moved-to", metavar="COMPANY_OR_ACCOUNT",
               help="Where they went: a company, or one of our accounts (id or name) -- an opportunity.")
 @click.option("--note", metavar="TEXT", help="Why you know, or anything worth keeping with the departure.")
 @click.option("--dry-run", is_flag=True, help="Show the impact, record nothing.")
 @store_config_json_options
-def leave(person: str, date: dt.date | None, moved_to: str | None, note: str | None, dry_run: bool,
+def leave(person: str, date: dt.date, moved_to: str | None, note: str | None, dry_run: bool,
           as_json: bool) -> None:
     """Record that PERSON (a stakeholder or one of our staff, by id) left, and show what it breaks.
 
@@ -606,7 +610,7 @@ def leave(person: str, date: dt.date | None, moved_to: str | None, note: str | N
 
     state = _state()
     with state.open_store() as store:
-        impact = record_departure(store, person, date or dt.date.today(), moved_to=moved_to, note=note,
+        impact = record_departure(store, person, date, moved_to=moved_to, note=note,
                                   settings=state.settings, dry_run=dry_run)
     emit(impact, as_json, lambda: render_impact(impact))
 
@@ -627,8 +631,8 @@ def return_cmd(person: str, as_json: bool) -> None:
 @cli.command()
 @click.argument("contacts", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--account", required=True, help="The account the export belongs to (id or exact name).")
-@click.option("--date", "date", type=DATE, default=None,
-              help="Date of the export: departures found are dated on it (default today).")
+@date_option("--date", "date",
+             help="Date of the export: departures found are dated on it (default today).")
 @click.option("--apply", "apply_", is_flag=True,
               help="Write every proposal (departures and new stakeholders) in one transaction.")
 @click.option("--complete", "missing", flag_value="propose",
@@ -636,7 +640,7 @@ def return_cmd(person: str, as_json: bool) -> None:
 @click.option("--partial", "missing", flag_value="ignore",
               help="The export lists only some contacts: never propose the people it leaves out.")
 @store_config_json_options
-def sync(contacts: Path, account: str, date: dt.date | None, apply_: bool, missing: str | None,
+def sync(contacts: Path, account: str, date: dt.date, apply_: bool, missing: str | None,
          as_json: bool) -> None:
     """Compare a CRM export of an account's contacts (CONTACTS.csv) with the store.
 
@@ -654,7 +658,7 @@ def sync(contacts: Path, account: str, date: dt.date | None, apply_: bool, missi
 
     state = _state()
     with state.open_store() as store:
-        plan = sync_contacts(store, contacts, account, date or dt.date.today(), state.settings, apply=apply_,
+        plan = sync_contacts(store, contacts, account, date, state.settings, apply=apply_,
                              missing=missing or "auto")  # type: ignore[arg-type]
     emit(plan, as_json, lambda: render_sync(plan))
 
@@ -670,7 +674,7 @@ def sync(contacts: Path, account: str, date: dt.date | None, apply_: bool, missi
               help="POST the new alerts as JSON (Slack-compatible) to this http(s) URL; also read from "
                    "KAMGRAPH_WEBHOOK_URL, which keeps it out of process lists. Never shown in full.")
 @store_config_json_options
-def alerts(accounts: tuple[str, ...], since: dt.date | None, as_of: dt.date | None, webhook: str | None,
+def alerts(accounts: tuple[str, ...], since: dt.date | None, as_of: dt.date, webhook: str | None,
            as_json: bool) -> None:
     """Evaluate every monitoring rule on every account and print the new alerts.
 
@@ -698,7 +702,7 @@ def alerts(accounts: tuple[str, ...], since: dt.date | None, as_of: dt.date | No
         url = check_webhook_url(webhook) if webhook else None
         shown = redact_url(url) if url else None
         with state.open_store() as store:
-            run = run_alerts(store, as_of or dt.date.today(), state.settings, accounts=accounts or None,
+            run = run_alerts(store, as_of, state.settings, accounts=accounts or None,
                              since=since, webhook_url=url)
     except KamgraphError as exc:
         raise CliError(str(exc), 2) from None
@@ -744,7 +748,7 @@ def _written(paths: list[str], as_json: bool) -> None:
               help="File to write (default: standard output). With csv: FILE-nodes.csv and FILE-edges.csv.")
 @as_of_option
 @store_config_json_options
-def export_cmd(account: str | None, all_accounts: bool, fmt: str, output: str | None, as_of: dt.date | None,
+def export_cmd(account: str | None, all_accounts: bool, fmt: str, output: str | None, as_of: dt.date,
                as_json: bool) -> None:
     """Export the relationship graph of ACCOUNT (or --all accounts) for other tools.
 
@@ -754,18 +758,14 @@ def export_cmd(account: str | None, all_accounts: bool, fmt: str, output: str | 
     count, first and last date, strength), reports_to and knows/influences.
     --json prints a summary of the files written (with -o).
     """
-    from kamgraph.analysis.pipeline import analyze
-    from kamgraph.views.graph_export import export_graph, portfolio_graph, write_export
+    from kamgraph.views.graph_export import export_accounts, write_export
 
     if bool(account) == all_accounts:
         raise CliError("give one ACCOUNT or --all", 2)
     state = _state()
-    day = as_of or dt.date.today()
     with state.open_store() as store:
-        ids = [a.id for a in store.list_accounts()] if all_accounts else [store.find_account(account).id]
-        snapshots = [store.load_account(i, day) for i in ids]
-    graphs = [export_graph(analyze(snap, day, state.settings)) for snap in snapshots]
-    graph = portfolio_graph(graphs) if all_accounts else graphs[0]
+        ids = None if all_accounts else [store.find_account(account).id]
+        graph = export_accounts(store, ids, as_of, state.settings)
     with _Writing():
         text, paths = write_export(graph, fmt, output)
     if output is None:
@@ -789,7 +789,7 @@ def export_cmd(account: str | None, all_accounts: bool, fmt: str, output: str | 
 @as_of_option
 @store_config_json_options
 def plot(account: str | None, kind: str, whole_portfolio: bool, output: str, by: str, dpi: int,
-         as_of: dt.date | None, as_json: bool) -> None:
+         as_of: dt.date, as_json: bool) -> None:
     """Draw a picture of ACCOUNT for a review (relationship map, matrix heatmap or timeline), or with
     --portfolio the portfolio's score-vs-fragility chart."""
     if Path(output).suffix.lower() not in (".png", ".svg", ".pdf"):
@@ -824,7 +824,7 @@ def plot(account: str | None, kind: str, whole_portfolio: bool, output: str, by:
               help="How many of the most critical people get a what-if.")
 @as_of_option
 @store_config_json_options
-def report(account: str, output: str | None, fmt: str, top_risks: int, as_of: dt.date | None,
+def report(account: str, output: str | None, fmt: str, top_risks: int, as_of: dt.date,
            as_json: bool) -> None:
     """Write the one-page account-review report of ACCOUNT (HTML or Markdown).
 

@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 
 from kamgraph.analysis.actions import next_actions
-from kamgraph.analysis.matrix import communication_matrix, matrix_csv
+from kamgraph.analysis.matrix import communication_matrix
 from kamgraph.analysis.pipeline import analyze
 from kamgraph.analysis.whatif import what_if
 from kamgraph.settings import Settings
+from kamgraph.views.csv_text import matrix_csv
 
 from .accounts import AS_OF, met, person, six_people, snapshot, us
 

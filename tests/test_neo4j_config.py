@@ -10,7 +10,8 @@ import pytest
 
 from kamgraph.errors import ConfigError, StoreError
 from kamgraph.settings import Neo4jSettings, load_settings
-from kamgraph.store.neo4j_config import bolt_target, is_bolt_url, resolve_password
+from kamgraph.store.neo4j_config import bolt_target, resolve_password
+from kamgraph.store.url import is_neo4j_url
 
 ROOT = Path(__file__).parent.parent
 
@@ -39,7 +40,7 @@ def test_the_url_wins_then_options_then_environment_then_settings() -> None:
 def test_urls(url: str, address: str, shown: str) -> None:
     t = bolt_target(url, env={})
     assert (t.address, t.url) == (address, shown)
-    assert is_bolt_url(url)
+    assert is_neo4j_url(url)
 
 
 @pytest.mark.parametrize(("url", "problem"), [

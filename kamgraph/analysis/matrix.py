@@ -26,15 +26,13 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
 from ..graph.account_graph import AccountGraph
 from .cadence import CadenceStatus, cadence_status, target_days
 
-__all__ = ["MatrixCell", "MatrixTotals", "CommunicationMatrix", "communication_matrix", "matrix_csv",
+__all__ = ["MatrixCell", "MatrixTotals", "CommunicationMatrix", "communication_matrix",
            "matrix_dict"]
 
 
@@ -125,35 +123,6 @@ def communication_matrix(ag: AccountGraph) -> CommunicationMatrix:
     client_order = sorted(ag.stakeholders, key=lambda c: (-weight[c], c))
     return CommunicationMatrix(as_of=ag.as_of, staff=staff_order, stakeholders=client_order, names=names,
                                cells=cells, row_totals=rows, column_totals=cols)
-
-
-def matrix_csv(matrix: CommunicationMatrix, value: str = "strength") -> str:
-    """The matrix as CSV: one row per staff member, one column per stakeholder, plus totals.
-
-    Parameters
-    ----------
-    matrix : CommunicationMatrix
-        From :func:`communication_matrix`.
-    value : str
-        What a cell shows: ``strength`` (default), ``count``, ``last`` or ``status``.
-    """
-    if value not in ("strength", "count", "last", "status"):
-        raise ValueError(f"unknown matrix value {value!r}")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["staff_id", "staff_name", *matrix.stakeholders, "total"])
-
-    def show(cell: MatrixCell | MatrixTotals | None) -> object:
-        if cell is None:
-            return ""
-        shown = getattr(cell, value)
-        return "" if shown is None else shown
-
-    for s in matrix.staff:
-        writer.writerow([s, matrix.names[s], *(show(matrix.cells.get((s, c))) for c in matrix.stakeholders),
-                         show(matrix.row_totals[s]) if value != "status" else ""])
-    writer.writerow(["total", "", *(show(matrix.column_totals[c]) for c in matrix.stakeholders), ""])
-    return out.getvalue()
 
 
 def matrix_dict(matrix: CommunicationMatrix, account: str) -> dict[str, object]:

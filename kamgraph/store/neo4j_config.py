@@ -23,8 +23,6 @@ Examples
 ('bolt://db.example:7687', 'kam', 'sales', 'bolt://kam@db.example:7687/sales')
 >>> bolt_target("neo4j+s://db.example", env={"KAMGRAPH_NEO4J_DATABASE": "kam"}).url
 'neo4j+s://neo4j@db.example/kam'
->>> is_bolt_url("bolt://h:7687"), is_bolt_url("sqlite:///tmp/kam.db")
-(True, False)
 """
 
 from __future__ import annotations
@@ -37,11 +35,12 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from ..errors import StoreError
+from .url import NEO4J_SCHEMES
 
 if TYPE_CHECKING:
     from ..settings import Neo4jSettings
 
-__all__ = ["BoltTarget", "bolt_target", "is_bolt_url", "resolve_password", "USER_ENV", "DATABASE_ENV",
+__all__ = ["BoltTarget", "bolt_target", "resolve_password", "USER_ENV", "DATABASE_ENV",
            "PASSWORD_ENV", "BATCH_SIZE_ENV", "DEFAULT_USER", "DEFAULT_DATABASE", "DEFAULT_BATCH_SIZE"]
 
 USER_ENV = "KAMGRAPH_NEO4J_USER"
@@ -52,13 +51,7 @@ DEFAULT_USER = "neo4j"
 DEFAULT_DATABASE = "neo4j"
 DEFAULT_BATCH_SIZE = 1000
 
-_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 _DATABASE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9._-]{0,62}$")
-
-
-def is_bolt_url(url: str) -> bool:
-    """True when ``url`` names a Neo4j (Bolt protocol) store."""
-    return url.split("://", 1)[0].lower() in _SCHEMES if "://" in url else False
 
 
 @dataclass(frozen=True)
@@ -103,7 +96,7 @@ def bolt_target(url: str, *, user: str | None = None, database: str | None = Non
     env = os.environ if env is None else env
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    if scheme not in _SCHEMES:
+    if scheme not in NEO4J_SCHEMES:
         raise StoreError(f"not a Neo4j store URL: {url!r} (use bolt://HOST:PORT or neo4j://HOST)")
     if parts.password is not None:
         raise StoreError(f"refusing a password in the store URL: set {PASSWORD_ENV}, put it in kamgraph.toml "

@@ -52,7 +52,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -62,10 +61,14 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
+from .csv_text import csv_text
+
 if TYPE_CHECKING:
     import networkx as nx
 
     from ..analysis.pipeline import AccountAnalysis
+    from ..settings import Settings
+    from ..store.base import GraphStore
 
 __all__ = [
     "COVERAGE_STATUSES",
@@ -73,6 +76,7 @@ __all__ = [
     "NODE_FIELDS",
     "EDGE_FIELDS",
     "export_graph",
+    "export_accounts",
     "as_graph",
     "portfolio_graph",
     "plain",
@@ -221,6 +225,20 @@ def _analysis_figures(attrs: dict[str, Any], analysis: AccountAnalysis, pid: str
     attrs["betweenness"] = round(float(analysis.team_betweenness.get(pid, 0.0)), 6)
     attrs["fragility"] = round(float(impact.share), 6) if impact else 0.0
     attrs["cut_vertex"] = pid in cut
+
+
+def export_accounts(store: GraphStore, account_ids: Sequence[str] | None, as_of: dt.date, settings: Settings
+                    ) -> nx.MultiDiGraph:
+    """The export graph of some accounts of a store, or of all of them (``account_ids=None``).
+
+    One account gives its :func:`export_graph`; several give their :func:`portfolio_graph`. Accounts are
+    loaded and analysed one at a time, so only one snapshot is in memory at once.
+    """
+    from ..analysis.pipeline import analyze
+
+    ids = [a.id for a in store.list_accounts()] if account_ids is None else list(account_ids)
+    graphs = [export_graph(analyze(store.load_account(i, as_of), as_of, settings)) for i in ids]
+    return graphs[0] if account_ids is not None and len(graphs) == 1 else portfolio_graph(graphs)
 
 
 def portfolio_graph(graphs: Iterable[nx.MultiDiGraph]) -> nx.MultiDiGraph:
@@ -394,14 +412,6 @@ def to_node_link(source: nx.MultiDiGraph | AccountAnalysis) -> dict[str, Any]:
 _NEO4J_TYPES = {str: "", int: ":int", float: ":float", bool: ":boolean"}
 
 
-def _csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
-
-
 def _csv_value(value: Any) -> object:
     if value is None:
         return ""
@@ -435,10 +445,11 @@ def to_csv(source: nx.MultiDiGraph | AccountAnalysis) -> tuple[str, str]:
             labels.append("Left")
         return ";".join(labels)
 
-    nodes = _csv_text(node_header, ([node, label(d), *(_csv_value(d.get(f)) for f in node_cols)]
-                                    for node, d in graph.nodes(data=True)))
-    edges = _csv_text(edge_header, ([u, v, str(d.get("kind", "")).upper(), *(_csv_value(d.get(f)) for f in edge_cols)]
-                                    for u, v, d in graph.edges(data=True)))
+    # neo4j-admin is a database loader, not a spreadsheet: a formula guard would put apostrophes in the data.
+    nodes = csv_text(node_header, ([node, label(d), *(_csv_value(d.get(f)) for f in node_cols)]
+                                   for node, d in graph.nodes(data=True)), neutralise=False)
+    edges = csv_text(edge_header, ([u, v, str(d.get("kind", "")).upper(), *(_csv_value(d.get(f)) for f in edge_cols)]
+                                   for u, v, d in graph.edges(data=True)), neutralise=False)
     return nodes, edges
 
 

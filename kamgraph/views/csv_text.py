@@ -1,0 +1,108 @@
+"""CSV for spreadsheets: every table kamgraph prints as CSV is written here.
+
+A cell a spreadsheet would read as a formula (text starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return; OWASP's "CSV injection") gets a leading
+apostrophe, so a hostile name such as ``=HYPERLINK(...)`` shows as text in Excel,
+LibreOffice and Google Sheets instead of running. Numbers, dates and empty cells
+are written as they are, so ``-0.5`` stays a number. The standard library's
+:mod:`csv` does the quoting; no CSV package adds the neutralisation.
+
+Examples
+--------
+>>> print(csv_text(["name", "score"], [["=1+1", -0.5], ["Ana", 3]]), end="")
+name,score
+'=1+1,-0.5
+Ana,3
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..analysis.matrix import CommunicationMatrix, MatrixCell, MatrixTotals
+    from ..portfolio.table import Portfolio
+
+__all__ = ["csv_text", "safe_cell", "matrix_csv", "portfolio_csv", "MATRIX_VALUES"]
+
+#: What a cell of :func:`matrix_csv` can show.
+MATRIX_VALUES = ("strength", "count", "last", "status")
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """``value``, with an apostrophe in front when a spreadsheet would run it as a formula.
+
+    Examples
+    --------
+    >>> safe_cell("@SUM(A1)"), safe_cell("-12"), safe_cell(-12), safe_cell("Dana"), safe_cell(None)
+    ("'@SUM(A1)", '-12', -12, 'Dana', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], *, neutralise: bool = True) -> str:
+    """The rows as CSV text (``\\n`` line ends), every cell passed through :func:`safe_cell`.
+
+    ``neutralise=False`` writes cells as they are, for files a database loads rather than a
+    spreadsheet opens (``neo4j-admin database import``); ``None`` is an empty cell either way.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    clean = safe_cell if neutralise else _plain_cell
+    writer.writerow([clean(h) for h in header])
+    for row in rows:
+        writer.writerow([clean(v) for v in row])
+    return out.getvalue()
+
+
+def _plain_cell(value: object) -> object:
+    return "" if value is None else value
+
+
+def matrix_csv(matrix: CommunicationMatrix, value: str = "strength") -> str:
+    """The matrix as CSV: one row per staff member, one column per stakeholder, plus totals.
+
+    Parameters
+    ----------
+    matrix : CommunicationMatrix
+        From :func:`kamgraph.analysis.matrix.communication_matrix`.
+    value : str
+        What a cell shows: ``strength`` (default), ``count``, ``last`` or ``status``.
+    """
+    if value not in MATRIX_VALUES:
+        raise ValueError(f"unknown matrix value {value!r}")
+
+    def show(cell: MatrixCell | MatrixTotals | None) -> object:
+        if cell is None:
+            return ""
+        shown = getattr(cell, value)
+        return "" if shown is None else shown
+
+    rows: list[list[object]] = [
+        [s, matrix.names[s], *(show(matrix.cells.get((s, c))) for c in matrix.stakeholders),
+         show(matrix.row_totals[s]) if value != "status" else ""]
+        for s in matrix.staff]
+    rows.append(["total", "", *(show(matrix.column_totals[c]) for c in matrix.stakeholders), ""])
+    return csv_text(["staff_id", "staff_name", *matrix.stakeholders, "total"], rows)
+
+
+def portfolio_csv(portfolio: Portfolio) -> str:
+    """The portfolio table as CSV: one row per account, one column per field of its row."""
+    fields = list(type(portfolio.rows[0]).model_fields) if portfolio.rows else []
+    rows = []
+    for row in portfolio.rows:
+        data = row.model_dump(mode="json")
+        rows.append([data[f] for f in fields])
+    return csv_text(fields, rows)
