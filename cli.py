@@ -573,7 +573,7 @@ def portfolio_score(as_of: dt.date, as_json: bool) -> None:
 @store_config_json_options
 def portfolio_review(since: dt.date, as_of: dt.date, as_json: bool) -> None:
     """Accounts whose tier, stage or fragility changed since a date (input for the periodic criteria review)."""
-    from kamgraph.portfolio.table import review_portfolio
+    from kamgraph.portfolio.review import review_portfolio
     from kamgraph.views.text import render_review
 
     state = _state()

@@ -9,8 +9,9 @@ import pytest
 from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
 from kamgraph.graph.account_graph import build_account_graph
 from kamgraph.portfolio.qualification import qualify
+from kamgraph.portfolio.review import review_portfolio
 from kamgraph.portfolio.stage import StageEvidence, stage_evidence, stage_from_evidence
-from kamgraph.portfolio.table import build_portfolio, review_portfolio
+from kamgraph.portfolio.table import build_portfolio
 from kamgraph.samples.demo import build_demo
 from kamgraph.settings import Criterion, PortfolioSettings, Settings, StageSettings
 from kamgraph.store.sqlite import SqliteStore

@@ -1,13 +1,9 @@
-"""The portfolio view: every account's tier, score, stage, shape and risk in one table, and its review.
+"""The portfolio table: every account's tier, score, stage, shape and risk on one date.
 
 :func:`build_portfolio` analyses every account of a store on one date (the
 summary path of :func:`kamgraph.analysis.pipeline.analyze`), scores it
 (:mod:`kamgraph.portfolio.qualification`) and reads its relationship stage
-(:mod:`kamgraph.portfolio.stage`). :func:`review_portfolio` compares two dates and keeps
-the accounts whose tier, stage or fragility changed -- the input of a quarterly
-criteria review. Account fields (revenue, criteria scores) have no history in
-the store: both dates use their current values; everything read from the
-relationship graph is as of each date.
+(:mod:`kamgraph.portfolio.stage`). Comparing two dates is :mod:`kamgraph.portfolio.review`.
 """
 
 from __future__ import annotations
@@ -24,7 +20,7 @@ from ..store.base import GraphStore
 from .qualification import Qualification, qualify
 from .stage import StageResult, relationship_stage
 
-__all__ = ["SORT_KEYS", "PortfolioRow", "Portfolio", "ReviewChange", "build_portfolio", "review_portfolio"]
+__all__ = ["SORT_KEYS", "PortfolioRow", "Portfolio", "build_portfolio"]
 
 
 class PortfolioRow(BaseModel):
@@ -128,46 +124,3 @@ def _open_alert_counts(store: GraphStore) -> dict[str, int] | None:
     for alert in alerts:
         counts[alert.account] = counts.get(alert.account, 0) + 1
     return counts
-
-
-class ReviewChange(BaseModel):
-    """One account whose standing changed between two dates."""
-
-    account: str
-    name: str
-    changes: list[str] = Field(description="What changed, in words.")
-    tier: tuple[str, str]
-    stage: tuple[str, str]
-    fragility_index: tuple[float, float]
-    score: tuple[float, float]
-
-
-def review_portfolio(store: GraphStore, since: dt.date, as_of: dt.date, settings: Settings,
-                     progress: Callable[[int, int], None] | None = None) -> list[ReviewChange]:
-    """Accounts whose tier, stage or fragility index changed between ``since`` and ``as_of``.
-
-    A fragility change counts when it is at least ``portfolio.review_fragility_change``.
-    """
-    if since >= as_of:
-        raise InputError(f"--since {since} must be before the review date {as_of}", field="since")
-    before = {r.account: r for r in build_portfolio(store, since, settings, progress=progress).rows}
-    after = build_portfolio(store, as_of, settings, sort="name", progress=progress).rows
-    threshold = settings.portfolio.review_fragility_change
-    found = []
-    for row in after:
-        old = before.get(row.account)
-        if old is None:
-            continue
-        changes = []
-        if old.tier != row.tier:
-            changes.append(f"tier {old.tier} -> {row.tier}")
-        if old.stage != row.stage:
-            changes.append(f"stage {old.stage} -> {row.stage}")
-        if abs(row.fragility_index - old.fragility_index) >= threshold - 1e-12:
-            changes.append(f"fragility {old.fragility_index:.0%} -> {row.fragility_index:.0%}")
-        if changes:
-            found.append(ReviewChange(account=row.account, name=row.name, changes=changes, tier=(old.tier, row.tier),
-                                      stage=(old.stage, row.stage),
-                                      fragility_index=(old.fragility_index, row.fragility_index),
-                                      score=(old.score, row.score)))
-    return found

@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .formatting import fmt_figure, name_list
 from .text import table
 
 if TYPE_CHECKING:
-    from ..analysis.pipeline import PersonRef
     from ..monitor.alerts import AlertRun
     from ..monitor.departure import AccountImpact, DepartureImpact
     from ..monitor.sync import SyncPlan
 
-__all__ = ["fmt_figure", "render_impact", "render_account_impact", "render_sync", "render_alert_run"]
-
-
-def fmt_figure(value: object) -> str:
-    """A summary figure as ``kamgraph whatif`` prints it (floats to 3 decimals, trailing zeros cut).
-
-    Examples
-    --------
-    >>> fmt_figure(0.114184), fmt_figure(71.7), fmt_figure(0.0), fmt_figure(None), fmt_figure(3)
-    ('0.114', '71.7', '0', '-', '3')
-    """
-    if isinstance(value, float):
-        return f"{value:.3f}".rstrip("0").rstrip(".") if value else "0"
-    return "-" if value is None else str(value)
-
-
-def _names(refs: Sequence[PersonRef], limit: int = 12) -> str:
-    names = [r.name for r in refs]
-    more = f" (+{len(names) - limit} more)" if len(names) > limit else ""
-    return ", ".join(names[:limit]) + more if names else "none"
+__all__ = ["render_impact", "render_account_impact", "render_sync", "render_alert_run"]
 
 
 def render_impact(impact: DepartureImpact) -> str:
@@ -76,12 +56,12 @@ def render_account_impact(impact: AccountImpact, person_id: str, kind: str) -> s
                f"   HEALTH {fmt_figure(w.before.health)} -> {fmt_figure(w.after.health)}"
                f"   KEY COVERED {w.before.key_covered}/{w.before.key_stakeholders} -> "
                f"{w.after.key_covered}/{w.after.key_stakeholders}")
-    out.append(f"  UNREACHABLE AFTERWARDS ({len(w.unreachable)}): {_names(w.unreachable)}"
+    out.append(f"  UNREACHABLE AFTERWARDS ({len(w.unreachable)}): {name_list(w.unreachable, 12)}"
                f"  [importance-weighted share lost {w.lost_importance_share:.1%}]")
     if w.uncovered:
-        out.append(f"    lose their last thread ({len(w.uncovered)}): {_names(w.uncovered)}")
+        out.append(f"    lose their last thread ({len(w.uncovered)}): {name_list(w.uncovered, 12)}")
     if w.cut_off:
-        out.append(f"    no path to our team at all ({len(w.cut_off)}): {_names(w.cut_off)}")
+        out.append(f"    no path to our team at all ({len(w.cut_off)}): {name_list(w.cut_off, 12)}")
     out.append("  KEY STAKEHOLDERS' CONNECTIVITY TO OUR TEAM (departures that cut them off; ! = 0 or 1 now)")
     out.append("    " + ("; ".join(f"{'! ' if d.after <= 1 else ''}{d.name} {d.before} -> {d.after}"
                                    for d in impact.connectivity_drops) or "no change"))
@@ -101,7 +81,7 @@ def render_account_impact(impact: AccountImpact, person_id: str, kind: str) -> s
                      "key" if c.key else None, c.department]
             out.append(f"    {i}. {c.name} ({', '.join(f for f in facts if f)})")
             out.append(f"       why: {', '.join(c.reasons)}; "
-                       + (f"already covered by {_names(c.threads)}" if c.covered else "nobody covers them yet"))
+                       + (f"already covered by {name_list(c.threads, 12)}" if c.covered else "nobody covers them yet"))
             if len(c.path) > 1:
                 out.append(f"       warmest path: {' -> '.join(p.name for p in c.path)}")
             elif not c.path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .formatting import fmt_figure, name_list
 from .xray import Thread, XRay
 
 if TYPE_CHECKING:
@@ -17,7 +18,8 @@ if TYPE_CHECKING:
     from ..analysis.pipeline import SummaryScores
     from ..analysis.whatif import WhatIf
     from ..domain.dataset import AccountSummary
-    from ..portfolio.table import Portfolio, ReviewChange
+    from ..portfolio.review import ReviewChange
+    from ..portfolio.table import Portfolio
     from .xray import ActionView, BridgesView, FragilityView, GapsView, ShapeView
 
 __all__ = [
@@ -112,12 +114,6 @@ def _threads(threads: Sequence[Thread]) -> str:
     return ", ".join(f"{short_name(t.name)} {t.strength:.1f}" for t in threads) or "none"
 
 
-def _names(refs: Sequence[object], limit: int = 8) -> str:
-    names = [getattr(r, "name", str(r)) for r in refs]
-    more = f" (+{len(names) - limit} more)" if len(names) > limit else ""
-    return ", ".join(names[:limit]) + more if names else "none"
-
-
 def render_summary(summary: SummaryScores, names: dict[str, str] | None = None) -> str:
     """The headline figures, two per line (``names`` maps ids to display names)."""
     s = summary
@@ -149,8 +145,8 @@ def xray_names(xray: XRay) -> dict[str, str]:
 
 def render_gaps(gaps: GapsView) -> str:
     """Coverage gaps as a short list."""
-    out = [f"  uncovered key stakeholders: {_names(gaps.uncovered_key)}",
-           f"  uncovered (all, by importance): {_names(gaps.uncovered)}"]
+    out = [f"  uncovered key stakeholders: {name_list(gaps.uncovered_key)}",
+           f"  uncovered (all, by importance): {name_list(gaps.uncovered)}"]
     if gaps.roles_uncovered:
         out.append(f"  required roles nobody covers: {', '.join(gaps.roles_uncovered)}")
     if gaps.roles_missing:
@@ -182,7 +178,7 @@ def render_bridges(bridges: BridgesView, all_pairs: Sequence[tuple[str, str, flo
                 f"{len(g.cut_off)} people cut off if they leave" for g in bridges.department_gateways]
     if bridges.cut_vertices:
         out.append("  people whose departure cuts others off from us (articulation points):")
-        out += [f"    {c.name} ({c.kind}): {len(c.cut_off)} cut off: {_names(c.cut_off, 5)}"
+        out += [f"    {c.name} ({c.kind}): {len(c.cut_off)} cut off: {name_list(c.cut_off, 5)}"
                 for c in bridges.cut_vertices[:10]]
     if bridges.cut_links:
         out.append(f"  single links (bridges) holding people: {len(bridges.cut_links)}, e.g. "
@@ -201,7 +197,7 @@ def render_fragility(fragility: FragilityView, limit: int = 10) -> str:
     out = [f"  fragility index {fragility.index:.0%} (largest share one departure cuts off: {crit})"]
     if fragility.people:
         out.append(table(["if this person leaves", "kind", "share lost", "stakeholders lost"],
-                         [[r.name, r.kind, f"{r.share:.1%}", _names(r.lost, 4)] for r in fragility.people[:limit]],
+                         [[r.name, r.kind, f"{r.share:.1%}", name_list(r.lost, 4)] for r in fragility.people[:limit]],
                          right=[2], indent="    ", max_col=70))
     if fragility.key_connectivity:
         out.append("  key stakeholders' connectivity (departures that cut them off; 1 = one departure):")
@@ -350,25 +346,19 @@ def render_whatif(result: WhatIf) -> str:
     who = ", ".join(p.name for p in result.leave)
     out = [f"WHAT IF {who} left on {result.as_of}  ({result.account})", ""]
     if result.already_left:
-        out[-1:] = [f"  ({_names(result.already_left)}: departure already recorded; 'before' counts them as present)",
-                    ""]
+        out[-1:] = [f"  ({name_list(result.already_left)}: departure already recorded; "
+                    "'before' counts them as present)", ""]
     before, after = result.before.model_dump(), result.after.model_dump()
     changed = {c.figure for c in result.changes}
-    rows = [[k, _fmt_figure(before[k]), _fmt_figure(after[k]), "<-" if k in changed else ""] for k in before]
+    rows = [[k, fmt_figure(before[k]), fmt_figure(after[k]), "<-" if k in changed else ""] for k in before]
     out.append(table(["figure", "before", "after", ""], rows, right=[1, 2]))
-    out += ["", f"UNREACHABLE AFTERWARDS ({len(result.unreachable)}): {_names(result.unreachable, 30)}",
-            f"  lose their last thread ({len(result.uncovered)}): {_names(result.uncovered, 30)}",
-            f"  no path to our team at all ({len(result.cut_off)}): {_names(result.cut_off, 30)}",
+    out += ["", f"UNREACHABLE AFTERWARDS ({len(result.unreachable)}): {name_list(result.unreachable, 30)}",
+            f"  lose their last thread ({len(result.uncovered)}): {name_list(result.uncovered, 30)}",
+            f"  no path to our team at all ({len(result.cut_off)}): {name_list(result.cut_off, 30)}",
             f"importance-weighted share lost: {result.lost_importance_share:.1%}"]
     if result.roles_uncovered:
         out.append(f"required roles left without cover: {', '.join(result.roles_uncovered)}")
     return "\n".join(out)
-
-
-def _fmt_figure(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.3f}".rstrip("0").rstrip(".") if value else "0"
-    return "-" if value is None else str(value)
 
 
 def render_portfolio(portfolio: Portfolio) -> str:
@@ -401,7 +391,7 @@ def render_scores(portfolio: Portfolio) -> str:
     for q in near:
         nm = q.near_miss
         assert nm is not None
-        lifts = "; ".join(f"{lift.criterion} {_fmt_figure(lift.from_value)} -> {_fmt_figure(lift.to_value)}"
+        lifts = "; ".join(f"{lift.criterion} {fmt_figure(lift.from_value)} -> {fmt_figure(lift.to_value)}"
                           for lift in nm.lifts[:4]) or "no single criterion can close the gap"
         out.append(f"  {q.name} ({q.account}): {nm.gap:.1f} points below {nm.tier} ({nm.threshold:g}); "
                    f"any one of: {lifts}")

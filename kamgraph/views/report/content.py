@@ -13,10 +13,12 @@ every summary figure before and after each of them leaves, alone.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ...analysis.whatif import WhatIf, what_if
+from ..formatting import name_list
 from ..xray import XRay, xray_from_analysis
 
 if TYPE_CHECKING:
@@ -59,14 +61,12 @@ class ReviewContent:
     intro: dict[str, str] = field(default_factory=dict)
 
 
+#: Names in a report cell: at most 12, then "and N more".
+names_of = functools.partial(name_list, limit=12, more=" and {n} more")
+
+
 def _pct(value: float) -> str:
     return f"{100 * value:.0f} %"
-
-
-def _names(refs: list[object], limit: int = 12) -> str:
-    names = [getattr(r, "name", str(r)) for r in refs]
-    more = f" and {len(names) - limit} more" if len(names) > limit else ""
-    return ", ".join(names[:limit]) + more if names else "none"
 
 
 def review_content(analysis: AccountAnalysis, *, top_risks: int = 3) -> ReviewContent:
@@ -125,9 +125,9 @@ def review_content(analysis: AccountAnalysis, *, top_risks: int = 3) -> ReviewCo
                         f"{len(b.department_gateways)} departments reached through one person.")
     t["bridges"] = [
         Table("Articulation points", ["person", "side", "cuts off"],
-              [[c.name, c.kind, _names(c.cut_off)] for c in b.cut_vertices]),
+              [[c.name, c.kind, names_of(c.cut_off)] for c in b.cut_vertices]),
         Table("Department gateways", ["department", "only way in", "cut off if they leave"],
-              [[d.department, d.gateway.name, _names(d.cut_off)] for d in b.department_gateways]),
+              [[d.department, d.gateway.name, names_of(d.cut_off)] for d in b.department_gateways]),
         Table("Brokers across departments (low constraint = broker)", ["stakeholder", "constraint", "departments"],
               [[k.name, f"{k.constraint:.2f}", ", ".join(k.departments)] for k in b.brokers]),
         Table("Team betweenness (share of our paths into the client through them)", ["person", "side", "share"],
@@ -138,7 +138,7 @@ def review_content(analysis: AccountAnalysis, *, top_risks: int = 3) -> ReviewCo
                           + (f": {f.most_critical.name} is the most critical person." if f.most_critical else "."))
     t["fragility"] = [
         Table("What each departure would cut off", ["person", "side", "removal share", "stakeholders lost"],
-              [[r.name, r.kind, _pct(r.share), _names(r.lost)] for r in f.people[:15]]),
+              [[r.name, r.kind, _pct(r.share), names_of(r.lost)] for r in f.people[:15]]),
         Table("Key stakeholders' connectivity (departures that cut them off)", ["stakeholder", "connectivity"],
               [[c.name, str(c.connectivity)] for c in f.key_connectivity]),
     ]
@@ -150,7 +150,7 @@ def review_content(analysis: AccountAnalysis, *, top_risks: int = 3) -> ReviewCo
     for w in whatifs:
         before, after = w.before.model_dump(), w.after.model_dump()
         rows = [[fig.replace("_", " "), _fmt(before[fig]), _fmt(after[fig])] for fig in figures]
-        rows.append(["stakeholders lost", "", _names(w.unreachable)])
+        rows.append(["stakeholders lost", "", names_of(w.unreachable)])
         if w.roles_uncovered:
             rows.append(["required roles left uncovered", "", ", ".join(w.roles_uncovered)])
         t["whatif"].append(Table(f"If {w.leave[0].name} left", ["figure", "before", "after"], rows))
