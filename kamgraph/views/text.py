@@ -16,11 +16,12 @@ if TYPE_CHECKING:
     from ..analysis.matrix import CommunicationMatrix
     from ..analysis.person_profile import PersonProfile
     from ..analysis.pipeline import SummaryScores
+    from ..analysis.shape import Shape
     from ..analysis.whatif import WhatIf
     from ..domain.dataset import AccountSummary
     from ..portfolio.review import ReviewChange
     from ..portfolio.table import Portfolio
-    from .xray import ActionView, BridgesView, FragilityView, GapsView, ShapeView
+    from .xray import ActionView, BridgesView, FragilityView, GapsView
 
 __all__ = [
     "table",
@@ -207,7 +208,7 @@ def render_fragility(fragility: FragilityView, limit: int = 10) -> str:
     return "\n".join(out)
 
 
-def render_shape(shape: ShapeView) -> str:
+def render_shape(shape: Shape) -> str:
     """The shape call and its figures."""
     return (f"  {shape.shape}: concentration {shape.concentration:.0%}, {shape.threaded_key_pairs} of "
             f"{shape.staff * shape.key_stakeholders} possible staff x key-stakeholder pairs threaded "

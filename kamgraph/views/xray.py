@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from ..analysis.actions import next_actions
 from ..analysis.pipeline import AccountAnalysis, PersonRef, SummaryScores, analyze
+from ..analysis.shape import Shape
 from ..domain.dataset import AccountSnapshot
 from ..domain.models import BuyingRole, Seniority
 from ..kernels.gc_pause import paused_gc
@@ -32,7 +33,6 @@ __all__ = [
     "GapsView",
     "BridgesView",
     "FragilityView",
-    "ShapeView",
     "ActionView",
     "XRay",
     "build_xray",
@@ -251,18 +251,6 @@ class FragilityView(BaseModel):
         default=None, description="Connectivity is counted up to this: a value at it means 'or more'.")
 
 
-class ShapeView(BaseModel):
-    """Bow-tie vs diamond, with the figures behind the call."""
-
-    shape: str
-    concentration: float
-    pair_share: float
-    staff: int
-    key_stakeholders: int
-    threaded_key_pairs: int
-    mean_threads_per_key: float
-
-
 class ActionView(BaseModel):
     """One recommended action."""
 
@@ -289,7 +277,8 @@ class XRay(BaseModel):
     gaps: GapsView
     bridges: BridgesView
     fragility: FragilityView
-    shape: ShapeView
+    shape: Shape = Field(description="Bow-tie vs diamond, with the figures behind the call (the analysis's own "
+                                   "result, :class:`kamgraph.analysis.shape.Shape`).")
     actions: list[ActionView]
 
 
@@ -401,7 +390,7 @@ def _xray(analysis: AccountAnalysis) -> XRay:
             key_connectivity=[ConnectivityView(id=c, name=name(c), connectivity=k)
                               for c, k in sorted(analysis.connectivity.items(), key=lambda kv: (kv[1], kv[0]))],
             connectivity_cap=ag.settings.fragility.connectivity_cap),
-        shape=ShapeView(**analysis.shape.__dict__),
+        shape=analysis.shape,
         actions=[ActionView(rank=i + 1, kind=a.kind, priority=a.priority, title=a.title, reason=a.reason,
                             target=ref(a.target) if a.target else None, owner=ref(a.owner) if a.owner else None,
                             path=[ref(p) for p in a.path])
