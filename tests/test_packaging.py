@@ -61,3 +61,26 @@ def test_installed_distribution_ships_the_compiled_kernels() -> None:
         pytest.skip("installed without compiled kernels (no C compiler when it was built)")
     assert compiled, "the wheel has no compiled kernels: building kamgraph/kernels/_compiled.pyx failed"
     assert "kamgraph/kernels/_compiled.c" not in names
+
+
+def test_only_the_package_root_modules_sit_directly_in_kamgraph() -> None:
+    """Every concern has its subpackage: kamgraph/ itself holds only the public API, errors and settings."""
+    top = sorted(p.name for p in (ROOT / "kamgraph").iterdir() if p.suffix in (".py", ".pyx"))
+    assert top == ["__init__.py", "errors.py", "settings.py"]
+    packages = sorted(p.name for p in (ROOT / "kamgraph").iterdir()
+                      if p.is_dir() and not p.is_symlink() and (p / "__init__.py").exists())
+    assert packages == ["analysis", "domain", "graph", "ingest", "kernels", "monitor", "portfolio", "samples",
+                        "store", "views"]
+
+
+def test_the_cypher_files_have_one_home() -> None:
+    """kamgraph/cypher is the top-level cypher/ folder itself (a link the wheel build follows), not a copy."""
+    link = ROOT / "kamgraph" / "cypher"
+    assert link.is_symlink() and link.resolve() == (ROOT / "cypher").resolve()
+
+
+def test_public_api_names_resolve() -> None:
+    import kamgraph
+
+    for name in kamgraph.__all__:
+        assert getattr(kamgraph, name) is not None, name
