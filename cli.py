@@ -15,196 +15,47 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kamgraph import KamgraphError, __version__
-from kamgraph.store.url import DEFAULT_STORE
+from kamgraph_commands import register
+from kamgraph_commands.common import (
+    DATE,
+    STORE_HELP,
+    CliError,
+    KamgraphGroup,
+    State,
+    as_of_option,
+    config_option,
+    date_option,
+    emit,
+    json_option,
+    set_config,
+    set_neo4j,
+    set_store,
+    store_config_json_options,
+    store_option,
+)
+from kamgraph_commands.common import state as _state
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
 
-    from kamgraph.settings import Settings
-    from kamgraph.store.base import GraphStore
-
-F = TypeVar("F", bound=Callable[..., Any])
+    pass
 
 DEMO_STORE = "./kamgraph-demo.db"
 
 
-class CliError(click.ClickException):
-    """A library error shown as ``Error: message`` with the library's exit status."""
-
-    def __init__(self, message: str, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-class KamgraphGroup(click.Group):
-    """A click group that turns :class:`kamgraph.KamgraphError` into a one-line error."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except KamgraphError as exc:
-            raise CliError(str(exc), exc.exit_code) from None
-
-
-class State:
-    """What the group options decided, shared by every command."""
-
-    def __init__(self) -> None:
-        self.store_url: str | None = None
-        self.config: Path | None = None
-        self._settings: Settings | None = None
-        self.neo4j_user: str | None = None
-        self.neo4j_database: str | None = None
-
-    @property
-    def settings(self) -> Settings:
-        """The effective settings (defaults < kamgraph.toml or --config < KAMGRAPH_* variables)."""
-        if self._settings is None:
-            from kamgraph.settings import CONFIG_FILE, load_settings
-
-            self._settings = load_settings(self.config or CONFIG_FILE, required=self.config is not None)
-        return self._settings
-
-    def open_store(self, *, create: bool = False, url: str | None = None, default: str = DEFAULT_STORE
-                   ) -> GraphStore:
-        """Open the chosen store (``--store``, else ``$KAMGRAPH_STORE``, else ``default``: ./kamgraph.db)."""
-        from kamgraph.store import open_store
-        from kamgraph.store.url import is_neo4j_url, resolve_store_url
-
-        target = resolve_store_url(url or self.store_url, default=default)
-        if not is_neo4j_url(target):
-            return open_store(target, create=create)
-        return open_store(target, create=create, **self.neo4j_options(target))
-
-    def neo4j_options(self, url: str) -> dict[str, Any]:
-        """User, database, settings and password for a Neo4j store; asks for the password on a terminal."""
-        from kamgraph.store.neo4j_config import bolt_target, resolve_password
-
-        settings = self.settings.neo4j
-        options: dict[str, Any] = {"user": self.neo4j_user, "database": self.neo4j_database, "settings": settings}
-        if resolve_password(settings=settings) is None and _interactive():
-            where = bolt_target(url, user=self.neo4j_user, database=self.neo4j_database, settings=settings).url
-            options["password"] = click.prompt(f"Password for {where}", hide_input=True, err=True)
-        return options
-
-
-def _interactive() -> bool:
-    """True when a person can answer a prompt (stdin is a terminal)."""
-    return sys.stdin.isatty()
-
-
-def _state() -> State:
-    ctx = click.get_current_context()
-    return ctx.ensure_object(State)
-
-
-def _set_store(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-    if value:
-        ctx.ensure_object(State).store_url = value
-
-
-def _set_config(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
-    if value:
-        ctx.ensure_object(State).config = value
-
-
-def _set_neo4j(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    if value:
-        setattr(ctx.ensure_object(State), str(param.name), value)
-
-
-STORE_HELP = ("Store URL: sqlite:///PATH or a file path (default ./kamgraph.db), or bolt://HOST:PORT / "
-              "neo4j://HOST. Also read from KAMGRAPH_STORE.")
-
-
-def store_option(func: F) -> F:
-    """Add ``--store URL`` to a command (it overrides the group's ``--store``)."""
-    return click.option("--store", metavar="URL", expose_value=False, callback=_set_store,
-                        help=STORE_HELP)(func)
-
-
-def config_option(func: F) -> F:
-    """Add ``--config FILE`` to a command."""
-    return click.option("--config", type=click.Path(path_type=Path, dir_okay=False), expose_value=False,
-                        callback=_set_config, help="Settings file (default ./kamgraph.toml).")(func)
-
-
-class DateType(click.ParamType):
-    """``YYYY-MM-DD`` or ``today``."""
-
-    name = "DATE"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
-        if isinstance(value, dt.date):
-            return value
-        text = str(value).strip().lower()
-        if text == "today":
-            return dt.date.today()
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            self.fail(f"{value!r} is not a date (expected YYYY-MM-DD or 'today')", param, ctx)
-
-
-DATE = DateType()
-
-
-def store_config_json_options(func: F) -> F:
-    """Add ``--store``, ``--config`` and ``--json``: the options almost every command shares."""
-    return store_option(config_option(json_option(func)))
-
-
-def _today_if_missing(_ctx: click.Context, _param: click.Parameter, value: dt.date | None) -> dt.date:
-    """The one place a missing date becomes today (``--as-of``, ``--date``)."""
-    return dt.date.today() if value is None else value
-
-
-def date_option(*names: str, help: str) -> Callable[[F], F]:
-    """Add a date option whose value is today when it is not given."""
-    return click.option(*names, type=DATE, default=None, callback=_today_if_missing, help=help)
-
-
-def as_of_option(func: F) -> F:
-    """Add ``--as-of DATE`` (default today)."""
-    return date_option("--as-of", "as_of", help="Describe the account on this date (YYYY-MM-DD; default today). "
-                                                "Later meetings are ignored.")(func)
-
-
-def json_option(func: F) -> F:
-    """Add ``--json``."""
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(func)
-
-
-def emit(model: BaseModel | list[Any] | dict[str, Any], as_json: bool, text: Callable[[], str]) -> None:
-    """Print a result as JSON (``--json``) or as the text view."""
-    if as_json:
-        if hasattr(model, "model_dump_json"):
-            click.echo(model.model_dump_json(indent=2))  # type: ignore[union-attr]
-        else:
-            import json
-
-            from pydantic import TypeAdapter
-
-            click.echo(json.dumps(TypeAdapter(Any).dump_python(model, mode="json"), indent=2))
-    else:
-        click.echo(text())
-
-
 @click.group(cls=KamgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--store", metavar="URL", expose_value=False, callback=_set_store, is_eager=True, help=STORE_HELP)
+@click.option("--store", metavar="URL", expose_value=False, callback=set_store, is_eager=True, help=STORE_HELP)
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False), expose_value=False,
-              callback=_set_config, is_eager=True, help="Settings file (default ./kamgraph.toml).")
-@click.option("--neo4j-user", "neo4j_user", metavar="USER", expose_value=False, callback=_set_neo4j,
+              callback=set_config, is_eager=True, help="Settings file (default ./kamgraph.toml).")
+@click.option("--neo4j-user", "neo4j_user", metavar="USER", expose_value=False, callback=set_neo4j,
               is_eager=True, help="User for bolt:// and neo4j:// stores (default $KAMGRAPH_NEO4J_USER, else neo4j). "
                                   "The password comes from $KAMGRAPH_NEO4J_PASSWORD, kamgraph.toml or a prompt.")
-@click.option("--neo4j-database", "neo4j_database", metavar="NAME", expose_value=False, callback=_set_neo4j,
+@click.option("--neo4j-database", "neo4j_database", metavar="NAME", expose_value=False, callback=set_neo4j,
               is_eager=True, help="Database for bolt:// and neo4j:// stores (default $KAMGRAPH_NEO4J_DATABASE, "
                                   "else neo4j); bolt://HOST:PORT/NAME also picks it.")
 @click.version_option(__version__, prog_name="kamgraph")
@@ -877,6 +728,9 @@ def copy_cmd(source: str | None, target: str, replace: bool, chunk: int, as_json
         with click.progressbar(length=total, label=f"Copying {total} records", file=sys.stderr) as bar:
             summary = copy_store(src, dst, chunk=chunk, progress=bar.update)
     emit(summary, as_json, lambda: f"{src.url} -> {dst.url}: {summary.line()}")
+
+
+register(cli)
 
 
 def main(argv: list[str] | None = None) -> None:

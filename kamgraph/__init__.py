@@ -24,24 +24,9 @@ Examples
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import ConfigError, InputError, KamgraphError, NotFoundError, StoreError
-
-if TYPE_CHECKING:
-    from .analysis.pipeline import AccountAnalysis, analyze
-    from .analysis.whatif import what_if
-    from .ingest import import_files
-    from .monitor.alerts import run_alerts
-    from .monitor.departure import departure_impact, record_departure
-    from .monitor.sync import sync_contacts
-    from .portfolio.table import build_portfolio
-    from .samples.demo import build_demo
-    from .settings import Settings, load_settings
-    from .store import open_store
-    from .store.base import GraphStore
-    from .views.graph_export import export_graph
-    from .views.xray import XRay, build_xray
 
 __version__ = "0.1.0"
 
@@ -75,7 +60,11 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Load a public name from its subpackage on first use (PEP 562)."""
+    """Load a public name from its subpackage on first use (PEP 562).
+
+    The root imports nothing else at import time, on purpose: every subpackage may import ``kamgraph``
+    (for :data:`__version__` or the errors) without pulling in the layers above it.
+    """
     module = _PUBLIC.get(name)
     if module is None:
         raise AttributeError(f"module 'kamgraph' has no attribute {name!r}")

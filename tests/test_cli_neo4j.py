@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-import cli as cli_module
+import kamgraph_commands.common as cli_common
 from cli import cli
 
 from .bolt_server import free_port
@@ -93,7 +93,7 @@ def test_store_errors_are_one_line_with_exit_3(runner: CliRunner, bolt: BoltServ
 
 def test_password_prompt_on_a_terminal(runner: CliRunner, bolt: BoltServer, bolt_database: str,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_module, "_interactive", lambda: True)
+    monkeypatch.setattr(cli_common, "_interactive", lambda: True)
     result = invoke(runner, ["--store", bolt.url(bolt_database), "accounts", "--json"], input=bolt.password + "\n")
     assert result.exit_code == 0, result.output
     assert f"Password for {bolt.url(bolt_database)}" in result.output

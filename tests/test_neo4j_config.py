@@ -90,7 +90,8 @@ def test_neither_the_cli_nor_the_library_imports_the_driver() -> None:
             "print('neo4j' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == "False"
-    drivers = [p.relative_to(ROOT) for p in [*(ROOT / "kamgraph").rglob("*.py"), ROOT / "cli.py"]
+    drivers = [p.relative_to(ROOT) for p in [*(ROOT / "kamgraph").rglob("*.py"),
+                                               *(ROOT / "kamgraph_commands").rglob("*.py"), ROOT / "cli.py"]
                if any(line.startswith(("import neo4j", "from neo4j")) for line in p.read_text().splitlines())]
     assert drivers == [Path("kamgraph/store/neo4j.py")]
 
