@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CliError", "KamgraphGroup", "State", "state", "STORE_HELP", "store_option", "config_option",
            "json_option", "store_config_json_options", "as_of_option", "date_option", "DATE", "DateType", "emit",
-           "set_store", "set_config", "set_neo4j"]
+           "set_store", "set_config", "set_neo4j", "load_analysis", "xray_section"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -192,3 +192,24 @@ def emit(model: BaseModel | list[Any] | dict[str, Any], as_json: bool, text: Cal
             click.echo(json.dumps(TypeAdapter(Any).dump_python(model, mode="json"), indent=2))
     else:
         click.echo(text())
+
+
+def load_analysis(account: str, as_of: dt.date):  # type: ignore[no-untyped-def]
+    """Load and analyse one account (id or exact name) of the chosen store; returns (analysis, snapshot)."""
+    from kamgraph.analysis.pipeline import analyze
+
+    current = state()
+    day = as_of
+    with current.open_store() as store:
+        snapshot = store.load_account(store.find_account(account).id, day)
+    return analyze(snapshot, day, current.settings), snapshot
+
+
+def xray_section(analysis, name: str):  # type: ignore[no-untyped-def]
+    """A JSON-ready dict with the account, date and one X-ray section."""
+    from kamgraph.views.xray import xray_from_analysis
+
+    report = xray_from_analysis(analysis)
+    return report, {"account": report.account.model_dump(mode="json"), "as_of": report.as_of.isoformat(),
+                    "summary": report.summary.model_dump(mode="json"),
+                    name: getattr(report, name).model_dump(mode="json")}

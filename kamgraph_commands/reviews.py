@@ -1,0 +1,152 @@
+"""Outputs for account reviews: ``kamgraph export`` (graph files), ``kamgraph plot`` (pictures), ``kamgraph report``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from kamgraph_commands.common import (
+    CliError,
+    as_of_option,
+    emit,
+    load_analysis,
+    store_config_json_options,
+)
+from kamgraph_commands.common import state as _state
+from kamgraph_commands.portfolio import load_portfolio
+
+
+class _Writing:
+    """Turn a file that cannot be written into a one-line error (exit status 1)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if isinstance(exc, OSError):
+            raise CliError(f"cannot write {exc.filename or 'the output'}: {exc.strerror or exc}", 1) from None
+
+
+def _written(paths: list[str], as_json: bool) -> None:
+    """Report the files a command wrote (one line each, or JSON)."""
+    if as_json:
+        emit({"written": [{"path": p, "bytes": Path(p).stat().st_size} for p in paths]}, True, str)
+    else:
+        for p in paths:
+            click.echo(f"Wrote {p} ({Path(p).stat().st_size:,} bytes)", err=True)
+
+
+@click.command("export")
+@click.argument("account", required=False)
+@click.option("--all", "all_accounts", is_flag=True, help="Export the whole portfolio as one graph.")
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "csv"]), default="graphml",
+              show_default=True, help="graphml (yEd, Cytoscape, igraph), gexf (Gephi, GEXF 1.3), json (networkx "
+              "node-link), csv (two files for neo4j-admin database import).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="File to write (default: standard output). With csv: FILE-nodes.csv and FILE-edges.csv.")
+@as_of_option
+@store_config_json_options
+def export_cmd(account: str | None, all_accounts: bool, fmt: str, output: str | None, as_of: dt.date,
+               as_json: bool) -> None:
+    """Export the relationship graph of ACCOUNT (or --all accounts) for other tools.
+
+    Nodes are our staff and the client's stakeholders (including people who
+    left) with name, title, department, buying role, influence, attitude,
+    status, coverage, betweenness and fragility; edges are met (with meeting
+    count, first and last date, strength), reports_to and knows/influences.
+    --json prints a summary of the files written (with -o).
+    """
+    from kamgraph.views.graph_export import export_accounts, write_export
+
+    if bool(account) == all_accounts:
+        raise CliError("give one ACCOUNT or --all", 2)
+    state = _state()
+    with state.open_store() as store:
+        ids = None if all_accounts else [store.find_account(account).id]
+        graph = export_accounts(store, ids, as_of, state.settings)
+    with _Writing():
+        text, paths = write_export(graph, fmt, output)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        _written(paths, as_json)
+
+
+@click.command()
+@click.argument("account", required=False)
+@click.option("--kind", type=click.Choice(["map", "matrix", "timeline"]), default="map", show_default=True,
+              help="map: org chart with our team and contacts; matrix: communication heatmap; timeline: meetings "
+                   "per month with departures.")
+@click.option("--portfolio", "whole_portfolio", is_flag=True,
+              help="Instead of one account: every account's qualification score against its fragility, by tier.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+              help="Picture to write: FILE.png, FILE.svg or FILE.pdf.")
+@click.option("--by", type=click.Choice(["department", "buying_role"]), default="department", show_default=True,
+              help="timeline: stack the bars by department or buying role.")
+@click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True, help="PNG resolution.")
+@as_of_option
+@store_config_json_options
+def plot(account: str | None, kind: str, whole_portfolio: bool, output: str, by: str, dpi: int,
+         as_of: dt.date, as_json: bool) -> None:
+    """Draw a picture of ACCOUNT for a review (relationship map, matrix heatmap or timeline), or with
+    --portfolio the portfolio's score-vs-fragility chart."""
+    if Path(output).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise CliError(f"{output}: the file name must end in .png, .svg or .pdf", 2)
+    if whole_portfolio == bool(account):
+        raise CliError("give either ACCOUNT or --portfolio", 2)
+    if whole_portfolio:
+        from kamgraph.views.plots import figure_bytes, plot_portfolio
+
+        result = load_portfolio(as_of)
+        axes = plot_portfolio(result, thresholds=_state().settings.portfolio.tiers)
+        with _Writing():
+            Path(output).write_bytes(figure_bytes(axes.figure, Path(output).suffix.lower().lstrip("."), dpi))
+        _written([output], as_json)
+        return
+    from kamgraph.views.plots import write_plot
+
+    analysis, _ = load_analysis(account, as_of)  # type: ignore[arg-type]
+    options = {"by": by} if kind == "timeline" else {}
+    with _Writing():
+        write_plot(analysis, kind, output, dpi=dpi, **options)
+    _written([output], as_json)
+
+
+@click.command()
+@click.argument("account")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="File to write (default review.html or review.md). Markdown pictures go beside it.")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True,
+              help="html: one self-contained page (inline SVG and CSS); md: Markdown with PNG pictures beside it.")
+@click.option("--top-risks", type=click.IntRange(0, 10), default=3, show_default=True,
+              help="How many of the most critical people get a what-if.")
+@as_of_option
+@store_config_json_options
+def report(account: str, output: str | None, fmt: str, top_risks: int, as_of: dt.date,
+           as_json: bool) -> None:
+    """Write the one-page account-review report of ACCOUNT (HTML or Markdown).
+
+    Summary scores, relationship map, communication matrix, meetings over
+    time, gaps, bridges, fragility, what-if of the top risks and the
+    recommended actions, as of one date.
+    """
+    analysis, _ = load_analysis(account, as_of)
+    target = output or f"review.{fmt}"
+    if fmt == "html":
+        from kamgraph.views.report.html import render_html_report
+
+        page = render_html_report(analysis, top_risks=top_risks)
+        with _Writing():
+            Path(target).write_text(page, encoding="utf-8")
+        _written([target], as_json)
+    else:
+        from kamgraph.views.report.markdown import write_markdown_report
+
+        with _Writing():
+            written = write_markdown_report(analysis, target, top_risks=top_risks)
+        _written([str(p) for p in written], as_json)
+
+
+COMMANDS = [export_cmd, plot, report]
