@@ -9,6 +9,10 @@ store, 1 otherwise); no command prints a traceback for a user's mistake.
 This module talks to no database driver: stores are opened through
 :func:`kamgraph.store.open_store`. Heavy imports happen inside commands so
 that ``--help`` and quick commands start fast.
+
+Here: the group, its options and the core commands (demo, import, the X-ray and its sections, config, copy).
+Every other family of commands is a module of :mod:`kamgraph_commands`, added by
+:func:`kamgraph_commands.register`; options and helpers they share are in :mod:`kamgraph_commands.common`.
 """
 
 from __future__ import annotations
