@@ -284,3 +284,10 @@ def test_importer_lookups_and_stakeholder_lists(store: GraphStore) -> None:
     assert store.list_stakeholders([]) == []
     eng = next(p for p in store.list_stakeholders(["acme"]) if p.id == "a-eng")
     assert eng.reports_to == "a-cfo" and eng.dotted_to == ["a-ceo"]
+
+
+def test_list_staff_names_everyone_of_ours_on_an_account(store: GraphStore) -> None:
+    store.import_batch(sample_batch())
+    # s1 and s2 are on account teams; s3 is on none but attended an Acme QBR (m3).
+    assert [(p.id, p.name) for p in store.list_staff()] == [("s1", "Sam One"), ("s2", "Sue Two"),
+                                                             ("s3", "Sid Three")]

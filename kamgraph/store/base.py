@@ -149,6 +149,18 @@ class GraphStore(ABC):
                  for p in self.load_account(a.id).stakeholders]
         return sorted(found, key=lambda p: p.id)
 
+    def list_staff(self) -> list[Staff]:
+        """Every member of our staff (people who left included), sorted by id.
+
+        This generic version reads the staff of every account's snapshot (the account team and everyone of
+        ours who met its stakeholders); backends may override it with one query.
+        """
+        found: dict[str, Staff] = {}
+        for summary in self.list_accounts():
+            for member in self.load_account(summary.id).staff:
+                found.setdefault(member.id, member)
+        return sorted(found.values(), key=lambda p: p.id)
+
     @abstractmethod
     def list_accounts(self) -> list[AccountSummary]:
         """Every account with its counts, sorted by id."""
