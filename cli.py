@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kamgraph import __version__
+from kamgraph.ingest.formats import FORMATS
 from kamgraph_commands import register
 from kamgraph_commands.common import (
     DATE,
@@ -78,7 +79,6 @@ def cli(ctx: click.Context) -> None:
 
 
 # --------------------------------------------------------------------------- import
-IMPORT_FORMATS = ("auto", "canonical", "salesforce", "hubspot", "ics", "vcard", "mapping")
 
 
 class _ProgressBar:
@@ -107,11 +107,11 @@ class _ProgressBar:
 
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), default="auto", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
               help="Format of the files: auto tells each file's format from its name and header "
                    "(.ics calendars, .vcf vCards, .json and canonical CSV, Salesforce and HubSpot exports).")
 @click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False),
-              help="TOML file naming which column of other CSV exports means what (see README).")
+              help="TOML file naming which column of other CSV exports means what (see the docs, Importing data).")
 @click.option("--since", type=DATE, default=None,
               help="Expand recurring calendar events from this day (default: [ingest] window_days before --until).")
 @click.option("--until", type=DATE, default=None, help="Expand recurring calendar events up to this day "

@@ -374,7 +374,7 @@ class RoleUncoveredRuleSettings(AlertRuleSettings):
 
 
 class WebhookSettings(_Section):
-    """Delivery of new alerts to a webhook (the URL itself is never a setting: see README)."""
+    """Delivery of new alerts to a webhook (the URL itself is never a setting: see the docs, Departures and alerts)."""
 
     timeout_seconds: float = Field(default=10.0, gt=0, description="Per attempt.")
     retries: int = Field(default=2, ge=0, description="Further attempts after a failed one.")

@@ -101,7 +101,7 @@ class BoltServer:
 
 @pytest.fixture(scope="session")
 def bolt(request: pytest.FixtureRequest) -> Iterator[BoltServer]:
-    """The Bolt server, started once per session (see README, "Testing against Neo4j")."""
+    """The Bolt server, started once per session (see the docs, Development: "Testing against Neo4j")."""
     external = os.environ.get(BOLT_URI_ENV)
     if external:
         spare = [d.strip() for d in os.environ.get("KAMGRAPH_TEST_BOLT_DATABASES", "neo4j").split(",") if d.strip()]

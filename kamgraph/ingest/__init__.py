@@ -4,7 +4,7 @@
 only then writes -- in one store transaction. Any error leaves the store as
 it was.
 
-Formats (see README.md, "File formats"):
+Formats (see the docs, "Importing data"):
 
 * canonical CSV and JSON (:mod:`.canonical`) -- complete records, matched by id;
 * Salesforce and HubSpot CSV exports (:mod:`.salesforce`, :mod:`.hubspot`),
@@ -30,6 +30,7 @@ from ..settings import IngestSettings
 from ..store.base import GraphStore
 from .canonical import COLUMNS, read_csv, read_json, sniff_csv_kind
 from .directory import Directory
+from .formats import FORMATS
 from .parsed import Located, Parsed
 from .progress import SILENT, Progress
 from .references import check_references
@@ -37,8 +38,6 @@ from .tabular import count_lines, peek_header
 
 __all__ = ["import_files", "read_files", "detect_format", "FORMATS", "Parsed", "Located", "Progress"]
 
-#: Values of ``--format``: ``auto`` tells each file's format from its name and header.
-FORMATS = ("auto", "canonical", "salesforce", "hubspot", "ics", "vcard", "mapping")
 
 _CALENDAR_SUFFIXES = (".ics", ".ical", ".ifb", ".icalendar")
 _VCARD_SUFFIXES = (".vcf", ".vcard")

@@ -12,7 +12,7 @@ The JSON document is an object with up to five arrays named like the files::
     {"accounts": [...], "staff": [...], "stakeholders": [...],
      "meetings": [...], "relationships": [...]}
 
-See README.md ("File formats") for every column.
+See the docs ("Importing data") for every column.
 """
 
 from __future__ import annotations

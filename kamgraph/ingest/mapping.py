@@ -22,7 +22,7 @@ A mapping file is TOML with one ``[[table]]`` per kind of file::
     [table.defaults]               # optional: a value for every row that gives none
     influence = 3
 
-The fields are those of the canonical CSV files (see README.md), plus
+The fields are those of the canonical CSV files (see the docs, "Importing data"), plus
 ``criteria.NAME`` for accounts. People (``attendees``, ``reports_to``,
 ``dotted_to``, ``source``, ``target``) may be given by id or e-mail address,
 accounts by id, exact name or web domain. Meetings need no ``id`` column:

@@ -5,7 +5,7 @@ today) so that the data always looks current. The same anchor always gives
 the same records.
 
 The main account, **Northwind Logistics** (``northwind``), has 45 people in
-six departments under a real reporting tree, ten of our staff and 14 months of
+eight departments under a real reporting tree, ten of our staff and 14 months of
 meetings, and was built with the problems kamgraph exists to find:
 
 * the economic buyer (CFO Ingrid Solberg) has not been met for eight months;
