@@ -69,7 +69,9 @@ def test_bad_calendar_is_one_line_exit_2(runner: CliRunner, sqlite_url: str, tmp
 
 
 def test_format_choices_match_the_library() -> None:
-    assert cli_module.IMPORT_FORMATS == FORMATS
+    option = next(p for p in cli_module.cli.commands["import"].params if p.name == "fmt")
+    assert tuple(option.type.choices) == FORMATS
+    assert set(FORMATS) == {"auto", "canonical", "salesforce", "hubspot", "ics", "vcard", "mapping"}
 
 
 def test_progress_is_told_every_row(store: GraphStore, tmp_path: Path) -> None:
