@@ -185,13 +185,11 @@ def _analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings, deta
     importance = ag.importance
     key = ag.key
 
-    reach_idx: set[int] = set()
-    cut_raw: list[tuple[int, int, list[int]]] = []
-    raw = compact_impacts(cg, cut_raw if detail else None, reach_idx)
-    reach = {ids[i] for i in reach_idx}
+    found = compact_impacts(cg, want_bridges=detail)
+    reach = {ids[i] for i in found.reach}
     impacts = {ids[v]: Impact(ids[v], share, tuple([ids[x] for x in lost]), tuple([ids[x] for x in threads]),
                               tuple([ids[x] for x in paths]))
-               for v, (lost, threads, paths, share) in enumerate(raw) if share > 0 or lost}
+               for v, (lost, threads, paths, share) in enumerate(found.nodes) if share > 0 or lost}
     index_value, critical = 0.0, None
     for person in sorted(impacts):
         if impacts[person].share > index_value:
@@ -203,8 +201,8 @@ def _analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings, deta
         between = compact_team_betweenness(cg, weighted=settings.bridges.weighted_betweenness)
         team_between = {ids[i]: between[i] for i in range(cg.n)}
         cut_edges = [CutEdge(a=ids[a], b=ids[b], kind=cg.kinds_of(a, b)[0], cut_off=tuple(ids[x] for x in cut))
-                     for a, b, cut in sorted(cut_raw, key=lambda e: (-len(e[2]), e[0], e[1]))]
-        gateways = department_gateways(cg, [r[2] for r in raw], reach_idx)
+                     for a, b, cut in sorted(found.bridges, key=lambda e: (-len(e.cut_off), e.u, e.v))]
+        gateways = department_gateways(cg, [node.lost_paths for node in found.nodes], found.reach)
         brokers = _brokers(cg, settings.bridges.top)
     else:
         connectivity = _summary_connectivity(cg, keys, settings.fragility.connectivity_cap)
