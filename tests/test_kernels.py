@@ -38,7 +38,7 @@ from kamgraph.analysis.pipeline import analyze
 from kamgraph.domain.dataset import AccountSnapshot
 from kamgraph.graph.account_graph import build_account_graph
 from kamgraph.graph.compact import KIND_BITS, CompactGraph
-from kamgraph.kernels import Bridge, BrokerScore, EdgeLayout, Impacts, NodeImpact, PairTable, TieTable, WarmPathTree
+from kamgraph.kernels import BridgeTable, BrokerTable, EdgeLayout, Impacts, PairTable, TieTable, WarmPathTree
 from kamgraph.samples.synth import synth_account
 from kamgraph.settings import Settings
 
@@ -164,10 +164,9 @@ def _graph_kernels_agree(cg: CompactGraph) -> None:
         python, compiled = _run("impacts", *csr, cg.sole, cg.importance, want_bridges)
         assert python == compiled
         for found in (python, compiled):
-            assert isinstance(found, Impacts)
-            assert all(isinstance(node, NodeImpact) for node in found.nodes)
-            assert all(isinstance(bridge, Bridge) for bridge in found.bridges)
-            assert want_bridges or not found.bridges
+            assert isinstance(found, Impacts) and isinstance(found.bridges, BridgeTable)
+            assert all(len(column) == cg.n for column in found[:4])
+            assert want_bridges or found.bridges == ([], [], [])
     for target in range(cg.n):
         for cap in (-1, 0, 1, 2, 10):
             python, compiled = _run("connectivity", *csr, cg.rev, target, cap)
@@ -175,9 +174,9 @@ def _graph_kernels_agree(cg: CompactGraph) -> None:
     python, compiled = _run("team_betweenness", *csr)
     assert len(python) == cg.n and python == pytest.approx(compiled, abs=1e-12)
     python, compiled = _run("brokers", *csr, *_departments(cg))
-    assert all(isinstance(b, BrokerScore) for b in [*python, *compiled])
-    assert [(b.node, b.departments) for b in python] == [(b.node, b.departments) for b in compiled]
-    assert [b.constraint for b in python] == pytest.approx([b.constraint for b in compiled], abs=1e-12)
+    assert isinstance(python, BrokerTable) and isinstance(compiled, BrokerTable)
+    assert (python.node, python.departments) == (compiled.node, compiled.departments)
+    assert python.constraint == pytest.approx(compiled.constraint, abs=1e-12)
     python, compiled = _run("warm_paths", *csr, cg.lengths, cg.weak)
     assert isinstance(python, WarmPathTree) and isinstance(compiled, WarmPathTree)
     assert python == compiled

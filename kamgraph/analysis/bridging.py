@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 
 from .. import kernels
 from ..graph.compact import CompactGraph
-from ..kernels import BrokerScore
+from ..kernels import BrokerTable
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -240,7 +240,7 @@ def compact_brokers(cg: CompactGraph) -> list[tuple[int, float, tuple[str, ...]]
     (departments sorted) in node order.
     """
     names, found = _brokers(cg)
-    return [(b.node, b.constraint, tuple(sorted([names[d] for d in b.departments]))) for b in found]
+    return [(v, value, tuple(sorted([names[d] for d in depts]))) for v, value, depts in zip(*found, strict=True)]
 
 
 def ranked_brokers(cg: CompactGraph, top: int) -> list[tuple[float, str, tuple[str, ...]]]:
@@ -251,11 +251,11 @@ def ranked_brokers(cg: CompactGraph, top: int) -> list[tuple[float, str, tuple[s
     """
     ids = cg.ids
     names, found = _brokers(cg)
-    ranked = sorted((round(b.constraint, 6), -len(b.departments), ids[b.node], b.departments) for b in found)
+    ranked = sorted((round(value, 6), -len(depts), ids[v], depts) for v, value, depts in zip(*found, strict=True))
     return [(value, person, tuple(sorted([names[d] for d in depts]))) for value, _, person, depts in ranked[:top]]
 
 
-def _brokers(cg: CompactGraph) -> tuple[list[str], list[BrokerScore]]:
+def _brokers(cg: CompactGraph) -> tuple[list[str], BrokerTable]:
     """Each department number's name (0: none) and the kernel's brokers, departments as numbers."""
     codes: dict[str, int] = {}
     numbers = array("i", [codes.setdefault(d, len(codes) + 1) if d else 0 for d in cg.department])

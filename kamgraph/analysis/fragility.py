@@ -119,10 +119,10 @@ def compact_reach(cg: CompactGraph, removed: Iterable[int] = ()) -> set[int]:
 def compact_impacts(cg: CompactGraph, want_bridges: bool = False) -> Impacts:
     """Every node's removal impact, the stakeholders reachable today and (``want_bridges``) the cut links.
 
-    ``nodes[v]`` is node ``v``'s :class:`~kamgraph.kernels.NodeImpact` (lost,
-    lost threads, lost paths: node lists, sorted; share); ``bridges`` lists
-    every link whose loss cuts stakeholders off from our team, with them;
-    ``reach`` holds the stakeholders with a path to our team.
+    See :class:`~kamgraph.kernels.Impacts`: ``lost[v]``, ``lost_threads[v]``,
+    ``lost_paths[v]`` (node lists, sorted) and ``share[v]`` are node ``v``'s
+    impact; ``bridges`` holds every link whose loss cuts stakeholders off
+    from our team, with them; ``reach`` the stakeholders with a path to our team.
     """
     return kernels.impacts(cg.n, cg.n_staff, cg.indptr, cg.indices, cg.sole, cg.importance, want_bridges)
 
@@ -154,10 +154,11 @@ def removal_impacts(g: nx.Graph) -> dict[str, RemovalImpact]:
     """The removal impact of every person in ``g``, in one linear-time pass."""
     cg = CompactGraph.from_networkx(g)
     ids = cg.ids
+    found = compact_impacts(cg)
     return {ids[v]: RemovalImpact(person=ids[v], lost=tuple(ids[x] for x in lost),
                                   lost_threads=tuple(ids[x] for x in threads),
                                   lost_paths=tuple(ids[x] for x in paths), share=share)
-            for v, (lost, threads, paths, share) in enumerate(compact_impacts(cg).nodes)}
+            for v, (lost, threads, paths, share) in enumerate(zip(*found[:4], strict=True))}
 
 
 def removal_impact_bruteforce(g: nx.Graph, person: str) -> RemovalImpact:

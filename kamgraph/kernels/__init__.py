@@ -36,12 +36,11 @@ from types import ModuleType
 
 from . import python
 from .results import (
-    Bridge,
-    BrokerScore,
+    BridgeTable,
+    BrokerTable,
     ClientPairTable,
     EdgeLayout,
     Impacts,
-    NodeImpact,
     PairTable,
     TieTable,
     TieViews,
@@ -53,8 +52,8 @@ __all__ = [
     "aggregate_ties", "tie_views", "build_edges", "impacts", "connectivity", "team_betweenness", "brokers",
     "warm_paths",
     # their results
-    "PairTable", "ClientPairTable", "TieTable", "TieViews", "EdgeLayout", "NodeImpact", "Bridge", "Impacts",
-    "BrokerScore", "WarmPathTree",
+    "PairTable", "ClientPairTable", "TieTable", "TieViews", "EdgeLayout", "BridgeTable", "Impacts", "BrokerTable",
+    "WarmPathTree",
     # the choice
     "backend", "load_compiled", "compiled_module", "python",
 ]

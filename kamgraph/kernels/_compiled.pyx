@@ -28,12 +28,11 @@ neighbours, ascending, are ``indices[indptr[v]:indptr[v + 1]]``) and ``rev``
 from array import array
 
 from kamgraph.kernels.results import (
-    Bridge,
-    BrokerScore,
+    BridgeTable,
+    BrokerTable,
     ClientPairTable,
     EdgeLayout,
     Impacts,
-    NodeImpact,
     PairTable,
     TieTable,
     TieViews,
@@ -534,10 +533,11 @@ def impacts(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[:
             const int[::1] sole, list importance, bint want_bridges):
     """Every node's removal impact from one depth-first search.
 
-    Returns :class:`Impacts`: ``nodes[v]`` is a :class:`NodeImpact` (sorted
-    lists; one shared empty entry for the nodes whose departure costs
-    nothing), ``bridges`` a :class:`Bridge` per cut edge (only when
-    ``want_bridges``), ``reach`` the stakeholders reachable from the team.
+    Returns :class:`Impacts`: per node, ``lost``, ``lost_threads`` and
+    ``lost_paths`` (sorted lists; one shared empty list for the nodes whose
+    departure costs nothing) and ``share``; ``bridges``, a
+    :class:`BridgeTable` of the cut edges (only when ``want_bridges``);
+    ``reach``, the stakeholders reachable from the team.
     """
     cdef Py_ssize_t size_n = n + 1
     cdef int* disc = <int*>malloc(size_n * sizeof(int))
@@ -555,8 +555,8 @@ def impacts(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[:
     cdef int n_threads, start
     cdef bint advanced
     cdef double total = 0.0, lost_weight
-    result = None
-    bridges = []
+    cdef list lost_at, threads_at, paths_at, share_at
+    cdef list bridge_u = [], bridge_v = [], bridge_cut = []
     reach = set()
     try:
         if (disc == NULL or low == NULL or parent == NULL or size == NULL or order == NULL or stack == NULL
@@ -613,7 +613,9 @@ def impacts(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[:
                         cut_off = [order[k] for k in range(start, start + size[v]) if order[k] >= n_staff]
                         if cut_off:
                             cut_off.sort()
-                            bridges.append(Bridge(min(pv, v), max(pv, v), cut_off))
+                            bridge_u.append(min(pv, v))
+                            bridge_v.append(max(pv, v))
+                            bridge_cut.append(cut_off)
         for k in range(1, olen):
             if order[k] >= n_staff:
                 reach.add(order[k])
@@ -622,8 +624,11 @@ def impacts(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[:
             if sole[k] >= 0 and disc[k] != -1:
                 affected[sole[k]] = 1
         # Children whose subtree hangs on their parent, grouped by parent.
-        nothing = NodeImpact([], [], [], 0.0)
-        result = [nothing] * n
+        nothing = []
+        lost_at = [nothing] * n
+        threads_at = [nothing] * n
+        paths_at = [nothing] * n
+        share_at = [0.0] * n
         for v in range(n):
             if not affected[v]:
                 continue
@@ -649,7 +654,10 @@ def impacts(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[:
             lost_weight = 0.0
             for x in lost:
                 lost_weight += importance[x]
-            result[v] = NodeImpact(lost, threads, paths, round(lost_weight / total, 12) if total else 0.0)
+            lost_at[v] = lost
+            threads_at[v] = threads
+            paths_at[v] = paths
+            share_at[v] = round(lost_weight / total, 12) if total else 0.0
     finally:
         free(disc)
         free(low)
@@ -662,7 +670,7 @@ def impacts(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[:
         free(stamp)
         free(buffer)
         free(affected)
-    return Impacts(result, bridges, reach)
+    return Impacts(lost_at, threads_at, paths_at, share_at, BridgeTable(bridge_u, bridge_v, bridge_cut), reach)
 
 
 def connectivity(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[::1] indices,
@@ -851,8 +859,8 @@ def brokers(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[:
             const int[::1] department, Py_ssize_t n_departments):
     """Stakeholders tied into two or more departments, with Burt's constraint on the stakeholder subgraph.
 
-    ``department[v]`` is a department number (0: none). Returns a
-    :class:`BrokerScore` for every stakeholder whose stakeholder neighbours
+    ``department[v]`` is a department number (0: none). Returns the
+    :class:`BrokerTable` of every stakeholder whose stakeholder neighbours
     sit in another department than theirs and, counting their own when they
     have one, in at least two.
     """
@@ -861,7 +869,7 @@ def brokers(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[:
     cdef int* seen = <int*>calloc(n_departments + 1, sizeof(int))
     cdef int v, w, q, e, e2, own, d, count
     cdef double p, indirect, local, total
-    found = []
+    cdef list found_node = [], found_constraint = [], found_departments = []
     try:
         if degree == NULL or mark == NULL or seen == NULL:
             raise MemoryError()
@@ -898,12 +906,14 @@ def brokers(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[:
                         indirect += p / degree[q]
                 local = p + indirect
                 total += local * local
-            found.append(BrokerScore(v, total, depts))
+            found_node.append(v)
+            found_constraint.append(total)
+            found_departments.append(depts)
     finally:
         free(degree)
         free(mark)
         free(seen)
-    return found
+    return BrokerTable(found_node, found_constraint, found_departments)
 
 
 # --------------------------------------------------------------------------- warm paths

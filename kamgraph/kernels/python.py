@@ -21,8 +21,10 @@ A staff member (0) with a thread to stakeholder 1, who reports to 2:
 >>> indptr, indices, rev = array("i", [0, 1, 3, 4]), array("i", [1, 0, 2, 1]), array("i", [1, 0, 3, 2])
 >>> sole = array("i", [-1, 0, -1])
 >>> found = impacts(3, 1, indptr, indices, sole, [0.0, 2.0, 2.0], True)
->>> found.nodes[0], found.nodes[1].lost, found.bridges[0], sorted(found.reach)
-(NodeImpact(lost=[1, 2], lost_threads=[1], lost_paths=[1, 2], share=1.0), [2], Bridge(u=1, v=2, cut_off=[2]), [1, 2])
+>>> found.lost, found.lost_threads, found.share, sorted(found.reach)
+([[1, 2], [2], []], [[1], [], []], [1.0, 0.5, 0.0], [1, 2])
+>>> found.bridges
+BridgeTable(u=[1, 0], v=[2, 1], cut_off=[[2], [1, 2]])
 >>> connectivity(3, 1, indptr, indices, rev, 2, -1)
 1
 >>> team_betweenness(3, 1, indptr, indices)
@@ -37,12 +39,11 @@ from collections.abc import Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from .results import (
-    Bridge,
-    BrokerScore,
+    BridgeTable,
+    BrokerTable,
     ClientPairTable,
     EdgeLayout,
     Impacts,
-    NodeImpact,
     PairTable,
     TieTable,
     TieViews,
@@ -339,8 +340,8 @@ def impacts(n: int, n_staff: int, indptr: array, indices: array, sole: array, im
     Returns
     -------
     Impacts
-        Each node's impact, the cut links (when asked for) and the
-        stakeholders reachable today.
+        Each node's impact (columns by node number), the cut links (when
+        asked for) and the stakeholders reachable today.
     """
     source = n
     disc = [-1] * (n + 1)
@@ -349,7 +350,7 @@ def impacts(n: int, n_staff: int, indptr: array, indices: array, sole: array, im
     size = [1] * (n + 1)
     order = [source]
     cut_children: dict[int, list[int]] = {}
-    bridges: list[Bridge] = []
+    bridges = BridgeTable([], [], [])
     disc[source] = 0
     clock = 1
     stack = [(source, iter(range(n_staff)))]
@@ -379,15 +380,17 @@ def impacts(n: int, n_staff: int, indptr: array, indices: array, sole: array, im
                         start = disc[v]
                         cut_off = sorted(x for x in order[start:start + size[v]] if x >= n_staff)
                         if cut_off:
-                            bridges.append(Bridge(min(pv, v), max(pv, v), cut_off))
+                            bridges.u.append(min(pv, v))
+                            bridges.v.append(max(pv, v))
+                            bridges.cut_off.append(cut_off)
     reach = {x for x in order if n_staff <= x < n}
     total = sum(importance[n_staff:n])
     orphans: dict[int, list[int]] = {}
     for c in range(n_staff, n):
         if sole[c] >= 0 and disc[c] != -1:
             orphans.setdefault(sole[c], []).append(c)
-    nothing = NodeImpact([], [], [], 0.0)
-    result = [nothing] * n
+    nothing: list[int] = []
+    lost_at, threads_at, paths_at, share_at = [nothing] * n, [nothing] * n, [nothing] * n, [0.0] * n
     for v in set(cut_children) | set(orphans):
         cut: list[int] = []
         for w in cut_children.get(v, ()):
@@ -399,8 +402,8 @@ def impacts(n: int, n_staff: int, indptr: array, indices: array, sole: array, im
         found.discard(v)
         lost = sorted(found)
         share = sum(importance[x] for x in lost) / total if total else 0.0
-        result[v] = NodeImpact(lost, sorted(orphaned), sorted(cut), round(share, 12))
-    return Impacts(result, bridges, reach)
+        lost_at[v], threads_at[v], paths_at[v], share_at[v] = lost, sorted(orphaned), sorted(cut), round(share, 12)
+    return Impacts(lost_at, threads_at, paths_at, share_at, bridges, reach)
 
 
 def connectivity(n: int, n_staff: int, indptr: array, indices: array, rev: array, target: int, cap: int) -> int:
@@ -575,7 +578,7 @@ def team_betweenness(n: int, n_staff: int, indptr: array, indices: array) -> lis
 
 
 def brokers(n: int, n_staff: int, indptr: array, indices: array, department: array,
-            n_departments: int) -> list[BrokerScore]:
+            n_departments: int) -> BrokerTable:
     """Stakeholders tied into two or more departments, with Burt's constraint on the stakeholder subgraph.
 
     A stakeholder qualifies when its stakeholder neighbours sit in at least one
@@ -599,7 +602,7 @@ def brokers(n: int, n_staff: int, indptr: array, indices: array, department: arr
 
     Returns
     -------
-    list of BrokerScore
+    BrokerTable
         In node order.
     """
     rows = [indices[indptr[v]:indptr[v + 1]] for v in range(n)]
@@ -607,7 +610,7 @@ def brokers(n: int, n_staff: int, indptr: array, indices: array, department: arr
     for v in range(n_staff, n):
         degree[v] = sum(1 for w in rows[v] if w >= n_staff)
     seen = [0] * (n_departments + 1)
-    found: list[BrokerScore] = []
+    found = BrokerTable([], [], [])
     for v in range(n_staff, n):
         row = rows[v]
         own = department[v]
@@ -633,7 +636,9 @@ def brokers(n: int, n_staff: int, indptr: array, indices: array, department: arr
                     indirect += p / degree[q]
             local = p + indirect
             total += local * local
-        found.append(BrokerScore(v, total, depts))
+        found.node.append(v)
+        found.constraint.append(total)
+        found.departments.append(depts)
     return found
 
 

@@ -2,9 +2,12 @@
 
 Every kernel of :mod:`kamgraph.kernels.python` and its compiled twin returns
 one of these (or a plain list or int): tuples with named, documented fields,
-so that callers read ``layout.indptr`` rather than the fourth item of an
+so that callers read ``layout.indptr`` rather than the second item of an
 8-tuple. They are :class:`typing.NamedTuple` subclasses: they unpack and
-compare like the plain tuples they replace, and cost no more to build.
+compare like the plain tuples they replace. Results with one entry per
+node, pair or link are *tables* -- one list per field, parallel, like
+:class:`PairTable` -- so that a kernel builds no object per entry (building a
+named tuple costs ten times a plain one; an account has hundreds of entries).
 
 Node numbers are the kernels' integer node ids (staff first, see
 :class:`kamgraph.graph.compact.CompactGraph`); "meeting positions" index the
@@ -12,11 +15,12 @@ meetings list given to :func:`~kamgraph.kernels.python.aggregate_ties`.
 
 Examples
 --------
->>> impact = NodeImpact(lost=[3, 4], lost_threads=[3], lost_paths=[4], share=0.5)
->>> impact.lost, impact.share
-([3, 4], 0.5)
->>> lost, threads, paths, share = impact
->>> impact == ([3, 4], [3], [4], 0.5)
+>>> bridges = BridgeTable(u=[0, 1], v=[1, 2], cut_off=[[1, 2], [2]])
+>>> bridges.cut_off[1]
+[2]
+>>> [(u, v) for u, v, _ in zip(*bridges)]
+[(0, 1), (1, 2)]
+>>> bridges == ([0, 1], [1, 2], [[1, 2], [2]])
 True
 """
 
@@ -25,8 +29,8 @@ from __future__ import annotations
 from array import array
 from typing import NamedTuple
 
-__all__ = ["PairTable", "ClientPairTable", "TieTable", "TieViews", "EdgeLayout", "NodeImpact", "Bridge",
-           "Impacts", "BrokerScore", "WarmPathTree"]
+__all__ = ["PairTable", "ClientPairTable", "TieTable", "TieViews", "EdgeLayout", "BridgeTable", "Impacts",
+           "BrokerTable", "WarmPathTree"]
 
 
 class PairTable(NamedTuple):
@@ -103,51 +107,50 @@ class EdgeLayout(NamedTuple):
     strengths: array
 
 
-class NodeImpact(NamedTuple):
-    """What one node's departure costs (see :mod:`kamgraph.analysis.fragility`); node lists sorted."""
-
-    #: Stakeholders who lose all their threads or every path to our team.
-    lost: list[int]
-    #: Those whose every thread ran to this node.
-    lost_threads: list[int]
-    #: Those left with no path to our team.
-    lost_paths: list[int]
-    #: Their summed importance over all active stakeholders' (rounded to 12 places; 0 when there is none).
-    share: float
-
-
-class Bridge(NamedTuple):
-    """A link whose loss cuts stakeholders off from our team."""
+class BridgeTable(NamedTuple):
+    """Links whose loss cuts stakeholders off from our team: parallel columns, in the order the search closes them."""
 
     #: The smaller node number.
-    u: int
+    u: list[int]
     #: The larger node number.
-    v: int
+    v: list[int]
     #: The stakeholders cut off, sorted.
-    cut_off: list[int]
+    cut_off: list[list[int]]
 
 
 class Impacts(NamedTuple):
-    """What :func:`~kamgraph.kernels.python.impacts` returns."""
+    """What :func:`~kamgraph.kernels.python.impacts` returns: each node's removal impact, and more.
 
-    #: Each node's removal impact, by node number (nodes whose departure costs nothing share one empty entry).
-    nodes: list[NodeImpact]
-    #: Every cut link, in the order the search closes them (empty unless asked for).
-    bridges: list[Bridge]
+    The first four fields are columns by node number (see
+    :mod:`kamgraph.analysis.fragility`); node lists are sorted, and the nodes
+    whose departure costs nothing share one empty list.
+    """
+
+    #: Stakeholders who lose all their threads or every path to our team when the node leaves.
+    lost: list[list[int]]
+    #: Those whose every thread ran to the node.
+    lost_threads: list[list[int]]
+    #: Those left with no path to our team.
+    lost_paths: list[list[int]]
+    #: The lost stakeholders' summed importance over all active stakeholders' (rounded to 12 places; 0 when
+    #: there is none).
+    share: list[float]
+    #: Every cut link (empty unless asked for).
+    bridges: BridgeTable
     #: Stakeholders reachable from our team today.
     reach: set[int]
 
 
-class BrokerScore(NamedTuple):
-    """A stakeholder tied into two or more departments, with Burt's constraint in the stakeholder subgraph."""
+class BrokerTable(NamedTuple):
+    """Stakeholders tied into two or more departments, with Burt's constraint: parallel columns, by node."""
 
     #: Stakeholder node number.
-    node: int
+    node: list[int]
     #: Burt's constraint (unit tie weights) among stakeholders.
-    constraint: float
+    constraint: list[float]
     #: Department numbers: those of its stakeholder neighbours other than its own, as met along its row,
     #: then its own (when it has one).
-    departments: list[int]
+    departments: list[list[int]]
 
 
 class WarmPathTree(NamedTuple):
