@@ -25,6 +25,10 @@ The plain-networkx baseline computes the same measures the obvious way: a
 networkx graph, one copy of it per what-if (every person removed in turn),
 networkx's own betweenness, constraint and node connectivity.
 
+The figures depend on which kernels run (:mod:`kamgraph.kernels`: compiled,
+or the plain Python twins with ``KAMGRAPH_PURE_PYTHON=1``); the first line
+says which.
+
 Usage::
 
     python benchmarks/analysis_speed.py              # full run (a few minutes)
@@ -45,6 +49,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from kamgraph import kernels
 from kamgraph.analysis.actions import next_actions
 from kamgraph.analysis.pipeline import analyze
 from kamgraph.domain.dataset import AccountSnapshot, Batch
@@ -190,6 +195,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.runs, args.accounts, args.naive_runs = 10, 200, 1
+    print(f"kernels: {kernels.backend()}")
     single_account(args.runs, args.naive_runs, freeze=not args.no_freeze)
     portfolio(args.accounts, args.workers)
 

@@ -87,6 +87,33 @@ def test_linear_pass_equals_brute_force(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(60))
+def test_cut_links_equal_brute_force(seed: int) -> None:
+    from kamgraph.analysis.fragility import compact_impacts
+    from kamgraph.graph.compact import CompactGraph
+
+    g = _random_graph(seed)
+    cg = CompactGraph.from_networkx(g)
+    found = compact_impacts(cg, want_bridges=True)
+    without = compact_impacts(cg)
+    assert without.bridges == ([], [], []) and without[:4] == found[:4] and without.reach == found.reach
+    assert {cg.ids[i] for i in found.reach} == team_reach(g)
+    staff = {n for n, k in g.nodes(data="kind") if k == "staff"}
+    expected = {}
+    for u, v in g.edges:  # a link cuts off whoever loses every path without it
+        if u in staff and v in staff:
+            continue  # not in the compact graph (the team is one source)
+        h = g.copy()
+        h.remove_edge(u, v)
+        lost = team_reach(g) - team_reach(h)
+        if lost:
+            expected[tuple(sorted((u, v), key=cg.index.get))] = tuple(sorted(lost))
+    bridges = found.bridges
+    got = {(cg.ids[u], cg.ids[v]): tuple(cg.ids[x] for x in cut) for u, v, cut in zip(*bridges, strict=True)}
+    assert got == expected
+    assert all(u < v for u, v in zip(bridges.u, bridges.v, strict=True))
+
+
+@pytest.mark.parametrize("seed", range(60))
 def test_connectivity_equals_enumerated_min_cut(seed: int) -> None:
     g = _random_graph(seed)
     clients = [n for n, k in g.nodes(data="kind") if k == "stakeholder"]

@@ -1,17 +1,31 @@
 """The compiled kernels (kamgraph/kernels/_compiled.pyx) give exactly what their plain Python twins give.
 
-The twins are the definitions: every other test of the analysis checks them
-(and, through whichever backend runs, the compiled ones) against independent
-references. Here both run on the same inputs -- synthetic accounts of several
-sizes and random graphs from hypothesis -- and must agree: integers and lists
-exactly, floats to 1e-12 where the two sum in a different order.
+The twins (kamgraph/kernels/python.py) are the definitions: every other test
+of the analysis checks them (and, through whichever backend runs, the
+compiled ones) against independent references. Here the two modules are
+compared through their public names only: they have the same kernels with
+the same signatures, and on the same inputs -- synthetic accounts of several
+sizes and random graphs from hypothesis -- both return the same results:
+integers and lists exactly, floats to 1e-12 where the two may sum in a
+different order. The whole analysis is then run on both backends, the other
+one in a child process started with the other ``KAMGRAPH_PURE_PYTHON``.
+
+These tests run on both backends: the compiled module is loaded explicitly
+(:func:`kamgraph.kernels.compiled_module`) whatever ``KAMGRAPH_PURE_PYTHON`` says.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import math
 import os
+import pickle
+import subprocess
+import sys
+from array import array
+from pathlib import Path
+from types import ModuleType
 
 import networkx as nx
 import pytest
@@ -19,29 +33,26 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kamgraph import kernels
-from kamgraph.analysis.actions import WarmPaths, next_actions
-from kamgraph.analysis.bridging import _compact_team_betweenness_python, compact_brokers, compact_team_betweenness
-from kamgraph.analysis.fragility import (
-    _compact_connectivity_python,
-    _compact_impacts_python,
-    compact_connectivity,
-    compact_impacts,
-)
+from kamgraph.analysis.actions import next_actions
 from kamgraph.analysis.pipeline import analyze
 from kamgraph.domain.dataset import AccountSnapshot
 from kamgraph.graph.account_graph import build_account_graph
-from kamgraph.graph.compact import CompactGraph, _build_edges_python, build_edges
-from kamgraph.graph.strength import _aggregate_ties_python, _tie_views_python, aggregate_ties, tie_views
+from kamgraph.graph.compact import KIND_BITS, CompactGraph
+from kamgraph.kernels import BridgeTable, BrokerTable, EdgeLayout, Impacts, PairTable, TieTable, WarmPathTree
 from kamgraph.samples.synth import synth_account
 from kamgraph.settings import Settings
 
 AS_OF = dt.date(2026, 6, 30)
+ROOT = Path(__file__).resolve().parent.parent
 
-if kernels.compiled is None:
+PYTHON = kernels.python
+COMPILED = kernels.compiled_module()
+if COMPILED is None:
     if os.environ.get("CI") == "true":
         pytest.fail("the compiled kernels are missing under CI: run `python hatch_build.py` (see .ci/run)",
                     pytrace=False)
     pytest.skip("compiled kernels not built (python hatch_build.py)", allow_module_level=True)
+BOTH = {"python": PYTHON, "compiled": COMPILED}
 
 
 def _snapshot(seed: int, stakeholders: int, staff: int) -> AccountSnapshot:
@@ -60,11 +71,44 @@ def account(request: pytest.FixtureRequest) -> AccountSnapshot:
     return _snapshot(*request.param)
 
 
-def test_the_compiled_backend_is_the_one_running() -> None:
-    assert kernels.backend() == "compiled"
+def _run(name: str, *args: object) -> tuple[object, object]:
+    """Kernel ``name`` on ``args`` in both modules: (python's result, compiled's result)."""
+    return getattr(PYTHON, name)(*args), getattr(COMPILED, name)(*args)
+
+
+# --------------------------------------------------------------------------- one interface, one switch
+def _defined_public(module: ModuleType) -> set[str]:
+    """The public functions a module defines itself (not the ones it imports)."""
+    return {name for name, value in vars(module).items()
+            if not name.startswith("_") and callable(value) and getattr(value, "__module__", None) == module.__name__}
+
+
+def test_both_modules_define_the_same_kernels() -> None:
+    assert sorted(PYTHON.__all__) == sorted(COMPILED.__all__)
+    assert _defined_public(PYTHON) == set(PYTHON.__all__)
+    assert _defined_public(COMPILED) == set(COMPILED.__all__)
+    assert len(PYTHON.__all__) == 8
+
+
+@pytest.mark.parametrize("name", PYTHON.__all__)
+def test_kernels_have_the_same_signature(name: str) -> None:
+    ours, theirs = (inspect.signature(getattr(module, name)) for module in (PYTHON, COMPILED))
+    assert [(p.name, p.kind, p.default) for p in ours.parameters.values()] == \
+        [(p.name, p.kind, p.default) for p in theirs.parameters.values()]
+
+
+def test_the_package_binds_every_kernel_to_one_module() -> None:
+    pure = kernels.load_compiled() is None  # KAMGRAPH_PURE_PYTHON, as this process was started
+    assert pure == bool(os.environ.get("KAMGRAPH_PURE_PYTHON"))
+    assert kernels.backend() == ("python" if pure else "compiled")
+    chosen = PYTHON if pure else COMPILED
+    assert all(getattr(kernels, name) is getattr(chosen, name) for name in PYTHON.__all__)
+    assert set(PYTHON.__all__) <= set(kernels.__all__)
     assert kernels.load_compiled({"KAMGRAPH_PURE_PYTHON": "1"}) is None
+    assert kernels.load_compiled({"KAMGRAPH_PURE_PYTHON": ""}) is COMPILED
 
 
+# --------------------------------------------------------------------------- kernels on accounts
 def test_tie_aggregation_and_views_agree(account: AccountSnapshot) -> None:
     settings = Settings()
     ag = build_account_graph(account, AS_OF, settings)
@@ -73,59 +117,69 @@ def test_tie_aggregation_and_views_agree(account: AccountSnapshot) -> None:
     is_staff = bytes(1 if pid in ag.staff or pid in ag.departed_staff else 0 for pid in ag.ids)
     args = (ag.meetings, index, is_staff, AS_OF.toordinal(), settings.strength.half_life_days,
             settings.strength.kind_weights)
-    compiled = aggregate_ties(*args)
-    assert compiled == _aggregate_ties_python(*args)
-    assert len(compiled[0][0]) > 50 and len(compiled[1][0]) > 10  # the account has real work in it
+    python, compiled = _run("aggregate_ties", *args)
+    assert python == compiled  # summed in meeting order by both: exactly equal
+    assert all(isinstance(t, TieTable) and isinstance(t.pairs, PairTable) for t in (python, compiled))
+    assert len(python.pairs.staff) > 50 and len(python.client_pairs.a) > 10  # the account has real work in it
     # an earlier as-of date drops later meetings in both
     early = (*args[:3], (AS_OF - dt.timedelta(days=200)).toordinal(), *args[4:])
-    assert aggregate_ties(*early) == _aggregate_ties_python(*early)
+    assert _run("aggregate_ties", *early)[0] == _run("aggregate_ties", *early)[1]
     shuffled = (list(reversed(ag.meetings)), *args[1:])
-    assert aggregate_ties(*shuffled) is None and _aggregate_ties_python(*shuffled) is None  # caller must sort
-    views = tie_views(compiled[0], ag.ids, n_staff, n_active, settings.strength.thread_threshold)
-    assert views == _tie_views_python(compiled[0], ag.ids, n_staff, n_active, settings.strength.thread_threshold)
+    assert _run("aggregate_ties", *shuffled) == (None, None)  # the caller must sort
+    views = _run("tie_views", python.pairs, ag.ids, n_staff, n_active, settings.strength.thread_threshold)
+    assert views[0] == views[1]
+    assert views[0].threads == ag.threads
 
 
 def test_edge_layout_agrees(account: AccountSnapshot) -> None:
     ag = build_account_graph(account, AS_OF, Settings())
     cg = CompactGraph.from_account(ag)
-    # rebuild the extra links the way from_account does, through both twins
-    n, n_staff = cg.n, cg.n_staff
-    extra = [(a, b, 2) for (a, b), (kinds, _) in cg.edges.items() if "knows" in kinds]
-    args = (n, n_staff, *ag.table, ag.settings.strength.thread_threshold,
+    # The account's links beyond threads and meetings, rebuilt from the graph: laying them out again
+    # with the same tie tables must give the graph's own arrays, in both modules.
+    made_here = KIND_BITS["thread"] | KIND_BITS["met"]
+    extra = [(v, w, cg.masks[e] & ~made_here) for v in range(cg.n) for e in range(cg.indptr[v], cg.indptr[v + 1])
+             if v < (w := cg.indices[e]) and cg.masks[e] & ~made_here]
+    assert len(extra) > 10
+    pairs, client_pairs = ag.table
+    args = (cg.n, cg.n_staff, pairs, client_pairs, ag.settings.strength.thread_threshold,
             [a for a, _, _ in extra], [b for _, b, _ in extra], [m for _, _, m in extra])
-    compiled, python = build_edges(*args), _build_edges_python(*args)
-    assert compiled[0] == python[0]
-    assert [list(x) for x in compiled[1:]] == [list(x) for x in python[1:]]
+    python, compiled = _run("build_edges", *args)
+    assert isinstance(python, EdgeLayout) and isinstance(compiled, EdgeLayout)
+    assert python == compiled
+    assert compiled == EdgeLayout(cg.weak, cg.indptr, cg.indices, cg.rev, cg.sole, cg.lengths, cg.masks,
+                                  cg.strengths)
     assert all(cg.kinds_of(a, b) == kinds and cg.kinds_of(b, a) == kinds for (a, b), (kinds, _) in cg.edges.items())
-    assert cg.adj == [list(cg.indices[cg.indptr[v]:cg.indptr[v + 1]]) for v in range(n)]
+    assert cg.adj == [list(cg.indices[cg.indptr[v]:cg.indptr[v + 1]]) for v in range(cg.n)]
+
+
+def _departments(cg: CompactGraph) -> tuple[array, int]:
+    codes: dict[str, int] = {}
+    numbers = array("i", [codes.setdefault(d, len(codes) + 1) if d else 0 for d in cg.department])
+    return numbers, len(codes)
 
 
 def _graph_kernels_agree(cg: CompactGraph) -> None:
-    bridges_c: list = []
-    bridges_p: list = []
-    reach_c: set = set()
-    reach_p: set = set()
-    assert compact_impacts(cg, bridges_c, reach_c) == _compact_impacts_python(cg, bridges_p, reach_p)
-    assert bridges_c == bridges_p and reach_c == reach_p
+    csr = (cg.n, cg.n_staff, cg.indptr, cg.indices)
+    for want_bridges in (False, True):
+        python, compiled = _run("impacts", *csr, cg.sole, cg.importance, want_bridges)
+        assert python == compiled
+        for found in (python, compiled):
+            assert isinstance(found, Impacts) and isinstance(found.bridges, BridgeTable)
+            assert all(len(column) == cg.n for column in found[:4])
+            assert want_bridges or found.bridges == ([], [], [])
     for target in range(cg.n):
-        for cap in (None, 1, 2, 10):
-            assert compact_connectivity(cg, target, cap) == _compact_connectivity_python(cg, target, cap), \
-                (target, cap)
-    assert compact_team_betweenness(cg) == pytest.approx(_compact_team_betweenness_python(cg), abs=1e-12)
-    saved, kernels.compiled = kernels.compiled, None
-    try:
-        brokers_p = compact_brokers(cg)
-    finally:
-        kernels.compiled = saved
-    brokers_c = compact_brokers(cg)
-    assert [(v, d) for v, _, d in brokers_c] == [(v, d) for v, _, d in brokers_p]
-    assert [c for _, c, _ in brokers_c] == pytest.approx([c for _, c, _ in brokers_p], abs=1e-12)
-    saved, kernels.compiled = kernels.compiled, None
-    try:
-        python_paths = [WarmPaths(cg).path(pid) for pid in cg.ids]
-    finally:
-        kernels.compiled = saved
-    assert [WarmPaths(cg).path(pid) for pid in cg.ids] == python_paths
+        for cap in (-1, 0, 1, 2, 10):
+            python, compiled = _run("connectivity", *csr, cg.rev, target, cap)
+            assert python == compiled, (target, cap)
+    python, compiled = _run("team_betweenness", *csr)
+    assert len(python) == cg.n and python == pytest.approx(compiled, abs=1e-12)
+    python, compiled = _run("brokers", *csr, *_departments(cg))
+    assert isinstance(python, BrokerTable) and isinstance(compiled, BrokerTable)
+    assert (python.node, python.departments) == (compiled.node, compiled.departments)
+    assert python.constraint == pytest.approx(compiled.constraint, abs=1e-12)
+    python, compiled = _run("warm_paths", *csr, cg.lengths, cg.weak)
+    assert isinstance(python, WarmPathTree) and isinstance(compiled, WarmPathTree)
+    assert python == compiled
 
 
 def test_graph_kernels_agree_on_accounts(account: AccountSnapshot) -> None:
@@ -160,22 +214,42 @@ def test_graph_kernels_agree_on_random_graphs(g: nx.Graph) -> None:
     _graph_kernels_agree(CompactGraph.from_networkx(g))
 
 
-def test_whole_analysis_is_the_same_on_both_backends(account: AccountSnapshot) -> None:
-    compiled = analyze(account, AS_OF)
-    compiled_actions = next_actions(compiled)
-    saved, kernels.compiled = kernels.compiled, None
-    try:
-        python = analyze(account, AS_OF)
-        python_actions = next_actions(python)
-    finally:
-        kernels.compiled = saved
-    assert compiled.summary == python.summary
-    assert compiled.impacts == python.impacts
-    assert compiled.connectivity == python.connectivity
-    assert compiled.cut_edges == python.cut_edges and compiled.gateways == python.gateways
-    assert [(b.person, b.departments) for b in compiled.brokers] == [(b.person, b.departments) for b in python.brokers]
-    assert all(math.isclose(a.constraint, b.constraint, abs_tol=1e-6)
-               for a, b in zip(compiled.brokers, python.brokers, strict=True))
-    assert compiled.team_betweenness == pytest.approx(python.team_betweenness, abs=1e-12)
-    assert compiled.ag.threads == python.ag.threads and compiled.ag.ties == python.ag.ties
-    assert compiled_actions == python_actions
+# --------------------------------------------------------------------------- the whole analysis
+def _figures(snapshot: AccountSnapshot) -> dict[str, object]:
+    """Everything the X-ray reads of an account's analysis, and its actions."""
+    a = analyze(snapshot, AS_OF)
+    return {"backend": kernels.backend(), "summary": a.summary, "impacts": a.impacts,
+            "connectivity": a.connectivity, "cut_edges": a.cut_edges, "gateways": a.gateways, "brokers": a.brokers,
+            "team_betweenness": a.team_betweenness, "threads": a.ag.threads, "ties": a.ag.ties,
+            "actions": next_actions(a)}
+
+
+_CHILD = """
+import pickle, sys
+from tests.test_kernels import ACCOUNTS, _figures, _snapshot
+sys.stdout.buffer.write(pickle.dumps({params: _figures(_snapshot(*params)) for params in ACCOUNTS}))
+"""
+
+
+@pytest.fixture(scope="module")
+def other_backend() -> dict[tuple[int, int, int], dict[str, object]]:
+    """Each account's figures computed by a process running the other backend."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    env["KAMGRAPH_PURE_PYTHON"] = "" if kernels.backend() == "python" else "1"
+    done = subprocess.run([sys.executable, "-c", _CHILD], cwd=ROOT, env=env, capture_output=True, check=False,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr.decode()
+    return pickle.loads(done.stdout)  # our own child's output
+
+
+@pytest.mark.parametrize("params", ACCOUNTS, ids=lambda p: f"{p[1]}x{p[2]}")
+def test_whole_analysis_is_the_same_on_both_backends(params: tuple[int, int, int],
+                                                     other_backend: dict[tuple[int, int, int], dict]) -> None:
+    here, there = _figures(_snapshot(*params)), other_backend[params]
+    assert {here["backend"], there["backend"]} == {"python", "compiled"}
+    for name in ("summary", "impacts", "connectivity", "cut_edges", "gateways", "threads", "ties", "actions"):
+        assert here[name] == there[name], name
+    mine, theirs = here["brokers"], there["brokers"]
+    assert [(b.person, b.departments) for b in mine] == [(b.person, b.departments) for b in theirs]
+    assert all(math.isclose(a.constraint, b.constraint, abs_tol=1e-6) for a, b in zip(mine, theirs, strict=True))
+    assert here["team_betweenness"] == pytest.approx(there["team_betweenness"], abs=1e-12)

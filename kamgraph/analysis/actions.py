@@ -41,12 +41,12 @@ Examples
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass, field
 
 from .. import kernels
 from ..domain.models import BuyingRole, StaffRole
 from ..graph.compact import CompactGraph
+from ..kernels import WarmPathTree
 from ..kernels.gc_pause import paused_gc
 from .pipeline import AccountAnalysis
 
@@ -72,55 +72,25 @@ class Action:
 
 
 class WarmPaths:
-    """Warmest paths from our team, by a Dijkstra search that runs only as far as it is asked to.
+    """Warmest paths from our team: one Dijkstra search from all staff, run on the first query.
 
-    Each :meth:`path` query resumes the search until the person asked for is
-    settled, so a handful of queries costs a fraction of a full search.
+    The search (the kernel :func:`kamgraph.kernels.python.warm_paths`, compiled
+    when available) covers the live links and the weak contacts; each
+    :meth:`path` then follows predecessors back to a staff member.
     """
 
     def __init__(self, cg: CompactGraph) -> None:
         self.cg = cg
         self._index: dict[str, int] | None = None
-        if kernels.compiled is not None:  # one compiled search on the first query (see _settle)
-            self._done = [False] * cg.n
-            return
-        weak: dict[int, list[tuple[int, float]]] = {}
-        for s, c, strength in cg.weak:
-            d = 1.0 / strength if strength > 0 else 1e9
-            weak.setdefault(s, []).append((c, d))
-            weak.setdefault(c, []).append((s, d))
-        self._weak = weak
-        self._distance = cg.distance
-        self.dist = [float("inf")] * cg.n
-        self.prev = [-1] * cg.n
-        self._done = [False] * cg.n
-        self._heap = [(0.0, s) for s in range(cg.n_staff)]
-        for s in range(cg.n_staff):
-            self.dist[s] = 0.0
+        self._tree: WarmPathTree | None = None
 
-    def _settle(self, target: int) -> None:
-        if kernels.compiled is not None:  # the whole search at once, compiled
-            if not self._done[target]:
-                cg = self.cg
-                self.dist, self.prev = kernels.compiled.warm_paths(cg.n, cg.n_staff, cg.indptr, cg.indices,
-                                                                   cg.lengths, cg.weak)
-                self._done = [True] * cg.n
-            return
-        heap, dist, prev, done = self._heap, self.dist, self.prev, self._done
-        adj, distance, weak = self.cg.adj, self._distance, self._weak
-        pop, push = heapq.heappop, heapq.heappush
-        while heap and not done[target]:
-            d, v = pop(heap)
-            if done[v] or d > dist[v]:
-                continue
-            done[v] = True
-            links = zip(adj[v], distance[v], strict=True)
-            for w, step in (links if v not in weak else [*links, *weak[v]]):
-                nd = d + step
-                if nd < dist[w] - 1e-12:
-                    dist[w] = nd
-                    prev[w] = v
-                    push(heap, (nd, w))
+    @property
+    def tree(self) -> WarmPathTree:
+        """Every node's distance from our team and predecessor (searched once, when first needed)."""
+        if self._tree is None:
+            cg = self.cg
+            self._tree = kernels.warm_paths(cg.n, cg.n_staff, cg.indptr, cg.indices, cg.lengths, cg.weak)
+        return self._tree
 
     def path(self, person: str) -> list[str]:
         """Ids from a staff member to ``person`` (empty when there is no path)."""
@@ -129,13 +99,13 @@ class WarmPaths:
         v = self._index.get(person)
         if v is None:
             return []
-        self._settle(v)
-        if self.dist[v] == float("inf"):
+        dist, prev = self.tree
+        if dist[v] == float("inf"):
             return []
         chain = []
         while v != -1:
             chain.append(self.cg.ids[v])
-            v = self.prev[v]
+            v = prev[v]
         return chain[::-1]
 
 

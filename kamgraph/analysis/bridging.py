@@ -13,12 +13,16 @@ Measures, all on the live relationship graph of :mod:`kamgraph.graph.networkx_vi
   dependency of that one source (networkx's ``betweenness_centrality_subset``
   with the source and all stakeholders as targets, times 2, divided by the
   number of reachable stakeholders), linear in the size of the graph -- which
-  is why the X-ray uses it: all-pairs betweenness costs |V| searches.
+  is why the X-ray uses it: all-pairs betweenness costs |V| searches. Hop
+  distance runs in the kernel :func:`kamgraph.kernels.python.team_betweenness`
+  (compiled when available); distance 1/strength runs here, in Python.
 * :func:`articulation_points` and :func:`bridges` -- people and links whose
   removal splits the graph (rustworkx kernels; equal to networkx and igraph).
 * :func:`constraint` -- Burt's constraint, ``c_i = sum_j (p_ij + sum_q p_iq p_qj)^2``
   with ``p_ij`` the share of *i*'s tie weight that goes to *j*; low constraint
-  marks a broker whose contacts are not connected to each other.
+  marks a broker whose contacts are not connected to each other. The X-ray's
+  brokers (:func:`ranked_brokers`) come from the kernel
+  :func:`kamgraph.kernels.python.brokers`.
 * :func:`department_gateways` -- departments every path into runs through one person.
 
 Examples
@@ -40,6 +44,7 @@ from typing import TYPE_CHECKING
 
 from .. import kernels
 from ..graph.compact import CompactGraph
+from ..kernels import BrokerTable
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -118,40 +123,15 @@ def compact_team_betweenness(cg: CompactGraph, weighted: bool = False) -> list[f
 
     With ``weighted`` the distance of an edge is 1/strength (1 where no strength is known).
     """
-    if kernels.compiled is not None and not weighted:
-        return kernels.compiled.team_betweenness(cg.n, cg.n_staff, cg.indptr, cg.indices)
-    return _compact_team_betweenness_python(cg, weighted)
+    if weighted:  # no kernel: Dijkstra in Python, on either backend
+        return _weighted_team_betweenness(cg)
+    return kernels.team_betweenness(cg.n, cg.n_staff, cg.indptr, cg.indices)
 
 
-def _compact_team_betweenness_python(cg: CompactGraph, weighted: bool = False) -> list[float]:
-    n, n_staff, adj = cg.n, cg.n_staff, cg.adj
-    sigma = [0.0] * n
-    dist = [-1.0] * n
-    preds: list[list[int]] = [[] for _ in range(n)]
-    order: list[int] = []
-    if weighted:
-        order = _weighted_paths(cg, sigma, dist, preds)
-    else:
-        for s in range(n_staff):
-            sigma[s] = 1.0
-            dist[s] = 1.0
-            order.append(s)
-        head = 0
-        while head < len(order):
-            v = order[head]
-            head += 1
-            dv = dist[v] + 1.0
-            sv = sigma[v]
-            for w in adj[v]:
-                dw = dist[w]
-                if dw < 0:
-                    dist[w] = dv
-                    sigma[w] = sv
-                    preds[w].append(v)
-                    order.append(w)
-                elif dw == dv:
-                    sigma[w] += sv
-                    preds[w].append(v)
+def _weighted_team_betweenness(cg: CompactGraph) -> list[float]:
+    """:func:`compact_team_betweenness` with distance 1/strength: the Brandes dependency over a Dijkstra search."""
+    n, n_staff = cg.n, cg.n_staff
+    sigma, preds, order = _weighted_paths(cg)
     delta = [0.0] * n
     for w in reversed(order):
         coeff = (1.0 if w >= n_staff else 0.0) + delta[w]
@@ -162,9 +142,13 @@ def _compact_team_betweenness_python(cg: CompactGraph, weighted: bool = False) -
     return [d / targets for d in delta] if targets else delta
 
 
-def _weighted_paths(cg: CompactGraph, sigma: list[float], dist: list[float], preds: list[list[int]]) -> list[int]:
+def _weighted_paths(cg: CompactGraph) -> tuple[list[float], list[list[int]], list[int]]:
+    """Shortest-path counts, predecessors and settling order from the team, distance 1/strength."""
     import heapq
 
+    sigma = [0.0] * cg.n
+    dist = [-1.0] * cg.n
+    preds: list[list[int]] = [[] for _ in range(cg.n)]
     length = {}
     for (a, b), (_, strength) in cg.edges.items():
         d = 1.0 / strength if strength else 1.0
@@ -192,7 +176,7 @@ def _weighted_paths(cg: CompactGraph, sigma: list[float], dist: list[float], pre
             elif abs(nd - dist[w]) <= 1e-12 and not seen[w]:
                 sigma[w] += sigma[v]
                 preds[w].append(v)
-    return order
+    return sigma, preds, order
 
 
 def team_betweenness(g: nx.Graph, weight: str | None = None) -> dict[str, float]:
@@ -253,50 +237,29 @@ def compact_brokers(cg: CompactGraph) -> list[tuple[int, float, tuple[str, ...]]
     A stakeholder qualifies when its stakeholder neighbours sit in at least one
     department other than its own and, counting its own department when it
     has one, in at least two. Returns ``(node, constraint, departments)``
-    (departments sorted) in node order; compiled when available.
+    (departments sorted) in node order.
     """
-    if kernels.compiled is not None:
-        names = [""]
-        return [(v, value, tuple(sorted([names[d] for d in depts])))
-                for v, value, depts in _compiled_brokers(cg, names)]
-    n_staff, dept = cg.n_staff, cg.department
-    client_adj: list[list[int]] = [[] for _ in range(cg.n)]
-    candidates = []
-    for v in range(n_staff, cg.n):
-        nbrs = [w for w in cg.adj[v] if w >= n_staff]
-        client_adj[v] = nbrs
-        own = dept[v]
-        depts = {dept[w] for w in nbrs if dept[w] and dept[w] != own}
-        if depts and own:
-            depts.add(own)
-        if len(depts) >= 2:
-            candidates.append((v, tuple(sorted(depts))))  # type: ignore[arg-type]
-    values = compact_constraint(client_adj, [v for v, _ in candidates])
-    return [(v, values[v], depts) for v, depts in candidates]
+    names, found = _brokers(cg)
+    return [(v, value, tuple(sorted([names[d] for d in depts]))) for v, value, depts in zip(*found, strict=True)]
 
 
 def ranked_brokers(cg: CompactGraph, top: int) -> list[tuple[float, str, tuple[str, ...]]]:
     """The ``top`` brokers as ``(constraint rounded to 6 places, id, departments)``.
 
     Lowest constraint first, then most departments, then id: the order of the
-    X-ray's broker list. With the compiled kernels, departments stay numbers
-    until the top ones are named.
+    X-ray's broker list. Departments stay numbers until the top ones are named.
     """
     ids = cg.ids
-    names = [""]
-    found = _compiled_brokers(cg, names) if kernels.compiled is not None else compact_brokers(cg)
-    ranked = sorted((round(value, 6), -len(depts), ids[v], depts) for v, value, depts in found)
-    if kernels.compiled is None:
-        return [(value, person, depts) for value, _, person, depts in ranked[:top]]
+    names, found = _brokers(cg)
+    ranked = sorted((round(value, 6), -len(depts), ids[v], depts) for v, value, depts in zip(*found, strict=True))
     return [(value, person, tuple(sorted([names[d] for d in depts]))) for value, _, person, depts in ranked[:top]]
 
 
-def _compiled_brokers(cg: CompactGraph, names: list[str]) -> list[tuple[int, float, list[int]]]:
-    """The compiled kernel's brokers, departments as numbers; ``names`` receives each number's name."""
+def _brokers(cg: CompactGraph) -> tuple[list[str], BrokerTable]:
+    """Each department number's name (0: none) and the kernel's brokers, departments as numbers."""
     codes: dict[str, int] = {}
     numbers = array("i", [codes.setdefault(d, len(codes) + 1) if d else 0 for d in cg.department])
-    names.extend(codes)
-    return kernels.compiled.brokers(cg.n, cg.n_staff, cg.indptr, cg.indices, numbers, len(codes))
+    return ["", *codes], kernels.brokers(cg.n, cg.n_staff, cg.indptr, cg.indices, numbers, len(codes))
 
 
 # --------------------------------------------------------------------------- department gateways

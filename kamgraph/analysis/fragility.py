@@ -17,9 +17,10 @@ departure costs 40 % of the account's weight.
 
 All impacts come from one depth-first search from the team source
 (Hopcroft-Tarjan): a child subtree *w* of vertex *v* is cut off by removing
-*v* exactly when ``low(w) >= disc(v)``. :func:`removal_impact_bruteforce` is
-the definition taken literally (remove, search again), kept as the reference
-the tests compare with.
+*v* exactly when ``low(w) >= disc(v)`` (the kernel
+:func:`kamgraph.kernels.python.impacts`, compiled when available).
+:func:`removal_impact_bruteforce` is the definition taken literally (remove,
+search again), kept as the reference the tests compare with.
 
 **Connectivity** of a stakeholder: the minimum number of people whose
 departure cuts every path between our team and them -- the vertex
@@ -27,7 +28,7 @@ connectivity between the team source and the stakeholder. 0 means no path
 today, 1 means one departure loses them. It is computed as the maximum number
 of internally vertex-disjoint paths (Menger), by augmenting paths searched
 *from the stakeholder* towards the team, so that a fragile stakeholder costs
-a small local search.
+a small local search (:func:`kamgraph.kernels.python.connectivity`).
 
 Examples
 --------
@@ -51,13 +52,13 @@ Staff ``s1`` is the only thread of ``c1``, and ``c2`` hangs off ``c1``:
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import kernels
 from ..graph.compact import CompactGraph
+from ..kernels import Impacts
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -91,7 +92,7 @@ class RemovalImpact:
     share: float
 
 
-# --------------------------------------------------------------------------- kernels
+# --------------------------------------------------------------------------- on the compact graph
 def compact_reach(cg: CompactGraph, removed: Iterable[int] = ()) -> set[int]:
     """Stakeholder nodes with a path to a staff member, with ``removed`` nodes taken out."""
     gone = set(removed)
@@ -115,93 +116,15 @@ def compact_reach(cg: CompactGraph, removed: Iterable[int] = ()) -> set[int]:
     return {v for v in queue if v >= cg.n_staff}
 
 
-def compact_impacts(cg: CompactGraph, bridges_out: list[tuple[int, int, list[int]]] | None = None,
-                    reach_out: set[int] | None = None) -> list[tuple[list[int], list[int], list[int], float]]:
-    """For every node: (lost, lost_threads, lost_paths, share), node lists sorted.
+def compact_impacts(cg: CompactGraph, want_bridges: bool = False) -> Impacts:
+    """Every node's removal impact, the stakeholders reachable today and (``want_bridges``) the cut links.
 
-    When ``bridges_out`` is given it receives every edge whose loss cuts
-    stakeholders off from our team, as ``(u, v, cut-off stakeholders)``; when
-    ``reach_out`` is given it receives the stakeholders reachable today (the
-    ones the search visits). Runs compiled when available (:mod:`kamgraph.kernels`).
+    See :class:`~kamgraph.kernels.Impacts`: ``lost[v]``, ``lost_threads[v]``,
+    ``lost_paths[v]`` (node lists, sorted) and ``share[v]`` are node ``v``'s
+    impact; ``bridges`` holds every link whose loss cuts stakeholders off
+    from our team, with them; ``reach`` the stakeholders with a path to our team.
     """
-    if kernels.compiled is not None:
-        result, cut_edges, reach = kernels.compiled.impacts(cg.n, cg.n_staff, cg.indptr, cg.indices, cg.sole,
-                                                            cg.importance, bridges_out is not None)
-        if bridges_out is not None:
-            bridges_out.extend(cut_edges)
-        if reach_out is not None:
-            reach_out.update(reach)
-        return result
-    return _compact_impacts_python(cg, bridges_out, reach_out)
-
-
-def _compact_impacts_python(cg: CompactGraph, bridges_out: list[tuple[int, int, list[int]]] | None = None,
-                            reach_out: set[int] | None = None) -> list[tuple[list[int], list[int], list[int], float]]:
-    n, n_staff, adj = cg.n, cg.n_staff, cg.adj
-    source = n
-    disc = [-1] * (n + 1)
-    low = [0] * (n + 1)
-    parent = [-1] * (n + 1)
-    size = [1] * (n + 1)
-    order = [source]
-    cut_children: dict[int, list[int]] = {}
-    disc[source] = 0
-    clock = 1
-    # The source's neighbours are all staff; a staff node's edge back to the source is
-    # accounted for at discovery (low = 0) unless the source is its parent.
-    stack = [(source, iter(range(n_staff)))]
-    while stack:
-        v, neighbours = stack[-1]
-        pv = parent[v]
-        for w in neighbours:
-            if disc[w] == -1:
-                parent[w] = v
-                disc[w] = clock
-                low[w] = 0 if (w < n_staff and v != source) else clock
-                clock += 1
-                order.append(w)
-                stack.append((w, iter(adj[w])))
-                break
-            if w != pv and disc[w] < low[v]:
-                low[v] = disc[w]
-        else:
-            stack.pop()
-            if pv >= 0:
-                if low[v] < low[pv]:
-                    low[pv] = low[v]
-                size[pv] += size[v]
-                if pv != source and low[v] >= disc[pv]:
-                    cut_children.setdefault(pv, []).append(v)
-                    if bridges_out is not None and low[v] > disc[pv]:
-                        start = disc[v]
-                        cut_off = sorted(x for x in order[start:start + size[v]] if x >= n_staff)
-                        if cut_off:
-                            bridges_out.append((min(pv, v), max(pv, v), cut_off))
-    if reach_out is not None:
-        reach_out.update(x for x in order if n_staff <= x < n)
-    imp = cg.importance
-    total = cg.total_importance
-    sole: dict[int, list[int]] = {}
-    threads_of = cg.threads
-    for c in range(n_staff, n):
-        threads = threads_of[c]
-        if len(threads) == 1 and disc[c] != -1:
-            sole.setdefault(threads[0], []).append(c)
-    nothing: tuple[list[int], list[int], list[int], float] = ([], [], [], 0.0)
-    result: list[tuple[list[int], list[int], list[int], float]] = [nothing] * n
-    for v in set(cut_children) | set(sole):
-        cut: list[int] = []
-        for w in cut_children.get(v, ()):
-            start = disc[w]
-            cut.extend(x for x in order[start:start + size[w]] if x >= n_staff)
-        orphaned = sole.get(v, [])
-        found = set(cut)
-        found.update(orphaned)
-        found.discard(v)
-        lost = sorted(found)
-        share = sum(imp[x] for x in lost) / total if total else 0.0
-        result[v] = (lost, sorted(orphaned), sorted(cut), round(share, 12))
-    return result
+    return kernels.impacts(cg.n, cg.n_staff, cg.indptr, cg.indices, cg.sole, cg.importance, want_bridges)
 
 
 def compact_connectivity(cg: CompactGraph, target: int, cap: int | None = None) -> int:
@@ -210,98 +133,7 @@ def compact_connectivity(cg: CompactGraph, target: int, cap: int | None = None) 
     With ``cap`` the search stops at ``cap`` disjoint paths: the result is
     exact below the cap and means "at least the cap" at it.
     """
-    if kernels.compiled is not None:
-        return kernels.compiled.connectivity(cg.n, cg.n_staff, cg.indptr, cg.indices, cg.rev, target,
-                                             -1 if cap is None else cap)
-    return _compact_connectivity_python(cg, target, cap)
-
-
-def _compact_connectivity_python(cg: CompactGraph, target: int, cap: int | None = None) -> int:
-    n_staff, adj = cg.n_staff, cg.adj
-    if target < n_staff:
-        return n_staff if cap is None else min(cap, n_staff)
-    bound = min(len(adj[target]), n_staff)
-    if cap is not None:
-        bound = min(bound, cap)
-    if bound == 0:
-        return 0
-    n = cg.n
-    used = bytearray(n)
-    sink_used = bytearray(n)
-    flow: set[int] = set()  # u * n + w: a path runs u -> w (from the stakeholder towards the team)
-    found = 0
-    for s in adj[target]:  # direct ties: t -> s -> team
-        if s < n_staff and found < bound:
-            flow.add(target * n + s)
-            used[s] = 1
-            sink_used[s] = 1
-            found += 1
-    for u in adj[target]:  # two steps: t -> u -> s -> team, for a free staff member s
-        if u < n_staff or used[u] or found >= bound:
-            continue
-        for s in adj[u]:
-            if s < n_staff and not used[s]:
-                flow.add(target * n + u)
-                flow.add(u * n + s)
-                used[u] = used[s] = sink_used[s] = 1
-                found += 1
-                break
-    while found < bound:
-        # States: 2v = v_in, 2v + 1 = v_out. Start from the target's out side.
-        start = 2 * target + 1
-        prev = {start: -1}
-        queue = deque([start])
-        goal = -1
-        while queue:
-            state = queue.popleft()
-            v, out = state >> 1, state & 1
-            if out:
-                if v < n_staff and not sink_used[v]:
-                    goal = state
-                    break
-                for w in adj[v]:
-                    if v * n + w not in flow:
-                        nxt = 2 * w
-                        if nxt not in prev and w != target:
-                            prev[nxt] = state
-                            queue.append(nxt)
-                if used[v] and v != target:
-                    nxt = 2 * v
-                    if nxt not in prev:
-                        prev[nxt] = state
-                        queue.append(nxt)
-            else:
-                if not used[v]:
-                    nxt = 2 * v + 1
-                    if nxt not in prev:
-                        prev[nxt] = state
-                        queue.append(nxt)
-                for u in adj[v]:
-                    if u * n + v in flow:
-                        nxt = 2 * u + 1
-                        if nxt not in prev:
-                            prev[nxt] = state
-                            queue.append(nxt)
-        if goal < 0:
-            break
-        found += 1
-        sink_used[goal >> 1] = 1
-        state = goal
-        while prev[state] >= 0:
-            before = prev[state]
-            x, x_out = before >> 1, before & 1
-            y = state >> 1
-            if x_out:
-                if x == y:
-                    used[x] = 0  # stepped back through a used person
-                else:
-                    flow.add(x * n + y)
-            elif x == y:
-                used[x] = 1
-            else:
-                flow.discard(y * n + x)  # cancelled a path that ran y -> x
-            state = before
-    return found
+    return kernels.connectivity(cg.n, cg.n_staff, cg.indptr, cg.indices, cg.rev, target, -1 if cap is None else cap)
 
 
 # --------------------------------------------------------------------------- networkx API
@@ -322,10 +154,11 @@ def removal_impacts(g: nx.Graph) -> dict[str, RemovalImpact]:
     """The removal impact of every person in ``g``, in one linear-time pass."""
     cg = CompactGraph.from_networkx(g)
     ids = cg.ids
+    found = compact_impacts(cg)
     return {ids[v]: RemovalImpact(person=ids[v], lost=tuple(ids[x] for x in lost),
                                   lost_threads=tuple(ids[x] for x in threads),
                                   lost_paths=tuple(ids[x] for x in paths), share=share)
-            for v, (lost, threads, paths, share) in enumerate(compact_impacts(cg))}
+            for v, (lost, threads, paths, share) in enumerate(zip(*found[:4], strict=True))}
 
 
 def removal_impact_bruteforce(g: nx.Graph, person: str) -> RemovalImpact:

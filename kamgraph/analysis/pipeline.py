@@ -185,13 +185,12 @@ def _analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings, deta
     importance = ag.importance
     key = ag.key
 
-    reach_idx: set[int] = set()
-    cut_raw: list[tuple[int, int, list[int]]] = []
-    raw = compact_impacts(cg, cut_raw if detail else None, reach_idx)
-    reach = {ids[i] for i in reach_idx}
-    impacts = {ids[v]: Impact(ids[v], share, tuple([ids[x] for x in lost]), tuple([ids[x] for x in threads]),
-                              tuple([ids[x] for x in paths]))
-               for v, (lost, threads, paths, share) in enumerate(raw) if share > 0 or lost}
+    found = compact_impacts(cg, want_bridges=detail)
+    reach = {ids[i] for i in found.reach}
+    shares, lost_threads, lost_paths = found.share, found.lost_threads, found.lost_paths
+    impacts = {ids[v]: Impact(ids[v], shares[v], tuple([ids[x] for x in lost]),
+                              tuple([ids[x] for x in lost_threads[v]]), tuple([ids[x] for x in lost_paths[v]]))
+               for v, lost in enumerate(found.lost) if lost or shares[v] > 0}
     index_value, critical = 0.0, None
     for person in sorted(impacts):
         if impacts[person].share > index_value:
@@ -203,8 +202,8 @@ def _analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings, deta
         between = compact_team_betweenness(cg, weighted=settings.bridges.weighted_betweenness)
         team_between = {ids[i]: between[i] for i in range(cg.n)}
         cut_edges = [CutEdge(a=ids[a], b=ids[b], kind=cg.kinds_of(a, b)[0], cut_off=tuple(ids[x] for x in cut))
-                     for a, b, cut in sorted(cut_raw, key=lambda e: (-len(e[2]), e[0], e[1]))]
-        gateways = department_gateways(cg, [r[2] for r in raw], reach_idx)
+                     for a, b, cut in sorted(zip(*found.bridges, strict=True), key=lambda e: (-len(e[2]), e[0], e[1]))]
+        gateways = department_gateways(cg, lost_paths, found.reach)
         brokers = _brokers(cg, settings.bridges.top)
     else:
         connectivity = _summary_connectivity(cg, keys, settings.fragility.connectivity_cap)

@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .. import kernels
+from ..kernels import EdgeLayout
 from .account_graph import AccountGraph
-from .strength import ClientPairTable, PairTable
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["EDGE_KINDS", "KIND_BITS", "CompactGraph", "build_edges"]
+__all__ = ["EDGE_KINDS", "KIND_BITS", "CompactGraph"]
 
 #: Edge kinds, in order of precedence when one pair is linked several ways.
 EDGE_KINDS = ("thread", "knows", "influences", "reports_to", "dotted", "met")
@@ -52,7 +52,7 @@ class CompactGraph:
     account: str | None = None
     #: Weak contacts (below the thread threshold): ``(staff, stakeholder, strength)``.
     weak: list[tuple[int, int, float]] = field(default_factory=list)
-    #: The adjacency as CSR arrays for the compiled kernels: node ``v``'s neighbours are
+    #: The adjacency as CSR arrays for the kernels (:mod:`kamgraph.kernels`): node ``v``'s neighbours are
     #: ``indices[indptr[v]:indptr[v + 1]]`` (ascending, as in ``adj``).
     indptr: array = field(default_factory=lambda: array("i", [0]))
     indices: array = field(default_factory=lambda: array("i"))
@@ -184,21 +184,16 @@ class CompactGraph:
                     extra_v.append(b)
                     extra_mask.append(dotted)
         pairs, client_pairs = ag.table
-        weak, indptr, indices, rev, sole, lengths, masks, strengths = build_edges(
-            n, n_staff, pairs, client_pairs, ag.settings.strength.thread_threshold, extra_u, extra_v, extra_mask)
-        return cls(ids=ids, n_staff=n_staff, importance=imp, key=key, department=dept, weak=weak, people=people,
-                   account=ag.snapshot.account.id, indptr=indptr, indices=indices, rev=rev, sole=sole,
-                   lengths=lengths, masks=masks, strengths=strengths)
+        layout = kernels.build_edges(n, n_staff, pairs, client_pairs, ag.settings.strength.thread_threshold,
+                                     extra_u, extra_v, extra_mask)
+        return cls._laid_out(layout, ids=ids, n_staff=n_staff, importance=imp, key=key, department=dept,
+                             people=people, account=ag.snapshot.account.id)
 
     @classmethod
-    def _finish(cls, ids: list[str], n_staff: int, imp: list[float], key: list[bool], dept: list[str | None],
-                edges: dict[tuple[int, int], tuple[tuple[str, ...], float | None]],
-                weak: list[tuple[int, int, float]]) -> CompactGraph:
-        indptr, indices, rev, sole, lengths, masks, strengths = _layout(len(ids), n_staff, edges)
-        weak.sort()
-        return cls(ids=ids, n_staff=n_staff, importance=imp, key=key, department=dept, _edges=edges, weak=weak,
-                   indptr=indptr, indices=indices, rev=rev, sole=sole, lengths=lengths, masks=masks,
-                   strengths=strengths)
+    def _laid_out(cls, layout: EdgeLayout, **fields: Any) -> CompactGraph:
+        """A graph with the weak contacts and CSR arrays of ``layout``, and the other ``fields``."""
+        return cls(weak=layout.weak, indptr=layout.indptr, indices=layout.indices, rev=layout.rev, sole=layout.sole,
+                   lengths=layout.lengths, masks=layout.masks, strengths=layout.strengths, **fields)
 
     @classmethod
     def from_networkx(cls, g: nx.Graph) -> CompactGraph:
@@ -231,9 +226,8 @@ class CompactGraph:
         for s, c, strength in g.graph.get("weak", ()):
             if str(s) in index and str(c) in index:
                 weak.append((index[str(s)], index[str(c)], float(strength)))
-        graph = cls._finish(ids, n_staff, imp, key, dept, edges, weak)
-        graph.attrs = [dict(d) for d in data]
-        return graph
+        return cls._laid_out(_layout(len(ids), n_staff, edges, weak), ids=ids, n_staff=n_staff, importance=imp,
+                             key=key, department=dept, _edges=edges, attrs=[dict(d) for d in data])
 
     def to_networkx(self) -> nx.Graph:
         """The networkx view: nodes with their attributes, live edges with ``kind``, ``kinds``,
@@ -272,62 +266,12 @@ def _person_attrs(person: Any, staff: bool) -> dict[str, Any]:
 Edges = dict[tuple[int, int], tuple[tuple[str, ...], float | None]]
 
 
-def build_edges(n: int, n_staff: int, pairs: PairTable, client_pairs: ClientPairTable, threshold: float,
-                extra_u: list[int], extra_v: list[int], extra_mask: list[int]) -> tuple:
-    """Merge every link of an account's graph and lay out its adjacency (compiled when available).
+def _layout(n: int, n_staff: int, edges: Edges, weak: list[tuple[int, int, float]]) -> EdgeLayout:
+    """The layout of a networkx graph's edges: what :func:`kamgraph.kernels.build_edges` gives an account.
 
-    Links: staff-stakeholder pairs at or above ``threshold`` (threads; weaker
-    ones become weak contacts), stakeholder pairs who met at or above it
-    ("met"), and the ``extra`` links (relationships, reporting lines) with
-    their kind bits (:data:`KIND_BITS`). Pairs with a node ``>= n`` (people
-    who left) are dropped. A pair linked several ways keeps every kind, in
-    :data:`EDGE_KINDS` order, and its largest strength.
-
-    Returns
-    -------
-    tuple
-        ``(weak, indptr, indices, rev, sole, lengths, masks, strengths)``
-        (see :class:`CompactGraph`).
+    The edges keep their kinds as given (a thread is an edge whose first kind
+    is "thread"); ``weak`` is sorted in place.
     """
-    if kernels.compiled is not None:
-        return kernels.compiled.build_edges(n, n_staff, pairs, client_pairs, threshold, extra_u, extra_v,
-                                            extra_mask)
-    return _build_edges_python(n, n_staff, pairs, client_pairs, threshold, extra_u, extra_v, extra_mask)
-
-
-def _build_edges_python(n: int, n_staff: int, pairs: PairTable, client_pairs: ClientPairTable, threshold: float,
-                        extra_u: list[int], extra_v: list[int], extra_mask: list[int]) -> tuple:
-    merged: dict[tuple[int, int], list] = {}
-    weak: list[tuple[int, int, float]] = []
-
-    def link(a: int, b: int, mask: int, strength: float) -> None:
-        pair = (a, b) if a < b else (b, a)
-        old = merged.get(pair)
-        if old is None:
-            merged[pair] = [mask, strength]
-        else:
-            old[0] |= mask
-            old[1] = max(old[1], strength)
-
-    for s, c, _, _, _, value in zip(*pairs, strict=True):
-        if s < n_staff and c < n:
-            if value >= threshold:
-                link(s, c, 1, value)
-            else:
-                weak.append((s, c, value))
-    for a, b, value in zip(*client_pairs, strict=True):
-        if a < n and b < n and value >= threshold:
-            link(a, b, KIND_BITS["met"], value)
-    for a, b, mask in zip(extra_u, extra_v, extra_mask, strict=True):
-        link(a, b, mask, -1.0)
-    edges: Edges = {pair: (KINDS_BY_MASK[mask], strength if strength > 0 else None)
-                    for pair, (mask, strength) in sorted(merged.items())}
-    weak.sort()
-    return weak, *_layout(n, n_staff, edges)
-
-
-def _layout(n: int, n_staff: int, edges: Edges) -> tuple:
-    """The CSR arrays (indptr, indices, rev), sole threads, and each CSR position's length, kind bits and strength."""
     adj: list[list[int]] = [[] for _ in range(n)]
     distance: list[list[float]] = [[] for _ in range(n)]
     threads: list[list[int]] = [[] for _ in range(n)]
@@ -359,4 +303,5 @@ def _layout(n: int, n_staff: int, edges: Edges) -> tuple:
                 mask = bits[kinds] = sum(KIND_BITS.get(k, 0) for k in set(kinds))
             masks.append(mask)
             strengths.append(strength if strength else -1.0)
-    return indptr, indices, rev, sole, lengths, masks, strengths
+    weak.sort()
+    return EdgeLayout(weak, indptr, indices, rev, sole, lengths, masks, strengths)

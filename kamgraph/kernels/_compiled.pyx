@@ -1,19 +1,24 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """Compiled twins of kamgraph's hot analysis kernels.
 
-Each function here has a pure-Python twin that defines what it computes and
-that the tests compare it with (see :mod:`kamgraph.kernels`, which picks this
-module when it was compiled and the twins otherwise):
+Each public function here has a pure-Python twin of the same name and
+signature in :mod:`kamgraph.kernels.python`, which defines what it computes
+and documents its parameters; both return the same values, as the named
+tuples of :mod:`kamgraph.kernels.results`. :mod:`kamgraph.kernels` binds this
+module's functions when it was compiled (and ``KAMGRAPH_PURE_PYTHON`` is not
+set), the twins otherwise; ``tests/test_kernels.py`` runs both on the same
+inputs.
 
-* :func:`aggregate_ties` -- :func:`kamgraph.graph.strength.tie_stats` and the views
-  :mod:`kamgraph.graph.account_graph` derives from it (threads, last contact, staff
-  strength), for all pairs in one sort-and-reduce pass;
-* :func:`build_edges` -- :meth:`kamgraph.graph.compact.CompactGraph._finish`: merged
-  edges, adjacency lists and the CSR arrays the other kernels walk;
-* :func:`impacts` -- :func:`kamgraph.analysis.fragility.compact_impacts`;
-* :func:`connectivity` -- :func:`kamgraph.analysis.fragility.compact_connectivity`;
-* :func:`team_betweenness` -- :func:`kamgraph.analysis.bridging.compact_team_betweenness` (hops);
-* :func:`constraint` -- :func:`kamgraph.analysis.bridging.compact_constraint` on the stakeholder subgraph.
+* :func:`aggregate_ties` and :func:`tie_views` -- tie strengths
+  (:mod:`kamgraph.graph.strength`) for all pairs in one sort-and-reduce pass,
+  and the threads, last contacts and staff strength derived from them;
+* :func:`build_edges` -- the compact graph's merged links and CSR arrays
+  (:meth:`kamgraph.graph.compact.CompactGraph.from_account`);
+* :func:`impacts` and :func:`connectivity` -- removal impacts and vertex
+  connectivity (:mod:`kamgraph.analysis.fragility`);
+* :func:`team_betweenness` and :func:`brokers` -- the team's betweenness (hops)
+  and brokers' constraint (:mod:`kamgraph.analysis.bridging`);
+* :func:`warm_paths` -- warmest paths (:mod:`kamgraph.analysis.actions`).
 
 Graphs arrive as CSR arrays (``indptr``, ``indices``: node ``v``'s
 neighbours, ascending, are ``indices[indptr[v]:indptr[v + 1]]``) and ``rev``
@@ -22,11 +27,26 @@ neighbours, ascending, are ``indices[indptr[v]:indptr[v + 1]]``) and ``rev``
 
 from array import array
 
+from kamgraph.kernels.results import (
+    BridgeTable,
+    BrokerTable,
+    ClientPairTable,
+    EdgeLayout,
+    Impacts,
+    PairTable,
+    TieTable,
+    TieViews,
+    WarmPathTree,
+)
+
 from cpython.dict cimport PyDict_GetItem
 from cpython.object cimport PyObject
 from libc.math cimport pow
 from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 from libc.string cimport memset
+
+__all__ = ["aggregate_ties", "tie_views", "build_edges", "impacts", "connectivity", "team_betweenness", "brokers",
+           "warm_paths"]
 
 
 # --------------------------------------------------------------------------- growable buffers
@@ -157,12 +177,11 @@ def aggregate_ties(list meetings, dict index, const unsigned char[::1] is_staff,
 
     Returns
     -------
-    tuple or None
-        None when ``meetings`` are not sorted by (date, id); else
-        ``(pairs, client_pairs)``: ``pairs`` = lists ``(staff, stakeholder,
-        count, first meeting, last meeting, strength)`` ordered by
-        (stakeholder, staff); ``client_pairs`` = lists ``(a, b, strength)``
-        with ``a < b``, ordered by (a, b). Meeting positions index ``meetings``.
+    TieTable or None
+        None when ``meetings`` are not sorted by (date, id); else the
+        :class:`PairTable` ordered by (stakeholder, staff) and the
+        :class:`ClientPairTable` (``a < b``) ordered by (a, b). Meeting
+        positions index ``meetings``.
     """
     cdef Py_ssize_t n = is_staff.shape[0]
     cdef Py_ssize_t n_meetings = len(meetings)
@@ -278,14 +297,15 @@ def aggregate_ties(list meetings, dict index, const unsigned char[::1] is_staff,
         free(ups.items)
         free(cps.items)
         free(runs)
-    return (p_staff, p_client, p_count, p_first, p_last, p_strength), (c_a, c_b, c_strength)
+    return TieTable(PairTable(p_staff, p_client, p_count, p_first, p_last, p_strength),
+                    ClientPairTable(c_a, c_b, c_strength))
 
 
-def tie_views(tuple pairs, list ids, Py_ssize_t n_staff, Py_ssize_t n, double threshold):
+def tie_views(object pairs, list ids, Py_ssize_t n_staff, Py_ssize_t n, double threshold):
     """Threads, last contact and staff strength from :func:`aggregate_ties`' pairs.
 
     Node numbers below ``n_staff`` are active staff, ``n_staff..n-1`` active
-    stakeholders, the rest people who left. Returns ``(threads, last, staff_strength)``:
+    stakeholders, the rest people who left. Returns :class:`TieViews`:
     ``threads`` maps each active stakeholder's id to its active staff at or above
     ``threshold`` as ``(staff id, strength)``, strongest first (then by id);
     ``last`` maps every stakeholder who met any staff to the position of their
@@ -333,7 +353,7 @@ def tie_views(tuple pairs, list ids, Py_ssize_t n_staff, Py_ssize_t n, double th
     finally:
         free(totals)
         free(touched)
-    return threads, last, staff_strength
+    return TieViews(threads, last, staff_strength)
 
 
 # --------------------------------------------------------------------------- the compact graph
@@ -349,7 +369,7 @@ cdef int _by_edge_key(const void* a, const void* b) noexcept nogil:
     return (x.key > y.key) - (x.key < y.key)
 
 
-def build_edges(Py_ssize_t n, Py_ssize_t n_staff, tuple pairs, tuple client_pairs, double threshold,
+def build_edges(Py_ssize_t n, Py_ssize_t n_staff, object pairs, object client_pairs, double threshold,
                 list extra_u, list extra_v, list extra_mask):
     """Merge every link of the account graph and lay out its adjacency.
 
@@ -362,10 +382,10 @@ def build_edges(Py_ssize_t n, Py_ssize_t n_staff, tuple pairs, tuple client_pair
 
     Returns
     -------
-    tuple
-        ``(weak, indptr, indices, rev, sole, lengths, masks, strengths)``
-        with ``sole[c]`` the only thread of ``c`` (-1 for none or several) and
-        each CSR position's distance, kind bits and strength (-1 for none).
+    EdgeLayout
+        The weak contacts and the CSR arrays, with ``sole[c]`` the only thread
+        of ``c`` (-1 for none or several) and each CSR position's distance,
+        kind bits and strength (-1 for none).
     """
     cdef list ps = pairs[0], pc = pairs[1], pstrength = pairs[5]
     cdef list ca = client_pairs[0], cb = client_pairs[1], cstrength = client_pairs[2]
@@ -451,7 +471,7 @@ def build_edges(Py_ssize_t n, Py_ssize_t n_staff, tuple pairs, tuple client_pair
         free(weak_at)
         free(weak_order)
         free(per_staff)
-    return weak, indptr, indices, rev, sole, lengths, masks, strengths
+    return EdgeLayout(weak, indptr, indices, rev, sole, lengths, masks, strengths)
 
 
 cdef void _layout(EdgeRecord* records, Py_ssize_t m, Py_ssize_t n, Py_ssize_t n_staff, int[::1] indptr,
@@ -511,13 +531,13 @@ cdef void _fill_positions(EdgeRecord* records, Py_ssize_t m, Py_ssize_t n, int[:
 # --------------------------------------------------------------------------- fragility
 def impacts(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[::1] indices,
             const int[::1] sole, list importance, bint want_bridges):
-    """Every node's removal impact from one depth-first search (see ``compact_impacts``).
+    """Every node's removal impact from one depth-first search.
 
-    Returns ``(result, bridges, reach)``: ``result[v]`` = ``(lost, lost_threads,
-    lost_paths, share)`` (sorted lists; a shared empty tuple for nodes whose
-    departure costs nothing), ``bridges`` = ``(u, v, cut-off stakeholders)``
-    per cut edge (only when ``want_bridges``), ``reach`` = stakeholders
-    reachable from the team.
+    Returns :class:`Impacts`: per node, ``lost``, ``lost_threads`` and
+    ``lost_paths`` (sorted lists; one shared empty list for the nodes whose
+    departure costs nothing) and ``share``; ``bridges``, a
+    :class:`BridgeTable` of the cut edges (only when ``want_bridges``);
+    ``reach``, the stakeholders reachable from the team.
     """
     cdef Py_ssize_t size_n = n + 1
     cdef int* disc = <int*>malloc(size_n * sizeof(int))
@@ -535,8 +555,8 @@ def impacts(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[:
     cdef int n_threads, start
     cdef bint advanced
     cdef double total = 0.0, lost_weight
-    result = None
-    bridges = []
+    cdef list lost_at, threads_at, paths_at, share_at
+    cdef list bridge_u = [], bridge_v = [], bridge_cut = []
     reach = set()
     try:
         if (disc == NULL or low == NULL or parent == NULL or size == NULL or order == NULL or stack == NULL
@@ -593,7 +613,9 @@ def impacts(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[:
                         cut_off = [order[k] for k in range(start, start + size[v]) if order[k] >= n_staff]
                         if cut_off:
                             cut_off.sort()
-                            bridges.append((min(pv, v), max(pv, v), cut_off))
+                            bridge_u.append(min(pv, v))
+                            bridge_v.append(max(pv, v))
+                            bridge_cut.append(cut_off)
         for k in range(1, olen):
             if order[k] >= n_staff:
                 reach.add(order[k])
@@ -602,8 +624,11 @@ def impacts(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[:
             if sole[k] >= 0 and disc[k] != -1:
                 affected[sole[k]] = 1
         # Children whose subtree hangs on their parent, grouped by parent.
-        nothing = ([], [], [], 0.0)
-        result = [nothing] * n
+        nothing = []
+        lost_at = [nothing] * n
+        threads_at = [nothing] * n
+        paths_at = [nothing] * n
+        share_at = [0.0] * n
         for v in range(n):
             if not affected[v]:
                 continue
@@ -629,7 +654,10 @@ def impacts(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[:
             lost_weight = 0.0
             for x in lost:
                 lost_weight += importance[x]
-            result[v] = (lost, threads, paths, round(lost_weight / total, 12) if total else 0.0)
+            lost_at[v] = lost
+            threads_at[v] = threads
+            paths_at[v] = paths
+            share_at[v] = round(lost_weight / total, 12) if total else 0.0
     finally:
         free(disc)
         free(low)
@@ -642,12 +670,12 @@ def impacts(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[:
         free(stamp)
         free(buffer)
         free(affected)
-    return result, bridges, reach
+    return Impacts(lost_at, threads_at, paths_at, share_at, BridgeTable(bridge_u, bridge_v, bridge_cut), reach)
 
 
 def connectivity(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[::1] indices,
                  const int[::1] rev, int target, int cap):
-    """Vertex connectivity between the team and ``target`` (see ``compact_connectivity``); ``cap < 0``: none."""
+    """Vertex connectivity between the team and ``target``, counted up to ``cap`` (``cap < 0``: no cap)."""
     cdef int bound, found = 0, s, u, v, w, e, e2, state, nxt, x, y, goal, head, tail, before
     cdef int degree = indptr[target + 1] - indptr[target]
     cdef Py_ssize_t m = indptr[n]
@@ -775,7 +803,7 @@ def connectivity(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const 
 
 # --------------------------------------------------------------------------- bridging
 def team_betweenness(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[::1] indices):
-    """Share of shortest (hop) team-to-stakeholder paths through each node (see ``compact_team_betweenness``)."""
+    """Share of shortest (hop) team-to-stakeholder paths through each node."""
     cdef double* sigma = <double*>calloc(n + 1, sizeof(double))
     cdef double* dist = <double*>malloc((n + 1) * sizeof(double))
     cdef double* delta = <double*>calloc(n + 1, sizeof(double))
@@ -831,17 +859,17 @@ def brokers(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[:
             const int[::1] department, Py_ssize_t n_departments):
     """Stakeholders tied into two or more departments, with Burt's constraint on the stakeholder subgraph.
 
-    ``department[v]`` is a department number (0: none). Returns a list of
-    ``(v, constraint, department numbers)`` for every stakeholder whose
-    stakeholder neighbours sit in another department than theirs, counting
-    their own when they have one, at least twice (see ``_brokers``).
+    ``department[v]`` is a department number (0: none). Returns the
+    :class:`BrokerTable` of every stakeholder whose stakeholder neighbours
+    sit in another department than theirs and, counting their own when they
+    have one, in at least two.
     """
     cdef int* degree = <int*>calloc(n + 1, sizeof(int))
     cdef int* mark = <int*>calloc(n + 1, sizeof(int))
     cdef int* seen = <int*>calloc(n_departments + 1, sizeof(int))
     cdef int v, w, q, e, e2, own, d, count
     cdef double p, indirect, local, total
-    found = []
+    cdef list found_node = [], found_constraint = [], found_departments = []
     try:
         if degree == NULL or mark == NULL or seen == NULL:
             raise MemoryError()
@@ -878,12 +906,14 @@ def brokers(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[:
                         indirect += p / degree[q]
                 local = p + indirect
                 total += local * local
-            found.append((v, total, depts))
+            found_node.append(v)
+            found_constraint.append(total)
+            found_departments.append(depts)
     finally:
         free(degree)
         free(mark)
         free(seen)
-    return found
+    return BrokerTable(found_node, found_constraint, found_departments)
 
 
 # --------------------------------------------------------------------------- warm paths
@@ -935,11 +965,11 @@ cdef HeapItem _heap_pop(HeapItem* heap, Py_ssize_t* size) noexcept nogil:
 
 def warm_paths(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const int[::1] indices,
                const double[::1] lengths, list weak):
-    """Dijkstra from all staff at once over the links and the weak contacts (see ``WarmPaths``).
+    """Dijkstra from all staff at once over the links and the weak contacts.
 
     ``weak`` holds ``(staff, stakeholder, strength)``; a weak contact's
     distance is 1/strength (1e9 without strength), tried after a node's links,
-    in ``weak`` order. Returns ``(dist, prev)`` lists (``inf`` and -1 where unreachable).
+    in ``weak`` order. Returns :class:`WarmPathTree` (``inf`` and -1 where unreachable).
     """
     cdef Py_ssize_t n_weak = len(weak), k, e
     cdef int* weak_ptr = <int*>calloc(n + 1, sizeof(int))
@@ -1001,7 +1031,7 @@ def warm_paths(Py_ssize_t n, Py_ssize_t n_staff, const int[::1] indptr, const in
                     dist[w] = nd
                     prev[w] = v
                     _heap_push(heap, &size, nd, w)
-        return [dist[v] for v in range(n)], [prev[v] for v in range(n)]
+        return WarmPathTree([dist[v] for v in range(n)], [prev[v] for v in range(n)])
     finally:
         free(weak_ptr)
         free(weak_to)
