@@ -258,14 +258,11 @@ def bridges(account: str, as_of: dt.date, all_pairs: bool, as_json: bool) -> Non
     report, data = xray_section(analysis, "bridges")
     ranked: list[tuple[str, str, float]] = []
     if all_pairs:
-        from kamgraph.analysis.bridging import betweenness
-        from kamgraph.graph.networkx_view import with_team_clique
+        from kamgraph.analysis.bridging import all_pairs_ranking
 
-        graph = with_team_clique(analysis.cg.to_networkx())
-        values = betweenness(graph)
-        top = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:analysis.ag.settings.bridges.top]
-        ranked = [(graph.nodes[p]["name"], graph.nodes[p]["kind"], v) for p, v in top]
-        data["all_pairs_betweenness"] = [{"id": p, "name": graph.nodes[p]["name"], "value": v} for p, v in top]
+        top = all_pairs_ranking(analysis.cg, analysis.ag.settings.bridges.top)
+        ranked = [(r.name, r.kind, r.value) for r in top]
+        data["all_pairs_betweenness"] = [{"id": r.id, "name": r.name, "value": r.value} for r in top]
     emit(data, as_json, lambda: f"BRIDGES  {report.account.name}  as of {report.as_of}\n"
          + render_bridges(report.bridges, ranked))
 

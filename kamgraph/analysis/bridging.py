@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = [
+    "RankedPerson",
+    "all_pairs_ranking",
     "betweenness",
     "team_betweenness",
     "compact_team_betweenness",
@@ -115,6 +117,31 @@ def bridges(g: nx.Graph) -> set[tuple[Hashable, Hashable]]:
         u, v = nodes[a], nodes[b]
         found.add((u, v) if index[u] < index[v] else (v, u))
     return found
+
+
+@dataclass(frozen=True)
+class RankedPerson:
+    """A person and one figure, in a ranking."""
+
+    id: str
+    name: str
+    kind: str
+    value: float
+
+
+def all_pairs_ranking(cg: CompactGraph, top: int) -> list[RankedPerson]:
+    """The ``top`` people by standard all-pairs betweenness, with our staff joined as one team.
+
+    Our staff are linked to each other (a team talks internally), then :func:`betweenness` runs on the
+    whole graph; ties rank by id. This is ``kamgraph bridges --all-pairs``: slower than the X-ray's team
+    betweenness and answering a different question (brokerage inside the client too).
+    """
+    from ..graph.networkx_view import with_team_clique
+
+    graph = with_team_clique(cg.to_networkx())
+    values = betweenness(graph)
+    ranked = sorted(values.items(), key=lambda kv: (-kv[1], str(kv[0])))[:top]
+    return [RankedPerson(str(p), graph.nodes[p]["name"], graph.nodes[p]["kind"], v) for p, v in ranked]
 
 
 # --------------------------------------------------------------------------- team betweenness
