@@ -42,6 +42,7 @@ from .domain.names import DEFAULT_LEGAL_SUFFIXES
 from .errors import ConfigError
 
 __all__ = [
+    "toml_value",
     "StrengthSettings",
     "ImportanceSettings",
     "CoverageSettings",
@@ -523,7 +524,14 @@ def load_settings(path: str | Path | None = CONFIG_FILE, *, env: Mapping[str, st
         raise ConfigError(f"{source}: {where}: {err['msg']} (got {got})") from None
 
 
-def _toml_value(value: Any) -> str:
+def toml_value(value: Any) -> str:
+    """A setting's value (JSON form) written as TOML.
+
+    Examples
+    --------
+    >>> toml_value({"call": 0.5, "name": 'a "b"', "on": [True, 2]})
+    '{ call = 0.5, name = "a \\\\"b\\\\"", on = [true, 2] }'
+    """
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -531,9 +539,9 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
     raise TypeError(f"cannot write {type(value).__name__} as TOML")
 
 
@@ -571,7 +579,7 @@ def _toml_blocks(name: str, section: BaseModel, blocks: list[str], header: str =
         elif value is None:
             lines.append(f"# {key} = (not set)")
         else:
-            lines.append(f"{key} = {_toml_value(value)}")
+            lines.append(f"{key} = {toml_value(value)}")
     blocks.append("\n".join(lines))
     for key in subs:
         _toml_blocks(f"{name}.{key}", getattr(section, key), blocks)

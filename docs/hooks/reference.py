@@ -252,19 +252,11 @@ def _bounds(metadata: tuple[Any, ...]) -> str:
     return ", ".join(parts)
 
 
-def toml_value(value: Any) -> str:
-    """A JSON-form value written as TOML."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
-    raise TypeError(f"cannot write {type(value).__name__} as TOML")
+def toml_value(value: object) -> str:
+    """The settings module's TOML writer (imported late: the checkout must be on sys.path first)."""
+    from kamgraph.settings import toml_value as write
+
+    return write(value)
 
 
 def _default_cell(entry: Entry) -> str:
