@@ -8,6 +8,7 @@ one-line message.
 from __future__ import annotations
 
 __all__ = [
+    "one_line",
     "KamgraphError",
     "InputError",
     "NotFoundError",
@@ -16,10 +17,29 @@ __all__ = [
 ]
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line: line breaks and other control characters shown escaped.
+
+    A message quotes what the user gave (a header, a value); a line break in it must not split the
+    ``FILE:LINE: FIELD: problem`` line a script or a person reads.
+
+    Examples
+    --------
+    >>> one_line("bad header 'name\\nemail'\\x00")
+    "bad header 'name\\\\nemail'\\\\x00"
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 class KamgraphError(Exception):
-    """Root of every error kamgraph raises deliberately."""
+    """Root of every error kamgraph raises deliberately; its message is always one line (:func:`one_line`)."""
 
     exit_code = 1
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
 
 
 class InputError(KamgraphError):

@@ -219,12 +219,50 @@ StrList = Annotated[list[str], BeforeValidator(_split_list)]
 Day = Annotated[dt.date, BeforeValidator(_strict_date)]
 
 
+#: Line breaks and tabs inside a one-line text field: they become one space.
+_BREAKS = re.compile(r" *[\t\n\r\x0b\x0c\x85\u2028\u2029][ \t\n\r\x0b\x0c\x85\u2028\u2029]*")
+#: Other control characters (C0, DEL, C1) and NUL: dropped. They break XML (GraphML, GEXF, SVG) and terminals.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
+def clean_text(value: str) -> str:
+    """A one-line text as kamgraph stores it: breaks become spaces, control characters and NUL go.
+
+    Examples
+    --------
+    >>> clean_text("Ana\\x00 Lima\\r\\nCFO\\x1b[31m")
+    'Ana Lima CFO[31m'
+    """
+    return _CONTROLS.sub("", _BREAKS.sub(" ", value))
+
+
+def _clean_values(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_clean_values(v) for v in value]
+    if isinstance(value, dict):
+        return {(clean_text(k) if isinstance(k, str) else k): _clean_values(v) for k, v in value.items()}
+    return value
+
+
 class Record(BaseModel):
-    """Base of every stored record: strict about unknown fields, trims strings."""
+    """Base of every stored record: strict about unknown fields, trims strings, no control characters.
+
+    Every text value (names, titles, subjects, notes, ...) is cleaned by :func:`clean_text` before it is
+    validated, so what is stored can be written to XML, SVG and a terminal as it is.
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
 
     id: ExternalId
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: _clean_values(value) for key, value in data.items()}
+        return data
 
 
 class Account(Record):

@@ -32,7 +32,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..errors import StoreError
 from .url import NEO4J_SCHEMES
@@ -51,6 +51,8 @@ DEFAULT_USER = "neo4j"
 DEFAULT_DATABASE = "neo4j"
 DEFAULT_BATCH_SIZE = 1000
 
+#: Query parameters that carry a secret: refused in a store URL (they would show in process lists and logs).
+_SECRET_KEY = re.compile(r"pass|pwd|secret|token|credential|auth|key", re.IGNORECASE)
 _DATABASE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9._-]{0,62}$")
 
 
@@ -97,9 +99,13 @@ def bolt_target(url: str, *, user: str | None = None, database: str | None = Non
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in NEO4J_SCHEMES:
-        raise StoreError(f"not a Neo4j store URL: {url!r} (use bolt://HOST:PORT or neo4j://HOST)")
-    if parts.password is not None:
-        raise StoreError(f"refusing a password in the store URL: set {PASSWORD_ENV}, put it in kamgraph.toml "
+        raise StoreError(f"not a Neo4j store URL: {scheme or '(no scheme)'}://... (use bolt://HOST:PORT or "
+                         "neo4j://HOST)")
+    secret_keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)
+                          if _SECRET_KEY.search(key)})
+    if parts.password is not None or secret_keys:
+        where = "URL" if parts.password is not None else f"URL's query ({', '.join(secret_keys)})"
+        raise StoreError(f"refusing a password in the store {where}: set {PASSWORD_ENV}, put it in kamgraph.toml "
                          "[neo4j] password, or type it when asked")
     if not parts.hostname:
         raise StoreError(f"no host in the store URL {scheme}://...")

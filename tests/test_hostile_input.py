@@ -1,0 +1,64 @@
+"""Hostile input at the edges: control characters in names, line breaks in messages, secrets in URLs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from lxml import etree
+
+from kamgraph.analysis.pipeline import analyze
+from kamgraph.domain.dataset import AccountSnapshot
+from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
+from kamgraph.errors import InputError, StoreError
+from kamgraph.store.neo4j_config import bolt_target
+from kamgraph.views.graph_export import export_graph, to_gexf, to_graphml
+
+SECRET = "hunter2-Sup3r"
+
+
+def test_control_characters_and_nul_are_stripped_from_every_text_field() -> None:
+    person = Stakeholder(id="c1", account="a", name="Ana\x00 Lima\r\nJr\x1b[1m", title="CFO\tFinance\x7f",
+                         note="line one\nline two\x85three")
+    assert person.name == "Ana Lima Jr[1m"
+    assert person.title == "CFO Finance"
+    assert person.note == "line one line two three"
+    account = Account(id="a", name="Acme\x0b Corp", criteria={"fit\x01": 3.0})
+    assert account.name == "Acme Corp" and account.criteria == {"fit": 3.0}
+
+
+def test_names_with_control_characters_export_as_well_formed_xml() -> None:
+    snapshot = AccountSnapshot(
+        account=Account(id="a", name="A\x02corp"),
+        staff=[Staff(id="s1", name="Sam\x00 One", accounts=["a"])],
+        stakeholders=[Stakeholder(id="c1", account="a", name="Cleo\x1f\x08 Ray\u2028", influence=4)],
+        reporting_lines=[], relationships=[],
+        meetings=[Meeting(id="m1", date="2025-03-01", attendees=["s1", "c1"], subject="QBR\x03")])
+    graph = export_graph(analyze(snapshot, dt.date(2025, 3, 10)))
+    for text in (to_graphml(graph), to_gexf(graph)):
+        root = etree.fromstring(text.encode("utf-8"))  # raises on a control character
+        assert "Cleo Ray" in etree.tostring(root, encoding="unicode")
+
+
+def test_error_messages_stay_on_one_line() -> None:
+    error = InputError("unknown column 'name\nemail'\r", file="x.csv", line=1, field="header")
+    assert "\n" not in str(error) and "\r" not in str(error)
+    assert str(error) == "x.csv:1: header: unknown column 'name\\nemail'\\r"
+    assert str(StoreError("cannot open\nfile")) == "cannot open\\nfile"
+
+
+@pytest.mark.parametrize("url", [
+    f"bolt://neo4j:{SECRET}@db.example:7687",
+    f"bolt://db.example:7687?password={SECRET}",
+    f"neo4j+s://db.example?routing=x&auth_token={SECRET}",
+])
+def test_a_password_in_a_store_url_is_refused_without_being_shown(url: str) -> None:
+    with pytest.raises(StoreError, match="refusing a password") as info:
+        bolt_target(url, env={})
+    assert SECRET not in str(info.value)
+
+
+def test_a_bad_scheme_is_named_without_echoing_the_url() -> None:
+    with pytest.raises(StoreError, match=r"not a Neo4j store URL: http://\.\.\.") as info:
+        bolt_target(f"http://u:{SECRET}@h:7474", env={})
+    assert SECRET not in str(info.value)
