@@ -221,36 +221,46 @@ Day = Annotated[dt.date, BeforeValidator(_strict_date)]
 
 #: Line breaks and tabs inside a one-line text field: they become one space.
 _BREAKS = re.compile(r" *[\t\n\r\x0b\x0c\x85\u2028\u2029][ \t\n\r\x0b\x0c\x85\u2028\u2029]*")
-#: Other control characters (C0, DEL, C1) and NUL: dropped. They break XML (GraphML, GEXF, SVG) and terminals.
-_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+#: Control characters (C0 but tab, line feed and carriage return; DEL; C1) and NUL: dropped. They break XML
+#: (GraphML, GEXF, SVG) and terminals.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Line breaks other than CR and LF: in a multi-line field they become a line feed.
+_OTHER_BREAKS = re.compile(r"[\x0b\x0c\x85\u2028\u2029]")
+#: Fields that may hold several lines of text; every other text field is one line.
+MULTILINE_FIELDS = frozenset({"note", "subject"})
 
 
-def clean_text(value: str) -> str:
-    """A one-line text as kamgraph stores it: breaks become spaces, control characters and NUL go.
+def clean_text(value: str, *, one_line: bool = True) -> str:
+    """A text as kamgraph stores it: control characters and NUL dropped, and for a one-line field
+    (a name, a title, an id) line breaks and tabs turned into one space.
 
     Examples
     --------
     >>> clean_text("Ana\\x00 Lima\\r\\nCFO\\x1b[31m")
     'Ana Lima CFO[31m'
+    >>> clean_text("first line\\nsecond\\x07", one_line=False)
+    'first line\\nsecond'
     """
-    return _CONTROLS.sub("", _BREAKS.sub(" ", value))
+    value = _BREAKS.sub(" ", value) if one_line else _OTHER_BREAKS.sub("\n", value)
+    return _CONTROLS.sub("", value)
 
 
-def _clean_values(value: Any) -> Any:
+def _clean_values(value: Any, one_line: bool) -> Any:
     if isinstance(value, str):
-        return clean_text(value)
+        return clean_text(value, one_line=one_line)
     if isinstance(value, list):
-        return [_clean_values(v) for v in value]
+        return [_clean_values(v, one_line) for v in value]
     if isinstance(value, dict):
-        return {(clean_text(k) if isinstance(k, str) else k): _clean_values(v) for k, v in value.items()}
+        return {(clean_text(k) if isinstance(k, str) else k): _clean_values(v, one_line) for k, v in value.items()}
     return value
 
 
 class Record(BaseModel):
     """Base of every stored record: strict about unknown fields, trims strings, no control characters.
 
-    Every text value (names, titles, subjects, notes, ...) is cleaned by :func:`clean_text` before it is
-    validated, so what is stored can be written to XML, SVG and a terminal as it is.
+    Every text value is cleaned by :func:`clean_text` before it is validated (names, titles and ids on one
+    line; notes and subjects may keep their line breaks), so what is stored can be written to XML, SVG and
+    a terminal as it is.
     """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
@@ -261,7 +271,7 @@ class Record(BaseModel):
     @classmethod
     def _no_control_characters(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            return {key: _clean_values(value) for key, value in data.items()}
+            return {key: _clean_values(value, key not in MULTILINE_FIELDS) for key, value in data.items()}
         return data
 
 

@@ -97,6 +97,8 @@ def fast_meeting(data: dict[str, Any]) -> Meeting | None:
         return None
     if len(day) != 10 or not _ID_RE.match(mid):
         return None
+    if any(text is not None and not text.isprintable() for text in (subject, source, source_id)):
+        return None  # control characters: the validated path cleans them
     try:
         date = _date(day)
     except ValueError:
