@@ -34,6 +34,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+#: In a kept ``--root``: the password of the first start, private to the owner, reused on a restart.
+SAVED_PASSWORD = "bolt-password"
+
 __all__ = ["ArcadeServer", "BoltServerError", "start_arcadedb", "free_port", "ROOT_USER", "BOLT_USER"]
 
 #: The server administrator (HTTP commands).
@@ -175,6 +178,9 @@ def start_arcadedb(*, bolt_port: int | None = None, http_port: int | None = None
     jars = package / "jars"
     if not java.is_file() or not jars.is_dir():
         raise BoltServerError(f"{package}: no bundled Java runtime or server jars (is {DISTRIBUTION} complete?)")
+    saved = None if root is None else root / SAVED_PASSWORD
+    if password is None and saved is not None and saved.is_file():
+        password = saved.read_text().strip()  # a restart on its own directory keeps its users' password
     password = password or secrets.token_urlsafe(18)
     if not _PASSWORD_RE.match(password):
         raise BoltServerError("the ArcadeDB root password needs at least 8 characters, and none of "
@@ -182,6 +188,9 @@ def start_arcadedb(*, bolt_port: int | None = None, http_port: int | None = None
     owns_root = root is None
     root = Path(tempfile.mkdtemp(prefix="kamgraph-arcadedb-")) if root is None else root
     root.mkdir(parents=True, exist_ok=True)
+    if saved is not None:
+        saved.touch(mode=0o600)
+        saved.write_text(password + "\n")
     bolt_port = bolt_port or free_port()
     http_port = http_port or free_port()
     databases = ";".join(f"{name}[{ROOT_USER}:{password}:admin]" for name in DEFAULT_DATABASES)
@@ -226,6 +235,8 @@ def start_arcadedb(*, bolt_port: int | None = None, http_port: int | None = None
         server.command("create user " + json.dumps({"name": BOLT_USER, "password": password,
                                                     "databases": {"*": "admin"}}))
     except (BoltServerError, OSError) as exc:
+        if not owns_root and "already exists" in str(exc):
+            return server  # a restart on a kept --root: the user is there from the first start
         server.stop()
         raise BoltServerError(f"ArcadeDB started but refused to create the {BOLT_USER!r} user: {exc}") from None
     return server
