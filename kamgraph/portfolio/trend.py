@@ -1,0 +1,89 @@
+"""``kamgraph trend``: an account's figures on a series of dates, with its relationship stage.
+
+:func:`account_trend` adds the relationship stage (:mod:`kamgraph.portfolio.stage`) to the points
+of :mod:`kamgraph.analysis.trend` (which computes everything else, with ``--as-of`` semantics: a point
+equals ``kamgraph xray --as-of`` its date), the change of every figure from the first point to the
+last, and the sustained fall the settings watch for, if any. :func:`load_trend` loads the account
+from a store once, with all its history up to the last date.
+
+Examples
+--------
+>>> import datetime as dt
+>>> from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
+>>> from kamgraph.domain.dataset import AccountSnapshot
+>>> snap = AccountSnapshot(account=Account(id="a", name="A"), staff=[Staff(id="s1", name="S1", accounts=["a"])],
+...     stakeholders=[Stakeholder(id="eb", account="a", name="EB", influence=5, buying_role="economic_buyer")],
+...     reporting_lines=[], relationships=[],
+...     meetings=[Meeting(id="m", date="2026-02-10", attendees=["s1", "eb"])])
+>>> t = account_trend(snap, dt.date(2026, 1, 1), dt.date(2026, 3, 31), "month")
+>>> [(p.date.isoformat(), p.key_coverage, p.meetings) for p in t.points]
+[('2026-01-01', 0.0, 0), ('2026-01-31', 0.0, 0), ('2026-02-28', 1.0, 1), ('2026-03-31', 1.0, 0)]
+>>> t.points[-1].stage, t.change["key_coverage"]
+('exploratory', 1.0)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+from ..analysis.trend import FIGURES, SustainedFall, TrendPoint, analyses_on, point_of, sustained_fall, trend_dates
+from ..domain.dataset import AccountSnapshot
+from ..settings import Settings
+from ..store.base import GraphStore
+from .stage import relationship_stage
+
+__all__ = ["AccountTrendPoint", "AccountTrend", "account_trend", "load_trend"]
+
+
+class AccountTrendPoint(TrendPoint):
+    """A trend point with the account's relationship stage on its date."""
+
+    stage: str
+    stage_level: int
+
+
+class AccountTrend(BaseModel):
+    """One account's trend."""
+
+    account: str
+    name: str
+    every: str
+    start: dt.date = Field(description="--from: the first point.")
+    end: dt.date = Field(description="--to: the last point.")
+    points: list[AccountTrendPoint]
+    change: dict[str, float] = Field(description="Last point minus first point, per figure (and stage_level).")
+    sustained_fall: SustainedFall | None = Field(
+        default=None, description="The fall the settings' sustained-fall rule watches for, at the last point.")
+
+
+def account_trend(snapshot: AccountSnapshot, start: dt.date, end: dt.date, every: str,
+                  settings: Settings | None = None) -> AccountTrend:
+    """The trend of the account of ``snapshot`` from ``start`` to ``end``, a point per ``every``.
+
+    ``snapshot`` must hold the history up to ``end`` at least (later meetings are ignored).
+    """
+    settings = settings or Settings()
+    dates = trend_dates(start, end, every)
+    points = []
+    for day, analysis, count in analyses_on(snapshot, dates, settings, every):
+        stage = relationship_stage(analysis.ag)
+        points.append(AccountTrendPoint(**point_of(day, analysis, count).model_dump(), stage=stage.stage,
+                                        stage_level=stage.level))
+    first, last = points[0], points[-1]
+    change = {f: round(float(getattr(last, f)) - float(getattr(first, f)), 6) for f in (*FIGURES, "stage_level")}
+    rule = settings.trend.sustained_fall
+    fall = None
+    if rule.enabled and rule.every == every:
+        fall = sustained_fall([(p.date, float(getattr(p, rule.figure))) for p in points], rule.figure,
+                              drop=rule.drop, periods=rule.periods)
+    return AccountTrend(account=snapshot.account.id, name=snapshot.account.name, every=every, start=start, end=end,
+                        points=points, change=change, sustained_fall=fall)
+
+
+def load_trend(store: GraphStore, account: str, start: dt.date, end: dt.date, every: str,
+               settings: Settings | None = None) -> AccountTrend:
+    """Load ``account`` (id or exact name) once with its history up to ``end`` and compute its trend."""
+    found = store.find_account(account)
+    return account_trend(store.load_account(found.id, end), start, end, every, settings)
