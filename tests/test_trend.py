@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from cli import cli
 from kamgraph.analysis.pipeline import analyze
 from kamgraph.analysis.trend import (
+    analyses_on,
     default_start,
     period_end,
     snapshot_on,
@@ -161,6 +162,12 @@ def test_the_cut_snapshot_is_what_the_store_loads_for_that_date(store: GraphStor
             [s.id for s in loaded.staff], [(m.id, m.attendees) for m in loaded.meetings])
         assert cut.stakeholders == loaded.stakeholders and cut.relationships == loaded.relationships
     assert "S3" not in [s.id for s in snapshot_on(whole, D(2026, 3, 19)).staff]
+    # The trend's own incremental cut is the same, date after date.
+    days = [D(2026, 1, 19), D(2026, 1, 25), D(2026, 3, 19), D(2026, 3, 20), D(2026, 4, 1)]
+    for day, analysis, _ in analyses_on(whole, days, Settings(), "month"):
+        cut = snapshot_on(whole, day)
+        assert [s.id for s in analysis.ag.snapshot.staff] == [s.id for s in cut.staff]
+        assert analysis.ag.snapshot.meetings == cut.meetings
     trend = load_trend(store, "acc", D(2026, 1, 31), D(2026, 3, 31), "month")
     assert [p.health for p in trend.points][:2] == [72.5, 81.1]
 

@@ -190,18 +190,29 @@ def analyses_on(snapshot: AccountSnapshot, dates: Sequence[dt.date], settings: S
     """For each date: the date, the summary analysis on it, and the meetings in its period.
 
     The period of the first date runs from the end of the period before it (``every``); each later
-    one from the previous date (exclusive) to its own date (inclusive).
+    one from the previous date (exclusive) to its own date (inclusive). The cut of each date is
+    :func:`snapshot_on`'s, made incrementally: ``dates`` ascend, so the staff seen in meetings only grow.
     """
     ordered = sorted(snapshot.meetings, key=lambda m: (m.date, m.id))
     dates_of = [m.date for m in ordered]
-    whole = AccountSnapshot(account=snapshot.account, stakeholders=snapshot.stakeholders, staff=snapshot.staff,
-                            reporting_lines=snapshot.reporting_lines, relationships=snapshot.relationships,
-                            meetings=ordered, as_of=snapshot.as_of)
+    account = snapshot.account.id
+    staff_ids = {s.id for s in snapshot.staff}
+    seen = {p for r in snapshot.relationships for p in (r.source, r.target) if p in staff_ids}
+    seen |= {s.id for s in snapshot.staff if account in s.accounts}
+    done = 0
     previous = _period_before(dates[0], every) if dates else None
     for day in dates:
-        assert previous is not None
-        count = bisect.bisect_right(dates_of, day) - bisect.bisect_right(dates_of, previous)
-        yield day, analyze(snapshot_on(whole, day), day, settings, detail=False), count
+        assert previous is not None and day >= previous
+        end = bisect.bisect_right(dates_of, day)
+        for m in ordered[done:end]:
+            seen.update(p for p in m.attendees if p in staff_ids)
+        done = end
+        cut = AccountSnapshot(account=snapshot.account, stakeholders=snapshot.stakeholders,
+                              staff=[s for s in snapshot.staff if s.id in seen],
+                              reporting_lines=snapshot.reporting_lines, relationships=snapshot.relationships,
+                              meetings=ordered[:end], as_of=day)
+        count = end - bisect.bisect_right(dates_of, previous)
+        yield day, analyze(cut, day, settings, detail=False), count
         previous = day
 
 
