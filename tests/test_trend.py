@@ -233,3 +233,32 @@ def test_trend_csv_and_errors(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "after --to" in bad.output and "Traceback" not in bad.output
     missing = runner.invoke(cli, ["--store", db, "trend", "nowhere"])
     assert missing.exit_code != 0 and "nowhere" in missing.output and "Traceback" not in missing.output
+
+
+def test_watch_sustained_fall_for_monitoring() -> None:
+    """The monitoring entry point checks periods + 1 points ending on the day (hand-worked account)."""
+    from kamgraph.analysis.trend import watch_sustained_fall
+
+    snap = departure_in_month_three()
+    settings = Settings()
+    rule = settings.trend.sustained_fall
+    rule.periods, rule.drop = 1, 5
+    fall = watch_sustained_fall(snap, D(2026, 3, 31), settings)  # 28 Feb 81.1 -> 31 Mar 74.5
+    assert fall is not None and (fall.since, fall.before, fall.after) == (D(2026, 2, 28), 81.1, 74.5)
+    assert watch_sustained_fall(snap, D(2026, 2, 28), settings) is None  # health rose in February
+    rule.figure, rule.drop = "overdue_key", 1  # B overdue on 31 March, nobody on 28 February
+    assert watch_sustained_fall(snap, D(2026, 3, 31), settings).change == 1  # type: ignore[union-attr]
+    rule.enabled = False
+    assert watch_sustained_fall(snap, D(2026, 3, 31), settings) is None
+
+
+def test_change_since_for_a_review() -> None:
+    from kamgraph.portfolio.trend import change_since
+
+    found = change_since(departure_in_month_three(), D(2026, 2, 28), D(2026, 3, 31))
+    assert (found.since.health, found.now.health, found.change["health"]) == (81.1, 74.5, pytest.approx(-6.6))
+    assert found.change["overdue_key"] == 1 and found.change["key_coverage"] == 0
+    assert (found.since.meetings, found.now.meetings) == (2, 0)  # February's two; none since
+    assert change_since(departure_in_month_three(), D(2026, 3, 31), D(2026, 3, 31)).change["health"] == 0
+    with pytest.raises(InputError):
+        change_since(departure_in_month_three(), D(2026, 4, 1), D(2026, 3, 31))

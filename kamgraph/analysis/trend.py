@@ -54,7 +54,8 @@ from ..settings import Settings
 from .pipeline import AccountAnalysis, analyze
 
 __all__ = ["PERIODS", "FIGURES", "FIGURE_DIRECTIONS", "TrendPoint", "SustainedFall", "period_end", "trend_dates",
-           "default_start", "snapshot_on", "analyses_on", "point_of", "trend_points", "sustained_fall"]
+           "default_start", "snapshot_on", "analyses_on", "point_of", "trend_points", "sustained_fall",
+           "watch_sustained_fall"]
 
 #: The lengths of a period ``--every`` accepts.
 PERIODS = ("week", "month", "quarter")
@@ -280,3 +281,34 @@ def sustained_fall(series: Sequence[tuple[dt.date, float]], figure: str, *, drop
         return None
     return SustainedFall(figure=figure, since=since, until=until, before=before, after=after,
                          change=round(after - before, 6), periods=periods)
+
+
+def watch_sustained_fall(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings | None = None
+                         ) -> SustainedFall | None:
+    """The settings' sustained-fall rule (``[trend.sustained_fall]``) checked on ``as_of``: for monitoring.
+
+    The series is the end of the period ``periods`` periods before the one ``as_of`` falls in, every
+    period end after it, and ``as_of``: ``periods + 1`` points. None when the rule is disabled or finds
+    no fall.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
+    >>> snap = AccountSnapshot(account=Account(id="a", name="A"), staff=[Staff(id="s", name="S", accounts=["a"])],
+    ...     stakeholders=[Stakeholder(id="eb", account="a", name="EB", influence=5, buying_role="economic_buyer")],
+    ...     reporting_lines=[], relationships=[], meetings=[Meeting(id="m", date="2026-01-05", attendees=["s", "eb"])])
+    >>> s = Settings()
+    >>> s.trend.sustained_fall.figure, s.trend.sustained_fall.drop = "key_coverage", 1.0
+    >>> fall = watch_sustained_fall(snap, dt.date(2026, 6, 30), s)  # the thread decays below 0.5 after 90 days
+    >>> fall.since.isoformat(), fall.before, fall.after
+    ('2026-03-31', 1.0, 0.0)
+    """
+    settings = settings or Settings()
+    rule = settings.trend.sustained_fall
+    if not rule.enabled:
+        return None
+    dates = trend_dates(default_start(as_of, rule.every, rule.periods), as_of, rule.every)
+    points = trend_points(snapshot, dates, settings, rule.every)
+    return sustained_fall([(p.date, float(getattr(p, rule.figure))) for p in points], rule.figure,
+                          drop=rule.drop, periods=rule.periods)

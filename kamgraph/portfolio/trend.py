@@ -30,11 +30,12 @@ from pydantic import BaseModel, Field
 
 from ..analysis.trend import FIGURES, SustainedFall, TrendPoint, analyses_on, point_of, sustained_fall, trend_dates
 from ..domain.dataset import AccountSnapshot
+from ..errors import InputError
 from ..settings import Settings
 from ..store.base import GraphStore
 from .stage import relationship_stage
 
-__all__ = ["AccountTrendPoint", "AccountTrend", "account_trend", "load_trend"]
+__all__ = ["AccountTrendPoint", "AccountTrend", "ChangeSince", "account_trend", "change_since", "load_trend"]
 
 
 class AccountTrendPoint(TrendPoint):
@@ -65,14 +66,8 @@ def account_trend(snapshot: AccountSnapshot, start: dt.date, end: dt.date, every
     ``snapshot`` must hold the history up to ``end`` at least (later meetings are ignored).
     """
     settings = settings or Settings()
-    dates = trend_dates(start, end, every)
-    points = []
-    for day, analysis, count in analyses_on(snapshot, dates, settings, every):
-        stage = relationship_stage(analysis.ag)
-        points.append(AccountTrendPoint(**point_of(day, analysis, count).model_dump(), stage=stage.stage,
-                                        stage_level=stage.level))
-    first, last = points[0], points[-1]
-    change = {f: round(float(getattr(last, f)) - float(getattr(first, f)), 6) for f in (*FIGURES, "stage_level")}
+    points = _points(snapshot, trend_dates(start, end, every), settings, every)
+    change = _change(points[0], points[-1])
     rule = settings.trend.sustained_fall
     fall = None
     if rule.enabled and rule.every == every:
@@ -82,8 +77,50 @@ def account_trend(snapshot: AccountSnapshot, start: dt.date, end: dt.date, every
                         points=points, change=change, sustained_fall=fall)
 
 
+def _points(snapshot: AccountSnapshot, dates: list[dt.date], settings: Settings, every: str
+            ) -> list[AccountTrendPoint]:
+    points = []
+    for day, analysis, count in analyses_on(snapshot, dates, settings, every):
+        stage = relationship_stage(analysis.ag)
+        points.append(AccountTrendPoint(**point_of(day, analysis, count).model_dump(), stage=stage.stage,
+                                        stage_level=stage.level))
+    return points
+
+
+def _change(first: AccountTrendPoint, last: AccountTrendPoint) -> dict[str, float]:
+    return {f: round(float(getattr(last, f)) - float(getattr(first, f)), 6) for f in (*FIGURES, "stage_level")}
+
+
 def load_trend(store: GraphStore, account: str, start: dt.date, end: dt.date, every: str,
                settings: Settings | None = None) -> AccountTrend:
     """Load ``account`` (id or exact name) once with its history up to ``end`` and compute its trend."""
     found = store.find_account(account)
     return account_trend(store.load_account(found.id, end), start, end, every, settings)
+
+
+class ChangeSince(BaseModel):
+    """An account's figures on two dates and the change between them (for a review's "change since" columns)."""
+
+    account: str
+    since: AccountTrendPoint
+    now: AccountTrendPoint
+    change: dict[str, float] = Field(description="now - since, per figure (and stage_level).")
+
+
+def change_since(snapshot: AccountSnapshot, since: dt.date, as_of: dt.date,
+                 settings: Settings | None = None) -> ChangeSince:
+    """The trend figures of the account on ``since`` and on ``as_of``, and their change (two analyses).
+
+    Both points are computed as the trend computes them (so each equals ``kamgraph xray --as-of`` its
+    date); ``since``'s meetings are those of its month up to it, ``as_of``'s those after ``since``.
+
+    Raises
+    ------
+    InputError
+        When ``since`` is after ``as_of``.
+    """
+    if since > as_of:
+        raise InputError(f"--since {since} is after --as-of {as_of}", field="since")
+    points = _points(snapshot, [since, as_of] if as_of > since else [since], settings or Settings(), "month")
+    first, last = points[0], points[-1]
+    return ChangeSince(account=snapshot.account.id, since=first, now=last, change=_change(first, last))
