@@ -18,7 +18,8 @@ def test_the_picture_holds_the_trend_figures() -> None:
     snap = departure_in_month_three()
     snap.account = snap.account.model_copy(update={"name": "<script>alert(1)</script> & $x^2$"})
     trend = account_trend(snap, D(2026, 1, 31), D(2026, 3, 31), "month")
-    ax = plot_trend(trend, marks=[(D(2026, 3, 10), "Ann left"), (D(2020, 1, 1), "long ago")])
+    assert [(d.date, d.id, d.kind) for d in trend.departures] == [(D(2026, 3, 10), "A", "stakeholder")]
+    ax = plot_trend(trend, marks=[(D(2026, 2, 3), "kick-off"), (D(2020, 1, 1), "long ago")])
     health = ax.lines[0]
     assert list(health.get_ydata()) == [72.5, 81.1, 74.5]  # the hand-worked account's health
     assert [int(x) for x in health.get_xdata()] == [p.date.toordinal() for p in trend.points]
@@ -29,11 +30,23 @@ def test_the_picture_holds_the_trend_figures() -> None:
     svg = figure_bytes(ax.figure, "svg").decode()
     texts = " ".join(t.text or "" for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text"))
     assert "<script>alert(1)</script> & $x^2$" in texts and "<script>" not in svg
-    assert "Ann left" in texts and "long ago" not in texts and "exploratory" in texts
+    assert "Ann left" in texts and "kick-off" in texts and "long ago" not in texts and "exploratory" in texts
     marked = [line for line in ax.lines if line.get_linestyle() == "--"]
-    assert [int(line.get_xdata()[0]) for line in marked] == [D(2026, 3, 10).toordinal()]
+    assert [int(line.get_xdata()[0]) for line in marked] == [D(2026, 2, 3).toordinal(), D(2026, 3, 10).toordinal()]
 
 
 def test_a_single_point_draws() -> None:
     trend = account_trend(departure_in_month_three(), D(2026, 2, 1), D(2026, 2, 1), "week")
     assert figure_bytes(plot_trend(trend).figure, "png")[:4] == b"\x89PNG"
+
+
+def test_write_trend_plot(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from kamgraph.views.plots.trend import write_trend_plot
+
+    trend = account_trend(departure_in_month_three(), D(2026, 1, 31), D(2026, 3, 31), "month")
+    target = write_trend_plot(trend, tmp_path / "t.svg")
+    assert ET.parse(target).getroot().tag.endswith("svg")
+    with pytest.raises(ValueError, match=r"\.png, \.svg or \.pdf"):
+        write_trend_plot(trend, tmp_path / "t.gif")

@@ -35,7 +35,8 @@ from ..settings import Settings
 from ..store.base import GraphStore
 from .stage import relationship_stage
 
-__all__ = ["AccountTrendPoint", "AccountTrend", "ChangeSince", "account_trend", "change_since", "load_trend"]
+__all__ = ["AccountTrendPoint", "TrendDeparture", "AccountTrend", "ChangeSince", "account_trend", "change_since",
+           "load_trend"]
 
 
 class AccountTrendPoint(TrendPoint):
@@ -43,6 +44,15 @@ class AccountTrendPoint(TrendPoint):
 
     stage: str
     stage_level: int
+
+
+class TrendDeparture(BaseModel):
+    """Someone of the account (a stakeholder, or our staff on its team or in its meetings) who left in the span."""
+
+    date: dt.date
+    id: str
+    name: str
+    kind: str = Field(description="stakeholder or staff.")
 
 
 class AccountTrend(BaseModel):
@@ -57,6 +67,8 @@ class AccountTrend(BaseModel):
     change: dict[str, float] = Field(description="Last point minus first point, per figure (and stage_level).")
     sustained_fall: SustainedFall | None = Field(
         default=None, description="The fall the settings' sustained-fall rule watches for, at the last point.")
+    departures: list[TrendDeparture] = Field(default_factory=list,
+                                             description="People who left after the first point, up to the last.")
 
 
 def account_trend(snapshot: AccountSnapshot, start: dt.date, end: dt.date, every: str,
@@ -73,8 +85,11 @@ def account_trend(snapshot: AccountSnapshot, start: dt.date, end: dt.date, every
     if rule.enabled and rule.every == every:
         fall = sustained_fall([(p.date, float(getattr(p, rule.figure))) for p in points], rule.figure,
                               drop=rule.drop, periods=rule.periods)
+    people = [*snapshot.stakeholders, *snapshot.staff]
+    gone = sorted((TrendDeparture(date=p.left_on, id=p.id, name=p.name, kind=p.kind) for p in people
+                   if p.left_on is not None and start < p.left_on <= end), key=lambda d: (d.date, d.id))
     return AccountTrend(account=snapshot.account.id, name=snapshot.account.name, every=every, start=start, end=end,
-                        points=points, change=change, sustained_fall=fall)
+                        points=points, change=change, sustained_fall=fall, departures=gone)
 
 
 def _points(snapshot: AccountSnapshot, dates: list[dt.date], settings: Settings, every: str

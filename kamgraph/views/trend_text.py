@@ -55,6 +55,8 @@ def render_trend(trend: AccountTrend) -> str:
                    f"{_signed(100 * c.get('key_coverage', 0.0), '.0f')} pts, fragility "
                    f"{_signed(100 * c.get('fragility_index', 0.0), '.0f')} pts, overdue key "
                    f"{_signed(c.get('overdue_key', 0.0), '.0f')}")
+    for d in trend.departures:
+        out.append(f"  left: {d.name} ({d.kind}, {d.id}) on {d.date}")
     fall = trend.sustained_fall
     if fall is not None:
         out.append(f"  SUSTAINED FALL: {fall.figure} {fall.before:g} -> {fall.after:g} over {fall.periods} periods "

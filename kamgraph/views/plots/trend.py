@@ -7,7 +7,8 @@ Two panels over the same dates (:class:`kamgraph.portfolio.trend.AccountTrend`'s
 * bottom -- the shares (0-100 %): key coverage, weighted coverage, coverage, fragility index and
   concentration.
 
-Optional ``marks`` (date, label) -- e.g. the departures -- are dashed vertical lines on both panels.
+The departures of the span (``trend.departures``) and any further ``marks`` (date, label) are dashed
+vertical lines on both panels.
 Names are drawn as plain text (no math parsing), so any name shows as written.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .style import FONT, STAFF_COLOR, new_figure, short
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
 
     from ...portfolio.trend import AccountTrend
 
-__all__ = ["SHARE_LINES", "plot_trend"]
+__all__ = ["SHARE_LINES", "plot_trend", "write_trend_plot"]
 
 #: The shares of the bottom panel: (field, label, colour; Okabe-Ito palette).
 SHARE_LINES = (("key_coverage", "key coverage", "#0072B2"), ("weighted_coverage", "weighted coverage", "#56B4E9"),
@@ -43,7 +45,7 @@ def plot_trend(trend: AccountTrend, ax: Axes | None = None, *, marks: Sequence[t
     ax : matplotlib Axes, optional
         The top panel; by default a new figure (``ax.figure``). When given, the shares panel is not drawn.
     marks : sequence of (date, label)
-        Events to mark, such as departures (outside the series' dates they are left out).
+        Further events to mark besides the departures (outside the series' dates they are left out).
     title : bool
         Put the account name and dates above the chart.
     """
@@ -88,7 +90,8 @@ def plot_trend(trend: AccountTrend, ax: Axes | None = None, *, marks: Sequence[t
         shares_ax.tick_params(labelsize=7)
         shares_ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=7)
     low, high = points[0].date, points[-1].date
-    for day, label in sorted(marks):
+    events = [(d.date, f"{d.name} left") for d in trend.departures] + list(marks)
+    for day, label in sorted(events):
         if low <= day <= high:
             for panel in panels:
                 panel.axvline(day.toordinal(), color="#B00020", linestyle="--", linewidth=1.0)
@@ -114,3 +117,18 @@ def plot_trend(trend: AccountTrend, ax: Axes | None = None, *, marks: Sequence[t
         ax.set_title(f"{trend.name}: trend {trend.start.isoformat()} to {trend.end.isoformat()}, every {trend.every}",
                      fontsize=10, fontweight="bold", loc="left", pad=10, **text)
     return ax
+
+
+def write_trend_plot(trend: AccountTrend, path: str | Path, *, dpi: float = 150) -> Path:
+    """Draw the trend and write it to ``path`` (.png, .svg or .pdf, from the suffix)."""
+    from .save import PLOT_FORMATS, figure_bytes
+
+    target = Path(path)
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in PLOT_FORMATS:
+        raise ValueError(f"{target.name}: the file name must end in .png, .svg or .pdf")
+    fig = plot_trend(trend).figure
+    data = figure_bytes(fig, fmt, dpi)  # type: ignore[arg-type]
+    fig.clear()  # type: ignore[union-attr]
+    target.write_bytes(data)
+    return target
