@@ -37,7 +37,7 @@ from pydantic import (
     model_validator,
 )
 
-from .domain.models import BuyingRole, MeetingKind
+from .domain.models import BuyingRole, MeetingKind, StaffRole
 from .domain.names import DEFAULT_LEGAL_SUFFIXES
 from .errors import ConfigError
 
@@ -67,6 +67,10 @@ __all__ = [
     "AlertSettings",
     "DepartureSettings",
     "Neo4jSettings",
+    "TrendFigure",
+    "SustainedFallRuleSettings",
+    "TrendSettings",
+    "TeamSettings",
     "Settings",
     "load_settings",
     "settings_toml",
@@ -432,6 +436,77 @@ class Neo4jSettings(_Section):
     batch_size: int | None = Field(default=None, ge=1, description="Rows per batched write statement (default 1000).")
 
 
+#: The trend figures a sustained-fall rule can watch (see :mod:`kamgraph.analysis.trend`).
+TrendFigure = Literal["health", "coverage", "weighted_coverage", "key_coverage", "fragility_index",
+                      "concentration", "key_at_connectivity_1", "overdue_key", "meetings"]
+
+
+class SustainedFallRuleSettings(AlertRuleSettings):
+    """``sustained_fall``: a trend figure got worse at every one of the last ``periods`` steps, by ``drop`` in all.
+
+    "Worse" is lower for health and the coverages, higher for the fragility index, concentration, key
+    stakeholders at connectivity 1 and overdue key stakeholders (see
+    :func:`kamgraph.analysis.trend.sustained_fall`). A step that stays level counts as not better.
+    """
+
+    severity: Severity = "medium"
+    figure: TrendFigure = Field(default="health", description="The trend figure watched.")
+    drop: float = Field(default=10.0, gt=0, description=(
+        "How much worse in all, in the figure's own unit (health points; 0-1 shares; counts)."))
+    periods: int = Field(default=3, ge=1, description="Consecutive periods, none of them better than the one before.")
+    every: Literal["week", "month", "quarter"] = Field(default="month", description="The length of a period.")
+
+
+class TrendSettings(_Section):
+    """``kamgraph trend``: the default period and span, and the sustained-fall rule's parameters."""
+
+    every: Literal["week", "month", "quarter"] = Field(default="month", description="Default --every.")
+    periods: int = Field(default=12, ge=1, le=520,
+                         description="Without --from, the series starts this many periods before --to.")
+    sustained_fall: SustainedFallRuleSettings = Field(default_factory=SustainedFallRuleSettings)
+
+
+def _default_capacity() -> dict[StaffRole, int]:
+    return {StaffRole.KAM: 40}
+
+
+def _default_levels() -> dict[StaffRole, int]:
+    return {StaffRole.EXEC_SPONSOR: 1, StaffRole.KAM: 2, StaffRole.SALES: 2, StaffRole.SOLUTION_ENGINEER: 3,
+            StaffRole.PRODUCT: 3, StaffRole.DELIVERY: 3, StaffRole.SUPPORT: 4, StaffRole.OTHER: 4}
+
+
+class TeamSettings(_Section):
+    """``kamgraph team`` and the handover plan of ``kamgraph leave``: capacity, level and activity of our staff.
+
+    A staff member's **load** is the number of client stakeholders, across the whole portfolio, for whom
+    they are a thread (the "customers" they look after); the practice quotes 40 per account manager.
+    """
+
+    capacity: dict[StaffRole, int] = Field(default_factory=_default_capacity,
+                                           description="Stakeholders one person can hold threads to, per role.")
+    default_capacity: int = Field(default=40, ge=1, description="Capacity of the roles not listed in capacity.")
+    levels: dict[StaffRole, int] = Field(
+        default_factory=_default_levels,
+        description="Seniority level per role (1 = most senior); the handover prefers a comparable level.")
+    comparable_levels: int = Field(default=1, ge=0, description="Levels apart that still count as comparable.")
+    window_days: int = Field(default=90, ge=1, description="Meetings per month are counted over this many days.")
+
+    def capacity_of(self, role: StaffRole) -> int:
+        """The capacity of a role.
+
+        Examples
+        --------
+        >>> t = TeamSettings()
+        >>> t.capacity_of(StaffRole.KAM), t.capacity_of(StaffRole.SUPPORT)
+        (40, 40)
+        """
+        return self.capacity.get(role, self.default_capacity)
+
+    def level_of(self, role: StaffRole) -> int:
+        """The seniority level of a role (the most junior listed level for an unlisted role)."""
+        return self.levels.get(role, max(self.levels.values(), default=1))
+
+
 class Settings(_Section):
     """All settings of kamgraph; one section per concern."""
 
@@ -449,6 +524,8 @@ class Settings(_Section):
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     departures: DepartureSettings = Field(default_factory=DepartureSettings)
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
+    trend: TrendSettings = Field(default_factory=TrendSettings)
+    team: TeamSettings = Field(default_factory=TeamSettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,9 +18,17 @@ earlier date still sees them -- and returns the :class:`DepartureImpact`:
   direct reports, peers, department, buying role, importance), each with the
   warmest path from our team *after* the departure;
 * for a staff member, a **handover plan**: for every stakeholder they were a
-  thread of, the colleague with the next-strongest tie, else the colleague on
-  the account team best suited to that stakeholder
-  (:func:`kamgraph.analysis.actions.role_owner`).
+  thread of (most important first), a colleague chosen by, in this order:
+  **headroom** (their load -- stakeholders they hold threads to across the
+  portfolio, :mod:`kamgraph.analysis.staff_load` -- plus what this plan already
+  gave them stays within their capacity, ``[team]`` settings); an **existing
+  tie** with the stakeholder; a **comparable level** (role levels at most
+  ``comparable_levels`` apart from the leaver's); the stronger tie; the closer
+  level; the colleague on the account team best suited to that stakeholder
+  (:func:`kamgraph.analysis.actions.role_owner`). Candidates are the account
+  team and everyone with a tie; when none of them has headroom, any other
+  colleague of the portfolio who has; when nobody has, the plan says so
+  (``over_capacity``) and still names the best candidate.
 
 A holder of an opportunity role (default: champion) who moves to another
 company, or anyone who moves to one of our accounts, is reported as an
@@ -30,23 +38,27 @@ company, or anyone who moves to one of our accounts, is reported as an
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
 from ..analysis.actions import WarmPaths, role_owner, successors
 from ..analysis.pipeline import AccountAnalysis, PersonRef
+from ..analysis.staff_load import account_holds, thread_load
 from ..analysis.whatif import WhatIf, what_if_analyses
 from ..domain.dataset import AccountSnapshot
 from ..domain.models import Staff, Stakeholder
 from ..domain.names import match_account
 from ..errors import KamgraphError
+from ..graph.account_graph import build_account_graph
 from ..graph.importance import importance
 from ..settings import Settings
 from ..store.base import GraphStore
 
 __all__ = ["AccountRef", "TieLost", "ConnectivityDrop", "RethreadCandidate", "Handover", "AccountImpact",
-           "DepartureImpact", "account_impact", "departure_impact", "record_departure", "record_return",
-           "accounts_of_staff"]
+           "DepartureImpact", "TeamCapacity", "account_impact", "departure_impact", "record_departure",
+           "record_return", "accounts_of_staff", "team_capacity"]
 
 
 class AccountRef(BaseModel):
@@ -107,6 +119,20 @@ class Handover(BaseModel):
     to_strength: float = Field(description="The new owner's own tie strength (0 when they never met).")
     basis: str = Field(description="Why this colleague: next-strongest tie, or the account team.")
     still_covered: bool = Field(description="Another colleague already has a thread to them.")
+    to_load: int | None = Field(default=None, description=(
+        "The new owner's load after this plan's handovers up to this one (stakeholders they hold threads to)."))
+    to_capacity: int | None = Field(default=None, description="The new owner's capacity ([team] settings).")
+    over_capacity: bool = Field(default=False, description="Nobody had headroom: the new owner goes over capacity.")
+
+
+@dataclass(frozen=True)
+class TeamCapacity:
+    """Our staff's load across the portfolio on one date, for the handover plan (see :func:`team_capacity`)."""
+
+    #: Stakeholders each active staff member holds threads to, across the portfolio.
+    load: Mapping[str, int]
+    #: Every active staff member of the portfolio (candidates from outside the account team), by id.
+    people: Mapping[str, Staff]
 
 
 class AccountImpact(BaseModel):
@@ -148,11 +174,13 @@ def _ref(analysis: AccountAnalysis, pid: str) -> PersonRef:
 
 
 def account_impact(snapshot: AccountSnapshot, person_id: str, on: dt.date,
-                   settings: Settings | None = None) -> AccountImpact:
+                   settings: Settings | None = None, *, capacity: TeamCapacity | None = None) -> AccountImpact:
     """What ``person_id`` leaving on ``on`` does to the account of ``snapshot``.
 
     The person may already be recorded as left: the comparison is always with
     them against without them (see :mod:`kamgraph.analysis.whatif`).
+    ``capacity`` is the portfolio's staff load for the handover plan
+    (:func:`team_capacity`); without it, the load is counted on this account only.
     """
     settings = settings or Settings()
     report, first, second = what_if_analyses(snapshot, on, [person_id], settings)
@@ -173,7 +201,7 @@ def account_impact(snapshot: AccountSnapshot, person_id: str, on: dt.date,
     impact = AccountImpact(account=AccountRef(id=snapshot.account.id, name=snapshot.account.name), whatif=report,
                            ties_lost=ties, connectivity_drops=drops)
     if is_staff:
-        impact.handover_plan = _handover(first, second, person_id)
+        impact.handover_plan = _handover(first, second, person_id, settings, capacity)
     elif person_id in second.ag.departed:
         impact.rethread_plan = _rethread(second, person_id, settings.departures.plan_size)
     return impact
@@ -197,29 +225,87 @@ def _rethread(after: AccountAnalysis, departed: str, size: int) -> list[Rethread
     return plan
 
 
-def _handover(before: AccountAnalysis, after: AccountAnalysis, leaver: str) -> list[Handover]:
+def _handover(before: AccountAnalysis, after: AccountAnalysis, leaver: str, settings: Settings,
+              capacity: TeamCapacity | None) -> list[Handover]:
+    """The handover plan (see the module docstring for the order of preference)."""
     ag = before.ag
+    team = settings.team
     account = ag.snapshot.account.id
+    if capacity is None:
+        capacity = TeamCapacity(load=thread_load([account_holds(ag)]), people=dict(ag.staff))
+    people = {**capacity.people, **ag.staff}
+    level = {s: team.level_of(p.role) for s, p in people.items()}
+    own_level = level[leaver]
+    given: dict[str, int] = {}  # stakeholders this plan hands to each colleague (who was not a thread yet)
     plan = []
     held = [c for c, threads in ag.threads.items() if any(s == leaver for s, _ in threads)]
     for cid in sorted(held, key=lambda c: (-before.importance[c], c)):
         own = ag.ties[(leaver, cid)].strength
-        others = [(ag.ties[(s, cid)].strength, s) for s in ag.staff
-                  if s != leaver and (s, cid) in ag.ties and ag.ties[(s, cid)].strength > 0]
-        if others:
-            strength, to = min(others, key=lambda pair: (-pair[0], pair[1]))
-            basis = "next-strongest tie"
+        threads_now = {s for s, _ in after.ag.threads.get(cid, [])}
+        ties = {s: ag.ties[(s, cid)].strength for s in ag.staff
+                if s != leaver and (s, cid) in ag.ties and ag.ties[(s, cid)].strength > 0}
+        local = sorted({*ties, *(s for s in ag.staff if s != leaver and account in ag.staff[s].accounts)})
+        if not local:
+            local = sorted(s for s in ag.staff if s != leaver)
+        suited = role_owner(after, cid, {leaver})
+
+        def load_after(s: str, cid: str = cid, threads_now: set[str] = threads_now) -> int:
+            return capacity.load.get(s, 0) + given.get(s, 0) + (0 if s in threads_now else 1)
+
+        def fits(s: str) -> bool:
+            return load_after(s) <= team.capacity_of(people[s].role)
+
+        def rank(s: str, ties: dict[str, float] = ties, suited: str | None = suited) -> tuple[object, ...]:
+            apart = abs(level[s] - own_level)
+            return (not fits(s), s not in ties, apart > team.comparable_levels, -ties.get(s, 0.0), apart,
+                    s != suited, s)
+
+        pool = local
+        if local and not any(fits(s) for s in local):
+            outside = sorted(s for s in capacity.people if s != leaver and s not in local and fits(s))
+            pool = outside or local
+        to = min(pool, key=rank) if pool else None
+        over = to is not None and not fits(to)
+        if to is None:
+            basis = "nobody left on the account: find a colleague"
+        elif to in ties:
+            strongest = min(ties, key=lambda s: (-ties[s], s))
+            basis = ("next-strongest tie" if to == strongest
+                     else "next-strongest tie with headroom" if not fits(strongest)
+                     else "tie at a comparable level")
+        elif to not in ag.staff:
+            basis = f"colleague with headroom ({people[to].role.value}), new to the account"
+        elif account in ag.staff[to].accounts:
+            basis = f"account team ({ag.staff[to].role.value})"
         else:
-            to = role_owner(after, cid, {leaver})
-            strength = 0.0
-            member = to is not None and account in ag.staff[to].accounts
-            basis = (f"account team ({ag.staff[to].role.value})" if member
-                     else "met the account before" if to else "nobody left on the account: find a colleague")
+            basis = "met the account before"
+        if over and to is not None:
+            basis = f"nobody has headroom: {basis}"
+        to_load = to_cap = None
+        if to is not None:
+            to_load, to_cap = load_after(to), team.capacity_of(people[to].role)
+            if to not in threads_now:
+                given[to] = given.get(to, 0) + 1
         plan.append(Handover(stakeholder=_ref(before, cid), importance=before.importance[cid], key=cid in before.key,
-                             strength=round(own, 6), to=_ref(before, to) if to else None,
-                             to_strength=round(strength, 6), basis=basis,
-                             still_covered=bool(after.ag.threads.get(cid))))
+                             strength=round(own, 6),
+                             to=PersonRef(id=to, name=people[to].name) if to else None,
+                             to_strength=round(ties.get(to, 0.0), 6) if to else 0.0, basis=basis,
+                             still_covered=bool(after.ag.threads.get(cid)), to_load=to_load, to_capacity=to_cap,
+                             over_capacity=over))
     return plan
+
+
+def team_capacity(store: GraphStore, on: dt.date, settings: Settings,
+                  loaded: Mapping[str, AccountSnapshot] | None = None) -> TeamCapacity:
+    """Every active staff member's load across the portfolio on ``on`` (snapshots in ``loaded`` are reused)."""
+    holds = []
+    people: dict[str, Staff] = {}
+    for acc in store.list_accounts():
+        snapshot = (loaded or {}).get(acc.id) or store.load_account(acc.id, on)
+        ag = build_account_graph(snapshot, on, settings)
+        holds.append(account_holds(ag))
+        people.update(ag.staff)
+    return TeamCapacity(load=thread_load(holds), people=people)
 
 
 def accounts_of_staff(store: GraphStore, member: Staff, on: dt.date) -> list[str]:
@@ -243,7 +329,9 @@ def departure_impact(store: GraphStore, person_id: str, on: dt.date, settings: S
     settings = settings or Settings()
     person = store.get_person(person_id)
     account_ids = [person.account] if isinstance(person, Stakeholder) else accounts_of_staff(store, person, on)
-    impacts = [account_impact(store.load_account(acc, on), person_id, on, settings) for acc in account_ids]
+    snapshots = {acc: store.load_account(acc, on) for acc in account_ids}
+    capacity = None if isinstance(person, Stakeholder) else team_capacity(store, on, settings, snapshots)
+    impacts = [account_impact(snapshots[acc], person_id, on, settings, capacity=capacity) for acc in account_ids]
     accounts = [store.get_account(a.id) for a in store.list_accounts()] if moved_to else []
     target = match_account(accounts, moved_to, settings.departures.legal_suffixes) if moved_to else None
     if isinstance(person, Stakeholder) and target is not None and target.id == person.account:
