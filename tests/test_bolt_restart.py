@@ -13,16 +13,15 @@ from .bolt_server import BOLT_USER, SAVED_PASSWORD, BoltServerError, start_arcad
 pytestmark = pytest.mark.bolt
 
 
-def _count_nodes(uri: str, password: str) -> int:
-    import neo4j
+def _store(uri: str, password: str):  # type: ignore[no-untyped-def]
+    from kamgraph.store import open_store
 
-    with neo4j.GraphDatabase.driver(uri, auth=(BOLT_USER, password)) as driver:
-        records, _, _ = driver.execute_query("MATCH (n:Probe) RETURN count(n) AS n", database_="neo4j")
-        return int(records[0]["n"])
+    return open_store(uri, user=BOLT_USER, password=password, env={})
 
 
 def test_a_kept_root_restarts_with_its_users_and_data(tmp_path: Path) -> None:
-    import neo4j
+    from kamgraph.domain.dataset import Batch
+    from kamgraph.domain.models import Account
 
     if os.environ.get("KAMGRAPH_TEST_BOLT_URI"):
         pytest.skip("an external Bolt server is configured; this test starts its own ArcadeDB")
@@ -34,8 +33,8 @@ def test_a_kept_root_restarts_with_its_users_and_data(tmp_path: Path) -> None:
             raise
         pytest.skip(str(exc))
     try:
-        with neo4j.GraphDatabase.driver(first.bolt_uri, auth=(BOLT_USER, first.password)) as driver:
-            driver.execute_query("CREATE (:Probe {n: 1})", database_="neo4j")
+        with _store(first.bolt_uri, first.password) as store:
+            store.import_batch(Batch(accounts=[Account(id="probe", name="Probe Ltd")]))
         password = first.password
     finally:
         first.stop()
@@ -45,6 +44,7 @@ def test_a_kept_root_restarts_with_its_users_and_data(tmp_path: Path) -> None:
     second = start_arcadedb(root=root, quick_start=True)  # used to fail: "User 'neo4j' already exists"
     try:
         assert second.password == password
-        assert _count_nodes(second.bolt_uri, second.password) == 1
+        with _store(second.bolt_uri, second.password) as store:
+            assert [a.name for a in store.all_accounts()] == ["Probe Ltd"]
     finally:
         second.stop()
