@@ -39,6 +39,7 @@ from kamgraph_commands.common import (
     emit,
     json_option,
     load_analysis,
+    person_id,
     set_config,
     set_neo4j,
     set_store,
@@ -139,7 +140,7 @@ def import_cmd(files: tuple[Path, ...], fmt: str, mapping: Path | None, since: d
     state = _state()
     settings = state.settings.ingest
     progress = _ProgressBar(enabled=not quiet and not as_json and sys.stderr.isatty())
-    with state.open_store(create=True) as store:
+    with state.create_store() as store:
         summary = import_files(list(files), store, dry_run=dry_run, format=fmt, mapping=mapping,
                                settings=settings, since=since, until=until, progress=progress)  # type: ignore[arg-type]
     if report is not None:
@@ -166,7 +167,7 @@ def demo(force: bool, as_of: dt.date, as_json: bool) -> None:
 
     state = _state()
     anchor = as_of
-    with state.open_store(create=True, default=DEMO_STORE) as store:
+    with state.create_store(default=DEMO_STORE) as store:
         url = store.url
         if not store.is_empty():
             if not force:
@@ -220,13 +221,18 @@ def accounts(as_json: bool) -> None:
 @click.option("--limit", default=20, show_default=True, help="How many recent meetings to list.")
 @store_config_json_options
 def show(person: str, as_of: dt.date, limit: int, as_json: bool) -> None:
-    """One person (stakeholder or staff, by id): who they are, their ties and meetings."""
+    """One PERSON (stakeholder or staff; id, e-mail address or name): who they are, their ties and meetings.
+
+    A name may be written "First Last", "Last, First", in any case, without
+    accents, or as the start of a unique name; when it could mean several
+    people they are listed with their ids and the command exits with status 2.
+    """
     from kamgraph.analysis.person_profile import person_profile
     from kamgraph.views.text import render_profile
 
     state = _state()
     with state.open_store() as store:
-        profile = person_profile(store, person, as_of, state.settings, max_meetings=limit)
+        profile = person_profile(store, person_id(store, person), as_of, state.settings, max_meetings=limit)
     emit(profile, as_json, lambda: render_profile(profile))
 
 
@@ -315,7 +321,7 @@ def matrix(account: str, as_of: dt.date, fmt: str, value: str, as_json: bool) ->
 @cli.command()
 @click.argument("account")
 @click.option("--leave", "leave", multiple=True, required=True, metavar="PERSON",
-              help="Id of a stakeholder or staff member who leaves (repeatable).")
+              help="A stakeholder or staff member who leaves: id, e-mail address or name (repeatable).")
 @as_of_option
 @store_config_json_options
 def whatif(account: str, leave: tuple[str, ...], as_of: dt.date, as_json: bool) -> None:
@@ -324,7 +330,10 @@ def whatif(account: str, leave: tuple[str, ...], as_of: dt.date, as_json: bool) 
     from kamgraph.views.text import render_whatif
 
     analysis, snapshot = load_analysis(account, as_of)
-    result = what_if(snapshot, analysis.ag.as_of, list(leave), analysis.ag.settings, before=analysis)
+    with _state().open_store() as store:
+        among = [*snapshot.stakeholders, *snapshot.staff]
+        ids = [person_id(store, who, among=among) for who in leave]
+    result = what_if(snapshot, analysis.ag.as_of, ids, analysis.ag.settings, before=analysis)
     emit(result, as_json, lambda: render_whatif(result))
 
 
@@ -365,7 +374,7 @@ def copy_cmd(source: str | None, target: str, replace: bool, chunk: int, as_json
     from kamgraph.store.transfer import copy_store
 
     state = _state()
-    with state.open_store(url=source) as src, state.open_store(create=True, url=target) as dst:
+    with state.open_store(url=source) as src, state.create_store(url=target) as dst:
         if src.url == dst.url:
             raise CliError(f"--from and --to are the same store ({src.url})", 2)
         if replace:

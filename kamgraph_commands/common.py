@@ -8,9 +8,10 @@ adds them to the group). Like ``cli.py``, nothing here talks to a database drive
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,14 +21,18 @@ from kamgraph import KamgraphError
 from kamgraph.store.url import DEFAULT_STORE
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from pydantic import BaseModel
+
+    from kamgraph.domain.models import Staff, Stakeholder
 
     from kamgraph.settings import Settings
     from kamgraph.store.base import GraphStore
 
 __all__ = ["CliError", "KamgraphGroup", "State", "state", "STORE_HELP", "store_option", "config_option",
            "json_option", "store_config_json_options", "as_of_option", "date_option", "DATE", "DateType", "emit",
-           "set_store", "set_config", "set_neo4j", "load_analysis", "xray_section"]
+           "set_store", "set_config", "set_neo4j", "load_analysis", "xray_section", "person_id", "PERSON_HELP"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,6 +83,23 @@ class State:
         if not is_neo4j_url(target):
             return open_store(target, create=create)
         return open_store(target, create=create, **self.neo4j_options(target))
+
+    @contextlib.contextmanager
+    def create_store(self, *, url: str | None = None, default: str = DEFAULT_STORE) -> Iterator[GraphStore]:
+        """Open the chosen store, creating it when missing (only demo, import, pull and copy do this).
+
+        A new store is announced on stderr once the block succeeds; when the block fails, a new SQLite
+        file and the folders made for it are removed (:func:`kamgraph.store.new_store_guard`).
+        """
+        from kamgraph.store import new_store_guard
+        from kamgraph.store.url import resolve_store_url
+
+        target = resolve_store_url(url or self.store_url, default=default)
+        with new_store_guard(target) as new:
+            with self.open_store(create=True, url=target) as store:
+                yield store
+        if new:
+            click.echo(f"Created a new store: {store.url}", err=True)
 
     def neo4j_options(self, url: str) -> dict[str, Any]:
         """User, database, settings and password for a Neo4j store; asks for the password on a terminal."""
@@ -192,6 +214,31 @@ def emit(model: BaseModel | list[Any] | dict[str, Any], as_json: bool, text: Cal
             click.echo(json.dumps(TypeAdapter(Any).dump_python(model, mode="json"), indent=2))
     else:
         click.echo(text())
+
+
+#: How a command's help names a person argument.
+PERSON_HELP = "a stakeholder or one of our staff, by id, e-mail address or name"
+
+
+def person_id(store: GraphStore, text: str, *, among: Sequence[Stakeholder | Staff] | None = None) -> str:
+    """The id of the one person ``text`` names: an id, an e-mail address or a name (see
+    :mod:`kamgraph.domain.people`); ambiguity or no match is an input error (exit 2) listing candidates.
+
+    ``among`` limits names to these people (one account's, for ``whatif``); ids and e-mails are always looked up.
+    """
+    from kamgraph.domain.people import resolve_person
+
+    text = text.strip()
+    if among is not None and any(p.id == text for p in among):
+        return text
+    if store.get_people([text]):
+        return text
+    if "@" in text:
+        found = store.people_by_email([text]).get(text.lower())
+        if found is not None:
+            return found.id
+    people = list(among) if among is not None else [*store.list_stakeholders(), *store.list_staff()]
+    return resolve_person(text, people).id
 
 
 def load_analysis(account: str, as_of: dt.date):  # type: ignore[no-untyped-def]
