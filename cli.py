@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kamgraph import __version__
-from kamgraph.ingest.formats import FORMATS
+from kamgraph.ingest.formats import FORMATS, KINDS
 from kamgraph_commands import register
 from kamgraph_commands.common import (
     DATE,
@@ -109,8 +109,10 @@ class _ProgressBar:
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
-              help="Format of the files: auto tells each file's format from its name and header "
-                   "(.ics calendars, .vcf vCards, .json and canonical CSV, Salesforce and HubSpot exports).")
+              help="Format of the files: auto tells each file's format from its content (the header of a CSV, "
+                   "its name only breaking ties; .ics calendars, .vcf vCards, .json).")
+@click.option("--type", "kind", type=click.Choice(KINDS), default=None,
+              help="The records every CSV file holds (canonical columns), instead of telling it from the header.")
 @click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False),
               help="TOML file naming which column of other CSV exports means what (see the docs, Importing data).")
 @click.option("--since", type=DATE, default=None,
@@ -122,12 +124,15 @@ class _ProgressBar:
               help="Write the skipped rows, with their reasons, to this CSV file.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no breakdown of skip reasons.")
 @store_config_json_options
-def import_cmd(files: tuple[Path, ...], fmt: str, mapping: Path | None, since: dt.date | None,
+def import_cmd(files: tuple[Path, ...], fmt: str, kind: str | None, mapping: Path | None, since: dt.date | None,
                until: dt.date | None, dry_run: bool, report: Path | None, quiet: bool, as_json: bool) -> None:
     """Import files into the store, all or nothing.
 
     Canonical CSV/JSON, Salesforce and HubSpot CSV exports, other CSVs through
-    a --mapping file, vCards (.vcf) and calendars (.ics) -- in any mix. Records
+    a --mapping file, vCards (.vcf) and calendars (.ics) -- in any mix. A CSV
+    may use commas, semicolons or tabs and be UTF-8 (with or without BOM),
+    UTF-16 or Windows-1252, as Excel writes them; which records it holds is
+    read from its header (--type forces it). Records
     are matched by id (people also by e-mail): re-importing a file changes
     nothing. Any bad record stops the import with FILE:LINE: FIELD: problem
     and exit status 2, and the store is left exactly as it was. Rows that are
@@ -140,9 +145,10 @@ def import_cmd(files: tuple[Path, ...], fmt: str, mapping: Path | None, since: d
     state = _state()
     settings = state.settings.ingest
     progress = _ProgressBar(enabled=not quiet and not as_json and sys.stderr.isatty())
-    with state.create_store() as store:
+    with state.create_store(dry_run=dry_run) as store:
         summary = import_files(list(files), store, dry_run=dry_run, format=fmt, mapping=mapping,
-                               settings=settings, since=since, until=until, progress=progress)  # type: ignore[arg-type]
+                               settings=settings, since=since, until=until, progress=progress,  # type: ignore[arg-type]
+                               kind=kind)
     if report is not None:
         write_skipped(summary, report)
     emit(summary, as_json, lambda: render_import(summary, store.url, reasons=not quiet))

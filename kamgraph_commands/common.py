@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from kamgraph.domain.models import Staff, Stakeholder
-
     from kamgraph.settings import Settings
     from kamgraph.store.base import GraphStore
 
@@ -85,20 +84,21 @@ class State:
         return open_store(target, create=create, **self.neo4j_options(target))
 
     @contextlib.contextmanager
-    def create_store(self, *, url: str | None = None, default: str = DEFAULT_STORE) -> Iterator[GraphStore]:
+    def create_store(self, *, url: str | None = None, default: str = DEFAULT_STORE,
+                     dry_run: bool = False) -> Iterator[GraphStore]:
         """Open the chosen store, creating it when missing (only demo, import, pull and copy do this).
 
         A new store is announced on stderr once the block succeeds; when the block fails, a new SQLite
-        file and the folders made for it are removed (:func:`kamgraph.store.new_store_guard`).
+        file and the folders made for it are removed (:func:`kamgraph.store.new_store_guard`), and so they
+        are after a ``dry_run``.
         """
         from kamgraph.store import new_store_guard
         from kamgraph.store.url import resolve_store_url
 
         target = resolve_store_url(url or self.store_url, default=default)
-        with new_store_guard(target) as new:
-            with self.open_store(create=True, url=target) as store:
-                yield store
-        if new:
+        with new_store_guard(target, keep=not dry_run) as new, self.open_store(create=True, url=target) as store:
+            yield store
+        if new and not dry_run:
             click.echo(f"Created a new store: {store.url}", err=True)
 
     def neo4j_options(self, url: str) -> dict[str, Any]:

@@ -8,9 +8,9 @@ import click
 
 from kamgraph_commands.common import (
     date_option,
-    person_id,
     emit,
     json_option,
+    person_id,
     store_config_json_options,
     store_option,
 )
@@ -28,7 +28,7 @@ from kamgraph_commands.common import state as _state
 @store_config_json_options
 def leave(person: str, date: dt.date, moved_to: str | None, note: str | None, dry_run: bool,
           as_json: bool) -> None:
-    """Record that PERSON (a stakeholder or one of our staff, by id, e-mail address or name) left, and show what it breaks.
+    """Record that PERSON (stakeholder or staff; id, e-mail address or name) left, and show what it breaks.
 
     Nothing is deleted: the person is marked left on the date, their history
     stays, and an X-ray --as-of an earlier date still sees them. Printed for

@@ -132,10 +132,10 @@ def resolve_person(query: str, people: Iterable[P], *, field: str = "person") ->
     --------
     >>> from kamgraph.domain.models import Staff
     >>> team = [Staff(id="s1", name="Dan Cho"), Staff(id="s2", name="Dana Cho")]
-    >>> resolve_person("Dan", team)
+    >>> resolve_person("Dan", team)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    kamgraph.errors.InputError: person: 'Dan' could mean 2 people: Dan Cho (id s1, staff); Dana Cho (id s2, staff) -- give the id or the e-mail address
+    kamgraph.errors.InputError: person: 'Dan' could mean 2 people: Dan Cho (id s1, staff); Dana Cho (id s2, ...
     >>> resolve_person("dan cho", team).id
     's1'
     """

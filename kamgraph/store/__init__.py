@@ -73,8 +73,8 @@ def missing_folders(url: str) -> list[Path]:
 
 
 @contextlib.contextmanager
-def new_store_guard(url: str) -> Iterator[bool]:
-    """Undo the creation of a new SQLite store when the block raises.
+def new_store_guard(url: str, *, keep: bool = True) -> Iterator[bool]:
+    """Undo the creation of a new SQLite store when the block raises (or always, with ``keep=False``).
 
     Yields True when ``url`` names an SQLite file that does not exist yet. If
     the block then raises, the file (with its ``-wal``, ``-shm`` and
@@ -99,9 +99,8 @@ def new_store_guard(url: str) -> Iterator[bool]:
     path = sqlite_path(url)
     new = not store_exists(url)
     folders = missing_folders(url) if new else []
-    try:
-        yield new
-    except BaseException:
+
+    def discard() -> None:
         if new and path is not None:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 with contextlib.suppress(FileNotFoundError):
@@ -109,4 +108,11 @@ def new_store_guard(url: str) -> Iterator[bool]:
             for folder in reversed(folders):
                 with contextlib.suppress(OSError):
                     folder.rmdir()
+
+    try:
+        yield new
+    except BaseException:
+        discard()
         raise
+    if not keep:
+        discard()
