@@ -35,6 +35,7 @@ from kamgraph_commands.common import (
     State,
     as_of_option,
     config_option,
+    csv_option,
     date_option,
     emit,
     json_option,
@@ -42,7 +43,9 @@ from kamgraph_commands.common import (
     person_id,
     set_config,
     set_neo4j,
+    set_output,
     set_store,
+    show_text,
     store_config_json_options,
     store_option,
     xray_section,
@@ -66,6 +69,10 @@ DEMO_STORE = "./kamgraph-demo.db"
 @click.option("--neo4j-database", "neo4j_database", metavar="NAME", expose_value=False, callback=set_neo4j,
               is_eager=True, help="Database for bolt:// and neo4j:// stores (default $KAMGRAPH_NEO4J_DATABASE, "
                                   "else neo4j); bolt://HOST:PORT/NAME also picks it.")
+@click.option("--no-color", "no_color", is_flag=True, expose_value=False, callback=set_output,
+              help="No colour (also: the NO_COLOR variable; colour is only ever used on a terminal).")
+@click.option("--no-pager", "no_pager", is_flag=True, expose_value=False, callback=set_output,
+              help="Never page long output (it is paged only when stdout is a terminal).")
 @click.version_option(__version__, prog_name="kamgraph")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -184,11 +191,11 @@ def demo(force: bool, as_of: dt.date, as_json: bool) -> None:
     if as_json:
         emit(xray, True, str)
         return
-    click.echo(f"Demo portfolio written to {store.url}: {summary.line()}\n")
-    click.echo(render_xray(xray))
-    click.echo(f"\nExplore it:\n  kamgraph --store {url} accounts\n  kamgraph --store {url} xray {MAIN_ACCOUNT}\n"
-               f"  kamgraph --store {url} whatif {MAIN_ACCOUNT} --leave st-maya\n"
-               f"  kamgraph --store {url} report {MAIN_ACCOUNT} -o review.html")
+    show_text(f"Demo portfolio written to {store.url}: {summary.line()}\n\n" + render_xray(xray)
+              + f"\n\nExplore it:\n  kamgraph --store {url} accounts\n  kamgraph --store {url} xray {MAIN_ACCOUNT}\n"
+              f"  kamgraph --store {url} people {MAIN_ACCOUNT}\n"
+              f"  kamgraph --store {url} whatif {MAIN_ACCOUNT} --leave \"Maya Lindqvist\"\n"
+              f"  kamgraph --store {url} report {MAIN_ACCOUNT} -o review.html")
 
 
 # --------------------------------------------------------------------------- read commands
@@ -299,14 +306,17 @@ def fragility(account: str, as_of: dt.date, limit: int, as_json: bool) -> None:
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="Output format.")
-@click.option("--value", type=click.Choice(["strength", "count", "last", "status"]), default="strength",
-              show_default=True, help="What a CSV cell shows.")
+@csv_option
+@click.option("--value", type=click.Choice(["strength", "count", "last", "status"]), default=None,
+              help="What a cell shows, in the table and the CSV (default: meetings/strength in the table, "
+                   "strength in the CSV).")
 @store_config_json_options
-def matrix(account: str, as_of: dt.date, fmt: str, value: str, as_json: bool) -> None:
-    """The communication matrix of ACCOUNT: our staff x their stakeholders.
+def matrix(account: str, as_of: dt.date, fmt: str, value: str | None, as_csv: bool, as_json: bool) -> None:
+    """The communication matrix of ACCOUNT: their stakeholders (rows) x our staff (columns).
 
     Each cell: meetings, last date, tie strength and cadence status of the pair;
-    rows and columns carry totals. --json is the same as --format json.
+    rows and columns carry totals. The table and the CSV have the same
+    orientation. --csv is --format csv, --json is --format json.
     """
     from kamgraph.analysis.matrix import communication_matrix
     from kamgraph.views.csv_text import matrix_csv
@@ -318,10 +328,10 @@ def matrix(account: str, as_of: dt.date, fmt: str, value: str, as_json: bool) ->
         from kamgraph.analysis.matrix import matrix_dict
 
         emit(matrix_dict(grid, analysis.ag.snapshot.account.id), True, str)
-    elif fmt == "csv":
-        click.echo(matrix_csv(grid, value), nl=False)
+    elif as_csv or fmt == "csv":
+        click.echo(matrix_csv(grid, value or "strength", rows="stakeholders"), nl=False)
     else:
-        click.echo(render_matrix(grid))
+        show_text(render_matrix(grid, value))
 
 
 @cli.command()
@@ -356,7 +366,10 @@ def config_show(as_json: bool) -> None:
     from kamgraph.settings import settings_toml
 
     settings = _state().settings
-    emit(settings, as_json, lambda: settings_toml(settings))
+    if as_json:
+        emit(settings, True, str)
+    else:
+        click.echo(settings_toml(settings))  # TOML: never wrapped or paged
 
 
 # --------------------------------------------------------------------------- copy

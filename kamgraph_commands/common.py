@@ -30,8 +30,9 @@ if TYPE_CHECKING:
     from kamgraph.store.base import GraphStore
 
 __all__ = ["CliError", "KamgraphGroup", "State", "state", "STORE_HELP", "store_option", "config_option",
-           "json_option", "store_config_json_options", "as_of_option", "date_option", "DATE", "DateType", "emit",
-           "set_store", "set_config", "set_neo4j", "load_analysis", "xray_section", "person_id", "PERSON_HELP"]
+           "json_option", "csv_option", "store_config_json_options", "as_of_option", "date_option", "DATE",
+           "DateType", "emit", "set_store", "set_config", "set_neo4j", "set_output", "show_text", "load_analysis",
+           "xray_section", "person_id", "PERSON_HELP"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,6 +63,7 @@ class State:
         self._settings: Settings | None = None
         self.neo4j_user: str | None = None
         self.neo4j_database: str | None = None
+        self.no_pager = False
 
     @property
     def settings(self) -> Settings:
@@ -139,6 +141,17 @@ def set_neo4j(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         setattr(ctx.ensure_object(State), str(param.name), value)
 
 
+def set_output(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``--no-color`` / ``--no-pager``: colour is on only on a terminal without ``NO_COLOR``."""
+    current = ctx.ensure_object(State)
+    if param.name == "no_pager":
+        current.no_pager = current.no_pager or value
+        return
+    from kamgraph.views.formatting import colour_wanted, use_color
+
+    use_color(colour_wanted(no_color_flag=value, is_terminal=sys.stdout.isatty()))
+
+
 STORE_HELP = ("Store URL: sqlite:///PATH or a file path (default ./kamgraph.db), or bolt://HOST:PORT / "
               "neo4j://HOST. Also read from KAMGRAPH_STORE.")
 
@@ -196,6 +209,11 @@ def as_of_option(func: F) -> F:
                                                 "Later meetings are ignored.")(func)
 
 
+def csv_option(func: F) -> F:
+    """Add ``--csv`` (every listing command prints CSV under this one name)."""
+    return click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of text.")(func)
+
+
 def json_option(func: F) -> F:
     """Add ``--json``."""
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(func)
@@ -213,7 +231,31 @@ def emit(model: BaseModel | list[Any] | dict[str, Any], as_json: bool, text: Cal
 
             click.echo(json.dumps(TypeAdapter(Any).dump_python(model, mode="json"), indent=2))
     else:
-        click.echo(text())
+        show_text(text())
+
+
+def show_text(text: str) -> None:
+    """Print a text view: long lines wrapped to the terminal width, through a pager when it is long and
+    stdout is a terminal (never in a pipe, and not with ``--no-pager``)."""
+    from kamgraph.views.formatting import fit_text, terminal_width
+
+    text = fit_text(text, terminal_width())
+    if _pager_wanted(text):
+        click.echo_via_pager(text + "\n")
+    else:
+        click.echo(text)
+
+
+def _pager_wanted(text: str) -> bool:
+    import shutil
+
+    ctx = click.get_current_context(silent=True)
+    current = ctx.find_object(State) if ctx is not None else None
+    if current is not None and current.no_pager:
+        return False
+    if not (sys.stdout.isatty() and sys.stdin.isatty()):
+        return False
+    return text.count("\n") + 1 > shutil.get_terminal_size((80, 24)).lines - 1
 
 
 #: How a command's help names a person argument.

@@ -1,15 +1,20 @@
-"""Plain-text terminal views: aligned tables and the X-ray report.
+"""Terminal text views: aligned tables and the X-ray report.
 
-No colours, no terminal library: output that reads the same in a terminal,
-a pipe, a log file or an e-mail.
+Tables are rendered by rich to fit the terminal (``$COLUMNS`` honoured,
+:func:`~kamgraph.views.formatting.terminal_width`), cutting long cells with
+``…`` and measuring CJK characters as two cells. Colour is off unless the
+command line turns it on (:func:`~kamgraph.views.formatting.use_color`), so
+the text reads the same in a pipe, a log file or an e-mail.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .formatting import fmt_figure, name_list
+from .formatting import STATUS_STYLES, color_enabled, fmt_figure, name_list, terminal_width
 from .xray import Thread, XRay
 
 if TYPE_CHECKING:
@@ -47,8 +52,8 @@ __all__ = [
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, right: Sequence[int] = (),
-          max_col: int = 40, indent: str = "  ") -> str:
-    """Format rows as an aligned text table.
+          max_col: int = 40, indent: str = "  ", width: int | None = None) -> str:
+    """Format rows as an aligned text table that fits the terminal (rendered by rich).
 
     Parameters
     ----------
@@ -59,7 +64,16 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, right: Se
     right : sequence of int
         Indexes of right-aligned (numeric) columns.
     max_col : int
-        Cells longer than this are cut with an ellipsis.
+        No column is wider than this; longer cells are cut with an ellipsis (``…``).
+    indent : str
+        Put in front of every line.
+    width : int, optional
+        The width to fit, indent included (default :func:`~kamgraph.views.formatting.terminal_width`).
+        When the table is wider, its widest columns are narrowed and their cells cut with ``…``.
+        Widths are terminal cells: a CJK character takes two.
+
+    Status words (``overdue``, ``never``, ``uncovered``, ...) are coloured when
+    :func:`~kamgraph.views.formatting.use_color` turned colour on.
 
     Examples
     --------
@@ -68,25 +82,79 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, right: Se
       -----  -
       Ada    3
       Grace  -
+    >>> print(table(["name", "city"], [["Bartholomew Oberkirchner", "北京市朝阳区"]], width=24))
+      name        city
+      ----------  ----------
+      Bartholom…  北京市朝 …
     """
-    def cell(value: object) -> str:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    colour = color_enabled()
+    width = width or terminal_width()
+
+    def cell(value: object) -> Text:
         text = "-" if value is None else str(value)
         text = " ".join(text.split())
-        return text if len(text) <= max_col else text[:max_col - 1] + "…"
+        style = STATUS_STYLES.get(text, "") if colour else ""
+        return Text(text, style=style)
 
     cells = [[cell(v) for v in row] for row in rows]
-    widths = [len(h) for h in headers]
+    widths = _fit_widths([[Text(h), *(r[i] for r in cells)] for i, h in enumerate(headers)], max_col,
+                         width - len(indent))
+    grid = Table(box=_head_rule(), show_edge=False, pad_edge=False, padding=(0, 1, 0, 0),
+                 show_header=True, header_style="bold" if colour else "", expand=False)
+    for i, title in enumerate(headers):
+        grid.add_column(title, justify="right" if i in right else "left", no_wrap=True, overflow="ellipsis",
+                        min_width=widths[i], max_width=widths[i])
     for row in cells:
-        for i, text in enumerate(row):
-            widths[i] = max(widths[i], len(text))
+        grid.add_row(*row)
+    console = Console(width=max(width - len(indent), 10), color_system="standard" if colour else None,
+                      force_terminal=colour, no_color=not colour, highlight=False, emoji=False, markup=False,
+                      legacy_windows=False, soft_wrap=False)
+    with console.capture() as captured:
+        console.print(grid)
+    lines = captured.get().rstrip("\n").split("\n")
+    if len(lines) > 1:  # the rule: one run of dashes per column, without the padding's dash
+        lines[1] = re.sub(r"- ", "  ", lines[1])
+    return "\n".join((indent + line).rstrip() for line in lines)
 
-    def line(values: Sequence[str]) -> str:
-        parts = [v.rjust(widths[i]) if i in right else v.ljust(widths[i]) for i, v in enumerate(values)]
-        return (indent + "  ".join(parts)).rstrip()
 
-    out = [line(list(headers)), line(["-" * w for w in widths])]
-    out.extend(line(row) for row in cells)
-    return "\n".join(out)
+def _fit_widths(columns: Sequence[Sequence[Any]], max_col: int, room: int) -> list[int]:
+    """Column widths (terminal cells) that fit ``room``, two cells apart: the widest column gives way first.
+
+    Written by hand because rich narrows every column in proportion, which cuts
+    short columns (dates, departments) as much as long ones (titles, names of threads).
+    A column is not narrowed below 6 cells (or its natural width, if smaller).
+
+    Examples
+    --------
+    >>> from rich.text import Text
+    >>> cols = [[Text("date"), Text("2025-06-30")], [Text("title"), Text("x" * 40)]]
+    >>> _fit_widths(cols, 40, 80), _fit_widths(cols, 40, 30), _fit_widths(cols, 30, 80)
+    ([10, 40], [10, 18], [10, 30])
+    """
+    natural = [min(max(max((c.cell_len for c in col), default=1), 1), max(max_col, col[0].cell_len))
+               for col in columns]
+    widths = list(natural)
+    floor = [min(n, 6) for n in natural]
+    excess = sum(widths) + 2 * (len(widths) - 1) - room
+    while excess > 0:
+        i = max(range(len(widths)), key=lambda k: (widths[k] - floor[k] > 0, widths[k]))
+        if widths[i] <= floor[i]:
+            break
+        widths[i] -= 1
+        excess -= 1
+    return widths
+
+
+@functools.lru_cache(maxsize=1)
+def _head_rule() -> Any:
+    """The table frame: nothing but a rule of ``-`` under the header."""
+    from rich.box import Box
+
+    return Box("    \n    \n -  \n    \n    \n    \n    \n    \n", ascii=True)
 
 
 def short_name(name: str) -> str:
@@ -319,27 +387,61 @@ def render_profile(profile: PersonProfile) -> str:
 _STATUS_MARK = {"ok": "", "due": "~", "overdue": "!", "never": "?"}
 
 
-def render_matrix(matrix: CommunicationMatrix) -> str:
-    """The communication matrix for a terminal: stakeholders as rows, staff as columns.
+def render_matrix(matrix: CommunicationMatrix, value: str | None = None, *, width: int | None = None) -> str:
+    """The communication matrix for a terminal: stakeholders as rows, staff as columns (as its CSV with
+    ``rows="stakeholders"``).
 
-    A cell shows ``meetings/strength`` of the pair, marked ``~`` when due and
-    ``!`` when overdue against the stakeholder's cadence.
+    Without ``value`` a cell shows ``meetings/strength`` of the pair, marked
+    ``~`` when due and ``!`` when overdue against the stakeholder's cadence;
+    with ``value`` (``strength``, ``count``, ``last``, ``status``) it shows that alone.
+    When the staff columns do not fit ``width`` (default: the terminal's), they
+    are printed in blocks, each repeating the stakeholder column.
     """
     staff = matrix.staff
-    headers = ["stakeholder", *(short_name(matrix.names[s]) for s in staff), "total", "cadence"]
-    rows = []
-    for c in matrix.stakeholders:
-        cells = []
-        for s in staff:
-            cell = matrix.cells.get((s, c))
-            cells.append("" if cell is None else f"{cell.count}/{cell.strength:.1f}{_STATUS_MARK[cell.status]}")
-        total = matrix.column_totals[c]
-        rows.append([matrix.names[c], *cells, f"{total.count}/{total.strength:.1f}", total.status])
-    rows.append(["total", *(f"{matrix.row_totals[s].count}/{matrix.row_totals[s].strength:.1f}" for s in staff),
-                 "", ""])
-    legend = ("  cells: meetings/strength; ~ due, ! overdue against the stakeholder's target interval; "
-              f"as of {matrix.as_of}")
-    return table(headers, rows, right=list(range(1, len(staff) + 2)), max_col=28) + "\n" + legend
+
+    def show(cell: object) -> str:
+        if cell is None:
+            return ""
+        if value is None:
+            mark = _STATUS_MARK.get(getattr(cell, "status", None) or "ok", "")
+            return f"{cell.count}/{cell.strength:.1f}{mark}"  # type: ignore[attr-defined]
+        shown = getattr(cell, value)
+        if shown is None:
+            return ""
+        return f"{shown:.1f}" if value == "strength" else str(shown)
+
+    def plain_total(total: object) -> str:
+        if value is None:
+            return f"{total.count}/{total.strength:.1f}"  # type: ignore[attr-defined]
+        return show(total)
+
+    what = {None: "meetings/strength; ~ due, ! overdue", "strength": "tie strength", "count": "meetings",
+            "last": "last meeting", "status": "cadence status"}[value]
+    legend = f"  cells: {what} against the stakeholder's target interval; as of {matrix.as_of}" if value in (
+        None, "status") else f"  cells: {what}; as of {matrix.as_of}"
+    # Staff columns in blocks that fit the terminal (each block repeats the stakeholder column), as wide
+    # data frames are printed; the totals close the last block.
+    room = (width or terminal_width()) - 2
+    per_block = max(1, (room - 22 - 20) // 10)
+    blocks = [staff[i:i + per_block] for i in range(0, len(staff), per_block)] or [[]]
+    out = []
+    for number, block in enumerate(blocks, 1):
+        last = number == len(blocks)
+        headers = ["stakeholder", *(short_name(matrix.names[s]) for s in block)] + (["total", "cadence"] if last
+                                                                                      else [])
+        rows = []
+        for c in matrix.stakeholders:
+            total = matrix.column_totals[c]
+            rows.append([matrix.names[c], *(show(matrix.cells.get((s, c))) for s in block)]
+                        + ([plain_total(total), total.status] if last else []))
+        rows.append(["total", *(plain_total(matrix.row_totals[s]) if value != "status" else "" for s in block)]
+                    + (["", ""] if last else []))
+        if len(blocks) > 1:
+            first = (number - 1) * per_block + 1
+            out.append(f"  staff {first}-{first + len(block) - 1} of {len(staff)}")
+        out.append(table(headers, rows, right=list(range(1, len(block) + 2)), max_col=28, width=width))
+        out.append("")
+    return "\n".join(out) + legend
 
 
 def render_whatif(result: WhatIf) -> str:
