@@ -350,7 +350,8 @@ def whatif(account: str, leave: tuple[str, ...], as_of: dt.date, as_json: bool) 
         among = [*snapshot.stakeholders, *snapshot.staff]
         ids = [person_id(store, who, among=among) for who in leave]
     result = what_if(snapshot, analysis.ag.as_of, ids, analysis.ag.settings, before=analysis)
-    emit(result, as_json, lambda: render_whatif(result))
+    names = {p.id: p.name for p in [*snapshot.stakeholders, *snapshot.staff]}
+    emit(result, as_json, lambda: render_whatif(result, names))
 
 
 @cli.group()

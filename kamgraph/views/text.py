@@ -14,7 +14,16 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .formatting import STATUS_STYLES, color_enabled, fmt_figure, name_list, terminal_width
+from .formatting import (
+    STATUS_STYLES,
+    color_enabled,
+    fmt_figure,
+    fmt_health,
+    fmt_share,
+    fmt_summary_figure,
+    name_list,
+    terminal_width,
+)
 from .xray import Thread, XRay
 
 if TYPE_CHECKING:
@@ -43,6 +52,8 @@ __all__ = [
     "render_actions",
     "render_matrix",
     "render_whatif",
+    "render_lost",
+    "summary_figure_rows",
     "render_accounts",
     "render_profile",
     "render_portfolio",
@@ -263,13 +274,21 @@ def render_bridges(bridges: BridgesView, all_pairs: Sequence[tuple[str, str, flo
 def render_fragility(fragility: FragilityView, limit: int = 10) -> str:
     """Fragility: the index, who matters most, and the key stakeholders' connectivity."""
     crit = fragility.most_critical.name if fragility.most_critical else "nobody"
-    out = [f"  fragility index {fragility.index:.0%} (largest share one departure cuts off: {crit})"]
+    out = [f"  fragility index {fmt_share(fragility.index)} (the largest share lost by one departure: {crit})"]
     if fragility.people:
-        out.append(table(["if this person leaves", "kind", "share lost", "stakeholders lost"],
-                         [[r.name, r.kind, f"{r.share:.1%}", name_list(r.lost, 4)] for r in fragility.people[:limit]],
-                         right=[2], indent="    ", max_col=70))
+        out.append("  stakeholders lost = uncovered (no thread left) + cut off (no path to our team left)")
+        rows = []
+        for r in fragility.people[:limit]:
+            names = {p.id: p.name for p in r.lost}
+            cut = set(r.lost_paths)
+            uncovered = [names.get(i, i) for i in r.lost_threads if i not in cut]
+            rows.append([r.name, r.kind, fmt_share(r.share, 1), name_list(uncovered, 3),
+                         name_list([names.get(i, i) for i in r.lost_paths], 3)])
+        out.append(table(["if this person leaves", "kind", "share lost", "uncovered", "cut off"], rows,
+                         right=[2], indent="    ", max_col=50))
     if fragility.key_connectivity:
-        out.append("  key stakeholders' connectivity (departures that cut them off; 1 = one departure):")
+        out.append("  key stakeholders' connectivity (how many departures it takes to cut them off; "
+                   "1 = one departure):")
         cap = fragility.connectivity_cap
         out.append("    " + ", ".join(f"{c.name} {c.connectivity}{'+' if cap and c.connectivity >= cap else ''}"
                                       for c in fragility.key_connectivity))
@@ -444,21 +463,51 @@ def render_matrix(matrix: CommunicationMatrix, value: str | None = None, *, widt
     return "\n".join(out) + legend
 
 
-def render_whatif(result: WhatIf) -> str:
-    """Before/after of every summary figure, and who is cut off."""
+def render_lost(lost: Sequence[object], uncovered: Sequence[object], cut_off: Sequence[object], share: float,
+                limit: int = 30, indent: str = "") -> list[str]:
+    """The stakeholders a departure loses, named as in the docs (Concepts, "Lost, uncovered, cut off").
+
+    *Lost* = *uncovered* (no thread left) or *cut off* (no path to our team left); ``share`` is the
+    importance-weighted share of the account they weigh (the removal share).
+
+    Examples
+    --------
+    >>> print("\\n".join(render_lost(["Ana", "Ben"], ["Ana", "Ben"], ["Ben"], 0.114)))
+    STAKEHOLDERS LOST (2): Ana, Ben  [share lost 11.4%]
+      uncovered, no thread left (2): Ana, Ben
+      cut off, no path to our team left (1): Ben
+    """
+    return [f"{indent}STAKEHOLDERS LOST ({len(lost)}): {name_list(lost, limit)}  [share lost {share:.1%}]",
+            f"{indent}  uncovered, no thread left ({len(uncovered)}): {name_list(uncovered, limit)}",
+            f"{indent}  cut off, no path to our team left ({len(cut_off)}): {name_list(cut_off, limit)}"]
+
+
+def summary_figure_rows(before: dict[str, object], after: dict[str, object], changed: set[str],
+                        names: dict[str, str] | None = None) -> list[list[str]]:
+    """Rows of figure, before, after, change mark: each figure with its unit, people by name."""
+    names = names or {}
+
+    def show(key: str, value: object) -> str:
+        if key in ("top_staff", "most_critical_person") and isinstance(value, str):
+            return names.get(value, value)
+        return fmt_summary_figure(key, value)
+
+    return [[k, show(k, before[k]), show(k, after[k]), "<-" if k in changed else ""] for k in before]
+
+
+def render_whatif(result: WhatIf, names: dict[str, str] | None = None) -> str:
+    """Before/after of every summary figure (shares in %, health out of 100), and the stakeholders lost."""
     who = ", ".join(p.name for p in result.leave)
     out = [f"WHAT IF {who} left on {result.as_of}  ({result.account})", ""]
     if result.already_left:
         out[-1:] = [f"  ({name_list(result.already_left)}: departure already recorded; "
                     "'before' counts them as present)", ""]
+    names = {**{p.id: p.name for p in [*result.leave, *result.unreachable]}, **(names or {})}
     before, after = result.before.model_dump(), result.after.model_dump()
     changed = {c.figure for c in result.changes}
-    rows = [[k, fmt_figure(before[k]), fmt_figure(after[k]), "<-" if k in changed else ""] for k in before]
-    out.append(table(["figure", "before", "after", ""], rows, right=[1, 2]))
-    out += ["", f"UNREACHABLE AFTERWARDS ({len(result.unreachable)}): {name_list(result.unreachable, 30)}",
-            f"  lose their last thread ({len(result.uncovered)}): {name_list(result.uncovered, 30)}",
-            f"  no path to our team at all ({len(result.cut_off)}): {name_list(result.cut_off, 30)}",
-            f"importance-weighted share lost: {result.lost_importance_share:.1%}"]
+    out.append(table(["figure", "before", "after", ""], summary_figure_rows(before, after, changed, names),
+                     right=[1, 2]))
+    out += ["", *render_lost(result.unreachable, result.uncovered, result.cut_off, result.lost_importance_share)]
     if result.roles_uncovered:
         out.append(f"required roles left without cover: {', '.join(result.roles_uncovered)}")
     return "\n".join(out)
@@ -472,8 +521,8 @@ def render_portfolio(portfolio: Portfolio) -> str:
     headers = ["account", "name", "tier", "score", "near miss", "stage", "shape", "coverage", "key cov",
                "fragility", "health", "overdue key"] + (["alerts"] if alerts else [])
     rows = [[r.account, r.name, r.tier + ("" if r.declared_tier in (None, r.tier) else f" (was {r.declared_tier})"),
-             f"{r.score:.1f}", r.near_miss, r.stage, r.shape, f"{r.coverage:.0%}", f"{r.key_coverage:.0%}",
-             f"{r.fragility_index:.0%}", f"{r.health:.0f}", r.overdue_key] + ([r.open_alerts] if alerts else [])
+             f"{r.score:.1f}", r.near_miss, r.stage, r.shape, fmt_share(r.coverage), fmt_share(r.key_coverage),
+             fmt_share(r.fragility_index), fmt_health(r.health), r.overdue_key] + ([r.open_alerts] if alerts else [])
             for r in portfolio.rows]
     return (f"PORTFOLIO as of {portfolio.as_of} ({len(rows)} accounts)\n"
             + table(headers, rows, right=[3, 7, 8, 9, 10, 11, 12]))
