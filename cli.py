@@ -62,7 +62,8 @@ DEMO_STORE = "./kamgraph-demo.db"
 @click.group(cls=KamgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", metavar="URL", expose_value=False, callback=set_store, is_eager=True, help=STORE_HELP)
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False), expose_value=False,
-              callback=set_config, is_eager=True, help="Settings file (default ./kamgraph.toml).")
+              callback=set_config, is_eager=True,
+              help="Settings file, read after the per-user file and ./kamgraph.toml (see 'kamgraph config show').")
 @click.option("--neo4j-user", "neo4j_user", metavar="USER", expose_value=False, callback=set_neo4j,
               is_eager=True, help="User for bolt:// and neo4j:// stores (default $KAMGRAPH_NEO4J_USER, else neo4j). "
                                   "The password comes from $KAMGRAPH_NEO4J_PASSWORD, kamgraph.toml or a prompt.")
@@ -356,21 +357,31 @@ def whatif(account: str, leave: tuple[str, ...], as_of: dt.date, as_json: bool) 
 
 @cli.group()
 def config() -> None:
-    """Inspect the settings (kamgraph.toml, --config, KAMGRAPH_* variables)."""
+    """Inspect the settings (per-user file, ./kamgraph.toml, --config, NEO4J_* and KAMGRAPH_* variables)."""
 
 
 @config.command("show")
 @config_option
 @json_option
 def config_show(as_json: bool) -> None:
-    """Print the effective settings (defaults overridden by the file and environment) as TOML."""
-    from kamgraph.settings import settings_toml
+    """Print the effective settings as TOML, after the list of the files they were read from.
 
-    settings = _state().settings
+    Later sources win: the defaults, the per-user file (~/.config/kamgraph/kamgraph.toml
+    on Linux), ./kamgraph.toml, --config, NEO4J_USERNAME / NEO4J_PASSWORD, then
+    KAMGRAPH_<SECTION>__<KEY> variables. The output is valid TOML (the list is
+    comments; passwords are never shown) and can be saved as a settings file.
+    """
+    from kamgraph.settings import settings_toml, user_config_file
+
+    state = _state()
+    settings = state.settings
     if as_json:
         emit(settings, True, str)
-    else:
-        click.echo(settings_toml(settings))  # TOML: never wrapped or paged
+        return
+    read = [f"#   {f}" for f in state.settings_files] or ["#   none (defaults and environment only)"]
+    head = ["# settings files read, later ones winning:", *read,
+            f"# (the per-user file is {user_config_file()})", ""]
+    click.echo("\n".join(head) + settings_toml(settings))  # TOML: never wrapped or paged
 
 
 # --------------------------------------------------------------------------- copy

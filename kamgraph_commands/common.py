@@ -61,17 +61,20 @@ class State:
         self.store_url: str | None = None
         self.config: Path | None = None
         self._settings: Settings | None = None
+        #: The settings files read, in order (known once :attr:`settings` was asked for).
+        self.settings_files: list[Path] = []
         self.neo4j_user: str | None = None
         self.neo4j_database: str | None = None
         self.no_pager = False
 
     @property
     def settings(self) -> Settings:
-        """The effective settings (defaults < kamgraph.toml or --config < KAMGRAPH_* variables)."""
+        """The effective settings: defaults < the per-user file < ./kamgraph.toml < --config
+        < NEO4J_USERNAME/NEO4J_PASSWORD < KAMGRAPH_* variables (:func:`kamgraph.settings.load_layered`)."""
         if self._settings is None:
-            from kamgraph.settings import CONFIG_FILE, load_settings
+            from kamgraph.settings import load_layered
 
-            self._settings = load_settings(self.config or CONFIG_FILE, required=self.config is not None)
+            self._settings, self.settings_files = load_layered(self.config)
         return self._settings
 
     def open_store(self, *, create: bool = False, url: str | None = None, default: str = DEFAULT_STORE
@@ -165,7 +168,7 @@ def store_option(func: F) -> F:
 def config_option(func: F) -> F:
     """Add ``--config FILE`` to a command."""
     return click.option("--config", type=click.Path(path_type=Path, dir_okay=False), expose_value=False,
-                        callback=set_config, help="Settings file (default ./kamgraph.toml).")(func)
+                        callback=set_config, help="Settings file, read after the per-user file and ./kamgraph.toml.")(func)
 
 
 class DateType(click.ParamType):
