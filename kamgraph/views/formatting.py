@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 __all__ = ["fmt_figure", "fmt_summary_figure", "fmt_share", "fmt_health", "name_list", "PERCENT_FIGURES",
            "terminal_width", "DEFAULT_WIDTH", "fit_text", "use_color", "color_enabled", "STATUS_STYLES",
@@ -105,7 +104,16 @@ def fit_text(text: str, width: int | None = None) -> str:
     """Wrap every line wider than ``width`` at spaces, continuing it indented under its own indent.
 
     Lines with terminal escape codes (coloured tables, already fitted) are left as they are. Widths
-    are terminal cells (a CJK character is two).
+    are terminal cells (a CJK character is two), which :mod:`textwrap` does not count: the wrapping is
+    written here on rich's cell measure; a word wider than a line is cut into pieces.
+
+    Examples
+    --------
+    >>> print(fit_text("  会议 首席技术官兼研发中心负责人 ok", 14))
+      会议
+        首席技术官
+        兼研发中心
+        负责人 ok
     """
     from rich.cells import cell_len
 
@@ -116,9 +124,33 @@ def fit_text(text: str, width: int | None = None) -> str:
             out.append(line)
             continue
         indent = line[:len(line) - len(line.lstrip())]
-        out.extend(textwrap.wrap(line.strip(), width=width, initial_indent=indent,
-                                 subsequent_indent=indent + "  ", break_on_hyphens=False) or [line])
+        out.extend(_wrap(line.strip(), width, indent, indent + "  ", cell_len))
     return "\n".join(out)
+
+
+def _wrap(text: str, width: int, first: str, rest: str, measure: Callable[[str], int]) -> list[str]:
+    lines: list[str] = []
+    current = first
+    empty = True
+    for word in text.split():
+        gap = "" if empty else " "
+        if measure(current + gap + word) <= width:
+            current, empty = current + gap + word, False
+            continue
+        if not empty:
+            lines.append(current)
+            current, empty = rest, True
+        while measure(current + word) > width and len(word) > 1:  # a word wider than a line: cut it
+            room = width - measure(current)
+            cut = 1
+            while cut < len(word) and measure(word[:cut + 1]) <= room:
+                cut += 1
+            lines.append(current + word[:cut])
+            word, current = word[cut:], rest
+        current, empty = current + word, False
+    if not empty:
+        lines.append(current)
+    return lines
 
 
 def colour_wanted(*, no_color_flag: bool = False, is_terminal: bool = False,

@@ -129,7 +129,11 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, right: Se
     lines = captured.get().rstrip("\n").split("\n")
     if len(lines) > 1:  # the rule: one run of dashes per column, without the padding's dash
         lines[1] = re.sub(r"- ", "  ", lines[1])
-    return "\n".join((indent + line).rstrip() for line in lines)
+    return "\n".join(_TRAILING.sub(r"\1", indent + line) for line in lines)
+
+
+#: Trailing blanks of a line, also when colour codes follow them.
+_TRAILING = re.compile(r"\s+((?:\x1b\[[0-9;]*m)*)$")
 
 
 def _fit_widths(columns: Sequence[Sequence[Any]], max_col: int, room: int) -> list[int]:
