@@ -6,7 +6,8 @@ Settings are read, later sources winning, from (:func:`load_layered`, with pydan
 2. the per-user file (:func:`user_config_file`, e.g. ``~/.config/kamgraph/kamgraph.toml``);
 3. ``kamgraph.toml`` in the current directory;
 4. the file given with ``--config``;
-5. Neo4j's own ``NEO4J_USERNAME`` and ``NEO4J_PASSWORD`` (``[neo4j] user`` / ``password``);
+5. Neo4j's own ``NEO4J_USERNAME``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE`` (``[neo4j] user`` / ``password`` /
+   ``database``);
 6. environment variables ``KAMGRAPH_<SECTION>__<KEY>`` (two underscores between
    section and key), e.g. ``KAMGRAPH_STRENGTH__HALF_LIFE_DAYS=60``. Values are
    parsed as TOML values where they can be (numbers, booleans, arrays), else
@@ -521,11 +522,11 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
 
 
 #: Neo4j's own variables (as cypher-shell and the drivers' examples read them) -> the setting they fill.
-NEO4J_ENV = {"NEO4J_USERNAME": "user", "NEO4J_PASSWORD": "password"}
+NEO4J_ENV = {"NEO4J_USERNAME": "user", "NEO4J_PASSWORD": "password", "NEO4J_DATABASE": "database"}
 
 
 def _from_neo4j_env(env: Mapping[str, str]) -> dict[str, Any]:
-    """``NEO4J_USERNAME`` and ``NEO4J_PASSWORD`` as ``[neo4j]`` settings (``KAMGRAPH_*`` variables win)."""
+    """``NEO4J_USERNAME``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE`` as ``[neo4j]`` settings (``KAMGRAPH_*`` win)."""
     section = {key: env[name] for name, key in NEO4J_ENV.items() if env.get(name)}
     return {"neo4j": section} if section else {}
 

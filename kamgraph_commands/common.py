@@ -168,7 +168,8 @@ def store_option(func: F) -> F:
 def config_option(func: F) -> F:
     """Add ``--config FILE`` to a command."""
     return click.option("--config", type=click.Path(path_type=Path, dir_okay=False), expose_value=False,
-                        callback=set_config, help="Settings file, read after the per-user file and ./kamgraph.toml.")(func)
+                        callback=set_config,
+                        help="Settings file, read after the per-user file and ./kamgraph.toml.")(func)
 
 
 class DateType(click.ParamType):

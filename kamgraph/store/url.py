@@ -34,7 +34,8 @@ from typing import Literal
 
 from ..errors import StoreError
 
-__all__ = ["DEFAULT_STORE", "STORE_ENV", "NEO4J_URI_ENV", "NEO4J_SCHEMES", "resolve_store_url", "sqlite_path", "is_neo4j_url",
+__all__ = ["DEFAULT_STORE", "STORE_ENV", "NEO4J_URI_ENV", "NEO4J_SCHEMES", "resolve_store_url", "sqlite_path",
+           "is_neo4j_url",
            "backend_of"]
 
 #: The store used when neither ``--store`` nor ``KAMGRAPH_STORE`` says otherwise.
