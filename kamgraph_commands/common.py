@@ -239,11 +239,17 @@ def emit(model: BaseModel | list[Any] | dict[str, Any], as_json: bool, text: Cal
 
 
 def show_text(text: str) -> None:
-    """Print a text view: long lines wrapped to the terminal width, through a pager when it is long and
-    stdout is a terminal (never in a pipe, and not with ``--no-pager``)."""
+    """Print a text view: long lines wrapped to the width when it is known (a terminal, or ``COLUMNS``),
+    through a pager when it is long and stdout is a terminal (never in a pipe, and not with ``--no-pager``).
+
+    In a pipe without ``COLUMNS`` lines are left whole (for grep and logs); tables fit 120 columns.
+    """
+    import os
+
     from kamgraph.views.formatting import fit_text, terminal_width
 
-    text = fit_text(text, terminal_width())
+    if sys.stdout.isatty() or os.environ.get("COLUMNS", "").strip().isdigit():
+        text = fit_text(text, terminal_width())
     if _pager_wanted(text):
         click.echo_via_pager(text + "\n")
     else:
