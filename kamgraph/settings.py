@@ -507,7 +507,11 @@ def _file_layer(file: Path) -> dict[str, Any]:
 def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
     """``KAMGRAPH_<SECTION>__<KEY>`` variables, read by pydantic-settings' environment source."""
     from pydantic_settings import EnvSettingsSource
-    from pydantic_settings.sources.utils import parse_env_vars
+
+    try:
+        from pydantic_settings.sources.utils import parse_env_vars
+    except ImportError:  # pydantic-settings before 2.7 kept it in one module
+        from pydantic_settings.sources import parse_env_vars  # type: ignore[attr-defined,no-redef]
 
     class _Env(EnvSettingsSource):
         def _load_env_vars(self) -> Mapping[str, str | None]:
