@@ -64,7 +64,7 @@ __all__ = [
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, right: Sequence[int] = (),
           max_col: int = 40, indent: str = "  ", width: int | None = None) -> str:
-    """Format rows as an aligned text table that fits the terminal (rendered by rich).
+    """Format rows as an aligned text table that fits the terminal (cells measured, cut and coloured by rich).
 
     Parameters
     ----------
@@ -98,8 +98,6 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, right: Se
       ----------  ----------
       Bartholom…  北京市朝 …
     """
-    from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
 
     colour = color_enabled()
@@ -112,64 +110,76 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, right: Se
         return Text(text, style=style)
 
     cells = [[cell(v) for v in row] for row in rows]
-    widths = _fit_widths([[Text(h), *(r[i] for r in cells)] for i, h in enumerate(headers)], max_col,
-                         width - len(indent))
-    grid = Table(box=_head_rule(), show_edge=False, pad_edge=False, padding=(0, 1, 0, 0),
-                 show_header=True, header_style="bold" if colour else "", expand=False)
-    for i, title in enumerate(headers):
-        grid.add_column(title, justify="right" if i in right else "left", no_wrap=True, overflow="ellipsis",
-                        min_width=widths[i], max_width=widths[i])
-    for row in cells:
-        grid.add_row(*row)
-    console = Console(width=max(width - len(indent), 10), color_system="standard" if colour else None,
-                      force_terminal=colour, no_color=not colour, highlight=False, emoji=False, markup=False,
-                      legacy_windows=False, soft_wrap=False)
-    with console.capture() as captured:
-        console.print(grid)
-    lines = captured.get().rstrip("\n").split("\n")
-    if len(lines) > 1:  # the rule: one run of dashes per column, without the padding's dash
-        lines[1] = re.sub(r"- ", "  ", lines[1])
-    return "\n".join(_TRAILING.sub(r"\1", indent + line) for line in lines)
+    titles = [Text(h, style="bold" if colour else "") for h in headers]
+    widths = _fit_widths([[titles[i], *(r[i] for r in cells)] for i in range(len(headers))], max_col,
+                         width - len(indent), keep=right)
+    rule = [Text("-" * w) for w in widths]
+    lines = []
+    for row in [titles, rule, *cells]:
+        parts = []
+        for i, text in enumerate(row):
+            fitted = text.copy()
+            fitted.truncate(widths[i], overflow="ellipsis")
+            gap = widths[i] - fitted.cell_len
+            if i in right:
+                fitted.pad_left(gap)
+            else:
+                fitted.pad_right(gap)
+            parts.append(fitted)
+        line = Text(indent) + Text("  ").join(parts)
+        lines.append(_TRAILING.sub(r"\1", _ansi(line) if colour else line.plain))
+    return "\n".join(lines)
+
+
+def _ansi(line: Any) -> str:
+    """A rich Text as a string with terminal colour codes."""
+    from rich.color import ColorSystem
+
+    return "".join(seg.style.render(seg.text, color_system=ColorSystem.STANDARD) if seg.style else seg.text
+                   for seg in line.render(_console(), end=""))
+
+
+@functools.lru_cache(maxsize=1)
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(width=100_000, color_system="standard", force_terminal=True, highlight=False, emoji=False,
+                   markup=False, legacy_windows=False)
 
 
 #: Trailing blanks of a line, also when colour codes follow them.
 _TRAILING = re.compile(r"\s+((?:\x1b\[[0-9;]*m)*)$")
 
 
-def _fit_widths(columns: Sequence[Sequence[Any]], max_col: int, room: int) -> list[int]:
+def _fit_widths(columns: Sequence[Sequence[Any]], max_col: int, room: int, keep: Sequence[int] = ()) -> list[int]:
     """Column widths (terminal cells) that fit ``room``, two cells apart: the widest column gives way first.
 
     Written by hand because rich narrows every column in proportion, which cuts
     short columns (dates, departments) as much as long ones (titles, names of threads).
-    A column is not narrowed below 6 cells (or its natural width, if smaller).
+    A column is narrowed below 6 cells (or its natural width, if smaller) only when all are that narrow,
+    and the columns in ``keep`` (numbers: a cut number misleads) only then at all.
 
     Examples
     --------
     >>> from rich.text import Text
     >>> cols = [[Text("date"), Text("2025-06-30")], [Text("title"), Text("x" * 40)]]
-    >>> _fit_widths(cols, 40, 80), _fit_widths(cols, 40, 30), _fit_widths(cols, 30, 80)
-    ([10, 40], [10, 18], [10, 30])
+    >>> _fit_widths(cols, 40, 80), _fit_widths(cols, 40, 30), _fit_widths(cols, 30, 80), _fit_widths(cols, 40, 8)
+    ([10, 40], [10, 18], [10, 30], [3, 3])
     """
     natural = [min(max(max((c.cell_len for c in col), default=1), 1), max(max_col, col[0].cell_len))
                for col in columns]
     widths = list(natural)
-    floor = [min(n, 6) for n in natural]
+    content = [max((c.cell_len for c in col[1:]), default=1) for col in columns]  # without the header
+    floor = [min(n, content[i]) if i in keep else min(n, 6) for i, n in enumerate(natural)]
     excess = sum(widths) + 2 * (len(widths) - 1) - room
-    while excess > 0:
-        i = max(range(len(widths)), key=lambda k: (widths[k] - floor[k] > 0, widths[k]))
-        if widths[i] <= floor[i]:
-            break
-        widths[i] -= 1
-        excess -= 1
+    for least in (floor, [1] * len(widths)):  # down to 6 cells first; below that only when nothing else fits
+        while excess > 0:
+            i = max(range(len(widths)), key=lambda k: (widths[k] - least[k] > 0, widths[k]))
+            if widths[i] <= least[i]:
+                break
+            widths[i] -= 1
+            excess -= 1
     return widths
-
-
-@functools.lru_cache(maxsize=1)
-def _head_rule() -> Any:
-    """The table frame: nothing but a rule of ``-`` under the header."""
-    from rich.box import Box
-
-    return Box("    \n    \n -  \n    \n    \n    \n    \n    \n", ascii=True)
 
 
 def short_name(name: str) -> str:
