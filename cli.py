@@ -219,14 +219,22 @@ def xray(account: str, as_of: dt.date, as_json: bool) -> None:
 
 @cli.command()
 @store_option
+@csv_option
 @json_option
-def accounts(as_json: bool) -> None:
+def accounts(as_csv: bool, as_json: bool) -> None:
     """List the accounts in the store with their counts."""
     from kamgraph.views.text import render_accounts
 
     with _state().open_store() as store:
         rows = store.list_accounts()
-    emit([r.model_dump(mode="json") for r in rows], as_json, lambda: render_accounts(rows))
+    data = [r.model_dump(mode="json") for r in rows]
+    if as_csv:
+        from kamgraph.views.csv_text import csv_text
+
+        fields = list(type(rows[0]).model_fields) if rows else ["id", "name"]
+        click.echo(csv_text(fields, [[d[f] for f in fields] for d in data]), nl=False)
+        return
+    emit(data, as_json, lambda: render_accounts(rows))
 
 
 @cli.command()
@@ -291,13 +299,24 @@ def bridges(account: str, as_of: dt.date, all_pairs: bool, as_json: bool) -> Non
 @click.argument("account")
 @as_of_option
 @click.option("--limit", default=15, show_default=True, help="How many people to list.")
+@csv_option
 @store_config_json_options
-def fragility(account: str, as_of: dt.date, limit: int, as_json: bool) -> None:
-    """Fragility of ACCOUNT: what each departure would cut off, and key stakeholders' connectivity."""
+def fragility(account: str, as_of: dt.date, limit: int, as_csv: bool, as_json: bool) -> None:
+    """Fragility of ACCOUNT: the stakeholders each departure would lose (uncovered or cut off), and key
+    stakeholders' connectivity. --csv lists every person with their share lost (all of them, not --limit)."""
     from kamgraph.views.text import render_fragility
 
     analysis, _ = load_analysis(account, as_of)
     report, data = xray_section(analysis, "fragility")
+    if as_csv:
+        from kamgraph.views.csv_text import csv_text
+
+        rows = [[r.id, r.name, r.kind, r.share, len(r.lost),
+                 ";".join(i for i in r.lost_threads if i not in r.lost_paths), ";".join(r.lost_paths)]
+                for r in report.fragility.people]
+        click.echo(csv_text(["id", "name", "kind", "share_lost", "lost", "uncovered_ids", "cut_off_ids"], rows),
+                   nl=False)
+        return
     emit(data, as_json, lambda: f"FRAGILITY  {report.account.name}  as of {report.as_of}\n"
          + render_fragility(report.fragility, limit))
 

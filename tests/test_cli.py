@@ -221,3 +221,26 @@ def test_plot_portfolio(runner: CliRunner, demo_store: str, tmp_path: Path) -> N
     assert target.read_text().count("Northwind Logistics") == 1
     both = runner.invoke(cli, ["--store", demo_store, "plot", "northwind", "--portfolio", "-o", str(target)])
     assert both.exit_code == 2 and "either ACCOUNT or --portfolio" in both.output
+
+
+def test_listing_commands_print_csv_under_one_name(runner: CliRunner, demo_store: str) -> None:
+    import csv
+    import io
+
+    accounts = json.loads(runner.invoke(cli, ["--store", demo_store, "accounts", "--json"]).stdout)
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(cli, ["--store", demo_store, "accounts", "--csv"]).stdout)))
+    assert [r["id"] for r in rows] == [a["id"] for a in accounts]
+    assert [int(r["meetings"]) for r in rows] == [a["meetings"] for a in accounts]
+    report = json.loads(runner.invoke(cli, ["--store", demo_store, "fragility", "northwind", *AS_OF_DEMO,
+                                            "--json"]).stdout)["fragility"]
+    text = runner.invoke(cli, ["--store", demo_store, "fragility", "northwind", *AS_OF_DEMO, "--csv"]).stdout
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["id"] for r in rows] == [p["id"] for p in report["people"]]
+    for row, person in zip(rows, report["people"], strict=True):
+        assert float(row["share_lost"]) == pytest.approx(person["share"])
+        cut = set(filter(None, row["cut_off_ids"].split(";")))
+        uncovered = set(filter(None, row["uncovered_ids"].split(";")))
+        assert cut == set(person["lost_paths"]) and not cut & uncovered
+        assert cut | uncovered == {p["id"] for p in person["lost"]} and int(row["lost"]) == len(person["lost"])
+    for command in (["people"], ["accounts"], ["matrix", "northwind"], ["fragility", "northwind"], ["portfolio"]):
+        assert "--csv" in runner.invoke(cli, [*command, "--help"]).output, command
