@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kamgraph import __version__
-from kamgraph.ingest.formats import FORMATS
+from kamgraph.ingest.formats import FORMATS, KINDS
 from kamgraph_commands import register
 from kamgraph_commands.common import (
     DATE,
@@ -35,13 +35,17 @@ from kamgraph_commands.common import (
     State,
     as_of_option,
     config_option,
+    csv_option,
     date_option,
     emit,
     json_option,
     load_analysis,
+    person_id,
     set_config,
     set_neo4j,
+    set_output,
     set_store,
+    show_text,
     store_config_json_options,
     store_option,
     xray_section,
@@ -58,13 +62,18 @@ DEMO_STORE = "./kamgraph-demo.db"
 @click.group(cls=KamgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", metavar="URL", expose_value=False, callback=set_store, is_eager=True, help=STORE_HELP)
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False), expose_value=False,
-              callback=set_config, is_eager=True, help="Settings file (default ./kamgraph.toml).")
+              callback=set_config, is_eager=True,
+              help="Settings file, read after the per-user file and ./kamgraph.toml (see 'kamgraph config show').")
 @click.option("--neo4j-user", "neo4j_user", metavar="USER", expose_value=False, callback=set_neo4j,
               is_eager=True, help="User for bolt:// and neo4j:// stores (default $KAMGRAPH_NEO4J_USER, else neo4j). "
                                   "The password comes from $KAMGRAPH_NEO4J_PASSWORD, kamgraph.toml or a prompt.")
 @click.option("--neo4j-database", "neo4j_database", metavar="NAME", expose_value=False, callback=set_neo4j,
               is_eager=True, help="Database for bolt:// and neo4j:// stores (default $KAMGRAPH_NEO4J_DATABASE, "
                                   "else neo4j); bolt://HOST:PORT/NAME also picks it.")
+@click.option("--no-color", "no_color", is_flag=True, expose_value=False, callback=set_output,
+              help="No colour (also: the NO_COLOR variable; colour is only ever used on a terminal).")
+@click.option("--no-pager", "no_pager", is_flag=True, expose_value=False, callback=set_output,
+              help="Never page long output (it is paged only when stdout is a terminal).")
 @click.version_option(__version__, prog_name="kamgraph")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -108,8 +117,10 @@ class _ProgressBar:
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
-              help="Format of the files: auto tells each file's format from its name and header "
-                   "(.ics calendars, .vcf vCards, .json and canonical CSV, Salesforce and HubSpot exports).")
+              help="Format of the files: auto tells each file's format from its content (the header of a CSV, "
+                   "its name only breaking ties; .ics calendars, .vcf vCards, .json).")
+@click.option("--type", "kind", type=click.Choice(KINDS), default=None,
+              help="The records every CSV file holds (canonical columns), instead of telling it from the header.")
 @click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False),
               help="TOML file naming which column of other CSV exports means what (see the docs, Importing data).")
 @click.option("--since", type=DATE, default=None,
@@ -121,12 +132,15 @@ class _ProgressBar:
               help="Write the skipped rows, with their reasons, to this CSV file.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no breakdown of skip reasons.")
 @store_config_json_options
-def import_cmd(files: tuple[Path, ...], fmt: str, mapping: Path | None, since: dt.date | None,
+def import_cmd(files: tuple[Path, ...], fmt: str, kind: str | None, mapping: Path | None, since: dt.date | None,
                until: dt.date | None, dry_run: bool, report: Path | None, quiet: bool, as_json: bool) -> None:
     """Import files into the store, all or nothing.
 
     Canonical CSV/JSON, Salesforce and HubSpot CSV exports, other CSVs through
-    a --mapping file, vCards (.vcf) and calendars (.ics) -- in any mix. Records
+    a --mapping file, vCards (.vcf) and calendars (.ics) -- in any mix. A CSV
+    may use commas, semicolons or tabs and be UTF-8 (with or without BOM),
+    UTF-16 or Windows-1252, as Excel writes them; which records it holds is
+    read from its header (--type forces it). Records
     are matched by id (people also by e-mail): re-importing a file changes
     nothing. Any bad record stops the import with FILE:LINE: FIELD: problem
     and exit status 2, and the store is left exactly as it was. Rows that are
@@ -139,9 +153,10 @@ def import_cmd(files: tuple[Path, ...], fmt: str, mapping: Path | None, since: d
     state = _state()
     settings = state.settings.ingest
     progress = _ProgressBar(enabled=not quiet and not as_json and sys.stderr.isatty())
-    with state.open_store(create=True) as store:
+    with state.create_store(dry_run=dry_run) as store:
         summary = import_files(list(files), store, dry_run=dry_run, format=fmt, mapping=mapping,
-                               settings=settings, since=since, until=until, progress=progress)  # type: ignore[arg-type]
+                               settings=settings, since=since, until=until, progress=progress,  # type: ignore[arg-type]
+                               kind=kind)
     if report is not None:
         write_skipped(summary, report)
     emit(summary, as_json, lambda: render_import(summary, store.url, reasons=not quiet))
@@ -166,7 +181,7 @@ def demo(force: bool, as_of: dt.date, as_json: bool) -> None:
 
     state = _state()
     anchor = as_of
-    with state.open_store(create=True, default=DEMO_STORE) as store:
+    with state.create_store(default=DEMO_STORE) as store:
         url = store.url
         if not store.is_empty():
             if not force:
@@ -177,11 +192,11 @@ def demo(force: bool, as_of: dt.date, as_json: bool) -> None:
     if as_json:
         emit(xray, True, str)
         return
-    click.echo(f"Demo portfolio written to {store.url}: {summary.line()}\n")
-    click.echo(render_xray(xray))
-    click.echo(f"\nExplore it:\n  kamgraph --store {url} accounts\n  kamgraph --store {url} xray {MAIN_ACCOUNT}\n"
-               f"  kamgraph --store {url} whatif {MAIN_ACCOUNT} --leave st-maya\n"
-               f"  kamgraph --store {url} report {MAIN_ACCOUNT} -o review.html")
+    show_text(f"Demo portfolio written to {store.url}: {summary.line()}\n\n" + render_xray(xray)
+              + f"\n\nExplore it:\n  kamgraph --store {url} accounts\n  kamgraph --store {url} xray {MAIN_ACCOUNT}\n"
+              f"  kamgraph --store {url} people {MAIN_ACCOUNT}\n"
+              f"  kamgraph --store {url} whatif {MAIN_ACCOUNT} --leave \"Maya Lindqvist\"\n"
+              f"  kamgraph --store {url} report {MAIN_ACCOUNT} -o review.html")
 
 
 # --------------------------------------------------------------------------- read commands
@@ -204,14 +219,22 @@ def xray(account: str, as_of: dt.date, as_json: bool) -> None:
 
 @cli.command()
 @store_option
+@csv_option
 @json_option
-def accounts(as_json: bool) -> None:
+def accounts(as_csv: bool, as_json: bool) -> None:
     """List the accounts in the store with their counts."""
     from kamgraph.views.text import render_accounts
 
     with _state().open_store() as store:
         rows = store.list_accounts()
-    emit([r.model_dump(mode="json") for r in rows], as_json, lambda: render_accounts(rows))
+    data = [r.model_dump(mode="json") for r in rows]
+    if as_csv:
+        from kamgraph.views.csv_text import csv_text
+
+        fields = list(type(rows[0]).model_fields) if rows else ["id", "name"]
+        click.echo(csv_text(fields, [[d[f] for f in fields] for d in data]), nl=False)
+        return
+    emit(data, as_json, lambda: render_accounts(rows))
 
 
 @cli.command()
@@ -220,13 +243,18 @@ def accounts(as_json: bool) -> None:
 @click.option("--limit", default=20, show_default=True, help="How many recent meetings to list.")
 @store_config_json_options
 def show(person: str, as_of: dt.date, limit: int, as_json: bool) -> None:
-    """One person (stakeholder or staff, by id): who they are, their ties and meetings."""
+    """One PERSON (stakeholder or staff; id, e-mail address or name): who they are, their ties and meetings.
+
+    A name may be written "First Last", "Last, First", in any case, without
+    accents, or as the start of a unique name; when it could mean several
+    people they are listed with their ids and the command exits with status 2.
+    """
     from kamgraph.analysis.person_profile import person_profile
     from kamgraph.views.text import render_profile
 
     state = _state()
     with state.open_store() as store:
-        profile = person_profile(store, person, as_of, state.settings, max_meetings=limit)
+        profile = person_profile(store, person_id(store, person), as_of, state.settings, max_meetings=limit)
     emit(profile, as_json, lambda: render_profile(profile))
 
 
@@ -271,13 +299,24 @@ def bridges(account: str, as_of: dt.date, all_pairs: bool, as_json: bool) -> Non
 @click.argument("account")
 @as_of_option
 @click.option("--limit", default=15, show_default=True, help="How many people to list.")
+@csv_option
 @store_config_json_options
-def fragility(account: str, as_of: dt.date, limit: int, as_json: bool) -> None:
-    """Fragility of ACCOUNT: what each departure would cut off, and key stakeholders' connectivity."""
+def fragility(account: str, as_of: dt.date, limit: int, as_csv: bool, as_json: bool) -> None:
+    """Fragility of ACCOUNT: the stakeholders each departure would lose (uncovered or cut off), and key
+    stakeholders' connectivity. --csv lists every person with their share lost (all of them, not --limit)."""
     from kamgraph.views.text import render_fragility
 
     analysis, _ = load_analysis(account, as_of)
     report, data = xray_section(analysis, "fragility")
+    if as_csv:
+        from kamgraph.views.csv_text import csv_text
+
+        rows = [[r.id, r.name, r.kind, r.share, len(r.lost),
+                 ";".join(i for i in r.lost_threads if i not in r.lost_paths), ";".join(r.lost_paths)]
+                for r in report.fragility.people]
+        click.echo(csv_text(["id", "name", "kind", "share_lost", "lost", "uncovered_ids", "cut_off_ids"], rows),
+                   nl=False)
+        return
     emit(data, as_json, lambda: f"FRAGILITY  {report.account.name}  as of {report.as_of}\n"
          + render_fragility(report.fragility, limit))
 
@@ -287,14 +326,17 @@ def fragility(account: str, as_of: dt.date, limit: int, as_json: bool) -> None:
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="Output format.")
-@click.option("--value", type=click.Choice(["strength", "count", "last", "status"]), default="strength",
-              show_default=True, help="What a CSV cell shows.")
+@csv_option
+@click.option("--value", type=click.Choice(["strength", "count", "last", "status"]), default=None,
+              help="What a cell shows, in the table and the CSV (default: meetings/strength in the table, "
+                   "strength in the CSV).")
 @store_config_json_options
-def matrix(account: str, as_of: dt.date, fmt: str, value: str, as_json: bool) -> None:
-    """The communication matrix of ACCOUNT: our staff x their stakeholders.
+def matrix(account: str, as_of: dt.date, fmt: str, value: str | None, as_csv: bool, as_json: bool) -> None:
+    """The communication matrix of ACCOUNT: their stakeholders (rows) x our staff (columns).
 
     Each cell: meetings, last date, tie strength and cadence status of the pair;
-    rows and columns carry totals. --json is the same as --format json.
+    rows and columns carry totals. The table and the CSV have the same
+    orientation. --csv is --format csv, --json is --format json.
     """
     from kamgraph.analysis.matrix import communication_matrix
     from kamgraph.views.csv_text import matrix_csv
@@ -306,16 +348,16 @@ def matrix(account: str, as_of: dt.date, fmt: str, value: str, as_json: bool) ->
         from kamgraph.analysis.matrix import matrix_dict
 
         emit(matrix_dict(grid, analysis.ag.snapshot.account.id), True, str)
-    elif fmt == "csv":
-        click.echo(matrix_csv(grid, value), nl=False)
+    elif as_csv or fmt == "csv":
+        click.echo(matrix_csv(grid, value or "strength", rows="stakeholders"), nl=False)
     else:
-        click.echo(render_matrix(grid))
+        show_text(render_matrix(grid, value))
 
 
 @cli.command()
 @click.argument("account")
 @click.option("--leave", "leave", multiple=True, required=True, metavar="PERSON",
-              help="Id of a stakeholder or staff member who leaves (repeatable).")
+              help="A stakeholder or staff member who leaves: id, e-mail address or name (repeatable).")
 @as_of_option
 @store_config_json_options
 def whatif(account: str, leave: tuple[str, ...], as_of: dt.date, as_json: bool) -> None:
@@ -324,24 +366,41 @@ def whatif(account: str, leave: tuple[str, ...], as_of: dt.date, as_json: bool) 
     from kamgraph.views.text import render_whatif
 
     analysis, snapshot = load_analysis(account, as_of)
-    result = what_if(snapshot, analysis.ag.as_of, list(leave), analysis.ag.settings, before=analysis)
-    emit(result, as_json, lambda: render_whatif(result))
+    with _state().open_store() as store:
+        among = [*snapshot.stakeholders, *snapshot.staff]
+        ids = [person_id(store, who, among=among) for who in leave]
+    result = what_if(snapshot, analysis.ag.as_of, ids, analysis.ag.settings, before=analysis)
+    names = {p.id: p.name for p in [*snapshot.stakeholders, *snapshot.staff]}
+    emit(result, as_json, lambda: render_whatif(result, names))
 
 
 @cli.group()
 def config() -> None:
-    """Inspect the settings (kamgraph.toml, --config, KAMGRAPH_* variables)."""
+    """Inspect the settings (per-user file, ./kamgraph.toml, --config, NEO4J_* and KAMGRAPH_* variables)."""
 
 
 @config.command("show")
 @config_option
 @json_option
 def config_show(as_json: bool) -> None:
-    """Print the effective settings (defaults overridden by the file and environment) as TOML."""
-    from kamgraph.settings import settings_toml
+    """Print the effective settings as TOML, after the list of the files they were read from.
 
-    settings = _state().settings
-    emit(settings, as_json, lambda: settings_toml(settings))
+    Later sources win: the defaults, the per-user file (~/.config/kamgraph/kamgraph.toml
+    on Linux), ./kamgraph.toml, --config, NEO4J_USERNAME / NEO4J_PASSWORD, then
+    KAMGRAPH_<SECTION>__<KEY> variables. The output is valid TOML (the list is
+    comments; passwords are never shown) and can be saved as a settings file.
+    """
+    from kamgraph.settings import settings_toml, user_config_file
+
+    state = _state()
+    settings = state.settings
+    if as_json:
+        emit(settings, True, str)
+        return
+    read = [f"#   {f}" for f in state.settings_files] or ["#   none (defaults and environment only)"]
+    head = ["# settings files read, later ones winning:", *read,
+            f"# (the per-user file is {user_config_file()})", ""]
+    click.echo("\n".join(head) + settings_toml(settings))  # TOML: never wrapped or paged
 
 
 # --------------------------------------------------------------------------- copy
@@ -365,7 +424,7 @@ def copy_cmd(source: str | None, target: str, replace: bool, chunk: int, as_json
     from kamgraph.store.transfer import copy_store
 
     state = _state()
-    with state.open_store(url=source) as src, state.open_store(create=True, url=target) as dst:
+    with state.open_store(url=source) as src, state.create_store(url=target) as dst:
         if src.url == dst.url:
             raise CliError(f"--from and --to are the same store ({src.url})", 2)
         if replace:

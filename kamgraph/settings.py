@@ -1,13 +1,19 @@
 """Every threshold, weight and interval of the analysis, in one settings model.
 
-Settings are read, later sources winning, from:
+Settings are read, later sources winning, from (:func:`load_layered`, with pydantic-settings' sources):
 
 1. the defaults below;
-2. ``kamgraph.toml`` in the current directory, or the file given with ``--config``;
-3. environment variables ``KAMGRAPH_<SECTION>__<KEY>`` (two underscores between
+2. the per-user file (:func:`user_config_file`, e.g. ``~/.config/kamgraph/kamgraph.toml``);
+3. ``kamgraph.toml`` in the current directory;
+4. the file given with ``--config``;
+5. Neo4j's own ``NEO4J_USERNAME``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE`` (``[neo4j] user`` / ``password`` /
+   ``database``);
+6. environment variables ``KAMGRAPH_<SECTION>__<KEY>`` (two underscores between
    section and key), e.g. ``KAMGRAPH_STRENGTH__HALF_LIFE_DAYS=60``. Values are
    parsed as TOML values where they can be (numbers, booleans, arrays), else
    taken as strings.
+
+:func:`load_settings` reads one file and the environment (for library use).
 
 Examples
 --------
@@ -20,9 +26,10 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -545,22 +552,169 @@ def _env_value(text: str) -> Any:
         return text
 
 
+def _toml_leaves(node: Any) -> Any:
+    """Environment values (strings) read as TOML values where they can be: ``60``, ``true``, ``[1, 2]``."""
+    if isinstance(node, dict):
+        return {k: _toml_leaves(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_toml_leaves(v) for v in node]
+    return _env_value(node) if isinstance(node, str) else node
+
+
+@functools.lru_cache(maxsize=1)
+def _settings_source_class() -> type:
+    """A pydantic-settings class with the fields of :class:`Settings`, for its sources to read against."""
+    from pydantic import create_model
+    from pydantic_settings import BaseSettings
+
+    return create_model("_SettingsSources", __base__=BaseSettings,
+                        **{name: (field.annotation, field) for name, field in Settings.model_fields.items()})
+
+
+def _file_layer(file: Path) -> dict[str, Any]:
+    """One TOML settings file, read by pydantic-settings' TOML source."""
+    from pydantic_settings import TomlConfigSettingsSource
+
+    try:
+        return dict(TomlConfigSettingsSource(_settings_source_class(), toml_file=file).toml_data)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: not valid TOML ({exc})") from None
+
+
 def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for name, text in env.items():
-        if not name.startswith(ENV_PREFIX) or "__" not in name:
-            continue
-        path = [part.lower() for part in name[len(ENV_PREFIX):].split("__")]
-        node = found
-        for part in path[:-1]:
-            node = node.setdefault(part, {})
-        node[path[-1]] = _env_value(text)
+    """``KAMGRAPH_<SECTION>__<KEY>`` variables, read by pydantic-settings' environment source.
+
+    Without any such variable pydantic-settings is not even imported (it costs a tenth of a second).
+    """
+    if not any(name.upper().startswith(ENV_PREFIX) and "__" in name for name in env):
+        return {}
+    from pydantic_settings import EnvSettingsSource
+
+    try:
+        from pydantic_settings.sources.utils import parse_env_vars
+    except ImportError:  # pydantic-settings before 2.7 kept it in one module
+        from pydantic_settings.sources import parse_env_vars  # type: ignore[attr-defined,no-redef]
+
+    class _Env(EnvSettingsSource):
+        def _load_env_vars(self) -> Mapping[str, str | None]:
+            return parse_env_vars(env, False, False, None)
+
+    try:
+        found = _Env(_settings_source_class(), env_prefix=ENV_PREFIX, env_nested_delimiter="__",
+                     case_sensitive=False)()
+    except Exception as exc:  # pydantic-settings' SettingsError: a list or table that is not valid JSON
+        raise ConfigError(f"{ENV_PREFIX}* variables: {exc}") from None
+    return _toml_leaves(found)
+
+
+#: Neo4j's own variables (as cypher-shell and the drivers' examples read them) -> the setting they fill.
+NEO4J_ENV = {"NEO4J_USERNAME": "user", "NEO4J_PASSWORD": "password", "NEO4J_DATABASE": "database"}
+
+
+def _from_neo4j_env(env: Mapping[str, str]) -> dict[str, Any]:
+    """``NEO4J_USERNAME``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE`` as ``[neo4j]`` settings (``KAMGRAPH_*`` win)."""
+    section = {key: env[name] for name, key in NEO4J_ENV.items() if env.get(name)}
+    return {"neo4j": section} if section else {}
+
+
+def user_config_file() -> Path:
+    """The per-user settings file: ``kamgraph.toml`` in the platform's user configuration folder.
+
+    ``~/.config/kamgraph/kamgraph.toml`` on Linux (``$XDG_CONFIG_HOME`` honoured),
+    ``~/Library/Application Support/kamgraph/kamgraph.toml`` on macOS,
+    ``%LOCALAPPDATA%\\kamgraph\\kamgraph.toml`` on Windows (platformdirs decides).
+    """
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("kamgraph", appauthor=False)) / CONFIG_FILE
+
+
+def settings_files(config: str | Path | None = None, *, cwd: str | Path | None = None,
+                   user_file: str | Path | None = None) -> list[Path]:
+    """The settings files that exist, in the order they are read (later ones win).
+
+    The per-user file (:func:`user_config_file`), then ``./kamgraph.toml``, then
+    ``config`` (``--config``). A file named twice is read once.
+    """
+    here = Path(cwd) if cwd is not None else Path.cwd()
+    candidates = [Path(user_file) if user_file is not None else user_config_file(), here / CONFIG_FILE]
+    if config is not None:
+        candidates.append(Path(config))
+    found: list[Path] = []
+    for file in candidates:
+        if file.is_file() and not any(_same_file(file, f) for f in found):
+            found.append(file)
     return found
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def load_layered(config: str | Path | None = None, *, env: Mapping[str, str] | None = None,
+                 cwd: str | Path | None = None, user_file: str | Path | None = None) -> tuple[Settings, list[Path]]:
+    """The settings of the command line, and the files they were read from.
+
+    Later sources win: the defaults, the per-user file, ``./kamgraph.toml``,
+    ``config`` (which must exist), ``NEO4J_USERNAME`` / ``NEO4J_PASSWORD``,
+    then ``KAMGRAPH_<SECTION>__<KEY>`` variables.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "user.toml").write_text("[strength]\\nhalf_life_days = 30\\nthread_threshold = 0.7\\n")
+    >>> _ = (folder / "kamgraph.toml").write_text("[strength]\\nhalf_life_days = 45\\n")
+    >>> s, files = load_layered(env={"KAMGRAPH_STRENGTH__HALF_LIFE_DAYS": "60"}, cwd=folder,
+    ...                         user_file=folder / "user.toml")
+    >>> s.strength.half_life_days, s.strength.thread_threshold, [f.name for f in files]
+    (60.0, 0.7, ['user.toml', 'kamgraph.toml'])
+    """
+    if config is not None and not Path(config).is_file():
+        raise ConfigError(f"{config}: no such settings file")
+    files = settings_files(config, cwd=cwd, user_file=user_file)
+    env = os.environ if env is None else env
+    layers: list[tuple[str, dict[str, Any]]] = [(str(f), _file_layer(f)) for f in files]
+    layers.append(("NEO4J_* variables", _from_neo4j_env(env)))
+    layers.append((f"{ENV_PREFIX}* variables", _from_env(env)))
+    return _validate(layers), files
+
+
+def _validate(layers: Sequence[tuple[str, dict[str, Any]]]) -> Settings:
+    data: dict[str, Any] = {}
+    for _, layer in layers:
+        data = _merge(data, layer)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        loc = [str(p) for p in err["loc"]]
+        where = ".".join(loc)
+        source = next((name for name, layer in reversed(layers) if _has_path(layer, loc)), None)
+        source = source or " + ".join(name for name, layer in layers if layer) or "defaults"
+        got = "a value that is not shown" if "password" in where else repr(err.get("input"))
+        raise ConfigError(f"{source}: {where}: {err['msg']} (got {got})") from None
+
+
+def _has_path(node: Any, path: Sequence[str]) -> bool:
+    for part in path:
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, Mapping) and part in node:
+            node = node[part]
+        else:
+            return False
+    return True
 
 
 def load_settings(path: str | Path | None = CONFIG_FILE, *, env: Mapping[str, str] | None = None,
                   required: bool = False) -> Settings:
-    """Build the effective settings from defaults, a TOML file and the environment.
+    """Build the effective settings from defaults, one TOML file and the environment.
+
+    (The command line reads more files: see :func:`load_layered`.)
 
     Parameters
     ----------
@@ -568,7 +722,8 @@ def load_settings(path: str | Path | None = CONFIG_FILE, *, env: Mapping[str, st
         The TOML file; the default ``kamgraph.toml`` is optional, a file named
         explicitly (``required=True``) must exist. None skips the file.
     env : mapping, optional
-        Environment to read ``KAMGRAPH_*`` variables from (default ``os.environ``).
+        Environment to read ``KAMGRAPH_*`` (and ``NEO4J_USERNAME``, ``NEO4J_PASSWORD``)
+        variables from (default ``os.environ``).
     required : bool
         Fail when the file does not exist.
 
@@ -577,48 +732,38 @@ def load_settings(path: str | Path | None = CONFIG_FILE, *, env: Mapping[str, st
     ConfigError
         Naming the file (or variable) and the setting that is wrong.
     """
-    data: dict[str, Any] = {}
-    source = "defaults"
+    layers: list[tuple[str, dict[str, Any]]] = []
     if path is not None:
         file = Path(path)
         if file.is_file():
-            try:
-                data = tomllib.loads(file.read_text(encoding="utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                raise ConfigError(f"{file}: not valid TOML ({exc})") from None
-            source = str(file)
+            layers.append((str(file), _file_layer(file)))
         elif required:
             raise ConfigError(f"{file}: no such settings file")
-    from_env = _from_env(os.environ if env is None else env)
-    if from_env:
-        source = f"{source} + KAMGRAPH_* variables"
-    try:
-        return Settings.model_validate(_merge(data, from_env))
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in err["loc"])
-        got = "a value that is not shown" if "password" in where else repr(err.get("input"))
-        raise ConfigError(f"{source}: {where}: {err['msg']} (got {got})") from None
+    env = os.environ if env is None else env
+    layers.append(("NEO4J_* variables", _from_neo4j_env(env)))
+    layers.append((f"{ENV_PREFIX}* variables", _from_env(env)))
+    return _validate(layers)
 
 
 def toml_value(value: Any) -> str:
-    """A setting's value (JSON form) written as TOML.
+    """A setting's value (JSON form) written as TOML, by tomli-w (so newlines and quotes are escaped).
 
     Examples
     --------
     >>> toml_value({"call": 0.5, "name": 'a "b"', "on": [True, 2]})
     '{ call = 0.5, name = "a \\\\"b\\\\"", on = [true, 2] }'
+    >>> toml_value("two\\nlines")
+    '"two\\\\nlines"'
     """
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    import tomli_w
+
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{tomli_w.dumps({k: 0}).split(' = ')[0]} = {toml_value(v)}"
+                                for k, v in value.items()) + " }"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, bool | int | float | str):
+        return tomli_w.dumps({"v": value}).split(" = ", 1)[1].rstrip("\n")
     raise TypeError(f"cannot write {type(value).__name__} as TOML")
 
 

@@ -8,9 +8,10 @@ adds them to the group). Like ``cli.py``, nothing here talks to a database drive
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,14 +21,18 @@ from kamgraph import KamgraphError
 from kamgraph.store.url import DEFAULT_STORE
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from pydantic import BaseModel
 
+    from kamgraph.domain.models import Staff, Stakeholder
     from kamgraph.settings import Settings
     from kamgraph.store.base import GraphStore
 
 __all__ = ["CliError", "KamgraphGroup", "State", "state", "STORE_HELP", "store_option", "config_option",
-           "json_option", "store_config_json_options", "as_of_option", "date_option", "DATE", "DateType", "emit",
-           "set_store", "set_config", "set_neo4j", "load_analysis", "xray_section"]
+           "json_option", "csv_option", "store_config_json_options", "as_of_option", "date_option", "DATE",
+           "DateType", "emit", "set_store", "set_config", "set_neo4j", "set_output", "show_text", "load_analysis",
+           "xray_section", "person_id", "PERSON_HELP"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,16 +61,20 @@ class State:
         self.store_url: str | None = None
         self.config: Path | None = None
         self._settings: Settings | None = None
+        #: The settings files read, in order (known once :attr:`settings` was asked for).
+        self.settings_files: list[Path] = []
         self.neo4j_user: str | None = None
         self.neo4j_database: str | None = None
+        self.no_pager = False
 
     @property
     def settings(self) -> Settings:
-        """The effective settings (defaults < kamgraph.toml or --config < KAMGRAPH_* variables)."""
+        """The effective settings: defaults < the per-user file < ./kamgraph.toml < --config
+        < NEO4J_USERNAME/NEO4J_PASSWORD < KAMGRAPH_* variables (:func:`kamgraph.settings.load_layered`)."""
         if self._settings is None:
-            from kamgraph.settings import CONFIG_FILE, load_settings
+            from kamgraph.settings import load_layered
 
-            self._settings = load_settings(self.config or CONFIG_FILE, required=self.config is not None)
+            self._settings, self.settings_files = load_layered(self.config)
         return self._settings
 
     def open_store(self, *, create: bool = False, url: str | None = None, default: str = DEFAULT_STORE
@@ -78,6 +87,24 @@ class State:
         if not is_neo4j_url(target):
             return open_store(target, create=create)
         return open_store(target, create=create, **self.neo4j_options(target))
+
+    @contextlib.contextmanager
+    def create_store(self, *, url: str | None = None, default: str = DEFAULT_STORE,
+                     dry_run: bool = False) -> Iterator[GraphStore]:
+        """Open the chosen store, creating it when missing (only demo, import, pull and copy do this).
+
+        A new store is announced on stderr once the block succeeds; when the block fails, a new SQLite
+        file and the folders made for it are removed (:func:`kamgraph.store.new_store_guard`), and so they
+        are after a ``dry_run``.
+        """
+        from kamgraph.store import new_store_guard
+        from kamgraph.store.url import resolve_store_url
+
+        target = resolve_store_url(url or self.store_url, default=default)
+        with new_store_guard(target, keep=not dry_run) as new, self.open_store(create=True, url=target) as store:
+            yield store
+        if new and not dry_run:
+            click.echo(f"Created a new store: {store.url}", err=True)
 
     def neo4j_options(self, url: str) -> dict[str, Any]:
         """User, database, settings and password for a Neo4j store; asks for the password on a terminal."""
@@ -117,6 +144,17 @@ def set_neo4j(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         setattr(ctx.ensure_object(State), str(param.name), value)
 
 
+def set_output(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``--no-color`` / ``--no-pager``: colour is on only on a terminal without ``NO_COLOR``."""
+    current = ctx.ensure_object(State)
+    if param.name == "no_pager":
+        current.no_pager = current.no_pager or value
+        return
+    from kamgraph.views.formatting import colour_wanted, use_color
+
+    use_color(colour_wanted(no_color_flag=value, is_terminal=sys.stdout.isatty()))
+
+
 STORE_HELP = ("Store URL: sqlite:///PATH or a file path (default ./kamgraph.db), or bolt://HOST:PORT / "
               "neo4j://HOST. Also read from KAMGRAPH_STORE.")
 
@@ -130,7 +168,8 @@ def store_option(func: F) -> F:
 def config_option(func: F) -> F:
     """Add ``--config FILE`` to a command."""
     return click.option("--config", type=click.Path(path_type=Path, dir_okay=False), expose_value=False,
-                        callback=set_config, help="Settings file (default ./kamgraph.toml).")(func)
+                        callback=set_config,
+                        help="Settings file, read after the per-user file and ./kamgraph.toml.")(func)
 
 
 class DateType(click.ParamType):
@@ -174,6 +213,11 @@ def as_of_option(func: F) -> F:
                                                 "Later meetings are ignored.")(func)
 
 
+def csv_option(func: F) -> F:
+    """Add ``--csv`` (every listing command prints CSV under this one name)."""
+    return click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of text.")(func)
+
+
 def json_option(func: F) -> F:
     """Add ``--json``."""
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(func)
@@ -191,7 +235,62 @@ def emit(model: BaseModel | list[Any] | dict[str, Any], as_json: bool, text: Cal
 
             click.echo(json.dumps(TypeAdapter(Any).dump_python(model, mode="json"), indent=2))
     else:
-        click.echo(text())
+        show_text(text())
+
+
+def show_text(text: str) -> None:
+    """Print a text view: long lines wrapped to the width when it is known (a terminal, or ``COLUMNS``),
+    through a pager when it is long and stdout is a terminal (never in a pipe, and not with ``--no-pager``).
+
+    In a pipe without ``COLUMNS`` lines are left whole (for grep and logs); tables fit 120 columns.
+    """
+    import os
+
+    from kamgraph.views.formatting import fit_text, terminal_width
+
+    if sys.stdout.isatty() or os.environ.get("COLUMNS", "").strip().isdigit():
+        text = fit_text(text, terminal_width())
+    if _pager_wanted(text):
+        click.echo_via_pager(text + "\n")
+    else:
+        click.echo(text)
+
+
+def _pager_wanted(text: str) -> bool:
+    import shutil
+
+    ctx = click.get_current_context(silent=True)
+    current = ctx.find_object(State) if ctx is not None else None
+    if current is not None and current.no_pager:
+        return False
+    if not (sys.stdout.isatty() and sys.stdin.isatty()):
+        return False
+    return text.count("\n") + 1 > shutil.get_terminal_size((80, 24)).lines - 1
+
+
+#: How a command's help names a person argument.
+PERSON_HELP = "a stakeholder or one of our staff, by id, e-mail address or name"
+
+
+def person_id(store: GraphStore, text: str, *, among: Sequence[Stakeholder | Staff] | None = None) -> str:
+    """The id of the one person ``text`` names: an id, an e-mail address or a name (see
+    :mod:`kamgraph.domain.people`); ambiguity or no match is an input error (exit 2) listing candidates.
+
+    ``among`` limits names to these people (one account's, for ``whatif``); ids and e-mails are always looked up.
+    """
+    from kamgraph.domain.people import resolve_person
+
+    text = text.strip()
+    if among is not None and any(p.id == text for p in among):
+        return text
+    if store.get_people([text]):
+        return text
+    if "@" in text:
+        found = store.people_by_email([text]).get(text.lower())
+        if found is not None:
+            return found.id
+    people = list(among) if among is not None else [*store.list_stakeholders(), *store.list_staff()]
+    return resolve_person(text, people).id
 
 
 def load_analysis(account: str, as_of: dt.date):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from kamgraph_commands.common import (
     date_option,
     emit,
     json_option,
+    person_id,
     store_config_json_options,
     store_option,
 )
@@ -27,7 +28,7 @@ from kamgraph_commands.common import state as _state
 @store_config_json_options
 def leave(person: str, date: dt.date, moved_to: str | None, note: str | None, dry_run: bool,
           as_json: bool) -> None:
-    """Record that PERSON (a stakeholder or one of our staff, by id) left, and show what it breaks.
+    """Record that PERSON (stakeholder or staff; id, e-mail address or name) left, and show what it breaks.
 
     Nothing is deleted: the person is marked left on the date, their history
     stays, and an X-ray --as-of an earlier date still sees them. Printed for
@@ -42,7 +43,7 @@ def leave(person: str, date: dt.date, moved_to: str | None, note: str | None, dr
 
     state = _state()
     with state.open_store() as store:
-        impact = record_departure(store, person, date, moved_to=moved_to, note=note,
+        impact = record_departure(store, person_id(store, person), date, moved_to=moved_to, note=note,
                                   settings=state.settings, dry_run=dry_run)
     emit(impact, as_json, lambda: render_impact(impact))
 
@@ -52,11 +53,11 @@ def leave(person: str, date: dt.date, moved_to: str | None, note: str | None, dr
 @store_option
 @json_option
 def return_cmd(person: str, as_json: bool) -> None:
-    """Undo a departure of PERSON recorded by mistake: they are active again."""
+    """Undo a departure of PERSON (id, e-mail address or name) recorded by mistake: they are active again."""
     from kamgraph.monitor.departure import record_return
 
     with _state().open_store() as store:
-        back = record_return(store, person)
+        back = record_return(store, person_id(store, person))
     emit(back, as_json, lambda: f"{back.name} ({back.id}) is active again: the departure is undone")
 
 

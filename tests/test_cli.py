@@ -139,15 +139,31 @@ def test_matrix_formats(runner: CliRunner, demo_store: str) -> None:
     assert "M. Lindqvist" in table and "Lena Fischer" in table
     csv_text = runner.invoke(cli, ["--store", demo_store, "matrix", "northwind", *AS_OF_DEMO, "--format", "csv",
                                    "--value", "count"]).output
+    assert runner.invoke(cli, ["--store", demo_store, "matrix", "northwind", *AS_OF_DEMO, "--csv",
+                               "--value", "count"]).output == csv_text
     rows = list(__import__("csv").reader(csv_text.splitlines()))
     header = rows[0]
-    assert header[:2] == ["staff_id", "staff_name"] and header[-1] == "total" and len(header) == 2 + 44 + 1
+    # the same orientation as the table: one row per stakeholder, one column per staff member
+    assert header[:2] == ["stakeholder_id", "stakeholder_name"] and header[-1] == "total"
+    assert len(header) == 2 + 10 + 1 and len(rows) == 1 + 44 + 1
     data = json.loads(runner.invoke(cli, ["--store", demo_store, "matrix", "northwind", *AS_OF_DEMO,
                                           "--format", "json"]).output)
     assert len(data["stakeholders"]) == 44 and data["cells"]
     # Column totals count meetings: each cell count is at most its column's total.
     totals = {c["id"]: c["count"] for c in data["stakeholders"]}
     assert all(cell["count"] <= totals[cell["stakeholder"]] for cell in data["cells"])
+    # every CSV cell is the JSON's count of that pair
+    counts = {(c["staff"], c["stakeholder"]): c["count"] for c in data["cells"]}
+    for row in rows[1:-1]:
+        for staff_id, value in zip(header[2:-1], row[2:-1], strict=True):
+            assert value == (str(counts[(staff_id, row[0])]) if (staff_id, row[0]) in counts else "")
+    # --value changes the table too: the count table shows Lena Fischer's row as the CSV has it
+    wide = runner.invoke(cli, ["--store", demo_store, "matrix", "northwind", *AS_OF_DEMO, "--value", "count"],
+                         env={"COLUMNS": "400"}).output
+    lena_csv = next(r for r in rows if r[1] == "Lena Fischer")
+    lena_table = next(line for line in wide.splitlines() if line.strip().startswith("Lena Fischer"))
+    assert lena_table.split()[2:] == [v for v in lena_csv[2:] if v] + ["ok"]
+    assert "/" not in lena_table  # counts alone, not meetings/strength
 
 
 def test_whatif_command(runner: CliRunner, demo_store: str) -> None:
@@ -205,3 +221,26 @@ def test_plot_portfolio(runner: CliRunner, demo_store: str, tmp_path: Path) -> N
     assert target.read_text().count("Northwind Logistics") == 1
     both = runner.invoke(cli, ["--store", demo_store, "plot", "northwind", "--portfolio", "-o", str(target)])
     assert both.exit_code == 2 and "either ACCOUNT or --portfolio" in both.output
+
+
+def test_listing_commands_print_csv_under_one_name(runner: CliRunner, demo_store: str) -> None:
+    import csv
+    import io
+
+    accounts = json.loads(runner.invoke(cli, ["--store", demo_store, "accounts", "--json"]).stdout)
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(cli, ["--store", demo_store, "accounts", "--csv"]).stdout)))
+    assert [r["id"] for r in rows] == [a["id"] for a in accounts]
+    assert [int(r["meetings"]) for r in rows] == [a["meetings"] for a in accounts]
+    report = json.loads(runner.invoke(cli, ["--store", demo_store, "fragility", "northwind", *AS_OF_DEMO,
+                                            "--json"]).stdout)["fragility"]
+    text = runner.invoke(cli, ["--store", demo_store, "fragility", "northwind", *AS_OF_DEMO, "--csv"]).stdout
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["id"] for r in rows] == [p["id"] for p in report["people"]]
+    for row, person in zip(rows, report["people"], strict=True):
+        assert float(row["share_lost"]) == pytest.approx(person["share"])
+        cut = set(filter(None, row["cut_off_ids"].split(";")))
+        uncovered = set(filter(None, row["uncovered_ids"].split(";")))
+        assert cut == set(person["lost_paths"]) and not cut & uncovered
+        assert cut | uncovered == {p["id"] for p in person["lost"]} and int(row["lost"]) == len(person["lost"])
+    for command in (["people"], ["accounts"], ["matrix", "northwind"], ["fragility", "northwind"], ["portfolio"]):
+        assert "--csv" in runner.invoke(cli, [*command, "--help"]).output, command

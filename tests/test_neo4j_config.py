@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,8 @@ from kamgraph.errors import ConfigError, StoreError
 from kamgraph.settings import Neo4jSettings, load_settings
 from kamgraph.store.neo4j_config import bolt_target, resolve_password
 from kamgraph.store.url import is_neo4j_url
+
+from .conftest import BoltServer
 
 ROOT = Path(__file__).parent.parent
 
@@ -105,3 +108,26 @@ def test_a_test_server_that_cannot_start_says_why(tmp_path: Path) -> None:
     assert "known-secret-123" not in str(info.value)
     with pytest.raises(BoltServerError, match="at least 8 characters"):
         start_arcadedb(password="short", root=tmp_path / "root2")
+
+
+@pytest.mark.bolt
+def test_neo4j_own_variables_reach_the_server(bolt: BoltServer, bolt_database: str, tmp_path: Path) -> None:
+    """NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE, as cypher-shell reads them, and nothing else."""
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    env: dict[str, str | None] = {"KAMGRAPH_STORE": None, "KAMGRAPH_NEO4J_PASSWORD": None,
+                                  "KAMGRAPH_NEO4J_USER": None, "KAMGRAPH_NEO4J_DATABASE": None,
+                                  "NEO4J_URI": bolt.uri, "NEO4J_USERNAME": bolt.user, "NEO4J_PASSWORD": bolt.password,
+                                  "NEO4J_DATABASE": bolt_database}
+    runner = CliRunner()
+    made = runner.invoke(cli, ["demo", "--as-of", "2026-11-22", "--json"], env=env)
+    assert made.exit_code == 0, made.output
+    listed = runner.invoke(cli, ["accounts", "--json"], env=env)
+    assert listed.exit_code == 0 and len(json.loads(listed.stdout)) == 4
+    with bolt.open(bolt_database) as store:  # the demo went to that database, not to a file
+        assert store.counts()["accounts"] == 4
+    assert bolt.password not in listed.output + made.output
+    wrong = runner.invoke(cli, ["accounts"], env={**env, "NEO4J_PASSWORD": "not-the-password"})
+    assert wrong.exit_code == 3 and "not-the-password" not in wrong.output

@@ -19,7 +19,9 @@ calendars find the people a CRM export of the same import brings.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,28 +30,31 @@ from ..errors import InputError
 from ..kernels.gc_pause import paused_gc
 from ..settings import IngestSettings
 from ..store.base import GraphStore
-from .canonical import COLUMNS, read_csv, read_json, sniff_csv_kind
+from .canonical import COLUMNS, read_csv, read_json
 from .directory import Directory
-from .formats import FORMATS
+from .formats import FORMATS, KINDS
 from .parsed import Located, Parsed
 from .progress import SILENT, Progress
 from .references import check_references
+from .sniff import KIND_ORDER, canonical_kind, decode_bytes, delimiter_of, describe_delimiter
 from .tabular import count_lines, peek_header
 
-__all__ = ["import_files", "read_files", "detect_format", "FORMATS", "Parsed", "Located", "Progress"]
-
+__all__ = ["import_files", "read_files", "detect_format", "read_canonical_csv", "FORMATS", "KINDS", "Parsed",
+           "Located", "Progress"]
 
 _CALENDAR_SUFFIXES = (".ics", ".ical", ".ifb", ".icalendar")
 _VCARD_SUFFIXES = (".vcf", ".vcard")
 _PHASES = ("canonical", "salesforce", "hubspot", "mapping", "vcard", "ics")
 
 
-def _is_canonical(path: Path, header: list[str]) -> bool:
-    kind = sniff_csv_kind(path, header)
-    if kind is None:
+def _is_canonical(header: list[str]) -> bool:
+    """True when every column of the header is a column of some canonical kind (required ones may be missing:
+    the canonical reader then names them)."""
+    names = [h.strip().lower() for h in header if h.strip()]
+    if not names:
         return False
-    allowed = set(COLUMNS[kind])
-    return all(h in allowed or (kind == "accounts" and h.startswith("criteria.")) for h in header if h)
+    return any(all(n in set(COLUMNS[kind]) or (kind == "accounts" and n.startswith("criteria.")) for n in names)
+               for kind in KIND_ORDER)
 
 
 def detect_format(path: str | Path, requested: str = "auto", mapping: object | None = None) -> str:
@@ -85,15 +90,73 @@ def detect_format(path: str | Path, requested: str = "auto", mapping: object | N
     if mapping is not None and mapping.claims(path):  # type: ignore[attr-defined]
         return "mapping"
     header = peek_header(path)
-    if _is_canonical(path, [h.strip() for h in header]):
+    if _is_canonical(header):
         return "canonical"
     if looks_like_hubspot(header):
         return "hubspot"
     if looks_like_salesforce(header, path):
         return "salesforce"
-    if mapping is not None and sniff_csv_kind(path, header) is None:
+    if mapping is not None and canonical_kind(header, path) is None:
         return "mapping"
     return "canonical"  # the canonical reader explains what is wrong with the header
+
+
+def read_canonical_csv(path: Path, kind: str | None = None, *, progress: Progress = SILENT) -> Parsed:
+    """Read one canonical CSV in whatever encoding and separator a spreadsheet wrote it.
+
+    The kind comes from ``kind`` (``import --type``), else from the header
+    (:func:`~kamgraph.ingest.sniff.canonical_kind`). Files that are not UTF-8
+    with commas are converted to that (in a temporary file) for the canonical
+    reader; errors still name the original file and line. An error in the
+    header says how the file was read (kind, encoding, separator), so that a
+    wrong guess shows what was tried.
+    """
+    import shutil
+    import tempfile
+
+    name = str(path)
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    text, encoding = decode_bytes(head, name, partial=True)
+    text = text.lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    delimiter = delimiter_of(first)
+    header = next(csv.reader(io.StringIO(first.rstrip("\r"), newline=""), delimiter=delimiter), [])
+    chosen = kind or canonical_kind(header, path)
+    how = (f"read as {chosen} (from {'--type' if kind else 'its header'}), {encoding}, separator "
+           f"{describe_delimiter(delimiter)}" if chosen else
+           f"read as {encoding}, separator {describe_delimiter(delimiter)}")
+
+    def located(exc: InputError, target: Path) -> InputError:
+        file = name if exc.file in (None, str(target)) else exc.file
+        note = f" [{how}; --type KIND forces the kind]" if exc.line in (None, 1) else ""
+        return InputError(exc.problem + note, file=file, line=exc.line, field=exc.field)
+
+    if encoding == "UTF-8" and delimiter == ",":
+        try:
+            return read_csv(path, chosen, progress=progress)
+        except InputError as exc:
+            if not exc.problem.startswith("not UTF-8 text"):
+                raise located(exc, path) from None
+            # UTF-8 at the start only: convert the whole file below
+    full, encoding = decode_bytes(path.read_bytes(), name)
+    full = full.lstrip("\ufeff")
+    folder = tempfile.mkdtemp(prefix="kamgraph-import-")
+    target = Path(folder) / path.name
+    try:
+        with target.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, lineterminator="\n")
+            try:
+                for cells in csv.reader(io.StringIO(full, newline=""), delimiter=delimiter):
+                    writer.writerow(cells)
+            except csv.Error as exc:
+                raise InputError(f"broken CSV: {exc} [{how}]", file=name) from None
+        try:
+            return read_csv(target, chosen, progress=progress)
+        except InputError as exc:
+            raise located(exc, target) from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _count(path: Path, fmt: str) -> int:
@@ -111,7 +174,7 @@ def _count(path: Path, fmt: str) -> int:
 def read_files(paths: Sequence[str | Path], store: GraphStore | None = None, *, format: str = "auto",
                mapping: str | Path | None = None, settings: IngestSettings | None = None,
                since: dt.date | None = None, until: dt.date | None = None,
-               progress: Progress = SILENT) -> Parsed:
+               progress: Progress = SILENT, kind: str | None = None) -> Parsed:
     """Parse every file into one :class:`Parsed` (writing nothing).
 
     Canonical files need no store; the other formats look people and accounts
@@ -133,8 +196,13 @@ def read_files(paths: Sequence[str | Path], store: GraphStore | None = None, *, 
         Override the window inside which recurring events are expanded.
     progress : Progress
         Told how many rows there are and how many were read.
+    kind : str, optional
+        One of :data:`KINDS`: every CSV file is a canonical file of this kind
+        (``import --type``), whatever its header or name says.
     """
     settings = settings or IngestSettings()
+    if kind is not None and kind not in KINDS:
+        raise InputError(f"unknown record kind {kind!r} (expected one of: {', '.join(KINDS)})", field="type")
     loaded_mapping = None
     if mapping is not None:
         from .mapping import load_mapping
@@ -145,7 +213,8 @@ def read_files(paths: Sequence[str | Path], store: GraphStore | None = None, *, 
         path = Path(raw)
         if not path.is_file():
             raise InputError("no such file", file=str(path))
-        fmt = detect_format(path, format, loaded_mapping)
+        forced = kind is not None and path.suffix.lower() == ".csv"
+        fmt = "canonical" if forced else detect_format(path, format, loaded_mapping)
         if fmt == "mapping" and loaded_mapping is None:
             raise InputError("--format mapping needs a mapping file (--mapping FILE)", file=str(path))
         if fmt == "canonical" and path.suffix.lower() not in (".csv", ".json"):
@@ -157,7 +226,8 @@ def read_files(paths: Sequence[str | Path], store: GraphStore | None = None, *, 
     parsed = Parsed()
     try:
         for path in groups["canonical"]:
-            parsed.extend(read_json(path) if path.suffix.lower() == ".json" else read_csv(path, progress=progress))
+            parsed.extend(read_json(path) if path.suffix.lower() == ".json"
+                          else read_canonical_csv(path, kind, progress=progress))
         if any(groups[phase] for phase in _PHASES[1:]):
             if store is None:
                 raise InputError("calendar, CRM and vCard imports need a store to match people against")
@@ -199,7 +269,8 @@ def read_files(paths: Sequence[str | Path], store: GraphStore | None = None, *, 
 def import_files(paths: Sequence[str | Path], store: GraphStore, *, dry_run: bool = False,
                  format: str = "auto", mapping: str | Path | None = None,
                  settings: IngestSettings | None = None, since: dt.date | None = None,
-                 until: dt.date | None = None, progress: Progress = SILENT) -> ImportSummary:
+                 until: dt.date | None = None, progress: Progress = SILENT,
+                 kind: str | None = None) -> ImportSummary:
     """Import files into ``store`` all or nothing.
 
     Parameters
@@ -211,7 +282,7 @@ def import_files(paths: Sequence[str | Path], store: GraphStore, *, dry_run: boo
         Where to write.
     dry_run : bool
         Check and count, but write nothing.
-    format, mapping, settings, since, until, progress
+    format, mapping, settings, since, until, progress, kind
         As for :func:`read_files`.
 
     Returns
@@ -221,7 +292,7 @@ def import_files(paths: Sequence[str | Path], store: GraphStore, *, dry_run: boo
     """
     with paused_gc():
         parsed = read_files(paths, store, format=format, mapping=mapping, settings=settings, since=since,
-                            until=until, progress=progress)
+                            until=until, progress=progress, kind=kind)
         batch = check_references(parsed, store)
         summary = store.import_batch(batch, dry_run=dry_run)
     summary.skipped = list(parsed.skipped)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from .sniff import decode_bytes, delimiter_of
 
 __all__ = ["Row", "Table", "read_table", "peek_header", "norm", "count_lines", "decode_text", "parse_day",
            "parse_bool"]
@@ -37,14 +38,16 @@ def norm(name: str) -> str:
 
 
 def decode_text(data: bytes, file: str) -> str:
-    """UTF-8 (with or without a BOM), else Windows-1252 -- what spreadsheet and CRM exports use."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"neither UTF-8 nor Windows-1252 text (byte {exc.start})", file=file) from None
+    """UTF-8 (with or without a BOM), UTF-16, else Windows-1252 -- what spreadsheet and CRM exports use.
+
+    See :func:`kamgraph.ingest.sniff.decode_bytes`; an error lists the encodings tried.
+
+    Examples
+    --------
+    >>> decode_text("\ufeffid,name".encode("utf-8"), "x.csv"), decode_text("Zoë".encode("utf-16"), "x.csv")
+    ('id,name', 'Zoë')
+    """
+    return decode_bytes(data, file)[0].lstrip("\ufeff")
 
 
 def count_lines(path: Path) -> int:
@@ -60,10 +63,10 @@ def peek_header(path: Path) -> list[str]:
     """The header row of a CSV file, as written (for telling formats apart); [] for an empty file."""
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
-    text = decode_text(head, str(path)) if head else ""
+    text = decode_bytes(head, str(path), partial=True)[0] if head else ""
     first = text.lstrip("\ufeff")
     try:
-        return next(csv.reader(io.StringIO(first, newline=""), delimiter=_delimiter(first.split("\n", 1)[0])))
+        return next(csv.reader(io.StringIO(first, newline=""), delimiter=delimiter_of(first.split("\n", 1)[0])))
     except (StopIteration, csv.Error):
         return []
 
@@ -132,9 +135,7 @@ _FOOTER = re.compile(r"^(salesforce\.com confidential|copyright \(c\)|generated 
 
 
 def _delimiter(first_line: str) -> str:
-    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    return delimiter_of(first_line)
 
 
 def read_table(path: str | Path, *, delimiter: str | None = None, text: str | None = None) -> Table:

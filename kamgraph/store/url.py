@@ -6,8 +6,10 @@ A store URL is one of
 * ``SCHEME://[USER@]HOST[:PORT][/DATABASE]`` with SCHEME one of :data:`NEO4J_SCHEMES` -- a Neo4j server
   (the rest of such a URL is read by :mod:`kamgraph.store.neo4j_config`).
 
-The URL a command uses is the first of: the one given (``--store``), ``$KAMGRAPH_STORE``, the default
-(:data:`DEFAULT_STORE`, or another default the caller names, as the demo does).
+The URL a command uses is the first of: the one given (``--store``), ``$KAMGRAPH_STORE``, ``$NEO4J_URI``
+(Neo4j's own variable, as cypher-shell reads it; ``NEO4J_USERNAME`` and ``NEO4J_PASSWORD`` are read
+by :mod:`kamgraph.settings`), the default (:data:`DEFAULT_STORE`, or another default the caller names,
+as the demo does).
 
 Examples
 --------
@@ -17,6 +19,9 @@ Examples
 'bolt://db:7687'
 >>> resolve_store_url(None, default="./demo.db", env={})
 './demo.db'
+>>> resolve_store_url(None, env={"NEO4J_URI": "neo4j://db"}), resolve_store_url(None, env={
+...     "NEO4J_URI": "neo4j://db", "KAMGRAPH_STORE": "kam.db"})
+('neo4j://db', 'kam.db')
 >>> backend_of("neo4j+s://db.example"), backend_of("kam.db"), backend_of("sqlite:///tmp/kam.db")
 ('neo4j', 'sqlite', 'sqlite')
 """
@@ -29,7 +34,8 @@ from typing import Literal
 
 from ..errors import StoreError
 
-__all__ = ["DEFAULT_STORE", "STORE_ENV", "NEO4J_SCHEMES", "resolve_store_url", "sqlite_path", "is_neo4j_url",
+__all__ = ["DEFAULT_STORE", "STORE_ENV", "NEO4J_URI_ENV", "NEO4J_SCHEMES", "resolve_store_url", "sqlite_path",
+           "is_neo4j_url",
            "backend_of"]
 
 #: The store used when neither ``--store`` nor ``KAMGRAPH_STORE`` says otherwise.
@@ -38,14 +44,17 @@ DEFAULT_STORE = "./kamgraph.db"
 #: The environment variable that names the store.
 STORE_ENV = "KAMGRAPH_STORE"
 
+#: Neo4j's own variable for the server (used when ``KAMGRAPH_STORE`` is not set).
+NEO4J_URI_ENV = "NEO4J_URI"
+
 #: URL schemes served by the Neo4j backend (the schemes the official driver accepts).
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 
 def resolve_store_url(url: str | None, *, default: str = DEFAULT_STORE, env: Mapping[str, str] | None = None) -> str:
-    """The store URL to use: ``url``, else ``$KAMGRAPH_STORE``, else ``default``."""
+    """The store URL to use: ``url``, else ``$KAMGRAPH_STORE``, else ``$NEO4J_URI``, else ``default``."""
     env = os.environ if env is None else env
-    return url or env.get(STORE_ENV) or default
+    return url or env.get(STORE_ENV) or env.get(NEO4J_URI_ENV) or default
 
 
 def sqlite_path(url: str) -> str | None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .formatting import fmt_figure, name_list
-from .text import table
+from .formatting import fmt_health, fmt_share, fmt_summary_figure, name_list
+from .text import render_lost, table
 
 if TYPE_CHECKING:
     from ..monitor.alerts import AlertRun
@@ -52,24 +52,19 @@ def render_account_impact(impact: AccountImpact, person_id: str, kind: str) -> s
     else:
         out.append("    none: nobody on the other side met them")
     out.append(f"  REQUIRED ROLES LEFT WITHOUT COVER: {', '.join(w.roles_uncovered) or 'none'}")
-    out.append(f"  FRAGILITY INDEX {fmt_figure(w.before.fragility_index)} -> {fmt_figure(w.after.fragility_index)}"
-               f"   HEALTH {fmt_figure(w.before.health)} -> {fmt_figure(w.after.health)}"
+    out.append(f"  FRAGILITY INDEX {fmt_share(w.before.fragility_index)} -> {fmt_share(w.after.fragility_index)}"
+               f"   HEALTH {fmt_health(w.before.health)} -> {fmt_health(w.after.health)}"
                f"   KEY COVERED {w.before.key_covered}/{w.before.key_stakeholders} -> "
                f"{w.after.key_covered}/{w.after.key_stakeholders}")
-    out.append(f"  UNREACHABLE AFTERWARDS ({len(w.unreachable)}): {name_list(w.unreachable, 12)}"
-               f"  [importance-weighted share lost {w.lost_importance_share:.1%}]")
-    if w.uncovered:
-        out.append(f"    lose their last thread ({len(w.uncovered)}): {name_list(w.uncovered, 12)}")
-    if w.cut_off:
-        out.append(f"    no path to our team at all ({len(w.cut_off)}): {name_list(w.cut_off, 12)}")
-    out.append("  KEY STAKEHOLDERS' CONNECTIVITY TO OUR TEAM (departures that cut them off; ! = 0 or 1 now)")
+    out += render_lost(w.unreachable, w.uncovered, w.cut_off, w.lost_importance_share, limit=12, indent="  ")
+    out.append("  KEY STAKEHOLDERS' CONNECTIVITY TO OUR TEAM (departures it takes to cut them off; ! = 0 or 1 now)")
     out.append("    " + ("; ".join(f"{'! ' if d.after <= 1 else ''}{d.name} {d.before} -> {d.after}"
                                    for d in impact.connectivity_drops) or "no change"))
     out.append(f"  SUMMARY FIGURES THAT CHANGE (= kamgraph whatif {acc.id} --leave {person_id} --as-of {w.as_of})")
     if w.changes:
         out.append(table(["figure", "before", "after"],
-                         [[c.figure, fmt_figure(c.before), fmt_figure(c.after)] for c in w.changes],
-                         right=[1, 2], indent="    "))
+                         [[c.figure, fmt_summary_figure(c.figure, c.before), fmt_summary_figure(c.figure, c.after)]
+                          for c in w.changes], right=[1, 2], indent="    "))
     else:
         out.append("    none")
     if kind == "stakeholder":

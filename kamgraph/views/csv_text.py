@@ -71,8 +71,8 @@ def _plain_cell(value: object) -> object:
     return "" if value is None else value
 
 
-def matrix_csv(matrix: CommunicationMatrix, value: str = "strength") -> str:
-    """The matrix as CSV: one row per staff member, one column per stakeholder, plus totals.
+def matrix_csv(matrix: CommunicationMatrix, value: str = "strength", *, rows: str = "staff") -> str:
+    """The matrix as CSV, plus totals.
 
     Parameters
     ----------
@@ -80,9 +80,14 @@ def matrix_csv(matrix: CommunicationMatrix, value: str = "strength") -> str:
         From :func:`kamgraph.analysis.matrix.communication_matrix`.
     value : str
         What a cell shows: ``strength`` (default), ``count``, ``last`` or ``status``.
+    rows : str
+        ``staff`` (one row per staff member, one column per stakeholder) or
+        ``stakeholders`` (the other way round, as ``kamgraph matrix`` prints its table).
     """
     if value not in MATRIX_VALUES:
         raise ValueError(f"unknown matrix value {value!r}")
+    if rows not in ("staff", "stakeholders"):
+        raise ValueError(f"unknown matrix orientation {rows!r}")
 
     def show(cell: MatrixCell | MatrixTotals | None) -> object:
         if cell is None:
@@ -90,12 +95,20 @@ def matrix_csv(matrix: CommunicationMatrix, value: str = "strength") -> str:
         shown = getattr(cell, value)
         return "" if shown is None else shown
 
-    rows: list[list[object]] = [
+    if rows == "stakeholders":
+        body: list[list[object]] = [
+            [c, matrix.names[c], *(show(matrix.cells.get((s, c))) for s in matrix.staff),
+             show(matrix.column_totals[c])]
+            for c in matrix.stakeholders]
+        body.append(["total", "", *(show(matrix.row_totals[s]) if value != "status" else ""
+                                    for s in matrix.staff), ""])
+        return csv_text(["stakeholder_id", "stakeholder_name", *matrix.staff, "total"], body)
+    body = [
         [s, matrix.names[s], *(show(matrix.cells.get((s, c))) for c in matrix.stakeholders),
          show(matrix.row_totals[s]) if value != "status" else ""]
         for s in matrix.staff]
-    rows.append(["total", "", *(show(matrix.column_totals[c]) for c in matrix.stakeholders), ""])
-    return csv_text(["staff_id", "staff_name", *matrix.stakeholders, "total"], rows)
+    body.append(["total", "", *(show(matrix.column_totals[c]) for c in matrix.stakeholders), ""])
+    return csv_text(["staff_id", "staff_name", *matrix.stakeholders, "total"], body)
 
 
 def portfolio_csv(portfolio: Portfolio) -> str:

@@ -1,15 +1,29 @@
-"""Plain-text terminal views: aligned tables and the X-ray report.
+"""Terminal text views: aligned tables and the X-ray report.
 
-No colours, no terminal library: output that reads the same in a terminal,
-a pipe, a log file or an e-mail.
+Tables are rendered by rich to fit the terminal (``$COLUMNS`` honoured,
+:func:`~kamgraph.views.formatting.terminal_width`), cutting long cells with
+``…`` and measuring CJK characters as two cells. Colour is off unless the
+command line turns it on (:func:`~kamgraph.views.formatting.use_color`), so
+the text reads the same in a pipe, a log file or an e-mail.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .formatting import fmt_figure, name_list
+from .formatting import (
+    STATUS_STYLES,
+    color_enabled,
+    fmt_figure,
+    fmt_health,
+    fmt_share,
+    fmt_summary_figure,
+    name_list,
+    terminal_width,
+)
 from .xray import Thread, XRay
 
 if TYPE_CHECKING:
@@ -38,6 +52,8 @@ __all__ = [
     "render_actions",
     "render_matrix",
     "render_whatif",
+    "render_lost",
+    "summary_figure_rows",
     "render_accounts",
     "render_profile",
     "render_portfolio",
@@ -47,8 +63,8 @@ __all__ = [
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, right: Sequence[int] = (),
-          max_col: int = 40, indent: str = "  ") -> str:
-    """Format rows as an aligned text table.
+          max_col: int = 40, indent: str = "  ", width: int | None = None) -> str:
+    """Format rows as an aligned text table that fits the terminal (cells measured, cut and coloured by rich).
 
     Parameters
     ----------
@@ -59,7 +75,16 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, right: Se
     right : sequence of int
         Indexes of right-aligned (numeric) columns.
     max_col : int
-        Cells longer than this are cut with an ellipsis.
+        No column is wider than this; longer cells are cut with an ellipsis (``…``).
+    indent : str
+        Put in front of every line.
+    width : int, optional
+        The width to fit, indent included (default :func:`~kamgraph.views.formatting.terminal_width`).
+        When the table is wider, its widest columns are narrowed and their cells cut with ``…``.
+        Widths are terminal cells: a CJK character takes two.
+
+    Status words (``overdue``, ``never``, ``uncovered``, ...) are coloured when
+    :func:`~kamgraph.views.formatting.use_color` turned colour on.
 
     Examples
     --------
@@ -68,25 +93,93 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, right: Se
       -----  -
       Ada    3
       Grace  -
+    >>> print(table(["name", "city"], [["Bartholomew Oberkirchner", "北京市朝阳区"]], width=24))
+      name        city
+      ----------  ----------
+      Bartholom…  北京市朝 …
     """
-    def cell(value: object) -> str:
+    from rich.text import Text
+
+    colour = color_enabled()
+    width = width or terminal_width()
+
+    def cell(value: object) -> Text:
         text = "-" if value is None else str(value)
         text = " ".join(text.split())
-        return text if len(text) <= max_col else text[:max_col - 1] + "…"
+        style = STATUS_STYLES.get(text, "") if colour else ""
+        return Text(text, style=style)
 
     cells = [[cell(v) for v in row] for row in rows]
-    widths = [len(h) for h in headers]
-    for row in cells:
+    titles = [Text(h, style="bold" if colour else "") for h in headers]
+    widths = _fit_widths([[titles[i], *(r[i] for r in cells)] for i in range(len(headers))], max_col,
+                         width - len(indent), keep=right)
+    rule = [Text("-" * w) for w in widths]
+    lines = []
+    for row in [titles, rule, *cells]:
+        parts = []
         for i, text in enumerate(row):
-            widths[i] = max(widths[i], len(text))
+            fitted = text.copy()
+            fitted.truncate(widths[i], overflow="ellipsis")
+            gap = widths[i] - fitted.cell_len
+            if i in right:
+                fitted.pad_left(gap)
+            else:
+                fitted.pad_right(gap)
+            parts.append(fitted)
+        line = Text(indent) + Text("  ").join(parts)
+        lines.append(_TRAILING.sub(r"\1", _ansi(line) if colour else line.plain))
+    return "\n".join(lines)
 
-    def line(values: Sequence[str]) -> str:
-        parts = [v.rjust(widths[i]) if i in right else v.ljust(widths[i]) for i, v in enumerate(values)]
-        return (indent + "  ".join(parts)).rstrip()
 
-    out = [line(list(headers)), line(["-" * w for w in widths])]
-    out.extend(line(row) for row in cells)
-    return "\n".join(out)
+def _ansi(line: Any) -> str:
+    """A rich Text as a string with terminal colour codes."""
+    from rich.color import ColorSystem
+
+    return "".join(seg.style.render(seg.text, color_system=ColorSystem.STANDARD) if seg.style else seg.text
+                   for seg in line.render(_console(), end=""))
+
+
+@functools.lru_cache(maxsize=1)
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(width=100_000, color_system="standard", force_terminal=True, highlight=False, emoji=False,
+                   markup=False, legacy_windows=False)
+
+
+#: Trailing blanks of a line, also when colour codes follow them.
+_TRAILING = re.compile(r"\s+((?:\x1b\[[0-9;]*m)*)$")
+
+
+def _fit_widths(columns: Sequence[Sequence[Any]], max_col: int, room: int, keep: Sequence[int] = ()) -> list[int]:
+    """Column widths (terminal cells) that fit ``room``, two cells apart: the widest column gives way first.
+
+    Written by hand because rich narrows every column in proportion, which cuts
+    short columns (dates, departments) as much as long ones (titles, names of threads).
+    A column is narrowed below 6 cells (or its natural width, if smaller) only when all are that narrow,
+    and the columns in ``keep`` (numbers: a cut number misleads) only then at all.
+
+    Examples
+    --------
+    >>> from rich.text import Text
+    >>> cols = [[Text("date"), Text("2025-06-30")], [Text("title"), Text("x" * 40)]]
+    >>> _fit_widths(cols, 40, 80), _fit_widths(cols, 40, 30), _fit_widths(cols, 30, 80), _fit_widths(cols, 40, 8)
+    ([10, 40], [10, 18], [10, 30], [3, 3])
+    """
+    natural = [min(max(max((c.cell_len for c in col), default=1), 1), max(max_col, col[0].cell_len))
+               for col in columns]
+    widths = list(natural)
+    content = [max((c.cell_len for c in col[1:]), default=1) for col in columns]  # without the header
+    floor = [min(n, content[i]) if i in keep else min(n, 6) for i, n in enumerate(natural)]
+    excess = sum(widths) + 2 * (len(widths) - 1) - room
+    for least in (floor, [1] * len(widths)):  # down to 6 cells first; below that only when nothing else fits
+        while excess > 0:
+            i = max(range(len(widths)), key=lambda k: (widths[k] - least[k] > 0, widths[k]))
+            if widths[i] <= least[i]:
+                break
+            widths[i] -= 1
+            excess -= 1
+    return widths
 
 
 def short_name(name: str) -> str:
@@ -195,13 +288,21 @@ def render_bridges(bridges: BridgesView, all_pairs: Sequence[tuple[str, str, flo
 def render_fragility(fragility: FragilityView, limit: int = 10) -> str:
     """Fragility: the index, who matters most, and the key stakeholders' connectivity."""
     crit = fragility.most_critical.name if fragility.most_critical else "nobody"
-    out = [f"  fragility index {fragility.index:.0%} (largest share one departure cuts off: {crit})"]
+    out = [f"  fragility index {fmt_share(fragility.index)} (the largest share lost by one departure: {crit})"]
     if fragility.people:
-        out.append(table(["if this person leaves", "kind", "share lost", "stakeholders lost"],
-                         [[r.name, r.kind, f"{r.share:.1%}", name_list(r.lost, 4)] for r in fragility.people[:limit]],
-                         right=[2], indent="    ", max_col=70))
+        out.append("  stakeholders lost = uncovered (no thread left) + cut off (no path to our team left)")
+        rows = []
+        for r in fragility.people[:limit]:
+            names = {p.id: p.name for p in r.lost}
+            cut = set(r.lost_paths)
+            uncovered = [names.get(i, i) for i in r.lost_threads if i not in cut]
+            rows.append([r.name, r.kind, fmt_share(r.share, 1), name_list(uncovered, 3),
+                         name_list([names.get(i, i) for i in r.lost_paths], 3)])
+        out.append(table(["if this person leaves", "kind", "share lost", "uncovered", "cut off"], rows,
+                         right=[2], indent="    ", max_col=50))
     if fragility.key_connectivity:
-        out.append("  key stakeholders' connectivity (departures that cut them off; 1 = one departure):")
+        out.append("  key stakeholders' connectivity (how many departures it takes to cut them off; "
+                   "1 = one departure):")
         cap = fragility.connectivity_cap
         out.append("    " + ", ".join(f"{c.name} {c.connectivity}{'+' if cap and c.connectivity >= cap else ''}"
                                       for c in fragility.key_connectivity))
@@ -319,44 +420,108 @@ def render_profile(profile: PersonProfile) -> str:
 _STATUS_MARK = {"ok": "", "due": "~", "overdue": "!", "never": "?"}
 
 
-def render_matrix(matrix: CommunicationMatrix) -> str:
-    """The communication matrix for a terminal: stakeholders as rows, staff as columns.
+def render_matrix(matrix: CommunicationMatrix, value: str | None = None, *, width: int | None = None) -> str:
+    """The communication matrix for a terminal: stakeholders as rows, staff as columns (as its CSV with
+    ``rows="stakeholders"``).
 
-    A cell shows ``meetings/strength`` of the pair, marked ``~`` when due and
-    ``!`` when overdue against the stakeholder's cadence.
+    Without ``value`` a cell shows ``meetings/strength`` of the pair, marked
+    ``~`` when due and ``!`` when overdue against the stakeholder's cadence;
+    with ``value`` (``strength``, ``count``, ``last``, ``status``) it shows that alone.
+    When the staff columns do not fit ``width`` (default: the terminal's), they
+    are printed in blocks, each repeating the stakeholder column.
     """
     staff = matrix.staff
-    headers = ["stakeholder", *(short_name(matrix.names[s]) for s in staff), "total", "cadence"]
-    rows = []
-    for c in matrix.stakeholders:
-        cells = []
-        for s in staff:
-            cell = matrix.cells.get((s, c))
-            cells.append("" if cell is None else f"{cell.count}/{cell.strength:.1f}{_STATUS_MARK[cell.status]}")
-        total = matrix.column_totals[c]
-        rows.append([matrix.names[c], *cells, f"{total.count}/{total.strength:.1f}", total.status])
-    rows.append(["total", *(f"{matrix.row_totals[s].count}/{matrix.row_totals[s].strength:.1f}" for s in staff),
-                 "", ""])
-    legend = ("  cells: meetings/strength; ~ due, ! overdue against the stakeholder's target interval; "
-              f"as of {matrix.as_of}")
-    return table(headers, rows, right=list(range(1, len(staff) + 2)), max_col=28) + "\n" + legend
+
+    def show(cell: object) -> str:
+        if cell is None:
+            return ""
+        if value is None:
+            mark = _STATUS_MARK.get(getattr(cell, "status", None) or "ok", "")
+            return f"{cell.count}/{cell.strength:.1f}{mark}"  # type: ignore[attr-defined]
+        shown = getattr(cell, value)
+        if shown is None:
+            return ""
+        return f"{shown:.1f}" if value == "strength" else str(shown)
+
+    def plain_total(total: object) -> str:
+        if value is None:
+            return f"{total.count}/{total.strength:.1f}"  # type: ignore[attr-defined]
+        return show(total)
+
+    what = {None: "meetings/strength; ~ due, ! overdue", "strength": "tie strength", "count": "meetings",
+            "last": "last meeting", "status": "cadence status"}[value]
+    legend = f"  cells: {what} against the stakeholder's target interval; as of {matrix.as_of}" if value in (
+        None, "status") else f"  cells: {what}; as of {matrix.as_of}"
+    # Staff columns in blocks that fit the terminal (each block repeats the stakeholder column), as wide
+    # data frames are printed; the totals close the last block.
+    room = (width or terminal_width()) - 2
+    per_block = max(1, (room - 22 - 20) // 10)
+    blocks = [staff[i:i + per_block] for i in range(0, len(staff), per_block)] or [[]]
+    out = []
+    for number, block in enumerate(blocks, 1):
+        last = number == len(blocks)
+        headers = ["stakeholder", *(short_name(matrix.names[s]) for s in block)] + (["total", "cadence"] if last
+                                                                                      else [])
+        rows = []
+        for c in matrix.stakeholders:
+            total = matrix.column_totals[c]
+            rows.append([matrix.names[c], *(show(matrix.cells.get((s, c))) for s in block)]
+                        + ([plain_total(total), total.status] if last else []))
+        rows.append(["total", *(plain_total(matrix.row_totals[s]) if value != "status" else "" for s in block)]
+                    + (["", ""] if last else []))
+        if len(blocks) > 1:
+            first = (number - 1) * per_block + 1
+            out.append(f"  staff {first}-{first + len(block) - 1} of {len(staff)}")
+        out.append(table(headers, rows, right=list(range(1, len(block) + 2)), max_col=28, width=width))
+        out.append("")
+    return "\n".join(out) + legend
 
 
-def render_whatif(result: WhatIf) -> str:
-    """Before/after of every summary figure, and who is cut off."""
+def render_lost(lost: Sequence[object], uncovered: Sequence[object], cut_off: Sequence[object], share: float,
+                limit: int = 30, indent: str = "") -> list[str]:
+    """The stakeholders a departure loses, named as in the docs (Concepts, "Lost, uncovered, cut off").
+
+    *Lost* = *uncovered* (no thread left) or *cut off* (no path to our team left); ``share`` is the
+    importance-weighted share of the account they weigh (the removal share).
+
+    Examples
+    --------
+    >>> print("\\n".join(render_lost(["Ana", "Ben"], ["Ana", "Ben"], ["Ben"], 0.114)))
+    STAKEHOLDERS LOST (2): Ana, Ben  [share lost 11.4%]
+      uncovered, no thread left (2): Ana, Ben
+      cut off, no path to our team left (1): Ben
+    """
+    return [f"{indent}STAKEHOLDERS LOST ({len(lost)}): {name_list(lost, limit)}  [share lost {share:.1%}]",
+            f"{indent}  uncovered, no thread left ({len(uncovered)}): {name_list(uncovered, limit)}",
+            f"{indent}  cut off, no path to our team left ({len(cut_off)}): {name_list(cut_off, limit)}"]
+
+
+def summary_figure_rows(before: dict[str, object], after: dict[str, object], changed: set[str],
+                        names: dict[str, str] | None = None) -> list[list[str]]:
+    """Rows of figure, before, after, change mark: each figure with its unit, people by name."""
+    names = names or {}
+
+    def show(key: str, value: object) -> str:
+        if key in ("top_staff", "most_critical_person") and isinstance(value, str):
+            return names.get(value, value)
+        return fmt_summary_figure(key, value)
+
+    return [[k, show(k, before[k]), show(k, after[k]), "<-" if k in changed else ""] for k in before]
+
+
+def render_whatif(result: WhatIf, names: dict[str, str] | None = None) -> str:
+    """Before/after of every summary figure (shares in %, health out of 100), and the stakeholders lost."""
     who = ", ".join(p.name for p in result.leave)
     out = [f"WHAT IF {who} left on {result.as_of}  ({result.account})", ""]
     if result.already_left:
         out[-1:] = [f"  ({name_list(result.already_left)}: departure already recorded; "
                     "'before' counts them as present)", ""]
+    names = {**{p.id: p.name for p in [*result.leave, *result.unreachable]}, **(names or {})}
     before, after = result.before.model_dump(), result.after.model_dump()
     changed = {c.figure for c in result.changes}
-    rows = [[k, fmt_figure(before[k]), fmt_figure(after[k]), "<-" if k in changed else ""] for k in before]
-    out.append(table(["figure", "before", "after", ""], rows, right=[1, 2]))
-    out += ["", f"UNREACHABLE AFTERWARDS ({len(result.unreachable)}): {name_list(result.unreachable, 30)}",
-            f"  lose their last thread ({len(result.uncovered)}): {name_list(result.uncovered, 30)}",
-            f"  no path to our team at all ({len(result.cut_off)}): {name_list(result.cut_off, 30)}",
-            f"importance-weighted share lost: {result.lost_importance_share:.1%}"]
+    out.append(table(["figure", "before", "after", ""], summary_figure_rows(before, after, changed, names),
+                     right=[1, 2]))
+    out += ["", *render_lost(result.unreachable, result.uncovered, result.cut_off, result.lost_importance_share)]
     if result.roles_uncovered:
         out.append(f"required roles left without cover: {', '.join(result.roles_uncovered)}")
     return "\n".join(out)
@@ -370,8 +535,8 @@ def render_portfolio(portfolio: Portfolio) -> str:
     headers = ["account", "name", "tier", "score", "near miss", "stage", "shape", "coverage", "key cov",
                "fragility", "health", "overdue key"] + (["alerts"] if alerts else [])
     rows = [[r.account, r.name, r.tier + ("" if r.declared_tier in (None, r.tier) else f" (was {r.declared_tier})"),
-             f"{r.score:.1f}", r.near_miss, r.stage, r.shape, f"{r.coverage:.0%}", f"{r.key_coverage:.0%}",
-             f"{r.fragility_index:.0%}", f"{r.health:.0f}", r.overdue_key] + ([r.open_alerts] if alerts else [])
+             f"{r.score:.1f}", r.near_miss, r.stage, r.shape, fmt_share(r.coverage), fmt_share(r.key_coverage),
+             fmt_share(r.fragility_index), fmt_health(r.health), r.overdue_key] + ([r.open_alerts] if alerts else [])
             for r in portfolio.rows]
     return (f"PORTFOLIO as of {portfolio.as_of} ({len(rows)} accounts)\n"
             + table(headers, rows, right=[3, 7, 8, 9, 10, 11, 12]))
