@@ -50,6 +50,10 @@ from .errors import ConfigError
 
 __all__ = [
     "toml_value",
+    "load_layered",
+    "settings_files",
+    "user_config_file",
+    "NEO4J_ENV",
     "StrengthSettings",
     "ImportanceSettings",
     "CoverageSettings",
