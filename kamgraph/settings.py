@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -699,8 +700,23 @@ def _validate(layers: Sequence[tuple[str, dict[str, Any]]]) -> Settings:
         where = ".".join(loc)
         source = next((name for name, layer in reversed(layers) if _has_path(layer, loc)), None)
         source = source or " + ".join(name for name, layer in layers if layer) or "defaults"
-        got = "a value that is not shown" if "password" in where else repr(err.get("input"))
-        raise ConfigError(f"{source}: {where}: {err['msg']} (got {got})") from None
+        raise ConfigError(f"{source}: {where}: {err['msg']}{_shown_input(where, err)}") from None
+
+
+#: Setting names whose value may be a secret: never shown in a message.
+_SECRET_NAME = re.compile(r"pass|pwd|secret|token|credential|key", re.IGNORECASE)
+
+
+def _shown_input(where: str, err: Any) -> str:
+    """`` (got VALUE)`` for a validation message, or nothing when the value might be a secret.
+
+    An unknown key is often a misspelt secret (``passwrod``), and a whole table may hold one, so neither is
+    shown; nor is any value under a name that looks like a secret.
+    """
+    value = err.get("input")
+    if err.get("type") == "extra_forbidden" or _SECRET_NAME.search(where) or isinstance(value, dict | list):
+        return " (the value is not shown)"
+    return f" (got {value!r})"
 
 
 def _has_path(node: Any, path: Sequence[str]) -> bool:

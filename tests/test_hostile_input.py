@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -62,3 +63,42 @@ def test_a_bad_scheme_is_named_without_echoing_the_url() -> None:
     with pytest.raises(StoreError, match=r"not a Neo4j store URL: http://\.\.\.") as info:
         bolt_target(f"http://u:{SECRET}@h:7474", env={})
     assert SECRET not in str(info.value)
+
+
+def test_an_unknown_store_url_is_named_without_its_secrets() -> None:
+    from kamgraph.store import open_store
+
+    with pytest.raises(StoreError, match=r"unknown store URL 'http://db\.example:7474/x'") as info:
+        open_store(f"http://neo4j:{SECRET}@db.example:7474/x?password={SECRET}")
+    assert SECRET not in str(info.value)
+
+
+def test_no_command_output_shows_the_neo4j_password(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every path that used to leak it: a bad URL, a password in the URL or its query, a misspelt or
+    badly typed key in the settings file, and `config show`."""
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KAMGRAPH_NEO4J_PASSWORD", SECRET)
+    runs = [
+        ["--store", f"http://neo4j:{SECRET}@db.example:7474/x", "accounts"],
+        ["--store", f"bolt://neo4j:{SECRET}@127.0.0.1:9", "accounts"],
+        ["--store", f"bolt://127.0.0.1:9?password={SECRET}", "accounts"],
+        ["config", "show"],
+        ["config", "show", "--json"],
+    ]
+    outputs = []
+    for args in runs:
+        result = CliRunner().invoke(cli, args)
+        outputs.append(result.output + repr(result.exception))
+    for body in (f'[neo4j]\npasswrod = "{SECRET}"\n', f'[neo4j]\npassword = ["{SECRET}"]\n',
+                 f'[neo4j]\npassword = "{SECRET}"\nbatch_size = "many"\n'):
+        (tmp_path / "kamgraph.toml").write_text(body)
+        for args in (["config", "show"], ["accounts"]):
+            result = CliRunner().invoke(cli, args)
+            outputs.append(result.output + repr(result.exception))
+    assert len(outputs) == 11
+    leaks = [out for out in outputs if SECRET in out]
+    assert leaks == []

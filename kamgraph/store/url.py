@@ -36,7 +36,7 @@ from ..errors import StoreError
 
 __all__ = ["DEFAULT_STORE", "STORE_ENV", "NEO4J_URI_ENV", "NEO4J_SCHEMES", "resolve_store_url", "sqlite_path",
            "is_neo4j_url",
-           "backend_of"]
+           "backend_of", "shown_url"]
 
 #: The store used when neither ``--store`` nor ``KAMGRAPH_STORE`` says otherwise.
 DEFAULT_STORE = "./kamgraph.db"
@@ -92,4 +92,22 @@ def backend_of(url: str) -> Literal["sqlite", "neo4j"]:
         return "sqlite"
     if is_neo4j_url(url):
         return "neo4j"
-    raise StoreError(f"unknown store URL {url!r}: use sqlite:///PATH, a file path, bolt:// or neo4j://")
+    raise StoreError(f"unknown store URL {shown_url(url)!r}: use sqlite:///PATH, a file path, bolt:// or neo4j://")
+
+
+def shown_url(url: str) -> str:
+    """A store URL as it may be shown in a message: no user-info part and no query (either can hold a secret).
+
+    Examples
+    --------
+    >>> shown_url("http://neo4j:s3cret@db.example:7474/x?password=s3cret")
+    'http://db.example:7474/x'
+    >>> shown_url("kam.db")
+    'kam.db'
+    """
+    if "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    rest = rest.split("?", 1)[0].split("#", 1)[0]
+    authority, slash, path = rest.partition("/")
+    return f"{scheme}://{authority.rsplit('@', 1)[-1]}{slash}{path}"
