@@ -52,7 +52,8 @@ from .parsed import Located, Parsed
 from .progress import SILENT, Progress
 from .tabular import decode_text
 
-__all__ = ["read_calendars", "count_events", "Window", "Limits", "default_window", "SOURCE", "NOT_PEOPLE"]
+__all__ = ["read_calendars", "meetings_from", "count_events", "Occurrence", "Window", "Limits", "default_window",
+           "SOURCE", "NOT_PEOPLE"]
 
 #: ``source`` of the meetings this module makes.
 SOURCE = "calendar"
@@ -111,8 +112,18 @@ def count_events(path: Path) -> int:
 
 
 @dataclass
-class _Copy:
-    """One occurrence as one calendar file shows it, merged with later copies of it."""
+class Occurrence:
+    """One occurrence as one calendar shows it, merged with later copies of it.
+
+    Made from ``.ics`` files here and from calendar APIs by
+    :mod:`kamgraph.ingest.connectors`; :func:`meetings_from` turns them into
+    meetings. ``key`` is (event UID, start instant in UTC): the same
+    occurrence from any calendar, file or API, has the same key and so the
+    same meeting id. ``file`` and ``line`` say where it was read (a connector
+    writes its source and the position in the pull). ``present`` holds the
+    people who take part (address -> name); rooms, resources and lists are
+    left out by whoever makes the occurrence, decliners go to ``declined``.
+    """
 
     key: tuple[str, str]
     uid: str
@@ -127,8 +138,9 @@ class _Copy:
     cancelled: bool
     present: dict[str, str] = field(default_factory=dict)  # address -> name as the calendar writes it
     declined: set[str] = field(default_factory=set)
+    source: str = SOURCE
 
-    def merge(self, other: _Copy) -> None:
+    def merge(self, other: Occurrence) -> None:
         """Take in another calendar's copy of the same occurrence."""
         for email, name in other.present.items():
             if not self.present.get(email):
@@ -175,7 +187,7 @@ def _addresses(component: Any) -> Iterator[tuple[str, str, dict[str, str]]]:
 
 
 def _copy_of(occurrence: Any, *, uid: str, file: str, line: int, recurring: bool,
-             calendar_zone: dt.tzinfo | None, fallback: dt.tzinfo) -> _Copy:
+             calendar_zone: dt.tzinfo | None, fallback: dt.tzinfo) -> Occurrence:
     start = occurrence.get("DTSTART")
     try:
         day, instant, all_day, zoned = _when(start.dt, calendar_zone, fallback)
@@ -183,7 +195,7 @@ def _copy_of(occurrence: Any, *, uid: str, file: str, line: int, recurring: bool
         raise InputError(f"the date is out of range ({exc})", file=file, line=line, field="DTSTART") from None
     subject = str(occurrence.get("SUMMARY") or "").strip() or None
     status = str(occurrence.get("STATUS") or "").strip().upper()
-    copy = _Copy(key=(uid, instant), uid=uid, date=day, all_day=all_day, zoned=zoned, recurring=recurring,
+    copy = Occurrence(key=(uid, instant), uid=uid, date=day, all_day=all_day, zoned=zoned, recurring=recurring,
                  subject=subject, file=file, line=line, row=f"UID={uid}; DTSTART={instant}; SUMMARY={subject or ''}",
                  cancelled=status == "CANCELLED" or bool(subject and _CANCELLED_SUBJECT.match(subject)))
     for prop, value, params in _addresses(occurrence):
@@ -337,7 +349,7 @@ def _too_long_zone(data: bytes, name: str) -> None:
 
 
 def _read_file(path: Path, window: Window, settings: IngestSettings, progress: Progress,
-               parsed: Parsed, limits: Limits, used: list[int]) -> list[_Copy]:
+               parsed: Parsed, limits: Limits, used: list[int]) -> list[Occurrence]:
     import icalendar
 
     name = str(path)
@@ -359,7 +371,7 @@ def _read_file(path: Path, window: Window, settings: IngestSettings, progress: P
     if not calendars:
         raise InputError("not an iCalendar file (no BEGIN:VCALENDAR)", file=name, line=1)
     fallback = zoneinfo.ZoneInfo(settings.timezone)
-    copies: list[_Copy] = []
+    copies: list[Occurrence] = []
     index = 0
     for calendar in calendars:
         calendar_zone = _zone(calendar.get("X-WR-TIMEZONE"))
@@ -438,23 +450,45 @@ def read_calendars(paths: Sequence[str | Path], directory: Directory, settings: 
     limits = limits or Limits()
     used = [0]
     parsed = Parsed()
-    merged: dict[tuple[str, str], _Copy] = {}
-    for raw in paths:
-        for copy in _read_file(Path(raw), window, settings, progress, parsed, limits, used):
-            first = merged.get(copy.key)
-            if first is None:
-                merged[copy.key] = copy
-                continue
-            first.merge(copy)
-            parsed.skip(copy.file, copy.line, "same event in another calendar (merged)",
-                        f"first read at {first.file}:{first.line}", copy.row)
+    copies = [copy for raw in paths
+              for copy in _read_file(Path(raw), window, settings, progress, parsed, limits, used)]
+    return meetings_from(copies, directory, parsed)
+
+
+def meetings_from(occurrences: Iterable[Occurrence], directory: Directory, parsed: Parsed | None = None) -> Parsed:
+    """Merge the copies of each occurrence and make the meetings (and new people) they stand for.
+
+    Parameters
+    ----------
+    occurrences : iterable of Occurrence
+        In reading order; a later copy of an occurrence is merged into the first.
+    directory : Directory
+        People and accounts known so far; new staff and stakeholders are added to it.
+    parsed : Parsed, optional
+        Where to put the results (default a new one).
+
+    Returns
+    -------
+    Parsed
+        Meetings, new staff, new (unverified) stakeholders and the skipped occurrences with their reasons.
+    """
+    parsed = parsed if parsed is not None else Parsed()
+    merged: dict[tuple[str, str], Occurrence] = {}
+    for copy in occurrences:
+        first = merged.get(copy.key)
+        if first is None:
+            merged[copy.key] = copy
+            continue
+        first.merge(copy)
+        parsed.skip(copy.file, copy.line, "same event in another calendar (merged)",
+                    f"first read at {first.file}:{first.line}", copy.row)
     directory.prefetch(emails={e for c in merged.values() for e in c.present})
     for copy in merged.values():
         _meeting(copy, directory, parsed)
     return parsed
 
 
-def _meeting(copy: _Copy, directory: Directory, parsed: Parsed) -> None:
+def _meeting(copy: Occurrence, directory: Directory, parsed: Parsed) -> None:
     """Turn one merged occurrence into a meeting, or a skip with its reason."""
     if copy.cancelled:
         parsed.skip(copy.file, copy.line, "cancelled", copy.subject or "", copy.row)
@@ -491,6 +525,6 @@ def _meeting(copy: _Copy, directory: Directory, parsed: Parsed) -> None:
     uid, instant = copy.key
     meeting = Meeting(id=stable_id("cal", uid, instant), date=copy.date, kind="event" if copy.all_day else "meeting",
                       account=accounts.pop() if len(accounts) == 1 else None, subject=copy.subject,
-                      source=SOURCE, source_id=f"{uid} {instant}" if copy.recurring else uid,
+                      source=copy.source, source_id=f"{uid} {instant}" if copy.recurring else uid,
                       attendees=[p.id for p in people.values()])
     parsed.meetings.append(Located(meeting, copy.file, copy.line))
