@@ -182,8 +182,9 @@ def _dump(store: GraphStore) -> str:
 
 def _cli(tmp_path: Path, replay: Replay, name: str, *args: str, **kwargs) -> subprocess.Popen:  # type: ignore[no-untyped-def]
     config = tmp_path / f"{name}.toml"
-    config.write_text(f'[ingest]\nour_domains = ["ourco.example"]\n[connectors]\nstate_file = "{tmp_path / name}.json"\n'
-                      f'ca_bundle = "{replay.ca_file}"\nbackoff_seconds = 0.05\n')
+    config.write_text(f'[ingest]\nour_domains = ["ourco.example"]\n[connectors]\n'
+                      f'state_file = "{tmp_path / name}.json"\nca_bundle = "{replay.ca_file}"\n'
+                      "backoff_seconds = 0.05\n")
     env = {**os.environ, "KAMGRAPH_M365_CLIENT_SECRET": SECRET, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([sys.executable, "-m", "cli", "--store", str(tmp_path / f"{name}.db"),
                              "--config", str(config), *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
@@ -197,11 +198,11 @@ def _run(tmp_path: Path, replay: Replay, name: str, *args: str) -> tuple[int, st
 
 
 def _prepared(tmp_path: Path, replay: Replay, name: str) -> None:
-    code, out, err = _run(tmp_path, replay, name, "import", *map(str, sorted(CANONICAL.glob("*.csv"))))
+    code, _, err = _run(tmp_path, replay, name, "import", *map(str, sorted(CANONICAL.glob("*.csv"))))
     assert code == 0, err
-    code, out, err = _run(tmp_path, replay, name, "connect", "m365", "--tenant", "contoso", "--client-id", "app-1",
-                          "--calendar", KIM, "--calendar", RAJ, "--base-url", f"{replay.url}/v1.0",
-                          "--authority", f"{replay.url}/contoso")
+    code, _, err = _run(tmp_path, replay, name, "connect", "m365", "--tenant", "contoso", "--client-id", "app-1",
+                        "--calendar", KIM, "--calendar", RAJ, "--base-url", f"{replay.url}/v1.0",
+                        "--authority", f"{replay.url}/contoso")
     assert code == 0, err
 
 
