@@ -20,7 +20,15 @@ SOURCES = {"m365": "m365", "google": "google"}
 
 
 def connector_for(connection: Any, settings: Any) -> Any:
-    """The connector of a stored :class:`~.base.Connection`."""
+    """The connector of a stored :class:`~.base.Connection` (a :class:`ConfigError` when its extra is missing)."""
+    try:
+        return _connector(connection, settings)
+    except ImportError as exc:
+        raise ConfigError(f"{connection.source}: a package is missing ({exc.name}); "
+                          f"install kamgraph[{SOURCES.get(connection.source, connection.source)}]") from None
+
+
+def _connector(connection: Any, settings: Any) -> Any:
     if connection.source == "m365":
         from .m365 import M365Calendar
 
