@@ -88,6 +88,7 @@ class Replay:
         self.counts: dict[str, int] = {}
         self.log: list[tuple[str, str, int]] = []
         self.tokens_issued = 0
+        self.subjects: list[str] = []
         self.valid_tokens: set[str] = set()
         self.delay = 0.0
         self.expire_at: tuple[str, int] | None = None
@@ -165,6 +166,11 @@ class Replay:
             if form.get("grant_type") == "client_credentials" and form.get("client_secret") != SECRET:
                 return self._send(handler, 401, {"error": "invalid_client",
                                                  "error_description": "AADSTS7000215: Invalid client secret."})
+            if form.get("grant_type") == "urn:ietf:params:oauth:grant-type:jwt-bearer":
+                import base64
+
+                claims = form["assertion"].split(".")[1]
+                self.subjects.append(json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))["sub"])
             self.tokens_issued += 1
             token = f"token-{self.tokens_issued}"
             self.valid_tokens.add(token)
@@ -205,6 +211,7 @@ class Replay:
         if "syncToken" in query and "pageToken" not in query:
             number = int(query["syncToken"].removeprefix("sync-"))
             if number < 0:
+                self.log[-1] = ("google", path, 410)
                 return self._send(handler, 410, {"error": {"code": 410, "message": "Sync token is no longer valid"}})
             changes = self.google_delta.get(calendar, []) if number == 1 else []
             return self._send(handler, 200, {"kind": "calendar#events", "items": changes,

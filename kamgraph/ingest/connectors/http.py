@@ -23,7 +23,7 @@ from typing import Any
 from ...errors import KamgraphError
 from ...settings import ConnectorSettings
 
-__all__ = ["ConnectorError", "TokenSource", "HttpClient", "retry_after_seconds"]
+__all__ = ["ConnectorError", "GoneError", "TokenSource", "HttpClient", "retry_after_seconds"]
 
 _RETRY = {429, 503}
 _SERVER = {500, 502, 504}
@@ -33,6 +33,10 @@ class ConnectorError(KamgraphError):
     """A service refused or failed a request for good (after the retries)."""
 
     exit_code = 1
+
+
+class GoneError(ConnectorError):
+    """HTTP 410: a sync token or delta link the service no longer accepts (start a full pull again)."""
 
 
 class TokenSource:
@@ -149,6 +153,8 @@ class HttpClient:
                 self._wait(attempt, response.headers.get("Retry-After"))
                 attempt += 1
                 continue
+            if status == 410:
+                raise GoneError(f"{self.service}: HTTP 410 ({_path(url)}): the sync token is no longer valid")
             if status >= 400:
                 raise ConnectorError(f"{self.service}: HTTP {status} ({_path(url)}): {_problem(response)}",
                                      ) from None
