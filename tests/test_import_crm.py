@@ -146,6 +146,14 @@ def test_mapped_exports(base: GraphStore) -> None:
     ('[[table]]\nkind = "stakeholders"\n[table.columns]\nnmae = "x"\n',
      ":4: table[0].columns.nmae: not a field of stakeholders"),
     ('[table]\nkind = 1\n', ":1: no [[table]] section"),
+    ('[[table]]\nkind = ["stakeholders"]\n[table.columns]\nid = "x"\n', ":2: table[0].kind: kind must be one of"),
+    ('[[table]]\nkind = "stakeholders"\nlist_separator = ""\n[table.columns]\nid = "x"\n',
+     ":3: table[0].list_separator: a list separator is a non-empty string"),
+    ('[[table]]\nkind = "stakeholders"\nfiles = [1]\n[table.columns]\nid = "x"\n',
+     ":3: table[0].files: expected a file name pattern"),
+    ('[[table]]\nkind = "stakeholders"\ncolumns = 3\n', ":3: table[0].columns: expected a table"),
+    ('[[table]]\nkind = "stakeholders"\nday_first = "yes"\n[table.columns]\nid = "x"\n',
+     ":3: table[0].day_first: expected true or false"),
 ])
 def test_bad_mapping_files(base: GraphStore, tmp_path: Path, text: str, expected: str) -> None:
     mapping = tmp_path / "m.toml"
@@ -214,6 +222,7 @@ def test_a_contact_without_a_name_names_the_column(base: GraphStore, tmp_path: P
 
 
 TASKS = SF / "tasks" / "Task.csv"
+DATE_COLUMN = 1  # "Activity - Due date" in pipedrive-activities.csv
 
 
 def test_salesforce_task_export_is_tasks_and_keeps_the_contacts(base: GraphStore) -> None:
@@ -279,3 +288,23 @@ def test_unreadable_vcard_line_is_located(base: GraphStore, tmp_path: Path) -> N
     path.write_bytes(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\n very folded\r\nTHIS IS NOT A LINE\r\nEND:VCARD\r\n")
     with pytest.raises(InputError, match=r"bad.vcf:5: not a vCard line"):
         import_files([path], base)
+
+
+def test_a_mapping_file_that_is_not_utf8(base: GraphStore, tmp_path: Path) -> None:
+    mapping = tmp_path / "m.toml"
+    mapping.write_bytes(b'[[table]]\nkind = "stakeholders"\n# Gr\xfc\xdfe\n[table.columns]\nid = "x"\n')
+    with pytest.raises(InputError, match=r"m.toml:3: not UTF-8 \(byte 0xfc\)"):
+        import_files(MAPPED, base, mapping=mapping)
+
+
+def test_a_mapped_date_out_of_range_is_located(base: GraphStore, tmp_path: Path) -> None:
+    for path in MAPPED:
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    activities = tmp_path / "pipedrive-activities.csv"
+    text = activities.read_text(encoding="utf-8")
+    first_date = text.splitlines()[1].split(",")[DATE_COLUMN]
+    activities.write_text(text.replace(first_date, "0001-01-01T00:00:00+14:00", 1), encoding="utf-8")
+    before = base.counts()
+    with pytest.raises(InputError, match=r"pipedrive-activities.csv:2: "):
+        import_files(sorted(tmp_path.glob("*.csv")), base, mapping=MAPPING)
+    assert base.counts() == before
