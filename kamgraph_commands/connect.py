@@ -11,15 +11,16 @@ import click
 from kamgraph_commands.common import DATE, emit, store_config_json_options
 from kamgraph_commands.common import state as _state
 
-_SOURCES = ("m365", "google")
+_SOURCES = ("m365", "google", "salesforce")
 
 
 @click.command()
 @click.argument("source", type=click.Choice(_SOURCES))
-@click.option("--calendar", "calendars", multiple=True, required=True, metavar="ADDRESS",
-              help="A staff mailbox or calendar to pull (repeat for each).")
+@click.option("--calendar", "calendars", multiple=True, metavar="ADDRESS",
+              help="m365, google: a staff mailbox or calendar to pull (repeat for each).")
 @click.option("--tenant", help="m365: the Entra ID tenant (id or domain).")
-@click.option("--client-id", help="m365: the application (client) id.")
+@click.option("--client-id", help="m365: the application (client) id; salesforce: the connected app's consumer key.")
+@click.option("--login-url", help="salesforce: the org's My Domain URL (default https://login.salesforce.com).")
 @click.option("--device-code", is_flag=True,
               help="m365: sign in as a person with a device code (else app-only with a client secret).")
 @click.option("--key-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
@@ -27,16 +28,18 @@ _SOURCES = ("m365", "google")
 @click.option("--base-url", help="The service's API root (default: the vendor's public one).")
 @click.option("--authority", help="m365: the sign-in authority (default https://login.microsoftonline.com/TENANT).")
 @store_config_json_options
-def connect(source: str, calendars: tuple[str, ...], tenant: str | None, client_id: str | None, device_code: bool,
-            key_file: Path | None, base_url: str | None, authority: str | None, as_json: bool) -> None:
-    """Store the connection to SOURCE (m365 or google) for 'kamgraph pull'.
+def connect(source: str, calendars: tuple[str, ...], tenant: str | None, client_id: str | None,
+            login_url: str | None, device_code: bool, key_file: Path | None, base_url: str | None,
+            authority: str | None, as_json: bool) -> None:
+    """Store the connection to SOURCE (m365, google or salesforce) for 'kamgraph pull'.
 
     The connection (tenant, client id, calendars, API roots) goes to the pull
     state file; secrets never do, and are never taken from the command line:
     the m365 client secret is asked for (hidden) and kept in the OS keyring,
     or read at pull time from KAMGRAPH_M365_CLIENT_SECRET; the google service
     account key is read from --key-file into the keyring, or from
-    KAMGRAPH_GOOGLE_SERVICE_ACCOUNT (the key's JSON).
+    KAMGRAPH_GOOGLE_SERVICE_ACCOUNT (the key's JSON); the salesforce client
+    secret like the m365 one (KAMGRAPH_SALESFORCE_CLIENT_SECRET).
     """
     from kamgraph.errors import ConfigError
     from kamgraph.ingest.connectors.base import Connection
@@ -48,6 +51,13 @@ def connect(source: str, calendars: tuple[str, ...], tenant: str | None, client_
     if base_url:
         options["base_url"] = base_url
     secret_name = "service_account"  # noqa: S105 (the name of a secret, not one)
+    if source != "salesforce" and not options["calendars"]:
+        raise ConfigError(f"{source}: give the calendars to pull (--calendar ADDRESS, repeated)")
+    if source == "salesforce":
+        if not client_id:
+            raise ConfigError("salesforce: --client-id is required")
+        options.update(client_id=client_id, login_url=login_url or "https://login.salesforce.com")
+        secret_name = "client_secret"  # noqa: S105
     if source == "m365":
         if not client_id or not (tenant or authority):
             raise ConfigError("m365: --tenant and --client-id are required")
@@ -76,7 +86,8 @@ def connect(source: str, calendars: tuple[str, ...], tenant: str | None, client_
     state.save()
     result = {"source": source, "calendars": options["calendars"], "state_file": str(state.path),
               "secret": stored}
-    emit(result, as_json, lambda: f"Connected {source}: {len(options['calendars'])} calendar(s); "  # type: ignore[arg-type]
+    emit(result, as_json, lambda: f"Connected {source}: {len(options['calendars']) or 'all'} "  # type: ignore[arg-type]
+                                  f"{'calendar(s)' if options['calendars'] else 'objects'}; "
                                   f"state in {state.path}; secret: {stored}")
 
 

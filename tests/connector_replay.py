@@ -84,6 +84,10 @@ class Replay:
         self.graph_delta: dict[str, list[dict[str, Any]]] = {}
         self.google: dict[str, list[list[dict[str, Any]]]] = {}
         self.google_delta: dict[str, list[dict[str, Any]]] = {}
+        #: Salesforce records per object, each with its SystemModstamp; pages of ``salesforce_page`` records.
+        self.salesforce: dict[str, list[dict[str, Any]]] = {}
+        self.salesforce_page = 2
+        self._cursors: dict[str, list[dict[str, Any]]] = {}
         self.faults: dict[tuple[str, int], tuple[int, dict[str, str]]] = {}
         self.counts: dict[str, int] = {}
         self.log: list[tuple[str, str, int]] = []
@@ -147,7 +151,8 @@ class Replay:
                 "token_endpoint": f"{base}/oauth2/v2.0/token",
                 "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
                 "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode", "issuer": f"{base}/v2.0"})
-        route = "token" if url.path.endswith("/token") else "graph" if url.path.startswith("/v1.0/") else "google"
+        route = ("token" if url.path.endswith("/token") else "graph" if url.path.startswith("/v1.0/")
+                 else "salesforce" if url.path.startswith("/services/data/") else "google")
         self.counts[route] = count = self.counts.get(route, 0) + 1
         if self.hold is not None and self.hold_route == (route, count):
             self.held.set()
@@ -175,8 +180,13 @@ class Replay:
             token = f"token-{self.tokens_issued}"
             self.valid_tokens.add(token)
             self.log.append((route, url.path, 200))
-            return self._send(handler, 200, {"token_type": "Bearer", "expires_in": 3599, "access_token": token})
+            return self._send(handler, 200, {"token_type": "Bearer", "expires_in": 3599, "access_token": token,
+                                             "instance_url": self.url})
         token = (handler.headers.get("Authorization") or "").removeprefix("Bearer ")
+        if token not in self.valid_tokens and route == "salesforce":
+            self.log.append((route, url.path, 401))
+            return self._send(handler, 401, [{"message": "Session expired or invalid",
+                                              "errorCode": "INVALID_SESSION_ID"}])
         if token not in self.valid_tokens:
             self.log.append((route, url.path, 401))
             return self._send(handler, 401, {"error": {"code": "InvalidAuthenticationToken",
@@ -184,6 +194,8 @@ class Replay:
         self.log.append((route, url.path, 200))
         if route == "graph":
             return self._graph(handler, url.path, query)
+        if route == "salesforce":
+            return self._salesforce(handler, url.path, query)
         return self._google(handler, url.path, query)
 
     def _graph(self, handler: Any, path: str, query: dict[str, str]) -> None:
@@ -223,4 +235,29 @@ class Replay:
             answer["nextPageToken"] = f"p{page + 1}"
         else:
             answer["nextSyncToken"] = "sync-1"
+        return self._send(handler, 200, answer)
+
+    def _salesforce(self, handler: Any, path: str, query: dict[str, str]) -> None:
+        import re
+
+        if not path.rstrip("/").endswith("/query"):  # a nextRecordsUrl
+            key = path.rstrip("/").rsplit("/", 1)[1]
+            rows = self._cursors.get(key, [])
+        else:
+            soql = query["q"]
+            obj = re.search(r"FROM (\w+)", soql).group(1)  # type: ignore[union-attr]
+            rows = [dict(r, attributes={"type": obj, "url": f"/services/data/v59.0/sobjects/{obj}/{r['Id']}"})
+                    for r in self.salesforce.get(obj, [])]
+            if (mark := re.search(r"SystemModstamp > (\S+)", soql)) is not None:
+                rows = [r for r in rows if r["SystemModstamp"] > mark.group(1)]
+            if (among := re.search(r"EventId IN \(([^)]*)\)", soql)) is not None:
+                wanted = {e.strip().strip("'") for e in among.group(1).split(",")}
+                rows = [r for r in rows if r["EventId"] in wanted]
+            rows.sort(key=lambda r: (r.get("SystemModstamp", ""), r["Id"]))
+        page, rest = rows[:self.salesforce_page], rows[self.salesforce_page:]
+        answer: dict[str, Any] = {"totalSize": len(rows), "done": not rest, "records": page}
+        if rest:
+            key = f"01g{len(self._cursors):05d}-{self.salesforce_page}"
+            self._cursors[key] = rest
+            answer["nextRecordsUrl"] = f"/services/data/v59.0/query/{key}"
         return self._send(handler, 200, answer)

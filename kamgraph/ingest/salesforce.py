@@ -30,6 +30,10 @@ form (:func:`sf_id`).
   ``WhoId``. A to-do that names no kind of contact is skipped, and so is a
   task without a date (an open task not yet scheduled) -- each with its
   reason; neither stops the rest of the import.
+* **OpportunityContactRole** -> the buying role of a contact: ``ContactId``,
+  ``Role`` (``Economic Buyer``, ``Decision Maker``, ``Technical Buyer``,
+  ``Business User``, ``Influencer``, ``Evaluator``, ``Executive Sponsor``);
+  the primary role (``IsPrimary``) wins over the others of the same contact.
 
 A record that matches a known person or account by e-mail address (people)
 or by name or web domain (accounts) updates that record instead of creating a
@@ -45,7 +49,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..domain.models import Account, Meeting, MeetingKind, Staff, Stakeholder
+from ..domain.models import Account, BuyingRole, Meeting, MeetingKind, Staff, Stakeholder
 from ..errors import InputError
 from ..settings import IngestSettings
 from .directory import Directory, clean_email, domain_of_site
@@ -64,7 +68,14 @@ _HALLMARKS = {"accountid", "reportstoid", "ownerid", "isdeleted", "eventid", "re
               "mailingcity", "accountname", "contactowner", "accountowner", "tasksubtype", "calltype",
               "completeddatetime"}
 _PREFIXES = {"001": "Account", "003": "Contact", "005": "User", "00U": "Event", "0RE": "EventRelation",
-             "00T": "Task"}
+             "00T": "Task", "00K": "OpportunityContactRole"}
+#: Salesforce's standard contact roles -> kamgraph buying roles (others are left out).
+_ROLES = {"economic buyer": BuyingRole.ECONOMIC_BUYER, "economic decision maker": BuyingRole.ECONOMIC_BUYER,
+          "decision maker": BuyingRole.DECISION_MAKER, "technical buyer": BuyingRole.TECHNICAL_BUYER,
+          "evaluator": BuyingRole.TECHNICAL_BUYER, "business user": BuyingRole.USER,
+          "influencer": BuyingRole.INFLUENCER, "executive sponsor": BuyingRole.DECISION_MAKER,
+          "champion": BuyingRole.CHAMPION, "coach": BuyingRole.COACH, "gatekeeper": BuyingRole.GATEKEEPER,
+          "blocker": BuyingRole.BLOCKER}
 _TASK_COLUMNS = {"tasksubtype", "calltype", "calldurationinseconds", "calldisposition", "callobject",
                  "completeddatetime", "isrecurrence", "recurrenceinterval", "taskid"}
 #: A Task's subtype (else its Type) -> the kind of contact it records; other tasks are to-dos.
@@ -116,6 +127,8 @@ def sf_object(table: Table) -> str | None:
     cols = set(table.original)
     if {"eventid", "relationid"} <= cols:
         return "EventRelation"
+    if {"contactid", "role"} <= cols and cols & {"opportunityid", "isprimary"}:
+        return "OpportunityContactRole"
     first = next((r.get(*_ID) for r in table.rows if r.get(*_ID)), None)
     if first and first[:3] in _PREFIXES:
         return _PREFIXES[first[:3]]
@@ -344,6 +357,32 @@ class _Reader:
                 kind = MeetingKind.MEETING
         self.contact(table, row, sfid, day, kind, invited.get(sfid, []))
 
+    def roles(self, table: Table) -> None:
+        """Buying roles from OpportunityContactRole rows (the primary one wins)."""
+        chosen: dict[str, tuple[bool, BuyingRole, Row]] = {}
+        for row in table.rows:
+            self.progress.advance()
+            if parse_bool(row.get("isdeleted")):
+                self.parsed.skip(table.name, row.line, "deleted in Salesforce", row=row.raw)
+                continue
+            contact = self.resolve(_id(row, "contactid", required=True))
+            label = (row.get("role") or "").strip()
+            role = _ROLES.get(label.lower())
+            if role is None:
+                self.parsed.skip(table.name, row.line, "not a buying role", label, row.raw)
+                continue
+            primary = parse_bool(row.get("isprimary"))
+            if contact is not None and (contact not in chosen or (primary and not chosen[contact][0])):
+                chosen[contact] = (primary, role, row)
+        for contact, (_, role, row) in chosen.items():
+            person = self.directory.by_id(contact)
+            if not isinstance(person, Stakeholder):
+                self.unlinked["ContactId names no contact of this import or the store"].append(row)
+                continue
+            update = person.model_copy(update={"buying_role": role})
+            self.directory.add_person(update)
+            self.parsed.stakeholders.append(Located(update, table.name, row.line, partial=True))
+
     def tasks(self, table: Table) -> None:
         """Calls and e-mails logged as Tasks (see the module docstring)."""
         for row in table.rows:
@@ -408,7 +447,8 @@ def read_salesforce(paths: Sequence[str | Path], directory: Directory, settings:
         obj = sf_object(table)
         if obj is None:
             raise InputError("cannot tell which Salesforce object this export holds (expected the columns of "
-                             "Account, Contact, User, Event, EventRelation or Task)", file=table.name, line=1)
+                             "Account, Contact, User, Event, EventRelation, Task or OpportunityContactRole)",
+                             file=table.name, line=1)
         by_object[obj].append(table)
     reader = _Reader(directory, settings, progress)
     for table in by_object["User"]:
@@ -421,6 +461,8 @@ def read_salesforce(paths: Sequence[str | Path], directory: Directory, settings:
     reader.events(by_object["Event"], by_object["EventRelation"])
     for table in by_object["Task"]:
         reader.tasks(table)
+    for table in by_object["OpportunityContactRole"]:
+        reader.roles(table)
     reader.parsed.sources.extend(str(p) for p in paths)
     for problem, rows in sorted(reader.unlinked.items()):
         first = rows[0]

@@ -198,6 +198,11 @@ def pull(store: GraphStore, settings: Settings, sources: Sequence[str] = (), *, 
     for connection in connections:
         connector = make(connection, settings)
         try:
+            if hasattr(connector, "objects"):  # a CRM: pages of records, object by object
+                for obj in connector.objects:
+                    results.append(_pull_records(store, settings, state, connector, connection.source, obj, since,
+                                                 today, dry_run, progress))
+                continue
             for calendar in connection.calendars:
                 results.append(_pull_one(store, settings, state, connector, connection.source, calendar, since,
                                          today, dry_run, progress))
@@ -230,6 +235,102 @@ def _pull_one(store: GraphStore, settings: Settings, state: PullState, connector
         if not dry_run:
             state.set_cursor(source, calendar, {**page.cursor, "since": start.isoformat(),
                                                 "until": until.isoformat()})
+            state.save()
+        if progress is not None:
+            progress(result)
+    return result
+
+
+def _csv(path: Path, rows: list[dict[str, Any]]) -> None:
+    import csv
+
+    header: list[str] = []
+    for row in rows:
+        header.extend(k for k in row if k not in header)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _moved_contacts(store: GraphStore, settings: Settings, rows: list[dict[str, Any]], source: str,
+                    on: dt.date, dry_run: bool) -> tuple[list[dict[str, Any]], int]:
+    """Contacts the CRM now shows at another account go through the rules of ``kamgraph sync``.
+
+    A stored stakeholder whose contact now names another account is proposed
+    as a departure to that company by :func:`kamgraph.monitor.sync.plan_rows`
+    (which also notices an opportunity role moving), and the plan is applied;
+    the row is then left out of the import, so that the person's history stays
+    with the account they left. Returns the other rows and the departures.
+    """
+    from ..ingest.contacts import ContactRow
+    from ..ingest.salesforce import sf_id
+    from .sync import apply_plan, plan_rows
+
+    def key(value: Any) -> str | None:
+        try:
+            return sf_id(str(value or ""))
+        except ValueError:
+            return None
+
+    ids = [k for r in rows if (k := key(r.get("Id")))]
+    stored = store.stakeholder_accounts(ids) if ids else {}
+    moves: dict[str, list[ContactRow]] = {}
+    kept: list[dict[str, Any]] = []
+    accounts = {a.id: a.name for a in store.all_accounts()}
+    for line, row in enumerate(rows, start=2):
+        sid, target = key(row.get("Id")), key(row.get("AccountId"))
+        old = stored.get(sid) if sid else None
+        if old is None or target is None or target == old:
+            kept.append(row)
+            continue
+        name = str(row.get("Name") or " ".join(str(row.get(k) or "") for k in ("FirstName", "LastName")).strip())
+        moves.setdefault(old, []).append(ContactRow(line=line, name=name or sid or "", id=sid,
+                                                    company=accounts.get(target, target)))
+    departures = 0
+    for account, contacts in moves.items():
+        plan, batch = plan_rows(store, contacts, f"{source} pull", account, on, settings, missing="ignore")
+        departures += len(plan.departures)
+        if not dry_run:
+            apply_plan(store, plan, batch)
+    return kept, departures
+
+
+def _pull_records(store: GraphStore, settings: Settings, state: PullState, connector: Any, source: str, obj: str,
+                  since: dt.date | None, today: dt.date, dry_run: bool,
+                  progress: Callable[[CalendarPull], None] | None) -> CalendarPull:
+    from ..ingest import read_files
+
+    cursor = {} if since is not None else state.cursor(source, obj)
+    start = dt.datetime.combine(since or (today - dt.timedelta(days=settings.ingest.window_days)), dt.time())
+    result = CalendarPull(source=source, calendar=obj, resumed="next" in cursor,
+                          incremental="next" not in cursor and bool(cursor))
+    skipped: Counter[str] = Counter()
+    for page in connector.pages(obj, cursor, start):
+        rows = page.tables.get(obj, [])
+        result.pages += 1
+        result.events += len(rows)
+        if obj == "Contact" and rows:
+            rows, departed = _moved_contacts(store, settings, rows, source, today, dry_run)
+            result.removed += departed
+            page.tables[obj] = rows
+        if any(page.tables.values()):
+            with tempfile.TemporaryDirectory(prefix="kamgraph-pull-") as folder:
+                paths = []
+                for name, table in page.tables.items():
+                    if table:
+                        _csv(Path(folder) / f"{name}.csv", table)
+                        paths.append(Path(folder) / f"{name}.csv")
+                parsed = read_files(paths, store, format="salesforce", settings=settings.ingest)
+                batch = check_references(parsed, store)
+                summary = store.import_batch(batch, dry_run=dry_run)
+            result.meetings_created += summary.kinds["meetings"].created
+            result.meetings_updated += summary.kinds["meetings"].updated
+            result.people_created += summary.kinds["staff"].created + summary.kinds["stakeholders"].created
+            skipped.update(s.reason for s in parsed.skipped)
+            result.skipped = dict(sorted(skipped.items()))
+        if not dry_run:
+            state.set_cursor(source, obj, page.cursor)
             state.save()
         if progress is not None:
             progress(result)
