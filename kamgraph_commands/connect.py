@@ -11,7 +11,7 @@ import click
 from kamgraph_commands.common import DATE, emit, store_config_json_options
 from kamgraph_commands.common import state as _state
 
-_SOURCES = ("m365", "google", "salesforce")
+_SOURCES = ("m365", "google", "salesforce", "hubspot")
 
 
 @click.command()
@@ -19,7 +19,8 @@ _SOURCES = ("m365", "google", "salesforce")
 @click.option("--calendar", "calendars", multiple=True, metavar="ADDRESS",
               help="m365, google: a staff mailbox or calendar to pull (repeat for each).")
 @click.option("--tenant", help="m365: the Entra ID tenant (id or domain).")
-@click.option("--client-id", help="m365: the application (client) id; salesforce: the connected app's consumer key.")
+@click.option("--client-id", help="m365: the application (client) id; salesforce: the connected app's consumer key; "
+                                  "hubspot: an OAuth app's client id (else a private app's access token is used).")
 @click.option("--login-url", help="salesforce: the org's My Domain URL (default https://login.salesforce.com).")
 @click.option("--device-code", is_flag=True,
               help="m365: sign in as a person with a device code (else app-only with a client secret).")
@@ -31,7 +32,7 @@ _SOURCES = ("m365", "google", "salesforce")
 def connect(source: str, calendars: tuple[str, ...], tenant: str | None, client_id: str | None,
             login_url: str | None, device_code: bool, key_file: Path | None, base_url: str | None,
             authority: str | None, as_json: bool) -> None:
-    """Store the connection to SOURCE (m365, google or salesforce) for 'kamgraph pull'.
+    """Store the connection to SOURCE (m365, google, salesforce or hubspot) for 'kamgraph pull'.
 
     The connection (tenant, client id, calendars, API roots) goes to the pull
     state file; secrets never do, and are never taken from the command line:
@@ -39,7 +40,9 @@ def connect(source: str, calendars: tuple[str, ...], tenant: str | None, client_
     or read at pull time from KAMGRAPH_M365_CLIENT_SECRET; the google service
     account key is read from --key-file into the keyring, or from
     KAMGRAPH_GOOGLE_SERVICE_ACCOUNT (the key's JSON); the salesforce client
-    secret like the m365 one (KAMGRAPH_SALESFORCE_CLIENT_SECRET).
+    secret like the m365 one (KAMGRAPH_SALESFORCE_CLIENT_SECRET); hubspot: a
+    private app's token (KAMGRAPH_HUBSPOT_ACCESS_TOKEN), or with --client-id an
+    OAuth app's KAMGRAPH_HUBSPOT_CLIENT_SECRET and KAMGRAPH_HUBSPOT_REFRESH_TOKEN.
     """
     from kamgraph.errors import ConfigError
     from kamgraph.ingest.connectors.base import Connection
@@ -51,13 +54,17 @@ def connect(source: str, calendars: tuple[str, ...], tenant: str | None, client_
     if base_url:
         options["base_url"] = base_url
     secret_name = "service_account"  # noqa: S105 (the name of a secret, not one)
-    if source != "salesforce" and not options["calendars"]:
+    if source in ("m365", "google") and not options["calendars"]:
         raise ConfigError(f"{source}: give the calendars to pull (--calendar ADDRESS, repeated)")
     if source == "salesforce":
         if not client_id:
             raise ConfigError("salesforce: --client-id is required")
         options.update(client_id=client_id, login_url=login_url or "https://login.salesforce.com")
         secret_name = "client_secret"  # noqa: S105
+    if source == "hubspot":
+        if client_id:
+            options["client_id"] = client_id
+        secret_name = "refresh_token" if client_id else "access_token"
     if source == "m365":
         if not client_id or not (tenant or authority):
             raise ConfigError("m365: --tenant and --client-id are required")

@@ -88,6 +88,9 @@ class Replay:
         self.salesforce: dict[str, list[dict[str, Any]]] = {}
         self.salesforce_page = 2
         self._cursors: dict[str, list[dict[str, Any]]] = {}
+        #: HubSpot objects per type: {"id", "properties", "contacts": [ids] for engagements}; owners.
+        self.hubspot: dict[str, list[dict[str, Any]]] = {}
+        self.hubspot_owners: list[dict[str, Any]] = []
         self.faults: dict[tuple[str, int], tuple[int, dict[str, str]]] = {}
         self.counts: dict[str, int] = {}
         self.log: list[tuple[str, str, int]] = []
@@ -152,7 +155,8 @@ class Replay:
                 "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
                 "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode", "issuer": f"{base}/v2.0"})
         route = ("token" if url.path.endswith("/token") else "graph" if url.path.startswith("/v1.0/")
-                 else "salesforce" if url.path.startswith("/services/data/") else "google")
+                 else "salesforce" if url.path.startswith("/services/data/")
+                 else "hubspot" if url.path.startswith("/crm/") else "google")
         self.counts[route] = count = self.counts.get(route, 0) + 1
         if self.hold is not None and self.hold_route == (route, count):
             self.held.set()
@@ -168,7 +172,8 @@ class Replay:
                               fault[1])
         if route == "token":
             form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
-            if form.get("grant_type") == "client_credentials" and form.get("client_secret") != SECRET:
+            secret_grant = form.get("grant_type") in ("client_credentials", "refresh_token")
+            if secret_grant and form.get("client_secret") != SECRET:
                 return self._send(handler, 401, {"error": "invalid_client",
                                                  "error_description": "AADSTS7000215: Invalid client secret."})
             if form.get("grant_type") == "urn:ietf:params:oauth:grant-type:jwt-bearer":
@@ -196,6 +201,8 @@ class Replay:
             return self._graph(handler, url.path, query)
         if route == "salesforce":
             return self._salesforce(handler, url.path, query)
+        if route == "hubspot":
+            return self._hubspot(handler, url.path, json.loads(body or b"{}"))
         return self._google(handler, url.path, query)
 
     def _graph(self, handler: Any, path: str, query: dict[str, str]) -> None:
@@ -260,4 +267,37 @@ class Replay:
             key = f"01g{len(self._cursors):05d}-{self.salesforce_page}"
             self._cursors[key] = rest
             answer["nextRecordsUrl"] = f"/services/data/v59.0/query/{key}"
+        return self._send(handler, 200, answer)
+
+    def _hubspot(self, handler: Any, path: str, body: dict[str, Any]) -> None:
+        stamp = "2025-01-01T00:00:00.000Z"
+        parts = path.strip("/").split("/")
+        if path.startswith("/crm/v3/owners"):
+            return self._send(handler, 200, {"results": [dict(o, archived=False, createdAt=stamp, updatedAt=stamp)
+                                                         for o in self.hubspot_owners]})
+        if parts[:2] == ["crm", "v4"]:  # /crm/v4/objects/{type}/{id}/associations/contacts
+            kind, oid = parts[3], parts[4]
+            record = next(r for r in self.hubspot.get(kind, []) if r["id"] == oid)
+            return self._send(handler, 200, {"results": [
+                {"toObjectId": int(c), "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 200,
+                                                             "label": None}]} for c in record.get("contacts", [])]})
+        kind = parts[3]
+        if parts[-1] == "read":  # batch read
+            wanted = {i["id"] for i in body.get("inputs", [])}
+            found = [{"id": r["id"], "properties": {p: r["properties"].get(p) for p in body.get("properties", [])},
+                      "createdAt": stamp, "updatedAt": stamp, "archived": False}
+                     for r in self.hubspot.get(kind, []) if r["id"] in wanted]
+            return self._send(handler, 200, {"status": "COMPLETE", "results": found, "startedAt": stamp,
+                                             "completedAt": stamp})
+        mark = int(body["filterGroups"][0]["filters"][0]["value"])
+        rows = [r for r in self.hubspot.get(kind, []) if int(r["properties"]["hs_lastmodifieddate"]) > mark]
+        rows.sort(key=lambda r: (int(r["properties"]["hs_lastmodifieddate"]), r["id"]))
+        start = int(body.get("after") or 0)
+        size = min(int(body.get("limit") or 100), 2)
+        page = rows[start:start + size]
+        answer: dict[str, Any] = {"total": len(rows), "results": [
+            {"id": r["id"], "properties": {p: r["properties"].get(p) for p in body.get("properties", [])},
+             "createdAt": stamp, "updatedAt": stamp, "archived": False} for r in page]}
+        if start + size < len(rows):
+            answer["paging"] = {"next": {"after": str(start + size), "link": "?after=" + str(start + size)}}
         return self._send(handler, 200, answer)

@@ -310,18 +310,21 @@ def _pull_records(store: GraphStore, settings: Settings, state: PullState, conne
         rows = page.tables.get(obj, [])
         result.pages += 1
         result.events += len(rows)
-        if obj == "Contact" and rows:
+        if obj in ("Contact", "contacts") and rows and source == "salesforce":
             rows, departed = _moved_contacts(store, settings, rows, source, today, dry_run)
             result.removed += departed
             page.tables[obj] = rows
         if any(page.tables.values()):
             with tempfile.TemporaryDirectory(prefix="kamgraph-pull-") as folder:
-                paths = []
-                for name, table in page.tables.items():
-                    if table:
-                        _csv(Path(folder) / f"{name}.csv", table)
-                        paths.append(Path(folder) / f"{name}.csv")
-                parsed = read_files(paths, store, format="salesforce", settings=settings.ingest)
+                if page.build is not None:
+                    parsed = page.build(Directory(store, settings.ingest, Parsed()))
+                else:
+                    paths = []
+                    for name, table in page.tables.items():
+                        if table:
+                            _csv(Path(folder) / f"{name}.csv", table)
+                            paths.append(Path(folder) / f"{name}.csv")
+                    parsed = read_files(paths, store, format=source, settings=settings.ingest)
                 batch = check_references(parsed, store)
                 summary = store.import_batch(batch, dry_run=dry_run)
             result.meetings_created += summary.kinds["meetings"].created

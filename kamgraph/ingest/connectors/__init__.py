@@ -1,4 +1,4 @@
-"""Connectors: calendars pulled from Microsoft 365 and Google Workspace, records from Salesforce.
+"""Connectors: calendars pulled from Microsoft 365 and Google Workspace, records from Salesforce and HubSpot.
 
 One module per vendor (:mod:`.m365`, :mod:`.google`), each an optional extra
 (``kamgraph[m365]``, ``kamgraph[google]``); they share the HTTP client with
@@ -16,7 +16,7 @@ from ...errors import ConfigError
 __all__ = ["SOURCES", "connector_for"]
 
 #: The sources a connection can be made to, and the extra each needs.
-SOURCES = {"m365": "m365", "google": "google", "salesforce": "salesforce"}
+SOURCES = {"m365": "m365", "google": "google", "salesforce": "salesforce", "hubspot": "hubspot"}
 
 
 def connector_for(connection: Any, settings: Any) -> Any:
@@ -41,4 +41,8 @@ def _connector(connection: Any, settings: Any) -> Any:
         from .salesforce import SalesforceRecords
 
         return SalesforceRecords(connection, settings)
+    if connection.source == "hubspot":
+        from .hubspot import HubSpotRecords
+
+        return HubSpotRecords(connection, settings)
     raise ConfigError(f"unknown source {connection.source!r} (expected one of: {', '.join(SOURCES)})")

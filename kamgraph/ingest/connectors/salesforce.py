@@ -21,7 +21,7 @@ the session that simple-salesforce uses.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,11 +51,17 @@ _RELATION_FIELDS = ("Id", "EventId", "RelationId", "Status", "IsWhat", "IsDelete
 
 @dataclass
 class RecordPage:
-    """One page of one object, with the rows of the objects that go with it (an Event page's relations)."""
+    """One page of one object, with the rows of the objects that go with it (an Event page's relations).
+
+    ``tables`` are written as CSV files and read by the source's importer;
+    ``build``, when given, makes records itself from the people known so far
+    (HubSpot engagements).
+    """
 
     tables: dict[str, list[dict[str, Any]]]
     cursor: dict[str, Any]
     done: bool
+    build: Callable[[Any], Any] | None = None
 
 
 class SalesforceRecords:
