@@ -121,3 +121,35 @@ def test_throttled_and_expired_session(base: GraphStore, replay: Replay, setting
     assert statuses[:4] == [429, 200, 401, 200]
     assert replay.tokens_issued == 2
     assert base.get_person(MINDY) is not None and len(base.person_meetings(HANK)) == 2
+
+
+def _dump(store: GraphStore) -> list[str]:
+    batch = store.dump()
+    return sorted(r.model_dump_json() for kind in ("accounts", "staff", "stakeholders", "meetings")
+                  for r in getattr(batch, kind))
+
+
+def test_a_pull_failing_mid_object_resumes_and_equals_an_uninterrupted_one(
+        base: GraphStore, replay: Replay, settings: Settings, tmp_path: Path, store_factory) -> None:  # type: ignore[no-untyped-def]
+    from kamgraph.errors import KamgraphError
+
+    replay.salesforce["Contact"].append({"Id": "0035g00000OtZ3aAAF", "AccountId": GLOBEX, "FirstName": "Otto",
+                                         "LastName": "Mann", "Email": "otto@globex.example", "IsDeleted": False,
+                                         "SystemModstamp": T1})
+    flaky = settings.model_copy(update={"connectors": settings.connectors.model_copy(update={"max_retries": 1})})
+    # requests: 1 User, 2 Account, 3 Contact page 1, 4 Contact page 2 -- which fails twice (all its attempts)
+    replay.faults[("salesforce", 4)] = replay.faults[("salesforce", 5)] = (500, {})
+    with pytest.raises(KamgraphError, match=r"^salesforce: HTTP 500"):
+        pull(base, flaky, today=TODAY)
+    assert base.get_person(HANK) is not None and base.known_ids(["0035g00000OtZ3aAAF"], ())[0] == {}
+    resumed = pull(base, flaky, today=TODAY)
+    assert {c.calendar: c.resumed for c in resumed.calendars}["Contact"] is True
+    clean = store_factory()
+    import_files(sorted(CANONICAL.glob("*.csv")), clean)
+    other = settings.model_copy(update={"connectors": settings.connectors.model_copy(
+        update={"state_file": str(tmp_path / "other.json")})})
+    state = PullState(tmp_path / "other.json")
+    state.connect(Connection("salesforce", {"client_id": "3MVG9-app", "login_url": replay.url}))
+    state.save()
+    pull(clean, other, today=TODAY)
+    assert _dump(base) == _dump(clean)
