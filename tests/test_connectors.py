@@ -246,3 +246,12 @@ def test_no_secret_in_any_output(replay: Replay, tmp_path: Path) -> None:
     assert code != 0 and err.count("\n") == 1 and "Traceback" not in err
     outputs += [out, err, (tmp_path / "leak.json").read_text()]
     assert not [o for o in outputs if SECRET in o]
+
+
+def test_connect_without_calendars_or_client_id_is_a_one_line_error(replay: Replay, tmp_path: Path) -> None:
+    assert _run(tmp_path, replay, "errors", "import", *map(str, sorted(CANONICAL.glob("*.csv"))))[0] == 0
+    for args, expected in ((["connect", "m365", "--tenant", "t", "--client-id", "c"], "give the calendars"),
+                           (["connect", "salesforce"], "--client-id is required"),
+                           (["pull", "google"], "no connection to 'google'")):
+        code, _, err = _run(tmp_path, replay, "errors", *args)
+        assert code == 2 and err.startswith("Error: ") and expected in err and err.count("\n") == 1, err

@@ -153,3 +153,14 @@ def test_a_pull_failing_mid_object_resumes_and_equals_an_uninterrupted_one(
     state.save()
     pull(clean, other, today=TODAY)
     assert _dump(base) == _dump(clean)
+
+
+def test_a_refused_sign_in_is_one_line_without_the_secret(base: GraphStore, replay: Replay, settings: Settings,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from kamgraph.errors import KamgraphError
+
+    monkeypatch.setenv("KAMGRAPH_SALESFORCE_CLIENT_SECRET", SECRET + "-typo")
+    with pytest.raises(KamgraphError) as info:
+        pull(base, settings, today=TODAY)
+    text = str(info.value)
+    assert text.startswith("salesforce: sign-in failed: ") and "\n" not in text and SECRET not in text
