@@ -255,3 +255,15 @@ def test_connect_without_calendars_or_client_id_is_a_one_line_error(replay: Repl
                            (["pull", "google"], "no connection to 'google'")):
         code, _, err = _run(tmp_path, replay, "errors", *args)
         assert code == 2 and err.startswith("Error: ") and expected in err and err.count("\n") == 1, err
+
+
+def test_a_second_pull_at_the_same_time_stops_at_once(base: GraphStore, replay: Replay, tmp_path: Path) -> None:
+    import fcntl
+
+    settings = _settings(replay, tmp_path)
+    _connect(replay, settings)
+    with open(tmp_path / "state.json.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running pull does
+        with pytest.raises(KamgraphError, match=r"another pull is running"):
+            pull(base, settings, today=TODAY)
+    assert replay.log == [] and pull(base, settings, today=TODAY).calendars[0].pages == 3

@@ -189,6 +189,35 @@ def pull(store: GraphStore, settings: Settings, sources: Sequence[str] = (), *, 
 
     make = connectors or connector_for
     today = today or dt.date.today()
+    with _running(state_path(settings)):
+        return _pull(store, settings, sources, since, dry_run, today, progress, make)
+
+
+@contextlib.contextmanager
+def _running(path: Path) -> Iterator[None]:
+    """Hold ``PATH.lock`` for the pull: a second pull at the same time (cron overlapping a manual run) stops at
+    once with a clear message instead of moving the same cursors."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; one pull at a time is then up to the scheduler
+        yield
+        return
+    with open(path.with_name(path.name + ".lock"), "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise ConfigError(f"another pull is running (it holds {handle.name}); try again when it is done"
+                              ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _pull(store: GraphStore, settings: Settings, sources: Sequence[str], since: dt.date | None, dry_run: bool,
+          today: dt.date, progress: Callable[[CalendarPull], None] | None,
+          make: Callable[[Connection, Settings], Any]) -> PullSummary:
     state = PullState(state_path(settings))
     chosen = list(sources) or state.sources()
     if not chosen:
