@@ -519,6 +519,47 @@ class TeamSettings(_Section):
         return self.levels.get(role, max(self.levels.values(), default=1))
 
 
+class CalendarSettings(_Section):
+    """Bounds of recurring-event expansion in calendar imports (a hostile rule cannot run away).
+
+    A series yields at most ``max_occurrences_per_series`` occurrences and one
+    import at most ``max_occurrences_total``; the rest is skipped with the reason
+    "recurrence cut short".
+    """
+
+    max_occurrences_per_series: int = Field(default=1000, ge=1, description="Occurrences of one series.")
+    max_occurrences_total: int = Field(default=100_000, ge=1, description="Occurrences of all series of an import.")
+
+
+class MeetingSizeSettings(_Section):
+    """How a big meeting counts: past ``full_weight_attendees`` attendees, each pair counts less.
+
+    A meeting of *n* attendees counts ``w(kind) * min(1, full_weight_attendees / n)``
+    for each staff-stakeholder pair in it (a 50-person webinar with the default 8
+    counts 8/50 = 0.16 of a meeting per pair). 0 turns the reduction off.
+    """
+
+    full_weight_attendees: int = Field(default=8, ge=0,
+                                       description="Attendees up to which a meeting counts fully (0: always).")
+
+
+class ConnectorSettings(_Section):
+    """Pulls from calendar and CRM services (``kamgraph connect`` / ``kamgraph pull``).
+
+    Connections and sync tokens are kept in ``state_file`` (default: kamgraph's
+    directory under the user data directory); secrets are never kept there,
+    only in the OS keyring or environment variables.
+    """
+
+    state_file: str | None = Field(default=None, description="Where connections and sync tokens are kept.")
+    ca_bundle: str | None = Field(default=None, description="CA certificates to trust (default: the system's).")
+    timeout_seconds: float = Field(default=30.0, gt=0, description="Per HTTP request.")
+    max_retries: int = Field(default=5, ge=0, description="Retries after a 429 or a 5xx.")
+    backoff_seconds: float = Field(default=1.0, ge=0, description="Wait before the first retry without Retry-After.")
+    max_wait_seconds: float = Field(default=300.0, ge=0, description="Longest Retry-After honoured.")
+    page_size: int = Field(default=100, ge=1, le=1000, description="Records asked for per page.")
+
+
 class Settings(_Section):
     """All settings of kamgraph; one section per concern."""
 
@@ -538,6 +579,9 @@ class Settings(_Section):
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
     trend: TrendSettings = Field(default_factory=TrendSettings)
     team: TeamSettings = Field(default_factory=TeamSettings)
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+    meeting_size: MeetingSizeSettings = Field(default_factory=MeetingSizeSettings)
+    connectors: ConnectorSettings = Field(default_factory=ConnectorSettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:

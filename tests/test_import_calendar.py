@@ -177,3 +177,78 @@ def test_a_broken_recurrence_costs_only_its_own_series(base: GraphStore, tmp_pat
     assert [m.date.isoformat() for m in _by_subject(base, "Weekly sync (moved to Tuesday)")] == ["2025-02-18"]
     assert summary.skip_reasons()["recurrence cannot be read"] == 1
     assert [m.date.isoformat() for m in _by_subject(base, "Architecture board")] == ["2025-01-02", "2025-03-06"]
+
+
+def _event(tmp_path: Path, body: str, name: str = "one.ics") -> Path:
+    path = tmp_path / name
+    path.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:e1@test\r\nSUMMARY:Review\r\n"
+                    "ORGANIZER;CN=Kim:mailto:kim.lee@ourco.example\r\n" + body.replace("\n", "\r\n")
+                    + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    return path
+
+
+def test_rooms_groups_and_declined_attendees_are_never_stakeholders(base: GraphStore, tmp_path: Path) -> None:
+    path = _event(tmp_path, "DTSTART:20250204T100000Z\n"
+                  "ATTENDEE;CN=Lena Vogt;PARTSTAT=ACCEPTED:mailto:lena.vogt@acme-robotics.example\n"
+                  "ATTENDEE;CUTYPE=ROOM;CN=Room 4.01:mailto:room-401@acme-robotics.example\n"
+                  "ATTENDEE;CUTYPE=RESOURCE;CN=Beamer:mailto:beamer@acme-robotics.example\n"
+                  "ATTENDEE;CUTYPE=GROUP;CN=All buyers:mailto:buyers@acme-robotics.example\n"
+                  "ATTENDEE;CN=Tom Hart;PARTSTAT=DECLINED:mailto:tom.hart@acme-robotics.example")
+    before = {p.id for p in base.dump().stakeholders}
+    import_files([path], base, settings=OURS, **Q1)
+    new = {p.id for p in base.dump().stakeholders} - before
+    assert new == {"lena.vogt@acme-robotics.example"}  # one accepted person; not room, list, decliner
+    (meeting,) = _calendar_meetings(base)
+    assert sorted(meeting.attendees) == ["kim.lee@ourco.example", "lena.vogt@acme-robotics.example"]
+
+
+def test_spaces_in_byday_are_tolerated(base: GraphStore, tmp_path: Path) -> None:
+    path = _event(tmp_path, "DTSTART:20250106T100000Z\nRRULE:FREQ=WEEKLY;BYDAY=MO, WE ,FR;COUNT=5\n"
+                  "ATTENDEE;CN=Lena Vogt:mailto:lena.vogt@acme-robotics.example")
+    import_files([path], base, settings=OURS, **Q1)
+    # Mon 6, Wed 8, Fri 10, Mon 13, Wed 15 January
+    assert sorted(m.date.day for m in _calendar_meetings(base)) == [6, 8, 10, 13, 15]
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("DTSTART:20250101T100000Z\nRRULE:FREQ=DAILY;INTERVAL=0", r"one.ics:3: RRULE: INTERVAL=0"),
+    ("DTSTART;TZID=Europe/Berlin:00010101T000000", r"one.ics:3: DTSTART: the date is out of range"),
+    ("DTSTART:20250101T100000Z\nDTSTART:20250102T100000Z", r"one.ics:3: DTSTART: an event with two starts"),
+    ("DTSTART;TZID=" + "A" * 300 + ":20250101T100000", r"one.ics:7: TZID: a TZID of 300 characters"),
+])
+def test_hostile_events_are_located_errors(base: GraphStore, tmp_path: Path, body: str, expected: str) -> None:
+    path = _event(tmp_path, body + "\nATTENDEE:mailto:lena.vogt@acme-robotics.example")
+    before = base.counts()
+    with pytest.raises(InputError, match=expected):
+        import_files([path], base, settings=OURS, **Q1)
+    assert base.counts() == before
+
+
+def test_attendee_with_a_semicolon_in_the_address_is_ignored(base: GraphStore, tmp_path: Path) -> None:
+    path = _event(tmp_path, "DTSTART:20250204T100000Z\nATTENDEE:mailto:a;b@host")
+    summary = import_files([path], base, settings=OURS, **Q1)
+    assert summary.skip_reasons() == {"no client attendee": 1}
+
+
+@pytest.mark.parametrize("freq", ["SECONDLY", "MINUTELY", "HOURLY"])
+def test_frequent_rules_are_capped_per_series_and_in_total(base: GraphStore, tmp_path: Path, freq: str) -> None:
+    import time
+
+    from kamgraph.ingest.directory import Directory
+    from kamgraph.ingest.ics import Limits, Window, read_calendars
+
+    path = _event(tmp_path, f"DTSTART:20250101T100000Z\nRRULE:FREQ={freq}\n"
+                  "ATTENDEE:mailto:lena.vogt@acme-robotics.example")
+    second = _event(tmp_path, f"DTSTART:20250101T100000Z\nRRULE:FREQ={freq}\n"
+                    "ATTENDEE:mailto:lena.vogt@acme-robotics.example", "two.ics")
+    second.write_text(second.read_text().replace("UID:e1@test", "UID:e2@test"))
+    started = time.monotonic()
+    parsed = read_calendars([path, second], Directory(base, OURS), OURS,
+                            window=Window(dt.date(2025, 1, 1), dt.date(2026, 12, 31)),
+                            limits=Limits(max_per_series=300, max_total=500))
+    assert time.monotonic() - started < 10
+    assert len(parsed.meetings) == 500  # 300 from the first series, the other 200 of the total from the second
+    reasons = [s.reason for s in parsed.skipped]
+    assert reasons.count("recurrence cut short") == 3  # each series capped, and the total
+    dates = sorted(m.record.id for m in parsed.meetings)
+    assert len(set(dates)) == 500

@@ -11,6 +11,7 @@ is worked out by hand from those files.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -145,6 +146,14 @@ def test_mapped_exports(base: GraphStore) -> None:
     ('[[table]]\nkind = "stakeholders"\n[table.columns]\nnmae = "x"\n',
      ":4: table[0].columns.nmae: not a field of stakeholders"),
     ('[table]\nkind = 1\n', ":1: no [[table]] section"),
+    ('[[table]]\nkind = ["stakeholders"]\n[table.columns]\nid = "x"\n', ":2: table[0].kind: kind must be one of"),
+    ('[[table]]\nkind = "stakeholders"\nlist_separator = ""\n[table.columns]\nid = "x"\n',
+     ":3: table[0].list_separator: a list separator is a non-empty string"),
+    ('[[table]]\nkind = "stakeholders"\nfiles = [1]\n[table.columns]\nid = "x"\n',
+     ":3: table[0].files: expected a file name pattern"),
+    ('[[table]]\nkind = "stakeholders"\ncolumns = 3\n', ":3: table[0].columns: expected a table"),
+    ('[[table]]\nkind = "stakeholders"\nday_first = "yes"\n[table.columns]\nid = "x"\n',
+     ":3: table[0].day_first: expected true or false"),
 ])
 def test_bad_mapping_files(base: GraphStore, tmp_path: Path, text: str, expected: str) -> None:
     mapping = tmp_path / "m.toml"
@@ -210,3 +219,92 @@ def test_a_contact_without_a_name_names_the_column(base: GraphStore, tmp_path: P
         import_files([SF / "Account.csv", contacts], base)
     # the header is line 1 and Mindy's row spans lines 2-3 (a line break in her description)
     assert str(info.value) == f"{contacts}:4: LASTNAME: a name is required, but the row has none"
+
+
+TASKS = SF / "tasks" / "Task.csv"
+DATE_COLUMN = 1  # "Activity - Due date" in pipedrive-activities.csv
+
+
+def test_salesforce_task_export_is_tasks_and_keeps_the_contacts(base: GraphStore) -> None:
+    from kamgraph.ingest.salesforce import sf_object
+    from kamgraph.ingest.tabular import read_table
+
+    assert detect_format(TASKS) == "salesforce" and sf_object(read_table(TASKS)) == "Task"
+    files = [SF / "Account.csv", SF / "Contact.csv", SF / "User.csv", TASKS]
+    summary = import_files(files, base)
+    assert summary.kinds["stakeholders"].created == 3  # Hank, Mindy, Otto: the contacts of the same command
+    # by hand from Task.csv: a dated call, an e-mail dated by CompletedDateTime, two undated open calls,
+    # one to-do (TaskSubtype Task)
+    assert summary.skip_reasons()["task without a date"] == 2
+    assert summary.skip_reasons()["a to-do, not a call or an e-mail"] == 1
+    tasks = sorted((m for m in base.dump().meetings if m.id.startswith("00T")), key=lambda m: m.id)
+    assert [(m.date.isoformat(), m.kind.value, m.attendees) for m in tasks] == [
+        ("2025-02-20", "call", sorted([HANK, LENA])), ("2025-02-21", "email", sorted([MINDY, LENA]))]
+    undated = [s for s in summary.skipped if s.reason == "task without a date"]
+    assert [s.detail for s in undated] == ["open, not yet scheduled", "open, not yet scheduled"]
+
+
+def test_a_task_counts_with_its_own_kind_weight(base: GraphStore) -> None:
+    from kamgraph.graph.strength import tie_stats
+    from kamgraph.settings import StrengthSettings
+
+    import_files([SF / "Account.csv", SF / "Contact.csv", SF / "User.csv", TASKS], base)
+    tasks = [m for m in base.dump().meetings if m.id.startswith("00T")]
+    on = dt.date(2025, 2, 21)
+    stats = tie_stats(tasks, {LENA}, {HANK, MINDY}, on, StrengthSettings())
+    # call 0.6 one day old, e-mail 0.2 on the day: 0.6 * 2 ** (-1 / 90) and 0.2
+    assert stats[(LENA, HANK)].strength == pytest.approx(0.6 * 2 ** (-1 / 90))
+    assert stats[(LENA, MINDY)].strength == pytest.approx(0.2)
+
+
+def test_salesforce_task_date_out_of_range_is_located(base: GraphStore, tmp_path: Path) -> None:
+    bad = tmp_path / "Task.csv"
+    bad.write_bytes(TASKS.read_bytes().replace(b'"2025-02-20","Completed"', b'"0001-01-01T00:00:00+14:00","Completed"'))
+    before = base.counts()
+    with pytest.raises(InputError, match=r"Task.csv:2: ACTIVITYDATE: "):
+        import_files([SF / "Account.csv", SF / "Contact.csv", SF / "User.csv", bad], base)
+    assert base.counts() == before
+
+
+def test_outlook_vcard_21_quoted_printable_and_non_person_kinds(base: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "outlook.vcf"
+    path.write_bytes(
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;J=C3=BCrgen\r\n"
+        b"FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:J=C3=BCrgen M=C3=BCller\r\n"
+        b"EMAIL;PREF;INTERNET:juergen.mueller@acme-robotics.example\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\nFN:Acme Robotics\r\nEMAIL:info@acme-robotics.example\r\n"
+        b"END:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:group\r\nFN:Acme buyers\r\nEMAIL:buyers@acme-robotics.example\r\n"
+        b"MEMBER:mailto:juergen.mueller@acme-robotics.example\r\nEND:VCARD\r\n")
+    summary = import_files([path], base)
+    assert summary.kinds["stakeholders"].created == 1
+    assert base.get_person("juergen.mueller@acme-robotics.example").name == "Jürgen Müller"
+    assert [(s.line, s.reason, s.detail) for s in summary.skipped] == [
+        (7, "not a person", "KIND:org"), (13, "not a person", "KIND:group")]
+
+
+def test_unreadable_vcard_line_is_located(base: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "bad.vcf"
+    path.write_bytes(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\n very folded\r\nTHIS IS NOT A LINE\r\nEND:VCARD\r\n")
+    with pytest.raises(InputError, match=r"bad.vcf:5: not a vCard line"):
+        import_files([path], base)
+
+
+def test_a_mapping_file_that_is_not_utf8(base: GraphStore, tmp_path: Path) -> None:
+    mapping = tmp_path / "m.toml"
+    mapping.write_bytes(b'[[table]]\nkind = "stakeholders"\n# Gr\xfc\xdfe\n[table.columns]\nid = "x"\n')
+    with pytest.raises(InputError, match=r"m.toml:3: not UTF-8 \(byte 0xfc\)"):
+        import_files(MAPPED, base, mapping=mapping)
+
+
+def test_a_mapped_date_out_of_range_is_located(base: GraphStore, tmp_path: Path) -> None:
+    for path in MAPPED:
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    activities = tmp_path / "pipedrive-activities.csv"
+    text = activities.read_text(encoding="utf-8")
+    first_date = text.splitlines()[1].split(",")[DATE_COLUMN]
+    activities.write_text(text.replace(first_date, "0001-01-01T00:00:00+14:00", 1), encoding="utf-8")
+    before = base.counts()
+    with pytest.raises(InputError, match=r"pipedrive-activities.csv:2: "):
+        import_files(sorted(tmp_path.glob("*.csv")), base, mapping=MAPPING)
+    assert base.counts() == before

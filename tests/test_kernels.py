@@ -253,3 +253,35 @@ def test_whole_analysis_is_the_same_on_both_backends(params: tuple[int, int, int
     assert [(b.person, b.departments) for b in mine] == [(b.person, b.departments) for b in theirs]
     assert all(math.isclose(a.constraint, b.constraint, abs_tol=1e-6) for a, b in zip(mine, theirs, strict=True))
     assert here["team_betweenness"] == pytest.approx(there["team_betweenness"], abs=1e-12)
+
+
+@pytest.mark.parametrize("full_size", [0, 8, 3])
+def test_meeting_size_weighting_agrees_and_matches_the_hand_worked_figures(full_size: int) -> None:
+    from types import SimpleNamespace
+
+    day = dt.date(2025, 1, 10)
+    big = SimpleNamespace(id="big", date=day, kind="meeting", attendees=["s", *[f"c{i}" for i in range(11)]])
+    small = SimpleNamespace(id="small", date=day, kind="meeting", attendees=["s", "c0", "c1"])
+    index = {"s": 0, **{f"c{i}": i + 1 for i in range(11)}}
+    is_staff = bytes([1] + [0] * 11)
+    python, compiled = _run("aggregate_ties", [big, small], index, is_staff, day.toordinal(), 90.0,
+                            {"meeting": 1.0}, full_size)
+    assert python == compiled
+    # by hand: 12 attendees count k/12 when 0 < k < 12; 3 attendees count fully unless k < 3 (never here)
+    share = 1.0 if full_size == 0 else full_size / 12
+    strengths = dict(zip(python.pairs.stakeholder, python.pairs.strength, strict=True))
+    assert strengths[1] == pytest.approx(share + 1.0) and strengths[2] == pytest.approx(share + 1.0)
+    assert strengths[5] == pytest.approx(share)
+
+
+def test_meeting_size_weighting_agrees_on_a_real_account(account: AccountSnapshot) -> None:
+    settings = Settings()
+    ag = build_account_graph(account, AS_OF, settings)
+    index = {pid: i for i, pid in enumerate(ag.ids)}
+    is_staff = bytes(1 if pid in ag.staff or pid in ag.departed_staff else 0 for pid in ag.ids)
+    args = (ag.meetings, index, is_staff, AS_OF.toordinal(), settings.strength.half_life_days,
+            settings.strength.kind_weights, 2)
+    python, compiled = _run("aggregate_ties", *args)
+    assert python == compiled
+    full = _run("aggregate_ties", *args[:-1])[0]
+    assert sum(python.pairs.strength) < sum(full.pairs.strength)  # meetings of 3 or more count less

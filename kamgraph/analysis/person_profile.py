@@ -94,11 +94,13 @@ def person_profile(store: GraphStore, person_id: str, as_of: dt.date, settings: 
         accounts[pid] = getattr(other, "account", None)
     if isinstance(person, Stakeholder):
         staff_ids = {p for p in other_ids if kinds.get(p) == "staff"}
-        stats = tie_stats(meetings, staff_ids, {person_id}, as_of, settings.strength)
+        stats = tie_stats(meetings, staff_ids, {person_id}, as_of, settings.strength,
+                          full_size=settings.meeting_size.full_weight_attendees)
         pairs = {s: tie for (s, _), tie in stats.items()}
     else:
         clients = {p for p in other_ids if kinds.get(p) == "stakeholder"}
-        stats = tie_stats(meetings, {person_id}, clients, as_of, settings.strength)
+        stats = tie_stats(meetings, {person_id}, clients, as_of, settings.strength,
+                          full_size=settings.meeting_size.full_weight_attendees)
         pairs = {c: tie for (_, c), tie in stats.items()}
     threshold = settings.strength.thread_threshold
     ties = sorted((Counterpart(id=pid, name=names[pid], account=accounts.get(pid), strength=round(t.strength, 6),

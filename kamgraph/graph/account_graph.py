@@ -113,7 +113,8 @@ def build_account_graph(snapshot: AccountSnapshot, as_of: dt.date, settings: Set
     is_staff = b"\1" * n_staff + bytes(len(stakeholders)) + b"\1" * len(departed_staff) + bytes(len(departed))
     meetings = snapshot.meetings
     strength = settings.strength
-    args = (index, is_staff, as_of.toordinal(), strength.half_life_days, strength.kind_weights)
+    args = (index, is_staff, as_of.toordinal(), strength.half_life_days, strength.kind_weights,
+            settings.meeting_size.full_weight_attendees)
     table = aggregate_ties(meetings, *args)
     if table is None:  # not in (date, id) order: sums must not depend on load order
         meetings = sorted(meetings, key=lambda m: (m.date, m.id))

@@ -7,7 +7,11 @@ as-of date *T* sums every meeting *m* both attended on or before *T*::
 
 with *h* the half-life in days (default 90) and *w* a weight per meeting kind
 (see :class:`kamgraph.settings.StrengthSettings`). A meeting on day *T* counts
-``w`` in full, one *h* days earlier counts half. A staff member whose strength
+``w`` in full, one *h* days earlier counts half. A big meeting is not that
+many relationships: with a size threshold *k* (``[meeting_size]
+full_weight_attendees``, passed as ``full_size``), a meeting of *n > k*
+attendees counts ``w * k / n`` for each pair in it, so a 50-person webinar
+with *k* = 8 counts 0.16 of a meeting per pair; *k* = 0 turns this off. A staff member whose strength
 with *c* reaches the thread threshold (default 0.5) is one of *c*'s
 **threads**; *c* is **covered** when it has at least one thread.
 
@@ -24,6 +28,12 @@ Two meetings, 0 and 90 days before the as-of date, weight 1 each:
 >>> stats = tie_stats(ms, {"s1"}, {"c1"}, T, StrengthSettings())
 >>> round(stats[("s1", "c1")].strength, 6), stats[("s1", "c1")].count
 (1.5, 2)
+
+A webinar of 50 (our s1 and 49 of theirs) today, with the threshold 8:
+
+>>> webinar = Meeting(id="w", date=T, attendees=["s1", *[f"c{i}" for i in range(1, 50)]])
+>>> tie_stats([webinar], {"s1"}, {"c1"}, T, StrengthSettings(), full_size=8)[("s1", "c1")].strength
+0.16
 """
 
 from __future__ import annotations
@@ -67,7 +77,8 @@ def decay(age_days: float, half_life_days: float) -> float:
 def tie_stats(meetings: Iterable[Meeting], staff_ids: set[str] | frozenset[str],
               client_ids: set[str] | frozenset[str], as_of: dt.date,
               settings: StrengthSettings,
-              client_pairs: dict[tuple[str, str], float] | None = None) -> dict[tuple[str, str], TieStats]:
+              client_pairs: dict[tuple[str, str], float] | None = None, *,
+              full_size: int = 0) -> dict[tuple[str, str], TieStats]:
     """Count, first and last date, and strength of every (staff, stakeholder) pair that met.
 
     Meetings after ``as_of`` are ignored. Attendees in neither set are ignored.
@@ -84,6 +95,8 @@ def tie_stats(meetings: Iterable[Meeting], staff_ids: set[str] | frozenset[str],
         The date *T* of the formula.
     settings : StrengthSettings
         Half-life and weights.
+    full_size : int
+        The size threshold *k* of the formula (0: every meeting counts fully).
 
     Returns
     -------
@@ -95,7 +108,7 @@ def tie_stats(meetings: Iterable[Meeting], staff_ids: set[str] | frozenset[str],
     index = {pid: i for i, pid in enumerate(ids)}
     is_staff = bytes(1 if pid in staff_ids else 0 for pid in ids)
     table = kernels.aggregate_ties(ordered, index, is_staff, as_of.toordinal(), settings.half_life_days,
-                                   settings.kind_weights)
+                                   settings.kind_weights, full_size)
     assert table is not None  # sorted above
     pairs, together = table
     if client_pairs is not None:

@@ -28,7 +28,7 @@ from pathlib import Path
 from ..domain.dataset import ImportSummary
 from ..errors import InputError
 from ..kernels.gc_pause import paused_gc
-from ..settings import IngestSettings
+from ..settings import CalendarSettings, IngestSettings
 from ..store.base import GraphStore
 from .canonical import COLUMNS, read_csv, read_json
 from .directory import Directory
@@ -174,7 +174,8 @@ def _count(path: Path, fmt: str) -> int:
 def read_files(paths: Sequence[str | Path], store: GraphStore | None = None, *, format: str = "auto",
                mapping: str | Path | None = None, settings: IngestSettings | None = None,
                since: dt.date | None = None, until: dt.date | None = None,
-               progress: Progress = SILENT, kind: str | None = None) -> Parsed:
+               progress: Progress = SILENT, kind: str | None = None,
+               calendar: CalendarSettings | None = None) -> Parsed:
     """Parse every file into one :class:`Parsed` (writing nothing).
 
     Canonical files need no store; the other formats look people and accounts
@@ -199,6 +200,8 @@ def read_files(paths: Sequence[str | Path], store: GraphStore | None = None, *, 
     kind : str, optional
         One of :data:`KINDS`: every CSV file is a canonical file of this kind
         (``import --type``), whatever its header or name says.
+    calendar : CalendarSettings, optional
+        Bounds of recurring-event expansion (``[calendar]`` settings; their defaults when not given).
     """
     settings = settings or IngestSettings()
     if kind is not None and kind not in KINDS:
@@ -258,8 +261,12 @@ def read_files(paths: Sequence[str | Path], store: GraphStore | None = None, *, 
                 if window.start > window.end:
                     raise InputError(f"the window starts ({window.start}) after it ends ({window.end})",
                                      field="since")
+                from .ics import Limits
+
+                bounds = calendar or CalendarSettings()
+                limits = Limits(bounds.max_occurrences_per_series, bounds.max_occurrences_total)
                 parsed.extend(read_calendars(groups["ics"], directory, settings, window=window,
-                                             progress=progress))
+                                             progress=progress, limits=limits))
     finally:
         progress.finish()
     parsed.collapse_partial()
@@ -270,7 +277,7 @@ def import_files(paths: Sequence[str | Path], store: GraphStore, *, dry_run: boo
                  format: str = "auto", mapping: str | Path | None = None,
                  settings: IngestSettings | None = None, since: dt.date | None = None,
                  until: dt.date | None = None, progress: Progress = SILENT,
-                 kind: str | None = None) -> ImportSummary:
+                 kind: str | None = None, calendar: CalendarSettings | None = None) -> ImportSummary:
     """Import files into ``store`` all or nothing.
 
     Parameters
@@ -292,7 +299,7 @@ def import_files(paths: Sequence[str | Path], store: GraphStore, *, dry_run: boo
     """
     with paused_gc():
         parsed = read_files(paths, store, format=format, mapping=mapping, settings=settings, since=since,
-                            until=until, progress=progress, kind=kind)
+                            until=until, progress=progress, kind=kind, calendar=calendar)
         batch = check_references(parsed, store)
         summary = store.import_batch(batch, dry_run=dry_run)
     summary.skipped = list(parsed.skipped)

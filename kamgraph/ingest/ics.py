@@ -13,7 +13,9 @@ What this module adds is the meaning for kamgraph:
   and stakeholders of the import and the store. An unknown address in one of
   our own domains (``[ingest] our_domains``) becomes a new staff member; an
   unknown address in an account's ``domains`` a new stakeholder with
-  ``verified = false``; other addresses, rooms and resources are ignored;
+  ``verified = false``; other addresses are ignored, and so are meeting
+  rooms, resources and distribution lists (``CUTYPE=ROOM``, ``RESOURCE``,
+  ``GROUP``), which are never people, whatever their address;
 * attendees who declined (``PARTSTAT=DECLINED``) or do not take part
   (``ROLE=NON-PARTICIPANT``) do not count;
 * cancelled events (``STATUS:CANCELLED``, Outlook's "Canceled:" subjects) are
@@ -21,7 +23,11 @@ What this module adds is the meaning for kamgraph:
   each with its reason in the summary;
 * recurring series are expanded inside a window (the last ``[ingest]
   window_days`` days up to today, or ``since``/``until``); single events are
-  imported whatever their date;
+  imported whatever their date. Expansion is bounded (:class:`Limits`): a
+  series yields at most ``max_per_series`` occurrences and a whole import at
+  most ``max_total`` (the rest is skipped with its reason), and a rule with
+  ``INTERVAL=0`` is refused with its ``FILE:LINE``. Spaces inside a rule's
+  lists (``BYDAY=MO, WE``, an Exchange habit) are tolerated;
 * the same occurrence found twice -- one meeting in two people's calendars,
   or a calendar imported again -- is one meeting: its id is derived from the
   event's UID and its start time, and copies within one import are merged
@@ -30,7 +36,6 @@ What this module adds is the meaning for kamgraph:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 import zoneinfo
@@ -47,7 +52,8 @@ from .parsed import Located, Parsed
 from .progress import SILENT, Progress
 from .tabular import decode_text
 
-__all__ = ["read_calendars", "count_events", "Window", "default_window", "SOURCE"]
+__all__ = ["read_calendars", "meetings_from", "count_events", "Occurrence", "Window", "Limits", "default_window",
+           "SOURCE", "NOT_PEOPLE"]
 
 #: ``source`` of the meetings this module makes.
 SOURCE = "calendar"
@@ -56,6 +62,28 @@ _BEGIN_EVENT = re.compile(rb"^BEGIN:VEVENT\s*$", re.MULTILINE | re.IGNORECASE)
 _CANCELLED_SUBJECT = re.compile(r"^\s*(cancell?ed|abgesagt|annulé)\s*:", re.IGNORECASE)
 _FOLD = re.compile(rb"\r?\n[ \t]")
 _RECURRENCE = ("RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
+_LONG_TZID = re.compile(rb"TZID=\"?([^:;\"\r\n]{129,})")
+_RULE_LINE = re.compile(r"^((?:RRULE|EXRULE)[^:\r\n]*:)([^\r\n]*)", re.MULTILINE | re.IGNORECASE)
+#: Calendar user types that are never a person (RFC 5545, 3.2.3): rooms, resources, distribution lists.
+NOT_PEOPLE = frozenset({"ROOM", "RESOURCE", "GROUP"})
+#: Seconds between two occurrences of each frequency, at ``INTERVAL=1`` (months and years at their shortest).
+_PERIOD = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86400, "WEEKLY": 7 * 86400,
+           "MONTHLY": 28 * 86400, "YEARLY": 365 * 86400}
+_EXPANDING = ("BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds of recurrence expansion: occurrences per series and per import.
+
+    Examples
+    --------
+    >>> Limits().max_per_series, Limits().max_total
+    (1000, 100000)
+    """
+
+    max_per_series: int = 1000
+    max_total: int = 100_000
 
 
 @dataclass(frozen=True)
@@ -84,8 +112,18 @@ def count_events(path: Path) -> int:
 
 
 @dataclass
-class _Copy:
-    """One occurrence as one calendar file shows it, merged with later copies of it."""
+class Occurrence:
+    """One occurrence as one calendar shows it, merged with later copies of it.
+
+    Made from ``.ics`` files here and from calendar APIs by
+    :mod:`kamgraph.ingest.connectors`; :func:`meetings_from` turns them into
+    meetings. ``key`` is (event UID, start instant in UTC): the same
+    occurrence from any calendar, file or API, has the same key and so the
+    same meeting id. ``file`` and ``line`` say where it was read (a connector
+    writes its source and the position in the pull). ``present`` holds the
+    people who take part (address -> name); rooms, resources and lists are
+    left out by whoever makes the occurrence, decliners go to ``declined``.
+    """
 
     key: tuple[str, str]
     uid: str
@@ -100,8 +138,9 @@ class _Copy:
     cancelled: bool
     present: dict[str, str] = field(default_factory=dict)  # address -> name as the calendar writes it
     declined: set[str] = field(default_factory=set)
+    source: str = SOURCE
 
-    def merge(self, other: _Copy) -> None:
+    def merge(self, other: Occurrence) -> None:
         """Take in another calendar's copy of the same occurrence."""
         for email, name in other.present.items():
             if not self.present.get(email):
@@ -148,17 +187,20 @@ def _addresses(component: Any) -> Iterator[tuple[str, str, dict[str, str]]]:
 
 
 def _copy_of(occurrence: Any, *, uid: str, file: str, line: int, recurring: bool,
-             calendar_zone: dt.tzinfo | None, fallback: dt.tzinfo) -> _Copy:
+             calendar_zone: dt.tzinfo | None, fallback: dt.tzinfo) -> Occurrence:
     start = occurrence.get("DTSTART")
-    day, instant, all_day, zoned = _when(start.dt, calendar_zone, fallback)
+    try:
+        day, instant, all_day, zoned = _when(start.dt, calendar_zone, fallback)
+    except (OverflowError, ValueError) as exc:
+        raise InputError(f"the date is out of range ({exc})", file=file, line=line, field="DTSTART") from None
     subject = str(occurrence.get("SUMMARY") or "").strip() or None
     status = str(occurrence.get("STATUS") or "").strip().upper()
-    copy = _Copy(key=(uid, instant), uid=uid, date=day, all_day=all_day, zoned=zoned, recurring=recurring,
+    copy = Occurrence(key=(uid, instant), uid=uid, date=day, all_day=all_day, zoned=zoned, recurring=recurring,
                  subject=subject, file=file, line=line, row=f"UID={uid}; DTSTART={instant}; SUMMARY={subject or ''}",
                  cancelled=status == "CANCELLED" or bool(subject and _CANCELLED_SUBJECT.match(subject)))
     for prop, value, params in _addresses(occurrence):
         email = clean_email(value) or clean_email(params.get("EMAIL"))
-        if email is None or params.get("CUTYPE", "").upper() in ("ROOM", "RESOURCE"):
+        if email is None or params.get("CUTYPE", "").upper() in NOT_PEOPLE:
             continue
         if prop == "ATTENDEE" and (params.get("PARTSTAT", "").upper() == "DECLINED"
                                    or params.get("ROLE", "").upper() == "NON-PARTICIPANT"):
@@ -176,41 +218,138 @@ def _check(component: Any, file: str, line: int) -> str | None:
         raise InputError(f"cannot read the value: {problems['DTSTART']}", file=file, line=line, field="DTSTART")
     if component.get("DTSTART") is None:
         raise InputError("an event without a start (DTSTART)", file=file, line=line, field="DTSTART")
+    if isinstance(component.get("DTSTART"), list):
+        raise InputError("an event with two starts (DTSTART given twice)", file=file, line=line, field="DTSTART")
     return next((f"{prop}: {problems[prop]}" for prop in _RECURRENCE if prop in problems), None)
 
 
-def _expand(calendar: Any, components: dict[str, list[Any]], window: Window) -> tuple[list[Any], dict[str, str]]:
-    """Occurrences of the recurring series inside the window, and the series that cannot be expanded.
+_FINER = {"SECONDLY": (), "MINUTELY": ("BYSECOND",), "HOURLY": ("BYSECOND", "BYMINUTE"),
+          "DAILY": ("BYSECOND", "BYMINUTE", "BYHOUR")}
+_FINER["WEEKLY"] = (*_FINER["DAILY"], "BYDAY")
+_FINER["MONTHLY"] = (*_FINER["WEEKLY"], "BYMONTHDAY")
+_FINER["YEARLY"] = (*_FINER["MONTHLY"], "BYMONTH", "BYWEEKNO", "BYYEARDAY")
+#: How many days one ``BYDAY`` entry can stand for within one period of the frequency.
+_BYDAY_SPREAD = {"MONTHLY": 5, "YEARLY": 53}
 
-    All series are expanded at once; should the expander fail, each series is
-    tried alone so that one broken rule costs only its own series.
+
+def _rule(event: Any) -> Any:
+    rule = event.get("RRULE")
+    return rule[0] if isinstance(rule, list) else rule
+
+
+def _interval(event: Any, file: str, line: int) -> None:
+    """Refuse ``INTERVAL=0`` (or below): such a rule never advances (the expander would loop for ever)."""
+    rule = _rule(event)
+    if rule is None:
+        return
+    for value in rule.get("INTERVAL", []) or []:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise InputError(f"INTERVAL must be a whole number, not {value!r}", file=file, line=line,
+                             field="RRULE") from None
+        if number < 1:
+            raise InputError(f"INTERVAL={number}: a recurrence interval must be at least 1", file=file, line=line,
+                             field="RRULE")
+
+
+def _span_seconds(event: Any, window: Window, cap: int) -> float | None:
+    """Seconds of the window to expand ``event``'s series over so that it yields at most about ``cap``
+    occurrences; None when the whole window is safe.
+
+    An upper bound of the occurrences is the number of periods of the rule's
+    frequency in the window times the entries of every ``BY`` list that adds
+    occurrences within a period (finer than the frequency). Written by hand:
+    the expander has no limit of its own and builds every occurrence first.
+    """
+    rule = _rule(event)
+    if rule is None:
+        return None
+    freq = str((rule.get("FREQ") or ["DAILY"])[0]).upper()
+    period = _PERIOD.get(freq, 86400) * int((rule.get("INTERVAL") or [1])[0])
+    many = 1
+    for part in _FINER.get(freq, ()):
+        entries = len(rule.get(part) or []) or 1
+        many *= entries * (_BYDAY_SPREAD.get(freq, 1) if part == "BYDAY" else 1)
+    seconds = ((window.end - window.start).days + 1) * 86400
+    if (seconds / period + 1) * many <= cap:
+        return None
+    return max(cap * period / many, 1.0)
+
+
+def _expand(calendar: Any, components: dict[str, list[Any]], window: Window,
+            limits: Limits) -> tuple[list[Any], dict[str, str], dict[str, str]]:
+    """Occurrences of the recurring series inside the window, the series that cannot be expanded,
+    and the series cut short by ``limits`` (uid -> why).
+
+    Series that stay under the limit over the whole window are expanded at
+    once; should the expander fail, each is tried alone so that one broken rule
+    costs only its own series. A series that could exceed the limit is
+    expanded alone over the shortest stretch of the window that can hold its
+    ``max_per_series`` occurrences, starting at its first one.
     """
     import icalendar
     import recurring_ical_events
 
-    def query(uids: Iterable[str]) -> list[Any]:
+    def query(uids: Iterable[str], start: dt.date | dt.datetime = window.start,
+              stop: dt.date | dt.timedelta = window.end + dt.timedelta(days=1)) -> list[Any]:
         series = icalendar.Calendar()
         series.update(calendar)
         series.subcomponents.extend(calendar.walk("VTIMEZONE"))
         for uid in uids:
             series.subcomponents.extend(components[uid])
-        found = recurring_ical_events.of(series).between(window.start, window.end + dt.timedelta(days=1))
-        return list(found)
+        return list(recurring_ical_events.of(series).between(start, stop))
 
-    with contextlib.suppress(Exception):  # the expander raises many types for a broken rule
-        return query(components), {}
+    capped: dict[str, str] = {}
+    spans: dict[str, float] = {}
+    for uid, parts in components.items():
+        master = next((p for p in parts if p.get("RRULE") is not None), None)
+        span = None if master is None else _span_seconds(master, window, limits.max_per_series)
+        if span is not None:
+            spans[uid] = span
+    plain = [uid for uid in components if uid not in spans]
     occurrences: list[Any] = []
     broken: dict[str, str] = {}
-    for uid in components:
+    try:
+        occurrences.extend(query(plain) if plain else [])
+    except Exception:  # the expander raises many types for a broken rule: find the culprit
+        for uid in plain:
+            try:
+                occurrences.extend(query([uid]))
+            except Exception as exc:
+                broken[uid] = str(exc) or type(exc).__name__
+    for uid, span in spans.items():
+        master = next(p for p in components[uid] if p.get("RRULE") is not None)
+        first = master.get("DTSTART").dt
+        first_day = first.date() if isinstance(first, dt.datetime) else first
+        if first_day > window.end:
+            continue
+        start: dt.date | dt.datetime = dt.datetime.combine(window.start, dt.time())
+        if first_day >= window.start:
+            start = first if isinstance(first, dt.datetime) else dt.datetime.combine(first, dt.time())
         try:
-            occurrences.extend(query([uid]))
-        except Exception as exc:  # find the culprit
+            found = query([uid], start, dt.timedelta(seconds=span))
+        except Exception as exc:
             broken[uid] = str(exc) or type(exc).__name__
-    return occurrences, broken
+            continue
+        found.sort(key=lambda o: str(o.get("DTSTART").dt))
+        capped[uid] = (f"a rule this frequent is expanded over {dt.timedelta(seconds=round(span))} from {start}, "
+                       f"at most {limits.max_per_series} occurrences ([calendar] max_occurrences_per_series)")
+        occurrences.extend(found[:limits.max_per_series])
+    return occurrences, broken, capped
+
+
+def _too_long_zone(data: bytes, name: str) -> None:
+    """Refuse a TZID longer than any real zone name (the zone lookup would fail on the file system)."""
+    match = _LONG_TZID.search(data)
+    if match is not None:
+        line = data.count(b"\n", 0, match.start()) + 1
+        raise InputError(f"a TZID of {len(match.group(1))} characters is no time zone name", file=name,
+                         line=line, field="TZID")
 
 
 def _read_file(path: Path, window: Window, settings: IngestSettings, progress: Progress,
-               parsed: Parsed) -> list[_Copy]:
+               parsed: Parsed, limits: Limits, used: list[int]) -> list[Occurrence]:
     import icalendar
 
     name = str(path)
@@ -221,16 +360,18 @@ def _read_file(path: Path, window: Window, settings: IngestSettings, progress: P
         pos = match.start()
         lines.append(line)
     # Unfold before decoding: a fold may split a multi-byte UTF-8 character (RFC 5545, 3.1).
+    _too_long_zone(data, name)
     text = decode_text(_FOLD.sub(b"", data), name)
+    text = _RULE_LINE.sub(lambda m: m.group(1) + re.sub(r"\s+", "", m.group(2)), text)
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
-    except (ValueError, IndexError, KeyError) as exc:
+    except (ValueError, IndexError, KeyError, OSError, OverflowError) as exc:
         raise InputError(f"not an iCalendar file ({exc})", file=name, line=1) from None
     calendars = [c for c in calendars if c.name == "VCALENDAR"]
     if not calendars:
         raise InputError("not an iCalendar file (no BEGIN:VCALENDAR)", file=name, line=1)
     fallback = zoneinfo.ZoneInfo(settings.timezone)
-    copies: list[_Copy] = []
+    copies: list[Occurrence] = []
     index = 0
     for calendar in calendars:
         calendar_zone = _zone(calendar.get("X-WR-TIMEZONE"))
@@ -244,6 +385,7 @@ def _read_file(path: Path, window: Window, settings: IngestSettings, progress: P
                 parsed.skip(name, line, "recurrence cannot be read", problem, f"UID={uid}")
                 progress.advance()
                 continue
+            _interval(event, name, line)
             located.append((event, line, uid))
         masters = {uid for e, _, uid in located if e.get("RRULE") is not None or e.get("RDATE") is not None}
         series: dict[str, list[Any]] = {}
@@ -257,9 +399,18 @@ def _read_file(path: Path, window: Window, settings: IngestSettings, progress: P
                                    calendar_zone=calendar_zone, fallback=fallback))
             progress.advance()
         if series:
-            occurrences, broken = _expand(calendar, series, window)
+            occurrences, broken, capped = _expand(calendar, series, window, limits)
             for uid, problem in broken.items():
                 parsed.skip(name, first_line[uid], "recurrence cannot be expanded", problem, f"UID={uid}")
+            for uid, problem in capped.items():
+                parsed.skip(name, first_line[uid], "recurrence cut short", problem, f"UID={uid}")
+            room = max(limits.max_total - used[0], 0)
+            if len(occurrences) > room:
+                parsed.skip(name, None, "recurrence cut short",
+                            f"{len(occurrences) - room} occurrence(s) past the limit of {limits.max_total} "
+                            "per import ([calendar] max_occurrences_total)")
+                occurrences = occurrences[:room]
+            used[0] += len(occurrences)
             for occurrence in occurrences:
                 uid = str(occurrence.get("UID")).strip()
                 copies.append(_copy_of(occurrence, uid=uid, file=name, line=first_line.get(uid, 1),
@@ -270,7 +421,8 @@ def _read_file(path: Path, window: Window, settings: IngestSettings, progress: P
 
 
 def read_calendars(paths: Sequence[str | Path], directory: Directory, settings: IngestSettings, *,
-                   window: Window | None = None, progress: Progress = SILENT) -> Parsed:
+                   window: Window | None = None, progress: Progress = SILENT,
+                   limits: Limits | None = None) -> Parsed:
     """Read calendar files into meetings (and the people they bring), see the module docstring.
 
     Parameters
@@ -286,6 +438,8 @@ def read_calendars(paths: Sequence[str | Path], directory: Directory, settings: 
         Days to expand recurring series over (default :func:`default_window`).
     progress : Progress
         Told about every event read.
+    limits : Limits, optional
+        Bounds of recurrence expansion (default :class:`Limits`).
 
     Returns
     -------
@@ -293,24 +447,48 @@ def read_calendars(paths: Sequence[str | Path], directory: Directory, settings: 
         Meetings, new staff and new (unverified) stakeholders, and the skipped events.
     """
     window = window or default_window(settings)
+    limits = limits or Limits()
+    used = [0]
     parsed = Parsed()
-    merged: dict[tuple[str, str], _Copy] = {}
-    for raw in paths:
-        for copy in _read_file(Path(raw), window, settings, progress, parsed):
-            first = merged.get(copy.key)
-            if first is None:
-                merged[copy.key] = copy
-                continue
-            first.merge(copy)
-            parsed.skip(copy.file, copy.line, "same event in another calendar (merged)",
-                        f"first read at {first.file}:{first.line}", copy.row)
+    copies = [copy for raw in paths
+              for copy in _read_file(Path(raw), window, settings, progress, parsed, limits, used)]
+    return meetings_from(copies, directory, parsed)
+
+
+def meetings_from(occurrences: Iterable[Occurrence], directory: Directory, parsed: Parsed | None = None) -> Parsed:
+    """Merge the copies of each occurrence and make the meetings (and new people) they stand for.
+
+    Parameters
+    ----------
+    occurrences : iterable of Occurrence
+        In reading order; a later copy of an occurrence is merged into the first.
+    directory : Directory
+        People and accounts known so far; new staff and stakeholders are added to it.
+    parsed : Parsed, optional
+        Where to put the results (default a new one).
+
+    Returns
+    -------
+    Parsed
+        Meetings, new staff, new (unverified) stakeholders and the skipped occurrences with their reasons.
+    """
+    parsed = parsed if parsed is not None else Parsed()
+    merged: dict[tuple[str, str], Occurrence] = {}
+    for copy in occurrences:
+        first = merged.get(copy.key)
+        if first is None:
+            merged[copy.key] = copy
+            continue
+        first.merge(copy)
+        parsed.skip(copy.file, copy.line, "same event in another calendar (merged)",
+                    f"first read at {first.file}:{first.line}", copy.row)
     directory.prefetch(emails={e for c in merged.values() for e in c.present})
     for copy in merged.values():
         _meeting(copy, directory, parsed)
     return parsed
 
 
-def _meeting(copy: _Copy, directory: Directory, parsed: Parsed) -> None:
+def _meeting(copy: Occurrence, directory: Directory, parsed: Parsed) -> None:
     """Turn one merged occurrence into a meeting, or a skip with its reason."""
     if copy.cancelled:
         parsed.skip(copy.file, copy.line, "cancelled", copy.subject or "", copy.row)
@@ -347,6 +525,6 @@ def _meeting(copy: _Copy, directory: Directory, parsed: Parsed) -> None:
     uid, instant = copy.key
     meeting = Meeting(id=stable_id("cal", uid, instant), date=copy.date, kind="event" if copy.all_day else "meeting",
                       account=accounts.pop() if len(accounts) == 1 else None, subject=copy.subject,
-                      source=SOURCE, source_id=f"{uid} {instant}" if copy.recurring else uid,
+                      source=copy.source, source_id=f"{uid} {instant}" if copy.recurring else uid,
                       attendees=[p.id for p in people.values()])
     parsed.meetings.append(Located(meeting, copy.file, copy.line))

@@ -122,7 +122,13 @@ def load_mapping(path: str | Path) -> Mapping:
     name = str(path)
     if not path.is_file():
         raise InputError("no such mapping file", file=name)
-    text = path.read_text(encoding="utf-8-sig")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the mapping file as UTF-8",
+                         file=name, line=line) from None
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -140,11 +146,20 @@ def load_mapping(path: str | Path) -> Mapping:
     tables = []
     for index, raw in enumerate(raw_tables):
         where = f"table[{index}]"
+        if not isinstance(raw, dict):
+            raise InputError("each table must be a [[table]] section", file=name, line=_line_of(text, "table"),
+                             field=where)
+        for name_of, wanted, label in (("columns", dict, "a table ([table.columns])"),
+                                       ("values", dict, "a table ([table.values.FIELD])"),
+                                       ("defaults", dict, "a table ([table.defaults])"),
+                                       ("day_first", bool, "true or false")):
+            if name_of in raw and not isinstance(raw[name_of], wanted):
+                raise fail(f"expected {label}, got {type(raw[name_of]).__name__}", f"{where}.{name_of}")
         for key in raw:
             if key not in _TABLE_KEYS:
                 raise fail(f"unknown key (expected some of: {', '.join(sorted(_TABLE_KEYS))})", f"{where}.{key}")
         kind = raw.get("kind")
-        if kind not in MODELS:
+        if not isinstance(kind, str) or kind not in MODELS:
             raise fail(f"kind must be one of: {', '.join(MODELS)} (got {kind!r})", f"{where}.kind")
         columns: dict[str, list[str]] = {}
         for fld, column in (raw.get("columns") or {}).items():
@@ -159,10 +174,17 @@ def load_mapping(path: str | Path) -> Mapping:
             raise fail("a table needs [table.columns]", f"{where}.columns")
         files = raw.get("files", [])
         files = [files] if isinstance(files, str) else files
+        if not isinstance(files, list) or not all(isinstance(f, str) and f for f in files):
+            raise fail("expected a file name pattern or a list of them", f"{where}.files")
+        separator = raw.get("list_separator", ";")
+        if not isinstance(separator, str) or not separator:
+            raise fail("a list separator is a non-empty string", f"{where}.list_separator")
         values = {}
         for fld, table in (raw.get("values") or {}).items():
             if fld not in columns:
                 raise fail("values for a field that has no column", f"{where}.values.{fld}")
+            if not isinstance(table, dict):
+                raise fail("expected a table of value = translation", f"{where}.values.{fld}")
             values[fld] = {str(k).strip().casefold(): str(v) for k, v in table.items()}
         defaults = dict(raw.get("defaults") or {})
         for fld in defaults:
@@ -172,7 +194,7 @@ def load_mapping(path: str | Path) -> Mapping:
         if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
             raise fail("a delimiter is one character", f"{where}.delimiter")
         tables.append(TableMapping(kind=kind, columns=columns, files=list(files), delimiter=delimiter,
-                                   list_separator=str(raw.get("list_separator", ";")),
+                                   list_separator=separator,
                                    day_first=raw.get("day_first"), values=values, defaults=defaults))
     return Mapping(name, tables)
 
@@ -211,7 +233,7 @@ class _Reader:
                 if fld in _DATE_FIELDS:
                     day_first = self.settings.day_first if spec.day_first is None else spec.day_first
                     value = parse_day(text, day_first=day_first, zone=self.settings.timezone)
-            except ValueError as exc:
+            except (ValueError, OverflowError) as exc:
                 raise row.error(f"{exc} (expected YYYY-MM-DD)", *keys) from None
             if fld in _LIST_FIELDS:
                 value = [v.strip() for v in text.split(spec.list_separator) if v.strip()]

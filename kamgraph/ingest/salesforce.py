@@ -1,11 +1,11 @@
-"""Salesforce CSV exports: Account, Contact, User, Event and EventRelation.
+"""Salesforce CSV exports: Account, Contact, User, Event, EventRelation and Task.
 
 Reads what the Data Loader, Workbench and report "Details only" CSV exports
 write: API names in any case (``ACCOUNTID``, ``AccountId``) or report labels
 (``Account ID``), a UTF-8 byte-order mark or Windows-1252, quoted cells over
 several lines, the report footer. Which object a file holds is told from its
 header (and the key prefix of its ids: ``001`` Account, ``003`` Contact,
-``005`` User, ``00U`` Event); export every object you want into its own file
+``005`` User, ``00U`` Event, ``00T`` Task); export every object you want into its own file
 and import them together.
 
 Ids come in a 15-character case-sensitive form and an 18-character form
@@ -24,6 +24,16 @@ form (:func:`sf_id`).
   attendees are ``OwnerId``, ``WhoId`` and the EventRelation rows.
 * **EventRelation** -> attendees: ``EventId``, ``RelationId``; declined
   invitations and non-person relations (``IsWhat``) do not count.
+* **Task** -> a call or an e-mail (its kind, so it counts with that kind's
+  weight): ``TaskSubtype`` ``Call`` or ``Email`` (else ``Type``), dated by
+  ``ActivityDate`` (else ``CompletedDateTime``); attendees ``OwnerId`` and
+  ``WhoId``. A to-do that names no kind of contact is skipped, and so is a
+  task without a date (an open task not yet scheduled) -- each with its
+  reason; neither stops the rest of the import.
+* **OpportunityContactRole** -> the buying role of a contact: ``ContactId``,
+  ``Role`` (``Economic Buyer``, ``Decision Maker``, ``Technical Buyer``,
+  ``Business User``, ``Influencer``, ``Evaluator``, ``Executive Sponsor``);
+  the primary role (``IsPrimary``) wins over the others of the same contact.
 
 A record that matches a known person or account by e-mail address (people)
 or by name or web domain (accounts) updates that record instead of creating a
@@ -39,7 +49,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..domain.models import Account, Meeting, MeetingKind, Staff, Stakeholder
+from ..domain.models import Account, BuyingRole, Meeting, MeetingKind, Staff, Stakeholder
 from ..errors import InputError
 from ..settings import IngestSettings
 from .directory import Directory, clean_email, domain_of_site
@@ -55,8 +65,22 @@ SOURCE = "salesforce"
 _HALLMARKS = {"accountid", "reportstoid", "ownerid", "isdeleted", "eventid", "relationid", "startdatetime",
               "activitydatetime", "activitydate", "isalldayevent", "whoid", "whatid", "billingcity",
               "billingcountry", "systemmodstamp", "createdbyid", "contactid", "username", "isactive",
-              "mailingcity", "accountname", "contactowner", "accountowner"}
-_PREFIXES = {"001": "Account", "003": "Contact", "005": "User", "00U": "Event", "0RE": "EventRelation"}
+              "mailingcity", "accountname", "contactowner", "accountowner", "tasksubtype", "calltype",
+              "completeddatetime"}
+_PREFIXES = {"001": "Account", "003": "Contact", "005": "User", "00U": "Event", "0RE": "EventRelation",
+             "00T": "Task", "00K": "OpportunityContactRole"}
+#: Salesforce's standard contact roles -> kamgraph buying roles (others are left out).
+_ROLES = {"economic buyer": BuyingRole.ECONOMIC_BUYER, "economic decision maker": BuyingRole.ECONOMIC_BUYER,
+          "decision maker": BuyingRole.DECISION_MAKER, "technical buyer": BuyingRole.TECHNICAL_BUYER,
+          "evaluator": BuyingRole.TECHNICAL_BUYER, "business user": BuyingRole.USER,
+          "influencer": BuyingRole.INFLUENCER, "executive sponsor": BuyingRole.DECISION_MAKER,
+          "champion": BuyingRole.CHAMPION, "coach": BuyingRole.COACH, "gatekeeper": BuyingRole.GATEKEEPER,
+          "blocker": BuyingRole.BLOCKER}
+_TASK_COLUMNS = {"tasksubtype", "calltype", "calldurationinseconds", "calldisposition", "callobject",
+                 "completeddatetime", "isrecurrence", "recurrenceinterval", "taskid"}
+#: A Task's subtype (else its Type) -> the kind of contact it records; other tasks are to-dos.
+_TASK_KINDS = {"call": MeetingKind.CALL, "email": MeetingKind.EMAIL, "listemail": MeetingKind.EMAIL,
+               "linkedin": MeetingKind.EMAIL, "meeting": MeetingKind.MEETING}
 _ID_RE = re.compile(r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$")
 _SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
@@ -99,13 +123,17 @@ def looks_like_salesforce(header: Sequence[str], path: Path | None = None) -> bo
 
 
 def sf_object(table: Table) -> str | None:
-    """Which object a Salesforce export holds: Account, Contact, User, Event or EventRelation."""
+    """Which object a Salesforce export holds: Account, Contact, User, Event, EventRelation or Task."""
     cols = set(table.original)
     if {"eventid", "relationid"} <= cols:
         return "EventRelation"
+    if {"contactid", "role"} <= cols and cols & {"opportunityid", "isprimary"}:
+        return "OpportunityContactRole"
     first = next((r.get(*_ID) for r in table.rows if r.get(*_ID)), None)
     if first and first[:3] in _PREFIXES:
         return _PREFIXES[first[:3]]
+    if cols & _TASK_COLUMNS:
+        return "Task"
     if cols & {"startdatetime", "activitydatetime", "isalldayevent", "durationinminutes", "activityid", "whoid"}:
         return "Event"
     if cols & {"username", "userid", "federationidentifier"}:
@@ -115,7 +143,7 @@ def sf_object(table: Table) -> str | None:
     if cols & {"accountid", "accountname", "name", "website", "industry", "billingcity"}:
         return "Account"
     stem = table.path.stem.lower()
-    for hint in ("eventrelation", "event", "contact", "user", "account"):
+    for hint in ("eventrelation", "event", "task", "contact", "user", "account"):
         if hint in stem:
             return {"eventrelation": "EventRelation"}.get(hint, hint.capitalize())
     return None
@@ -319,10 +347,75 @@ class _Reader:
         try:
             zone = self.settings.timezone
             day = parse_day(text, day_first=self.settings.day_first, zone=zone)
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             raise row.error(f"{exc} (expected YYYY-MM-DD, an ISO date-time or M/D/YYYY)", *columns) from None
+        kind = MeetingKind.MEETING
+        if label := row.get("type"):
+            try:
+                kind = MeetingKind(label)
+            except ValueError:
+                kind = MeetingKind.MEETING
+        self.contact(table, row, sfid, day, kind, invited.get(sfid, []))
+
+    def roles(self, table: Table) -> None:
+        """Buying roles from OpportunityContactRole rows (the primary one wins)."""
+        chosen: dict[str, tuple[bool, BuyingRole, Row]] = {}
+        for row in table.rows:
+            self.progress.advance()
+            if parse_bool(row.get("isdeleted")):
+                self.parsed.skip(table.name, row.line, "deleted in Salesforce", row=row.raw)
+                continue
+            contact = self.resolve(_id(row, "contactid", required=True))
+            label = (row.get("role") or "").strip()
+            role = _ROLES.get(label.lower())
+            if role is None:
+                self.parsed.skip(table.name, row.line, "not a buying role", label, row.raw)
+                continue
+            primary = parse_bool(row.get("isprimary"))
+            if contact is not None and (contact not in chosen or (primary and not chosen[contact][0])):
+                chosen[contact] = (primary, role, row)
+        for contact, (_, role, row) in chosen.items():
+            person = self.directory.by_id(contact)
+            if not isinstance(person, Stakeholder):
+                self.unlinked["ContactId names no contact of this import or the store"].append(row)
+                continue
+            update = person.model_copy(update={"buying_role": role})
+            self.directory.add_person(update)
+            self.parsed.stakeholders.append(Located(update, table.name, row.line, partial=True))
+
+    def tasks(self, table: Table) -> None:
+        """Calls and e-mails logged as Tasks (see the module docstring)."""
+        for row in table.rows:
+            self.progress.advance()
+            if parse_bool(row.get("isdeleted")):
+                self.parsed.skip(table.name, row.line, "deleted in Salesforce", row=row.raw)
+                continue
+            sfid = _id(row, "id", "taskid", "activityid", required=True)
+            assert sfid is not None
+            label = norm(row.get("tasksubtype") or "")
+            kind = _TASK_KINDS.get(label) or _TASK_KINDS.get(norm(row.get("type") or ""))
+            if kind is None:
+                self.parsed.skip(table.name, row.line, "a to-do, not a call or an e-mail",
+                                 row.get("tasksubtype") or row.get("type") or "", row.raw)
+                continue
+            columns = ("activitydate", "date", "duedate", "completeddatetime", "completeddate")
+            text = row.get(*columns)
+            if text is None:
+                closed = parse_bool(row.get("isclosed")) or (row.get("status") or "").lower() == "completed"
+                self.parsed.skip(table.name, row.line, "task without a date",
+                                 "closed" if closed else "open, not yet scheduled", row.raw)
+                continue
+            try:
+                day = parse_day(text, day_first=self.settings.day_first, zone=self.settings.timezone)
+            except (ValueError, OverflowError) as exc:
+                raise row.error(f"{exc} (expected YYYY-MM-DD, an ISO date-time or M/D/YYYY)", *columns) from None
+            self.contact(table, row, sfid, day, kind, [])
+
+    def contact(self, table: Table, row: Row, sfid: str, day: object, kind: MeetingKind,
+                invited: list[str]) -> None:
+        """One event or task as a meeting of its kind, or a skip when a side is missing."""
         people = [self.resolve(x) for x in [_id(row, *_OWNER), _id(row, "whoid", "nameid", "contactid"),
-                                            *invited.get(sfid, [])]]
+                                            *invited]]
         found = {p: self.directory.by_id(p) for p in dict.fromkeys(p for p in people if p)}
         attendees = sorted(p for p, person in found.items() if person is not None)
         if not any(isinstance(found[p], Stakeholder) for p in attendees):
@@ -331,12 +424,6 @@ class _Reader:
         if not any(isinstance(found[p], Staff) for p in attendees):
             self.parsed.skip(table.name, row.line, "no staff attendee", row=row.raw)
             return
-        kind = MeetingKind.MEETING
-        if label := row.get("type"):
-            try:
-                kind = MeetingKind(label)
-            except ValueError:
-                kind = MeetingKind.MEETING
         account = self.resolve(_id(row, *_ACCOUNT_ID))
         data = {"id": sfid, "date": day, "kind": kind, "subject": row.get("subject"), "source": SOURCE,
                 "source_id": sfid, "attendees": attendees,
@@ -360,7 +447,8 @@ def read_salesforce(paths: Sequence[str | Path], directory: Directory, settings:
         obj = sf_object(table)
         if obj is None:
             raise InputError("cannot tell which Salesforce object this export holds (expected the columns of "
-                             "Account, Contact, User, Event or EventRelation)", file=table.name, line=1)
+                             "Account, Contact, User, Event, EventRelation, Task or OpportunityContactRole)",
+                             file=table.name, line=1)
         by_object[obj].append(table)
     reader = _Reader(directory, settings, progress)
     for table in by_object["User"]:
@@ -371,6 +459,10 @@ def read_salesforce(paths: Sequence[str | Path], directory: Directory, settings:
         reader.contacts(table)
     reader.owners()
     reader.events(by_object["Event"], by_object["EventRelation"])
+    for table in by_object["Task"]:
+        reader.tasks(table)
+    for table in by_object["OpportunityContactRole"]:
+        reader.roles(table)
     reader.parsed.sources.extend(str(p) for p in paths)
     for problem, rows in sorted(reader.unlinked.items()):
         first = rows[0]

@@ -1,4 +1,7 @@
-"""vCard files (``.vcf``, vCard 3.0 and 4.0) into stakeholders, staff and reporting lines.
+"""vCard files (``.vcf``, vCard 2.1, 3.0 and 4.0) into stakeholders, staff and reporting lines.
+
+Cards are parsed by ``vobject`` (quoted-printable vCard 2.1 values from
+Outlook, folding, parameters); this module gives them their meaning.
 
 What is read from each card:
 
@@ -16,7 +19,9 @@ What is read from each card:
   other person is named by ``urn:uuid:`` (another card's ``UID``), ``mailto:``
   or, with ``VALUE=text``, by name.
 
-A card whose address is in one of our domains (``[ingest] our_domains``) or
+A card of an organisation, a group or a place (vCard 4.0 ``KIND:org``,
+``group``, ``location``; Apple's ``X-ADDRESSBOOKSERVER-KIND:group``) is not a
+person and is skipped with its reason. A card whose address is in one of our domains (``[ingest] our_domains``) or
 belongs to a staff member is staff; any other card needs an account (from
 ``ORG`` or the e-mail domain) and is skipped without one. A card that matches
 a known person by e-mail updates that person; a new one gets the e-mail
@@ -27,10 +32,10 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..domain.models import BuyingRole, Relationship, Staff, Stakeholder
 from ..errors import InputError
@@ -99,42 +104,6 @@ def _unescape(value: str) -> str:
     return "".join(out).strip()
 
 
-def _split_outside_quotes(text: str, sep: str) -> list[str]:
-    parts, current, quoted = [], [], False
-    for char in text:
-        if char == '"':
-            quoted = not quoted
-        if char == sep and not quoted:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return parts
-
-
-def _parse_line(text: str) -> Prop | None:
-    head, sep, value = "", "", ""
-    quoted = False
-    for index, char in enumerate(text):
-        if char == '"':
-            quoted = not quoted
-        elif char == ":" and not quoted:
-            head, sep, value = text[:index], ":", text[index + 1:]
-            break
-    if not sep:
-        return None
-    pieces = _split_outside_quotes(head, ";")
-    group, _, name = pieces[0].rpartition(".")
-    params: dict[str, list[str]] = defaultdict(list)
-    for piece in pieces[1:]:
-        key, eq, val = piece.partition("=")
-        if not eq:
-            key, val = "TYPE", key
-        params[key.strip().upper()].extend(v.strip().strip('"') for v in _split_outside_quotes(val, ","))
-    return Prop(name.strip().upper(), dict(params), value, group.upper())
-
-
 def _logical_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
     """(line number, unfolded line) -- unfolded as bytes, since a fold may split a UTF-8 character."""
     start, pieces = 0, []
@@ -150,41 +119,68 @@ def _logical_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
         yield start, b"".join(pieces)
 
 
+def _prop(line: Any) -> Prop:
+    """A vobject content line as a :class:`Prop` (bare vCard 2.1 parameters become types)."""
+    params: dict[str, list[str]] = {str(k).upper(): [str(v) for v in vs] for k, vs in line.params.items()}
+    if line.singletonparams:
+        params.setdefault("TYPE", []).extend(str(v) for v in line.singletonparams)
+    return Prop(str(line.name).upper(), params, str(line.value), str(line.group or "").upper())
+
+
 def parse_cards(path: str | Path) -> list[Card]:
-    """Every card of a ``.vcf`` file.
+    """Every card of a ``.vcf`` file, parsed by ``vobject`` (vCard 2.1, 3.0 and 4.0).
+
+    vobject undoes vCard 2.1's quoted-printable values (Outlook's
+    ``FN;ENCODING=QUOTED-PRINTABLE:J=C3=BCrgen``) and reads the parameters;
+    values are kept as written (escaped), :class:`Prop` undoes the escapes.
+    Lines are unfolded here first, as bytes, so that a fold inside a UTF-8
+    character is harmless and errors name the line of the file.
 
     Raises
     ------
     InputError
-        For a file with no card, or a card that is not closed.
+        For a file with no card, a card that is not closed, or a line vobject cannot read.
     """
+    import vobject
+    from vobject.base import ParseError
+
     path = Path(path)
     name = str(path)
-    cards: list[Card] = []
-    current: Card | None = None
+    numbers: list[int] = []
+    texts: list[str] = []
     for number, raw in _logical_lines(path.read_bytes()):
         text = decode_text(raw, name)
-        if not text.strip():
-            continue
+        if text.strip():
+            numbers.append(number)
+            texts.append(text)
+    depth, begin = 0, 1
+    for number, text in zip(numbers, texts, strict=True):  # vobject's own message for these is vague
         upper = text.strip().upper()
         if upper == "BEGIN:VCARD":
-            if current is not None:
-                raise InputError("a card starts before the previous one ends (END:VCARD)", file=name,
-                                 line=current.line)
-            current = Card(name, number)
+            if depth:
+                raise InputError("a card starts before the previous one ends (END:VCARD)", file=name, line=begin)
+            depth, begin = 1, number
         elif upper == "END:VCARD":
-            if current is None:
+            if not depth:
                 raise InputError("END:VCARD without BEGIN:VCARD", file=name, line=number)
-            cards.append(current)
-            current = None
-        elif current is not None:
-            prop = _parse_line(text)
-            if prop is not None:
-                current.props.append(prop)
-    if current is not None:
-        raise InputError("the card is not closed (END:VCARD missing)", file=name, line=current.line)
-    if not cards:
+            depth = 0
+    if depth:
+        raise InputError("the card is not closed (END:VCARD missing)", file=name, line=begin)
+    starts = [n for n, t in zip(numbers, texts, strict=True) if t.strip().upper() == "BEGIN:VCARD"]
+    if not starts:
         raise InputError("not a vCard file (no BEGIN:VCARD)", file=name, line=1)
+    cards: list[Card] = []
+    try:
+        for index, component in enumerate(vobject.readComponents("\r\n".join(texts) + "\r\n",
+                                                                 transform=False, allowQP=True)):
+            card = Card(name, starts[index] if index < len(starts) else 1)
+            card.props = [_prop(line) for line in component.getChildren() if hasattr(line, "value")]
+            cards.append(card)
+    except ParseError as exc:
+        at = getattr(exc, "lineNumber", None)
+        line = numbers[at - 1] if isinstance(at, int) and 0 < at <= len(numbers) else None
+        problem = str(getattr(exc, "message", "") or exc).strip() or "cannot read the line"
+        raise InputError(f"not a vCard line ({problem})", file=name, line=line) from None
     return cards
 
 
@@ -251,6 +247,10 @@ def read_vcards(paths: Sequence[str | Path], directory: Directory, *, progress: 
     by_name: dict[str, str] = {}
     for card in cards:
         progress.advance()
+        kind = card.get("KIND") or card.get("X-ADDRESSBOOKSERVER-KIND")
+        if kind is not None and kind.text().lower() not in ("", "individual"):
+            parsed.skip(card.file, card.line, "not a person", f"KIND:{kind.text().lower()}", _row(card))
+            continue
         email, name = _email(card), _name(card)
         if not name and not email:
             parsed.skip(card.file, card.line, "no name or e-mail", row=_row(card))

@@ -157,7 +157,7 @@ cdef inline object _field(object record, dict fields, str name):
 
 
 def aggregate_ties(list meetings, dict index, const unsigned char[::1] is_staff, long as_of, double half_life,
-                   dict weights):
+                   dict weights, int full_size=0):
     """Every staff-stakeholder pair and stakeholder pair that met, summed in meeting order.
 
     Parameters
@@ -174,6 +174,8 @@ def aggregate_ties(list meetings, dict index, const unsigned char[::1] is_staff,
         Days.
     weights : dict
         Meeting kind -> weight.
+    full_size : int
+        Attendees up to which a meeting counts fully; a bigger one counts ``full_size / n`` (0: always fully).
 
     Returns
     -------
@@ -190,7 +192,7 @@ def aggregate_ties(list meetings, dict index, const unsigned char[::1] is_staff,
     cdef int* theirs = <int*>malloc((n + 1) * sizeof(int))
     cdef Updates ups
     cdef Updates cps
-    cdef Py_ssize_t mi, k, j, n_ours, n_theirs
+    cdef Py_ssize_t mi, k, j, n_ours, n_theirs, size
     cdef int i, a, b, tmp
     cdef long day
     cdef double value
@@ -232,7 +234,9 @@ def aggregate_ties(list meetings, dict index, const unsigned char[::1] is_staff,
             if day > as_of:
                 continue
             n_ours = n_theirs = 0
-            for person in _field(meeting, <dict>fields, "attendees"):
+            attendees = _field(meeting, <dict>fields, "attendees")
+            size = len(attendees)
+            for person in attendees:
                 found = PyDict_GetItem(index, person)
                 if found == NULL:
                     continue
@@ -261,6 +265,8 @@ def aggregate_ties(list meetings, dict index, const unsigned char[::1] is_staff,
                     n_kinds += 1
                     kept.append(kind)
             value = weight * pow(2.0, -(<double>max(as_of - day, 0)) / half_life)
+            if 0 < full_size < size:
+                value = value * full_size / size
             for k in range(n_theirs):
                 for j in range(n_ours):
                     _push(&ups, <long long>theirs[k] * n + ours[j], <int>mi, value)

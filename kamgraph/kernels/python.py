@@ -75,7 +75,7 @@ class _Meeting(Protocol):
 
 # --------------------------------------------------------------------------- tie strengths
 def aggregate_ties(meetings: Sequence[_Meeting], index: dict[str, int], is_staff: bytes, as_of: int,
-                   half_life: float, weights: dict) -> TieTable | None:
+                   half_life: float, weights: dict, full_size: int = 0) -> TieTable | None:
     """Every staff-stakeholder pair and every stakeholder pair that met, with their figures.
 
     The kernel behind :func:`kamgraph.graph.strength.tie_stats` (which defines
@@ -98,6 +98,10 @@ def aggregate_ties(meetings: Sequence[_Meeting], index: dict[str, int], is_staff
         In days.
     weights : dict
         Meeting kind -> weight.
+    full_size : int
+        Attendees up to which a meeting counts fully: a meeting of ``n > full_size``
+        attendees counts ``full_size / n`` of its weight for every pair in it
+        (0: every meeting counts fully; see :class:`kamgraph.settings.MeetingSizeSettings`).
 
     Returns
     -------
@@ -120,6 +124,12 @@ def aggregate_ties(meetings: Sequence[_Meeting], index: dict[str, int], is_staff
     PairTable(staff=[0, 0], stakeholder=[1, 2], count=[2, 1], first=[0, 0], last=[1, 0], strength=[2.0, 1.0])
     >>> together
     ClientPairTable(a=[1], b=[2], strength=[1.0])
+
+    With ``full_size=2`` the three-person meeting counts 2/3 for each pair:
+
+    >>> aggregate_ties(ms, {"s": 0, "a": 1, "b": 2}, bytes([1, 0, 0]), d.toordinal(), 90.0, {"meeting": 1.0},
+    ...                2).pairs.strength
+    [1.6666666666666665, 0.6666666666666666]
     """
     n = len(is_staff)
     factors: dict[tuple[int, object], float] = {}
@@ -142,6 +152,9 @@ def aggregate_ties(meetings: Sequence[_Meeting], index: dict[str, int], is_staff
         value = factors.get((day, kind))
         if value is None:
             value = factors[(day, kind)] = weights.get(kind, 0.0) * 2.0 ** (-max(as_of - day, 0) / half_life)
+        size = len(meeting.attendees)
+        if 0 < full_size < size:
+            value = value * full_size / size
         for c in theirs:
             for s in ours:
                 record = acc.get(c * n + s)

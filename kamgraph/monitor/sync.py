@@ -55,7 +55,7 @@ from ..store.base import GraphStore
 from .departure import AccountRef
 
 __all__ = ["ProposedDeparture", "ProposedStakeholder", "MovedHere", "Opportunity", "InfoChange", "SyncPlan",
-           "plan_sync", "sync_contacts"]
+           "plan_sync", "plan_rows", "sync_contacts", "apply_plan"]
 
 
 class ProposedDeparture(BaseModel):
@@ -162,13 +162,24 @@ def plan_sync(store: GraphStore, path: str | Path, account_id: str, on: dt.date,
     tuple
         The plan, and the batch that applying it writes.
     """
+    return plan_rows(store, read_contacts(path), str(path), account_id, on, settings, missing=missing)
+
+
+def plan_rows(store: GraphStore, rows: list[ContactRow], file: str, account_id: str, on: dt.date,
+              settings: Settings | None = None, *, missing: Literal["auto", "propose", "ignore"] = "auto"
+              ) -> tuple[SyncPlan, Batch]:
+    """:func:`plan_sync` for contact rows from anywhere (an export file, or a connector's pull).
+
+    ``file`` names where the rows came from (in notes and errors). A pull
+    passes the contacts it fetched here, so that their changes -- departures,
+    new stakeholders, moves, opportunities -- follow exactly the rules of
+    ``kamgraph sync``.
+    """
     from ..graph.account_graph import build_account_graph
 
     settings = settings or Settings()
     suffixes = tuple(settings.departures.legal_suffixes)
     chances = set(settings.departures.opportunity_roles)
-    file = str(path)
-    rows = read_contacts(path)
     account = store.find_account(account_id)
     snapshot = store.load_account(account.id, on)
     ag = build_account_graph(snapshot, on, settings)
@@ -318,7 +329,14 @@ def sync_contacts(store: GraphStore, path: str | Path, account_id: str, on: dt.d
                   missing: Literal["auto", "propose", "ignore"] = "auto") -> SyncPlan:
     """Plan the sync and, with ``apply``, write every proposal in one transaction (all or nothing)."""
     plan, batch = plan_sync(store, path, account_id, on, settings, missing=missing)
-    if apply and len(batch):
+    if apply:
+        apply_plan(store, plan, batch)
+    return plan
+
+
+def apply_plan(store: GraphStore, plan: SyncPlan, batch: Batch) -> SyncPlan:
+    """Write a plan's batch in one transaction (all or nothing) and mark the plan applied."""
+    if len(batch):
         store.import_batch(batch)
         plan.applied = True
     return plan

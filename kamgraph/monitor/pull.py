@@ -1,0 +1,369 @@
+"""``kamgraph pull``: fetch what changed in the connected calendars and write it, resumably.
+
+The pull keeps, per source and calendar, a **cursor** in the state file of
+:class:`PullState` (``[connectors] state_file``, default ``connectors.json`` in
+kamgraph's user data directory -- never the store, never a secret): the next
+page to fetch while a pull is under way, the delta link or sync token of the
+next incremental pull once it is done.
+
+Each page is written on its own, in one store transaction (the importers'
+all-or-nothing batch), and only then is the cursor moved past it. A pull
+killed at any point therefore leaves the store as after some whole number of
+pages, and the next pull starts again at the first page not yet recorded.
+Meeting ids are derived from the event's UID and start (as for ``.ics``
+files), and people are matched by e-mail, so a page written twice changes
+nothing: a pull killed half-way and run again ends with the same store as one
+uninterrupted pull. Every meeting keeps where it came from (``source``:
+``m365``, ``google``; ``source_id``: the event's UID and start).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from ..errors import ConfigError
+from ..ingest.connectors.base import Connection, Page
+from ..ingest.directory import Directory
+from ..ingest.ics import meetings_from
+from ..ingest.parsed import Parsed
+from ..ingest.references import check_references
+from ..settings import Settings
+from ..store.base import GraphStore
+
+__all__ = ["PullState", "CalendarPull", "PullSummary", "pull", "state_path"]
+
+_VERSION = 1
+
+
+def state_path(settings: Settings) -> Path:
+    """The state file: ``[connectors] state_file``, else ``connectors.json`` in the user data directory."""
+    if settings.connectors.state_file:
+        return Path(settings.connectors.state_file).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("kamgraph", appauthor=False)) / "connectors.json"
+
+
+class PullState:
+    """Connections (their options, no secrets) and cursors, in one JSON file written atomically.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "state.json"
+    >>> state = PullState(path)
+    >>> state.connect(Connection("m365", {"tenant": "t1", "client_id": "c1", "calendars": ["kim@ourco.example"]}))
+    >>> state.set_cursor("m365", "kim@ourco.example", {"delta": "https://graph/delta?token=1"})
+    >>> state.save()
+    >>> again = PullState(path)
+    >>> again.connection("m365").calendars, again.cursor("m365", "kim@ourco.example")
+    (['kim@ourco.example'], {'delta': 'https://graph/delta?token=1'})
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.data: dict[str, Any] = {"version": _VERSION, "connections": {}, "cursors": {}}
+        if path.exists():
+            try:
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, ValueError) as exc:
+                raise ConfigError(f"{path}: the pull state cannot be read ({type(exc).__name__}); "
+                                  "move it away to start over") from None
+            if not isinstance(loaded, dict) or loaded.get("version") != _VERSION:
+                raise ConfigError(f"{path}: not a kamgraph pull state (version {_VERSION})")
+            self.data = loaded
+
+    def connect(self, connection: Connection) -> None:
+        """Store (or replace) a connection; its cursors start again."""
+        self.data["connections"][connection.source] = dict(connection.options)
+        self.data["cursors"].pop(connection.source, None)
+
+    def connection(self, source: str) -> Connection:
+        """The stored connection of ``source``."""
+        options = self.data["connections"].get(source)
+        if options is None:
+            raise ConfigError(f"no connection to {source!r}: run 'kamgraph connect {source}' first")
+        return Connection(source, dict(options))
+
+    def sources(self) -> list[str]:
+        """Every connected source, in name order."""
+        return sorted(self.data["connections"])
+
+    def cursor(self, source: str, calendar: str) -> dict[str, Any]:
+        """Where the pull of one calendar resumes (empty: from the start)."""
+        return dict(self.data["cursors"].get(source, {}).get(calendar, {}))
+
+    def set_cursor(self, source: str, calendar: str, cursor: dict[str, Any]) -> None:
+        """Move one calendar's cursor (call :meth:`save` to keep it)."""
+        self.data["cursors"].setdefault(source, {})[calendar] = dict(cursor)
+
+    def save(self) -> None:
+        """Write the file atomically (a new file renamed over the old one), readable by its owner only."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".connectors-", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(self.data, out, indent=2, sort_keys=True)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
+class CalendarPull(BaseModel):
+    """What the pull of one calendar did."""
+
+    source: str
+    calendar: str
+    resumed: bool = Field(description="Started at a page an earlier, interrupted pull had not finished.")
+    incremental: bool = Field(description="Fetched only the changes since the last complete pull.")
+    pages: int = 0
+    events: int = 0
+    removed: int = Field(default=0, description="Events the service reports as deleted (kept in the store).")
+    meetings_created: int = 0
+    meetings_updated: int = 0
+    people_created: int = 0
+    skipped: dict[str, int] = Field(default_factory=dict)
+
+
+class PullSummary(BaseModel):
+    """Every calendar pulled."""
+
+    dry_run: bool
+    calendars: list[CalendarPull]
+
+
+def _write(store: GraphStore, settings: Settings, page: Page, dry_run: bool) -> tuple[int, int, int, Counter[str]]:
+    parsed = Parsed()
+    directory = Directory(store, settings.ingest, parsed)
+    meetings_from(page.occurrences, directory, parsed)
+    parsed.collapse_partial()
+    batch = check_references(parsed, store)
+    summary = store.import_batch(batch, dry_run=dry_run)
+    kinds = summary.kinds
+    people = kinds["staff"].created + kinds["stakeholders"].created
+    return (kinds["meetings"].created, kinds["meetings"].updated, people,
+            Counter(s.reason for s in parsed.skipped))
+
+
+def pull(store: GraphStore, settings: Settings, sources: Sequence[str] = (), *, since: dt.date | None = None,
+         dry_run: bool = False, today: dt.date | None = None,
+         progress: Callable[[CalendarPull], None] | None = None,
+         connectors: Callable[[Connection, Settings], Any] | None = None) -> PullSummary:
+    """Pull every calendar of the given sources (default: all connected), page by page.
+
+    Parameters
+    ----------
+    store : GraphStore
+        Where meetings and new people are written.
+    settings : Settings
+        ``[connectors]`` (state file, retries), ``[ingest]`` (our domains, time zone, window).
+    sources : sequence of str
+        Sources to pull; empty: every connected one.
+    since : datetime.date, optional
+        Pull everything from this day again (a full pull), instead of the changes since the last one.
+    dry_run : bool
+        Fetch and check, write nothing, move no cursor.
+    today : datetime.date, optional
+        Today (the end of the default window is a year after it).
+    progress : callable, optional
+        Called with the running figures of a calendar after each page.
+    connectors : callable, optional
+        Makes the connector of a connection (default :func:`kamgraph.ingest.connectors.connector_for`).
+    """
+    from ..ingest.connectors import connector_for
+
+    make = connectors or connector_for
+    today = today or dt.date.today()
+    with _running(state_path(settings)):
+        return _pull(store, settings, sources, since, dry_run, today, progress, make)
+
+
+@contextlib.contextmanager
+def _running(path: Path) -> Iterator[None]:
+    """Hold ``PATH.lock`` for the pull: a second pull at the same time (cron overlapping a manual run) stops at
+    once with a clear message instead of moving the same cursors."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; one pull at a time is then up to the scheduler
+        yield
+        return
+    with open(path.with_name(path.name + ".lock"), "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise ConfigError(f"another pull is running (it holds {handle.name}); try again when it is done"
+                              ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _pull(store: GraphStore, settings: Settings, sources: Sequence[str], since: dt.date | None, dry_run: bool,
+          today: dt.date, progress: Callable[[CalendarPull], None] | None,
+          make: Callable[[Connection, Settings], Any]) -> PullSummary:
+    state = PullState(state_path(settings))
+    chosen = list(sources) or state.sources()
+    if not chosen:
+        raise ConfigError("nothing to pull: no connection yet (run 'kamgraph connect SOURCE')")
+    connections = [state.connection(source) for source in chosen]
+    results: list[CalendarPull] = []
+    for connection in connections:
+        connector = make(connection, settings)
+        try:
+            if hasattr(connector, "objects"):  # a CRM: pages of records, object by object
+                for obj in connector.objects:
+                    results.append(_pull_records(store, settings, state, connector, connection.source, obj, since,
+                                                 today, dry_run, progress))
+                continue
+            for calendar in connection.calendars:
+                results.append(_pull_one(store, settings, state, connector, connection.source, calendar, since,
+                                         today, dry_run, progress))
+        finally:
+            connector.close()
+    return PullSummary(dry_run=dry_run, calendars=results)
+
+
+def _pull_one(store: GraphStore, settings: Settings, state: PullState, connector: Any, source: str, calendar: str,
+              since: dt.date | None, today: dt.date, dry_run: bool,
+              progress: Callable[[CalendarPull], None] | None) -> CalendarPull:
+    cursor = {} if since is not None else state.cursor(source, calendar)
+    start = since or dt.date.fromisoformat(cursor.get("since") or
+                                           (today - dt.timedelta(days=settings.ingest.window_days)).isoformat())
+    until = dt.date.fromisoformat(cursor.get("until") or (today + dt.timedelta(days=365)).isoformat())
+    result = CalendarPull(source=source, calendar=calendar, resumed="next" in cursor,
+                          incremental="next" not in cursor and bool(cursor))
+    skipped: Counter[str] = Counter()
+    pages: Iterator[Page] = connector.pages(calendar, cursor, start, until)
+    for page in pages:
+        created, updated, people, reasons = _write(store, settings, page, dry_run)
+        result.pages += 1
+        result.events += len(page.occurrences)
+        result.removed += page.removed
+        result.meetings_created += created
+        result.meetings_updated += updated
+        result.people_created += people
+        skipped.update(reasons)
+        result.skipped = dict(sorted(skipped.items()))
+        if not dry_run:
+            state.set_cursor(source, calendar, {**page.cursor, "since": start.isoformat(),
+                                                "until": until.isoformat()})
+            state.save()
+        if progress is not None:
+            progress(result)
+    return result
+
+
+def _csv(path: Path, rows: list[dict[str, Any]]) -> None:
+    import csv
+
+    header: list[str] = []
+    for row in rows:
+        header.extend(k for k in row if k not in header)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _moved_contacts(store: GraphStore, settings: Settings, rows: list[dict[str, Any]], source: str,
+                    on: dt.date, dry_run: bool) -> tuple[list[dict[str, Any]], int]:
+    """Contacts the CRM now shows at another account go through the rules of ``kamgraph sync``.
+
+    A stored stakeholder whose contact now names another account is proposed
+    as a departure to that company by :func:`kamgraph.monitor.sync.plan_rows`
+    (which also notices an opportunity role moving), and the plan is applied;
+    the row is then left out of the import, so that the person's history stays
+    with the account they left. Returns the other rows and the departures.
+    """
+    from ..ingest.contacts import ContactRow
+    from ..ingest.salesforce import sf_id
+    from .sync import apply_plan, plan_rows
+
+    def key(value: Any) -> str | None:
+        try:
+            return sf_id(str(value or ""))
+        except ValueError:
+            return None
+
+    ids = [k for r in rows if (k := key(r.get("Id")))]
+    stored = store.stakeholder_accounts(ids) if ids else {}
+    moves: dict[str, list[ContactRow]] = {}
+    kept: list[dict[str, Any]] = []
+    accounts = {a.id: a.name for a in store.all_accounts()}
+    for line, row in enumerate(rows, start=2):
+        sid, target = key(row.get("Id")), key(row.get("AccountId"))
+        old = stored.get(sid) if sid else None
+        if old is None or target is None or target == old:
+            kept.append(row)
+            continue
+        name = str(row.get("Name") or " ".join(str(row.get(k) or "") for k in ("FirstName", "LastName")).strip())
+        moves.setdefault(old, []).append(ContactRow(line=line, name=name or sid or "", id=sid,
+                                                    company=accounts.get(target, target)))
+    departures = 0
+    for account, contacts in moves.items():
+        plan, batch = plan_rows(store, contacts, f"{source} pull", account, on, settings, missing="ignore")
+        departures += len(plan.departures)
+        if not dry_run:
+            apply_plan(store, plan, batch)
+    return kept, departures
+
+
+def _pull_records(store: GraphStore, settings: Settings, state: PullState, connector: Any, source: str, obj: str,
+                  since: dt.date | None, today: dt.date, dry_run: bool,
+                  progress: Callable[[CalendarPull], None] | None) -> CalendarPull:
+    from ..ingest import read_files
+
+    cursor = {} if since is not None else state.cursor(source, obj)
+    start = dt.datetime.combine(since or (today - dt.timedelta(days=settings.ingest.window_days)), dt.time())
+    result = CalendarPull(source=source, calendar=obj, resumed="next" in cursor,
+                          incremental="next" not in cursor and bool(cursor))
+    skipped: Counter[str] = Counter()
+    for page in connector.pages(obj, cursor, start):
+        rows = page.tables.get(obj, [])
+        result.pages += 1
+        result.events += len(rows)
+        if obj in ("Contact", "contacts") and rows and source == "salesforce":
+            rows, departed = _moved_contacts(store, settings, rows, source, today, dry_run)
+            result.removed += departed
+            page.tables[obj] = rows
+        if any(page.tables.values()):
+            with tempfile.TemporaryDirectory(prefix="kamgraph-pull-") as folder:
+                if page.build is not None:
+                    parsed = page.build(Directory(store, settings.ingest, Parsed()))
+                else:
+                    paths = []
+                    for name, table in page.tables.items():
+                        if table:
+                            _csv(Path(folder) / f"{name}.csv", table)
+                            paths.append(Path(folder) / f"{name}.csv")
+                    parsed = read_files(paths, store, format=source, settings=settings.ingest)
+                batch = check_references(parsed, store)
+                summary = store.import_batch(batch, dry_run=dry_run)
+            result.meetings_created += summary.kinds["meetings"].created
+            result.meetings_updated += summary.kinds["meetings"].updated
+            result.people_created += summary.kinds["staff"].created + summary.kinds["stakeholders"].created
+            skipped.update(s.reason for s in parsed.skipped)
+            result.skipped = dict(sorted(skipped.items()))
+        if not dry_run:
+            state.set_cursor(source, obj, page.cursor)
+            state.save()
+        if progress is not None:
+            progress(result)
+    return result
