@@ -54,8 +54,8 @@ from ..settings import Settings
 from ..store.base import GraphStore
 from .departure import AccountRef
 
-__all__ = ["ProposedDeparture", "ProposedStakeholder", "MovedHere", "Opportunity", "InfoChange", "SyncPlan",
-           "plan_sync", "plan_rows", "sync_contacts", "apply_plan"]
+__all__ = ["NearMatch", "ProposedDeparture", "ProposedStakeholder", "MovedHere", "Opportunity", "InfoChange",
+           "SyncPlan", "plan_sync", "plan_rows", "sync_contacts", "apply_plan"]
 
 
 class ProposedDeparture(BaseModel):
@@ -116,6 +116,14 @@ class InfoChange(BaseModel):
     exported: str | None
 
 
+class NearMatch(BaseModel):
+    """A contact whose name is close to a stakeholder's but not the same: proposed, never created or merged."""
+
+    line: int
+    name: str
+    candidates: list[AccountRef] = Field(description="Stakeholders of the account with a near name (id, name).")
+
+
 class SyncPlan(BaseModel):
     """What a contacts export says about an account, and what was applied."""
 
@@ -133,6 +141,9 @@ class SyncPlan(BaseModel):
     not_in_export: list[str] = Field(default_factory=list, description=(
         "Ids of active stakeholders the export leaves out, when it is taken as partial (not proposed)."))
     partial: bool = Field(default=False, description="The export was taken as partial: see not_in_export.")
+    near_matches: list[NearMatch] = Field(default_factory=list, description=(
+        "Rows whose name is near a stakeholder's ('Dan Cho' / 'Daniel Cho'): neither created nor departed; "
+        "give the row the stakeholder's id or e-mail to match it, or a distinct name to add it."))
     applied: bool = False
 
 
@@ -257,6 +268,8 @@ def plan_rows(store: GraphStore, rows: list[ContactRow], file: str, account_id: 
                 plan.changes.append(InfoChange(id=p.id, name=p.name, line=row.line, field=field, stored=stored,
                                                exported=exported))
         plan.trivial += trivial
+    unmatched = _near_matches(plan, unmatched, [p for pid, p in sorted(people.items())
+                                                if pid not in matched and p.is_active(on)], matched)
     absent = [pid for pid, p in sorted(people.items()) if pid not in matched and p.is_active(on)]
     active = sum(1 for p in people.values() if p.is_active(on))
     share = len(absent) / active if active else 0.0
@@ -269,11 +282,36 @@ def plan_rows(store: GraphStore, rows: list[ContactRow], file: str, account_id: 
 
     batch = Batch()
     for d in plan.departures:
-        note = f"kamgraph sync {Path(file).name}: {d.detail}"
+        found = f"kamgraph sync {Path(file).name}: {d.detail}"
+        kept = people[d.id].note  # a note someone wrote is kept; the sync's finding is added below it
         batch.stakeholders.append(people[d.id].model_copy(update={
-            "status": Status.LEFT, "left_on": d.left_on, "moved_to": d.moved_to, "note": note}))
+            "status": Status.LEFT, "left_on": d.left_on, "moved_to": d.moved_to,
+            "note": f"{kept}\n{found}" if kept else found}))
     _new_people(store, plan, batch, unmatched, account, others() if unmatched else [], chances, file)
     return plan, batch
+
+
+def _near_matches(plan: SyncPlan, rows: list[ContactRow], candidates: list[Stakeholder], matched: set[str]
+                  ) -> list[ContactRow]:
+    """Set aside the rows whose name is near an unmatched stakeholder's; return the others.
+
+    The stakeholders named as candidates count as matched, so a near name never both creates a duplicate and
+    marks the stakeholder departed for being missing.
+    """
+    from ..domain.people import near_matches
+
+    left: list[ContactRow] = []
+    names = [p.name for p in candidates]
+    for row in rows:
+        near = near_matches(row.name, names) if names else []
+        if not near:
+            left.append(row)
+            continue
+        found = [p for p in candidates if p.name in near]
+        plan.near_matches.append(NearMatch(line=row.line, name=row.name,
+                                           candidates=[AccountRef(id=p.id, name=p.name) for p in found]))
+        matched.update(p.id for p in found)
+    return left
 
 
 def _new_people(store: GraphStore, plan: SyncPlan, batch: Batch, rows: list[ContactRow], account: Account,

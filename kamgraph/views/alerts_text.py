@@ -120,6 +120,11 @@ def render_sync(plan: SyncPlan) -> str:
         out += ["", f"NOT IN THE EXPORT ({len(plan.not_in_export)}; not proposed as departures: the export "
                     "looks partial -- add --complete if it lists every contact)"]
         out.append("  " + (", ".join(plan.not_in_export) or "none"))
+    if plan.near_matches:
+        out += ["", f"NEAR NAMES ({len(plan.near_matches)}; neither created nor departed: give the row the "
+                    "stakeholder's id or e-mail to match it)"]
+        out += [f"  line {m.line}: {m.name} -- near " + ", ".join(f"{c.name} ({c.id})" for c in m.candidates)
+                for m in plan.near_matches]
     if plan.moved_here:
         out += ["", f"MOVED HERE FROM OTHER ACCOUNTS ({len(plan.moved_here)}; not created again)"]
         out += [f"  line {m.line}: {m.name} ({m.id}), {m.buying_role or 'no role'} at {m.from_account.name}"
