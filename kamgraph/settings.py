@@ -67,6 +67,8 @@ __all__ = [
     "AlertSettings",
     "DepartureSettings",
     "Neo4jSettings",
+    "ReportSettings",
+    "EmailSettings",
     "Settings",
     "load_settings",
     "settings_toml",
@@ -432,6 +434,29 @@ class Neo4jSettings(_Section):
     batch_size: int | None = Field(default=None, ge=1, description="Rows per batched write statement (default 1000).")
 
 
+class ReportSettings(_Section):
+    """``kamgraph report``: branding and the comparison period."""
+
+    template_dir: str | None = Field(
+        default=None, description="Folder of Jinja2 templates that replace the built-in ones (report.html.j2, "
+                                  "report.css); escaping stays on.")
+    compare_days: int = Field(default=91, ge=1, description="'Change since last quarter' compares with this many "
+                                                            "days before the as-of date.")
+
+
+class EmailSettings(_Section):
+    """``kamgraph alerts --email``: the SMTP server of the digest (the password comes from the environment only)."""
+
+    host: str | None = Field(default=None, description="SMTP server host name.")
+    port: int = Field(default=587, ge=1, le=65535, description="SMTP port (587: submission with STARTTLS).")
+    starttls: bool = Field(default=True, description="Upgrade the connection with STARTTLS before logging in.")
+    username: str | None = Field(default=None, description="Login name (no login when not set).")
+    password_env: str = Field(default="KAMGRAPH_SMTP_PASSWORD",
+                              description="Environment variable holding the SMTP password.")
+    sender: str | None = Field(default=None, description="From address of the digest.")
+    timeout_seconds: float = Field(default=20.0, gt=0, description="Per SMTP connection.")
+
+
 class Settings(_Section):
     """All settings of kamgraph; one section per concern."""
 
@@ -449,6 +474,8 @@ class Settings(_Section):
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     departures: DepartureSettings = Field(default_factory=DepartureSettings)
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
+    report: ReportSettings = Field(default_factory=ReportSettings)
+    email: EmailSettings = Field(default_factory=EmailSettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
