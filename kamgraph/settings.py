@@ -69,6 +69,7 @@ __all__ = [
     "Neo4jSettings",
     "ReportSettings",
     "EmailSettings",
+    "DeliverySettings",
     "Settings",
     "load_settings",
     "settings_toml",
@@ -455,6 +456,21 @@ class EmailSettings(_Section):
                               description="Environment variable holding the SMTP password.")
     sender: str | None = Field(default=None, description="From address of the digest.")
     timeout_seconds: float = Field(default=20.0, gt=0, description="Per SMTP connection.")
+    ca_file: str | None = Field(default=None, description="PEM file of the CA that signed the server's certificate "
+                                                          "(default: the system's trusted CAs).")
+    roles: list[str] = Field(default_factory=lambda: ["kam"],
+                             description="Staff roles on an account who get its alerts in their digest.")
+
+
+class DeliverySettings(_Section):
+    """How ``kamgraph alerts`` formats what it delivers."""
+
+    webhook_format: Literal["json", "teams", "slack"] = Field(
+        default="json", description="json (kamgraph's payload, Slack-compatible text), teams (Adaptive Card) or "
+                                    "slack (Block Kit); --webhook-format wins.")
+    link_template: str | None = Field(
+        default=None, description="Link of each alert in Teams, Slack and e-mail, with {account}, {key}, {rule}, "
+                                  "{subject} (e.g. https://crm.example.com/accounts/{account}).")
 
 
 class Settings(_Section):
@@ -476,6 +492,7 @@ class Settings(_Section):
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
     email: EmailSettings = Field(default_factory=EmailSettings)
+    delivery: DeliverySettings = Field(default_factory=DeliverySettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
