@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -16,6 +16,7 @@ from PIL import Image
 from kamgraph.views.plots import figure_bytes, plot_figure, plot_map, plot_matrix, plot_timeline, write_plot
 from kamgraph.views.plots.layout import OrgPerson, org_layout
 from kamgraph.views.plots.timeline import monthly_meetings
+from kamgraph.views.xray import xray_from_analysis
 
 from .review_data import DEMO_AS_OF, HOSTILE, demo_analysis, demo_snapshot, hostile_analysis, synth_analysis
 
@@ -204,3 +205,66 @@ def test_empty_and_tiny_accounts_draw() -> None:
         analysis = analyze(snap, day)
         for draw in (plot_map, plot_matrix, plot_timeline):
             assert figure_bytes(draw(analysis).figure, "png", dpi=30).startswith(b"\x89PNG")
+
+
+def _marker_extent(line: object) -> float:
+    """How far a drawn marker reaches from its centre, in points (from matplotlib's own marker path)."""
+    from matplotlib.markers import MarkerStyle
+
+    style = MarkerStyle(line.get_marker())  # type: ignore[attr-defined]
+    vertices = style.get_path().transformed(style.get_transform()).vertices
+    return float(max((x * x + y * y) ** 0.5 for x, y in vertices)) * line.get_markersize()  # type: ignore[attr-defined]
+
+
+def _distance(px: float, py: float, a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Point to segment, written out here (independent of kamgraph.views.plots.routing)."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length = dx * dx + dy * dy
+    t = 0.0 if length == 0 else max(0.0, min(1.0, ((px - a[0]) * dx + (py - a[1]) * dy) / length))
+    return ((px - a[0] - t * dx) ** 2 + (py - a[1] - t * dy) ** 2) ** 0.5
+
+
+def _contact_crossings(ax: Axes) -> tuple[int, list[str]]:
+    """Contact polylines that pass through a marker other than their own two ends (read from the drawing)."""
+    from matplotlib.collections import LineCollection
+
+    markers: dict[tuple[float, float], float] = {}
+    for line in ax.lines:
+        if line.get_marker() in (None, "None", "none", ""):
+            continue
+        x, y = line.get_xdata()[0], line.get_ydata()[0]
+        markers[(float(x), float(y))] = max(markers.get((float(x), float(y)), 0.0), _marker_extent(line) * 0.98)
+    contacts = next(c for c in ax.collections if isinstance(c, LineCollection) and c.get_zorder() == 2)
+    bad = []
+    paths = [[(float(x), float(y)) for x, y in seg] for seg in contacts.get_segments()]
+    for path in paths:
+        ends = {path[0], path[-1]}
+        for (mx, my), reach in markers.items():
+            if any(((mx - ex) ** 2 + (my - ey) ** 2) < 1 for ex, ey in ends):
+                continue
+            if any(_distance(mx, my, a, b) < reach for a, b in pairwise(path)):
+                bad.append(f"line {path[0]}->{path[-1]} through marker at {(mx, my)}")
+    return len(paths), bad
+
+
+@pytest.mark.parametrize("source", ["demo", "synth-40-seed-1", "synth-60", "synth-90-seed-7"])
+def test_no_contact_line_passes_through_another_persons_marker(source: str, demo_map: Axes) -> None:
+    if source == "demo":
+        ax, analysis = demo_map, demo_analysis()
+    else:
+        from kamgraph.analysis.pipeline import analyze
+        from kamgraph.domain.dataset import AccountSnapshot
+        from kamgraph.samples.synth import synth_account
+
+        parts = source.split("-")
+        size, seed = int(parts[1]), int(parts[3]) if len(parts) > 3 else 5
+        batch = synth_account("rand", seed=seed, stakeholders=size, staff=9, as_of=DEMO_AS_OF)
+        snap = AccountSnapshot(account=batch.accounts[0], stakeholders=batch.stakeholders, staff=batch.staff,
+                               reporting_lines=[], relationships=batch.relationships,
+                               meetings=sorted(batch.meetings, key=lambda m: (m.date, m.id)))
+        analysis = analyze(snap, DEMO_AS_OF)
+        ax = plot_map(analysis)
+    count, bad = _contact_crossings(ax)
+    contacts = sum(len(v.threads) + len(v.weak_ties) for v in xray_from_analysis(analysis).stakeholders)
+    assert count == contacts and count >= 10 and bad == []
+

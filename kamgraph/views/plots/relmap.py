@@ -18,7 +18,9 @@ overlap; on an axes of your own the picture is scaled to fit.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from matplotlib.cm import ScalarMappable
@@ -28,6 +30,7 @@ from matplotlib.lines import Line2D
 
 from ..xray import XRay
 from .layout import OrgPerson, org_layout
+from .routing import Obstacle, route_lines
 from .style import (
     COVERAGE_COLORS,
     COVERAGE_LABELS,
@@ -46,7 +49,7 @@ if TYPE_CHECKING:
 
     from ...analysis.pipeline import AccountAnalysis
 
-__all__ = ["plot_map", "as_xray", "coverage_of", "RECENCY_DAYS"]
+__all__ = ["plot_map", "as_xray", "coverage_of", "marker_obstacles", "RECENCY_DAYS"]
 
 NAME_SIZE = 8.0
 TITLE_SIZE = 6.5
@@ -102,6 +105,37 @@ def _people(xray: XRay) -> list[_Person]:
     people += [_Person(d.id, d.name, f"left {d.left_on.isoformat()}", d.buying_role.value if d.buying_role else None,
                        "left", False, d.reports_to, [], d.department or "", 0.0) for d in xray.departed]
     return people
+
+
+def _marker_size(p: _Person) -> float:
+    """Drawn marker size (points) of a stakeholder: key larger, stars a quarter larger."""
+    size = KEY_MARKER if p.key else MARKER
+    return size * 0.8 * (1.25 if ROLE_MARKERS.get(p.role, "o") == "*" else 1.0)
+
+
+@cache
+def marker_reach(marker: str) -> float:
+    """How far a marker of size 1 reaches from its centre (0.5 for a circle, about 0.71 for a square's corner)."""
+    from matplotlib.markers import MarkerStyle
+
+    style = MarkerStyle(marker)
+    vertices = style.get_path().transformed(style.get_transform()).vertices
+    return float(max(math.hypot(x, y) for x, y in vertices))
+
+
+def marker_obstacles(people: list[_Person], staff: list[Any], pos: dict[str, tuple[float, float]],
+                     cut: set[str], pad: float = 1.5) -> dict[str, Obstacle]:
+    """Every person's marker (and its red ring for articulation points) as an obstacle contact lines avoid."""
+    out = {}
+    for p in people:
+        reach = _marker_size(p) * marker_reach(ROLE_MARKERS.get(p.role, "o"))
+        if p.id in cut:
+            reach = max(reach, (KEY_MARKER if p.key else MARKER) * 1.25 / 2)
+        out[p.id] = Obstacle(*pos[p.id], reach + pad)
+    for s in staff:
+        reach = MARKER * (1.5 if s.id in cut else 0.9) / 2
+        out[s.id] = Obstacle(*pos[s.id], reach + pad)
+    return out
 
 
 def _label_width(name: str, title: str, bold: bool) -> float:
@@ -195,23 +229,23 @@ def plot_map(source: XRay | AccountAnalysis, ax: Axes | None = None, *, title: b
         ax.text(ox + x, oy + y + 2, group, ha="left", va="top", fontsize=7, color="#555555",
                 fontstyle="italic", **text)
 
-    # Contacts.
+    # Contacts, routed around every other person's marker (kamgraph.views.plots.routing).
+    cut = {c.id for c in xray.bridges.cut_vertices}
     norm = Normalize(0, RECENCY_DAYS)
     drawn = [t for t in sorted(contacts, key=lambda t: -t[3]) if t[0] in pos and t[1] in pos]
+    routes = route_lines([(s, c) for s, c, _, _ in drawn], marker_obstacles(people, staff, pos, cut))
     ax.add_collection(LineCollection(
-        [[(pos[s][0] + KEY_MARKER / 2, pos[s][1]), pos[c]] for s, c, _, _ in drawn],
+        routes.paths,
         colors=[_RECENCY(norm(min(days, RECENCY_DAYS))) for _, _, _, days in drawn],
         linewidths=[0.5 + 2.5 * min(strength, 4.0) / 4.0 for _, _, strength, _ in drawn], alpha=0.75, zorder=2,
-        capstyle="round"))
+        capstyle="round", joinstyle="round"))
 
     # Stakeholders.
-    cut = {c.id for c in xray.bridges.cut_vertices}
     for p in people:
         x, y = pos[p.id]
         size = KEY_MARKER if p.key else MARKER
         marker = ROLE_MARKERS.get(p.role, "o")
-        scale = 1.25 if marker == "*" else 1.0
-        ax.plot([x], [y], marker=marker, markersize=size * 0.8 * scale, markerfacecolor=COVERAGE_COLORS[p.coverage],
+        ax.plot([x], [y], marker=marker, markersize=_marker_size(p), markerfacecolor=COVERAGE_COLORS[p.coverage],
                 markeredgecolor="#333333" if p.coverage != "left" else "#888888", markeredgewidth=0.8,
                 linestyle="none", zorder=4)
         if p.id in cut:
