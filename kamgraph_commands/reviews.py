@@ -86,10 +86,14 @@ def export_cmd(account: str | None, all_accounts: bool, fmt: str, output: str | 
 @click.option("--by", type=click.Choice(["department", "buying_role"]), default="department", show_default=True,
               help="timeline: stack the bars by department or buying role.")
 @click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True, help="PNG resolution.")
+@click.option("--only", metavar="WHICH", default=None,
+              help="map: show only 'key' stakeholders, the 'uncovered' ones, or 'department NAME' (quoted), with "
+                   "the staff who meet them.")
+@click.option("--slide", is_flag=True, help="map: lay the organisation out for a 16:9 slide.")
 @as_of_option
 @store_config_json_options
-def plot(account: str | None, kind: str, whole_portfolio: bool, output: str, by: str, dpi: int,
-         as_of: dt.date, as_json: bool) -> None:
+def plot(account: str | None, kind: str, whole_portfolio: bool, output: str, by: str, dpi: int, only: str | None,
+         slide: bool, as_of: dt.date, as_json: bool) -> None:
     """Draw a picture of ACCOUNT for a review (relationship map, matrix heatmap or timeline), or with
     --portfolio the portfolio's score-vs-fragility chart."""
     if Path(output).suffix.lower() not in (".png", ".svg", ".pdf"):
@@ -100,15 +104,28 @@ def plot(account: str | None, kind: str, whole_portfolio: bool, output: str, by:
         from kamgraph.views.plots import figure_bytes, plot_portfolio
 
         result = load_portfolio(as_of)
-        axes = plot_portfolio(result, thresholds=_state().settings.portfolio.tiers)
+        with _state().open_store() as store:
+            revenue = {a.id: a.revenue for a in store.all_accounts()}
+        axes = plot_portfolio(result, thresholds=_state().settings.portfolio.tiers, revenue=revenue)
         with _Writing():
             Path(output).write_bytes(figure_bytes(axes.figure, Path(output).suffix.lower().lstrip("."), dpi))
         _written([output], as_json)
         return
     from kamgraph.views.plots import write_plot
 
+    if (only or slide) and kind != "map":
+        raise CliError("--only and --slide apply to --kind map", 2)
+    if only:
+        from kamgraph.views.plots.relmap import select_people
+
+        try:
+            select_people([], only)
+        except ValueError as exc:
+            raise CliError(str(exc), 2) from None
     analysis, _ = load_analysis(account, as_of)  # type: ignore[arg-type]
-    options = {"by": by} if kind == "timeline" else {}
+    options: dict[str, object] = {"by": by} if kind == "timeline" else {}
+    if kind == "map":
+        options.update(only=only, aspect=16 / 9 if slide else 1.0)
     with _Writing():
         write_plot(analysis, kind, output, dpi=dpi, **options)
     _written([output], as_json)

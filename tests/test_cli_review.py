@@ -137,3 +137,17 @@ def test_report_command_branded_templates_from_settings(runner: CliRunner, store
                                  str(tmp_path / "x.html"), *AS_OF])
     assert result.exit_code == 2 and "not a folder of report templates" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "x.html").exists()
+
+
+def test_plot_map_only_and_slide_options(runner: CliRunner, store: str, tmp_path: Path) -> None:
+    out = tmp_path / "key.svg"
+    result = runner.invoke(cli, ["--store", store, "plot", "northwind", "--only", "key", "--slide", "-o", str(out),
+                                 *AS_OF])
+    assert result.exit_code == 0, result.output
+    svg = out.read_text()
+    assert "Ingrid Solberg" in svg and "Kofi Mensah" not in svg  # the CFO is key, an integration engineer is not
+    result = runner.invoke(cli, ["--store", store, "plot", "northwind", "--only", "vip", "-o", str(out), *AS_OF])
+    assert result.exit_code == 2 and "--only" in result.output and "Traceback" not in result.output
+    result = runner.invoke(cli, ["--store", store, "plot", "northwind", "--kind", "matrix", "--only", "key", "-o",
+                                 str(out), *AS_OF])
+    assert result.exit_code == 2

@@ -268,3 +268,73 @@ def test_no_contact_line_passes_through_another_persons_marker(source: str, demo
     contacts = sum(len(v.threads) + len(v.weak_ties) for v in xray_from_analysis(analysis).stakeholders)
     assert count == contacts and count >= 10 and bad == []
 
+
+
+def _names_on(ax: Axes) -> set[str]:
+    return {t.get_text() for t in ax.texts}
+
+
+def test_map_only_key_uncovered_or_one_department() -> None:
+    analysis = demo_analysis()
+    x = xray_from_analysis(analysis)
+    key = {v.name for v in x.stakeholders if v.key}
+    uncovered = {v.name for v in x.stakeholders if not v.threads}  # no thread: not met, or weak contact only
+    supply = {v.name for v in x.stakeholders if v.department == "Supply Chain"}
+    supply |= {d.name for d in x.departed if d.department == "Supply Chain"}
+    everyone = {v.name for v in x.stakeholders} | {d.name for d in x.departed}
+    for only, expected in (("key", key), ("uncovered", uncovered), ("department supply chain", supply)):
+        names = _names_on(plot_map(analysis, only=only))
+        assert expected <= names and not (everyone - expected) & names, only
+    count, bad = _contact_crossings(plot_map(analysis, only="department Supply Chain"))
+    assert bad == [] and count == sum(len(v.threads) + len(v.weak_ties) for v in x.stakeholders
+                                      if v.department == "Supply Chain")
+    with pytest.raises(ValueError, match="--only"):
+        plot_map(analysis, only="vip")
+
+
+def test_slide_map_is_wider_than_the_square_one(demo_map: Axes) -> None:
+    wide = plot_map(demo_analysis(), aspect=16 / 9).figure.get_size_inches()
+    square = demo_map.figure.get_size_inches()
+    assert wide[0] / wide[1] >= square[0] / square[1]
+
+
+def test_partial_month_is_hatched_and_starred() -> None:
+    from kamgraph.views.plots.timeline import PARTIAL_HATCH
+
+    ax = plot_timeline(demo_analysis())  # as of 2026-11-22: November is not over
+    hatched = [p for p in ax.patches if p.get_hatch() == PARTIAL_HATCH]
+    series, counts = monthly_meetings(demo_analysis())
+    assert len(hatched) == sum(1 for values in counts.values() if values)  # one per stacked group, last month
+    assert all(abs(p.get_x() + p.get_width() / 2 - (len(series) - 1)) < 1e-9 for p in hatched)
+    assert ax.get_xticklabels()[-1].get_text() == "Nov 26*"
+
+
+def test_portfolio_dots_are_sized_by_revenue_and_quadrants_labelled() -> None:
+    from kamgraph.portfolio.table import build_portfolio
+    from kamgraph.samples.demo import build_demo
+    from kamgraph.settings import Settings
+    from kamgraph.store.sqlite import SqliteStore
+    from kamgraph.views.plots import plot_portfolio
+    from kamgraph.views.plots.portfolio import QUADRANTS
+
+    store = SqliteStore(":memory:")
+    store.import_batch(build_demo(DEMO_AS_OF))
+    result = build_portfolio(store, DEMO_AS_OF, Settings())
+    revenue = {a.id: a.revenue for a in store.all_accounts()}
+    ax = plot_portfolio(result, revenue=revenue, thresholds=Settings().portfolio.tiers)
+    sizes: dict[tuple[float, float], float] = {}
+    for collection in ax.collections:
+        if collection.get_label() == "near miss":
+            continue
+        for (x, y), s in zip(collection.get_offsets(), collection.get_sizes(), strict=True):
+            sizes[(round(float(x), 6), round(float(y), 6))] = float(s)
+    by_account = {r.account: sizes[(round(r.score, 6), round(r.fragility_index, 6))] for r in result.rows}
+    known = {a: v for a, v in revenue.items() if v}
+    assert len(known) >= 2
+    a, b = sorted(known, key=known.get)[:2]  # type: ignore[arg-type]
+    # areas in proportion to revenue (unless the smaller one is at the minimum dot size)
+    if by_account[a] > 30:
+        assert abs(by_account[a] / by_account[b] - known[a] / known[b]) < 1e-6
+    assert max(by_account.values()) == 600.0
+    labels = {t.get_text() for t in ax.texts}
+    assert set(QUADRANTS.values()) <= labels

@@ -142,7 +142,23 @@ def _label_width(name: str, title: str, bold: bool) -> float:
     return max(text_width(name, NAME_SIZE, "bold" if bold else "normal"), text_width(title, TITLE_SIZE)) + 2
 
 
-def plot_map(source: XRay | AccountAnalysis, ax: Axes | None = None, *, title: bool = True) -> Axes:
+def select_people(people: list[_Person], only: str | None) -> list[_Person]:
+    """The people ``only`` keeps: ``key``, ``uncovered`` (not met or weak contact only) or ``department NAME``."""
+    if not only:
+        return people
+    word, _, rest = only.strip().partition(" ")
+    if word == "key":
+        return [p for p in people if p.key]
+    if word == "uncovered":
+        return [p for p in people if p.coverage in ("uncovered", "weak")]
+    if word == "department" and rest.strip():
+        name = rest.strip().casefold()
+        return [p for p in people if p.department.casefold() == name]
+    raise ValueError(f"--only: expected key, uncovered or 'department NAME', not {only!r}")
+
+
+def plot_map(source: XRay | AccountAnalysis, ax: Axes | None = None, *, title: bool = True, only: str | None = None,
+             aspect: float = 1.0) -> Axes:
     """Draw the relationship map of an account and return the axes.
 
     Parameters
@@ -154,14 +170,20 @@ def plot_map(source: XRay | AccountAnalysis, ax: Axes | None = None, *, title: b
         room (``ax.figure``; nothing is shown, and no pyplot state is touched).
     title : bool
         Put the account name and date above the map.
+    only : str, optional
+        Show only ``key`` stakeholders, the ``uncovered`` ones, or one ``department NAME`` (and the staff who
+        meet them).
+    aspect : float
+        Wanted width / height of the client organisation (16 / 9 for a slide).
     """
     xray = as_xray(source)
-    people = _people(xray)
+    people = select_people(_people(xray), only)
+    shown_ids = {p.id for p in people}
     names = {p.id: short(p.name, 34) for p in people}
     titles = {p.id: short(p.title, 34) for p in people}
     org = org_layout([OrgPerson(p.id, p.manager, _label_width(names[p.id], titles[p.id], p.key), p.department,
                                 (p.department, -p.importance, p.name)) for p in people],
-                     row=ROW, marker=KEY_MARKER, aspect=1.0)
+                     row=ROW, marker=KEY_MARKER, aspect=aspect)
 
     staff = list(xray.staff)
     staff_names = {s.id: short(s.name, 30) for s in staff}
@@ -177,8 +199,13 @@ def plot_map(source: XRay | AccountAnalysis, ax: Axes | None = None, *, title: b
     # Staff: ordered by where their contacts are (fewer crossings), spread over the height of the chart.
     contacts: list[tuple[str, str, float, int]] = []
     for view in xray.stakeholders:
+        if view.id not in shown_ids:
+            continue
         for t in [*view.threads, *view.weak_ties]:
             contacts.append((t.staff, view.id, t.strength, (xray.as_of - t.last).days))
+    if only:
+        met = {s for s, _, _, _ in contacts}
+        staff = [s for s in staff if s.id in met]
     mean_y: dict[str, list[float]] = {}
     for s, c, _, _ in contacts:
         mean_y.setdefault(s, []).append(pos[c][1])
