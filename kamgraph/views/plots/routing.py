@@ -189,7 +189,7 @@ def _straighten(points: list[Point], obstacles: Sequence[Obstacle]) -> list[Poin
     return out
 
 
-def route_lines(lines: Sequence[tuple[str, str]], obstacles: Mapping[str, Obstacle], *, cell: float = 6.0,
+def route_lines(lines: Sequence[tuple[str, str]], obstacles: Mapping[str, Obstacle], *, cell: float = 10.0,
                 turn_penalty: float = 0.6, starts: Sequence[Point] | None = None) -> Routes:
     """Route each ``(from_id, to_id)`` line between the centres of two obstacles around all the others.
 
@@ -200,13 +200,14 @@ def route_lines(lines: Sequence[tuple[str, str]], obstacles: Mapping[str, Obstac
     obstacles : mapping of id to Obstacle
         Every marker; a line may touch only its own two ends' markers.
     cell : float
-        Grid step (drawing units); smaller finds narrower gaps but takes longer.
+        Grid step (drawing units). A line the grid cannot route (a gap narrower than a cell) is tried
+        again on grids of half, then a quarter of the step.
     turn_penalty : float
         Extra cost of a change of direction, in cells.
     starts : sequence of points, optional
         Where each line starts instead of its first obstacle's centre (e.g. the edge of a marker).
     """
-    grid = _Grid(obstacles, cell)
+    grids: dict[float, _Grid] = {}
     paths: list[list[Point]] = []
     blocked: list[int] = []
     for n, (a, b) in enumerate(lines):
@@ -216,12 +217,14 @@ def route_lines(lines: Sequence[tuple[str, str]], obstacles: Mapping[str, Obstac
         if segment_clear(start, end, others):
             paths.append([start, end])
             continue
-        first, last = grid.entry(start, others), grid.entry(end, others)
-        cells = _astar(grid, first, last, turn_penalty) if first and last else None
-        if cells is None:
+        for step in (cell, cell / 2, cell / 4):
+            grid = grids.get(step) or grids.setdefault(step, _Grid(obstacles, step))
+            first, last = grid.entry(start, others), grid.entry(end, others)
+            cells = _astar(grid, first, last, turn_penalty) if first and last else None
+            if cells is not None:
+                paths.append(_straighten([start, *(grid.centre(*c) for c in cells), end], others))
+                break
+        else:
             blocked.append(n)
             paths.append([start, end])
-            continue
-        points = [start, *(grid.centre(*c) for c in cells), end]
-        paths.append(_straighten(points, others))
     return Routes(paths, blocked)
