@@ -338,3 +338,16 @@ def test_portfolio_dots_are_sized_by_revenue_and_quadrants_labelled() -> None:
     assert max(by_account.values()) == 600.0
     labels = {t.get_text() for t in ax.texts}
     assert set(QUADRANTS.values()) <= labels
+
+
+def test_font_list_has_fallbacks_and_only_installed_families() -> None:
+    from matplotlib import font_manager
+
+    from kamgraph.views.plots.style import FONT, FONT_PREFERENCE, installed_fonts
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    assert FONT[0] == "DejaVu Sans" and set(FONT) <= installed
+    assert installed_fonts(("DejaVu Sans", "No Such Font 123", "DejaVu Serif")) == ["DejaVu Sans", "DejaVu Serif"]
+    assert len(FONT_PREFERENCE) > 5
+    ax = plot_map(hostile_analysis())
+    assert all(list(t.get_fontfamily()) == FONT for t in ax.texts if t.get_text())  # every label gets the list
