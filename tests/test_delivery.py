@@ -291,3 +291,52 @@ def test_email_needs_settings_and_a_password(demo_store: str, tmp_path: Path, sm
                                 env={"KAMGRAPH_SMTP_PASSWORD": "wrong-pw"})
     assert result.exit_code == 2 and "e-mail digest to 127.0.0.1" in result.output
     assert "wrong-pw" not in result.output and "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- the vendor's own parser
+def test_teams_card_parses_validates_and_renders_with_microsofts_library(tmp_path: Path) -> None:
+    from .fetch_adaptivecards import fetch
+
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip("headless Chromium is not installed")
+    library = fetch()
+    if library is None:
+        pytest.skip("the npm package adaptivecards could not be fetched (npm pack)")
+    from playwright.sync_api import sync_playwright
+
+    alerts = [_alert(i) for i in range(3)]
+    card = json.loads(format_payload(alerts_payload(alerts, AS_OF), "teams", link_template=LINK))
+    content = card["attachments"][0]["content"]
+    broken = json.loads(json.dumps(content))
+    broken["body"].append({"type": "TextBlokk", "text": "x"})  # the check must be able to fail
+    script = """(payload) => {
+      const card = new AdaptiveCards.AdaptiveCard();
+      const ctx = new AdaptiveCards.SerializationContext();
+      card.parse(payload, ctx);
+      const events = [];
+      for (let i = 0; i < ctx.eventCount; i++) { events.push(ctx.getEventAt(i).message); }
+      const invalid = card.validateProperties().validationEvents.map(e => e.message);
+      const element = card.render();
+      document.body.appendChild(element);
+      const actions = card.getAllActions().map(a => [a.title, a.url]);
+      return {events, invalid, text: element.innerText, actions};
+    }"""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            page = browser.new_page()
+            page.set_content("<!DOCTYPE html><html><body></body></html>")
+            page.add_script_tag(path=str(library))
+            good = page.evaluate(script, content)
+            bad = page.evaluate(script, broken)
+        finally:
+            browser.close()
+    assert good["events"] == [] and good["invalid"] == []
+    assert any("TextBlokk" in e for e in bad["events"])
+    for a in alerts:
+        assert a.title in good["text"]
+    assert {url for _, url in good["actions"]} == {  # (the library lists an action set's actions more than once)
+        f"https://crm.example.com/accounts/northwind?alert=overdue%3Anorthwind%3A{a.subject}" for a in alerts}
+    assert {title for title, _ in good["actions"]} == {"Open account"}
