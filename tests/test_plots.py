@@ -351,3 +351,20 @@ def test_font_list_has_fallbacks_and_only_installed_families() -> None:
     assert len(FONT_PREFERENCE) > 5
     ax = plot_map(hostile_analysis())
     assert all(list(t.get_fontfamily()) == FONT for t in ax.texts if t.get_text())  # every label gets the list
+
+
+def test_department_headings_above_blocks_of_another_department() -> None:
+    people = [OrgPerson("ceo", None, 40, "Executive"), OrgPerson("cfo", "ceo", 40, "Finance"),
+              OrgPerson("cio", "ceo", 40, "IT"), OrgPerson("ea", "ceo", 40, "Executive"),
+              OrgPerson("a1", "cfo", 30, "Finance"), OrgPerson("a2", "cio", 30, "IT")]
+    lay = org_layout(people, spread=1)
+    heads = {text: (x, y) for text, x, y in lay.headings}
+    assert set(heads) == {"Finance", "IT"}  # the assistant's list is in the CEO's own department: no heading
+    for pid, dept in (("cfo", "Finance"), ("cio", "IT")):
+        mx, my = lay.positions[pid]
+        hx, hy = heads[dept]
+        assert hy < my - lay.marker / 2 and hx > mx  # above the manager, right of the line coming down to them
+    ceo_y = lay.positions["ceo"][1]
+    assert all(hy > ceo_y for _, hy in heads.values())
+    names = {t.get_text() for t in plot_map(demo_analysis()).texts}
+    assert {"Finance", "IT"} <= names

@@ -252,9 +252,9 @@ def plot_map(source: XRay | AccountAnalysis, ax: Axes | None = None, *, title: b
     if dotted:
         ax.add_collection(LineCollection(dotted, colors="#9A9A9A", linewidths=0.8, linestyles=(0, (3, 2)),
                                          zorder=1))
-    for group, x, y in org.headings:
+    for group, x, y in org.headings:  # department headings, above the lines that may cross them
         ax.text(ox + x, oy + y + 2, group, ha="left", va="top", fontsize=7, color="#555555",
-                fontstyle="italic", **text)
+                fontstyle="italic", zorder=6, bbox=halo, **text)
 
     # Contacts, routed around every other person's marker (kamgraph.views.plots.routing).
     cut = {c.id for c in xray.bridges.cut_vertices}
