@@ -368,3 +368,17 @@ def test_department_headings_above_blocks_of_another_department() -> None:
     assert all(hy > ceo_y for _, hy in heads.values())
     names = {t.get_text() for t in plot_map(demo_analysis()).texts}
     assert {"Finance", "IT"} <= names
+
+
+def test_top_risks_are_numbered_beside_their_markers(demo_map: Axes) -> None:
+    analysis = demo_analysis()
+    top = sorted(((i.share, p) for p, i in analysis.impacts.items() if i.share > 0), reverse=True)[:3]
+    badges = {t.get_text(): t.get_position() for t in demo_map.texts if t.get_text() in {"1", "2", "3"}}
+    assert set(badges) == {"1", "2", "3"}
+    label_at = {t.get_text(): t.get_position() for t in demo_map.texts}
+    for rank, (_, pid) in enumerate(top, 1):
+        name = analysis.ag.name(pid)
+        bx, by = badges[str(rank)]
+        nx, ny = label_at[name]
+        assert abs(by - ny) < 15 and abs(bx - nx) < 40  # beside that person's marker and name
+    assert not any(t.get_text() in {"1", "2", "3"} for t in plot_map(analysis, callouts=0).texts)

@@ -158,7 +158,7 @@ def select_people(people: list[_Person], only: str | None) -> list[_Person]:
 
 
 def plot_map(source: XRay | AccountAnalysis, ax: Axes | None = None, *, title: bool = True, only: str | None = None,
-             aspect: float = 1.0) -> Axes:
+             aspect: float = 1.0, callouts: int = 3) -> Axes:
     """Draw the relationship map of an account and return the axes.
 
     Parameters
@@ -175,10 +175,14 @@ def plot_map(source: XRay | AccountAnalysis, ax: Axes | None = None, *, title: b
         meet them).
     aspect : float
         Wanted width / height of the client organisation (16 / 9 for a slide).
+    callouts : int
+        Number the top risks (the people whose departure costs most, as the report's decisions list them)
+        with a red badge beside their marker; 0 for none.
     """
     xray = as_xray(source)
     people = select_people(_people(xray), only)
     shown_ids = {p.id for p in people}
+    risks = [r.id for r in xray.fragility.people if r.share > 0][:callouts]
     names = {p.id: short(p.name, 34) for p in people}
     titles = {p.id: short(p.title, 34) for p in people}
     org = org_layout([OrgPerson(p.id, p.manager, _label_width(names[p.id], titles[p.id], p.key), p.department,
@@ -218,6 +222,10 @@ def plot_map(source: XRay | AccountAnalysis, ax: Axes | None = None, *, title: b
         pos[s.id] = (sx, top + i * step)
     width = ox + org.width + 10
     handles, labels = _legend_entries({p.coverage for p in people}, {p.role for p in people})
+    if risks:
+        handles.append(Line2D([], [], marker="o", markersize=9, markerfacecolor=CUT_COLOR, markeredgecolor="white",
+                              linestyle="none"))
+        labels.append(f"1-{len(risks)}: top risks (as in the report)" if len(risks) > 1 else "1: top risk")
     legend_h = 28 + 11.2 * len(handles)
     total_h = max(oy + height + 12, legend_h + 130)
 
@@ -299,6 +307,16 @@ def plot_map(source: XRay | AccountAnalysis, ax: Axes | None = None, *, title: b
                 color=STAFF_COLOR, fontweight="bold", zorder=6, **text)
         ax.text(x - KEY_MARKER / 2 - 3, y + 1, staff_roles[s.id], ha="right", va="top", fontsize=TITLE_SIZE,
                 color="#4A5A8A", zorder=6, **text)
+
+    # Callouts: the report's top risks, numbered as in its decisions (1 = the departure that costs most).
+    staff_ids = {st.id for st in staff}
+    for rank, pid in enumerate(risks, 1):
+        if pid in pos:
+            x, y = pos[pid]
+            dx = 10 if pid in staff_ids else -10  # away from the name: staff names are left of their marker
+            ax.text(x + dx, y - 10, str(rank), ha="center", va="center", fontsize=7, fontweight="bold",
+                    color="white", zorder=7, bbox=dict(boxstyle="circle,pad=0.25", facecolor=CUT_COLOR,
+                                                       edgecolor="white", linewidth=0.8), **text)
 
     legend = ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=7,
                        handlelength=2.2, borderaxespad=0.6, title="Legend", title_fontsize=8, alignment="left")
