@@ -83,6 +83,9 @@ __all__ = [
     "SustainedFallRuleSettings",
     "TrendSettings",
     "TeamSettings",
+    "ReportSettings",
+    "EmailSettings",
+    "DeliverySettings",
     "Settings",
     "load_settings",
     "settings_toml",
@@ -560,6 +563,44 @@ class ConnectorSettings(_Section):
     page_size: int = Field(default=100, ge=1, le=1000, description="Records asked for per page.")
 
 
+class ReportSettings(_Section):
+    """``kamgraph report``: branding and the comparison period."""
+
+    template_dir: str | None = Field(
+        default=None, description="Folder of Jinja2 templates that replace the built-in ones (report.html.j2, "
+                                  "report.css); escaping stays on.")
+    compare_days: int = Field(default=91, ge=1, description="'Change since last quarter' compares with this many "
+                                                            "days before the as-of date.")
+
+
+class EmailSettings(_Section):
+    """``kamgraph alerts --email``: the SMTP server of the digest (the password comes from the environment only)."""
+
+    host: str | None = Field(default=None, description="SMTP server host name.")
+    port: int = Field(default=587, ge=1, le=65535, description="SMTP port (587: submission with STARTTLS).")
+    starttls: bool = Field(default=True, description="Upgrade the connection with STARTTLS before logging in.")
+    username: str | None = Field(default=None, description="Login name (no login when not set).")
+    password_env: str = Field(default="KAMGRAPH_SMTP_PASSWORD",
+                              description="Environment variable holding the SMTP password.")
+    sender: str | None = Field(default=None, description="From address of the digest.")
+    timeout_seconds: float = Field(default=20.0, gt=0, description="Per SMTP connection.")
+    ca_file: str | None = Field(default=None, description="PEM file of the CA that signed the server's certificate "
+                                                          "(default: the system's trusted CAs).")
+    roles: list[str] = Field(default_factory=lambda: ["kam"],
+                             description="Staff roles on an account who get its alerts in their digest.")
+
+
+class DeliverySettings(_Section):
+    """How ``kamgraph alerts`` formats what it delivers."""
+
+    webhook_format: Literal["json", "teams", "slack"] = Field(
+        default="json", description="json (kamgraph's payload, Slack-compatible text), teams (Adaptive Card) or "
+                                    "slack (Block Kit); --webhook-format wins.")
+    link_template: str | None = Field(
+        default=None, description="Link of each alert in Teams, Slack and e-mail, with {account}, {key}, {rule}, "
+                                  "{subject} (e.g. https://crm.example.com/accounts/{account}).")
+
+
 class Settings(_Section):
     """All settings of kamgraph; one section per concern."""
 
@@ -582,6 +623,9 @@ class Settings(_Section):
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     meeting_size: MeetingSizeSettings = Field(default_factory=MeetingSizeSettings)
     connectors: ConnectorSettings = Field(default_factory=ConnectorSettings)
+    report: ReportSettings = Field(default_factory=ReportSettings)
+    email: EmailSettings = Field(default_factory=EmailSettings)
+    delivery: DeliverySettings = Field(default_factory=DeliverySettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:

@@ -25,11 +25,17 @@ from kamgraph_commands.common import state as _state
                    "from it on).")
 @as_of_option
 @click.option("--webhook", metavar="URL", envvar="KAMGRAPH_WEBHOOK_URL", default=None,
-              help="POST the new alerts as JSON (Slack-compatible) to this http(s) URL; also read from "
-                   "KAMGRAPH_WEBHOOK_URL, which keeps it out of process lists. Never shown in full.")
+              help="POST the new alerts to this http(s) URL; also read from KAMGRAPH_WEBHOOK_URL, which keeps it "
+                   "out of process lists. Never shown in full.")
+@click.option("--webhook-format", type=click.Choice(["json", "teams", "slack"]), default=None,
+              help="json: kamgraph's payload (Slack-compatible text); teams: an Adaptive Card for a Teams "
+                   "workflow webhook; slack: a Block Kit message. Default: the [delivery] webhook_format setting.")
+@click.option("--email", "send_email", is_flag=True,
+              help="Also e-mail each account manager a digest of their accounts' new alerts ([email] settings; "
+                   "the SMTP password from $KAMGRAPH_SMTP_PASSWORD).")
 @store_config_json_options
 def alerts(accounts: tuple[str, ...], since: dt.date | None, as_of: dt.date, webhook: str | None,
-           as_json: bool) -> None:
+           webhook_format: str | None, send_email: bool, as_json: bool) -> None:
     """Evaluate every monitoring rule on every account and print the new alerts.
 
     New alerts are recorded in the store, so the next run does not repeat an
@@ -41,36 +47,68 @@ def alerts(accounts: tuple[str, ...], since: dt.date | None, as_of: dt.date, web
       0  no new alerts
       1  new alerts
       2  an error: bad input, store or settings problem, or a webhook
-         delivery that failed (the alerts are recorded all the same and the
-         payload is kept for the next run)
+         or e-mail delivery that failed (the alerts are recorded all the
+         same; a webhook payload is kept for the next run)
     """
+    import functools
     import traceback
 
     from kamgraph.monitor.alerts import run_alerts
-    from kamgraph.monitor.webhook import check_webhook_url, redact_url
+    from kamgraph.monitor.webhook import check_webhook_url, deliver, redact_url
     from kamgraph.views.alerts_text import render_alert_run
 
     state = _state()
     shown = None
+    settings = state.settings
+    fmt = webhook_format or settings.delivery.webhook_format
+    sender = functools.partial(deliver, fmt=fmt, link_template=settings.delivery.link_template)
+    mailed: list[dict[str, object]] = []
+    mail_error = None
+    if send_email and (not settings.email.host or not settings.email.sender):
+        raise CliError("--email needs the [email] host and sender settings", 2)
     try:
         url = check_webhook_url(webhook) if webhook else None
         shown = redact_url(url) if url else None
         with state.open_store() as store:
-            run = run_alerts(store, as_of, state.settings, accounts=accounts or None,
-                             since=since, webhook_url=url)
+            run = run_alerts(store, as_of, settings, accounts=accounts or None,
+                             since=since, webhook_url=url, sender=sender)
+            if send_email and run.new:
+                mailed, mail_error = _email_digests(store, run, settings)
     except KamgraphError as exc:
         raise CliError(str(exc), 2) from None
     except Exception as exc:  # anything unexpected must not read as "new alerts" (exit 1) to cron
         traceback.print_exc()
         raise CliError(f"internal error ({type(exc).__name__}); nothing may have been recorded", 2) from None
-    emit({**run.model_dump(mode="json"), "webhook": shown}, as_json, lambda: render_alert_run(run, shown))
+    emit({**run.model_dump(mode="json"), "webhook": shown, "webhook_format": fmt if shown else None,
+          "emailed": mailed}, as_json, lambda: render_alert_run(run, shown))
     ctx = click.get_current_context()
+    if mailed and not as_json:
+        for m in mailed:
+            click.echo(f"E-mailed {m['alerts']} alerts to {m['to']}", err=True)
+    if mail_error:
+        click.echo(f"Error: {mail_error}; the alerts are recorded", err=True)
+        ctx.exit(2)
     if run.delivery_failed:
         failed = sum(d.alerts for d in run.deliveries if not d.delivered)
         click.echo(f"Error: webhook delivery to {shown} failed; {failed} alerts are recorded and kept for the "
                    "next run", err=True)
         ctx.exit(2)
     ctx.exit(1 if run.new else 0)
+
+
+def _email_digests(store, run, settings):  # type: ignore[no-untyped-def]
+    """Send each account manager the digest of their accounts' new alerts; returns (what was sent, error)."""
+    from kamgraph.monitor.delivery.email import EmailDeliveryError, digest_message, digests, send_digests
+
+    names = {a.id: a.name for a in store.list_accounts()}
+    groups = digests(run.new, store.list_staff(), settings.email.roles, as_of=run.as_of)
+    messages = [digest_message(d, run.as_of, settings.email.sender or "", account_names=names,
+                               link_template=settings.delivery.link_template) for d in groups]
+    try:
+        send_digests(messages, settings.email)
+    except EmailDeliveryError as exc:
+        return [], str(exc)
+    return [{"to": d.manager.email, "name": d.manager.name, "alerts": len(d.alerts)} for d in groups], None
 
 
 COMMANDS = [alerts]

@@ -86,10 +86,14 @@ def export_cmd(account: str | None, all_accounts: bool, fmt: str, output: str | 
 @click.option("--by", type=click.Choice(["department", "buying_role"]), default="department", show_default=True,
               help="timeline: stack the bars by department or buying role.")
 @click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True, help="PNG resolution.")
+@click.option("--only", metavar="WHICH", default=None,
+              help="map: show only 'key' stakeholders, the 'uncovered' ones, or 'department NAME' (quoted), with "
+                   "the staff who meet them.")
+@click.option("--slide", is_flag=True, help="map: lay the organisation out for a 16:9 slide.")
 @as_of_option
 @store_config_json_options
-def plot(account: str | None, kind: str, whole_portfolio: bool, output: str, by: str, dpi: int,
-         as_of: dt.date, as_json: bool) -> None:
+def plot(account: str | None, kind: str, whole_portfolio: bool, output: str, by: str, dpi: int, only: str | None,
+         slide: bool, as_of: dt.date, as_json: bool) -> None:
     """Draw a picture of ACCOUNT for a review (relationship map, matrix heatmap or timeline), or with
     --portfolio the portfolio's score-vs-fragility chart."""
     if Path(output).suffix.lower() not in (".png", ".svg", ".pdf"):
@@ -100,52 +104,103 @@ def plot(account: str | None, kind: str, whole_portfolio: bool, output: str, by:
         from kamgraph.views.plots import figure_bytes, plot_portfolio
 
         result = load_portfolio(as_of)
-        axes = plot_portfolio(result, thresholds=_state().settings.portfolio.tiers)
+        with _state().open_store() as store:
+            revenue = {a.id: a.revenue for a in store.all_accounts()}
+        axes = plot_portfolio(result, thresholds=_state().settings.portfolio.tiers, revenue=revenue)
         with _Writing():
             Path(output).write_bytes(figure_bytes(axes.figure, Path(output).suffix.lower().lstrip("."), dpi))
         _written([output], as_json)
         return
     from kamgraph.views.plots import write_plot
 
+    if (only or slide) and kind != "map":
+        raise CliError("--only and --slide apply to --kind map", 2)
+    if only:
+        from kamgraph.views.plots.relmap import select_people
+
+        try:
+            select_people([], only)
+        except ValueError as exc:
+            raise CliError(str(exc), 2) from None
     analysis, _ = load_analysis(account, as_of)  # type: ignore[arg-type]
-    options = {"by": by} if kind == "timeline" else {}
+    options: dict[str, object] = {"by": by} if kind == "timeline" else {}
+    if kind == "map":
+        options.update(only=only, aspect=16 / 9 if slide else 1.0)
     with _Writing():
         write_plot(analysis, kind, output, dpi=dpi, **options)
     _written([output], as_json)
 
 
+def _load_pair(account: str, as_of: dt.date, days: int):  # type: ignore[no-untyped-def]
+    """The account on ``as_of`` (full analysis) and ``days`` earlier (summary only), from one store session."""
+    from kamgraph.analysis.pipeline import analyze
+
+    current = _state()
+    settings = current.settings
+    before = as_of - dt.timedelta(days=days)
+    with current.open_store() as store:
+        account_id = store.find_account(account).id
+        now = store.load_account(account_id, as_of)
+        then = store.load_account(account_id, before)
+    return analyze(now, as_of, settings), analyze(then, before, settings, detail=False)
+
+
 @click.command()
 @click.argument("account")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="File to write (default review.html or review.md). Markdown pictures go beside it.")
-@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True,
-              help="html: one self-contained page (inline SVG and CSS); md: Markdown with PNG pictures beside it.")
+              help="File to write (default review.html, .md, .pdf or .pptx). Markdown pictures go beside it.")
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf", "pptx"]), default="html",
+              show_default=True,
+              help="html: one self-contained page (inline SVG and CSS); md: Markdown with PNG pictures beside it; "
+                   "pdf: the page printed by headless Chromium (A4 landscape); pptx: a slide deck.")
 @click.option("--top-risks", type=click.IntRange(0, 10), default=3, show_default=True,
-              help="How many of the most critical people get a what-if.")
+              help="How many of the most critical people are named as risks and get a what-if.")
+@click.option("--compare-days", type=click.IntRange(1, 3650), default=None,
+              help="Compare the headline figures with this many days earlier (default: the [report] "
+                   "compare_days setting, 91: last quarter).")
 @as_of_option
 @store_config_json_options
-def report(account: str, output: str | None, fmt: str, top_risks: int, as_of: dt.date,
+def report(account: str, output: str | None, fmt: str, top_risks: int, compare_days: int | None, as_of: dt.date,
            as_json: bool) -> None:
-    """Write the one-page account-review report of ACCOUNT (HTML or Markdown).
+    """Write the account-review report of ACCOUNT (HTML, Markdown, PDF or slides).
 
-    Summary scores, relationship map, communication matrix, meetings over
-    time, gaps, bridges, fragility, what-if of the top risks and the
-    recommended actions, as of one date.
+    It leads with the decisions: health, the top risks with their fix and
+    owner, and the change of every headline figure since last quarter; then
+    the relationship map, communication matrix, trends, gaps, bridges,
+    fragility, what-if of the top risks and the recommended actions. Brand it
+    with your own Jinja2 templates: the [report] template_dir setting.
     """
-    analysis, _ = load_analysis(account, as_of)
+    try:
+        import jinja2  # noqa: F401
+    except ImportError:
+        raise CliError("kamgraph report needs Jinja2: pip install 'kamgraph[report]'", 1) from None
+    settings = _state().settings.report
+    analysis, previous = _load_pair(account, as_of, compare_days or settings.compare_days)
     target = output or f"review.{fmt}"
-    if fmt == "html":
+    if fmt in ("html", "pdf"):
         from kamgraph.views.report.html import render_html_report
 
-        page = render_html_report(analysis, top_risks=top_risks)
+        page = render_html_report(analysis, top_risks=top_risks, previous=previous,
+                                  template_dir=settings.template_dir)
         with _Writing():
-            Path(target).write_text(page, encoding="utf-8")
+            if fmt == "html":
+                Path(target).write_text(page, encoding="utf-8")
+            else:
+                from kamgraph.views.report.pdf import html_to_pdf
+
+                html_to_pdf(page, target)
+        _written([target], as_json)
+    elif fmt == "pptx":
+        from kamgraph.views.report.slides import write_slides
+
+        with _Writing():
+            write_slides(analysis, target, top_risks=top_risks, previous=previous)
         _written([target], as_json)
     else:
         from kamgraph.views.report.markdown import write_markdown_report
 
         with _Writing():
-            written = write_markdown_report(analysis, target, top_risks=top_risks)
+            written = write_markdown_report(analysis, target, top_risks=top_risks, previous=previous)
         _written([str(p) for p in written], as_json)
 
 

@@ -105,3 +105,49 @@ def test_xray_command_does_not_import_matplotlib(store: str) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert "RELATIONSHIP X-RAY" in result.stdout
     assert result.stdout.strip().endswith("MATPLOTLIB False")
+
+
+def test_report_command_pptx_json_and_compare_days(runner: CliRunner, store: str, tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    deck = tmp_path / "northwind.pptx"
+    result = runner.invoke(cli, ["--store", store, "report", "northwind", "--format", "pptx", "-o", str(deck),
+                                 *AS_OF, "--json", "--compare-days", "30"])
+    assert result.exit_code == 0, result.output
+    written = json.loads(result.output)["written"]
+    assert written == [{"path": str(deck), "bytes": deck.stat().st_size}]
+    slides = list(Presentation(str(deck)).slides)
+    assert len(slides) == 6 and "compared with 2026-10-23" in slides[0].placeholders[1].text
+
+
+def test_report_command_branded_templates_from_settings(runner: CliRunner, store: str, tmp_path: Path) -> None:
+    brand = tmp_path / "brand"
+    brand.mkdir()
+    (brand / "report.html.j2").write_text('{% extends "base.html.j2" %}{% block footer %}<footer>ACME review'
+                                          "</footer>{% endblock %}", encoding="utf-8")
+    config = tmp_path / "kamgraph.toml"
+    config.write_text(f"[report]\ntemplate_dir = {json.dumps(str(brand))}\n", encoding="utf-8")
+    page = tmp_path / "r.html"
+    result = runner.invoke(cli, ["--store", store, "--config", str(config), "report", "northwind", "-o", str(page),
+                                 *AS_OF])
+    assert result.exit_code == 0, result.output
+    assert "<footer>ACME review</footer>" in page.read_text()
+    config.write_text('[report]\ntemplate_dir = "/nonexistent/brand"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["--store", store, "--config", str(config), "report", "northwind", "-o",
+                                 str(tmp_path / "x.html"), *AS_OF])
+    assert result.exit_code == 2 and "not a folder of report templates" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "x.html").exists()
+
+
+def test_plot_map_only_and_slide_options(runner: CliRunner, store: str, tmp_path: Path) -> None:
+    out = tmp_path / "key.svg"
+    result = runner.invoke(cli, ["--store", store, "plot", "northwind", "--only", "key", "--slide", "-o", str(out),
+                                 *AS_OF])
+    assert result.exit_code == 0, result.output
+    svg = out.read_text()
+    assert "Ingrid Solberg" in svg and "Kofi Mensah" not in svg  # the CFO is key, an integration engineer is not
+    result = runner.invoke(cli, ["--store", store, "plot", "northwind", "--only", "vip", "-o", str(out), *AS_OF])
+    assert result.exit_code == 2 and "--only" in result.output and "Traceback" not in result.output
+    result = runner.invoke(cli, ["--store", store, "plot", "northwind", "--kind", "matrix", "--only", "key", "-o",
+                                 str(out), *AS_OF])
+    assert result.exit_code == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -16,6 +16,7 @@ from PIL import Image
 from kamgraph.views.plots import figure_bytes, plot_figure, plot_map, plot_matrix, plot_timeline, write_plot
 from kamgraph.views.plots.layout import OrgPerson, org_layout
 from kamgraph.views.plots.timeline import monthly_meetings
+from kamgraph.views.xray import xray_from_analysis
 
 from .review_data import DEMO_AS_OF, HOSTILE, demo_analysis, demo_snapshot, hostile_analysis, synth_analysis
 
@@ -204,3 +205,180 @@ def test_empty_and_tiny_accounts_draw() -> None:
         analysis = analyze(snap, day)
         for draw in (plot_map, plot_matrix, plot_timeline):
             assert figure_bytes(draw(analysis).figure, "png", dpi=30).startswith(b"\x89PNG")
+
+
+def _marker_extent(line: object) -> float:
+    """How far a drawn marker reaches from its centre, in points (from matplotlib's own marker path)."""
+    from matplotlib.markers import MarkerStyle
+
+    style = MarkerStyle(line.get_marker())  # type: ignore[attr-defined]
+    vertices = style.get_path().transformed(style.get_transform()).vertices
+    return float(max((x * x + y * y) ** 0.5 for x, y in vertices)) * line.get_markersize()  # type: ignore[attr-defined]
+
+
+def _distance(px: float, py: float, a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Point to segment, written out here (independent of kamgraph.views.plots.routing)."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length = dx * dx + dy * dy
+    t = 0.0 if length == 0 else max(0.0, min(1.0, ((px - a[0]) * dx + (py - a[1]) * dy) / length))
+    return ((px - a[0] - t * dx) ** 2 + (py - a[1] - t * dy) ** 2) ** 0.5
+
+
+def _contact_crossings(ax: Axes) -> tuple[int, list[str]]:
+    """Contact polylines that pass through a marker other than their own two ends (read from the drawing)."""
+    from matplotlib.collections import LineCollection
+
+    markers: dict[tuple[float, float], float] = {}
+    for line in ax.lines:
+        if line.get_marker() in (None, "None", "none", ""):
+            continue
+        x, y = line.get_xdata()[0], line.get_ydata()[0]
+        markers[(float(x), float(y))] = max(markers.get((float(x), float(y)), 0.0), _marker_extent(line) * 0.98)
+    contacts = next(c for c in ax.collections if isinstance(c, LineCollection) and c.get_zorder() == 2)
+    bad = []
+    paths = [[(float(x), float(y)) for x, y in seg] for seg in contacts.get_segments()]
+    for path in paths:
+        ends = {path[0], path[-1]}
+        for (mx, my), reach in markers.items():
+            if any(((mx - ex) ** 2 + (my - ey) ** 2) < 1 for ex, ey in ends):
+                continue
+            if any(_distance(mx, my, a, b) < reach for a, b in pairwise(path)):
+                bad.append(f"line {path[0]}->{path[-1]} through marker at {(mx, my)}")
+    return len(paths), bad
+
+
+@pytest.mark.parametrize("source", ["demo", "synth-40-seed-1", "synth-60", "synth-90-seed-7"])
+def test_no_contact_line_passes_through_another_persons_marker(source: str, demo_map: Axes) -> None:
+    if source == "demo":
+        ax, analysis = demo_map, demo_analysis()
+    else:
+        from kamgraph.analysis.pipeline import analyze
+        from kamgraph.domain.dataset import AccountSnapshot
+        from kamgraph.samples.synth import synth_account
+
+        parts = source.split("-")
+        size, seed = int(parts[1]), int(parts[3]) if len(parts) > 3 else 5
+        batch = synth_account("rand", seed=seed, stakeholders=size, staff=9, as_of=DEMO_AS_OF)
+        snap = AccountSnapshot(account=batch.accounts[0], stakeholders=batch.stakeholders, staff=batch.staff,
+                               reporting_lines=[], relationships=batch.relationships,
+                               meetings=sorted(batch.meetings, key=lambda m: (m.date, m.id)))
+        analysis = analyze(snap, DEMO_AS_OF)
+        ax = plot_map(analysis)
+    count, bad = _contact_crossings(ax)
+    contacts = sum(len(v.threads) + len(v.weak_ties) for v in xray_from_analysis(analysis).stakeholders)
+    assert count == contacts and count >= 10 and bad == []
+
+
+
+def _names_on(ax: Axes) -> set[str]:
+    return {t.get_text() for t in ax.texts}
+
+
+def test_map_only_key_uncovered_or_one_department() -> None:
+    analysis = demo_analysis()
+    x = xray_from_analysis(analysis)
+    key = {v.name for v in x.stakeholders if v.key}
+    uncovered = {v.name for v in x.stakeholders if not v.threads}  # no thread: not met, or weak contact only
+    supply = {v.name for v in x.stakeholders if v.department == "Supply Chain"}
+    supply |= {d.name for d in x.departed if d.department == "Supply Chain"}
+    everyone = {v.name for v in x.stakeholders} | {d.name for d in x.departed}
+    for only, expected in (("key", key), ("uncovered", uncovered), ("department supply chain", supply)):
+        names = _names_on(plot_map(analysis, only=only))
+        assert expected <= names and not (everyone - expected) & names, only
+    count, bad = _contact_crossings(plot_map(analysis, only="department Supply Chain"))
+    assert bad == [] and count == sum(len(v.threads) + len(v.weak_ties) for v in x.stakeholders
+                                      if v.department == "Supply Chain")
+    with pytest.raises(ValueError, match="--only"):
+        plot_map(analysis, only="vip")
+
+
+def test_slide_map_is_wider_than_the_square_one(demo_map: Axes) -> None:
+    wide = plot_map(demo_analysis(), aspect=16 / 9).figure.get_size_inches()
+    square = demo_map.figure.get_size_inches()
+    assert wide[0] / wide[1] >= square[0] / square[1]
+
+
+def test_partial_month_is_hatched_and_starred() -> None:
+    from kamgraph.views.plots.timeline import PARTIAL_HATCH
+
+    ax = plot_timeline(demo_analysis())  # as of 2026-11-22: November is not over
+    hatched = [p for p in ax.patches if p.get_hatch() == PARTIAL_HATCH]
+    series, counts = monthly_meetings(demo_analysis())
+    assert len(hatched) == sum(1 for values in counts.values() if values)  # one per stacked group, last month
+    assert all(abs(p.get_x() + p.get_width() / 2 - (len(series) - 1)) < 1e-9 for p in hatched)
+    assert ax.get_xticklabels()[-1].get_text() == "Nov 26*"
+
+
+def test_portfolio_dots_are_sized_by_revenue_and_quadrants_labelled() -> None:
+    from kamgraph.portfolio.table import build_portfolio
+    from kamgraph.samples.demo import build_demo
+    from kamgraph.settings import Settings
+    from kamgraph.store.sqlite import SqliteStore
+    from kamgraph.views.plots import plot_portfolio
+    from kamgraph.views.plots.portfolio import QUADRANTS
+
+    store = SqliteStore(":memory:")
+    store.import_batch(build_demo(DEMO_AS_OF))
+    result = build_portfolio(store, DEMO_AS_OF, Settings())
+    revenue = {a.id: a.revenue for a in store.all_accounts()}
+    ax = plot_portfolio(result, revenue=revenue, thresholds=Settings().portfolio.tiers)
+    sizes: dict[tuple[float, float], float] = {}
+    for collection in ax.collections:
+        if collection.get_label() == "near miss":
+            continue
+        for (x, y), s in zip(collection.get_offsets(), collection.get_sizes(), strict=True):
+            sizes[(round(float(x), 6), round(float(y), 6))] = float(s)
+    by_account = {r.account: sizes[(round(r.score, 6), round(r.fragility_index, 6))] for r in result.rows}
+    known = {a: v for a, v in revenue.items() if v}
+    assert len(known) >= 2
+    a, b = sorted(known, key=known.get)[:2]  # type: ignore[arg-type]
+    # areas in proportion to revenue (unless the smaller one is at the minimum dot size)
+    if by_account[a] > 30:
+        assert abs(by_account[a] / by_account[b] - known[a] / known[b]) < 1e-6
+    assert max(by_account.values()) == 600.0
+    labels = {t.get_text() for t in ax.texts}
+    assert set(QUADRANTS.values()) <= labels
+
+
+def test_font_list_has_fallbacks_and_only_installed_families() -> None:
+    from matplotlib import font_manager
+
+    from kamgraph.views.plots.style import FONT, FONT_PREFERENCE, installed_fonts
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    assert FONT[0] == "DejaVu Sans" and set(FONT) <= installed
+    assert installed_fonts(("DejaVu Sans", "No Such Font 123", "DejaVu Serif")) == ["DejaVu Sans", "DejaVu Serif"]
+    assert len(FONT_PREFERENCE) > 5
+    ax = plot_map(hostile_analysis())
+    assert all(list(t.get_fontfamily()) == FONT for t in ax.texts if t.get_text())  # every label gets the list
+
+
+def test_department_headings_above_blocks_of_another_department() -> None:
+    people = [OrgPerson("ceo", None, 40, "Executive"), OrgPerson("cfo", "ceo", 40, "Finance"),
+              OrgPerson("cio", "ceo", 40, "IT"), OrgPerson("ea", "ceo", 40, "Executive"),
+              OrgPerson("a1", "cfo", 30, "Finance"), OrgPerson("a2", "cio", 30, "IT")]
+    lay = org_layout(people, spread=1)
+    heads = {text: (x, y) for text, x, y in lay.headings}
+    assert set(heads) == {"Finance", "IT"}  # the assistant's list is in the CEO's own department: no heading
+    for pid, dept in (("cfo", "Finance"), ("cio", "IT")):
+        mx, my = lay.positions[pid]
+        hx, hy = heads[dept]
+        assert hy < my - lay.marker / 2 and hx > mx  # above the manager, right of the line coming down to them
+    ceo_y = lay.positions["ceo"][1]
+    assert all(hy > ceo_y for _, hy in heads.values())
+    names = {t.get_text() for t in plot_map(demo_analysis()).texts}
+    assert {"Finance", "IT"} <= names
+
+
+def test_top_risks_are_numbered_beside_their_markers(demo_map: Axes) -> None:
+    analysis = demo_analysis()
+    top = sorted(((i.share, p) for p, i in analysis.impacts.items() if i.share > 0), reverse=True)[:3]
+    badges = {t.get_text(): t.get_position() for t in demo_map.texts if t.get_text() in {"1", "2", "3"}}
+    assert set(badges) == {"1", "2", "3"}
+    label_at = {t.get_text(): t.get_position() for t in demo_map.texts}
+    for rank, (_, pid) in enumerate(top, 1):
+        name = analysis.ag.name(pid)
+        bx, by = badges[str(rank)]
+        nx, ny = label_at[name]
+        assert abs(by - ny) < 15 and abs(bx - nx) < 40  # beside that person's marker and name
+    assert not any(t.get_text() in {"1", "2", "3"} for t in plot_map(analysis, callouts=0).texts)

@@ -2,22 +2,47 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
 import shutil
 import subprocess
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from kamgraph.samples.demo import DEMO_PROBLEMS
-from kamgraph.views.report.content import SECTIONS
+from kamgraph.views.report.content import SECTIONS, review_content
 from kamgraph.views.report.html import render_html_report
-from kamgraph.views.report.markdown import write_markdown_report
+from kamgraph.views.report.markdown import md_escape, write_markdown_report
+from kamgraph.views.report.pdf import CHROMIUM_FLAGS, html_to_pdf
+from kamgraph.views.report.slides import SLIDE_TITLES, write_slides
 
-from .review_data import HOSTILE, demo_analysis, hostile_analysis
+from .review_data import DEMO_AS_OF, HOSTILE, demo_analysis, hostile_analysis
 
 CHROMIUM = Path("/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _need_chromium() -> None:
+    """Skip without Chromium on a developer machine; in CI (CI=true) a missing Chromium is a failure."""
+    if not CHROMIUM.exists():
+        if IN_CI:
+            pytest.fail("CI=true but headless Chromium (/usr/bin/chromium) is not installed")
+        pytest.skip("headless Chromium (Debian package chromium) is not installed")
+
+
+def _previous():  # type: ignore[no-untyped-def]
+    from kamgraph.analysis.pipeline import analyze
+    from kamgraph.samples.demo import MAIN_ACCOUNT, build_demo
+    from kamgraph.store.sqlite import SqliteStore
+
+    day = DEMO_AS_OF - dt.timedelta(days=91)
+    store = SqliteStore(":memory:")
+    store.import_batch(build_demo(DEMO_AS_OF))
+    return analyze(store.load_account(MAIN_ACCOUNT, day), day, detail=False)
 
 
 class _Page(HTMLParser):
@@ -50,7 +75,7 @@ def _parse(page: str) -> _Page:
 
 @pytest.fixture(scope="module")
 def demo_page() -> str:
-    return render_html_report(demo_analysis())
+    return render_html_report(demo_analysis(), previous=_previous())
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +87,8 @@ def test_page_has_every_section_and_no_external_asset(demo_page: str) -> None:
     page = _parse(demo_page)
     assert {sid for sid, _ in SECTIONS} <= page.ids
     assert page.tags.count("svg") == 3 and {"map-picture", "matrix-picture", "timeline-picture"} <= page.ids
+    assert next(sid for sid, _ in SECTIONS) == "decisions" and demo_page.index('id="decisions"') < \
+        demo_page.index('id="map"')
     assert "script" not in page.tags and "link" not in page.tags and "img" not in page.tags
     for tag, name, value in page.attrs:
         if name in ("src", "href", "xlink:href") and value:
@@ -71,6 +98,8 @@ def test_page_has_every_section_and_no_external_asset(demo_page: str) -> None:
     assert "Northwind Logistics: account review" in text and "2026-11-22" in text
     for name in ("Ingrid Solberg", "Lena Fischer", "Jonas Berg", "Maya Lindqvist"):  # the demo's planted problems
         assert name in text
+    decisions = " ".join(_parse(demo_page[demo_page.index('id="decisions"'):demo_page.index('id="summary"')]).text)
+    assert all(f"Fix: {r.fix}" in " ".join(decisions.split()) for r in review_content(demo_analysis()).risks)
     # the what-if covers the most critical people, the first being the one whose departure costs most
     analysis = demo_analysis()
     most = max(analysis.impacts.values(), key=lambda i: i.share).person
@@ -98,9 +127,9 @@ def test_markdown_report_links_its_pictures_and_escapes(tmp_path: Path) -> None:
     assert [p.name for p in written] == ["review.md", "review-map.png", "review-matrix.png", "review-timeline.png"]
     for picture in written[1:]:
         assert picture.read_bytes().startswith(b"\x89PNG") and f"]({picture.name})" in md
-    assert "<script" not in md and "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in md
+    assert "<script" not in md and "&lt;script&gt;alert(1)&lt;/script&gt;" in md
     assert "<img" not in md and "<i>" not in md
-    assert "\\*Star\\* \\[link\\]\\(http://x\\) \\$a\\$ \\_u\\_" in md
+    assert "\\*Star\\* \\[link\\](http://x) \\$a\\$ \\_u\\_" in md
     for _, title in SECTIONS:
         assert f"## {title}".replace("?", "?") in md.replace("\\", "")
     # a pipe in a name cannot break a table row
@@ -114,24 +143,137 @@ def _blank(png: bytes) -> bool:
     from PIL import Image
 
     image = Image.open(io.BytesIO(png)).convert("L")
-    small = image.resize((max(1, image.width // 8), max(1, image.height // 8)))
-    histogram = small.histogram()  # grey levels 0-255
+    histogram = image.histogram()  # grey levels 0-255, every pixel (text is thin: no downscaling)
     dark = sum(histogram[:160])
-    return dark < 0.01 * small.width * small.height
+    return dark < 0.01 * image.width * image.height
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium (Debian package chromium) is not installed")
+def test_decisions_name_the_top_risks_with_fix_owner_and_change() -> None:
+    analysis, previous = demo_analysis(), _previous()
+    content = review_content(analysis, previous=previous)
+    # the top risks are the three largest removal shares, computed here from the analysis' impacts
+    shares = sorted(((i.share, analysis.ag.name(p)) for p, i in analysis.impacts.items() if i.share > 0),
+                    reverse=True)[:3]
+    assert [r.person for r in content.risks] == [n for _, n in shares]
+    assert content.risks[0].person == "Maya Lindqvist" and all(r.fix and r.owner for r in content.risks)
+    # the change column is now minus 91 days earlier, each figure as the two summaries have it
+    health = next(c for c in content.changes if c.figure.startswith("health"))
+    assert health.before == f"{previous.summary.health:.1f}" and health.now == f"{analysis.summary.health:.1f}"
+    assert health.change == f"{analysis.summary.health - previous.summary.health:+.1f}"
+    assert health.better is (analysis.summary.health > previous.summary.health)
+    assert content.compared_on == DEMO_AS_OF - dt.timedelta(days=91)
+    # a what-if where health rises is explained in words
+    rising = [w for w in content.whatifs if w.after.health > w.before.health + 0.05]
+    assert len([n for n in content.notes if n.startswith("Health rises")]) == len(rising)
+
+
+def test_markdown_escapes_names_not_ordinary_punctuation() -> None:
+    assert md_escape("Health 72 / 100. Re-thread (now)!") == "Health 72 / 100. Re-thread (now)!"
+    assert md_escape("84.4") == "84.4" and md_escape("-12.7") == "-12.7"
+    assert md_escape("*Star* [link](x) _u_ `c` a|b ~s~ $m$") == \
+        "\\*Star\\* \\[link\\](x) \\_u\\_ \\`c\\` a\\|b \\~s\\~ \\$m\\$"
+    assert md_escape("# Title") == "\\# Title" and md_escape("1. first") == "1\\. first"
+    assert md_escape("- item") == "\\- item"
+
+
+def test_branded_template_folder_overrides_and_still_escapes(tmp_path: Path) -> None:
+    (tmp_path / "report.css").write_text("body{color:#123456}", encoding="utf-8")
+    (tmp_path / "report.html.j2").write_text(
+        '{% extends "base.html.j2" %}{% block footer %}<footer>ACME Corp · {{ x.account.name }}</footer>'
+        "{% endblock %}", encoding="utf-8")
+    page = render_html_report(hostile_analysis(), template_dir=tmp_path)
+    assert "body{color:#123456}" in page and "<footer>ACME Corp · Evil &lt;Corp&gt; &amp; Co</footer>" in page
+    assert "<script" not in page.lower()
+
+
+@pytest.fixture(scope="module")
+def demo_pdf(tmp_path_factory: pytest.TempPathFactory, demo_page: str) -> Path:
+    _need_chromium()
+    return html_to_pdf(demo_page, tmp_path_factory.mktemp("pdf") / "review.pdf")
+
+
+def test_demo_pdf_has_at_most_four_landscape_pages_naming_the_top_risks(demo_pdf: Path) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(demo_pdf))
+    assert 1 <= len(reader.pages) <= 4
+    box = reader.pages[0].mediabox
+    assert float(box.width) > float(box.height) and abs(float(box.width) - 842) < 2  # A4 landscape, in points
+    first = "".join(unicodedata.normalize("NFKC", reader.pages[0].extract_text()).split())  # NFKC: ligatures
+    content = review_content(demo_analysis())
+    for risk in content.risks:
+        assert "".join(risk.person.split()) in first and "".join(risk.fix.split()) in first
+    # pdftoppm (poppler, independent of pypdf) renders every page, none blank
+    out = demo_pdf.with_name("page")
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(demo_pdf), str(out)], check=True, timeout=120)
+    pages = sorted(demo_pdf.parent.glob("page-*.png"))
+    assert len(pages) == len(reader.pages) and not any(_blank(p.read_bytes()) for p in pages)
+
+
+def test_pptx_reads_back_with_titles_text_and_pictures(tmp_path: Path) -> None:
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    path = write_slides(demo_analysis(), tmp_path / "review.pptx", previous=_previous())
+    deck = Presentation(str(path))
+    titles = [s.shapes.title.text for s in deck.slides]
+    assert titles == ["Northwind Logistics: account review", *SLIDE_TITLES]
+    summary = " ".join(sh.text_frame.text for sh in deck.slides[1].shapes if sh.has_text_frame)
+    assert all(r.person in summary for r in review_content(demo_analysis()).risks)
+    for slide in list(deck.slides)[2:5]:
+        pictures = [sh for sh in slide.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1
+        picture = pictures[0]
+        assert picture.left + picture.width <= deck.slide_width and picture.top + picture.height <= deck.slide_height
+        import io
+
+        from PIL import Image
+
+        image = Image.open(io.BytesIO(picture.image.blob))
+        inches = picture.width / 914400
+        assert 120 <= image.width / inches <= 200  # slide resolution (SLIDE_DPI), not screen or print size
+    actions = deck.slides[5].shapes
+    table = next(sh for sh in actions if sh.has_table).table
+    from kamgraph.views.xray import xray_from_analysis
+
+    assert table.cell(1, 1).text == xray_from_analysis(demo_analysis()).actions[0].title
+
+
 def test_report_renders_in_headless_chromium(demo_page: str, tmp_path: Path) -> None:
+    _need_chromium()
     page = tmp_path / "review.html"
     page.write_text(demo_page, encoding="utf-8")
     shot = tmp_path / "review.png"
     profile = tmp_path / "profile"
-    cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={profile}", "--hide-scrollbars", "--window-size=1280,2400",
+    cmd = [str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--hide-scrollbars", "--window-size=1280,2400",
            f"--screenshot={shot}", page.as_uri()]
     subprocess.run(cmd, capture_output=True, timeout=120, check=False)
     assert shot.exists(), "Chromium wrote no screenshot"
     png = shot.read_bytes()
     assert png.startswith(b"\x89PNG") and not _blank(png)
     shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.mark.parametrize("width", [1280, 900])
+def test_no_element_is_wider_than_the_page_in_chromium(demo_page: str, tmp_path: Path, width: int) -> None:
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    page_file = tmp_path / "review.html"
+    page_file.write_text(demo_page, encoding="utf-8")
+    args = [f for f in CHROMIUM_FLAGS if f not in ("--headless", "--no-pdf-header-footer")]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(page_file.as_uri())
+            wide = page.evaluate("""() => {
+                const limit = document.documentElement.clientWidth + 0.5;
+                return [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > limit)
+                    .map(e => e.tagName + '#' + (e.id || '') + ' ' + Math.round(e.getBoundingClientRect().right));
+            }""")
+            scroll = page.evaluate("() => document.documentElement.scrollWidth")
+        finally:
+            browser.close()
+    assert wide == [] and scroll <= width

@@ -16,12 +16,17 @@ The payload of one run (:func:`alerts_payload`) is one JSON object::
       ]
     }
 
-``text`` makes it a valid Slack (or Mattermost, Teams "text") incoming-webhook
-message; other receivers read ``alerts``. A delivery succeeds on any 2xx
+``text`` makes it a valid Slack (or Mattermost) incoming-webhook message;
+other receivers read ``alerts``. With ``fmt="teams"`` or ``fmt="slack"`` the
+queued payload is sent as a Teams Adaptive Card or a Slack Block Kit message
+instead (:mod:`kamgraph.monitor.delivery`). A delivery succeeds on any 2xx
 answer. Connection errors, timeouts, 429 and 5xx answers are retried
-(``retries`` more times, waiting ``retry_delay`` seconds, doubling); other 4xx
-and 3xx answers are not (redirects are not followed). Only ``http`` and
-``https`` URLs are accepted.
+(``retries`` more times); other 4xx and 3xx answers are not (redirects are
+not followed). The wait before a retry is the answer's ``Retry-After`` (in
+seconds or as an HTTP date, capped at ``max_retry_after``) when a 429 or 503
+gives one, else ``retry_delay`` doubling per attempt with jitter (a random
+factor between 0.5 and 1.5, so that many senders do not retry in step). Only
+``http`` and ``https`` URLs are accepted.
 
 Webhook URLs often hold a secret token in their path or query, so they are
 never shown in full: :func:`redact_url` keeps the scheme and host only, and
@@ -30,8 +35,11 @@ error messages are scrubbed of the URL.
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import http.client
 import json
+import random
 import time
 import urllib.error
 import urllib.parse
@@ -44,7 +52,8 @@ from .. import __version__
 from ..domain.alert_state import AlertRecord, Delivery
 from ..errors import InputError
 
-__all__ = ["PAYLOAD_SCHEMA", "DeliveryResult", "redact_url", "check_webhook_url", "alerts_payload", "deliver"]
+__all__ = ["PAYLOAD_SCHEMA", "DeliveryResult", "redact_url", "check_webhook_url", "alerts_payload", "deliver",
+           "retry_after_seconds"]
 
 #: Version of the payload layout.
 PAYLOAD_SCHEMA = 1
@@ -142,11 +151,49 @@ def _scrub(text: str, url: str) -> str:
     return text
 
 
+def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delay-seconds or an HTTP date), ``None`` when unusable.
+
+    Examples
+    --------
+    >>> retry_after_seconds("7"), retry_after_seconds("soon"), retry_after_seconds(None)
+    (7.0, None, None)
+    >>> now = dt.datetime(2026, 11, 22, 8, 0, 0, tzinfo=dt.timezone.utc)
+    >>> retry_after_seconds("Sun, 22 Nov 2026 08:00:30 GMT", now)
+    30.0
+    """
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
+
+
 def deliver(url: str, item: Delivery, *, timeout: float = 10.0, retries: int = 2, retry_delay: float = 1.0,
-            sleep: Callable[[float], None] = time.sleep) -> DeliveryResult:
-    """POST one queued payload, retrying transient failures; never raises for a failed delivery."""
+            sleep: Callable[[float], None] = time.sleep, fmt: str = "json", link_template: str | None = None,
+            max_retry_after: float = 120.0, rng: random.Random | None = None) -> DeliveryResult:
+    """POST one queued payload, retrying transient failures; never raises for a failed delivery.
+
+    ``fmt`` is ``json`` (the payload as queued), ``teams`` or ``slack``;
+    ``link_template`` gives each alert a link in those (see
+    :func:`kamgraph.monitor.delivery.alert_link`). ``rng`` draws the jitter.
+    """
+    from .delivery import format_payload
+
     url = check_webhook_url(url)
-    body = item.payload.encode("utf-8")
+    try:
+        body = format_payload(item.payload, fmt, link_template=link_template).encode("utf-8")
+    except (ValueError, TypeError) as exc:
+        return DeliveryResult(id=item.id, alerts=0, delivered=False, attempts=0,
+                              error=f"payload cannot be sent as {fmt} ({type(exc).__name__})")
+    jitter = rng or random.Random()
     try:
         count = int(json.loads(item.payload).get("count", 0))
     except (ValueError, AttributeError):
@@ -168,6 +215,12 @@ def deliver(url: str, item: Delivery, *, timeout: float = 10.0, retries: int = 2
             status, error = exc.code, f"HTTP {exc.code} {exc.reason}"
             if exc.code != 429 and exc.code < 500:
                 break
+            wait = retry_after_seconds(exc.headers.get("Retry-After") if exc.headers else None) \
+                if exc.code in (429, 503) else None
+            if wait is not None and attempt <= retries:
+                sleep(min(wait, max_retry_after))
+                delay *= 2
+                continue
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             status = None
             reason = getattr(exc, "reason", exc)
@@ -177,7 +230,7 @@ def deliver(url: str, item: Delivery, *, timeout: float = 10.0, retries: int = 2
             status, error = None, f"request failed ({type(exc).__name__})"
             break
         if attempt <= retries:
-            sleep(delay)
+            sleep(delay * jitter.uniform(0.5, 1.5))
             delay *= 2
     return DeliveryResult(id=item.id, alerts=count, delivered=False, attempts=attempt, status=status,
                           error=_scrub(error or "failed", url))

@@ -80,11 +80,13 @@ class _Block:
 
 class _Tree:
     def __init__(self, people: Sequence[OrgPerson], row: float, marker: float, gap: float, indent: float,
-                 hgap: float, level_gap: float) -> None:
+                 hgap: float, level_gap: float, heading: float = 0.0) -> None:
         self.people = {p.id: p for p in people}
         self.children: dict[str, list[str]] = {p.id: [] for p in people}
         self.row, self.marker, self.gap, self.indent, self.hgap, self.level_gap = (
             row, marker, gap, indent, hgap, level_gap)
+        #: Height of a department heading above a block whose department differs from its manager's.
+        self.heading = heading
         self.roots: list[str] = []
         for p in people:
             parent = p.manager if p.manager in self.people and p.manager != p.id else None
@@ -155,7 +157,9 @@ class _Tree:
             lines_l += [[(spine, y), (x - half, y)] for x, y in pos_l.values()]
             blocks.append(_Block(max(self.indent + self.node_width(c) for c in leaves), len(leaves) * self.row,
                                  pos_l, lines_l))
-        top = self.row + self.level_gap
+        parent_group = self.people[pid].group
+        headed = [c for c in managers if self.people[c].group and self.people[c].group != parent_group]
+        top = self.row + self.level_gap + (self.heading if headed else 0.0)
         placed: list[_Block] = []
         x = 0.0
         for block in blocks:
@@ -169,7 +173,14 @@ class _Tree:
         right = max(children_width, px - half + self.node_width(pid))
         pos = {pid: (px, half)}
         lines: list[list[tuple[float, float]]] = []
-        bus = top - self.level_gap / 2
+        bus = self.row + self.level_gap / 2
+        heads: list[tuple[str, float, float]] = []
+        for i, c in enumerate(managers):
+            if c in headed:  # department heading right of the connector that comes down into the block
+                cx = placed[i].pos[c][0]
+                left = cx - placed[i].pos[c][0] + min(x for x, _ in placed[i].pos.values()) - half
+                room = left + placed[i].width + self.hgap * 0.6 - (cx + 4)
+                heads.append((_fit(self.people[c].group, room), cx + 4, bus + 1))
         for i, c in enumerate(managers):
             cx, cy = placed[i].pos[c]
             lines.append([(px, half * 2), (px, bus), (cx, bus), (cx, cy - half)])
@@ -179,7 +190,20 @@ class _Tree:
         for block in placed:
             pos.update(block.pos)
             lines.extend(block.lines)
-        return _Block(right, top + max(b.height for b in blocks), pos, lines)
+            heads.extend(block.heads)
+        return _Block(right, top + max(b.height for b in blocks), pos, lines, heads)
+
+
+def _fit(text: str, room: float, char: float = 4.3) -> str:
+    """``text`` cut to fit ``room`` points at about ``char`` points per character (7-point italic).
+
+    Examples
+    --------
+    >>> _fit("Supply Chain", 100), _fit("Supply Chain", 30)
+    ('Supply Chain', 'Supp…')
+    """
+    limit = max(1, int(room / char))
+    return text if len(text) <= limit else text[:max(1, limit - 2)].rstrip() + "…"
 
 
 def _shelves(blocks: list[_Block], max_width: float, gap: float, vgap: float) -> _Block:
@@ -221,7 +245,7 @@ def org_layout(people: Sequence[OrgPerson], *, row: float = 24.0, marker: float 
     spread : int, optional
         Force how many levels are laid out side by side (0 = lists only).
     """
-    tree = _Tree(people, row, marker, gap, indent, hgap, level_gap)
+    tree = _Tree(people, row, marker, gap, indent, hgap, level_gap, heading=row * 0.5)
     trees = [r for r in tree.roots if tree.children[r]]
     loners: dict[str, list[str]] = {}
     for r in tree.roots:

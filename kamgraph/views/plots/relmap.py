@@ -18,7 +18,9 @@ overlap; on an axes of your own the picture is scaled to fit.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from matplotlib.cm import ScalarMappable
@@ -28,6 +30,7 @@ from matplotlib.lines import Line2D
 
 from ..xray import XRay
 from .layout import OrgPerson, org_layout
+from .routing import Obstacle, route_lines
 from .style import (
     COVERAGE_COLORS,
     COVERAGE_LABELS,
@@ -46,7 +49,7 @@ if TYPE_CHECKING:
 
     from ...analysis.pipeline import AccountAnalysis
 
-__all__ = ["plot_map", "as_xray", "coverage_of", "RECENCY_DAYS"]
+__all__ = ["plot_map", "as_xray", "coverage_of", "marker_obstacles", "RECENCY_DAYS"]
 
 NAME_SIZE = 8.0
 TITLE_SIZE = 6.5
@@ -104,11 +107,58 @@ def _people(xray: XRay) -> list[_Person]:
     return people
 
 
+def _marker_size(p: _Person) -> float:
+    """Drawn marker size (points) of a stakeholder: key larger, stars a quarter larger."""
+    size = KEY_MARKER if p.key else MARKER
+    return size * 0.8 * (1.25 if ROLE_MARKERS.get(p.role, "o") == "*" else 1.0)
+
+
+@cache
+def marker_reach(marker: str) -> float:
+    """How far a marker of size 1 reaches from its centre (0.5 for a circle, about 0.71 for a square's corner)."""
+    from matplotlib.markers import MarkerStyle
+
+    style = MarkerStyle(marker)
+    vertices = style.get_path().transformed(style.get_transform()).vertices
+    return float(max(math.hypot(x, y) for x, y in vertices))
+
+
+def marker_obstacles(people: list[_Person], staff: list[Any], pos: dict[str, tuple[float, float]],
+                     cut: set[str], pad: float = 1.5) -> dict[str, Obstacle]:
+    """Every person's marker (and its red ring for articulation points) as an obstacle contact lines avoid."""
+    out = {}
+    for p in people:
+        reach = _marker_size(p) * marker_reach(ROLE_MARKERS.get(p.role, "o"))
+        if p.id in cut:
+            reach = max(reach, (KEY_MARKER if p.key else MARKER) * 1.25 / 2)
+        out[p.id] = Obstacle(*pos[p.id], reach + pad)
+    for s in staff:
+        reach = MARKER * (1.5 if s.id in cut else 0.9) / 2
+        out[s.id] = Obstacle(*pos[s.id], reach + pad)
+    return out
+
+
 def _label_width(name: str, title: str, bold: bool) -> float:
     return max(text_width(name, NAME_SIZE, "bold" if bold else "normal"), text_width(title, TITLE_SIZE)) + 2
 
 
-def plot_map(source: XRay | AccountAnalysis, ax: Axes | None = None, *, title: bool = True) -> Axes:
+def select_people(people: list[_Person], only: str | None) -> list[_Person]:
+    """The people ``only`` keeps: ``key``, ``uncovered`` (not met or weak contact only) or ``department NAME``."""
+    if not only:
+        return people
+    word, _, rest = only.strip().partition(" ")
+    if word == "key":
+        return [p for p in people if p.key]
+    if word == "uncovered":
+        return [p for p in people if p.coverage in ("uncovered", "weak")]
+    if word == "department" and rest.strip():
+        name = rest.strip().casefold()
+        return [p for p in people if p.department.casefold() == name]
+    raise ValueError(f"--only: expected key, uncovered or 'department NAME', not {only!r}")
+
+
+def plot_map(source: XRay | AccountAnalysis, ax: Axes | None = None, *, title: bool = True, only: str | None = None,
+             aspect: float = 1.0, callouts: int = 3) -> Axes:
     """Draw the relationship map of an account and return the axes.
 
     Parameters
@@ -120,14 +170,24 @@ def plot_map(source: XRay | AccountAnalysis, ax: Axes | None = None, *, title: b
         room (``ax.figure``; nothing is shown, and no pyplot state is touched).
     title : bool
         Put the account name and date above the map.
+    only : str, optional
+        Show only ``key`` stakeholders, the ``uncovered`` ones, or one ``department NAME`` (and the staff who
+        meet them).
+    aspect : float
+        Wanted width / height of the client organisation (16 / 9 for a slide).
+    callouts : int
+        Number the top risks (the people whose departure costs most, as the report's decisions list them)
+        with a red badge beside their marker; 0 for none.
     """
     xray = as_xray(source)
-    people = _people(xray)
+    people = select_people(_people(xray), only)
+    shown_ids = {p.id for p in people}
+    risks = [r.id for r in xray.fragility.people if r.share > 0][:callouts]
     names = {p.id: short(p.name, 34) for p in people}
     titles = {p.id: short(p.title, 34) for p in people}
     org = org_layout([OrgPerson(p.id, p.manager, _label_width(names[p.id], titles[p.id], p.key), p.department,
                                 (p.department, -p.importance, p.name)) for p in people],
-                     row=ROW, marker=KEY_MARKER, aspect=1.0)
+                     row=ROW, marker=KEY_MARKER, aspect=aspect)
 
     staff = list(xray.staff)
     staff_names = {s.id: short(s.name, 30) for s in staff}
@@ -143,8 +203,13 @@ def plot_map(source: XRay | AccountAnalysis, ax: Axes | None = None, *, title: b
     # Staff: ordered by where their contacts are (fewer crossings), spread over the height of the chart.
     contacts: list[tuple[str, str, float, int]] = []
     for view in xray.stakeholders:
+        if view.id not in shown_ids:
+            continue
         for t in [*view.threads, *view.weak_ties]:
             contacts.append((t.staff, view.id, t.strength, (xray.as_of - t.last).days))
+    if only:
+        met = {s for s, _, _, _ in contacts}
+        staff = [s for s in staff if s.id in met]
     mean_y: dict[str, list[float]] = {}
     for s, c, _, _ in contacts:
         mean_y.setdefault(s, []).append(pos[c][1])
@@ -157,6 +222,10 @@ def plot_map(source: XRay | AccountAnalysis, ax: Axes | None = None, *, title: b
         pos[s.id] = (sx, top + i * step)
     width = ox + org.width + 10
     handles, labels = _legend_entries({p.coverage for p in people}, {p.role for p in people})
+    if risks:
+        handles.append(Line2D([], [], marker="o", markersize=9, markerfacecolor=CUT_COLOR, markeredgecolor="white",
+                              linestyle="none"))
+        labels.append(f"1-{len(risks)}: top risks (as in the report)" if len(risks) > 1 else "1: top risk")
     legend_h = 28 + 11.2 * len(handles)
     total_h = max(oy + height + 12, legend_h + 130)
 
@@ -191,27 +260,27 @@ def plot_map(source: XRay | AccountAnalysis, ax: Axes | None = None, *, title: b
     if dotted:
         ax.add_collection(LineCollection(dotted, colors="#9A9A9A", linewidths=0.8, linestyles=(0, (3, 2)),
                                          zorder=1))
-    for group, x, y in org.headings:
+    for group, x, y in org.headings:  # department headings, above the lines that may cross them
         ax.text(ox + x, oy + y + 2, group, ha="left", va="top", fontsize=7, color="#555555",
-                fontstyle="italic", **text)
+                fontstyle="italic", zorder=6, bbox=halo, **text)
 
-    # Contacts.
+    # Contacts, routed around every other person's marker (kamgraph.views.plots.routing).
+    cut = {c.id for c in xray.bridges.cut_vertices}
     norm = Normalize(0, RECENCY_DAYS)
     drawn = [t for t in sorted(contacts, key=lambda t: -t[3]) if t[0] in pos and t[1] in pos]
+    routes = route_lines([(s, c) for s, c, _, _ in drawn], marker_obstacles(people, staff, pos, cut))
     ax.add_collection(LineCollection(
-        [[(pos[s][0] + KEY_MARKER / 2, pos[s][1]), pos[c]] for s, c, _, _ in drawn],
+        routes.paths,
         colors=[_RECENCY(norm(min(days, RECENCY_DAYS))) for _, _, _, days in drawn],
         linewidths=[0.5 + 2.5 * min(strength, 4.0) / 4.0 for _, _, strength, _ in drawn], alpha=0.75, zorder=2,
-        capstyle="round"))
+        capstyle="round", joinstyle="round"))
 
     # Stakeholders.
-    cut = {c.id for c in xray.bridges.cut_vertices}
     for p in people:
         x, y = pos[p.id]
         size = KEY_MARKER if p.key else MARKER
         marker = ROLE_MARKERS.get(p.role, "o")
-        scale = 1.25 if marker == "*" else 1.0
-        ax.plot([x], [y], marker=marker, markersize=size * 0.8 * scale, markerfacecolor=COVERAGE_COLORS[p.coverage],
+        ax.plot([x], [y], marker=marker, markersize=_marker_size(p), markerfacecolor=COVERAGE_COLORS[p.coverage],
                 markeredgecolor="#333333" if p.coverage != "left" else "#888888", markeredgewidth=0.8,
                 linestyle="none", zorder=4)
         if p.id in cut:
@@ -238,6 +307,16 @@ def plot_map(source: XRay | AccountAnalysis, ax: Axes | None = None, *, title: b
                 color=STAFF_COLOR, fontweight="bold", zorder=6, **text)
         ax.text(x - KEY_MARKER / 2 - 3, y + 1, staff_roles[s.id], ha="right", va="top", fontsize=TITLE_SIZE,
                 color="#4A5A8A", zorder=6, **text)
+
+    # Callouts: the report's top risks, numbered as in its decisions (1 = the departure that costs most).
+    staff_ids = {st.id for st in staff}
+    for rank, pid in enumerate(risks, 1):
+        if pid in pos:
+            x, y = pos[pid]
+            dx = 10 if pid in staff_ids else -10  # away from the name: staff names are left of their marker
+            ax.text(x + dx, y - 10, str(rank), ha="center", va="center", fontsize=7, fontweight="bold",
+                    color="white", zorder=7, bbox=dict(boxstyle="circle,pad=0.25", facecolor=CUT_COLOR,
+                                                       edgecolor="white", linewidth=0.8), **text)
 
     legend = ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=7,
                        handlelength=2.2, borderaxespad=0.6, title="Legend", title_fontsize=8, alignment="left")

@@ -29,6 +29,9 @@ __all__ = [
     "new_axes",
     "text_width",
     "short",
+    "FONT",
+    "FONT_PREFERENCE",
+    "installed_fonts",
 ]
 
 #: Fill colour of a stakeholder by coverage status (colour-blind friendly, from the Okabe-Ito palette).
@@ -76,7 +79,31 @@ ROLE_LABELS = {
 }
 STAFF_COLOR = "#1F3A93"
 CUT_COLOR = "#CC0033"
-FONT = "DejaVu Sans"
+#: Preferred fonts, in order: DejaVu Sans (Latin, Greek, Cyrillic, Arabic, Hebrew...), then fonts that cover
+#: the scripts it lacks (Chinese, Japanese, Korean, Indic, Thai...) where installed. Matplotlib falls back glyph
+#: by glyph along the list, so a name in any script renders when some font on the machine has it.
+FONT_PREFERENCE = ("DejaVu Sans", "Noto Sans", "Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans CJK KR",
+                   "Source Han Sans", "WenQuanYi Zen Hei", "Droid Sans Fallback", "Noto Sans Devanagari",
+                   "Noto Sans Bengali", "Noto Sans Tamil", "Noto Sans Thai", "Noto Sans Arabic", "Noto Sans Hebrew",
+                   "Noto Sans Armenian", "Noto Sans Georgian", "Noto Sans Ethiopic", "Noto Color Emoji")
+
+
+def installed_fonts(preference: tuple[str, ...] = FONT_PREFERENCE) -> list[str]:
+    """The preferred font families that are installed, in order (DejaVu Sans, matplotlib's own, always first).
+
+    Examples
+    --------
+    >>> installed_fonts()[0]
+    'DejaVu Sans'
+    """
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    return ["DejaVu Sans", *(f for f in preference[1:] if f in names)]
+
+
+#: The font list every picture uses (only installed families, so matplotlib never warns about a missing one).
+FONT = installed_fonts()
 
 
 def new_figure(width_pt: float, height_pt: float, dpi: float = 100) -> Figure:

@@ -4,7 +4,14 @@ Each meeting (with at least one of our staff and one stakeholder, on or before
 the as-of date) counts once, in the month it took place, for the department
 (or buying role) of its most important client attendee -- so the bars add
 up to the number of meetings. Stakeholders and staff who left are marked by
-a dashed line on the day they left, labelled with their name.
+a dashed line on the day they left, labelled with their name. The as-of
+month is hatched when it is not over yet (its bar counts only the days up to
+the as-of date), so a short last bar does not read as a drop.
+
+Examples
+--------
+>>> partial_month(dt.date(2026, 11, 22)), partial_month(dt.date(2026, 11, 30)), partial_month(dt.date(2024, 2, 29))
+(True, False, False)
 """
 
 from __future__ import annotations
@@ -21,7 +28,15 @@ if TYPE_CHECKING:
 
     from ...analysis.pipeline import AccountAnalysis
 
-__all__ = ["plot_timeline", "monthly_meetings"]
+__all__ = ["plot_timeline", "monthly_meetings", "partial_month", "PARTIAL_HATCH"]
+
+#: Hatch of the bars of a month not over on the as-of date.
+PARTIAL_HATCH = "////"
+
+
+def partial_month(as_of: dt.date) -> bool:
+    """True when ``as_of`` is not the last day of its month."""
+    return (as_of + dt.timedelta(days=1)).month == as_of.month
 
 
 def _month(day: dt.date) -> dt.date:
@@ -85,6 +100,8 @@ def plot_timeline(analysis: AccountAnalysis, ax: Axes | None = None, *, by: str 
     """
     series, counts = monthly_meetings(analysis, by, months)
     ag = analysis.ag
+    partial = partial_month(ag.as_of) and bool(series)
+    series_labels = {len(series) - 1: f"{series[-1].strftime('%b %y')}*"} if partial else {}
     if ax is None:
         width = max(560, 26 * len(series) + 250)
         fig = new_figure(width, 340)
@@ -95,10 +112,16 @@ def plot_timeline(analysis: AccountAnalysis, ax: Axes | None = None, *, by: str 
     xs = list(range(len(series)))
     for i, (group, values) in enumerate(counts.items()):
         label = group.replace("_", " ") if by == "buying_role" else group
-        ax.bar(xs, values, bottom=bottom, color=palette(i % 20), width=0.8, label=short(label, 28),
-               edgecolor="white", linewidth=0.4)
+        bars = ax.bar(xs, values, bottom=bottom, color=palette(i % 20), width=0.8, label=short(label, 28),
+                      edgecolor="white", linewidth=0.4)
+        if partial_month(ag.as_of) and bars.patches:
+            bars.patches[-1].set_hatch(PARTIAL_HATCH)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    ax.set_xticks(xs, [m.strftime("%b %y") for m in series], rotation=90, fontsize=7)
+    ax.set_xticks(xs, [series_labels.get(i, m.strftime("%b %y")) for i, m in enumerate(series)], rotation=90,
+                  fontsize=7)
+    if series_labels:
+        ax.text(1.0, -0.30, f"* to {ag.as_of.isoformat()} (hatched: month not over)", transform=ax.transAxes,
+                ha="right", va="top", fontsize=6.5, color="#555555", **text)
     ax.tick_params(axis="y", labelsize=7)
     ax.set_ylabel("meetings per month", fontsize=8)
     ax.set_xlim(-0.6, len(series) - 0.4)

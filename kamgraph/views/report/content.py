@@ -5,10 +5,28 @@ rows of every table once; :mod:`kamgraph.views.report.html` and
 :mod:`kamgraph.views.report.markdown` only format it. Values here are plain text, *not*
 escaped: each writer escapes for its own format.
 
-The **top risks** are the people whose departure would cost the account the
+The report **leads with decisions** (section ``decisions``): health, the
+**top risks** -- the people whose departure would cost the account the
 largest importance-weighted share of stakeholders (their removal share, see
-:mod:`kamgraph.analysis.fragility`); the what-if (:func:`kamgraph.analysis.whatif.what_if`) shows
-every summary figure before and after each of them leaves, alone.
+:mod:`kamgraph.analysis.fragility`) -- each with the recommended action that
+fixes it and that action's owner, and the change of every headline figure
+since the comparison date (``previous``: the analysis of the same account
+``compare_days`` earlier, 91 by default, as ``kamgraph xray --as-of`` would
+give it). The what-if (:func:`kamgraph.analysis.whatif.what_if`) shows every
+summary figure before and after each of the top risks leaves, alone, and says
+in words why a figure moves the "wrong" way (health can rise when someone
+leaves).
+
+The ``trend`` section is where a trend analysis plugs in: fill
+``content.tables["trend"]`` (and ``content.intro["trend"]``); the writers show
+whatever is there above the meetings-per-month picture.
+
+Examples
+--------
+>>> change_text(71.7, 64.2, "health")
+'+7.5'
+>>> change_text(0.25, 0.5, "coverage"), change_text(3, 3, "single_threaded_key")
+('-25 pts', 'no change')
 """
 
 from __future__ import annotations
@@ -24,14 +42,16 @@ from ..xray import XRay, xray_from_analysis
 if TYPE_CHECKING:
     from ...analysis.pipeline import AccountAnalysis
 
-__all__ = ["Table", "ReviewContent", "review_content", "SECTIONS"]
+__all__ = ["Table", "Risk", "Change", "ReviewContent", "review_content", "change_text", "SECTIONS",
+           "HEADLINE_FIGURES"]
 
-#: Section ids and headings, in report order.
+#: Section ids and headings, in report order (decisions first).
 SECTIONS = (
+    ("decisions", "Decisions for this review"),
     ("summary", "Summary scores"),
     ("map", "Relationship map"),
     ("matrix", "Communication matrix"),
-    ("timeline", "Meetings over time"),
+    ("trend", "Trends"),
     ("gaps", "Coverage gaps"),
     ("bridges", "Bridges"),
     ("fragility", "Fragility"),
@@ -48,6 +68,47 @@ class Table:
     headers: list[str]
     rows: list[list[str]]
     note: str = "none"
+    #: Detail left out of the printed page (PDF, slides): the screen shows it.
+    detail: bool = False
+
+
+@dataclass
+class Risk:
+    """One of the top risks: who, what their departure cuts off, the fix and who owns it."""
+
+    person: str
+    kind: str
+    share: float
+    lost: str
+    fix: str
+    owner: str
+
+
+@dataclass
+class Change:
+    """One headline figure now and at the comparison date."""
+
+    figure: str
+    before: str
+    now: str
+    change: str
+    #: True when the change is good news, False when bad, None when unchanged or unknown.
+    better: bool | None
+
+
+#: Headline figures: (summary field, label, higher is better).
+HEADLINE_FIGURES = (
+    ("health", "health (0-100)", True),
+    ("key_coverage", "key stakeholders covered", True),
+    ("coverage", "stakeholders covered", True),
+    ("weighted_coverage", "importance-weighted coverage", True),
+    ("reachable", "reachable (weighted)", True),
+    ("single_threaded_key", "single-threaded key stakeholders", False),
+    ("concentration", "concentration on one of us", False),
+    ("fragility_index", "fragility index", False),
+    ("overdue_key", "key stakeholders overdue or never met", False),
+)
+_COUNTS = {"single_threaded_key", "overdue_key"}
 
 
 @dataclass
@@ -59,6 +120,13 @@ class ReviewContent:
     tables: dict[str, list[Table]] = field(default_factory=dict)
     #: One line per section, above its tables.
     intro: dict[str, str] = field(default_factory=dict)
+    #: The top risks, largest first, each with its fix and owner.
+    risks: list[Risk] = field(default_factory=list)
+    #: Headline figures now vs the comparison date (empty without a previous analysis).
+    changes: list[Change] = field(default_factory=list)
+    compared_on: object = None
+    #: Counter-intuitive figures explained in words.
+    notes: list[str] = field(default_factory=list)
 
 
 #: Names in a report cell: at most 12, then "and N more".
@@ -69,21 +137,106 @@ def _pct(value: float) -> str:
     return f"{100 * value:.0f} %"
 
 
-def review_content(analysis: AccountAnalysis, *, top_risks: int = 3) -> ReviewContent:
-    """Build the report content of an analysed account (runs the what-if of the ``top_risks`` people)."""
+def change_text(now: float, before: float, figure: str) -> str:
+    """The change of one headline figure as text: points for scores, percentage points for shares."""
+    if figure in _COUNTS:
+        diff = int(now) - int(before)
+        return "no change" if diff == 0 else f"{diff:+d}"
+    if figure == "health":
+        diff = now - before
+        return "no change" if abs(diff) < 0.05 else f"{diff:+.1f}"
+    diff = 100 * (now - before)
+    return "no change" if abs(diff) < 0.5 else f"{diff:+.0f} pts"
+
+
+def _figure(summary: object, figure: str) -> str:
+    value = getattr(summary, figure)
+    if figure in _COUNTS:
+        return str(value)
+    return f"{value:.1f}" if figure == "health" else _pct(value)
+
+
+def _changes(now: object, before: object) -> list[Change]:
+    rows = []
+    for figure, label, higher_better in HEADLINE_FIGURES:
+        a, b = getattr(now, figure), getattr(before, figure)
+        text = change_text(a, b, figure)
+        better = None if text == "no change" else (a > b) == higher_better
+        rows.append(Change(label, _figure(before, figure), _figure(now, figure), text, better))
+    return rows
+
+
+def _risks(xray: XRay, count: int) -> list[Risk]:
+    """The top ``count`` departure risks, each with the best-ranked action that fixes it."""
+    risks = []
+    for r in [r for r in xray.fragility.people if r.share > 0][:count]:
+        concerned = {r.id, *(p.id for p in r.lost)}
+        action = next((a for a in xray.actions if a.target is not None and a.target.id in concerned), None)
+        if action is None:
+            fix = f"Add a second thread to everyone only {r.name} connects us to"
+            owner = "account team"
+        else:
+            fix = action.title
+            owner = action.owner.name if action.owner else "account team"
+        lost = names_of(r.lost) if r.lost else "nobody"
+        risks.append(Risk(r.name, "our staff" if r.kind == "staff" else "stakeholder", r.share, lost, fix, owner))
+    return risks
+
+
+def _notes(whatifs: list[WhatIf]) -> list[str]:
+    """Explain what-if figures that move the counter-intuitive way."""
+    notes = []
+    for w in whatifs:
+        who = w.leave[0].name
+        if w.after.health > w.before.health + 0.05:
+            notes.append(
+                f"Health rises ({w.before.health:.1f} to {w.after.health:.1f}) if {who} left: health is computed "
+                "over the stakeholders still there, so when a departure takes away people we never covered, the "
+                "covered share goes up even though the relationship is not stronger.")
+        if w.after.concentration < w.before.concentration - 0.005:
+            notes.append(
+                f"Concentration falls ({_pct(w.before.concentration)} to {_pct(w.after.concentration)}) if {who} "
+                "left: the remaining ties are spread more evenly only because the strongest holder is gone.")
+        if w.after.fragility_index < w.before.fragility_index - 0.005:
+            notes.append(
+                f"The fragility index falls if {who} left: what only they held is already lost, so the next "
+                "departure can cut off less.")
+    return notes
+
+
+def review_content(analysis: AccountAnalysis, *, top_risks: int = 3,
+                   previous: AccountAnalysis | None = None) -> ReviewContent:
+    """Build the report content of an analysed account (runs the what-if of the ``top_risks`` people).
+
+    Parameters
+    ----------
+    analysis : AccountAnalysis
+        The account on the report's date.
+    top_risks : int
+        How many of the most critical people are named as risks and get a what-if.
+    previous : AccountAnalysis, optional
+        The same account at the comparison date ("since last quarter"); without it the report has no
+        change column.
+    """
     xray = xray_from_analysis(analysis)
     ag = analysis.ag
     name = ag.name
     s = xray.summary
     risks = [r for r in xray.fragility.people if r.share > 0][:top_risks]
     whatifs = [what_if(ag.snapshot, ag.as_of, [r.id], ag.settings, before=analysis) for r in risks]
-    content = ReviewContent(xray=xray, whatifs=whatifs)
+    content = ReviewContent(xray=xray, whatifs=whatifs, risks=_risks(xray, top_risks), notes=_notes(whatifs))
     t = content.tables
     intro = content.intro
+    if previous is not None:
+        content.changes = _changes(analysis.summary, previous.summary)
+        content.compared_on = previous.ag.as_of
+    intro["decisions"] = (f"Health {analysis.summary.health:.0f} / 100. "
+                          + (f"The {len(content.risks)} biggest risks, each with its fix and owner."
+                             if content.risks else "No single departure cuts anyone off."))
 
     intro["summary"] = (f"Health {s.health:.0f} / 100; the relationship is {s.shape.replace('_', ' ')}. "
                         f"{s.covered} of {s.active_stakeholders} active stakeholders are covered.")
-    t["summary"] = [Table("Scores", ["figure", "value"], [
+    t["summary"] = [Table("Scores", ["figure", "value"], detail=True, rows=[
         ["health (0-100)", f"{s.health:.1f}"],
         ["stakeholders covered", f"{s.covered} / {s.active_stakeholders} ({_pct(s.coverage)})"],
         ["importance-weighted coverage", _pct(s.weighted_coverage)],
@@ -103,7 +256,8 @@ def review_content(analysis: AccountAnalysis, *, top_risks: int = 3) -> ReviewCo
                     "strength, colour = recency; fill = coverage, shape = buying role, red ring = articulation "
                     "point.")
     intro["matrix"] = "Meetings per staff member and stakeholder, coloured by the pair's cadence."
-    intro["timeline"] = "Meetings per month by department; dashed lines mark departures."
+    intro["trend"] = "Meetings per month by department; dashed lines mark departures."
+    t["trend"] = []  # the place for a trend analysis (see the module docstring)
 
     g = xray.gaps
     intro["gaps"] = (f"{len(g.uncovered)} stakeholders without a thread, {len(g.uncovered_key)} of them key; "
@@ -113,7 +267,7 @@ def review_content(analysis: AccountAnalysis, *, top_risks: int = 3) -> ReviewCo
         Table("Uncovered key stakeholders", ["stakeholder", "id"], [[p.name, p.id] for p in g.uncovered_key]),
         Table("Single-threaded key stakeholders", ["stakeholder", "only thread"],
               [[x.stakeholder.name, x.staff.name] for x in g.single_threaded_key]),
-        Table("Roles and areas without cover", ["gap", "which"], [
+        Table("Roles and areas without cover", ["gap", "which"], detail=True, rows=[
             [label, ", ".join(v.replace("_", " ") for v in values)]
             for label, values in (("required roles held but not covered", g.roles_uncovered),
                                   ("required roles nobody holds", g.roles_missing),
@@ -138,9 +292,9 @@ def review_content(analysis: AccountAnalysis, *, top_risks: int = 3) -> ReviewCo
                           + (f": {f.most_critical.name} is the most critical person." if f.most_critical else "."))
     t["fragility"] = [
         Table("What each departure would cut off", ["person", "side", "removal share", "stakeholders lost"],
-              [[r.name, r.kind, _pct(r.share), names_of(r.lost)] for r in f.people[:15]]),
+              [[r.name, r.kind, _pct(r.share), names_of(r.lost)] for r in f.people[:8]]),
         Table("Key stakeholders' connectivity (departures that cut them off)", ["stakeholder", "connectivity"],
-              [[c.name, str(c.connectivity)] for c in f.key_connectivity]),
+              [[c.name, str(c.connectivity)] for c in f.key_connectivity], detail=True),
     ]
     intro["whatif"] = ("Each of the people whose departure costs most leaves, alone; the account the day after."
                        if whatifs else "No single departure cuts anyone off.")

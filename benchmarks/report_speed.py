@@ -1,0 +1,63 @@
+"""Wall time of ``kamgraph report`` and ``kamgraph plot`` against ``kamgraph xray`` for the same account.
+
+Issue #15, item 4: ``report`` within 2.5x the wall time of ``xray``, ``plot`` within 2x. All three are run
+as fresh processes on the demo store, in turn (xray, report, plot, xray, ...), ``--runs`` times, so the
+three medians and both ratios come from one run of this script, side by side.
+
+Usage::
+
+    python benchmarks/report_speed.py [--runs 9] [--format html] [--kind map]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ANCHOR = "2026-11-22"
+
+
+def _time(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--format", default="html", help="report format (html, md, pdf, pptx)")
+    parser.add_argument("--kind", default="map", help="plot kind (map, matrix, timeline)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        store = work / "demo.db"
+        cli = [sys.executable, str(ROOT / "cli.py"), "--store", str(store)]
+        subprocess.run([*cli, "demo", "--as-of", ANCHOR], cwd=work, check=True, stdout=subprocess.DEVNULL)
+        commands = {
+            "xray": [*cli, "xray", "northwind", "--as-of", ANCHOR],
+            "report": [*cli, "report", "northwind", "--as-of", ANCHOR, "--format", args.format,
+                       "-o", str(work / f"review.{args.format}")],
+            "plot": [*cli, "plot", "northwind", "--as-of", ANCHOR, "--kind", args.kind, "-o", str(work / "map.png")],
+        }
+        for cmd in commands.values():  # warm the file cache
+            _time(cmd, work)
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(args.runs):
+            for name, cmd in commands.items():
+                times[name].append(_time(cmd, work))
+    med = {name: statistics.median(values) for name, values in times.items()}
+    for name, value in med.items():
+        print(f"kamgraph {name:<7} median {value * 1000:6.0f} ms over {args.runs} runs")
+    print(f"ratio report ({args.format}) / xray: {med['report'] / med['xray']:.2f} (goal <= 2.5)")
+    print(f"ratio plot ({args.kind}) / xray:   {med['plot'] / med['xray']:.2f} (goal <= 2)")
+
+
+if __name__ == "__main__":
+    main()
