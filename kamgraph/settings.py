@@ -432,6 +432,20 @@ class Neo4jSettings(_Section):
     batch_size: int | None = Field(default=None, ge=1, description="Rows per batched write statement (default 1000).")
 
 
+class ExecutorSettings(_Section):
+    """Where portfolio-wide jobs (``portfolio``, ``portfolio review``, ``alerts``) analyse their accounts.
+
+    ``KAMGRAPH_EXECUTOR__URL=dask://HOST:PORT`` selects a Dask cluster without touching the file.
+    """
+
+    url: str = Field(default="local", description="'local' (worker processes on this machine), 'serial' "
+                                                  "(this process only) or 'dask://HOST:PORT' (a Dask scheduler).")
+    workers: int | None = Field(default=None, ge=1, description="Local worker processes (default: CPU count).")
+    chunk_size: int = Field(default=200, ge=1, le=900, description="Accounts per task and per set-based read.")
+    min_accounts: int = Field(default=400, ge=0,
+                              description="Below this many accounts the local executor stays in one process.")
+
+
 class Settings(_Section):
     """All settings of kamgraph; one section per concern."""
 
@@ -449,6 +463,7 @@ class Settings(_Section):
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     departures: DepartureSettings = Field(default_factory=DepartureSettings)
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
+    executor: ExecutorSettings = Field(default_factory=ExecutorSettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
