@@ -61,6 +61,7 @@ from ..domain.alert_state import AlertRecord, Delivery, alert_key
 from ..domain.dataset import AccountSnapshot
 from ..graph.account_graph import AccountGraph, build_account_graph
 from ..graph.importance import importance
+from ..kernels.gc_pause import paused_gc
 from ..settings import Settings
 from ..store.base import GraphStore
 from ..store.executor import Executor, executor_for
@@ -425,36 +426,41 @@ class AccountOutcome:
 def check_accounts(store: GraphStore, ids: list[str], work: _ChunkInput) -> list[AccountOutcome]:
     """Every rule on one chunk of accounts, compared with their open alerts: what to raise and clear.
 
-    The task :func:`run_alerts` hands its executor: one set-based read of the chunk.
+    The task :func:`run_alerts` hands its executor: one set-based read of the chunk. The cyclic garbage
+    collector is paused throughout (many small objects, no cycles).
     """
-    found = []
-    for snapshot in store.load_accounts(ids, work.as_of, chunk_size=len(ids) or 1):
-        account = snapshot.account.id
-        baseline, previous, open_states = work.accounts[account]
-        findings, facts = evaluate_account(snapshot, work.as_of, baseline, work.settings, since=work.since,
-                                           previous=previous)
-        outcome = AccountOutcome(account=account, facts=facts, raised=[], cleared=[], seen=set(), ongoing=0)
-        for finding in findings:
-            key = finding.key
-            if key in outcome.seen:
-                continue
-            outcome.seen.add(key)
-            state = open_states.get(key)
-            if state is not None and state == finding.state:
-                outcome.ongoing += 1
-                continue
-            if state is not None:
-                outcome.cleared.append(key)
-            elif not finding.trigger:
-                continue
-            if finding.describe is not None:
-                finding.describe(finding)
-            outcome.raised.append(AlertRecord(
-                key=key, rule=finding.rule, account=account, subject=finding.subject,
-                severity=getattr(work.settings.alerts, finding.rule).severity, state=finding.state,
-                title=finding.title, message=finding.message, raised_on=work.as_of, data=finding.data))
-        found.append(outcome)
-    return found
+    with paused_gc():
+        return [_check_account(snapshot, work)
+                for snapshot in store.load_accounts(ids, work.as_of, chunk_size=len(ids) or 1)]
+
+
+def _check_account(snapshot: AccountSnapshot, work: _ChunkInput) -> AccountOutcome:
+    """Every rule on one account, compared with its open alerts."""
+    account = snapshot.account.id
+    baseline, previous, open_states = work.accounts[account]
+    findings, facts = evaluate_account(snapshot, work.as_of, baseline, work.settings, since=work.since,
+                                       previous=previous)
+    outcome = AccountOutcome(account=account, facts=facts, raised=[], cleared=[], seen=set(), ongoing=0)
+    for finding in findings:
+        key = finding.key
+        if key in outcome.seen:
+            continue
+        outcome.seen.add(key)
+        state = open_states.get(key)
+        if state is not None and state == finding.state:
+            outcome.ongoing += 1
+            continue
+        if state is not None:
+            outcome.cleared.append(key)
+        elif not finding.trigger:
+            continue
+        if finding.describe is not None:
+            finding.describe(finding)
+        outcome.raised.append(AlertRecord(
+            key=key, rule=finding.rule, account=account, subject=finding.subject,
+            severity=getattr(work.settings.alerts, finding.rule).severity, state=finding.state,
+            title=finding.title, message=finding.message, raised_on=work.as_of, data=finding.data))
+    return outcome
 
 
 def run_alerts(store: GraphStore, as_of: dt.date, settings: Settings | None = None, *,

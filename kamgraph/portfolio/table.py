@@ -14,7 +14,9 @@ from collections.abc import Callable
 from pydantic import BaseModel, Field
 
 from ..analysis.pipeline import analyze
+from ..domain.dataset import AccountSnapshot
 from ..errors import InputError, StoreError
+from ..kernels.gc_pause import paused_gc
 from ..settings import Settings
 from ..store.base import GraphStore
 from ..store.executor import Executor, executor_for
@@ -113,23 +115,29 @@ def portfolio_rows(store: GraphStore, ids: list[str], payload: tuple[dt.date, Se
     """The portfolio row (without open alerts), qualification and stage of each account of one chunk.
 
     The task :func:`build_portfolio` hands its executor: one set-based read of the chunk, one summary
-    analysis per account.
+    analysis per account. The cyclic garbage collector is paused throughout: a chunk of snapshots is many
+    small objects without cycles, which it would otherwise scan again and again.
     """
     as_of, settings = payload
-    found = []
-    for snapshot in store.load_accounts(ids, as_of, chunk_size=len(ids) or 1):
-        account_id = snapshot.account.id
-        analysis = analyze(snapshot, as_of, settings, detail=False)
-        stage = relationship_stage(analysis.ag)
-        summary = analysis.summary
-        qual = qualify(snapshot.account, summary.model_dump(), stage.level, settings.portfolio)
-        found.append((PortfolioRow(
-            account=account_id, name=snapshot.account.name, declared_tier=snapshot.account.tier, tier=qual.tier,
-            score=qual.score, near_miss=qual.near_miss.tier if qual.near_miss else None, stage=stage.stage,
-            stage_level=stage.level, shape=summary.shape, coverage=summary.coverage,
-            key_coverage=summary.key_coverage, fragility_index=summary.fragility_index, health=summary.health,
-            overdue_key=summary.overdue_key, share_of_wallet=qual.share_of_wallet), qual, stage))
-    return found
+    with paused_gc():
+        return [_row(snapshot, as_of, settings)
+                for snapshot in store.load_accounts(ids, as_of, chunk_size=len(ids) or 1)]
+
+
+def _row(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings
+         ) -> tuple[PortfolioRow, Qualification, StageResult]:
+    account_id = snapshot.account.id
+    analysis = analyze(snapshot, as_of, settings, detail=False)
+    stage = relationship_stage(analysis.ag)
+    summary = analysis.summary
+    qual = qualify(snapshot.account, summary.model_dump(), stage.level, settings.portfolio)
+    row = PortfolioRow(
+        account=account_id, name=snapshot.account.name, declared_tier=snapshot.account.tier, tier=qual.tier,
+        score=qual.score, near_miss=qual.near_miss.tier if qual.near_miss else None, stage=stage.stage,
+        stage_level=stage.level, shape=summary.shape, coverage=summary.coverage,
+        key_coverage=summary.key_coverage, fragility_index=summary.fragility_index, health=summary.health,
+        overdue_key=summary.overdue_key, share_of_wallet=qual.share_of_wallet)
+    return row, qual, stage
 
 
 def _open_alert_counts(store: GraphStore) -> dict[str, int] | None:

@@ -58,6 +58,7 @@ from ..domain.models import (
     TieKind,
 )
 from ..errors import InputError, KamgraphError, NotFoundError, StoreError
+from ..kernels.gc_pause import paused_gc
 from ..settings import Neo4jSettings
 from .base import DEFAULT_CHUNK, SCHEMA_VERSION, GraphStore, _best_name_matches
 from .cypher import QueryBook, queries
@@ -633,7 +634,9 @@ class Neo4jStore(GraphStore):
                       chunk_size: int = DEFAULT_CHUNK) -> Iterator[AccountSnapshot]:
         ids = list(account_ids)
         for part in _chunks(ids, max(1, chunk_size)):
-            yield from self._load_chunk(list(part), as_of)
+            with paused_gc():  # many small records, no cycles among them
+                snapshots = self._load_chunk(list(part), as_of)
+            yield from snapshots
 
     def _load_chunk(self, ids: list[str], as_of: dt.date | None) -> list[AccountSnapshot]:
         """The snapshots of a chunk of accounts: one read transaction, one query per record kind over the chunk."""
