@@ -101,3 +101,29 @@ def test_executor_is_chosen_by_setting_and_environment() -> None:
     assert isinstance(executor_for("serial"), SerialExecutor)
     with pytest.raises(InputError, match="unknown executor 'spark://x'"):
         executor_for("spark://x")
+
+
+def test_commands_take_the_executor_from_the_environment(tmp_path, runner) -> None:  # type: ignore[no-untyped-def]
+    """``portfolio`` and ``alerts`` pick the executor up from KAMGRAPH_EXECUTOR__URL without an option; the
+    output of worker processes (chunks of 2 accounts, no minimum) equals that of this process."""
+    from cli import cli
+    from kamgraph.store import open_store
+
+    for name in ("serial", "local"):
+        with open_store(str(tmp_path / f"{name}.db"), create=True) as store:
+            store.import_batch(_batch())
+    outputs = {}
+    for name in ("serial", "local"):
+        env = {"KAMGRAPH_STORE": str(tmp_path / f"{name}.db"), "KAMGRAPH_EXECUTOR__URL": name,
+               "KAMGRAPH_EXECUTOR__CHUNK_SIZE": "2", "KAMGRAPH_EXECUTOR__MIN_ACCOUNTS": "0",
+               "KAMGRAPH_EXECUTOR__WORKERS": "2"}
+        day = ["--as-of", AS_OF.isoformat(), "--json"]
+        port = runner.invoke(cli, ["portfolio", *day], env=env)
+        alerts = runner.invoke(cli, ["alerts", *day], env=env)
+        assert port.exit_code == 0, port.output
+        assert alerts.exit_code in (0, 1), alerts.output
+        outputs[name] = (port.output, alerts.output)
+    assert outputs["local"] == outputs["serial"]
+    bad = runner.invoke(cli, ["portfolio", "--as-of", AS_OF.isoformat()],
+                        env={"KAMGRAPH_STORE": str(tmp_path / "serial.db"), "KAMGRAPH_EXECUTOR__URL": "nope"})
+    assert bad.exit_code == 2 and "unknown executor 'nope'" in bad.output and "Traceback" not in bad.output

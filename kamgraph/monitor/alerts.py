@@ -530,9 +530,10 @@ def run_alerts(store: GraphStore, as_of: dt.date, settings: Settings | None = No
         payload = alerts_payload(raised, as_of, settings.alerts.webhook.max_text_lines)
         deliveries.append(Delivery(id=uuid.uuid4().hex, created_on=as_of, payload=payload))
     store.record_alert_check(as_of, facts, raised=raised, cleared=cleared, deliveries=deliveries)
+    gone = set(cleared)
     run = AlertRun(as_of=as_of, accounts=ids, baselines=baselines, new=raised, ongoing=ongoing,
                    cleared=sorted((a.model_copy(update={"cleared_on": as_of}) for k, a in open_alerts.items()
-                                   if k in set(cleared)), key=_order))
+                                   if k in gone), key=_order))
     if webhook_url:
         hook = settings.alerts.webhook
         for item in store.pending_deliveries():
