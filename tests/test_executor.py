@@ -8,6 +8,7 @@ must be identical.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
 
@@ -41,10 +42,8 @@ def cluster(request: pytest.FixtureRequest) -> Iterator[object]:
     set here before they start, as an operator would on a real cluster."""
     distributed = pytest.importorskip("distributed")
     with pytest.MonkeyPatch.context() as patch:
-        try:
+        with contextlib.suppress(pytest.skip.Exception):  # no Bolt server: the Neo4j cases skip themselves
             patch.setenv("KAMGRAPH_NEO4J_PASSWORD", request.getfixturevalue("bolt").password)
-        except pytest.skip.Exception:
-            pass  # no Bolt server in this run: the Neo4j cases skip themselves
         with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                       silence_logs=40) as local, distributed.Client(local) as client:
             yield client

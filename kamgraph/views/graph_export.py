@@ -232,13 +232,16 @@ def export_accounts(store: GraphStore, account_ids: Sequence[str] | None, as_of:
     """The export graph of some accounts of a store, or of all of them (``account_ids=None``).
 
     One account gives its :func:`export_graph`; several give their :func:`portfolio_graph`. Accounts are
-    read a chunk at a time (:meth:`~kamgraph.store.base.GraphStore.load_accounts`) and analysed one by one.
+    read a chunk at a time (:meth:`~kamgraph.store.base.GraphStore.load_accounts`), analysed one by one and
+    merged as they come; only the merged graph grows with the portfolio.
     """
     from ..analysis.pipeline import analyze
 
     ids = store.account_ids() if account_ids is None else list(account_ids)
-    graphs = [export_graph(analyze(snapshot, as_of, settings)) for snapshot in store.load_accounts(ids, as_of)]
-    return graphs[0] if account_ids is not None and len(graphs) == 1 else portfolio_graph(graphs)
+    graphs = (export_graph(analyze(snapshot, as_of, settings)) for snapshot in store.load_accounts(ids, as_of))
+    if account_ids is not None and len(ids) == 1:
+        return next(graphs)
+    return portfolio_graph(graphs)  # merged as they come: one account's graph and analysis at a time
 
 
 def portfolio_graph(graphs: Iterable[nx.MultiDiGraph]) -> nx.MultiDiGraph:
