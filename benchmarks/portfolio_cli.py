@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -114,6 +115,7 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", default=["sqlite", "bolt"], choices=["sqlite", "bolt"])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the Bolt server on kill, too
     sizes = sorted(args.sizes)
     day = ["--as-of", AS_OF.isoformat(), "--json"]
     print(f"portfolio_cli: sizes {sizes}, backends {args.backends}, medians of {args.repeat} runs, "
