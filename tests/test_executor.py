@@ -126,3 +126,16 @@ def test_commands_take_the_executor_from_the_environment(tmp_path, runner) -> No
     bad = runner.invoke(cli, ["portfolio", "--as-of", AS_OF.isoformat()],
                         env={"KAMGRAPH_STORE": str(tmp_path / "serial.db"), "KAMGRAPH_EXECUTOR__URL": "nope"})
     assert bad.exit_code == 2 and "unknown executor 'nope'" in bad.output and "Traceback" not in bad.output
+
+
+@pytest.mark.bolt
+def test_a_neo4j_store_without_a_password_in_the_environment_stays_in_this_process(
+        bolt, bolt_database, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("KAMGRAPH_NEO4J_PASSWORD", raising=False)
+    with bolt.open(bolt_database) as store:  # password given in the call, as after a prompt
+        store.import_batch(_batch())
+        assert not store.reopenable()
+        local = build_portfolio(store, AS_OF, Settings(), executor=ProcessExecutor(chunk_size=2, workers=2))
+        assert local == build_portfolio(store, AS_OF, Settings(), executor=SerialExecutor())
+        monkeypatch.setenv("KAMGRAPH_NEO4J_PASSWORD", bolt.password)
+        assert store.reopenable()

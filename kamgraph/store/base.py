@@ -73,6 +73,12 @@ class GraphStore(ABC):
         (environment or its own settings file)."""
         return {}
 
+    def reopenable(self) -> bool:
+        """True when another process of this machine can open this store with :meth:`reopen_options`
+        (a Neo4j store whose password was typed at a prompt cannot: the local executor then stays in
+        this process)."""
+        return True
+
     @abstractmethod
     def schema_version(self) -> int:
         """The schema version recorded in the store."""

@@ -8,7 +8,7 @@ splits its account ids into chunks and hands each chunk to a *task*: a module-le
 * ``serial`` -- here, on the store already open;
 * ``local`` (default) -- worker processes of this machine (``concurrent.futures``), each opening the store
   again; small portfolios (fewer than ``[executor] min_accounts``) stay in this process, where starting
-  workers would cost more than it saves;
+  workers would cost more than it saves, and so does a Neo4j store whose password a worker cannot find;
 * ``dask://HOST:PORT`` -- the workers of a Dask distributed scheduler (optional extra ``kamgraph[dask]``),
   each opening the store itself: the Neo4j server of the team (a worker finds the password in
   ``KAMGRAPH_NEO4J_PASSWORD`` or its own settings), or an SQLite file on a path every worker can read.
@@ -97,7 +97,7 @@ class ProcessExecutor(Executor):
     def map(self, store: GraphStore, task: Task[R], ids: Sequence[str],
             payload: Callable[[list[str]], Any]) -> Iterator[list[R]]:
         parts = list(chunked(ids, self.chunk_size))
-        if self.workers < 2 or len(parts) < 2 or len(ids) < self.min_accounts:
+        if self.workers < 2 or len(parts) < 2 or len(ids) < self.min_accounts or not store.reopenable():
             yield from SerialExecutor(self.chunk_size).map(store, task, ids, payload)
             return
         import multiprocessing

@@ -289,6 +289,9 @@ class Neo4jStore(GraphStore):
     def reopen_options(self) -> dict[str, object]:
         return {"user": self._user, "database": self.database, "batch_size": self.batch_size}
 
+    def reopenable(self) -> bool:
+        return resolve_password(None) is not None  # what a worker opening the store reads
+
     def schema_version(self) -> int:
         version = self._query("meta_read", key=_META_KEY)[0]["version"]
         return int(version or 0)
