@@ -144,3 +144,50 @@ MATCH (p:Person {email: email})
 RETURN properties(p) AS props, p:Staff AS staff,
        [(p)-[:ON_TEAM]->(a:Account) | a.id] AS accounts,
        [(p)-[r:REPORTS_TO]->(m:Stakeholder) | {manager: m.id, line: r.line}] AS lines
+
+// name: accounts_by_name
+// The accounts whose name is exactly $account_name (indexed).
+MATCH (a:Account {name: $account_name})
+RETURN properties(a) AS props
+
+// name: accounts_by_folded_name
+// The accounts whose name equals $account_name ignoring case (reads every account; used only when no
+// account has that exact name).
+MATCH (a:Account)
+WHERE toLower(a.name) = toLower($account_name)
+RETURN properties(a) AS props
+
+// name: account_ids
+// Every account id.
+MATCH (a:Account)
+RETURN a.id AS id
+
+// name: chunk_stakeholders
+// Everybody ever recorded at these accounts (people who left included), with their reporting lines.
+UNWIND $ids AS id
+MATCH (:Account {id: id})<-[:WORKS_AT]-(c:Stakeholder)
+RETURN properties(c) AS props, [(c)-[r:REPORTS_TO]->(m:Stakeholder) | {manager: m.id, line: r.line}] AS lines
+
+// name: chunk_meetings
+// Per account of $ids: the meetings its stakeholders attended, up to $as_of unless it is null; with
+// attendees and the staff among them.
+UNWIND $ids AS id
+MATCH (:Account {id: id})<-[:WORKS_AT]-(:Stakeholder)-[:ATTENDED]->(m:Meeting)
+WHERE $as_of IS NULL OR m.date <= $as_of
+WITH DISTINCT id, m
+RETURN id AS account, properties(m) AS props, [(m)<-[:ATTENDED]-(p:Person) | p.id] AS attendees,
+       [(m)<-[:ATTENDED]-(s:Staff) | s.id] AS staff
+
+// name: chunk_teams
+// Per account of $ids: the staff on its team.
+UNWIND $ids AS id
+MATCH (:Account {id: id})<-[:ON_TEAM]-(s:Staff)
+RETURN id AS account, s.id AS staff
+
+// name: chunk_ties
+// Per account of $ids: the KNOWS / INFLUENCES ties with at least one end at one of its stakeholders.
+UNWIND $ids AS id
+MATCH (:Account {id: id})<-[:WORKS_AT]-(:Stakeholder)-[t:KNOWS|INFLUENCES]-(:Person)
+WITH DISTINCT id, t
+RETURN id AS account, startNode(t).id AS source, endNode(t).id AS target, toLower(type(t)) AS kind,
+       t.weight AS weight

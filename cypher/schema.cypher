@@ -36,3 +36,7 @@ CREATE CONSTRAINT kamgraph_outbox_id IF NOT EXISTS FOR (o:AlertOutbox) REQUIRE o
 // name: schema_person_email
 // People by e-mail address, for matching calendar attendees and CRM contacts.
 CREATE INDEX kamgraph_person_email IF NOT EXISTS FOR (p:Person) ON (p.email)
+
+// name: schema_account_name
+// Accounts by exact name (kamgraph xray NAME), without reading every account.
+CREATE INDEX kamgraph_account_name IF NOT EXISTS FOR (a:Account) ON (a.name)

@@ -86,6 +86,10 @@ __all__ = [
     "ReportSettings",
     "EmailSettings",
     "DeliverySettings",
+    "CalendarSettings",
+    "MeetingSizeSettings",
+    "ConnectorSettings",
+    "ExecutorSettings",
     "Settings",
     "load_settings",
     "settings_toml",
@@ -601,6 +605,20 @@ class DeliverySettings(_Section):
                                   "{subject} (e.g. https://crm.example.com/accounts/{account}).")
 
 
+class ExecutorSettings(_Section):
+    """Where portfolio-wide jobs (``portfolio``, ``portfolio review``, ``alerts``) analyse their accounts.
+
+    ``KAMGRAPH_EXECUTOR__URL=dask://HOST:PORT`` selects a Dask cluster without touching the file.
+    """
+
+    url: str = Field(default="local", description="'local' (worker processes on this machine), 'serial' "
+                                                  "(this process only) or 'dask://HOST:PORT' (a Dask scheduler).")
+    workers: int | None = Field(default=None, ge=1, description="Local worker processes (default: CPU count).")
+    chunk_size: int = Field(default=200, ge=1, le=900, description="Accounts per task and per set-based read.")
+    min_accounts: int = Field(default=400, ge=0,
+                              description="Below this many accounts the local executor stays in one process.")
+
+
 class Settings(_Section):
     """All settings of kamgraph; one section per concern."""
 
@@ -626,6 +644,7 @@ class Settings(_Section):
     report: ReportSettings = Field(default_factory=ReportSettings)
     email: EmailSettings = Field(default_factory=EmailSettings)
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
+    executor: ExecutorSettings = Field(default_factory=ExecutorSettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:

@@ -23,12 +23,12 @@ def load_portfolio(as_of: dt.date, sort: str = "score"):  # type: ignore[no-unty
     state = _state()
     day = as_of
     with state.open_store() as store:
-        total = len(store.list_accounts())
-        if total > 50 and sys.stderr.isatty():
-            with click.progressbar(length=total, label="analysing accounts", file=sys.stderr) as bar:
-                return build_portfolio(store, day, state.settings, sort=sort,
-                                       progress=lambda done, _total: bar.update(1))
-        return build_portfolio(store, day, state.settings, sort=sort)
+        ids = store.account_ids()
+        if len(ids) > 50 and sys.stderr.isatty():
+            with click.progressbar(length=len(ids), label="analysing accounts", file=sys.stderr) as bar:
+                return build_portfolio(store, day, state.settings, sort=sort, accounts=ids,
+                                       progress=lambda done, _total: bar.update(done - bar.pos))
+        return build_portfolio(store, day, state.settings, sort=sort, accounts=ids)
 
 
 @click.group(invoke_without_command=True)

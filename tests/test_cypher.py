@@ -41,7 +41,8 @@ NEO4J5_REJECTS = {
 #: A value for each parameter name, to run every query on an empty database.
 SAMPLE_PARAMS: dict[str, object] = {
     "ids": ["nobody"], "rows": [], "id": "nobody", "key": "nothing-here", "version": 1, "as_of": None,
-    "limit": 1, "status": "left", "left_on": None, "moved_to": None, "note": None, "active": "active",
+    "account_name": "Nobody Inc", "limit": 1, "status": "left", "left_on": None, "moved_to": None, "note": None,
+    "active": "active",
     "left": "left", "probe": "kamgraph-test-probe", "keys": ["nothing-here"], "day": None, "n": 0,
     "cleared_too": False, "accounts": None, "error": None, "emails": ["nobody@example.com"],
 }

@@ -61,8 +61,10 @@ from ..domain.alert_state import AlertRecord, Delivery, alert_key
 from ..domain.dataset import AccountSnapshot
 from ..graph.account_graph import AccountGraph, build_account_graph
 from ..graph.importance import importance
+from ..kernels.gc_pause import paused_gc
 from ..settings import Settings
 from ..store.base import GraphStore
+from ..store.executor import Executor, executor_for
 from .departure import AccountImpact, account_impact
 from .webhook import DeliveryResult, alerts_payload, deliver
 
@@ -398,9 +400,73 @@ def _order(record: AlertRecord) -> tuple[int, str, int, str]:
 
 
 # --------------------------------------------------------------------------- the run
+@dataclass
+class _ChunkInput:
+    """What checking one chunk of accounts needs besides the store (sent to a worker)."""
+
+    as_of: dt.date
+    settings: Settings
+    since: dt.date | None
+    #: Per account: its baseline, the facts of its last check, and its open alerts ``{key: state}``.
+    accounts: dict[str, tuple[dt.date, dict[str, Any] | None, dict[str, str]]]
+
+
+@dataclass
+class AccountOutcome:
+    """One account's part of an alert run (computed by :func:`check_accounts`, maybe on a worker)."""
+
+    account: str
+    facts: dict[str, Any]
+    raised: list[AlertRecord]
+    cleared: list[str]
+    seen: set[str]
+    ongoing: int
+
+
+def check_accounts(store: GraphStore, ids: list[str], work: _ChunkInput) -> list[AccountOutcome]:
+    """Every rule on one chunk of accounts, compared with their open alerts: what to raise and clear.
+
+    The task :func:`run_alerts` hands its executor: one set-based read of the chunk. The cyclic garbage
+    collector is paused throughout (many small objects, no cycles).
+    """
+    with paused_gc():
+        return [_check_account(snapshot, work)
+                for snapshot in store.load_accounts(ids, work.as_of, chunk_size=len(ids) or 1)]
+
+
+def _check_account(snapshot: AccountSnapshot, work: _ChunkInput) -> AccountOutcome:
+    """Every rule on one account, compared with its open alerts."""
+    account = snapshot.account.id
+    baseline, previous, open_states = work.accounts[account]
+    findings, facts = evaluate_account(snapshot, work.as_of, baseline, work.settings, since=work.since,
+                                       previous=previous)
+    outcome = AccountOutcome(account=account, facts=facts, raised=[], cleared=[], seen=set(), ongoing=0)
+    for finding in findings:
+        key = finding.key
+        if key in outcome.seen:
+            continue
+        outcome.seen.add(key)
+        state = open_states.get(key)
+        if state is not None and state == finding.state:
+            outcome.ongoing += 1
+            continue
+        if state is not None:
+            outcome.cleared.append(key)
+        elif not finding.trigger:
+            continue
+        if finding.describe is not None:
+            finding.describe(finding)
+        outcome.raised.append(AlertRecord(
+            key=key, rule=finding.rule, account=account, subject=finding.subject,
+            severity=getattr(work.settings.alerts, finding.rule).severity, state=finding.state,
+            title=finding.title, message=finding.message, raised_on=work.as_of, data=finding.data))
+    return outcome
+
+
 def run_alerts(store: GraphStore, as_of: dt.date, settings: Settings | None = None, *,
                accounts: Iterable[str] | None = None, since: dt.date | None = None,
-               webhook_url: str | None = None, sender: Callable[..., DeliveryResult] = deliver) -> AlertRun:
+               webhook_url: str | None = None, sender: Callable[..., DeliveryResult] = deliver,
+               executor: Executor | None = None) -> AlertRun:
     """Evaluate every rule on every account (or ``accounts``), record the outcome, deliver the webhook.
 
     Parameters
@@ -421,46 +487,42 @@ def run_alerts(store: GraphStore, as_of: dt.date, settings: Settings | None = No
         neither stored nor shown in full.
     sender : callable
         The delivery function (:func:`kamgraph.monitor.webhook.deliver`).
+    executor : Executor, optional
+        Where the accounts are checked (default: the one ``settings.executor`` names, see
+        :mod:`kamgraph.store.executor`); the alert state is read and recorded here, once.
     """
     settings = settings or Settings()
-    ids = [store.find_account(a).id for a in accounts] if accounts is not None else \
-        [a.id for a in store.list_accounts()]
+    ids = [store.find_account(a).id for a in accounts] if accounts is not None else store.account_ids()
     ids = sorted(set(ids))
     checks = store.alert_checks()
-    facts: dict[str, dict[str, Any]] = {}
     open_alerts = {a.key: a for a in store.load_alerts(ids)}
-    raised: list[AlertRecord] = []
-    cleared: list[str] = []
-    seen: set[str] = set()
+    open_by_account: dict[str, dict[str, str]] = {}
+    for alert in open_alerts.values():
+        open_by_account.setdefault(alert.account, {})[alert.key] = alert.state
     baselines: dict[str, dt.date] = {}
-    ongoing = 0
+    previous: dict[str, dict[str, Any] | None] = {}
     for account in ids:
         last = checks.get(account) if since is None else None
         baseline = since or (last.checked_on if last else as_of - dt.timedelta(days=settings.alerts.first_check_days))
-        baseline = min(baseline, as_of)
-        baselines[account] = baseline
-        snapshot = store.load_account(account, as_of)
-        findings, facts[account] = evaluate_account(snapshot, as_of, baseline, settings, since=since,
-                                                    previous=last.facts if last and last.facts else None)
-        for finding in findings:
-            key = finding.key
-            if key in seen:
-                continue
-            seen.add(key)
-            current = open_alerts.get(key)
-            if current is not None and current.state == finding.state:
-                ongoing += 1
-                continue
-            if current is not None:
-                cleared.append(key)
-            elif not finding.trigger:
-                continue
-            if finding.describe is not None:
-                finding.describe(finding)
-            raised.append(AlertRecord(
-                key=key, rule=finding.rule, account=account, subject=finding.subject,
-                severity=getattr(settings.alerts, finding.rule).severity, state=finding.state,
-                title=finding.title, message=finding.message, raised_on=as_of, data=finding.data))
+        baselines[account] = min(baseline, as_of)
+        previous[account] = last.facts if last and last.facts else None
+
+    def chunk_input(part: list[str]) -> _ChunkInput:
+        return _ChunkInput(as_of=as_of, settings=settings, since=since,
+                           accounts={a: (baselines[a], previous[a], open_by_account.get(a, {})) for a in part})
+
+    executor = executor or executor_for(settings=settings.executor)
+    facts: dict[str, dict[str, Any]] = {}
+    raised: list[AlertRecord] = []
+    cleared: list[str] = []
+    seen: set[str] = set()
+    ongoing = 0
+    for outcome in executor.run(store, check_accounts, ids, chunk_input):
+        facts[outcome.account] = outcome.facts
+        raised += outcome.raised
+        cleared += outcome.cleared
+        seen |= outcome.seen
+        ongoing += outcome.ongoing
     cleared += sorted(k for k in open_alerts if k not in seen)
     raised.sort(key=_order)
     deliveries: list[Delivery] = []
@@ -468,9 +530,10 @@ def run_alerts(store: GraphStore, as_of: dt.date, settings: Settings | None = No
         payload = alerts_payload(raised, as_of, settings.alerts.webhook.max_text_lines)
         deliveries.append(Delivery(id=uuid.uuid4().hex, created_on=as_of, payload=payload))
     store.record_alert_check(as_of, facts, raised=raised, cleared=cleared, deliveries=deliveries)
+    gone = set(cleared)
     run = AlertRun(as_of=as_of, accounts=ids, baselines=baselines, new=raised, ongoing=ongoing,
                    cleared=sorted((a.model_copy(update={"cleared_on": as_of}) for k, a in open_alerts.items()
-                                   if k in set(cleared)), key=_order))
+                                   if k in gone), key=_order))
     if webhook_url:
         hook = settings.alerts.webhook
         for item in store.pending_deliveries():

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from ..errors import InputError
 from ..settings import Settings
 from ..store.base import GraphStore
+from ..store.executor import Executor
 from .table import build_portfolio
 
 __all__ = ["ReviewChange", "review_portfolio"]
@@ -34,15 +35,19 @@ class ReviewChange(BaseModel):
 
 
 def review_portfolio(store: GraphStore, since: dt.date, as_of: dt.date, settings: Settings,
-                     progress: Callable[[int, int], None] | None = None) -> list[ReviewChange]:
+                     progress: Callable[[int, int], None] | None = None,
+                     executor: Executor | None = None) -> list[ReviewChange]:
     """Accounts whose tier, stage or fragility index changed between ``since`` and ``as_of``.
 
     A fragility change counts when it is at least ``portfolio.review_fragility_change``.
     """
     if since >= as_of:
         raise InputError(f"--since {since} must be before the review date {as_of}", field="since")
-    before = {r.account: r for r in build_portfolio(store, since, settings, progress=progress).rows}
-    after = build_portfolio(store, as_of, settings, sort="name", progress=progress).rows
+    ids = store.account_ids()
+    before = {r.account: r for r in build_portfolio(store, since, settings, accounts=ids, progress=progress,
+                                                     executor=executor).rows}
+    after = build_portfolio(store, as_of, settings, sort="name", accounts=ids, progress=progress,
+                            executor=executor).rows
     threshold = settings.portfolio.review_fragility_change
     found = []
     for row in after:

@@ -14,9 +14,12 @@ from collections.abc import Callable
 from pydantic import BaseModel, Field
 
 from ..analysis.pipeline import analyze
+from ..domain.dataset import AccountSnapshot
 from ..errors import InputError, StoreError
+from ..kernels.gc_pause import paused_gc
 from ..settings import Settings
 from ..store.base import GraphStore
+from ..store.executor import Executor, executor_for
 from .qualification import Qualification, qualify
 from .stage import StageResult, relationship_stage
 
@@ -67,7 +70,8 @@ def _sort_value(row: PortfolioRow, key: str, tiers: list[str]) -> object:
 
 def build_portfolio(store: GraphStore, as_of: dt.date, settings: Settings, *, sort: str = "score",
                     accounts: list[str] | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> Portfolio:
+                    progress: Callable[[int, int], None] | None = None,
+                    executor: Executor | None = None) -> Portfolio:
     """Analyse, score and stage every account (or the given ones) on ``as_of``.
 
     Parameters
@@ -83,35 +87,57 @@ def build_portfolio(store: GraphStore, as_of: dt.date, settings: Settings, *, so
     accounts : list of str, optional
         Account ids; all accounts when not given.
     progress : callable, optional
-        Called as ``progress(done, total)`` after each account.
+        Called as ``progress(done, total)`` after each chunk of accounts.
+    executor : Executor, optional
+        Where the accounts are analysed (default: the one ``settings.executor`` names,
+        see :mod:`kamgraph.store.executor`).
     """
     if sort not in SORT_KEYS:
         raise InputError(f"unknown sort key {sort!r} (one of: {', '.join(SORT_KEYS)})", field="sort")
-    ids = accounts if accounts is not None else [a.id for a in store.list_accounts()]
-    rows, quals, stages = [], {}, {}
+    ids = accounts if accounts is not None else store.account_ids()
     alert_counts = _open_alert_counts(store)
-    for done, account_id in enumerate(ids, start=1):
-        snapshot = store.load_account(account_id, as_of)
-        analysis = analyze(snapshot, as_of, settings, detail=False)
-        stage = relationship_stage(analysis.ag)
-        summary = analysis.summary
-        qual = qualify(snapshot.account, summary.model_dump(), stage.level, settings.portfolio)
-        quals[account_id], stages[account_id] = qual, stage
-        rows.append(PortfolioRow(
-            account=account_id, name=snapshot.account.name, declared_tier=snapshot.account.tier, tier=qual.tier,
-            score=qual.score, near_miss=qual.near_miss.tier if qual.near_miss else None, stage=stage.stage,
-            stage_level=stage.level, shape=summary.shape, coverage=summary.coverage,
-            key_coverage=summary.key_coverage, fragility_index=summary.fragility_index, health=summary.health,
-            overdue_key=summary.overdue_key,
-            open_alerts=alert_counts.get(account_id, 0) if alert_counts is not None else None,
-            share_of_wallet=qual.share_of_wallet))
-        if progress is not None:
-            progress(done, len(ids))
+    executor = executor or executor_for(settings=settings.executor)
+    rows, quals, stages = [], {}, {}
+    for row, qual, stage in executor.run(store, portfolio_rows, ids, lambda _part: (as_of, settings), progress):
+        if alert_counts is not None:
+            row.open_alerts = alert_counts.get(row.account, 0)
+        rows.append(row)
+        quals[row.account], stages[row.account] = qual, stage
     tiers = [name for name, _ in sorted(settings.portfolio.tiers.items(), key=lambda kv: -kv[1])]
     descending = SORT_KEYS[sort]
     rows.sort(key=lambda r: r.account)
     rows.sort(key=lambda r: _sort_value(r, sort, tiers), reverse=descending)  # type: ignore[arg-type, return-value]
     return Portfolio(as_of=as_of, rows=rows, qualifications=quals, stages=stages)
+
+
+def portfolio_rows(store: GraphStore, ids: list[str], payload: tuple[dt.date, Settings]
+                   ) -> list[tuple[PortfolioRow, Qualification, StageResult]]:
+    """The portfolio row (without open alerts), qualification and stage of each account of one chunk.
+
+    The task :func:`build_portfolio` hands its executor: one set-based read of the chunk, one summary
+    analysis per account. The cyclic garbage collector is paused throughout: a chunk of snapshots is many
+    small objects without cycles, which it would otherwise scan again and again.
+    """
+    as_of, settings = payload
+    with paused_gc():
+        return [_row(snapshot, as_of, settings)
+                for snapshot in store.load_accounts(ids, as_of, chunk_size=len(ids) or 1)]
+
+
+def _row(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings
+         ) -> tuple[PortfolioRow, Qualification, StageResult]:
+    account_id = snapshot.account.id
+    analysis = analyze(snapshot, as_of, settings, detail=False)
+    stage = relationship_stage(analysis.ag)
+    summary = analysis.summary
+    qual = qualify(snapshot.account, summary.model_dump(), stage.level, settings.portfolio)
+    row = PortfolioRow(
+        account=account_id, name=snapshot.account.name, declared_tier=snapshot.account.tier, tier=qual.tier,
+        score=qual.score, near_miss=qual.near_miss.tier if qual.near_miss else None, stage=stage.stage,
+        stage_level=stage.level, shape=summary.shape, coverage=summary.coverage,
+        key_coverage=summary.key_coverage, fragility_index=summary.fragility_index, health=summary.health,
+        overdue_key=summary.overdue_key, share_of_wallet=qual.share_of_wallet)
+    return row, qual, stage
 
 
 def _open_alert_counts(store: GraphStore) -> dict[str, int] | None:

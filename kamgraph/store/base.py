@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 
 from ..domain.alert_state import AccountCheck, AlertRecord, Delivery
@@ -24,11 +24,29 @@ from ..domain.dataset import AccountSnapshot, AccountSummary, Batch, ImportSumma
 from ..domain.models import Account, Meeting, Staff, Stakeholder
 from ..errors import StoreError
 
-__all__ = ["GraphStore", "SCHEMA_VERSION"]
+__all__ = ["GraphStore", "SCHEMA_VERSION", "DEFAULT_CHUNK"]
 
 #: Version of the stored data layout; stores refuse to open a newer one.
 #: 1: the account graph. 2: adds alert state (alerts, last checks, webhook outbox).
-SCHEMA_VERSION = 2
+#: 3: indexes for portfolio-wide loads and look-ups by name (no new data).
+SCHEMA_VERSION = 3
+
+#: Accounts per set-based read of :meth:`GraphStore.load_accounts`.
+DEFAULT_CHUNK = 200
+
+
+def _best_name_matches(accounts: Iterable[Account], name: str) -> list[Account]:
+    """Of ``accounts``, those named exactly ``name`` if any, else those equal to it ignoring case.
+
+    Examples
+    --------
+    >>> a, b = Account(id="1", name="Twin"), Account(id="2", name="twin")
+    >>> [x.id for x in _best_name_matches([b, a], "Twin")], [x.id for x in _best_name_matches([a, b], "TWIN")]
+    (['1'], ['1', '2'])
+    """
+    folded = sorted((a for a in accounts if a.name.casefold() == name.casefold()), key=lambda a: a.id)
+    exact = [a for a in folded if a.name == name]
+    return exact or folded
 
 
 class GraphStore(ABC):
@@ -48,6 +66,18 @@ class GraphStore(ABC):
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+    def reopen_options(self) -> dict[str, object]:
+        """What :func:`kamgraph.store.open_store` needs, besides :attr:`url`, to open this store again in
+        another process or on another machine. Never a secret: a worker finds the password the usual way
+        (environment or its own settings file)."""
+        return {}
+
+    def reopenable(self) -> bool:
+        """True when another process of this machine can open this store with :meth:`reopen_options`
+        (a Neo4j store whose password was typed at a prompt cannot: the local executor then stays in
+        this process)."""
+        return True
 
     @abstractmethod
     def schema_version(self) -> int:
@@ -177,6 +207,35 @@ class GraphStore(ABC):
         ``left_on`` so the analysis can tell who was still there on that day).
         """
 
+    def load_accounts(self, account_ids: Iterable[str], as_of: dt.date | None = None, *,
+                      chunk_size: int = DEFAULT_CHUNK) -> Iterator[AccountSnapshot]:
+        """The snapshots of many accounts, in the order given, read ``chunk_size`` accounts at a time.
+
+        Each snapshot equals :meth:`load_account` of that account. Backends
+        override this generic version (one :meth:`load_account` per account)
+        with a few set-based queries per chunk, so a portfolio-wide job costs
+        the same per account in a big store as in a small one. Only one chunk
+        of snapshots is held at a time.
+
+        Raises
+        ------
+        NotFoundError
+            When an id is unknown (raised when its chunk is read).
+        """
+        for account_id in account_ids:
+            yield self.load_account(account_id, as_of)
+
+    def account_ids(self) -> list[str]:
+        """Every account id, sorted (cheaper than :meth:`list_accounts`, which counts)."""
+        return [a.id for a in self.list_accounts()]
+
+    def find_account_by_name(self, name: str) -> list[Account]:
+        """The accounts named exactly ``name``, else those whose name equals it ignoring case; sorted by id.
+
+        Backends override this generic version (which reads every account) with an indexed query.
+        """
+        return _best_name_matches(self.all_accounts(), name)
+
     @abstractmethod
     def get_person(self, person_id: str) -> Stakeholder | Staff:
         """One stakeholder or staff member; :class:`~kamgraph.errors.NotFoundError` if unknown."""
@@ -249,7 +308,7 @@ class GraphStore(ABC):
         try:
             return self.get_account(key)
         except NotFoundError:
-            matches = [a for a in self.list_accounts() if a.name.casefold() == key.casefold()]
+            matches = self.find_account_by_name(key)
             if len(matches) == 1:
-                return self.get_account(matches[0].id)
+                return matches[0]
             raise

@@ -58,8 +58,9 @@ from ..domain.models import (
     TieKind,
 )
 from ..errors import InputError, KamgraphError, NotFoundError, StoreError
+from ..kernels.gc_pause import paused_gc
 from ..settings import Neo4jSettings
-from .base import SCHEMA_VERSION, GraphStore
+from .base import DEFAULT_CHUNK, SCHEMA_VERSION, GraphStore, _best_name_matches
 from .cypher import QueryBook, queries
 from .neo4j_config import PASSWORD_ENV, bolt_target, resolve_password
 from .upsert import UpsertPlan, plan_upserts
@@ -273,7 +274,8 @@ class Neo4jStore(GraphStore):
 
             self._write(init)
         elif int(version) < SCHEMA_VERSION:
-            # Version 2 only added alert state: its constraints were applied above; new labels need declaring.
+            # Versions 2 (alert state) and 3 (indexes) only added constraints and indexes, applied above;
+            # new labels need declaring.
             def upgrade(t: _Tx) -> None:
                 t.run("declare_types", probe=f"kamgraph-type-probe-{SCHEMA_VERSION}")
                 t.run("meta_upgrade", key=_META_KEY, version=SCHEMA_VERSION)
@@ -283,6 +285,12 @@ class Neo4jStore(GraphStore):
     # -- life cycle -----------------------------------------------------------------
     def close(self) -> None:
         self._driver.close()
+
+    def reopen_options(self) -> dict[str, object]:
+        return {"user": self._user, "database": self.database, "batch_size": self.batch_size}
+
+    def reopenable(self) -> bool:
+        return resolve_password(None) is not None  # what a worker opening the store reads
 
     def schema_version(self) -> int:
         version = self._query("meta_read", key=_META_KEY)[0]["version"]
@@ -615,6 +623,81 @@ class Neo4jStore(GraphStore):
                           key=lambda m: (m.date, m.id))
         return AccountSnapshot(account=account, stakeholders=stakeholders, staff=staff, reporting_lines=lines,
                                relationships=relationships, meetings=meetings, as_of=as_of)
+
+    def account_ids(self) -> list[str]:
+        return sorted(r["id"] for r in self._query("account_ids"))
+
+    def find_account_by_name(self, name: str) -> list[Account]:
+        rows = self._query("accounts_by_name", account_name=name)
+        if not rows:
+            rows = self._query("accounts_by_folded_name", account_name=name)
+        return _best_name_matches((self._account(r["props"]) for r in rows), name)
+
+    def load_accounts(self, account_ids: Iterable[str], as_of: dt.date | None = None, *,
+                      chunk_size: int = DEFAULT_CHUNK) -> Iterator[AccountSnapshot]:
+        ids = list(account_ids)
+        for part in _chunks(ids, max(1, chunk_size)):
+            with paused_gc():  # many small records, no cycles among them
+                snapshots = self._load_chunk(list(part), as_of)
+            yield from snapshots
+
+    def _load_chunk(self, ids: list[str], as_of: dt.date | None) -> list[AccountSnapshot]:
+        """The snapshots of a chunk of accounts: one read transaction, one query per record kind over the chunk."""
+        unique = sorted(set(ids))
+
+        def work(t: _Tx) -> dict[str, list[dict[str, Any]]]:
+            found = {"accounts": t.run("accounts_by_ids", ids=unique)}
+            if len(found["accounts"]) == len(unique):
+                found["stakeholders"] = t.run("chunk_stakeholders", ids=unique)
+                found["meetings"] = t.run("chunk_meetings", ids=unique, as_of=as_of)
+                found["team"] = t.run("chunk_teams", ids=unique)
+                found["ties"] = t.run("chunk_ties", ids=unique)
+                ends = {r[end] for r in found["ties"] for end in ("source", "target")}
+                ends |= {p for r in found["meetings"] for p in r["staff"]} | {r["staff"] for r in found["team"]}
+                found["staff"] = t.rows("staff_by_ids", "ids", sorted(ends))
+            return found
+
+        raw = self._read(work)
+        accounts = {r["id"]: self._account(r["props"]) for r in raw["accounts"]}
+        missing = [i for i in ids if i not in accounts]
+        if missing:
+            raise NotFoundError(f"no account with id {missing[0]!r} (see 'kamgraph accounts')")
+        stakeholders: dict[str, list[Stakeholder]] = defaultdict(list)
+        for person in sorted((self._stakeholder(r["props"], r["lines"]) for r in raw["stakeholders"]),
+                             key=lambda s: s.id):
+            stakeholders[person.account].append(person)
+        meetings: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in raw["meetings"]:
+            meetings[r["account"]].append(r)
+        team: dict[str, set[str]] = defaultdict(set)
+        for r in raw["team"]:
+            team[r["account"]].add(r["staff"])
+        ties: dict[str, dict[tuple[str, str, str], Relationship]] = defaultdict(dict)
+        for r in raw["ties"]:
+            tie = self._tie(r)
+            ties[r["account"]][tie.key] = tie
+        staff = {member.id: member for member in (self._staff(r["props"], r["accounts"]) for r in raw["staff"])}
+        snapshots = []
+        for account_id in ids:
+            people = stakeholders.get(account_id, [])
+            client_ids = {s.id for s in people}
+            own = meetings.get(account_id, [])
+            staff_ids = set(team.get(account_id, ())) | {p for r in own for p in r["staff"]}
+            relationships = sorted((tie for tie in ties.get(account_id, {}).values()
+                                    if all(p in client_ids or p in staff for p in (tie.source, tie.target))),
+                                   key=lambda tie: tie.key)
+            staff_ids |= {p for tie in relationships for p in (tie.source, tie.target) if p in staff}
+            lines = [ReportingLine(stakeholder=s.id, manager=m, line="solid" if m == s.reports_to else "dotted")
+                     for s in people for m in sorted({*s.dotted_to, *([s.reports_to] if s.reports_to else [])})
+                     if m in client_ids]
+            keep = client_ids | staff_ids
+            snapshots.append(AccountSnapshot(
+                account=accounts[account_id], stakeholders=people, staff=[staff[i] for i in sorted(staff_ids)],
+                reporting_lines=lines, relationships=relationships,
+                meetings=sorted((self._meeting(r["props"], r["attendees"], keep) for r in own),
+                                key=lambda m: (m.date, m.id)),
+                as_of=as_of))
+        return snapshots
 
     def _staff_by_ids(self, ids: Sequence[str]) -> list[Staff]:
         rows = self._read(lambda t: t.rows("staff_by_ids", "ids", sorted(set(ids))))

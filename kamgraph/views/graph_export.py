@@ -232,13 +232,16 @@ def export_accounts(store: GraphStore, account_ids: Sequence[str] | None, as_of:
     """The export graph of some accounts of a store, or of all of them (``account_ids=None``).
 
     One account gives its :func:`export_graph`; several give their :func:`portfolio_graph`. Accounts are
-    loaded and analysed one at a time, so only one snapshot is in memory at once.
+    read a chunk at a time (:meth:`~kamgraph.store.base.GraphStore.load_accounts`), analysed one by one and
+    merged as they come; only the merged graph grows with the portfolio.
     """
     from ..analysis.pipeline import analyze
 
-    ids = [a.id for a in store.list_accounts()] if account_ids is None else list(account_ids)
-    graphs = [export_graph(analyze(store.load_account(i, as_of), as_of, settings)) for i in ids]
-    return graphs[0] if account_ids is not None and len(graphs) == 1 else portfolio_graph(graphs)
+    ids = store.account_ids() if account_ids is None else list(account_ids)
+    graphs = (export_graph(analyze(snapshot, as_of, settings)) for snapshot in store.load_accounts(ids, as_of))
+    if account_ids is not None and len(ids) == 1:
+        return next(graphs)
+    return portfolio_graph(graphs)  # merged as they come: one account's graph and analysis at a time
 
 
 def portfolio_graph(graphs: Iterable[nx.MultiDiGraph]) -> nx.MultiDiGraph:

@@ -1,0 +1,164 @@
+"""End-to-end speed of the portfolio-wide commands, and of one account in a big store (issue #15).
+
+Measured as a user runs them: ``python cli.py portfolio --json`` and ``python cli.py alerts --json`` in a new
+process each time (start-up, store reads, analysis and output included), on stores built with
+:func:`kamgraph.samples.synth.synth_portfolio` (30-300 stakeholders, 5-40 staff per account):
+
+* accounts/s for ``portfolio`` and ``alerts`` at each size (default 100, 500 and 2,000 accounts), on SQLite
+  and on the Bolt test server (ArcadeDB from ``tests/bolt_server.py``, needs the ``test`` extra), and the
+  scaling ratio: time per account at the largest size over that at the smallest (goal <= 1.2);
+  ``alerts`` is timed on runs after the first (the first of a store also analyses every account as of
+  ``first_check_days`` earlier; it is printed apart);
+* ``xray`` of one account by id and by exact name (upper-cased: the look-up ignoring case) on a 4-account
+  store and on the largest store holding the same 4 accounts and more, runs interleaved (goal: within 1.1x).
+
+Medians of ``--repeat`` runs, measured side by side in one run. The executor is the default (local worker
+processes; ``KAMGRAPH_EXECUTOR__URL`` picks another).
+
+Usage::
+
+    python benchmarks/portfolio_cli.py                                   # 100, 500, 2,000 on both stores
+    python benchmarks/portfolio_cli.py --sizes 100 500 --backends sqlite # a quicker run
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kamgraph.domain.dataset import Batch  # noqa: E402
+from kamgraph.samples.synth import synth_portfolio  # noqa: E402
+from kamgraph.store import open_store  # noqa: E402
+
+AS_OF = dt.date(2026, 6, 30)
+SEED = 1
+
+
+def subset(batch: Batch, keep: set[str]) -> Batch:
+    """The records of ``batch`` that belong to the accounts ``keep`` (staff teams cut to them)."""
+    clients = [s for s in batch.stakeholders if s.account in keep]
+    ids = {s.id for s in clients}
+    staff = [s.model_copy(update={"accounts": [a for a in s.accounts if a in keep]}) for s in batch.staff]
+    meetings = [m for m in batch.meetings if ids & set(m.attendees)]
+    ours = {s.id for s in staff}
+    meetings = [m.model_copy(update={"attendees": [p for p in m.attendees if p in ids or p in ours]})
+                for m in meetings]
+    ties = [r for r in batch.relationships if {r.source, r.target} <= ids | ours]
+    kinds = {k: v for k, v in batch.person_kinds.items() if k in ids or k in ours}
+    return Batch(accounts=[a for a in batch.accounts if a.id in keep], staff=staff, stakeholders=clients,
+                 meetings=meetings, relationships=ties, person_kinds=kinds)
+
+
+def cli(args: list[str], env: dict[str, str]) -> float:
+    """Wall time of one ``kamgraph`` command in a new process (exit 0 or 1 accepted)."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], env=env, cwd=ROOT,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"kamgraph {' '.join(args)} failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    return wall
+
+
+def median(args: list[str], env: dict[str, str], repeat: int) -> float:
+    return statistics.median(cli(args, env) for _ in range(repeat))
+
+
+class Stores:
+    """Where the benchmark stores live: SQLite files in a temporary directory, or databases on ArcadeDB."""
+
+    def __init__(self, backend: str, tmp: Path) -> None:
+        self.backend, self.tmp, self.server, self.n = backend, tmp, None, 0
+        if backend == "bolt":
+            from tests.bolt_server import start_arcadedb
+
+            self.server = start_arcadedb(heap=os.environ.get("KAMGRAPH_BENCH_HEAP", "2g"))
+
+    def new(self, batch: Batch) -> dict[str, str]:
+        """A store holding ``batch``; the environment that points the CLI at it."""
+        self.n += 1
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        if self.server is None:
+            url = f"sqlite:///{self.tmp / f'bench{self.n}.db'}"
+            store = open_store(url, create=True)
+        else:
+            name = f"bench{self.n}"
+            self.server.create_database(name)
+            url = f"{self.server.bolt_uri}/{name}".replace("://", f"://{self.server.user}@", 1)
+            store = open_store(url, password=self.server.password, env={})
+            env["KAMGRAPH_NEO4J_PASSWORD"] = self.server.password
+        with store:
+            store.import_batch(Batch(accounts=batch.accounts, staff=batch.staff))
+            store.import_batch(batch)
+        env["KAMGRAPH_STORE"] = url
+        return env
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500, 2000])
+    parser.add_argument("--backends", nargs="+", default=["sqlite", "bolt"], choices=["sqlite", "bolt"])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the Bolt server on kill, too
+    sizes = sorted(args.sizes)
+    day = ["--as-of", AS_OF.isoformat(), "--json"]
+    print(f"portfolio_cli: sizes {sizes}, backends {args.backends}, medians of {args.repeat} runs, "
+          f"executor {os.environ.get('KAMGRAPH_EXECUTOR__URL', 'local (default)')}, {os.cpu_count()} CPUs")
+    for backend in args.backends:
+        with tempfile.TemporaryDirectory() as tmp:
+            stores = Stores(backend, Path(tmp))
+            try:
+                per_account: dict[str, dict[int, float]] = {"portfolio": {}, "alerts": {}}
+                big_env, big = None, None
+                for n in sizes:
+                    start = time.perf_counter()
+                    batch = synth_portfolio(n, seed=SEED, as_of=AS_OF)
+                    env = stores.new(batch)
+                    print(f"[{backend}] {n} accounts: store built in {time.perf_counter() - start:.0f} s "
+                          f"({len(batch.meetings)} meetings)", flush=True)
+                    t_port = median(["portfolio", *day], env, args.repeat)
+                    t_first = cli(["alerts", *day], env)
+                    t_alerts = median(["alerts", *day], env, args.repeat)
+                    per_account["portfolio"][n], per_account["alerts"][n] = t_port / n, t_alerts / n
+                    print(f"[{backend}] {n:5d} accounts  portfolio {t_port:7.2f} s {n / t_port:7.1f} accounts/s   "
+                          f"alerts {t_alerts:7.2f} s {n / t_alerts:7.1f} accounts/s   "
+                          f"(first alerts run {t_first:.2f} s)", flush=True)
+                    big_env, big = env, batch
+                for job, costs in per_account.items():
+                    if len(costs) > 1:
+                        print(f"[{backend}] {job}: per-account time at {sizes[-1]} / at {sizes[0]} accounts = "
+                              f"{costs[sizes[-1]] / costs[sizes[0]]:.2f}  (goal <= 1.2)")
+                if big is not None and big_env is not None:
+                    keep = {a.id for a in big.accounts[:4]}
+                    small_env = stores.new(subset(big, keep))
+                    target = big.accounts[1]
+                    for label, key in (("id", target.id), ("name", target.name.upper())):
+                        times: dict[str, list[float]] = {"small": [], "large": []}
+                        for _ in range(2 * args.repeat + 1):  # interleaved, so a busy moment hits both
+                            times["small"].append(cli(["xray", key, *day], small_env))
+                            times["large"].append(cli(["xray", key, *day], big_env))
+                        small, large = (statistics.median(times[k]) for k in ("small", "large"))
+                        print(f"[{backend}] xray by {label}: 4 accounts {small:.3f} s, {len(big.accounts)} accounts "
+                              f"{large:.3f} s, ratio {large / small:.2f}  (goal <= 1.1)", flush=True)
+            finally:
+                stores.close()
+
+
+if __name__ == "__main__":
+    main()
