@@ -33,9 +33,13 @@ from kamgraph_commands.common import state as _state
 @click.option("--email", "send_email", is_flag=True,
               help="Also e-mail each account manager a digest of their accounts' new alerts ([email] settings; "
                    "the SMTP password from $KAMGRAPH_SMTP_PASSWORD).")
+@click.option("--executor", metavar="URL", default=None,
+              help="Where each account's check runs: local (worker processes, the default), serial, or "
+                   "dask://HOST:PORT (a Dask cluster; the kamgraph[dask] extra). Also [executor] url, "
+                   "KAMGRAPH_EXECUTOR__URL.")
 @store_config_json_options
 def alerts(accounts: tuple[str, ...], since: dt.date | None, as_of: dt.date, webhook: str | None,
-           webhook_format: str | None, send_email: bool, as_json: bool) -> None:
+           webhook_format: str | None, send_email: bool, executor: str | None, as_json: bool) -> None:
     """Evaluate every monitoring rule on every account and print the new alerts.
 
     New alerts are recorded in the store, so the next run does not repeat an
@@ -55,6 +59,7 @@ def alerts(accounts: tuple[str, ...], since: dt.date | None, as_of: dt.date, web
 
     from kamgraph.monitor.alerts import run_alerts
     from kamgraph.monitor.webhook import check_webhook_url, deliver, redact_url
+    from kamgraph.store.executor import executor_for
     from kamgraph.views.alerts_text import render_alert_run
 
     state = _state()
@@ -69,13 +74,14 @@ def alerts(accounts: tuple[str, ...], since: dt.date | None, as_of: dt.date, web
     try:
         url = check_webhook_url(webhook) if webhook else None
         shown = redact_url(url) if url else None
+        runner = executor_for(executor, settings.executor)
         with state.open_store() as store:
             run = run_alerts(store, as_of, settings, accounts=accounts or None,
-                             since=since, webhook_url=url, sender=sender)
+                             since=since, webhook_url=url, sender=sender, executor=runner)
             if send_email and run.new:
                 mailed, mail_error = _email_digests(store, run, settings)
-    except KamgraphError as exc:
-        raise CliError(str(exc), 2) from None
+    except KamgraphError as exc:  # cron reads 0/1 as "no new / new alerts"; a missing store stays 3
+        raise CliError(str(exc), max(2, exc.exit_code)) from None
     except Exception as exc:  # anything unexpected must not read as "new alerts" (exit 1) to cron
         traceback.print_exc()
         raise CliError(f"internal error ({type(exc).__name__}); nothing may have been recorded", 2) from None

@@ -76,9 +76,9 @@ def export_cmd(account: str | None, all_accounts: bool, fmt: str, output: str | 
 
 @click.command()
 @click.argument("account", required=False)
-@click.option("--kind", type=click.Choice(["map", "matrix", "timeline"]), default="map", show_default=True,
+@click.option("--kind", type=click.Choice(["map", "matrix", "timeline", "trend"]), default="map", show_default=True,
               help="map: org chart with our team and contacts; matrix: communication heatmap; timeline: meetings "
-                   "per month with departures.")
+                   "per month with departures; trend: the headline figures over the [trend] periods up to --as-of.")
 @click.option("--portfolio", "whole_portfolio", is_flag=True,
               help="Instead of one account: every account's qualification score against its fragility, by tier.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
@@ -122,6 +122,20 @@ def plot(account: str | None, kind: str, whole_portfolio: bool, output: str, by:
             select_people([], only)
         except ValueError as exc:
             raise CliError(str(exc), 2) from None
+    if kind == "trend":
+        from kamgraph.analysis.trend import default_start
+        from kamgraph.portfolio.trend import load_trend
+        from kamgraph.views.plots.trend import write_trend_plot
+
+        settings = _state().settings
+        every = settings.trend.every
+        with _state().open_store() as store:
+            trend = load_trend(store, account or "", default_start(as_of, every, settings.trend.periods), as_of,
+                               every, settings)
+        with _Writing():
+            write_trend_plot(trend, output, dpi=dpi)
+        _written([output], as_json)
+        return
     analysis, _ = load_analysis(account, as_of)  # type: ignore[arg-type]
     options: dict[str, object] = {"by": by} if kind == "timeline" else {}
     if kind == "map":
