@@ -102,3 +102,22 @@ def test_no_command_output_shows_the_neo4j_password(tmp_path: Path, monkeypatch:
     assert len(outputs) == 11
     leaks = [out for out in outputs if SECRET in out]
     assert leaks == []
+
+
+@pytest.mark.parametrize(("body", "line"), [("[" * 1000, 1), ('{"accounts": [\n' + "[" * 1000, 2)])
+def test_canonical_json_nested_too_deep_is_a_located_error(tmp_path: Path, body: str, line: int) -> None:
+    from kamgraph.ingest.canonical import read_json
+
+    path = tmp_path / "deep.json"
+    path.write_text(body)
+    with pytest.raises(InputError, match=rf"deep.json:{line}: nested more than 32 levels deep"):
+        read_json(path)
+
+
+def test_canonical_json_with_a_list_where_a_name_belongs_is_a_located_error(tmp_path: Path) -> None:
+    from kamgraph.ingest.canonical import read_json
+
+    path = tmp_path / "bad.json"
+    path.write_text('{"accounts": [\n  {"id": "a", "name": ["Acme"]}\n]}')
+    with pytest.raises(InputError, match=r"bad.json:2: name: "):
+        read_json(path)

@@ -233,6 +233,43 @@ def _skip_ws(text: str, pos: int) -> int:
     return pos
 
 
+#: Deepest nesting a canonical JSON document may have (it needs 4: object, array, record, list value).
+MAX_JSON_DEPTH = 32
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where ``text`` first nests deeper than :data:`MAX_JSON_DEPTH`, or None.
+
+    Run only when the standard library's parser, which recurses once per level, gave up with a
+    RecursionError: it names the line for the error message. Brackets inside strings do not count.
+
+    Examples
+    --------
+    >>> _too_deep('{"a": ["[[[[", {}]}'), _too_deep("\\n" + "[" * 40)
+    (None, 2)
+    """
+    depth, line, in_string, escaped = 0, 1, False, False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return line
+        elif ch in "]}":
+            depth -= 1
+        if ch == "\n":
+            line += 1
+    return None
+
+
 def read_json(path: str | Path) -> Parsed:
     """Read one canonical JSON document (see the module docstring).
 
@@ -251,6 +288,9 @@ def read_json(path: str | Path) -> Parsed:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", file=name, line=exc.lineno) from None
+    except RecursionError:  # the parser recurses once per level: a hostile file; find where it goes too deep
+        raise InputError(f"nested more than {MAX_JSON_DEPTH} levels deep (a canonical document needs 4)",
+                         file=name, line=_too_deep(text) or 1) from None
     if not isinstance(document, dict):
         raise InputError("expected a JSON object with arrays named accounts, staff, stakeholders, "
                          "meetings, relationships", file=name, line=1)
