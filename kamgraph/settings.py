@@ -67,6 +67,7 @@ __all__ = [
     "AlertSettings",
     "DepartureSettings",
     "Neo4jSettings",
+    "WebSettings",
     "Settings",
     "load_settings",
     "settings_toml",
@@ -432,6 +433,27 @@ class Neo4jSettings(_Section):
     batch_size: int | None = Field(default=None, ge=1, description="Rows per batched write statement (default 1000).")
 
 
+class WebSettings(_Section):
+    """The web app (``kamgraph serve``): where its users live, sessions, sign-in throttling, proxy sign-in.
+
+    ``users_file`` defaults to ``kamgraph-users.json`` next to a SQLite store, or in the user data
+    directory (platformdirs) for a Neo4j store. The session signing key is kept in a file beside it
+    (``<users_file>.key``, created on first use, readable by its owner only).
+    """
+
+    users_file: str | None = Field(default=None, description="JSON file of the web app's users (see above).")
+    session_hours: float = Field(default=12.0, gt=0, description="How long a sign-in lasts.")
+    login_attempts: int = Field(default=5, ge=1,
+                                description="Failed sign-ins per user name or client address before a pause.")
+    login_window_seconds: int = Field(default=300, ge=1, description="The pause, and the window failures count in.")
+    trusted_header: str | None = Field(default=None, description=(
+        "Sign in by this request header set by a reverse proxy (e.g. X-Forwarded-User); off when not set."))
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"],
+                                       description="Client addresses whose trusted_header is believed.")
+    cache_seconds: float = Field(default=300.0, ge=0, description=(
+        "Figures of an account are cached this long (writes through the app clear them at once)."))
+
+
 class Settings(_Section):
     """All settings of kamgraph; one section per concern."""
 
@@ -449,6 +471,7 @@ class Settings(_Section):
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     departures: DepartureSettings = Field(default_factory=DepartureSettings)
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
