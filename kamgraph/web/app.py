@@ -380,9 +380,8 @@ def create_app(open_store: Callable[[], GraphStore], settings: Settings | None =
             visible = None if ctx.access.sees_all else sorted(ctx.access.allowed or ())
             people: list[Stakeholder | Staff] = [*store.list_stakeholders(visible), *store.list_staff()]
             for p in people:
-                if folded in p.name.casefold() or (p.email and folded in p.email):
-                    if ctx.access.person(p):
-                        found.append(p)
+                if (folded in p.name.casefold() or (p.email and folded in p.email)) and ctx.access.person(p):
+                    found.append(p)
         return ctx.page("search.html", q=query, found=found[:200])
 
     def _person_data(ctx: _Context, found: Stakeholder | Staff) -> dict[str, Any]:

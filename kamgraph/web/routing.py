@@ -5,9 +5,10 @@ markers and no maintained library does just that without a heavy dependency; the
 pictures of :mod:`kamgraph.views.plots` have their own routing, built separately.
 
 A line from marker ``a`` to marker ``b`` first tries the two one-bend routes (an "L"), then a
-search on a sparse grid of lanes beside the markers (see :class:`Router`). The returned polyline never comes within ``radius + clearance/2`` of another marker's
-centre (checked exactly by :func:`clear_of`); when no such route exists (a marker walled in), the
-straight line is returned and flagged.
+search on a sparse grid of lanes beside the markers (see :class:`Router`). The returned polyline
+never comes within ``radius + clearance/2`` of another marker's centre (checked exactly, segment by
+segment); when no such route is found (a marker walled in, or the search budget spent), the straight
+line is returned and flagged ``clear=False`` (the map leaves such a line out).
 
 Examples
 --------
