@@ -122,9 +122,9 @@ class _Web:
             return None
         return user, str(data.get("c", ""))
 
-    def render(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    def render(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         html = self.env.get_template(template).render(request=request, **context)
-        return HTMLResponse(html, status_code=status)
+        return HTMLResponse(html, status_code=status_code)
 
 
 class _Context:
@@ -148,8 +148,8 @@ class _Context:
             self._access = access_for(self.user, self.web.reports.store)
         return self._access
 
-    def page(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        return self.web.render(self.request, template, status, user=self.user, csrf=self.csrf, as_of=self.as_of,
+    def page(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        return self.web.render(self.request, template, status_code, user=self.user, csrf=self.csrf, as_of=self.as_of,
                                **context)
 
     def account_or_404(self, account_id: str) -> str:
