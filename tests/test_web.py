@@ -3,6 +3,7 @@ rules, CSRF, throttling, headers, escaping, and every number on a page against t
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -296,7 +297,7 @@ def test_map_lines_keep_clear_of_other_markers(site) -> None:  # type: ignore[no
         assert points[0] == where[line["a"]] and points[-1] == where[line["b"]]
         assert clear_of(points, others, MARKER / 2), line
         # orthogonal apart from the short stubs into the markers
-        for (x0, y0), (x1, y1) in zip(points[1:-2], points[2:-1], strict=True):
+        for (x0, y0), (x1, y1) in itertools.pairwise(points[1:-1]):
             assert abs(x0 - x1) < 1e-6 or abs(y0 - y1) < 1e-6
     # every thread of the X-ray is drawn
     xray = client.get("/accounts/northwind/xray.json").json()
@@ -320,7 +321,8 @@ def test_user_commands(tmp_path: Path, runner) -> None:  # type: ignore[no-untyp
     assert bad.exit_code == 2 and "not one of our staff" in bad.output
     short = runner.invoke(cli, ["--store", db, "user", "add", "bob", "--role", "admin"], input="short\nshort\n")
     assert short.exit_code == 2 and "8 characters" in short.output
-    assert runner.invoke(cli, ["--store", db, "user", "passwd", "ana"], input="new-secret-1\nnew-secret-1\n").exit_code == 0
+    changed = runner.invoke(cli, ["--store", db, "user", "passwd", "ana"], input="new-secret-1\nnew-secret-1\n")
+    assert changed.exit_code == 0
     assert UserFile(tmp_path / "kamgraph-users.json").verify("ana", "new-secret-1") is not None
     assert runner.invoke(cli, ["--store", db, "user", "remove", "ana"]).exit_code == 0
     assert runner.invoke(cli, ["--store", db, "user", "remove", "ana"]).exit_code != 0
