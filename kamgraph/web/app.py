@@ -25,6 +25,7 @@ from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -258,8 +259,7 @@ def create_app(open_store: Callable[[], GraphStore], settings: Settings | None =
 
     # ------------------------------------------------------------------ pages
     def portfolio(ctx: _Context) -> Response:
-        store = web.reports.store
-        ids = ctx.access.filter([a.id for a in store.list_accounts()])
+        ids = ctx.access.filter(web.reports.account_ids())
         rows = web.reports.portfolio_rows(ids, ctx.as_of)
         before = {r.account: r for r in web.reports.portfolio_rows(ids, ctx.as_of - dt.timedelta(days=91))}
         sort = ctx.request.query_params.get("sort", "score")
@@ -274,14 +274,27 @@ def create_app(open_store: Callable[[], GraphStore], settings: Settings | None =
         change = {a: round(r.health - before[a].health, 6) for a, r in ((r.account, r) for r in rows) if a in before}
         return ctx.page("portfolio.html", rows=rows, change=change, sort=sort, sort_keys=list(SORT_KEYS))
 
+    def account_body(figures: Any, flt: str, whatif_result: Any = None) -> Markup:
+        """The account page's content (the same for every user who may see it): cached per filter."""
+        key = f"body:{flt}"
+        if whatif_result is None and key in figures.fragments:
+            return figures.fragments[key]
+        ag = figures.analysis.ag
+        people = sorted([*ag.staff.values(), *ag.stakeholders.values()], key=lambda p: p.name.casefold())
+        # the output of an autoescaping template: every name in it is escaped already
+        body = Markup(web.env.get_template("_account_main.html").render(  # noqa: S704
+            x=figures.xray, m=figures.map, matrix=figures.matrix, people=people, flt=flt, whatif=whatif_result))
+        if whatif_result is None:
+            figures.fragments[key] = body
+        return body
+
     def account(ctx: _Context) -> Response:
         account_id = ctx.account_or_404(ctx.request.path_params["account_id"])
         figures = web.reports.figures(account_id, ctx.as_of)
-        people = sorted([*figures.analysis.ag.staff.values(), *figures.analysis.ag.stakeholders.values()],
-                        key=lambda p: p.name.casefold())
         flt = ctx.request.query_params.get("filter", "")
-        return ctx.page("account.html", x=figures.xray, m=figures.map, matrix=figures.matrix, people=people,
-                        flt=flt, whatif=None)
+        if flt not in ("", "key", "uncovered") and flt.removeprefix("dept:") not in figures.map.departments:
+            flt = ""
+        return ctx.page("account.html", x=figures.xray, body=account_body(figures, flt))
 
     def account_json(ctx: _Context) -> Response:
         account_id = ctx.account_or_404(ctx.request.path_params["account_id"])
@@ -303,9 +316,7 @@ def create_app(open_store: Callable[[], GraphStore], settings: Settings | None =
         result = what_if(figures.snapshot, ag.as_of, [leave], ag.settings, before=figures.analysis)
         if ctx.request.query_params.get("format") == "json":
             return JSONResponse(result.model_dump(mode="json"))
-        people = sorted([*ag.staff.values(), *ag.stakeholders.values()], key=lambda p: p.name.casefold())
-        return ctx.page("account.html", x=figures.xray, m=figures.map, matrix=figures.matrix, people=people,
-                        flt="", whatif=result)
+        return ctx.page("account.html", x=figures.xray, body=account_body(figures, "", result))
 
     def person(ctx: _Context) -> Response:
         found = ctx.person_or_404(ctx.request.path_params["person_id"])
@@ -340,7 +351,7 @@ def create_app(open_store: Callable[[], GraphStore], settings: Settings | None =
 
     def alerts(ctx: _Context) -> Response:
         store = web.reports.store
-        ids = ctx.access.filter([a.id for a in store.list_accounts()])
+        ids = ctx.access.filter(web.reports.account_ids())
         try:
             records = store.load_alerts(ids, include_cleared=True)
             checks = store.alert_checks()
@@ -364,7 +375,7 @@ def create_app(open_store: Callable[[], GraphStore], settings: Settings | None =
         form = ctx.form  # type: ignore[attr-defined]
         key = str(form.get("key", ""))
         store = web.reports.store
-        ids = ctx.access.filter([a.id for a in store.list_accounts()])
+        ids = ctx.access.filter(web.reports.account_ids())
         matches = [r for r in store.load_alerts(ids) if r.key == key and ctx.access.account(r.account)]
         if not matches:
             raise HTTPException(404, "no such open alert")

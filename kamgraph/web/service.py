@@ -39,6 +39,8 @@ class AccountFigures:
     _xray: XRay | None = field(default=None, repr=False)
     _map: RelationshipMap | None = field(default=None, repr=False)
     _matrix: CommunicationMatrix | None = field(default=None, repr=False)
+    #: Rendered page parts that do not depend on who asks (the app's own cache).
+    fragments: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def xray(self) -> XRay:
@@ -77,6 +79,7 @@ class Reports:
         self._lock = threading.Lock()
         self._figures: OrderedDict[tuple[str, dt.date], AccountFigures] = OrderedDict()
         self._rows: dict[tuple[str, dt.date], tuple[float, PortfolioRow]] = {}
+        self._ids: tuple[float, list[str]] | None = None
         #: How many analyses were computed (the tests and the benchmark read it).
         self.computed = 0
 
@@ -97,6 +100,16 @@ class Reports:
             for store in self._stores:
                 store.close()
             self._stores.clear()
+
+    def account_ids(self) -> list[str]:
+        """Every account id of the store (cached like the figures)."""
+        with self._lock:
+            if self._ids is not None and self._fresh(self._ids[0]):
+                return list(self._ids[1])
+        ids = [a.id for a in self.store.list_accounts()]
+        with self._lock:
+            self._ids = (self.clock(), ids)
+        return list(ids)
 
     def _fresh(self, made: float) -> bool:
         return self.clock() - made <= self.ttl
@@ -136,6 +149,7 @@ class Reports:
         """Drop the cached figures of these accounts (None: all), e.g. after a departure."""
         with self._lock:
             if account_ids is None:
+                self._ids = None
                 self._figures.clear()
                 self._rows.clear()
                 return
