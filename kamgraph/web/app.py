@@ -94,6 +94,7 @@ class _Web:
         web = settings.web
         self.throttle = Throttle(web.login_attempts, web.login_window_seconds)
         self.max_age = int(web.session_hours * 3600)
+        self.proxies = tuple(web.trusted_proxies)
         self.env = _environment()
         self.today = today
 
@@ -219,7 +220,7 @@ def create_app(open_store: Callable[[], GraphStore], settings: Settings | None =
     async def login_page(request: Request) -> Response:
         token = new_token()
         response = web.render(request, "login.html", error=None, login_token=token)
-        _set_cookie(response, request, _PRE_COOKIE, web.pre_signer.dumps(token), 900)
+        _set_cookie(response, request, _PRE_COOKIE, web.pre_signer.dumps(token), 900, web.proxies)
         return response
 
     async def login(request: Request) -> Response:
@@ -248,7 +249,7 @@ def create_app(open_store: Callable[[], GraphStore], settings: Settings | None =
         web.throttle.reset(keys[0])
         response = RedirectResponse("/", status_code=303)
         value = web.signer.dumps({"u": user.name, "s": user.session_stamp, "c": new_token()})
-        _set_cookie(response, request, SESSION_COOKIE, value, web.max_age)
+        _set_cookie(response, request, SESSION_COOKIE, value, web.max_age, web.proxies)
         response.delete_cookie(_PRE_COOKIE, path="/")
         return response
 
@@ -448,7 +449,10 @@ def create_app(open_store: Callable[[], GraphStore], settings: Settings | None =
     return app
 
 
-def _set_cookie(response: Response, request: Request, name: str, value: str, max_age: int) -> None:
-    """HttpOnly, SameSite=Lax, Secure when the request came over TLS."""
-    secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+def _set_cookie(response: Response, request: Request, name: str, value: str, max_age: int,
+                trusted: tuple[str, ...] = ()) -> None:
+    """HttpOnly, SameSite=Lax, Secure when the request came over TLS (directly, or per a trusted proxy)."""
+    secure = request.url.scheme == "https" or (
+        request.headers.get("x-forwarded-proto") == "https" and request.client is not None
+        and request.client.host in trusted)
     response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="lax", secure=secure)
