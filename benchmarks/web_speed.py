@@ -122,23 +122,29 @@ def main() -> None:
         after = timed_get(client, f"/accounts/{sample[0]}")
         print(f"account page after a departure (cache dropped, recomputed): {ms(after)}")
 
-        def reader(results: list[int], stop: float) -> None:
-            own = sign_in(base)
+        def reader(own: httpx.Client, results: list[int], errors: list[str], stop: float) -> None:
             done = 0
-            while time.perf_counter() < stop:
-                own.get(f"/accounts/{sample[done % len(sample)]}")
-                done += 1
+            try:
+                while time.perf_counter() < stop:
+                    timed_get(own, f"/accounts/{sample[done % len(sample)]}")
+                    done += 1
+            except Exception as exc:  # reported below: a benchmark must not hide a failure
+                errors.append(repr(exc))
             results.append(done)
 
+        clients = [sign_in(base) for _ in range(args.threads)]
         rates = {}
         for n in (1, args.threads):
             results: list[int] = []
+            errors: list[str] = []
             stop = time.perf_counter() + 5.0
-            workers = [threading.Thread(target=reader, args=(results, stop)) for _ in range(n)]
+            workers = [threading.Thread(target=reader, args=(clients[i], results, errors, stop)) for i in range(n)]
             for w in workers:
                 w.start()
             for w in workers:
                 w.join()
+            if errors:
+                print(f"  {n} readers: errors {errors[:3]}")
             rates[n] = sum(results) / 5.0
         print(f"warm account pages per second: 1 reader {rates[1]:.0f}, {args.threads} readers "
               f"{rates[args.threads]:.0f} (ratio {rates[args.threads] / rates[1]:.2f})")
