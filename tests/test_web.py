@@ -330,3 +330,23 @@ def test_user_commands(tmp_path: Path, runner) -> None:  # type: ignore[no-untyp
     r = runner.invoke(cli, ["--store", db, "serve"])
     assert r.exit_code == 2 and "no users yet" in r.output
     assert "--password" not in runner.invoke(cli, ["user", "add", "--help"]).output
+
+
+@pytest.mark.bolt
+def test_the_same_pages_over_neo4j(site, bolt, bolt_database) -> None:  # type: ignore[no-untyped-def]
+    """The app over the real Bolt test server: the same X-ray JSON as over SQLite, the same access rules."""
+    from kamgraph.store.transfer import copy_store
+
+    db, users = site
+    with open_store(db) as source, bolt.open(bolt_database) as target:
+        copy_store(source, target)
+    over_sqlite = _client(site, "priya").get("/accounts/northwind/xray.json").json()
+    app = create_app(lambda: bolt.open(bolt_database), users_path=users, today=lambda: DAY)
+    client = TestClient(app)
+    r = client.post("/login", data={"username": "priya", "password": PASSWORD,
+                                    "login_token": login_token(client.get("/login").text)}, follow_redirects=False)
+    assert r.status_code == 303
+    assert client.get("/accounts/northwind/xray.json").json() == over_sqlite
+    assert client.get("/accounts/northwind").status_code == 200
+    assert client.get("/accounts/helios").status_code == 404
+    assert client.get("/accounts/helios/map.json").status_code == 404
