@@ -120,9 +120,13 @@ class _Web:
         if not isinstance(data, dict):
             return None
         user = self.users.get(str(data.get("u", "")))
-        if user is None or not hmac.compare_digest(str(data.get("s", "")), user.session_stamp):
+        if user is None or not hmac.compare_digest(str(data.get("s", "")), self.stamp(user)):
             return None
         return user, str(data.get("c", ""))
+
+    def stamp(self, user: User) -> str:
+        """A keyed digest of the password hash: changes with the password, reveals nothing of the hash."""
+        return hmac.new(self.secret, f"stamp:{user.password_hash}".encode(), hashlib.sha256).hexdigest()[:24]
 
     def render(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         html = self.env.get_template(template).render(request=request, **context)
@@ -248,7 +252,7 @@ def create_app(open_store: Callable[[], GraphStore], settings: Settings | None =
             return web.render(request, "login.html", 401, error="Wrong user name or password.", login_token=expected)
         web.throttle.reset(keys[0])
         response = RedirectResponse("/", status_code=303)
-        value = web.signer.dumps({"u": user.name, "s": user.session_stamp, "c": new_token()})
+        value = web.signer.dumps({"u": user.name, "s": web.stamp(user), "c": new_token()})
         _set_cookie(response, request, SESSION_COOKIE, value, web.max_age, web.proxies)
         response.delete_cookie(_PRE_COOKIE, path="/")
         return response

@@ -56,11 +56,6 @@ class User(BaseModel):
     staff: str | None = Field(default=None, description="The staff id an account manager is linked to.")
     password_hash: str = Field(default="", repr=False, exclude=False)
 
-    @property
-    def session_stamp(self) -> str:
-        """Changes when the password changes: sessions signed before a change stop working."""
-        return self.password_hash[-12:]
-
     def public(self) -> dict[str, str | None]:
         """The user without the hash (for ``kamgraph user list --json``)."""
         return {"name": self.name, "role": self.role, "staff": self.staff}
