@@ -1,7 +1,7 @@
 """Sessions, CSRF tokens, sign-in throttling and the security headers of the web app.
 
 * The session is a cookie signed with itsdangerous (``HttpOnly``, ``SameSite=Lax``, ``Secure`` when the
-  request came over TLS) holding the user name, a stamp of their password hash (a password change or a
+  request came over TLS) holding the user name, a keyed digest of their password hash (a password change or a
   removed user ends every session) and the session's CSRF token. Nothing else is kept on the client.
 * Every state-changing form carries the CSRF token; :func:`csrf_ok` compares in constant time. The
   sign-in form has its own token in a short-lived pre-session cookie.
