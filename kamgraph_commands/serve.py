@@ -62,7 +62,7 @@ def serve(host: str, port: int, certfile: str | None, keyfile: str | None, demo:
 
         return _open(url, **options)
 
-    app = create_app(open_store, current.settings, users_path=path)
+    app = create_app(open_store, current.settings, users_path=path, warm=True)
     scheme = "https" if certfile else "http"
     click.echo(f"kamgraph web app on {scheme}://{host}:{port}/ over {url} (users: {path}); Ctrl+C stops it",
                err=True)

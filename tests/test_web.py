@@ -350,3 +350,25 @@ def test_the_same_pages_over_neo4j(site, bolt, bolt_database) -> None:  # type: 
     assert client.get("/accounts/northwind").status_code == 200
     assert client.get("/accounts/helios").status_code == 404
     assert client.get("/accounts/helios/map.json").status_code == 404
+
+
+def test_warm_up_fills_the_portfolio_cache_and_pages_reuse_it(site) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    db, users = site
+    app = create_app(lambda: open_store(db), users_path=users, today=lambda: DAY, warm=True)
+    reports = app.state.web.reports
+    with open_store(db) as store:
+        total = len(store.list_accounts())
+    deadline = time.monotonic() + 60
+    while reports.stats()["rows"] < total and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert reports.stats()["rows"] == total
+    client = TestClient(app)
+    client.post("/login", data={"username": "boss", "password": PASSWORD,
+                                "login_token": login_token(client.get("/login").text)})
+    client.get("/accounts/northwind")
+    computed = reports.stats()["computed"]
+    client.get("/accounts/northwind")
+    client.get("/accounts/northwind/map.json")
+    assert reports.stats()["computed"] == computed == 1  # one analysis for every later read of that account

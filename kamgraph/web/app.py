@@ -16,6 +16,7 @@ Routes: ``/`` portfolio, ``/accounts/ID`` (``/xray.json``, ``/map.json``, ``/wha
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -187,7 +188,8 @@ class _Context:
 
 
 def create_app(open_store: Callable[[], GraphStore], settings: Settings | None = None, *,
-               users_path: str | Path, today: Callable[[], dt.date] = dt.date.today) -> Starlette:
+               users_path: str | Path, today: Callable[[], dt.date] = dt.date.today,
+               warm: bool = False) -> Starlette:
     """The ASGI app over the store ``open_store()`` opens (called once per worker thread).
 
     Parameters
@@ -200,8 +202,19 @@ def create_app(open_store: Callable[[], GraphStore], settings: Settings | None =
         The users file (:mod:`kamgraph.web.users`); its session key and acknowledgements sit beside it.
     today : callable
         The default as-of date.
+    warm : bool
+        Compute today's portfolio rows in a background thread at start, so that the first visitor of a big
+        store does not wait for every account's analysis.
     """
     web = _Web(open_store, settings or Settings(), Path(users_path), today)
+    if warm:
+        import threading
+
+        def warm_up() -> None:
+            with contextlib.suppress(KamgraphError):  # the first request will report the problem
+                web.reports.portfolio_rows(web.reports.account_ids(), today())
+
+        threading.Thread(target=warm_up, name="kamgraph-warm-up", daemon=True).start()
 
     def signed_in(handler: Callable[[_Context], Response]) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
