@@ -372,3 +372,23 @@ def test_warm_up_fills_the_portfolio_cache_and_pages_reuse_it(site) -> None:  # 
     client.get("/accounts/northwind")
     client.get("/accounts/northwind/map.json")
     assert reports.stats()["computed"] == computed == 1  # one analysis for every later read of that account
+
+
+def test_stale_portfolio_rows_are_served_while_they_are_recomputed(site) -> None:  # type: ignore[no-untyped-def]
+    from kamgraph.web.service import Reports
+
+    db, _ = site
+    now = [0.0]
+    reports = Reports(lambda: open_store(db), Settings(), clock=lambda: now[0])
+    ids = reports.account_ids()
+    first = reports.portfolio_rows(ids, DAY)
+    assert reports.row_builds == len(ids) == len(first)
+    assert reports.portfolio_rows(ids, DAY) == first and reports.row_builds == len(ids)  # cached
+    now[0] = Settings().web.cache_seconds + 1  # stale: served as they are, recomputed in the background
+    assert reports.portfolio_rows(ids, DAY) == first
+    reports._refreshing.join(timeout=60)  # type: ignore[union-attr]
+    assert reports.row_builds == 2 * len(ids)
+    reports.invalidate(["northwind"])  # a write drops the account's row: computed again at once
+    again = reports.portfolio_rows(ids, DAY)
+    assert reports.row_builds == 2 * len(ids) + 1 and again == first
+    reports.close()

@@ -214,7 +214,8 @@ def create_app(open_store: Callable[[], GraphStore], settings: Settings | None =
             with contextlib.suppress(KamgraphError):  # the first request will report the problem
                 web.reports.portfolio_rows(web.reports.account_ids(), today())
 
-        threading.Thread(target=warm_up, name="kamgraph-warm-up", daemon=True).start()
+        threading.Thread(target=web.reports.run_in_own_thread, args=(warm_up,), name="kamgraph-warm-up",
+                         daemon=True).start()
 
     def signed_in(handler: Callable[[_Context], Response]) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:

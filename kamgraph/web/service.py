@@ -2,7 +2,8 @@
 
 An account's analysis, X-ray, map and matrix are computed on first request and kept (least recently
 used first out) for ``[web] cache_seconds``; any write through the app (a departure) drops every entry of
-the accounts it touched at once. The portfolio rows are cached the same way, per account and date.
+the accounts it touched at once. The portfolio rows are cached the same way, per account and date; rows
+past their time are served while a background thread recomputes them.
 Readers never wait for each other: each worker thread has its own store connection (SQLite in WAL mode
 lets readers run side by side) and the cache lock is held only to look up or store an entry.
 """
@@ -80,6 +81,9 @@ class Reports:
         self._figures: OrderedDict[tuple[str, dt.date], AccountFigures] = OrderedDict()
         self._rows: dict[tuple[str, dt.date], tuple[float, PortfolioRow]] = {}
         self._ids: tuple[float, list[str]] | None = None
+        self._refreshing: threading.Thread | None = None
+        #: How many portfolio rows were computed.
+        self.row_builds = 0
         #: How many analyses were computed (the tests and the benchmark read it).
         self.computed = 0
 
@@ -94,8 +98,20 @@ class Reports:
                 self._stores.append(store)
         return store
 
+    def run_in_own_thread(self, work: Callable[..., object], *args: object) -> None:
+        """Run ``work`` in a thread of its own, then close that thread's store."""
+        try:
+            work(*args)
+        finally:
+            store = getattr(self._local, "store", None)
+            if store is not None:
+                with self._lock:
+                    self._stores.remove(store)
+                store.close()
+                self._local.store = None
+
     def close(self) -> None:
-        """Close every thread's store."""
+        """Close every thread's store (call it from the thread that made the app, at the end)."""
         with self._lock:
             for store in self._stores:
                 store.close()
@@ -132,18 +148,40 @@ class Reports:
         return entry
 
     def portfolio_rows(self, account_ids: list[str], as_of: dt.date) -> list[PortfolioRow]:
-        """Portfolio rows of these accounts on ``as_of`` (cached per account and date), in id order."""
+        """Portfolio rows of these accounts on ``as_of`` (cached per account and date), in id order.
+
+        Rows never computed are computed now; rows older than ``cache_seconds`` are served as they are
+        while one background thread recomputes them (a 2,000-account portfolio takes minutes to redo).
+        """
         with self._lock:
-            missing = [a for a in account_ids
-                       if (a, as_of) not in self._rows or not self._fresh(self._rows[(a, as_of)][0])]
+            missing = [a for a in account_ids if (a, as_of) not in self._rows]
+            stale = [a for a in account_ids
+                     if (a, as_of) in self._rows and not self._fresh(self._rows[(a, as_of)][0])]
         if missing:
-            built = build_portfolio(self.store, as_of, self.settings, accounts=missing, sort="name")
-            now = self.clock()
-            with self._lock:
-                for row in built.rows:
-                    self._rows[(row.account, as_of)] = (now, row)
+            self._build_rows(missing, as_of)
+        if stale:
+            self._refresh(stale, as_of)
         with self._lock:
             return [self._rows[(a, as_of)][1] for a in sorted(account_ids) if (a, as_of) in self._rows]
+
+    def _build_rows(self, account_ids: list[str], as_of: dt.date) -> None:
+        built = build_portfolio(self.store, as_of, self.settings, accounts=account_ids, sort="name")
+        now = self.clock()
+        with self._lock:
+            self.row_builds += len(built.rows)
+            for row in built.rows:
+                self._rows[(row.account, as_of)] = (now, row)
+
+    def _refresh(self, account_ids: list[str], as_of: dt.date) -> threading.Thread | None:
+        """Recompute stale rows in one background thread (none when a refresh is running)."""
+        with self._lock:
+            if self._refreshing is not None and self._refreshing.is_alive():
+                return None
+            thread = threading.Thread(target=self.run_in_own_thread, args=(self._build_rows, account_ids, as_of),
+                                      daemon=True, name="kamgraph-refresh")
+            self._refreshing = thread
+        thread.start()
+        return thread
 
     def invalidate(self, account_ids: list[str] | None = None) -> None:
         """Drop the cached figures of these accounts (None: all), e.g. after a departure."""
@@ -162,4 +200,5 @@ class Reports:
     def stats(self) -> dict[str, Any]:
         """Cache sizes (for the benchmark)."""
         with self._lock:
-            return {"figures": len(self._figures), "rows": len(self._rows), "computed": self.computed}
+            return {"figures": len(self._figures), "rows": len(self._rows), "computed": self.computed,
+                    "row_builds": self.row_builds}
