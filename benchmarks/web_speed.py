@@ -89,7 +89,9 @@ def main() -> None:
         print(f"store: {args.accounts} accounts built in {time.perf_counter() - start:.1f} s")
         users = Path(tmp) / "users.json"
         UserFile(users).add("boss", "admin", PASSWORD)
-        app = create_app(lambda: open_store(db), Settings(), users_path=users, today=lambda: AS_OF)
+        # cache entries outlive the run: building the first portfolio of 2,000 accounts takes minutes
+        settings = Settings.model_validate({"web": {"cache_seconds": 24 * 3600}})
+        app = create_app(lambda: open_store(db), settings, users_path=users, today=lambda: AS_OF)
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
