@@ -90,6 +90,7 @@ __all__ = [
     "MeetingSizeSettings",
     "ConnectorSettings",
     "ExecutorSettings",
+    "WebSettings",
     "Settings",
     "load_settings",
     "settings_toml",
@@ -619,6 +620,27 @@ class ExecutorSettings(_Section):
                               description="Below this many accounts the local executor stays in one process.")
 
 
+class WebSettings(_Section):
+    """The web app (``kamgraph serve``): where its users live, sessions, sign-in throttling, proxy sign-in.
+
+    ``users_file`` defaults to ``kamgraph-users.json`` next to a SQLite store, or in the user data
+    directory (platformdirs) for a Neo4j store. The session signing key is kept in a file beside it
+    (``<users_file>.key``, created on first use, readable by its owner only).
+    """
+
+    users_file: str | None = Field(default=None, description="JSON file of the web app's users (see above).")
+    session_hours: float = Field(default=12.0, gt=0, description="How long a sign-in lasts.")
+    login_attempts: int = Field(default=5, ge=1,
+                                description="Failed sign-ins per user name or client address before a pause.")
+    login_window_seconds: int = Field(default=300, ge=1, description="The pause, and the window failures count in.")
+    trusted_header: str | None = Field(default=None, description=(
+        "Sign in by this request header set by a reverse proxy (e.g. X-Forwarded-User); off when not set."))
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"],
+                                       description="Client addresses whose trusted_header is believed.")
+    cache_seconds: float = Field(default=300.0, ge=0, description=(
+        "Figures of an account are cached this long (writes through the app clear them at once)."))
+
+
 class Settings(_Section):
     """All settings of kamgraph; one section per concern."""
 
@@ -645,6 +667,7 @@ class Settings(_Section):
     email: EmailSettings = Field(default_factory=EmailSettings)
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     executor: ExecutorSettings = Field(default_factory=ExecutorSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:

@@ -121,3 +121,10 @@ def test_canonical_json_with_a_list_where_a_name_belongs_is_a_located_error(tmp_
     path.write_text('{"accounts": [\n  {"id": "a", "name": ["Acme"]}\n]}')
     with pytest.raises(InputError, match=r"bad.json:2: name: "):
         read_json(path)
+
+
+def test_a_broken_utf16_file_is_a_one_line_error() -> None:
+    from kamgraph.ingest.sniff import decode_bytes
+
+    with pytest.raises(InputError, match=r"^x.ics: cannot read the text: it starts with a UTF-16 byte-order mark"):
+        decode_bytes(b"\xfe\xffBEGIN:VCALENDAR\r\n", "x.ics")  # an odd number of bytes after the mark

@@ -70,7 +70,7 @@ def test_only_the_package_root_modules_sit_directly_in_kamgraph() -> None:
     packages = sorted(p.name for p in (ROOT / "kamgraph").iterdir()
                       if p.is_dir() and not p.is_symlink() and (p / "__init__.py").exists())
     assert packages == ["analysis", "domain", "graph", "ingest", "kernels", "monitor", "portfolio", "samples",
-                        "store", "views"]
+                        "store", "views", "web"]
 
 
 def test_the_cypher_files_have_one_home() -> None:

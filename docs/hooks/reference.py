@@ -53,6 +53,7 @@ CONCEPTS = {
     "alerts": ("../departures-and-alerts.md", "monitoring-kamgraph-alerts", "Monitoring"),
     "departures": ("../departures-and-alerts.md", "recording-a-departure", "Departures"),
     "neo4j": ("../stores.md", "connection-settings", "Stores: connection settings"),
+    "web": ("../web.md", "security", "The web app: security"),
 }
 
 

@@ -25,7 +25,10 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from ..domain.dataset import ImportSummary
+from ..domain.models import input_error_from_validation
 from ..errors import InputError
 from ..kernels.gc_pause import paused_gc
 from ..settings import CalendarSettings, IngestSettings
@@ -267,6 +270,11 @@ def read_files(paths: Sequence[str | Path], store: GraphStore | None = None, *, 
                 limits = Limits(bounds.max_occurrences_per_series, bounds.max_occurrences_total)
                 parsed.extend(read_calendars(groups["ics"], directory, settings, window=window,
                                              progress=progress, limits=limits))
+    except ValidationError as exc:
+        # A record an importer built from a value it did not check itself (a 300-character address used as
+        # an id, say): still a one-line error naming the files and the field, never a traceback.
+        files = ", ".join(str(p) for p in paths)
+        raise input_error_from_validation(exc, file=files) from None
     finally:
         progress.finish()
     parsed.collapse_partial()

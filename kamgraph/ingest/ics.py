@@ -365,8 +365,11 @@ def _read_file(path: Path, window: Window, settings: IngestSettings, progress: P
     text = _RULE_LINE.sub(lambda m: m.group(1) + re.sub(r"\s+", "", m.group(2)), text)
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
-    except (ValueError, IndexError, KeyError, OSError, OverflowError) as exc:
-        raise InputError(f"not an iCalendar file ({exc})", file=name, line=1) from None
+    except (ValueError, IndexError, KeyError, OSError, OverflowError, AttributeError, TypeError) as exc:
+        # AttributeError / TypeError: the icalendar parser trips on some malformed input (a VTIMEZONE with
+        # two TZID lines, say) before it can say what is wrong.
+        detail = str(exc) or type(exc).__name__
+        raise InputError(f"not an iCalendar file ({detail[:200]})", file=name, line=1) from None
     calendars = [c for c in calendars if c.name == "VCALENDAR"]
     if not calendars:
         raise InputError("not an iCalendar file (no BEGIN:VCALENDAR)", file=name, line=1)

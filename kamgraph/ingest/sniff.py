@@ -98,7 +98,11 @@ def decode_bytes(data: bytes, file: str, *, partial: bool = False) -> tuple[str,
         When the bytes are none of :data:`ENCODINGS`; the message lists what was tried.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _decode(data, "utf-16", partial), "UTF-16"
+        try:
+            return _decode(data, "utf-16", partial), "UTF-16"
+        except UnicodeDecodeError as exc:
+            raise InputError(f"cannot read the text: it starts with a UTF-16 byte-order mark but is not UTF-16 "
+                             f"from byte {exc.start}; save it as CSV UTF-8", file=file) from None
     utf16 = _looks_utf16(data)
     if utf16 is not None:
         try:
