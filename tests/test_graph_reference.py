@@ -22,7 +22,7 @@ from kamgraph.analysis.pipeline import analyze
 from kamgraph.domain.dataset import AccountSnapshot
 from kamgraph.domain.models import Account, Meeting, Relationship, Staff, Stakeholder
 from kamgraph.graph.account_graph import build_account_graph
-from kamgraph.graph.networkx_view import relationship_graph, stakeholder_nodes, staff_nodes, with_team_clique
+from kamgraph.graph.networkx_view import relationship_graph, staff_nodes, stakeholder_nodes, with_team_clique
 from kamgraph.settings import Settings
 
 from .accounts import AS_OF, met, person, snapshot, us
@@ -181,7 +181,7 @@ def accounts(draw: st.DrawFn) -> AccountSnapshot:
     staff = [Staff(id=f"s{i}", name=f"S{i}", accounts=["a"], left_on=left_on()) for i in range(n_staff)]
     ids = [f"c{i}" for i in range(n_clients)]
     clients = []
-    for i, cid in enumerate(ids):
+    for cid in ids:
         manager = draw(st.one_of(st.none(), st.sampled_from(ids)))
         manager = None if manager == cid else manager
         dotted = draw(st.lists(st.sampled_from(ids), max_size=2, unique=True))
@@ -190,9 +190,7 @@ def accounts(draw: st.DrawFn) -> AccountSnapshot:
     everyone = [s.id for s in staff] + ids
     meetings = []
     for m in range(draw(st.integers(0, 10))):
-        people = draw(st.lists(st.sampled_from(everyone), min_size=2, max_size=4, unique=True)) if len(everyone) > 1 else []
-        if not people:
-            continue
+        people = draw(st.lists(st.sampled_from(everyone), min_size=2, max_size=4, unique=True))
         meetings.append(Meeting(id=f"m{m}", date=AS_OF - dt.timedelta(days=draw(st.integers(-3, 200))),
                                 kind=draw(st.sampled_from(KINDS)), attendees=people))
     ties = []
