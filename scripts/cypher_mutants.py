@@ -149,7 +149,7 @@ def copy_tree(dest: Path, rev: str | None = None) -> None:
         subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)  # noqa: S603, S607
         listed = []
     else:
-        listed = subprocess.run(["git", "ls-files", "--cached", "--others",  # noqa: S603, S607 -- git on PATH
+        listed = subprocess.run(["git", "ls-files", "--cached", "--others",  # noqa: S607 -- git on PATH
                                  "--exclude-standard", "-z"], cwd=ROOT, capture_output=True,
                                 check=True).stdout.decode().split("\0")
     for name in filter(None, listed):
