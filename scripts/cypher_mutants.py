@@ -129,15 +129,22 @@ def run_one(mutant: Mutant, target: str, python: str, workdir: Path) -> tuple[Mu
     file.write_text(original[:mutant.start] + mutant.new + original[mutant.end:])
     started = time.monotonic()
     try:
-        result = subprocess.run([python,  # noqa: S603 -- our own interpreter and test files "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--no-header",
-                                 "-o", "addopts=", *TESTS[target]], cwd=workdir, capture_output=True, text=True,
-                                timeout=900, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
-        status = "survived" if result.returncode == 0 else "killed"
-    except subprocess.TimeoutExpired:
-        status = "timeout"
+        status = run_tests(target, python, workdir)
     finally:
         file.write_text(original)
     return mutant, status, time.monotonic() - started
+
+
+def run_tests(target: str, python: str, workdir: Path) -> str:
+    """'survived' (all passed), 'killed' (a test failed), 'timeout', or 'error (exit N)'."""
+    tests = [t for t in TESTS[target] if not t.endswith(".py") or (workdir / t).exists()]
+    command = [python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--no-header", "-o", "addopts=", *tests]
+    try:
+        result = subprocess.run(command, cwd=workdir, capture_output=True, text=True,  # noqa: S603 -- our own
+                                timeout=900, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    except subprocess.TimeoutExpired:
+        return "timeout"
+    return {0: "survived", 1: "killed"}.get(result.returncode, f"error (exit {result.returncode})")
 
 
 def copy_tree(dest: Path, rev: str | None = None) -> None:
@@ -179,6 +186,10 @@ def main() -> int:
         dirs = [Path(tmp) / f"w{i}" for i in range(max(1, args.jobs))]
         for d in dirs:
             copy_tree(d, args.rev)
+        clean = run_tests(args.target, args.python, dirs[0])
+        if clean != "survived":
+            print(f"the unmutated tests do not pass ({clean}): nothing to measure", file=sys.stderr)
+            return 1
         results = []
         with concurrent.futures.ThreadPoolExecutor(len(dirs)) as pool:
             free = list(dirs)
@@ -192,10 +203,10 @@ def main() -> int:
                 for future in done:
                     free.append(pending.pop(future))
                     results.append(future.result())
-    killed = sum(1 for _, status, _ in results if status != "survived")
+    killed = sum(1 for _, status, _ in results if status in ("killed", "timeout"))
     for mutant, status, _ in sorted(results, key=lambda r: (r[0].path, r[0].line, r[0].what)):
-        if status == "survived":
-            print(f"  survived {mutant.path}:{mutant.line}: {mutant.what}")
+        if status not in ("killed", "timeout"):
+            print(f"  {status} {mutant.path}:{mutant.line}: {mutant.what}")
     score = 100 * killed / len(results) if results else 0.0
     print(f"{args.target:10s} {killed:5d}/{len(results):<5d} killed  {score:5.1f} %")
     return 0
