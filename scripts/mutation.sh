@@ -4,6 +4,7 @@
 #   scripts/mutation.sh                 # every target below
 #   scripts/mutation.sh analysis graph  # some of them
 #   JOBS=2 PYTHON=/path/to/python scripts/mutation.sh cypher
+#   REV=027f546 scripts/mutation.sh graph   # the tests of an older commit (a baseline), same targets
 #
 # Python targets run mutmut (>= 3, the `mutation` extra) in a throw-away copy of the tracked files
 # (/tmp/kamgraph-mutation-<target>), each restricted to the tests that exercise it, with the kernels'
@@ -25,7 +26,7 @@ TESTS[cadence]="tests/test_cadence_bands.py tests/test_analysis.py"
 MUTATE[analysis]="kamgraph/analysis/*.py"
 TESTS[analysis]="tests/test_analysis.py tests/test_fragility.py tests/test_cadence_bands.py tests/test_graph_reference.py tests/test_departure.py tests/test_properties.py"
 MUTATE[graph]="kamgraph/graph/*.py"
-TESTS[graph]="tests/test_graph_reference.py tests/test_strength.py tests/test_analysis.py tests/test_properties.py tests/test_public_graphs.py"
+TESTS[graph]="tests/test_graph_reference.py tests/test_strength.py tests/test_analysis.py tests/test_fragility.py tests/test_properties.py tests/test_public_graphs.py"
 MUTATE[kernels]="kamgraph/kernels/python.py"
 TESTS[kernels]="tests/test_kernels.py tests/test_strength.py tests/test_graph_reference.py tests/test_analysis.py"
 MUTATE[store]="kamgraph/store/*.py"
@@ -34,10 +35,14 @@ MUTATE[escaping]="kamgraph/views/report/*.py kamgraph/views/graph_export.py kamg
 TESTS[escaping]="tests/test_escaping.py tests/test_report.py tests/test_export.py"
 DEFAULT_TARGETS="analysis graph kernels store escaping cypher sql"
 
-copy_tree() {  # tracked files + untracked new ones, no build artefacts
+copy_tree() {  # tracked files + untracked new ones (or the files of commit $REV), no build artefacts
   local dest="$1"
   rm -rf "$dest"; mkdir -p "$dest"
-  (cd "$ROOT" && git ls-files --cached --others --exclude-standard -z | xargs -0 -I{} cp --parents {} "$dest" 2>/dev/null || true)
+  if [ -n "${REV:-}" ]; then
+    (cd "$ROOT" && git archive "$REV" | tar -x -C "$dest")
+  else
+    (cd "$ROOT" && git ls-files --cached --others --exclude-standard -z | xargs -0 -I{} cp --parents {} "$dest" 2>/dev/null || true)
+  fi
 }
 
 run_mutmut() {
@@ -73,7 +78,7 @@ PY
 cd "$ROOT"
 for target in ${*:-$DEFAULT_TARGETS}; do
   case "$target" in
-    cypher|sql) "$PYTHON" scripts/cypher_mutants.py "$target" ;;
+    cypher|sql) "$PYTHON" scripts/cypher_mutants.py "$target" --jobs "$JOBS" ${REV:+--rev "$REV"} ;;
     *) [ -n "${MUTATE[$target]:-}" ] || { echo "unknown target $target" >&2; exit 2; }; run_mutmut "$target" ;;
   esac
 done

@@ -22,6 +22,7 @@ from kamgraph.analysis.pipeline import analyze
 from kamgraph.domain.dataset import AccountSnapshot
 from kamgraph.domain.models import Account, Meeting, Relationship, Staff, Stakeholder
 from kamgraph.graph.account_graph import build_account_graph
+from kamgraph.graph.compact import CompactGraph
 from kamgraph.graph.networkx_view import relationship_graph, staff_nodes, stakeholder_nodes, with_team_clique
 from kamgraph.settings import Settings
 
@@ -106,7 +107,43 @@ def assert_same_graph(snap: AccountSnapshot, as_of: dt.date, s: Settings | None 
     active = {p.id for p in [*snap.staff, *snap.stakeholders] if _active(p, as_of)}
     assert set(g.nodes) == active
     assert set(staff_nodes(g)) == {p.id for p in snap.staff if p.id in active}
+    assert_node_attributes(snap, g, s)
+    assert_round_trip(snap, as_of, s)
     return g
+
+
+def assert_node_attributes(snap: AccountSnapshot, g: nx.Graph, s: Settings) -> None:
+    """Each node's attributes are its record's fields (importance = influence x role weight, by hand)."""
+    for member in snap.staff:
+        if member.id in g:
+            assert g.nodes[member.id] == {"kind": "staff", "name": member.name, "title": member.title,
+                                          "role": member.role.value, "team": snap.account.id in member.accounts}
+    weights = s.importance.role_weights
+    for p in snap.stakeholders:
+        if p.id in g:
+            weight = weights.get(p.buying_role, 1.0) if p.buying_role else 1.0
+            importance = round(p.influence * weight, 6)
+            assert g.nodes[p.id] == {
+                "kind": "stakeholder", "name": p.name, "title": p.title, "department": p.department,
+                "seniority": p.seniority.value if p.seniority else None,
+                "buying_role": p.buying_role.value if p.buying_role else None, "influence": p.influence,
+                "attitude": p.attitude, "importance": importance, "key": importance >= 5.0}
+
+
+def assert_round_trip(snap: AccountSnapshot, as_of: dt.date, s: Settings) -> None:
+    """The compact graph read back from its networkx view equals the one built from the account."""
+    direct = CompactGraph.from_account(build_account_graph(snap, as_of, s))
+    back = CompactGraph.from_networkx(direct.to_networkx())
+    for name in ("ids", "n_staff", "importance", "key", "department", "weak"):
+        assert getattr(back, name) == getattr(direct, name), name
+    for name in ("indptr", "indices", "rev", "sole", "lengths", "masks", "strengths"):
+        assert getattr(back, name).tolist() == getattr(direct, name).tolist(), name
+    assert back.edges == direct.edges and back.adj == direct.adj and back.threads == direct.threads
+    for v in range(direct.n):
+        assert back.degree(v) == direct.degree(v) == len(direct.adj[v])
+        for w in range(direct.n):
+            assert back.kinds_of(v, w) == direct.kinds_of(v, w) == (direct.edges.get((min(v, w), max(v, w)),
+                                                                                    ((),))[0])
 
 
 def hand_built() -> AccountSnapshot:
@@ -309,3 +346,36 @@ def test_no_impact_names_nobody() -> None:
     a = analyze(snap, AS_OF)
     assert (a.most_critical, a.fragility_index) == (None, 0.0)
     assert fragility_index({}) == (0.0, None)
+
+
+# --------------------------------------------------------------------------- small helpers, by hand
+def test_graph_attributes_and_node_lists() -> None:
+    ag = build_account_graph(hand_built(), AS_OF, Settings())
+    g = relationship_graph(ag)
+    assert (g.graph["account"], g.graph["as_of"]) == ("acc", AS_OF)
+    assert stakeholder_nodes(g, ["S1", "mgr", "boss"]) == ["boss", "mgr"]
+    assert stakeholder_nodes(g, []) == [] and staff_nodes(nx.Graph()) == []
+
+
+def test_met_with_strength() -> None:
+    ag = build_account_graph(hand_built(), AS_OF, Settings())
+    # eng: a weak contact still has strength; gone: met S3 (both left) 3 days ago; new: only a future meeting
+    assert [ag.met_with_strength(p) for p in ("eng", "mgr", "boss", "gone", "cto")] == [True] * 5
+    assert not ag.met_with_strength("new") and not ag.met_with_strength("nobody")
+    zero = Settings(strength={"kind_weights": {"meeting": 0.0, "qbr": 2.0}})
+    ag = build_account_graph(hand_built(), AS_OF, zero)
+    assert not ag.met_with_strength("mgr") and ag.met_with_strength("boss")  # weight 0: met, but no strength
+
+
+def test_importance_and_key_by_hand() -> None:
+    from kamgraph.graph.importance import importance, is_key
+    from kamgraph.settings import ImportanceSettings
+
+    s = ImportanceSettings()
+    assert importance(person("a", 5, "economic_buyer"), s) == 10.0 and importance(person("b", 3, None), s) == 3.0
+    assert importance(person("c", 3, "user"), s) == 2.4  # 3 x 0.8 = 2.4000000000000004, rounded
+    custom = ImportanceSettings(role_weights={"champion": 2.5}, no_role_weight=0.5, key_threshold=5.0)
+    assert importance(person("d", 2, "champion"), custom) == 5.0 and is_key(person("d", 2, "champion"), custom)
+    assert importance(person("e", 4, "user"), custom) == 2.0  # a role left out of the table: no-role weight
+    assert importance(person("f", 4, None), custom) == 2.0 and not is_key(person("f", 4, None), custom)
+    assert not is_key(person("g", 4, "user"), s) and is_key(person("h", 5, None), s)  # 3.2 < 5 <= 5
