@@ -46,7 +46,7 @@ copy_tree() {  # tracked files + untracked new ones (or the files of commit $REV
 }
 
 run_mutmut() {
-  local target="$1" dest="/tmp/kamgraph-mutation-$1"
+  local target="$1" dest="/tmp/kamgraph-mutation-$1${REV:+-$REV}"
   copy_tree "$dest"
   {
     echo "[mutmut]"
