@@ -203,6 +203,9 @@ def main() -> int:
                 for future in done:
                     free.append(pending.pop(future))
                     results.append(future.result())
+                    mutant, status, seconds = results[-1]
+                    print(f"[{len(results)}/{len(mutants)}] {status:8s} {seconds:5.0f} s  {mutant.path}:{mutant.line}: "
+                          f"{mutant.what}", file=sys.stderr, flush=True)
     killed = sum(1 for _, status, _ in results if status in ("killed", "timeout"))
     for mutant, status, _ in sorted(results, key=lambda r: (r[0].path, r[0].line, r[0].what)):
         if status not in ("killed", "timeout"):
