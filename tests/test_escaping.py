@@ -13,11 +13,13 @@ from xml.etree import ElementTree as ET
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kamgraph.views.graph_export import decode_token, export_graph, to_gexf, to_graphml
 from kamgraph.views.report.content import review_content
-from kamgraph.views.report.html import render_html_report
-from kamgraph.views.report.markdown import content_markdown
+from kamgraph.views.report.html import esc, inline_svg, render_html_report
+from kamgraph.views.report.markdown import content_markdown, md_escape
 
 from .review_data import HOSTILE, hostile_analysis, hostile_snapshot
 
@@ -145,3 +147,41 @@ def test_gexf_parses_and_keeps_every_name() -> None:
     assert set(labels.values()) >= NAMES and labels["h-boss"] == HOSTILE
     description = root.find("{http://gexf.net/1.3}meta/{http://gexf.net/1.3}description")
     assert description is not None and ACCOUNT in (description.text or "")
+
+
+# --------------------------------------------------------------------------- the escapers, on any text
+
+
+NASTY = st.text(alphabet=st.sampled_from(list("ab <>&\"'`*_{}[]()#+-.!|~^$\\=:/;\t\n1x")), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NASTY)
+def test_html_escape_reads_back_as_the_same_text(text: str) -> None:
+    page = Page(f"<td>{esc(text)}</td><a title=\"{esc(text)}\">x</a>")
+    assert [tag for tag, _ in page.tags] == ["td", "a"]
+    assert "".join(t for where, t in page.text if "td" in where) == (text if text.strip() else "")
+    assert page.tags[1][1] == [("title", text)]  # quotes escaped: the attribute holds the whole text
+
+
+@settings(max_examples=300, deadline=None)
+@given(NASTY)
+def test_markdown_escape_reads_back_as_the_same_text_in_a_paragraph_and_a_cell(text: str) -> None:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark").enable("table")
+    one_line = " ".join(text.split())
+    paragraph = Page(md.render(f"x {md_escape(text)} x"))
+    assert {tag for tag, _ in paragraph.tags} == {"p"}
+    assert "".join(t for _, t in paragraph.text).strip() == f"x {one_line} x".strip()
+    table = Page(md.render(f"| h | k |\n|---|---|\n| {md_escape(text)} | z |\n"))
+    cells = [t for where, t in table.text if "td" in where]
+    assert cells[-1] == "z" and "".join(cells[:-1]) == one_line.strip()  # a pipe does not split the cell
+
+
+def test_inline_svg_keeps_the_element_only() -> None:
+    doc = b'<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "x" "y">\n<!-- made by -->\n<svg a="1"><!-- c\n--><g/></svg>\n'
+    assert inline_svg(doc) == '<svg a="1"><g/></svg>'
+    assert inline_svg("<svg/>") == "<svg/>"
+    with pytest.raises(ValueError, match="not an SVG document"):
+        inline_svg("<html></html>")
