@@ -31,7 +31,7 @@ MUTATE[kernels]="kamgraph/kernels/python.py"
 TESTS[kernels]="tests/test_kernels.py tests/test_strength.py tests/test_graph_reference.py tests/test_analysis.py"
 MUTATE[store]="kamgraph/store/*.py"
 TESTS[store]="tests/test_store.py tests/test_store_ties.py tests/test_sqlite_specific.py tests/test_cypher.py tests/test_neo4j_store.py"
-MUTATE[escaping]="kamgraph/views/report/*.py kamgraph/views/graph_export.py kamgraph/views/text.py"
+MUTATE[escaping]="kamgraph/views/report/html.py kamgraph/views/report/markdown.py kamgraph/views/graph_export.py"
 TESTS[escaping]="tests/test_escaping.py tests/test_report.py tests/test_export.py"
 DEFAULT_TARGETS="analysis graph kernels store escaping cypher sql"
 
