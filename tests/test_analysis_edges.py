@@ -1,0 +1,99 @@
+"""Gaps and shape at the edges of their rules, with every figure worked out by hand in the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from kamgraph.analysis.gaps import coverage_gaps
+from kamgraph.analysis.pipeline import analyze
+from kamgraph.analysis.shape import classify, relationship_shape
+from kamgraph.graph.account_graph import build_account_graph
+from kamgraph.settings import Settings, ShapeSettings
+
+from .accounts import AS_OF, met, person, snapshot, us
+
+
+@pytest.mark.parametrize(("concentration", "pair_share", "shape"), [
+    (0.5, 0.9, "bow-tie"),        # concentration at the bow-tie bound
+    (0.499, 0.15, "in between"),  # just below it, pair share at its bound: not a bow-tie
+    (0.499, 0.149, "bow-tie"),    # pair share just below 0.15
+    (0.35, 0.3, "diamond"),       # both diamond bounds reached
+    (0.351, 0.3, "in between"),
+    (0.35, 0.299, "in between"),
+    (0.0, 1.0, "diamond"),
+])
+def test_classify_at_the_bounds(concentration: float, pair_share: float, shape: str) -> None:
+    assert classify(concentration, pair_share, ShapeSettings()) == shape
+
+
+def test_classify_reads_its_settings() -> None:
+    s = ShapeSettings(bow_tie_concentration=0.9, bow_tie_pair_share=0.05, diamond_concentration=0.6,
+                      diamond_pair_share=0.5)
+    assert [classify(0.9, 1, s), classify(0.8, 0.04, s), classify(0.6, 0.5, s), classify(0.61, 0.5, s),
+            classify(0.6, 0.49, s)] == ["bow-tie", "bow-tie", "diamond", "in between", "in between"]
+
+
+def test_shape_figures_by_hand() -> None:
+    # Key: k1 (influence 5, no role: 5), k2 (decision maker 4: 7.2); u (2, user: 1.6) is not key.
+    # S1 meets k1 and k2 today (1 + 1), S2 meets k2 and u today (1 + 1), S3 meets nobody.
+    snap = snapshot(stakeholders=[person("k1", 5), person("k2", 4, "decision_maker"), person("u", 2, "user")],
+                    staff=[us("S1"), us("S2"), us("S3")],
+                    meetings=[met("a", 0, "S1", "k1", "k2"), met("b", 0, "S2", "k2", "u")])
+    shape = relationship_shape(build_account_graph(snap, AS_OF, Settings()))
+    # concentration: 2 of 4 = 0.5 (S1 and S2 tie); threaded key pairs 3 of 3 staff x 2 keys = 6
+    assert (shape.concentration, shape.pair_share, shape.threaded_key_pairs) == (0.5, 0.5, 3)
+    assert (shape.staff, shape.key_stakeholders, shape.mean_threads_per_key, shape.shape) == (3, 2, 1.5, "bow-tie")
+
+
+def test_no_meetings_no_shape() -> None:
+    snap = snapshot(stakeholders=[person("k1", 5)], staff=[us("S1")], meetings=[])
+    shape = relationship_shape(build_account_graph(snap, AS_OF, Settings()))
+    assert (shape.shape, shape.concentration, shape.pair_share, shape.mean_threads_per_key) == ("none", 0.0, 0.0,
+                                                                                              0.0)
+    gaps = coverage_gaps(build_account_graph(snap, AS_OF, Settings()))
+    assert (gaps.concentration, gaps.top_staff, gaps.concentrated) == (0.0, None, False)
+
+
+def test_gaps_orderings_and_bounds() -> None:
+    # eb 10, dm 7.2 (uncovered), c1/c2 (no role, 3 each: uncovered, same importance -> by id), ch 6 covered once.
+    snap = snapshot(
+        stakeholders=[person("eb", 5, "economic_buyer", dept="Finance", seniority="c_level"),
+                      person("dm", 4, "decision_maker", dept="Ops", seniority="vp"),
+                      person("c2", 3, None, dept="Zeta", seniority="individual"),
+                      person("c1", 3, None, dept="Alpha", seniority="manager"),
+                      person("ch", 4, "champion", dept="IT", seniority="director"),
+                      person("tb", 4, "technical_buyer", dept="IT", seniority="director")],
+        staff=[us("S2"), us("S1")],
+        # ch: S1 and S2 equally (two threads); tb: only S2; eb: S1 long ago (weak, 2**-2 = 0.25)
+        meetings=[met("a", 0, "S1", "S2", "ch"), met("b", 0, "S2", "tb"), met("c", 180, "S1", "eb")])
+    gaps = coverage_gaps(build_account_graph(snap, AS_OF, Settings()))
+    assert gaps.uncovered == ["eb", "dm", "c1", "c2"]
+    assert (gaps.roles_uncovered, gaps.roles_missing) == (["economic_buyer", "decision_maker"], [])
+    assert gaps.departments_uncovered == ["Alpha", "Finance", "Ops", "Zeta"]
+    assert gaps.levels_uncovered == ["c_level", "vp", "manager", "individual"]  # in seniority order
+    assert gaps.single_threaded_key == [("tb", "S2")]
+    # S1: 1 + 0.25 (eb counts: active stakeholders' ties), S2: 2 -> S2 holds 2 / 3.25
+    assert (gaps.top_staff, gaps.concentration) == ("S2", round(2 / 3.25, 6))
+    assert gaps.concentrated  # 0.615 >= 0.5
+
+
+def test_concentration_at_the_threshold_and_the_tie_break() -> None:
+    # S1 and S2 hold the same strength: the smaller id is the top one; 0.5 reaches the 0.5 threshold.
+    snap = snapshot(stakeholders=[person("a", 3), person("b", 3)], staff=[us("S2"), us("S1")],
+                    meetings=[met("m1", 0, "S2", "a"), met("m2", 0, "S1", "b")])
+    gaps = coverage_gaps(build_account_graph(snap, AS_OF, Settings()))
+    assert (gaps.top_staff, gaps.concentration, gaps.concentrated) == ("S1", 0.5, True)
+    higher = Settings(coverage={"concentration_threshold": 0.51})
+    assert not coverage_gaps(build_account_graph(snap, AS_OF, higher)).concentrated
+    summary = analyze(snap, AS_OF).summary
+    assert (summary.top_staff, summary.concentration) == ("S1", 0.5)
+
+
+def test_required_roles_from_the_settings() -> None:
+    snap = snapshot(stakeholders=[person("u", 2, "user"), person("g", 3, "gatekeeper")], staff=[us("S1")],
+                    meetings=[met("m", 0, "S1", "u")])
+    s = Settings(coverage={"required_roles": ["user", "gatekeeper", "coach"]})
+    gaps = coverage_gaps(build_account_graph(snap, AS_OF, s))
+    assert (gaps.roles_uncovered, gaps.roles_missing) == (["gatekeeper"], ["coach"])
+    summary = analyze(snap, AS_OF, s).summary
+    assert (summary.required_roles_covered, summary.required_roles) == (1, 3)
