@@ -379,3 +379,55 @@ def test_importance_and_key_by_hand() -> None:
     assert importance(person("e", 4, "user"), custom) == 2.0  # a role left out of the table: no-role weight
     assert importance(person("f", 4, None), custom) == 2.0 and not is_key(person("f", 4, None), custom)
     assert not is_key(person("g", 4, "user"), s) and is_key(person("h", 5, None), s)  # 3.2 < 5 <= 5
+
+
+def test_team_clique_with_three_staff_and_an_existing_link() -> None:
+    g = nx.Graph()
+    for s in ("s1", "s2", "s3"):
+        g.add_node(s, kind="staff")
+    g.add_node("c", kind="stakeholder")
+    g.add_edge("s1", "s3", kind="knows", kinds=("knows",), weight=1.0)
+    g.add_edge("s2", "c", kind="thread", kinds=("thread",), weight=0.5)
+    h = with_team_clique(g)
+    assert sorted(tuple(sorted(e)) for e in h.edges) == [("c", "s2"), ("s1", "s2"), ("s1", "s3"), ("s2", "s3")]
+    assert h["s1"]["s3"]["kind"] == "knows" and h["s1"]["s2"]["kind"] == h["s2"]["s3"]["kind"] == "colleague"
+    assert nx.number_of_selfloops(h) == 0 and not g.has_edge("s1", "s2")  # a copy: g unchanged
+
+
+def test_from_networkx_defaults_and_staff_links() -> None:
+    g = nx.Graph()
+    g.add_node("s1", kind="staff")
+    g.add_node("s2", kind="staff")
+    g.add_node("c1", kind="stakeholder")  # no importance, key or department: 1.0, False, None
+    g.add_node("c2", kind="stakeholder", importance=6.0, key=True, department="IT")
+    g.add_edge("s1", "s2", kind="knows")  # between two staff: ignored (the team is one source)
+    g.add_edge("c1", "c2")  # no kind: 'met'
+    g.add_edge("s1", "c1", kind="thread", strength=2.0)
+    g.add_edge("c2", "c2", kind="knows")  # a self-loop: ignored
+    cg = CompactGraph.from_networkx(g)
+    assert cg.ids == ["s1", "s2", "c1", "c2"] and cg.n_staff == 2
+    assert (cg.importance, cg.key, cg.department) == ([0.0, 0.0, 1.0, 6.0], [False, False, False, True],
+                                                     [None, None, None, "IT"])
+    assert cg.edges == {(0, 2): (("thread",), 2.0), (2, 3): (("met",), None)}
+    assert cg.kinds_of(0, 1) == () and cg.kinds_of(3, 2) == ("met",) and cg.kinds_of(3, 3) == ()
+    assert cg.sole.tolist() == [-1, -1, 0, -1] and cg.lengths.tolist() == [0.5, 0.5, 1.0, 1.0]
+    assert cg.is_staff(1) and not cg.is_staff(2) and cg.total_importance == 7.0
+
+
+def test_tie_stats_fills_the_stakeholder_pairs() -> None:
+    import datetime as dt
+
+    from kamgraph.graph.strength import tie_stats
+    from kamgraph.settings import StrengthSettings
+
+    day = dt.date(2025, 4, 1)
+    ms = [Meeting(id="m1", date=day, attendees=["s1", "b", "a"]),
+          Meeting(id="m2", date=day - dt.timedelta(days=90), kind="call", attendees=["s1", "s2", "a", "b"]),
+          Meeting(id="m3", date=day, attendees=["a", "b"])]  # no staff: not counted
+    pairs: dict[tuple[str, str], float] = {}
+    stats = tie_stats(ms, {"s1", "s2"}, {"a", "b"}, day, StrengthSettings(), client_pairs=pairs)
+    assert pairs == {("a", "b"): pytest.approx(1 + 0.6 * 0.5, abs=1e-12)}
+    assert stats[("s1", "a")].strength == pytest.approx(1.3) and stats[("s2", "b")].strength == pytest.approx(0.3)
+    assert stats[("s1", "a")].count == 2 and stats[("s2", "a")].count == 1
+    assert (stats[("s1", "b")].first, stats[("s1", "b")].last) == (day - dt.timedelta(days=90), day)
+    assert tie_stats(ms, {"s1"}, {"a"}, day, StrengthSettings()).keys() == {("s1", "a")}
