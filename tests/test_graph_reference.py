@@ -149,7 +149,7 @@ def assert_round_trip(snap: AccountSnapshot, as_of: dt.date, s: Settings) -> Non
 def hand_built() -> AccountSnapshot:
     left = AS_OF - dt.timedelta(days=10)
     return snapshot(
-        stakeholders=[person("boss", 5, "economic_buyer"),
+        stakeholders=[person("boss", 5, "economic_buyer", seniority="vp"),
                       person("mgr", 4, "decision_maker", reports_to="boss", dotted_to=["cto"]),
                       person("cto", 4, "technical_buyer"),
                       person("eng", 2, "user", reports_to="mgr", dotted_to=["mgr"]),  # dotted = solid: one line
@@ -396,7 +396,7 @@ def test_team_clique_with_three_staff_and_an_existing_link() -> None:
 
 def test_from_networkx_defaults_and_staff_links() -> None:
     g = nx.Graph()
-    g.add_node("s1", kind="staff")
+    g.add_node("s1", kind="staff", importance=9.0, key=True, department="X")  # staff: never importance or key
     g.add_node("s2", kind="staff")
     g.add_node("c1", kind="stakeholder")  # no importance, key or department: 1.0, False, None
     g.add_node("c2", kind="stakeholder", importance=6.0, key=True, department="IT")
@@ -404,7 +404,12 @@ def test_from_networkx_defaults_and_staff_links() -> None:
     g.add_edge("c1", "c2")  # no kind: 'met'
     g.add_edge("s1", "c1", kind="thread", strength=2.0)
     g.add_edge("c2", "c2", kind="knows")  # a self-loop: ignored
+    g.graph["weak"] = [("s2", "c2", 0.25), ("s2", "ghost", 0.3)]  # a contact outside the graph: dropped
     cg = CompactGraph.from_networkx(g)
+    assert cg.weak == [(1, 3, 0.25)]
+    back = cg.to_networkx()
+    assert back.nodes["c2"] == g.nodes["c2"] and back.nodes["s1"] == g.nodes["s1"]  # attributes kept
+    assert back["c1"]["c2"] == {"kind": "met", "kinds": ("met",), "weight": 1.0}
     assert cg.ids == ["s1", "s2", "c1", "c2"] and cg.n_staff == 2
     assert (cg.importance, cg.key, cg.department) == ([0.0, 0.0, 1.0, 6.0], [False, False, False, True],
                                                      [None, None, None, "IT"])
@@ -431,3 +436,48 @@ def test_tie_stats_fills_the_stakeholder_pairs() -> None:
     assert stats[("s1", "a")].count == 2 and stats[("s2", "a")].count == 1
     assert (stats[("s1", "b")].first, stats[("s1", "b")].last) == (day - dt.timedelta(days=90), day)
     assert tie_stats(ms, {"s1"}, {"a"}, day, StrengthSettings()).keys() == {("s1", "a")}
+
+
+def test_kinds_are_kept_as_given_and_unknown_kinds_have_no_bit() -> None:
+    g = nx.Graph()
+    g.add_node("s", kind="staff")
+    for c in ("a", "b", "c"):
+        g.add_node(c, kind="stakeholder")
+    g.add_edge("a", "b", kinds=("met", "knows"), strength=0.8)
+    g.add_edge("b", "c", kind="colleague")  # not a kind of ours: no kind bit
+    g.add_edge("a", "c", kind="thread")  # a "thread" between two stakeholders makes nobody a thread
+    cg = CompactGraph.from_networkx(g)
+    a, b, c = (cg.index[x] for x in "abc")
+    assert cg.kinds_of(a, b) == ("met", "knows") and cg.edges[(a, b)] == (("met", "knows"), 0.8)
+    assert cg.masks.tolist()[cg.indptr[b]:cg.indptr[b + 1]] == [34, 0]  # b's links: a (knows 2 + met 32), c
+    assert cg.threads == [[], [], [], []] and cg.sole.tolist() == [-1, -1, -1, -1]
+
+
+def test_csr_arrays_are_c_ints_and_doubles() -> None:
+    """The compiled kernels read these arrays as C int / double buffers."""
+    ag = build_account_graph(hand_built(), AS_OF, Settings())
+    for cg in (CompactGraph.from_account(ag), CompactGraph.from_networkx(relationship_graph(ag))):
+        codes = [getattr(cg, n).typecode for n in ("indptr", "indices", "rev", "sole", "lengths", "masks",
+                                                   "strengths")]
+        assert codes == ["i", "i", "i", "i", "d", "i", "d"]
+
+
+def test_a_bare_compact_graph_converts_without_attributes() -> None:
+    from array import array
+
+    cg = CompactGraph(ids=["s", "c"], n_staff=1, importance=[0.0, 1.0], key=[False, False], department=[None, None],
+                      indptr=array("i", [0, 0, 0]))
+    g = cg.to_networkx()
+    assert dict(g.nodes(data=True)) == {"s": {}, "c": {}} and g.number_of_edges() == 0 and g.graph["weak"] == []
+
+
+def test_threads_of_ties_by_id() -> None:
+    import datetime as dt
+
+    from kamgraph.graph.strength import TieStats, threads_of
+
+    d = dt.date(2025, 1, 1)
+    stats = {("s2", "c"): TieStats(1, d, d, 0.7), ("s1", "c"): TieStats(1, d, d, 0.7),
+             ("s3", "c"): TieStats(1, d, d, 0.9), ("s4", "c"): TieStats(1, d, d, 0.5)}
+    assert threads_of(stats, 0.5) == {"c": [("s3", 0.9), ("s1", 0.7), ("s2", 0.7), ("s4", 0.5)]}
+    assert threads_of(stats, 0.5, active_staff=["s2", "s4"]) == {"c": [("s2", 0.7), ("s4", 0.5)]}
