@@ -41,7 +41,7 @@ copy_tree() {  # tracked files + untracked new ones (or the files of commit $REV
   if [ -n "${REV:-}" ]; then
     (cd "$ROOT" && git archive "$REV" | tar -x -C "$dest")
   else
-    (cd "$ROOT" && git ls-files --cached --others --exclude-standard -z | xargs -0 -I{} cp --parents {} "$dest" 2>/dev/null || true)
+    (cd "$ROOT" && git ls-files --cached --others --exclude-standard -z | xargs -0 -I{} cp -P --parents {} "$dest" 2>/dev/null || true)
   fi
 }
 
