@@ -161,7 +161,10 @@ def copy_tree(dest: Path, rev: str | None = None) -> None:
                                 check=True).stdout.decode().split("\0")
     for name in filter(None, listed):
         source = ROOT / name
-        if source.is_file():
+        if source.is_symlink():  # kamgraph/cypher -> ../cypher
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(os.readlink(source), dest / name)
+        elif source.is_file():
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, dest / name)
     for built in (ROOT / "kamgraph" / "kernels").glob("_compiled*.so"):
