@@ -53,7 +53,7 @@ run_mutmut() {
     echo "source_paths=kamgraph"
     echo "only_mutate="; for g in ${MUTATE[$target]}; do echo "    $g"; done
     echo "do_not_mutate=kamgraph/*/__init__.py"
-    echo "also_copy="; for d in cypher cli.py kamgraph_commands tests; do echo "    $d"; done
+    echo "also_copy="; for d in cypher kamgraph/cypher cli.py kamgraph_commands tests; do echo "    $d"; done
     echo "pytest_add_cli_args="; for a in $PYTEST_ARGS; do echo "    $a"; done
     echo "pytest_add_cli_args_test_selection="; for t in ${TESTS[$target]}; do [ -e "$dest/$t" ] && echo "    $t"; done
   } > "$dest/setup.cfg"

@@ -1,8 +1,8 @@
 """Ties recorded as two kinds between the same two people, one updated: read back without the store's code.
 
-SQLite is read with plain ``sqlite3`` SQL, Neo4j with the official driver and a query written here (not
-one of cypher/): the update must change the tie of its own kind and nothing else, and the store's own
-loaders must agree.
+SQLite is read with plain ``sqlite3`` SQL, Neo4j with the official driver and the catalogue's plain read of
+every tie (``all_ties``, not the store's code): the update must change the tie of its own kind and nothing
+else, and the store's own loaders must agree.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pytest
 from kamgraph.domain.dataset import Batch
 from kamgraph.domain.models import Relationship
 from kamgraph.store import open_store
+from kamgraph.store.cypher import queries
 
 from .conftest import BoltServer
 from .test_store import sample_batch
@@ -37,10 +38,9 @@ def sqlite_ties(path: Path) -> list[tuple[str, str, str, float]]:
 
 def neo4j_ties(bolt: BoltServer, database: str) -> list[tuple[str, str, str, float]]:
     with neo4j.GraphDatabase.driver(bolt.uri, auth=(bolt.user, bolt.password)) as driver:
-        records = driver.execute_query(
-            "MATCH (a:Person)-[t]->(b:Person) WHERE type(t) IN ['KNOWS', 'INFLUENCES'] "
-            "RETURN a.id AS a, b.id AS b, type(t) AS kind, t.weight AS weight", database_=database).records
-    return sorted((r["a"], r["b"], r["kind"].lower(), r["weight"]) for r in records)
+        # the dump's read (every Cypher statement lives in cypher/): not the write path under test
+        records = driver.execute_query(queries()["all_ties"].text, database_=database).records
+    return sorted((r["source"], r["target"], r["kind"], r["weight"]) for r in records)
 
 
 def check_store(store: object, read_back: object) -> None:
