@@ -132,6 +132,8 @@ def assert_node_attributes(snap: AccountSnapshot, g: nx.Graph, s: Settings) -> N
 
 def assert_round_trip(snap: AccountSnapshot, as_of: dt.date, s: Settings) -> None:
     """The compact graph read back from its networkx view equals the one built from the account."""
+    fresh = CompactGraph.from_account(build_account_graph(snap, as_of, s))
+    by_search = [[fresh.kinds_of(v, w) for w in range(fresh.n)] for v in range(fresh.n)]  # before .edges is built
     direct = CompactGraph.from_account(build_account_graph(snap, as_of, s))
     back = CompactGraph.from_networkx(direct.to_networkx())
     for name in ("ids", "n_staff", "importance", "key", "department", "weak"):
@@ -139,6 +141,8 @@ def assert_round_trip(snap: AccountSnapshot, as_of: dt.date, s: Settings) -> Non
     for name in ("indptr", "indices", "rev", "sole", "lengths", "masks", "strengths"):
         assert getattr(back, name).tolist() == getattr(direct, name).tolist(), name
     assert back.edges == direct.edges and back.adj == direct.adj and back.threads == direct.threads
+    assert by_search == [[direct.edges.get((min(v, w), max(v, w)), ((),))[0] for w in range(direct.n)]
+                         for v in range(direct.n)]
     for v in range(direct.n):
         assert back.degree(v) == direct.degree(v) == len(direct.adj[v])
         for w in range(direct.n):
@@ -163,6 +167,7 @@ def hand_built() -> AccountSnapshot:
                   met("left", 3, "S3", "boss", "gone"),       # people who left: no edges
                   met("future", -3, "S1", "new")],            # after the as-of date: ignored
         relationships=[Relationship(source="S1", target="S2", kind="knows"),   # staff-staff: never an edge
+                       Relationship(source="S1", target="boss", kind="knows"),  # staff to the first stakeholder
                        Relationship(source="S2", target="new", kind="influences"),
                        Relationship(source="cto", target="boss", kind="knows")])
 
@@ -172,7 +177,7 @@ def test_hand_built_account_edges_written_out() -> None:
     kinds = {tuple(sorted((u, v))): d["kinds"] for u, v, d in g.edges(data=True)}
     assert kinds == {
         ("S1", "mgr"): ("thread",), ("S1", "cto"): ("thread",), ("cto", "mgr"): ("dotted", "met"),
-        ("S2", "boss"): ("thread",), ("S2", "new"): ("influences",), ("boss", "cto"): ("knows",),
+        ("S2", "boss"): ("thread",), ("S2", "new"): ("influences",), ("S1", "boss"): ("knows",), ("boss", "cto"): ("knows",),
         ("boss", "mgr"): ("reports_to",), ("eng", "mgr"): ("reports_to",), ("cto", "new"): ("dotted",)}
     assert g["S2"]["boss"]["strength"] == pytest.approx(2 * 2 ** (-30 / 90), abs=1e-12)
     assert g["S1"]["mgr"]["strength"] == 0.5 and g["S1"]["mgr"]["weight"] == 2.0
@@ -357,6 +362,13 @@ def test_graph_attributes_and_node_lists() -> None:
     assert stakeholder_nodes(g, []) == [] and staff_nodes(nx.Graph()) == []
 
 
+def test_names_of_everyone() -> None:
+    ag = build_account_graph(hand_built(), AS_OF, Settings())
+    assert [ag.name(p) for p in ("S1", "S3", "gone", "boss", "ghost")] == [
+        "Staff S1", "Staff S3", "Client gone", "Client boss", "ghost"]  # S3 and gone left; ghost is unknown
+    assert (sorted(ag.departed_staff), sorted(ag.departed)) == (["S3"], ["gone"])
+
+
 def test_met_with_strength() -> None:
     ag = build_account_graph(hand_built(), AS_OF, Settings())
     # eng: a weak contact still has strength; gone: met S3 (both left) 3 days ago; new: only a future meeting
@@ -379,6 +391,8 @@ def test_importance_and_key_by_hand() -> None:
     assert importance(person("e", 4, "user"), custom) == 2.0  # a role left out of the table: no-role weight
     assert importance(person("f", 4, None), custom) == 2.0 and not is_key(person("f", 4, None), custom)
     assert not is_key(person("g", 4, "user"), s) and is_key(person("h", 5, None), s)  # 3.2 < 5 <= 5
+    fine = ImportanceSettings(role_weights={"coach": 1.23456789})
+    assert importance(person("i", 1, "coach"), fine) == 1.234568  # rounded to 6 places
 
 
 def test_team_clique_with_three_staff_and_an_existing_link() -> None:
