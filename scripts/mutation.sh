@@ -24,7 +24,7 @@ declare -A MUTATE TESTS
 MUTATE[cadence]="kamgraph/analysis/cadence.py"
 TESTS[cadence]="tests/test_cadence_bands.py tests/test_analysis.py"
 MUTATE[analysis]="kamgraph/analysis/*.py"
-TESTS[analysis]="tests/test_analysis_edges.py tests/test_cli_values.py tests/test_analysis.py tests/test_fragility.py tests/test_cadence_bands.py tests/test_graph_reference.py tests/test_departure.py tests/test_properties.py"
+TESTS[analysis]="tests/test_analysis_edges.py tests/test_cli_values.py tests/test_public_graphs.py tests/test_demo_xray.py tests/test_analysis.py tests/test_fragility.py tests/test_cadence_bands.py tests/test_graph_reference.py tests/test_departure.py tests/test_properties.py"
 MUTATE[graph]="kamgraph/graph/*.py"
 TESTS[graph]="tests/test_graph_reference.py tests/test_strength.py tests/test_analysis.py tests/test_fragility.py tests/test_properties.py tests/test_public_graphs.py"
 MUTATE[kernels]="kamgraph/kernels/python.py"

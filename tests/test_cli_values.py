@@ -107,3 +107,20 @@ def test_matrix_values(runner: CliRunner, tiny: str) -> None:
     assert people == {"eb": (1, 1.0, "ok"), "ch": (1, 1.0, "ok"), "us": (1, 0.5, "due")}
     cells = {(c["staff"], c["stakeholder"]): c["count"] for c in data["cells"]}
     assert cells == {("s1", "eb"): 1, ("s1", "ch"): 1, ("s2", "us"): 1}
+
+
+def test_show_values(runner: CliRunner, tiny: str) -> None:
+    us = run_json(runner, tiny, "show", "us", *AS_OF)
+    assert (us["kind"], us["manager"], us["reports"], us["active"]) == ("stakeholder", "Carl Champion", [], True)
+    assert [(t["id"], t["strength"], t["meetings"], t["first"], t["last"], t["thread"]) for t in us["ties"]] == [
+        ("s2", 0.5, 1, "2025-04-01", "2025-04-01", True)]  # 90 days: half, a thread at the threshold
+    assert [(m["id"], m["attendees"]) for m in us["meetings"]] == [("m3", ["Sue Two"])]
+    s1 = run_json(runner, tiny, "show", "s1", *AS_OF)
+    assert s1["kind"] == "staff" and s1["person"]["accounts"] == ["duo", "tiny"]
+    # equal strengths (1.0, met once today): ordered by id, across both accounts
+    assert [(t["id"], t["account"], t["strength"]) for t in s1["ties"]] == [
+        ("ch", "tiny", 1.0), ("eb", "tiny", 1.0), ("x", "duo", 1.0), ("y", "duo", 1.0)]
+    ch = run_json(runner, tiny, "show", "ch", *AS_OF)
+    assert (ch["manager"], ch["reports"]) == ("Eve Buyer", ["Uma User"])
+    early = run_json(runner, tiny, "show", "us", "--as-of", "2025-03-31")  # before m3: no tie yet
+    assert early["ties"] == [] and early["meetings"] == []
