@@ -7,6 +7,7 @@ import pytest
 from kamgraph.analysis.gaps import coverage_gaps
 from kamgraph.analysis.pipeline import analyze
 from kamgraph.analysis.shape import classify, relationship_shape
+from kamgraph.domain.models import Staff
 from kamgraph.graph.account_graph import build_account_graph
 from kamgraph.settings import Settings, ShapeSettings
 
@@ -97,3 +98,83 @@ def test_required_roles_from_the_settings() -> None:
     assert (gaps.roles_uncovered, gaps.roles_missing) == (["gatekeeper"], ["coach"])
     summary = analyze(snap, AS_OF, s).summary
     assert (summary.required_roles_covered, summary.required_roles) == (1, 3)
+
+
+def test_matrix_by_hand() -> None:
+    import datetime as dt
+
+    from kamgraph.analysis.matrix import communication_matrix, matrix_dict
+
+    left = AS_OF - dt.timedelta(days=1)
+    # Staff S1, S2, gone (left). Stakeholders: ch (champion, target 21), u (user, 90), old (left).
+    snap = snapshot(
+        stakeholders=[person("ch", 4, "champion"), person("u", 2, "user"),
+                      person("old", 3, None, left_on=left, status="left")],
+        staff=[us("S1"), us("S2"), Staff(id="gone", name="Gone", accounts=["acc"], left_on=left)],
+        meetings=[met("a", 30, "S1", "ch", "u"),   # 2**(-1/3) each
+                  met("b", 18, "S2", "ch"),        # ch last met 18 days ago: due (16.8 <= 18 <= 21)
+                  met("c", 100, "S2", "u", kind="call"),  # 0.6 x 2**(-10/9): below the threshold
+                  met("d", 5, "gone", "ch", "old"),  # people who left: no cells, not counted
+                  met("e", 2, "S1", "old"),
+                  met("f", -1, "S1", "u")])        # after the as-of date
+    grid = communication_matrix(build_account_graph(snap, AS_OF, Settings()))
+    assert sorted(grid.cells) == [("S1", "ch"), ("S1", "u"), ("S2", "ch"), ("S2", "u")]
+    a, b, c = 2 ** (-30 / 90), 2 ** (-18 / 90), 0.6 * 2 ** (-100 / 90)
+    assert grid.cells[("S2", "ch")] == type(grid.cells[("S2", "ch")])(count=1, last=AS_OF - dt.timedelta(days=18),
+                                                                        strength=round(b, 6), status="due")
+    assert grid.cells[("S2", "u")].status == "overdue" and grid.cells[("S1", "u")].status == "ok"
+    assert grid.staff == ["S1", "S2"]  # strongest first: 2a = 1.587 > b + c = 1.148
+    rows, cols = grid.row_totals, grid.column_totals
+    assert (rows["S1"].count, rows["S1"].strength, rows["S1"].threads) == (1, round(2 * a, 6), 2)
+    assert (rows["S2"].count, rows["S2"].strength, rows["S2"].threads) == (2, round(b + c, 6), 1)
+    assert (cols["ch"].count, cols["ch"].strength, cols["ch"].threads, cols["ch"].last, cols["ch"].status) == (
+        2, round(a + b, 6), 2, AS_OF - dt.timedelta(days=18), "due")
+    assert (cols["u"].count, cols["u"].threads, cols["u"].last, cols["u"].status) == (
+        2, 1, AS_OF - dt.timedelta(days=30), "ok")
+    assert rows["S2"].last == AS_OF - dt.timedelta(days=18) and rows["S1"].last == AS_OF - dt.timedelta(days=30)
+    assert grid.stakeholders == ["ch", "u"] and grid.names == {"S1": "Staff S1", "S2": "Staff S2",
+                                                               "ch": "Client ch", "u": "Client u"}
+    data = matrix_dict(grid, "acc")
+    assert [(x["id"], x["count"], x["threads"]) for x in data["staff"]] == [(s, rows[s].count, rows[s].threads)
+                                                                            for s in grid.staff]
+    assert data["stakeholders"][0] == {"id": "ch", "name": "Client ch", "count": 2, "strength": round(a + b, 6),
+                                       "threads": 2, "last": (AS_OF - dt.timedelta(days=18)).isoformat(),
+                                       "status": "due"}
+    assert [(x["staff"], x["stakeholder"]) for x in data["cells"]] == [(s, k) for s in grid.staff
+                                                                       for k in ("ch", "u")]
+    assert data["cells"][0]["status"] == grid.cells[(grid.staff[0], "ch")].status
+
+
+def test_matrix_without_meetings() -> None:
+    from kamgraph.analysis.matrix import communication_matrix, matrix_dict
+
+    snap = snapshot(stakeholders=[person("ch", 4, "champion")], staff=[us("S1")], meetings=[])
+    data = matrix_dict(communication_matrix(build_account_graph(snap, AS_OF, Settings())), "acc")
+    assert data["cells"] == [] and data["stakeholders"][0]["status"] == "never"
+    assert data["staff"][0] == {"id": "S1", "name": "Staff S1", "count": 0, "strength": 0.0, "threads": 0,
+                                "last": None, "status": None}
+
+
+def test_weighted_betweenness_with_an_improved_distance_and_no_reach() -> None:
+    import networkx as nx
+
+    from kamgraph.analysis.bridging import team_betweenness
+
+    # S-A 4 (0.25), S-B 2 (0.5), A-X none (1), B-X 4 (0.25), X-Y none (1): X is first found through A
+    # (1.25), then more closely through B (0.75); Y hangs off X. Through B: X and Y (2 of 4); X: Y (1 of 4).
+    g = nx.Graph()
+    g.add_node("S", kind="staff")
+    for c in "ABXY":
+        g.add_node(c, kind="stakeholder")
+    g.add_edge("S", "A", strength=4.0)
+    g.add_edge("S", "B", strength=2.0)
+    g.add_edge("A", "X", kind="knows")
+    g.add_edge("B", "X", strength=4.0)
+    g.add_edge("X", "Y", kind="knows")
+    assert team_betweenness(g, weight="weight") == pytest.approx({"S": 1.0, "A": 0.0, "B": 0.5, "X": 0.25,
+                                                                  "Y": 0.0}, abs=1e-12)
+    lonely = nx.Graph()
+    lonely.add_node("S", kind="staff")
+    lonely.add_node("C", kind="stakeholder")
+    assert team_betweenness(lonely, weight="weight") == {"S": 0.0, "C": 0.0}
+    assert team_betweenness(lonely) == {"S": 0.0, "C": 0.0}
