@@ -178,3 +178,41 @@ def test_weighted_betweenness_with_an_improved_distance_and_no_reach() -> None:
     lonely.add_node("C", kind="stakeholder")
     assert team_betweenness(lonely, weight="weight") == {"S": 0.0, "C": 0.0}
     assert team_betweenness(lonely) == {"S": 0.0, "C": 0.0}
+
+
+def test_reach_with_people_removed() -> None:
+    import networkx as nx
+
+    from kamgraph.analysis.fragility import compact_reach
+    from kamgraph.graph.compact import CompactGraph
+
+    g = nx.Graph()
+    for s in ("S1", "S2"):
+        g.add_node(s, kind="staff")
+    for c in "ABC":
+        g.add_node(c, kind="stakeholder")
+    g.add_edges_from([("S1", "A", {"kind": "thread"}), ("A", "B", {"kind": "knows"}),
+                      ("S2", "C", {"kind": "thread"})])
+    cg = CompactGraph.from_networkx(g)
+    name = {i: pid for i, pid in enumerate(cg.ids)}
+    assert {name[v] for v in compact_reach(cg)} == {"A", "B", "C"}
+    assert {name[v] for v in compact_reach(cg, [cg.index["A"]])} == {"C"}  # B hangs off A
+    assert {name[v] for v in compact_reach(cg, [cg.index["S2"]])} == {"A", "B"}
+
+
+def test_with_people_back() -> None:
+    import datetime as dt
+
+    from kamgraph.analysis.whatif import with_people_back
+
+    left = AS_OF - dt.timedelta(days=3)
+    snap = snapshot(stakeholders=[person("old", 3, None, left_on=left, status="left", moved_to="Globex"),
+                                  person("other", 3, None, left_on=left, status="left")],
+                    staff=[us("S1")], meetings=[met("m", 10, "S1", "old")]).model_copy(update={"as_of": AS_OF})
+    back = with_people_back(snap, ["old"])
+    old = next(p for p in back.stakeholders if p.id == "old")
+    assert (old.status.value, old.left_on, old.moved_to) == ("active", None, None)
+    other = next(p for p in back.stakeholders if p.id == "other")
+    assert (other.status.value, other.left_on) == ("left", left)  # only the people named come back
+    assert back.reporting_lines == snap.reporting_lines and back.as_of == AS_OF
+    assert back.meetings == snap.meetings and back.relationships == snap.relationships
