@@ -208,7 +208,8 @@ def test_with_people_back() -> None:
     left = AS_OF - dt.timedelta(days=3)
     snap = snapshot(stakeholders=[person("old", 3, None, left_on=left, status="left", moved_to="Globex"),
                                   person("other", 3, None, left_on=left, status="left")],
-                    staff=[us("S1")], meetings=[met("m", 10, "S1", "old")]).model_copy(update={"as_of": AS_OF})
+                    staff=[us("S1")], meetings=[met("m", 10, "S1", "old")])
+    snap.as_of = AS_OF
     back = with_people_back(snap, ["old"])
     old = next(p for p in back.stakeholders if p.id == "old")
     assert (old.status.value, old.left_on, old.moved_to) == ("active", None, None)
