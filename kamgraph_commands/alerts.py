@@ -80,8 +80,8 @@ def alerts(accounts: tuple[str, ...], since: dt.date | None, as_of: dt.date, web
                              since=since, webhook_url=url, sender=sender, executor=runner)
             if send_email and run.new:
                 mailed, mail_error = _email_digests(store, run, settings)
-    except KamgraphError as exc:  # cron reads 0/1 as "no new / new alerts"; a missing store stays 3
-        raise CliError(str(exc), max(2, exc.exit_code)) from None
+    except KamgraphError as exc:  # cron reads 0/1 as "no new / new alerts": every error is 2 (see the help)
+        raise CliError(str(exc), 2) from None
     except Exception as exc:  # anything unexpected must not read as "new alerts" (exit 1) to cron
         traceback.print_exc()
         raise CliError(f"internal error ({type(exc).__name__}); nothing may have been recorded", 2) from None

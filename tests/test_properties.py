@@ -32,7 +32,8 @@ def accounts(draw: st.DrawFn, max_staff: int = 4, max_clients: int = 7) -> Accou
         clients.append(Stakeholder(
             id=f"c{i}", account="a", name=f"C{i}", influence=draw(st.integers(1, 5)),
             buying_role=draw(st.sampled_from(ROLES)), department=draw(st.sampled_from(["X", "Y", "Z"])),
-            reports_to=f"c{manager}" if manager is not None else None))
+            reports_to=f"c{manager}" if manager is not None else None,
+            dotted_to=[f"c{j}" for j in draw(st.sets(st.integers(0, i - 1), max_size=2)) if j != manager] if i else []))
     meetings = []
     for m in range(draw(st.integers(0, 14))):
         ours = draw(st.sets(st.sampled_from([s.id for s in staff]), min_size=1, max_size=2))

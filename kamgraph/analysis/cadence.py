@@ -45,6 +45,7 @@ def cadence_status(days_since: int | None, target: int, settings: CadenceSetting
         return "never"
     if days_since > target:
         return "overdue"
-    if days_since >= settings.due_fraction * target:
+    # Rounded: 0.55 * 100 is 55.00000000000001 in floating point, and day 55 is due.
+    if days_since >= round(settings.due_fraction * target, 9):
         return "due"
     return "ok"
