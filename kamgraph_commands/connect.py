@@ -124,7 +124,7 @@ def pull(sources: tuple[str, ...], since: dt.date | None, dry_run: bool, as_json
             click.echo(f"\r{step.source} {step.calendar}: page {step.pages}, {step.events} events",
                        err=True, nl=False)
 
-    with current.open_store() as store:
+    with current.create_store(dry_run=dry_run) as store:  # a first pull may start the store (and says so)
         summary = run_pull(store, current.settings, sources, since=since, dry_run=dry_run, progress=progress)
     if show:
         click.echo("", err=True)

@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,9 @@ from click.testing import CliRunner
 
 from kamgraph.store import open_store
 from kamgraph.store.base import GraphStore
+
+# A developer's own per-user settings file (platformdirs) must not change what the tests see.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="kamgraph-test-config-")
 
 DATA = Path(__file__).parent / "data"
 CANONICAL = DATA / "canonical"
