@@ -20,6 +20,8 @@ from pydantic import BaseModel
 from cli import cli
 from kamgraph.settings import Settings
 
+from .conftest import require
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 DOCS = ROOT / "docs"
@@ -164,7 +166,7 @@ def test_settings_reference_documents_every_field() -> None:
 # --------------------------------------------------------------------------- the site
 def test_docs_site_builds_strictly(tmp_path: Path) -> None:
     for module in ("mkdocs", "material", "mkdocs_click"):
-        pytest.importorskip(module)
+        require(module)
     site = tmp_path / "site"
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
                             cwd=ROOT, capture_output=True, text=True, timeout=300,

@@ -31,9 +31,10 @@ from kamgraph.views.graph_export import (
 )
 
 from .accounts import AS_OF, six_people
+from .conftest import require, skip_unless_ci
 from .review_data import DEMO_AS_OF, SCHEMAS, demo_analysis, demo_snapshot, hostile_analysis
 
-igraph = pytest.importorskip("igraph")
+igraph = require("igraph")
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,7 @@ def schemas() -> Path:
     if not fetch_schemas.present(SCHEMAS):
         subprocess.run([sys.executable, fetch_schemas.__file__, str(SCHEMAS)], check=False, timeout=900)
     if not fetch_schemas.present(SCHEMAS):
-        pytest.skip("schemas not available (tests/fetch_schemas.py could not fetch libjgrapht-java)")
+        skip_unless_ci("schemas not available (tests/fetch_schemas.py could not fetch libjgrapht-java)")
     return SCHEMAS
 
 

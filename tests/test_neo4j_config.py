@@ -14,7 +14,7 @@ from kamgraph.settings import Neo4jSettings, load_settings
 from kamgraph.store.neo4j_config import bolt_target, resolve_password
 from kamgraph.store.url import is_neo4j_url
 
-from .conftest import BoltServer
+from .conftest import BoltServer, require
 
 ROOT = Path(__file__).parent.parent
 
@@ -100,7 +100,7 @@ def test_neither_the_cli_nor_the_library_imports_the_driver() -> None:
 
 
 def test_a_test_server_that_cannot_start_says_why(tmp_path: Path) -> None:
-    pytest.importorskip("arcadedb_embedded")
+    require("arcadedb_embedded")
     from .bolt_server import BoltServerError, start_arcadedb
 
     with pytest.raises(BoltServerError, match=r"ArcadeDB exited with status \d+ while starting:\n.*heap") as info:
