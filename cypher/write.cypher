@@ -150,10 +150,12 @@ SET t.weight = row.weight
 RETURN count(t) AS written
 
 // name: mark_left
-// Record a departure on a person: status, date, where they went, and a note (an absent note keeps the old).
+// Record a departure on a person (status, date, where they went, a note; an absent note keeps the old) unless one is recorded.
 MATCH (p:Person {id: $id})
-SET p.status = $status, p.left_on = date($left_on), p.moved_to = $moved_to, p.note = coalesce($note, p.note)
-RETURN p.id AS id
+WITH p, coalesce(p.status, 'active') = $status AS already
+FOREACH (_ IN CASE WHEN already THEN [] ELSE [1] END |
+  SET p.status = $status, p.left_on = date($left_on), p.moved_to = $moved_to, p.note = coalesce($note, p.note))
+RETURN p.id AS id, already
 
 // name: mark_returned
 // Undo a departure recorded by mistake.

@@ -14,6 +14,7 @@ __all__ = [
     "NotFoundError",
     "StoreError",
     "ConfigError",
+    "ConflictError",
 ]
 
 
@@ -115,5 +116,11 @@ class StoreError(KamgraphError):
 
 class ConfigError(KamgraphError):
     """A settings file or environment variable is invalid."""
+
+    exit_code = 2
+
+
+class ConflictError(KamgraphError):
+    """The change conflicts with what the store holds now (another run recorded it first, say)."""
 
     exit_code = 2

@@ -103,7 +103,7 @@ def test_leave_and_return_commands(runner: CliRunner, sqlite_url: str) -> None:
     assert "REQUIRED ROLES LEFT WITHOUT COVER: economic_buyer" in out
     assert "1. Client D (influence 3, Finance)" in out and "warmest path: Staff S2 -> Client D" in out
     again = runner.invoke(cli, ["--store", sqlite_url, "leave", "A"])
-    assert again.exit_code == 1 and "already recorded as left on 2025-06-30" in again.output
+    assert again.exit_code == 2 and "already recorded as left on 2025-06-30" in again.output
     back = runner.invoke(cli, ["--store", sqlite_url, "return", "A", "--json"])
     assert back.exit_code == 0 and json.loads(back.output)["left_on"] is None
     assert runner.invoke(cli, ["--store", sqlite_url, "return", "A"]).exit_code == 1

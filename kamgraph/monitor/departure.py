@@ -50,7 +50,7 @@ from ..analysis.whatif import WhatIf, what_if_analyses
 from ..domain.dataset import AccountSnapshot
 from ..domain.models import Staff, Stakeholder
 from ..domain.names import match_account
-from ..errors import KamgraphError
+from ..errors import ConflictError, KamgraphError
 from ..graph.account_graph import build_account_graph
 from ..graph.importance import importance
 from ..settings import Settings
@@ -370,7 +370,7 @@ def record_departure(store: GraphStore, person_id: str, on: dt.date, *, moved_to
     """
     person = store.get_person(person_id)
     if person.left_on is not None:
-        raise KamgraphError(f"{person.name} ({person.id}) is already recorded as left on {person.left_on}; "
+        raise ConflictError(f"{person.name} ({person.id}) is already recorded as left on {person.left_on}; "
                             f"'kamgraph return {person.id}' undoes that")
     impact = departure_impact(store, person_id, on, settings, moved_to=moved_to, note=note)
     if not dry_run:

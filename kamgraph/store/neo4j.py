@@ -57,7 +57,7 @@ from ..domain.models import (
     Status,
     TieKind,
 )
-from ..errors import InputError, KamgraphError, NotFoundError, StoreError
+from ..errors import ConflictError, InputError, KamgraphError, NotFoundError, StoreError
 from ..kernels.gc_pause import paused_gc
 from ..settings import Neo4jSettings
 from .base import DEFAULT_CHUNK, SCHEMA_VERSION, GraphStore, _best_name_matches
@@ -530,8 +530,13 @@ class Neo4jStore(GraphStore):
 
     def mark_left(self, person_id: str, on: dt.date, *, moved_to: str | None = None,
                   note: str | None = None) -> Stakeholder | Staff:
-        return self._mark("mark_left", person_id, status=Status.LEFT.value, left_on=on.isoformat(), moved_to=moved_to,
-                          note=note)
+        found = self._write(lambda t: t.run("mark_left", id=person_id, status=Status.LEFT.value,
+                                            left_on=on.isoformat(), moved_to=moved_to, note=note))
+        if not found:
+            raise NotFoundError(f"no person with id {person_id!r}")
+        if found[0]["already"]:
+            raise ConflictError(f"{person_id} is already recorded as left; 'kamgraph return {person_id}' undoes that")
+        return self.get_person(person_id)
 
     def mark_returned(self, person_id: str) -> Stakeholder | Staff:
         return self._mark("mark_returned", person_id, status=Status.ACTIVE.value)

@@ -36,13 +36,16 @@ from ..domain.models import (
     Status,
     TieKind,
 )
-from ..errors import InputError, NotFoundError, StoreError
+from ..errors import ConflictError, InputError, NotFoundError, StoreError
 from ..kernels.gc_pause import paused_gc
 from .base import DEFAULT_CHUNK, SCHEMA_VERSION, GraphStore, _best_name_matches
 from .trusted import members, trusted
 from .upsert import UpsertPlan, plan_upserts
 
-__all__ = ["SqliteStore"]
+__all__ = ["SqliteStore", "BUSY_SECONDS"]
+
+#: How long a write waits for another process's write lock before "store busy".
+BUSY_SECONDS = 30
 
 _SCHEMA = """
 CREATE TABLE account (
@@ -190,7 +193,7 @@ class SqliteStore(GraphStore):
                 file.parent.mkdir(parents=True, exist_ok=True)
         self.url = "sqlite:///" + self.path.lstrip("/") if self.path.startswith("/") else self.path
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_SECONDS)
             self._db.execute("PRAGMA foreign_keys = ON")
             if self.path != ":memory:":
                 self._db.execute("PRAGMA journal_mode = WAL")
@@ -235,8 +238,18 @@ class SqliteStore(GraphStore):
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: commit on success, roll back on any exception."""
-        self._db.execute("BEGIN IMMEDIATE")
+        """One write transaction, its write lock taken first: commit on success, roll back on any exception.
+
+        Another process writing holds the lock; this one waits up to :data:`BUSY_SECONDS`, then fails with a
+        one-line "store busy" :class:`~kamgraph.errors.StoreError` instead of a traceback.
+        """
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(f"{self.path}: store busy: another kamgraph has been writing to it for "
+                                 f"{BUSY_SECONDS} s; retry when it is done") from None
+            raise
         try:
             yield self._db
         except BaseException:
@@ -526,10 +539,14 @@ class SqliteStore(GraphStore):
 
     def mark_left(self, person_id: str, on: dt.date, *, moved_to: str | None = None,
                   note: str | None = None) -> Stakeholder | Staff:
-        with self._tx():
+        with self._tx():  # BEGIN IMMEDIATE: of two racing departures of one person exactly one is recorded
             table = self._person_table(person_id)
-            self._db.execute(f"UPDATE {table} SET status = 'left', left_on = ?, moved_to = ?, "
-                             "note = coalesce(?, note) WHERE id = ?", (on.isoformat(), moved_to, note, person_id))
+            changed = self._db.execute(f"UPDATE {table} SET status = 'left', left_on = ?, moved_to = ?, "
+                                       "note = coalesce(?, note) WHERE id = ? AND status <> 'left'",
+                                       (on.isoformat(), moved_to, note, person_id)).rowcount
+            if not changed:
+                raise ConflictError(f"{person_id} is already recorded as left; 'kamgraph return {person_id}' "
+                                       "undoes that")
         return self.get_person(person_id)
 
     def mark_returned(self, person_id: str) -> Stakeholder | Staff:
