@@ -120,7 +120,7 @@ class ConfigError(KamgraphError):
     exit_code = 2
 
 
-class ConflictError(KamgraphError):
-    """The change conflicts with what the store holds now (another run recorded it first, say)."""
+class ConflictError(StoreError):
+    """The store refuses a change that conflicts with what it holds now (another run recorded it first, say)."""
 
     exit_code = 2

@@ -57,3 +57,31 @@ def test_four_concurrent_imports_all_finish(tmp_path: Path, round_: int) -> None
     with open_store(str(tmp_path / "alone.db"), create=True) as s:
         import_files(CSV, s)
         assert counts == s.counts()  # nothing doubled, nothing lost
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("race-demo") / "demo.db"
+    started = _start(path, "demo", "--as-of", "2026-11-15")
+    assert started.wait(timeout=120) == 0
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("round_", range(4))
+def test_two_racing_alert_runs_raise_each_alert_once(demo_db: Path, tmp_path: Path, round_: int) -> None:
+    import shutil
+
+    store = tmp_path / "kam.db"
+    shutil.copyfile(demo_db, store)
+    runs = [_start(store, "alerts", "--json", "--as-of", "2026-11-15") for _ in range(2)]
+    outputs = [(p.wait(timeout=180), p.stdout.read() if p.stdout else "") for p in runs]
+    assert not any("Traceback" in out or "UNIQUE" in out for _, out in outputs), outputs
+    import json
+
+    runs_json = [json.loads(out) for _, out in outputs]
+    new = sorted(len(r["new"]) for r in runs_json)
+    assert new[0] == 0 and new[1] > 0  # one run raised them, the other found them open: none lost, none twice
+    assert sorted(code for code, _ in outputs) == [0, 1]
+    with open_store(str(store)) as s:
+        assert len(s.load_alerts()) == new[1]

@@ -59,6 +59,7 @@ from pydantic import BaseModel, Field
 from ..analysis.pipeline import AccountAnalysis, analyze
 from ..domain.alert_state import AlertRecord, Delivery, alert_key
 from ..domain.dataset import AccountSnapshot
+from ..errors import ConflictError
 from ..graph.account_graph import AccountGraph, build_account_graph
 from ..graph.importance import importance
 from ..kernels.gc_pause import paused_gc
@@ -116,6 +117,10 @@ class AlertRun(BaseModel):
     def delivery_failed(self) -> bool:
         """True when a webhook payload could not be delivered (it stays queued)."""
         return any(not d.delivered for d in self.deliveries)
+
+
+#: How often a run whose recording conflicts with a concurrent run's is evaluated again.
+_CONFLICT_RETRIES = 3
 
 
 # --------------------------------------------------------------------------- helpers
@@ -490,7 +495,26 @@ def run_alerts(store: GraphStore, as_of: dt.date, settings: Settings | None = No
     executor : Executor, optional
         Where the accounts are checked (default: the one ``settings.executor`` names, see
         :mod:`kamgraph.store.executor`); the alert state is read and recorded here, once.
+
+    Two runs at once (cron overlapping a manual run): the one that records second finds its alerts already
+    recorded, evaluates again against the new state and reports them as ongoing -- nothing lost, nothing raised
+    twice.
     """
+    options: dict[str, Any] = {"accounts": accounts, "since": since, "webhook_url": webhook_url, "sender": sender,
+                               "executor": executor}
+    for _ in range(_CONFLICT_RETRIES - 1):
+        try:
+            return _run_alerts_once(store, as_of, settings, **options)
+        except ConflictError:  # a concurrent run recorded the same alerts first: evaluate again against its state
+            continue
+    return _run_alerts_once(store, as_of, settings, **options)
+
+
+def _run_alerts_once(store: GraphStore, as_of: dt.date, settings: Settings | None = None, *,
+                     accounts: Iterable[str] | None = None, since: dt.date | None = None,
+                     webhook_url: str | None = None, sender: Callable[..., DeliveryResult] = deliver,
+                     executor: Executor | None = None) -> AlertRun:
+    """One evaluation and recording (see :func:`run_alerts`)."""
     settings = settings or Settings()
     ids = [store.find_account(a).id for a in accounts] if accounts is not None else store.account_ids()
     ids = sorted(set(ids))

@@ -880,7 +880,8 @@ class SqliteStore(GraphStore):
                     "INSERT INTO alert_outbox (id, created_on, payload, attempts, last_error) VALUES (?,?,?,?,?)",
                     [(d.id, d.created_on.isoformat(), d.payload, d.attempts, d.last_error) for d in deliveries])
         except sqlite3.IntegrityError as exc:
-            raise StoreError(f"{self.path}: alert run refused ({exc}); nothing written") from exc
+            raise ConflictError(f"{self.path}: alert run refused ({exc}): another run recorded these alerts "
+                                f"first; nothing written") from exc
 
     def pending_deliveries(self) -> list[Delivery]:
         rows = self._db.execute("SELECT id, created_on, payload, attempts, last_error FROM alert_outbox "
