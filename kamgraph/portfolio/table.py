@@ -23,7 +23,7 @@ from ..store.executor import Executor, executor_for
 from .qualification import Qualification, qualify
 from .stage import StageResult, relationship_stage
 
-__all__ = ["SORT_KEYS", "PortfolioRow", "Portfolio", "build_portfolio"]
+__all__ = ["SORT_KEYS", "PortfolioRow", "Portfolio", "build_portfolio", "sort_rows"]
 
 
 class PortfolioRow(BaseModel):
@@ -59,6 +59,17 @@ class Portfolio(BaseModel):
 #: Columns ``kamgraph portfolio --sort`` accepts, with their natural direction (True: largest first).
 SORT_KEYS = {"score": True, "fragility": True, "health": True, "coverage": False, "key_coverage": False,
              "stage": True, "tier": False, "name": False, "overdue": True, "alerts": True}
+
+
+def sort_rows(rows: list[PortfolioRow], sort: str, tier_thresholds: dict[str, float]) -> None:
+    """Order portfolio rows in place by ``sort`` (one of :data:`SORT_KEYS`), ties by account id.
+
+    ``tier_thresholds`` is ``settings.portfolio.tiers``: tiers rank from the highest threshold down. The
+    CLI's table and the web app's portfolio page both order rows here.
+    """
+    tiers = [name for name, _ in sorted(tier_thresholds.items(), key=lambda kv: -kv[1])]
+    rows.sort(key=lambda r: r.account)
+    rows.sort(key=lambda r: _sort_value(r, sort, tiers), reverse=SORT_KEYS[sort])  # type: ignore[arg-type, return-value]
 
 
 def _sort_value(row: PortfolioRow, key: str, tiers: list[str]) -> object:
@@ -103,10 +114,7 @@ def build_portfolio(store: GraphStore, as_of: dt.date, settings: Settings, *, so
             row.open_alerts = alert_counts.get(row.account, 0)
         rows.append(row)
         quals[row.account], stages[row.account] = qual, stage
-    tiers = [name for name, _ in sorted(settings.portfolio.tiers.items(), key=lambda kv: -kv[1])]
-    descending = SORT_KEYS[sort]
-    rows.sort(key=lambda r: r.account)
-    rows.sort(key=lambda r: _sort_value(r, sort, tiers), reverse=descending)  # type: ignore[arg-type, return-value]
+    sort_rows(rows, sort, settings.portfolio.tiers)
     return Portfolio(as_of=as_of, rows=rows, qualifications=quals, stages=stages)
 
 

@@ -286,10 +286,9 @@ def create_app(open_store: Callable[[], GraphStore], settings: Settings | None =
 
         if sort not in SORT_KEYS:
             sort = "score"
-        tiers = [n for n, _ in sorted(web.settings.portfolio.tiers.items(), key=lambda kv: -kv[1])]
-        from ..portfolio.table import _sort_value  # the CLI's own ordering
+        from ..portfolio.table import sort_rows  # the CLI's own ordering
 
-        rows.sort(key=lambda r: _sort_value(r, sort, tiers), reverse=SORT_KEYS[sort])  # type: ignore[arg-type, return-value]
+        sort_rows(rows, sort, web.settings.portfolio.tiers)
         change = {a: round(r.health - before[a].health, 6) for a, r in ((r.account, r) for r in rows) if a in before}
         return ctx.page("portfolio.html", rows=rows, change=change, sort=sort, sort_keys=list(SORT_KEYS))
 
