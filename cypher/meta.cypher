@@ -30,4 +30,6 @@ CREATE (c:Person:Stakeholder {id: $probe + '/stakeholder'})
 CREATE (s)-[:ON_TEAM]->(a), (c)-[:WORKS_AT]->(a), (c)-[:REPORTS_TO {line: 'solid'}]->(c)
 CREATE (s)-[:ATTENDED]->(m), (c)-[:ATTENDED]->(m), (s)-[:KNOWS]->(c), (s)-[:INFLUENCES]->(c), (s)-[:MET]->(c)
 CREATE (x:Alert {key: $probe}), (y:AlertCheck {account: $probe}), (z:AlertOutbox {id: $probe})
-DETACH DELETE a, m, s, c, x, y, z
+CREATE (o:Objective {id: $probe}), (k:Competitor {name: $probe})
+CREATE (o)-[:FOR]->(a), (c)-[:LEANS_TO]->(k)
+DETACH DELETE a, m, s, c, x, y, z, o, k

@@ -40,3 +40,11 @@ CREATE INDEX kamgraph_person_email IF NOT EXISTS FOR (p:Person) ON (p.email)
 // name: schema_account_name
 // Accounts by exact name (kamgraph xray NAME), without reading every account.
 CREATE INDEX kamgraph_account_name IF NOT EXISTS FOR (a:Account) ON (a.name)
+
+// name: schema_objective_id
+// Account-plan objectives are unique by id: (:Objective)-[:FOR]->(:Account).
+CREATE CONSTRAINT kamgraph_objective_id IF NOT EXISTS FOR (o:Objective) REQUIRE o.id IS UNIQUE
+
+// name: schema_competitor_name
+// Competitors are unique by name: (:Stakeholder)-[:LEANS_TO {strength, since}]->(:Competitor).
+CREATE CONSTRAINT kamgraph_competitor_name IF NOT EXISTS FOR (k:Competitor) REQUIRE k.name IS UNIQUE

@@ -29,7 +29,7 @@ __all__ = ["GraphStore", "SCHEMA_VERSION", "DEFAULT_CHUNK"]
 #: Version of the stored data layout; stores refuse to open a newer one.
 #: 1: the account graph. 2: adds alert state (alerts, last checks, webhook outbox).
 #: 3: indexes for portfolio-wide loads and look-ups by name (no new data).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Accounts per set-based read of :meth:`GraphStore.load_accounts`.
 DEFAULT_CHUNK = 200
@@ -83,6 +83,8 @@ class GraphStore(ABC):
     def schema_version(self) -> int:
         """The schema version recorded in the store."""
 
+    # -- erasure (kamgraph forget) -----------------------------------------------
+
     # -- writes ---------------------------------------------------------------------
     @abstractmethod
     def import_batch(self, batch: Batch, *, dry_run: bool = False) -> ImportSummary:
@@ -106,6 +108,8 @@ class GraphStore(ABC):
     @abstractmethod
     def clear(self) -> None:
         """Remove every record, alert state included (used by ``demo --force`` and tests only)."""
+
+    # -- account plans (schema 4) ------------------------------------------------
 
     # -- reads ----------------------------------------------------------------------
     @abstractmethod
@@ -248,6 +252,8 @@ class GraphStore(ABC):
     def dump(self) -> Batch:
         """Every record in the store, as a batch another store can import."""
 
+    # -- competitors and cadence overrides (schema 4) ----------------------------
+
     # -- alert state (schema version 2) ---------------------------------------------
     # Backends that do not keep alert state yet inherit these and raise StoreError.
     def _no_alert_state(self) -> StoreError:
@@ -300,6 +306,8 @@ class GraphStore(ABC):
         """
         raise self._no_alert_state()
 
+    # -- provenance (schema 4) ---------------------------------------------------
+
     # -- helpers shared by the backends ---------------------------------------------
     def find_account(self, key: str) -> Account:
         """An account by id, or by a case-insensitive exact name when the id is unknown."""
@@ -312,3 +320,5 @@ class GraphStore(ABC):
             if len(matches) == 1:
                 return matches[0]
             raise
+
+    # -- analysis snapshots (schema 4) ---------------------------------------------

@@ -274,7 +274,8 @@ class Neo4jStore(GraphStore):
 
             self._write(init)
         elif int(version) < SCHEMA_VERSION:
-            # Versions 2 (alert state) and 3 (indexes) only added constraints and indexes, applied above;
+            # Versions 2 (alert state), 3 (indexes) and 4 (plans, competitors) only added constraints, indexes
+            # and labels, applied above;
             # new labels need declaring.
             def upgrade(t: _Tx) -> None:
                 t.run("declare_types", probe=f"kamgraph-type-probe-{SCHEMA_VERSION}")
@@ -326,6 +327,8 @@ class Neo4jStore(GraphStore):
     @staticmethod
     def _tie(row: Mapping[str, Any]) -> Relationship:
         return Relationship(source=row["source"], target=row["target"], kind=row["kind"], weight=row["weight"])
+
+    # -- erasure (kamgraph forget) -----------------------------------------------
 
     # -- writes ---------------------------------------------------------------------
     def import_batch(self, batch: Batch, *, dry_run: bool = False) -> ImportSummary:
@@ -547,6 +550,8 @@ class Neo4jStore(GraphStore):
         while self._write(lambda t: t.run("clear_some", limit=limit))[0]["deleted"]:
             pass
 
+    # -- account plans (schema 4) ------------------------------------------------
+
     # -- reads ----------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         row = self._query("count_records")[0]
@@ -740,6 +745,8 @@ class Neo4jStore(GraphStore):
             relationships=sorted(map(self._tie, raw["all_ties"]), key=lambda tie: tie.key),
             person_kinds=kinds)
 
+    # -- competitors and cadence overrides (schema 4) ----------------------------
+
     # -- look-ups for importers -----------------------------------------------------
     def get_people(self, person_ids: Iterable[str]) -> dict[str, Stakeholder | Staff]:
         ids = sorted(set(person_ids))
@@ -770,6 +777,8 @@ class Neo4jStore(GraphStore):
 
     def all_accounts(self) -> list[Account]:
         return sorted((self._account(r["props"]) for r in self._query("all_accounts")), key=lambda a: a.id)
+
+    # -- provenance (schema 4) ---------------------------------------------------
 
     # -- alert state ----------------------------------------------------------------
     def list_stakeholders(self, account_ids: Iterable[str] | None = None) -> list[Stakeholder]:
@@ -847,3 +856,5 @@ class Neo4jStore(GraphStore):
         done = self._write(lambda t: t.run(name, **params))[0]["written"]
         if not done:
             raise NotFoundError(f"no undelivered webhook payload with id {delivery_id!r}")
+
+    # -- analysis snapshots (schema 4) ---------------------------------------------

@@ -131,10 +131,64 @@ CREATE INDEX stakeholder_email ON stakeholder(email);
 CREATE INDEX staff_email ON staff(email);
 """
 
-#: DDL that takes a store from version ``v`` to ``v + 1``.
-_MIGRATIONS = {1: _SCHEMA_V2, 2: _SCHEMA_V3}
+#: Version 4, in four parts, one per concern (each part is owned by the module that uses it).
+#: Account plans: relationship objectives per account, with owner, due date and state.
+_SCHEMA_V4_PLANS = """
+CREATE TABLE objective (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES account(id) DEFERRABLE INITIALLY DEFERRED,
+    kind TEXT NOT NULL, subject TEXT, target TEXT, owner_id TEXT, due TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'open', created_on TEXT NOT NULL, closed_on TEXT, note TEXT,
+    data TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX objective_account ON objective(account_id);
+"""
 
-_TABLES = ("alert", "alert_check", "alert_outbox",
+#: Competitive position: a stakeholder leaning toward a named competitor; per-person cadence overrides.
+_SCHEMA_V4_COMPETITORS = """
+CREATE TABLE competitor_tie (
+    stakeholder_id TEXT NOT NULL REFERENCES stakeholder(id) DEFERRABLE INITIALLY DEFERRED,
+    competitor TEXT NOT NULL, strength REAL NOT NULL, since TEXT, note TEXT,
+    PRIMARY KEY (stakeholder_id, competitor)
+) WITHOUT ROWID;
+ALTER TABLE stakeholder ADD COLUMN cadence_days INTEGER;
+"""
+
+#: Where each record came from (a connector or a file import), first and last seen.
+_SCHEMA_V4_PROVENANCE = """
+CREATE TABLE provenance (
+    kind TEXT NOT NULL, record_id TEXT NOT NULL, source TEXT NOT NULL, source_id TEXT,
+    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+    PRIMARY KEY (kind, record_id, source)
+) WITHOUT ROWID;
+CREATE INDEX provenance_record ON provenance(record_id);
+"""
+
+#: Analysis results written back (``kamgraph analyze --write``), one snapshot per account and as-of date.
+_SCHEMA_V4_METRICS = """
+CREATE TABLE account_metrics (
+    account_id TEXT NOT NULL, as_of TEXT NOT NULL, fingerprint TEXT NOT NULL, computed_at TEXT NOT NULL,
+    data TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (account_id, as_of)
+) WITHOUT ROWID;
+CREATE TABLE person_metrics (
+    account_id TEXT NOT NULL, person_id TEXT NOT NULL, as_of TEXT NOT NULL,
+    PRIMARY KEY (account_id, person_id, as_of)
+) WITHOUT ROWID;
+CREATE INDEX person_metrics_person ON person_metrics(person_id);
+CREATE TABLE tie_metrics (
+    account_id TEXT NOT NULL, staff_id TEXT NOT NULL, stakeholder_id TEXT NOT NULL, as_of TEXT NOT NULL,
+    PRIMARY KEY (account_id, staff_id, stakeholder_id, as_of)
+) WITHOUT ROWID;
+CREATE INDEX tie_metrics_stakeholder ON tie_metrics(stakeholder_id);
+"""
+
+#: DDL that takes a store from version ``v`` to ``v + 1``.
+_MIGRATIONS = {1: _SCHEMA_V2, 2: _SCHEMA_V3,
+               3: _SCHEMA_V4_PLANS + _SCHEMA_V4_COMPETITORS + _SCHEMA_V4_PROVENANCE + _SCHEMA_V4_METRICS}
+
+_TABLES = ("account_metrics", "person_metrics", "tie_metrics", "provenance", "competitor_tie", "objective",
+           "alert", "alert_check", "alert_outbox",
            "relationship", "meeting_stakeholder", "meeting_staff", "meeting", "reporting_line",
            "stakeholder", "staff_account", "staff", "account")
 
@@ -333,6 +387,8 @@ class SqliteStore(GraphStore):
             f"SELECT source_id, target_id, kind, weight FROM relationship {where} "
             "ORDER BY source_id, target_id, kind", params)
         return [Relationship(source=r[0], target=r[1], kind=r[2], weight=r[3]) for r in rows]
+
+    # -- erasure (kamgraph forget) -----------------------------------------------
 
     # -- writes ---------------------------------------------------------------------
     def import_batch(self, batch: Batch, *, dry_run: bool = False) -> ImportSummary:
@@ -560,6 +616,8 @@ class SqliteStore(GraphStore):
         with self._tx():
             for table in _TABLES:
                 self._db.execute(f"DELETE FROM {table}")
+
+    # -- account plans (schema 4) ---------------------------------------------------
 
     # -- reads ----------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
@@ -822,6 +880,10 @@ class SqliteStore(GraphStore):
             ORDER BY m.date DESC, m.id""", (person_id, person_id, cutoff, cutoff)).fetchall()
         return self._meetings(rows)
 
+    # -- competitors and cadence overrides (schema 4) ---------------------------------
+
+    # -- provenance (schema 4) ---------------------------------------------------------
+
     def dump(self) -> Batch:
         staff = self._staff()
         stakeholders = self._stakeholders()
@@ -831,6 +893,8 @@ class SqliteStore(GraphStore):
         kinds = {s.id: "staff" for s in staff} | {s.id: "stakeholder" for s in stakeholders}
         return Batch(accounts=self._accounts(), staff=staff, stakeholders=stakeholders,
                      meetings=self._meetings(rows), relationships=self._relationships(), person_kinds=kinds)
+
+    # -- analysis snapshots (schema 4) -------------------------------------------
 
     # -- alert state ----------------------------------------------------------------
     def load_alerts(self, account_ids: Iterable[str] | None = None, *,
