@@ -197,8 +197,9 @@ def test_a_real_version_3_file_gets_the_version_4_tables_keeping_its_data(tmp_pa
     after = {t: raw.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in before}
     tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     columns = {r[1] for r in raw.execute("PRAGMA table_info(stakeholder)")}
+    account_columns = {r[1] for r in raw.execute("PRAGMA table_info(account)")}
     raw.close()
     assert after == before
     assert {"objective", "competitor_tie", "provenance", "account_metrics", "person_metrics",
             "tie_metrics"} <= tables
-    assert "cadence_days" in columns
+    assert "cadence_days" in columns and {"aliases", "crm_ids"} <= account_columns

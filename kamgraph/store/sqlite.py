@@ -154,6 +154,12 @@ CREATE TABLE competitor_tie (
 ALTER TABLE stakeholder ADD COLUMN cadence_days INTEGER;
 """
 
+#: Other names and CRM ids an account is known by (matching an export's company column in ``sync``).
+_SCHEMA_V4_ACCOUNT_KEYS = """
+ALTER TABLE account ADD COLUMN aliases TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE account ADD COLUMN crm_ids TEXT NOT NULL DEFAULT '[]';
+"""
+
 #: Where each record came from (a connector or a file import), first and last seen.
 _SCHEMA_V4_PROVENANCE = """
 CREATE TABLE provenance (
@@ -185,7 +191,8 @@ CREATE INDEX tie_metrics_stakeholder ON tie_metrics(stakeholder_id);
 
 #: DDL that takes a store from version ``v`` to ``v + 1``.
 _MIGRATIONS = {1: _SCHEMA_V2, 2: _SCHEMA_V3,
-               3: _SCHEMA_V4_PLANS + _SCHEMA_V4_COMPETITORS + _SCHEMA_V4_PROVENANCE + _SCHEMA_V4_METRICS}
+               3: _SCHEMA_V4_PLANS + _SCHEMA_V4_COMPETITORS + _SCHEMA_V4_ACCOUNT_KEYS + _SCHEMA_V4_PROVENANCE
+               + _SCHEMA_V4_METRICS}
 
 _TABLES = ("account_metrics", "person_metrics", "tie_metrics", "provenance", "competitor_tie", "objective",
            "alert", "alert_check", "alert_outbox",
