@@ -22,6 +22,7 @@ from types import TracebackType
 from ..domain.alert_state import AccountCheck, AlertRecord, Delivery
 from ..domain.dataset import AccountSnapshot, AccountSummary, Batch, ImportSummary
 from ..domain.models import Account, Meeting, Staff, Stakeholder
+from ..domain.provenance import Provenance
 from ..errors import StoreError
 
 __all__ = ["GraphStore", "SCHEMA_VERSION", "DEFAULT_CHUNK"]
@@ -307,6 +308,41 @@ class GraphStore(ABC):
         raise self._no_alert_state()
 
     # -- provenance (schema 4) ---------------------------------------------------
+    # Where each record came from (:class:`~kamgraph.domain.provenance.Provenance`), and meetings deleted at
+    # their source. Backends that do not keep provenance inherit these and raise StoreError.
+    def _no_provenance(self) -> StoreError:
+        return StoreError(f"this store ({type(self).__name__}) does not keep provenance")
+
+    def record_provenance(self, entries: Sequence[Provenance]) -> int:
+        """Note where records came from, all or nothing (one transaction).
+
+        An entry whose key ``(kind, record_id, source, source_id)`` is new is
+        added; a known one keeps its ``first_seen`` and gets the later
+        ``last_seen``. Entries naming a record that is not stored are ignored.
+        Returns how many entries were written.
+        """
+        raise self._no_provenance()
+
+    def provenance_of(self, record_ids: Iterable[str]) -> dict[str, list[Provenance]]:
+        """Every entry of these records (any kind), sorted by ``(source, source_id)``; records without any
+        entry are left out."""
+        raise self._no_provenance()
+
+    def provenance_from(self, source: str, source_ids: Iterable[str]) -> list[Provenance]:
+        """The entries of these source records (what a deletion at ``source`` affects), sorted by key."""
+        raise self._no_provenance()
+
+    def forget_provenance(self, source: str, source_ids: Iterable[str]) -> int:
+        """Drop the entries of these source records (deleted at the source); the records themselves stay.
+        Returns how many entries were dropped."""
+        raise self._no_provenance()
+
+    def delete_meetings(self, ids: Iterable[str]) -> int:
+        """Remove these meetings, who attended them and their provenance, in one transaction (derived
+        contact edges are brought up to date in the same one). Unknown ids are ignored; returns how many
+        meetings were deleted."""
+        raise self._no_provenance()
+
 
     # -- helpers shared by the backends ---------------------------------------------
     def find_account(self, key: str) -> Account:

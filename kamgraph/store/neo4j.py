@@ -57,6 +57,7 @@ from ..domain.models import (
     Status,
     TieKind,
 )
+from ..domain.provenance import Provenance
 from ..errors import ConflictError, InputError, KamgraphError, NotFoundError, StoreError
 from ..kernels.gc_pause import paused_gc
 from ..settings import Neo4jSettings
@@ -779,6 +780,98 @@ class Neo4jStore(GraphStore):
         return sorted((self._account(r["props"]) for r in self._query("all_accounts")), key=lambda a: a.id)
 
     # -- provenance (schema 4) ---------------------------------------------------
+    @staticmethod
+    def _provenance_rows(rows: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], dict[tuple[str, str], Provenance]]:
+        """``{(kind, id): {(source, source_id): entry}}`` from the node lists (see cypher/provenance.cypher)."""
+        found: dict[tuple[str, str], dict[tuple[str, str], Provenance]] = {}
+        for r in rows:
+            entries = found.setdefault((r["kind"], r["id"]), {})
+            for key, first, last in zip(r["sources"] or [], r["first"] or [], r["last"] or [], strict=False):
+                source, _, source_id = str(key).partition(" ")
+                entries[(source, source_id)] = Provenance(
+                    kind=r["kind"], record_id=r["id"], source=source, source_id=source_id,
+                    first_seen=dt.date.fromisoformat(str(first)), last_seen=dt.date.fromisoformat(str(last)))
+        return found
+
+    def _read_provenance(self, t: _Tx, ids: Sequence[str]) -> dict[tuple[str, str], dict[tuple[str, str], Provenance]]:
+        rows: list[dict[str, Any]] = []
+        for label in ("accounts", "people", "meetings"):
+            rows += t.rows(f"provenance_read_{label}", "ids", ids)
+        return self._provenance_rows(rows)
+
+    def _write_provenance(self, t: _Tx, records: Mapping[tuple[str, str], Mapping[tuple[str, str], Provenance]]
+                          ) -> None:
+        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for (kind, rid), entries in sorted(records.items()):
+            ordered = [entries[k] for k in sorted(entries)]
+            label = "accounts" if kind == "account" else "meetings" if kind == "meeting" else "people"
+            by_label[label].append({
+                "id": rid, "sources": [f"{e.source} {e.source_id}" for e in ordered] or None,
+                "first": [e.first_seen.isoformat() for e in ordered] or None,
+                "last": [e.last_seen.isoformat() for e in ordered] or None})
+        for label, rows in sorted(by_label.items()):
+            t.written(f"provenance_write_{label}", rows)
+
+    def record_provenance(self, entries: Sequence[Provenance]) -> int:
+        def work(t: _Tx) -> int:
+            stored = self._read_provenance(t, sorted({e.record_id for e in entries}))
+            written = 0
+            for entry in entries:
+                record = stored.get((entry.kind, entry.record_id))
+                if record is None:
+                    continue  # the record is not stored (or is another kind of record with that id)
+                key = (entry.source, entry.source_id)
+                record[key] = record[key].seen(entry.first_seen).seen(entry.last_seen) if key in record else entry
+                written += 1
+            self._write_provenance(t, stored)
+            return written
+
+        return self._write(work)
+
+    def provenance_of(self, record_ids: Iterable[str]) -> dict[str, list[Provenance]]:
+        ids = sorted(set(record_ids))
+        found: dict[str, list[Provenance]] = defaultdict(list)
+        for (_, rid), entries in self._read(lambda t: self._read_provenance(t, ids)).items():
+            found[rid] += entries.values()
+        return {rid: sorted(entries, key=lambda e: (e.source, e.source_id, e.kind))
+                for rid, entries in found.items() if entries}
+
+    def _find_provenance(self, t: _Tx, source: str, source_ids: Iterable[str]
+                         ) -> tuple[set[tuple[str, str]], dict[tuple[str, str], dict[tuple[str, str], Provenance]]]:
+        wanted = {(source, s) for s in source_ids}
+        keys = sorted(f"{a} {b}" for a, b in wanted)
+        return wanted, self._provenance_rows(t.run("provenance_find", keys=keys)) if keys else {}
+
+    def provenance_from(self, source: str, source_ids: Iterable[str]) -> list[Provenance]:
+        wanted, found = self._read(lambda t: self._find_provenance(t, source, source_ids))
+        return sorted((e for entries in found.values() for k, e in entries.items() if k in wanted),
+                      key=lambda e: e.key)
+
+    def forget_provenance(self, source: str, source_ids: Iterable[str]) -> int:
+        def work(t: _Tx) -> int:
+            wanted, found = self._find_provenance(t, source, source_ids)
+            dropped = 0
+            for entries in found.values():
+                for key in wanted & set(entries):
+                    del entries[key]
+                    dropped += 1
+            self._write_provenance(t, found)
+            return dropped
+
+        return self._write(work)
+
+    def delete_meetings(self, ids: Iterable[str]) -> int:
+        wanted = sorted(set(ids))
+
+        def work(t: _Tx) -> int:
+            rows = t.rows("meetings_by_ids", "ids", wanted)
+            attendees = sorted({p for r in rows for p in r["attendees"]})
+            deleted = t.written("delete_meetings", wanted, key="ids")
+            t.written("refresh_met", attendees, key="ids")  # staff ids are skipped by the query
+            return deleted
+
+        return self._write(work) if wanted else 0
+
 
     # -- alert state ----------------------------------------------------------------
     def list_stakeholders(self, account_ids: Iterable[str] | None = None) -> list[Stakeholder]:

@@ -36,6 +36,7 @@ from ..domain.models import (
     Status,
     TieKind,
 )
+from ..domain.provenance import Provenance
 from ..errors import ConflictError, InputError, NotFoundError, StoreError
 from ..kernels.gc_pause import paused_gc
 from .base import DEFAULT_CHUNK, SCHEMA_VERSION, GraphStore, _best_name_matches
@@ -160,14 +161,16 @@ ALTER TABLE account ADD COLUMN aliases TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE account ADD COLUMN crm_ids TEXT NOT NULL DEFAULT '[]';
 """
 
-#: Where each record came from (a connector or a file import), first and last seen.
+#: Where each record came from (a connector or a file import), first and last seen: one row per record and
+#: source record (a meeting seen in two mailboxes has two), so that a deletion at a source finds what it showed.
 _SCHEMA_V4_PROVENANCE = """
 CREATE TABLE provenance (
-    kind TEXT NOT NULL, record_id TEXT NOT NULL, source TEXT NOT NULL, source_id TEXT,
+    kind TEXT NOT NULL, record_id TEXT NOT NULL, source TEXT NOT NULL, source_id TEXT NOT NULL DEFAULT '',
     first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
-    PRIMARY KEY (kind, record_id, source)
+    PRIMARY KEY (kind, record_id, source, source_id)
 ) WITHOUT ROWID;
 CREATE INDEX provenance_record ON provenance(record_id);
+CREATE INDEX provenance_source ON provenance(source, source_id);
 """
 
 #: Analysis results written back (``kamgraph analyze --write``), one snapshot per account and as-of date.
@@ -890,6 +893,68 @@ class SqliteStore(GraphStore):
     # -- competitors and cadence overrides (schema 4) ---------------------------------
 
     # -- provenance (schema 4) ---------------------------------------------------------
+    def record_provenance(self, entries: Sequence[Provenance]) -> int:
+        written = 0
+        with self._tx() as db:
+            for entry in entries:
+                table = entry.kind  # validated: one of the four table names, never user text
+                if table not in ("account", "staff", "stakeholder", "meeting"):
+                    raise StoreError(f"no provenance for records of kind {table!r}")
+                written += db.execute(
+                    "INSERT INTO provenance (kind, record_id, source, source_id, first_seen, last_seen) "
+                    f"SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM {table} WHERE id = ?) "
+                    "ON CONFLICT (kind, record_id, source, source_id) DO UPDATE SET "
+                    "first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)",
+                    (entry.kind, entry.record_id, entry.source, entry.source_id, entry.first_seen.isoformat(),
+                     entry.last_seen.isoformat(), entry.record_id)).rowcount
+        return written
+
+    @staticmethod
+    def _provenance(rows: Iterable[Sequence[Any]]) -> list[Provenance]:
+        return [Provenance(kind=r[0], record_id=r[1], source=r[2], source_id=r[3],
+                           first_seen=dt.date.fromisoformat(r[4]), last_seen=dt.date.fromisoformat(r[5]))
+                for r in rows]
+
+    def provenance_of(self, record_ids: Iterable[str]) -> dict[str, list[Provenance]]:
+        ids = sorted(set(record_ids))
+        found: dict[str, list[Provenance]] = defaultdict(list)
+        for part in _chunks(ids):
+            for entry in self._provenance(self._db.execute(
+                    "SELECT kind, record_id, source, source_id, first_seen, last_seen FROM provenance "
+                    f"WHERE record_id IN ({_marks(len(part))})", part)):
+                found[entry.record_id].append(entry)
+        return {rid: sorted(entries, key=lambda e: (e.source, e.source_id, e.kind)) for rid, entries in found.items()}
+
+    def provenance_from(self, source: str, source_ids: Iterable[str]) -> list[Provenance]:
+        ids = sorted(set(source_ids))
+        found: list[Provenance] = []
+        for part in _chunks(ids):
+            found += self._provenance(self._db.execute(
+                "SELECT kind, record_id, source, source_id, first_seen, last_seen FROM provenance "
+                f"WHERE source = ? AND source_id IN ({_marks(len(part))})", [source, *part]))
+        return sorted(found, key=lambda e: e.key)
+
+    def forget_provenance(self, source: str, source_ids: Iterable[str]) -> int:
+        ids = sorted(set(source_ids))
+        dropped = 0
+        with self._tx() as db:
+            for part in _chunks(ids):
+                dropped += db.execute(f"DELETE FROM provenance WHERE source = ? AND source_id IN ({_marks(len(part))})",
+                                      [source, *part]).rowcount
+        return dropped
+
+    def delete_meetings(self, ids: Iterable[str]) -> int:
+        wanted = sorted(set(ids))
+        deleted = 0
+        with self._tx() as db:
+            for part in _chunks(wanted):
+                marks = _marks(len(part))
+                db.execute(f"DELETE FROM meeting_staff WHERE meeting_id IN ({marks})", part)
+                db.execute(f"DELETE FROM meeting_stakeholder WHERE meeting_id IN ({marks})", part)
+                db.execute(f"DELETE FROM provenance WHERE kind = 'meeting' AND record_id IN ({marks})", part)
+                deleted += db.execute(f"DELETE FROM meeting WHERE id IN ({marks})", part).rowcount
+        return deleted
+
 
     def dump(self) -> Batch:
         staff = self._staff()
