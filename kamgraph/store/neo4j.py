@@ -795,8 +795,8 @@ class Neo4jStore(GraphStore):
 
     def _read_provenance(self, t: _Tx, ids: Sequence[str]) -> dict[tuple[str, str], dict[tuple[str, str], Provenance]]:
         rows: list[dict[str, Any]] = []
-        for label in ("accounts", "people", "meetings"):
-            rows += t.rows(f"provenance_read_{label}", "ids", ids)
+        for query in ("provenance_read_accounts", "provenance_read_people", "provenance_read_meetings"):
+            rows += t.rows(query, "ids", ids)
         return self._provenance_rows(rows)
 
     def _write_provenance(self, t: _Tx, records: Mapping[tuple[str, str], Mapping[tuple[str, str], Provenance]]
@@ -804,13 +804,14 @@ class Neo4jStore(GraphStore):
         by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for (kind, rid), entries in sorted(records.items()):
             ordered = [entries[k] for k in sorted(entries)]
-            label = "accounts" if kind == "account" else "meetings" if kind == "meeting" else "people"
-            by_label[label].append({
+            query = ("provenance_write_accounts" if kind == "account" else
+                     "provenance_write_meetings" if kind == "meeting" else "provenance_write_people")
+            by_label[query].append({
                 "id": rid, "sources": [f"{e.source} {e.source_id}" for e in ordered] or None,
                 "first": [e.first_seen.isoformat() for e in ordered] or None,
                 "last": [e.last_seen.isoformat() for e in ordered] or None})
-        for label, rows in sorted(by_label.items()):
-            t.written(f"provenance_write_{label}", rows)
+        for query, rows in sorted(by_label.items()):
+            t.written(query, rows)
 
     def record_provenance(self, entries: Sequence[Provenance]) -> int:
         def work(t: _Tx) -> int:
