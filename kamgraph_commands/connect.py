@@ -98,6 +98,40 @@ def connect(source: str, calendars: tuple[str, ...], tenant: str | None, client_
                                   f"state in {state.path}; secret: {stored}")
 
 
+class _PullBar:
+    """The pull's progress on stderr (a terminal only): one bar per calendar or CRM object, with its pages and
+    records so far. A service does not say how many pages are to come, so a bar pulses until its calendar or
+    object is done, then shows full."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                            TextColumn("{task.fields[detail]}"), TimeElapsedColumn(),
+                            console=Console(stderr=True), transient=False)
+        self.tasks: dict[tuple[str, str], object] = {}
+        self.bar.start()
+
+    def step(self, done: object) -> None:
+        key = (getattr(done, "source", ""), getattr(done, "calendar", ""))
+        pages, records = getattr(done, "pages", 0), getattr(done, "events", 0)
+        if key not in self.tasks:
+            self._finish()
+            self.tasks[key] = self.bar.add_task(f"{key[0]} {key[1]}", total=None, detail="")
+        self.bar.update(self.tasks[key], completed=pages,  # type: ignore[arg-type]
+                        detail=f"{pages} page(s), {records} record(s)")
+
+    def _finish(self) -> None:
+        for task in self.tasks.values():
+            done = {t.id: t for t in self.bar.tasks}[task].completed  # type: ignore[index]
+            self.bar.update(task, total=max(done, 1), completed=max(done, 1))  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        self._finish()
+        self.bar.stop()
+
+
 @click.command()
 @click.argument("sources", nargs=-1, type=click.Choice(_SOURCES))
 @click.option("--since", type=DATE, default=None,
@@ -113,29 +147,27 @@ def pull(sources: tuple[str, ...], since: dt.date | None, dry_run: bool, as_json
     once. Run 'kamgraph pull && kamgraph alerts' from cron or a systemd timer
     (see the docs, "Connectors").
     """
-    from kamgraph.monitor.pull import CalendarPull
     from kamgraph.monitor.pull import pull as run_pull
 
     current = _state()
-    show = not as_json and sys.stderr.isatty()
-
-    def progress(step: CalendarPull) -> None:
-        if show:
-            click.echo(f"\r{step.source} {step.calendar}: page {step.pages}, {step.events} events",
-                       err=True, nl=False)
-
+    bar = _PullBar() if not as_json and sys.stderr.isatty() else None
     with current.create_store(dry_run=dry_run) as store:  # a first pull may start the store (and says so)
-        summary = run_pull(store, current.settings, sources, since=since, dry_run=dry_run, progress=progress)
-    if show:
-        click.echo("", err=True)
+        try:
+            summary = run_pull(store, current.settings, sources, since=since, dry_run=dry_run,
+                               progress=bar.step if bar else None)
+        finally:
+            if bar is not None:
+                bar.close()
 
     def text() -> str:
         lines = []
         for c in summary.calendars:
             how = "resumed" if c.resumed else "changes" if c.incremental else "full"
             skipped = ", ".join(f"{k}: {v}" for k, v in c.skipped.items())
+            gone = (f", {c.meetings_deleted} deleted at the source" if c.meetings_deleted else "") + (
+                f", {c.departures} departure(s)" if c.departures else "")
             lines.append(f"{c.source} {c.calendar} ({how}): {c.pages} page(s), {c.events} event(s), "
-                         f"{c.meetings_created} meeting(s) new, {c.meetings_updated} updated, "
+                         f"{c.meetings_created} meeting(s) new, {c.meetings_updated} updated{gone}, "
                          f"{c.people_created} new people" + (f"; skipped {skipped}" if skipped else ""))
         return "\n".join(lines) + ("\n(dry run: nothing written)" if summary.dry_run else "")
 

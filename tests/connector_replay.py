@@ -5,7 +5,8 @@
 * Microsoft Graph: ``GET /v1.0/users/{id}/calendarView/delta`` with ``@odata.nextLink`` pages and a final
   ``@odata.deltaLink``; a delta link gives the changes (``@removed`` entries included), see
   https://learn.microsoft.com/graph/api/event-delta;
-* Google: the OAuth token endpoint (JWT bearer grant of a service account) and Calendar
+* Google: the OAuth token endpoint (JWT bearer grant of a service account; installed-app OAuth: the consent
+  page ``/o/oauth2/auth`` redirecting back with a code, the code and refresh-token grants) and Calendar
   ``GET /calendar/v3/calendars/{id}/events`` with ``nextPageToken`` and a final ``nextSyncToken``; a stale sync
   token answers 410 Gone, see https://developers.google.com/calendar/api/guides/sync.
 
@@ -74,6 +75,26 @@ def graph_attendee(address: str, name: str, response: str = "accepted", kind: st
             "emailAddress": {"name": name, "address": address}}
 
 
+def tenant_path(path: str) -> bool:
+    """True for the Microsoft identity platform's token endpoint (``/{tenant}/oauth2/v2.0/token``)."""
+    return path.endswith("/oauth2/v2.0/token")
+
+
+def _msal_identity(base: str, tenant: str, client_id: str) -> dict[str, str]:
+    """The ``id_token`` and ``client_info`` a delegated sign-in answers with (msal makes its account of them)."""
+    import base64
+
+    def part(data: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    now = int(time.time())
+    claims = {"iss": f"{base}/{tenant}/v2.0", "aud": client_id, "iat": now, "nbf": now, "exp": now + 3600,
+              "sub": "kim-sub", "oid": "00000000-0000-0000-0000-00000000c0de", "tid": tenant,
+              "preferred_username": "kim.berger@ourco.example", "name": "Kim Berger", "ver": "2.0"}
+    return {"id_token": f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}.",
+            "client_info": part({"uid": claims["oid"], "utid": tenant})}
+
+
 class Replay:
     """The server: ``graph[user]`` pages for a first pull, ``graph_delta[user]`` the changes after it."""
 
@@ -87,11 +108,25 @@ class Replay:
         #: Salesforce records per object, each with its SystemModstamp; pages of ``salesforce_page`` records.
         self.salesforce: dict[str, list[dict[str, Any]]] = {}
         self.salesforce_page = 2
+        #: Every SOQL query asked, with its endpoint (``query`` or ``queryAll``: deleted records too).
+        self.soql: list[tuple[str, str]] = []
         self._cursors: dict[str, list[dict[str, Any]]] = {}
         #: HubSpot objects per type: {"id", "properties", "contacts": [ids] for engagements}; owners.
         self.hubspot: dict[str, list[dict[str, Any]]] = {}
         self.hubspot_owners: list[dict[str, Any]] = []
+        #: Archived HubSpot objects per type (``GET /crm/v3/objects/{type}?archived=true``).
+        self.hubspot_archived: dict[str, list[dict[str, Any]]] = {}
         self.faults: dict[tuple[str, int], tuple[int, dict[str, str]]] = {}
+        #: Installed-app OAuth (Google): the consent requests seen, codes not yet redeemed, refresh tokens issued
+        #: (once any is issued, a refresh grant must present one), and every grant type asked for.
+        self.authorizations: list[dict[str, str]] = []
+        self.codes: set[str] = set()
+        self.refresh_tokens: set[str] = set()
+        self.grants: list[str] = []
+        #: Device codes handed out (msal's device flow) -> polls so far; the first ``device_pending`` polls of a
+        #: code answer authorization_pending (the person is still signing in).
+        self.device_codes: dict[str, int] = {}
+        self.device_pending = 1
         self.counts: dict[str, int] = {}
         self.log: list[tuple[str, str, int]] = []
         self.tokens_issued = 0
@@ -154,6 +189,24 @@ class Replay:
                 "token_endpoint": f"{base}/oauth2/v2.0/token",
                 "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
                 "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode", "issuer": f"{base}/v2.0"})
+        if url.path == "/o/oauth2/auth":  # Google's consent page: the person says yes, back to the app
+            self.authorizations.append(query)
+            code = f"code-{len(self.authorizations)}"
+            self.codes.add(code)
+            target = f"{query['redirect_uri']}?state={query['state']}&code={code}&scope={query.get('scope', '')}"
+            handler.send_response(302)
+            handler.send_header("Location", target)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return None
+        if url.path.endswith("/oauth2/v2.0/devicecode"):  # msal's initiate_device_flow
+            form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+            self.device_codes[f"dc-{len(self.device_codes) + 1}"] = 0
+            return self._send(handler, 200, {
+                "device_code": f"dc-{len(self.device_codes)}", "user_code": "KAMG-RAPH", "expires_in": 900,
+                "interval": 1, "verification_uri": "https://microsoft.com/devicelogin",
+                "message": "To sign in, use a web browser to open the page https://microsoft.com/devicelogin and "
+                           f"enter the code KAMG-RAPH to authenticate ({form.get('scope', '')})."})
         route = ("token" if url.path.endswith("/token") else "graph" if url.path.startswith("/v1.0/")
                  else "salesforce" if url.path.startswith("/services/data/")
                  else "hubspot" if url.path.startswith("/crm/") else "google")
@@ -172,10 +225,27 @@ class Replay:
                               fault[1])
         if route == "token":
             form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
-            secret_grant = form.get("grant_type") in ("client_credentials", "refresh_token")
+            grant = form.get("grant_type")
+            secret_grant = grant in ("client_credentials", "authorization_code") or (
+                grant == "refresh_token" and "client_secret" in form)  # a public client (msal) sends none
             if secret_grant and form.get("client_secret") != SECRET:
                 return self._send(handler, 401, {"error": "invalid_client",
                                                  "error_description": "AADSTS7000215: Invalid client secret."})
+            if grant == "urn:ietf:params:oauth:grant-type:device_code":
+                polls = self.device_codes.get(form.get("device_code", ""))
+                if polls is None:
+                    return self._send(handler, 400, {"error": "expired_token", "error_description": "Bad code."})
+                self.device_codes[form["device_code"]] = polls + 1
+                if polls < self.device_pending:  # the person has not signed in yet
+                    return self._send(handler, 400, {"error": "authorization_pending",
+                                                     "error_description": "AADSTS70016: pending."})
+            if grant == "authorization_code" and form.get("code") not in self.codes:
+                return self._send(handler, 400, {"error": "invalid_grant", "error_description": "Bad code."})
+            if (grant == "refresh_token" and self.refresh_tokens
+                    and form.get("refresh_token") not in self.refresh_tokens):
+                return self._send(handler, 400, {"error": "invalid_grant",
+                                                 "error_description": "Token has been expired or revoked."})
+            self.grants.append(grant or "")
             if form.get("grant_type") == "urn:ietf:params:oauth:grant-type:jwt-bearer":
                 import base64
 
@@ -185,8 +255,17 @@ class Replay:
             token = f"token-{self.tokens_issued}"
             self.valid_tokens.add(token)
             self.log.append((route, url.path, 200))
-            return self._send(handler, 200, {"token_type": "Bearer", "expires_in": 3599, "access_token": token,
-                                             "instance_url": self.url})
+            answer = {"token_type": "Bearer", "expires_in": 3599, "access_token": token, "instance_url": self.url}
+            if grant in ("urn:ietf:params:oauth:grant-type:device_code", "refresh_token") and tenant_path(url.path):
+                answer.update(_msal_identity(self.url, url.path.split("/")[1], form.get("client_id", "")))
+                answer["refresh_token"] = f"0.AAA-refresh-{len(self.refresh_tokens) + 1}"
+                self.refresh_tokens.add(answer["refresh_token"])
+            if grant == "authorization_code":
+                self.codes.discard(form["code"])  # a code is redeemed once
+                answer["refresh_token"] = f"1//refresh-{len(self.refresh_tokens) + 1}"
+                answer["scope"] = "https://www.googleapis.com/auth/calendar.readonly"
+                self.refresh_tokens.add(answer["refresh_token"])
+            return self._send(handler, 200, answer)
         token = (handler.headers.get("Authorization") or "").removeprefix("Bearer ")
         if token not in self.valid_tokens and route == "salesforce":
             self.log.append((route, url.path, 401))
@@ -202,7 +281,7 @@ class Replay:
         if route == "salesforce":
             return self._salesforce(handler, url.path, query)
         if route == "hubspot":
-            return self._hubspot(handler, url.path, json.loads(body or b"{}"))
+            return self._hubspot(handler, url.path, json.loads(body or b"{}"), query)
         return self._google(handler, url.path, query)
 
     def _graph(self, handler: Any, path: str, query: dict[str, str]) -> None:
@@ -247,14 +326,18 @@ class Replay:
     def _salesforce(self, handler: Any, path: str, query: dict[str, str]) -> None:
         import re
 
-        if not path.rstrip("/").endswith("/query"):  # a nextRecordsUrl
-            key = path.rstrip("/").rsplit("/", 1)[1]
-            rows = self._cursors.get(key, [])
+        end = path.rstrip("/").rsplit("/", 1)[1]
+        if end not in ("query", "queryAll"):  # a nextRecordsUrl
+            rows = self._cursors.get(end, [])
         else:
             soql = query["q"]
+            self.soql.append((end, soql))
             obj = re.search(r"FROM (\w+)", soql).group(1)  # type: ignore[union-attr]
             rows = [dict(r, attributes={"type": obj, "url": f"/services/data/v59.0/sobjects/{obj}/{r['Id']}"})
-                    for r in self.salesforce.get(obj, [])]
+                    for r in self.salesforce.get(obj, []) if end == "queryAll" or not r.get("IsDeleted")]
+            if (among := re.search(r"WHERE Id IN \(([^)]*)\)", soql)) is not None:
+                wanted = {e.strip().strip("'") for e in among.group(1).split(",")}
+                rows = [r for r in rows if r["Id"] in wanted]
             if (mark := re.search(r"SystemModstamp > (\S+)", soql)) is not None:
                 rows = [r for r in rows if r["SystemModstamp"] > mark.group(1)]
             if (among := re.search(r"EventId IN \(([^)]*)\)", soql)) is not None:
@@ -266,12 +349,21 @@ class Replay:
         if rest:
             key = f"01g{len(self._cursors):05d}-{self.salesforce_page}"
             self._cursors[key] = rest
-            answer["nextRecordsUrl"] = f"/services/data/v59.0/query/{key}"
+            answer["nextRecordsUrl"] = f"/services/data/v59.0/{end if end in ('query', 'queryAll') else 'query'}/{key}"
         return self._send(handler, 200, answer)
 
-    def _hubspot(self, handler: Any, path: str, body: dict[str, Any]) -> None:
+    def _hubspot(self, handler: Any, path: str, body: dict[str, Any], query: dict[str, str]) -> None:
         stamp = "2025-01-01T00:00:00.000Z"
         parts = path.strip("/").split("/")
+        if len(parts) == 4 and str(query.get("archived")).lower() == "true":  # GET /crm/v3/objects/{type}?archived=true
+            rows = self.hubspot_archived.get(parts[3], [])
+            start, size = int(query.get("after") or 0), min(int(query.get("limit") or 100), 2)
+            answer: dict[str, Any] = {"results": [
+                {"id": r["id"], "properties": {}, "createdAt": stamp, "updatedAt": stamp, "archived": True,
+                 "archivedAt": stamp} for r in rows[start:start + size]]}
+            if start + size < len(rows):
+                answer["paging"] = {"next": {"after": str(start + size)}}
+            return self._send(handler, 200, answer)
         if path.startswith("/crm/v3/owners"):
             return self._send(handler, 200, {"results": [dict(o, archived=False, createdAt=stamp, updatedAt=stamp)
                                                          for o in self.hubspot_owners]})

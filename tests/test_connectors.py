@@ -113,11 +113,49 @@ def test_full_pull_then_delta(base: GraphStore, replay: Replay, tmp_path: Path) 
     assert SECRET not in json.dumps(state)
     before = base.counts()
     again = pull(base, settings, today=TODAY)
-    assert [(c.incremental, c.events, c.removed, c.meetings_created) for c in again.calendars] == [
-        (True, 1, 1, 1), (True, 0, 0, 0)]
-    assert base.counts()["meetings"] == before["meetings"] + 1
+    assert [(c.incremental, c.events, c.removed, c.meetings_created, c.meetings_deleted) for c in again.calendars
+            ] == [(True, 1, 1, 1, 1), (True, 0, 0, 0, 0)]
+    assert base.counts()["meetings"] == before["meetings"] + 1 - 1  # e7 came, e2 was deleted in Kim's mailbox
+    assert sorted(_calendar(base)) == ["Architecture", "Follow-up", "Pricing", "Roadmap", "Webinar"]
     graph_calls = [path for route, path, _ in replay.log if route == "graph"]
     assert len(graph_calls) == 4 + 2  # 3 + 1 pages, then one delta page per mailbox
+
+
+def _meeting_id(store: GraphStore, subject: str) -> str:
+    return next(m.id for m in store.dump().meetings if m.subject == subject)
+
+
+def test_deleted_at_the_source_is_removed_unless_another_calendar_shows_it(
+        base: GraphStore, replay: Replay, tmp_path: Path, store_factory) -> None:  # type: ignore[no-untyped-def]
+    settings = _settings(replay, tmp_path)
+    _connect(replay, settings)
+    pull(base, settings, today=TODAY)
+    architecture = _meeting_id(base, "Architecture")
+    assert [e.source_id for e in base.provenance_of([architecture])[architecture]] == [
+        f"{KIM}/AAMk-e5", f"{RAJ}/AAMk-e5"]  # one meeting, two source records: Kim's copy and Raj's
+    new = base.provenance_of([NEW])[NEW]
+    assert [(e.kind, e.source, e.source_id, e.first_seen) for e in new] == [("stakeholder", "m365", NEW, TODAY)]
+    # Kim deletes e2 (the only copy) and her copy of e5 (Raj still has it); e1 is cancelled by its organiser
+    e1 = dict(replay.graph[KIM][0][0], isCancelled=True)
+    replay.graph_delta[KIM] = [e1, {"id": "AAMk-e2", "@removed": {"reason": "deleted"}},
+                               {"id": "AAMk-e5", "@removed": {"reason": "deleted"}}]
+    again = pull(base, settings, today=TODAY + dt.timedelta(days=7))
+    assert [(c.removed, c.meetings_deleted) for c in again.calendars] == [(2, 2), (0, 0)]
+    assert sorted(_calendar(base)) == ["Architecture", "Pricing", "Webinar"]
+    assert [e.source_id for e in base.provenance_of([architecture])[architecture]] == [f"{RAJ}/AAMk-e5"]
+    # the same store as a first pull of what the calendars hold now
+    replay.graph[KIM] = [[_webinar()]]
+    clean = store_factory()
+    import_files(sorted(CANONICAL.glob("*.csv")), clean)
+    other = _settings(replay, tmp_path, "fresh.json")
+    _connect(replay, other)
+    pull(clean, other, today=TODAY + dt.timedelta(days=7))
+    # ... but for Nora, whom only e2 brought: people are never deleted with a meeting (their history stays)
+    assert base.counts()["stakeholders"] == clean.counts()["stakeholders"] + 1
+    assert clean.known_ids([NEW], ())[0] == {}
+    base_dump, clean_dump = base.dump(), clean.dump()
+    base_dump.stakeholders = [p for p in base_dump.stakeholders if p.id != NEW]
+    assert _dump_of(base_dump) == _dump_of(clean_dump)
 
 
 def test_throttling_waits_as_asked_and_a_500_is_retried(base: GraphStore, replay: Replay, tmp_path: Path) -> None:
@@ -174,7 +212,10 @@ def test_a_failed_pull_resumes_where_it_stopped(base: GraphStore, replay: Replay
 
 
 def _dump(store: GraphStore) -> str:
-    batch = store.dump()
+    return _dump_of(store.dump())
+
+
+def _dump_of(batch) -> str:  # type: ignore[no-untyped-def]
     return json.dumps({kind: sorted(json.dumps(r.model_dump(mode="json"), sort_keys=True)
                                     for r in getattr(batch, kind))
                        for kind in ("accounts", "staff", "stakeholders", "meetings", "relationships")})
@@ -188,7 +229,7 @@ def _cli(tmp_path: Path, replay: Replay, name: str, *args: str, **kwargs) -> sub
     env = {**os.environ, "KAMGRAPH_M365_CLIENT_SECRET": SECRET, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([sys.executable, "-m", "cli", "--store", str(tmp_path / f"{name}.db"),
                              "--config", str(config), *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, **kwargs)
+                            **{"stderr": subprocess.PIPE, "text": True, **kwargs})
 
 
 def _run(tmp_path: Path, replay: Replay, name: str, *args: str) -> tuple[int, str, str]:
@@ -267,3 +308,37 @@ def test_a_second_pull_at_the_same_time_stops_at_once(base: GraphStore, replay: 
         with pytest.raises(KamgraphError, match=r"another pull is running"):
             pull(base, settings, today=TODAY)
     assert replay.log == [] and pull(base, settings, today=TODAY).calendars[0].pages == 3
+
+
+def test_the_progress_bar_is_on_a_terminal_only(replay: Replay, tmp_path: Path) -> None:
+    import pty
+
+    _prepared(tmp_path, replay, "tty")
+    code, out, err = _run(tmp_path, replay, "tty", "pull", "--dry-run")  # stderr a pipe: no bar
+    assert code == 0 and err == "" and "(dry run: nothing written)" in out
+
+    def on_terminal(*args: str) -> tuple[int, str, str]:
+        master, slave = pty.openpty()
+        process = _cli(tmp_path, replay, "tty", *args, stderr=slave)
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the terminal closed: the pull is over
+                break
+            if not chunk:
+                break
+            seen += chunk
+        out = process.stdout.read()  # type: ignore[union-attr]
+        process.wait(timeout=60)
+        os.close(master)
+        return process.returncode, out, seen.decode("utf-8", "replace")
+
+    code, out, terminal = on_terminal("pull")
+    assert code == 0
+    assert f"m365 {KIM}" in terminal and f"m365 {RAJ}" in terminal and "3 page(s), 5 record(s)" in terminal
+    assert "━" in terminal  # rich's bar
+    assert "━" not in out and "(full): 3 page(s)" in out  # the summary on stdout, the bar on the terminal
+    code, out, terminal = on_terminal("pull", "--json")
+    assert code == 0 and terminal == "" and json.loads(out)["dry_run"] is False

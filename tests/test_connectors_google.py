@@ -99,9 +99,14 @@ def test_full_pull_then_sync_token(base: GraphStore, replay: Replay, settings: S
         "Roadmap": ("2025-02-04", ["c-ceo", "s-kim"], "g1@google.com 2025-02-03T23:30:00+00:00"),
         "Integration": ("2025-02-05", ["c-cto", "s-kim"], "g2@google.com 2025-02-05T10:00:00+00:00"),
     }
+    integration = next(m.id for m in base.dump().meetings if m.subject == "Integration")
+    assert [e.source_id for e in base.provenance_of([integration])[integration]] == [f"{KIM}/id-g2"]
     again = pull(base, settings, today=TODAY)
-    assert (again.calendars[0].incremental, again.calendars[0].removed) == (True, 1)
+    assert (again.calendars[0].incremental, again.calendars[0].removed, again.calendars[0].meetings_deleted) == (
+        True, 1, 1)
     assert _meetings(base)["Offsite"] == ("2025-02-26", ["c-ceo", "s-kim"], "g4@google.com 2025-02-26")
+    assert sorted(_meetings(base)) == ["Offsite", "Roadmap"]  # g2 cancelled at the source: gone here too
+    assert base.provenance_of([integration]) == {}
     state = json.loads((Path(settings.connectors.state_file or "")).read_text())
     assert state["cursors"]["google"][KIM]["sync"] == "sync-2"
     assert "PRIVATE KEY" not in json.dumps(state)

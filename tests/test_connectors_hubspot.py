@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from kamgraph.domain.models import Status
 from kamgraph.ingest import import_files
 from kamgraph.ingest.connectors.base import Connection
 from kamgraph.monitor.pull import PullState, pull
@@ -87,6 +88,58 @@ def test_first_pull_then_changes(base: GraphStore, replay: Replay, settings: Set
     again = pull(base, settings, today=TODAY)
     assert {c.calendar: c.events for c in again.calendars if c.events} == {"contacts": 1}
     assert base.get_person("hs-502").title == "Group CFO"  # type: ignore[union-attr]
+    sources = base.provenance_of(["hs-9001", "hs-502", "c-ceo", "hs-meetings-7001"])
+    assert {rid: [(e.kind, e.source_id, e.first_seen) for e in entries] for rid, entries in sources.items()} == {
+        "hs-9001": [("account", "9001", TODAY)], "hs-502": [("stakeholder", "502", TODAY)],
+        "c-ceo": [("stakeholder", "501", TODAY)],  # Alex, matched by e-mail, keeps his id and notes HubSpot's
+        "hs-meetings-7001": [("meeting", "meetings/7001", TODAY)]}
+
+
+def test_a_move_is_a_departure_and_an_archived_engagement_is_removed(
+        base: GraphStore, replay: Replay, settings: Settings, tmp_path: Path, store_factory) -> None:  # type: ignore[no-untyped-def]
+    pull(base, settings, today=TODAY)
+    replay.hubspot["companies"].append(_object("9002", M2, name="Hooli", domain="hooli.example"))
+    replay.hubspot["contacts"][1]["properties"].update(associatedcompanyid="9002", hs_lastmodifieddate=M2)
+    replay.hubspot["calls"] = []
+    replay.hubspot_archived["calls"] = [{"id": "7002"}, {"id": "6999"}]  # 6999: never pulled, nothing to do
+    again = pull(base, settings, today=TODAY)
+    by_object = {c.calendar: c for c in again.calendars}
+    assert (by_object["contacts"].departures, by_object["calls"].removed, by_object["calls"].meetings_deleted) == (
+        1, 2, 1)
+    wes = base.get_person("hs-502")
+    assert (wes.status, wes.moved_to, wes.account) == (Status.LEFT, "Hooli", "hs-9001")  # type: ignore[union-attr]
+    assert {m.id for m in base.dump().meetings if m.source == "hubspot"} == {"hs-meetings-7001"}
+    # the meetings equal a first pull of what HubSpot holds now (Wes, new there, is simply at Hooli)
+    clean = store_factory()
+    import_files(sorted(CANONICAL.glob("*.csv")), clean)
+    state = PullState(tmp_path / "fresh.json")
+    state.connect(Connection("hubspot", {"client_id": "app-7", "base_url": replay.url}))
+    state.save()
+    pull(clean, settings.model_copy(update={"connectors": settings.connectors.model_copy(
+        update={"state_file": str(tmp_path / "fresh.json")})}), today=TODAY)
+    assert ({(m.id, tuple(m.attendees)) for m in base.dump().meetings}
+            == {(m.id, tuple(m.attendees)) for m in clean.dump().meetings})
+    assert clean.get_person("hs-502").account == "hs-9002"  # type: ignore[union-attr]
+
+
+def test_a_private_app_token(base: GraphStore, replay: Replay, settings: Settings, tmp_path: Path,
+                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from kamgraph.errors import KamgraphError
+
+    token = "pat-na1-11112222-3333-4444-5555-666677778888"
+    monkeypatch.setenv("KAMGRAPH_HUBSPOT_ACCESS_TOKEN", token)
+    state = PullState(tmp_path / "state.json")
+    state.connect(Connection("hubspot", {"base_url": replay.url}))  # no client id: a private app
+    state.save()
+    replay.valid_tokens.add(token)
+    first = pull(base, settings, today=TODAY)
+    assert replay.tokens_issued == 0 and {c.calendar: c.events for c in first.calendars}["contacts"] == 2
+    replay.hubspot["contacts"][1]["properties"].update(hs_lastmodifieddate=M2)
+    replay.expire_token()  # a revoked private-app token: renewing gives the same one, so one 401 again
+    with pytest.raises(KamgraphError) as info:
+        pull(base, settings, today=TODAY)
+    assert str(info.value).startswith("hubspot: HTTP 401") and token not in str(info.value)
+    assert [s for r, _, s in replay.log if r == "hubspot"][-2:] == [401, 401]
 
 
 def test_expired_token_is_refreshed_and_throttling_waited(base: GraphStore, replay: Replay,

@@ -56,7 +56,7 @@ def _first(server: Replay) -> None:
                    "WhoId": HANK, "AccountId": GLOBEX, "OwnerId": LENA, "IsChild": False, "IsDeleted": False,
                    "SystemModstamp": T1}],
         "EventRelation": [{"Id": "0RE5g00000Rel1AAB", "EventId": EVENT, "RelationId": MINDY, "Status": "Accepted",
-                           "IsWhat": False, "IsDeleted": False}],
+                           "IsWhat": False, "IsDeleted": False, "SystemModstamp": T1}],
         "Task": [{"Id": TASK, "Subject": "Call: pricing", "ActivityDate": "2025-02-20", "Status": "Completed",
                   "IsClosed": True, "TaskSubtype": "Call", "WhoId": HANK, "AccountId": GLOBEX, "OwnerId": LENA,
                   "IsDeleted": False, "SystemModstamp": T1}],
@@ -93,7 +93,7 @@ def test_first_pull_then_changes_with_a_move_as_a_departure(base: GraphStore, re
                                                             settings: Settings) -> None:
     first = pull(base, settings, today=TODAY)
     assert {c.calendar: c.events for c in first.calendars} == {
-        "User": 2, "Account": 1, "Contact": 2, "OpportunityContactRole": 2, "Event": 1, "Task": 1}
+        "User": 2, "Account": 1, "Contact": 2, "OpportunityContactRole": 2, "Event": 1, "Task": 1, "EventRelation": 1}
     assert {c.calendar: c.pages for c in first.calendars}["User"] == 1  # two records: one page of two
     mindy = base.get_person(MINDY)
     assert isinstance(mindy, Stakeholder)
@@ -107,10 +107,52 @@ def test_first_pull_then_changes_with_a_move_as_a_departure(base: GraphStore, re
     before = len(replay.log)
     again = pull(base, settings, today=TODAY)
     assert {c.calendar: c.events for c in again.calendars if c.events} == {"Account": 1, "Contact": 1}
-    assert {c.calendar: c.removed for c in again.calendars}["Contact"] == 1  # one departure
+    assert {c.calendar: c.departures for c in again.calendars}["Contact"] == 1  # one departure
     mindy = base.get_person(MINDY)
     assert (mindy.status, mindy.moved_to, mindy.account) == (Status.LEFT, "Initech", GLOBEX)  # type: ignore[union-attr]
-    assert len([r for r in replay.log[before:] if r[0] == "salesforce"]) == 6  # one query per object
+    assert len([r for r in replay.log[before:] if r[0] == "salesforce"]) == 7  # one query per object
+    # every record keeps where it came from: people and accounts too
+    sources = base.provenance_of([MINDY, GLOBEX, LENA, "s-kim", EVENT, TASK])
+    assert {rid: [(e.kind, e.source, e.source_id) for e in entries] for rid, entries in sources.items()} == {
+        MINDY: [("stakeholder", "salesforce", MINDY)], GLOBEX: [("account", "salesforce", GLOBEX)],
+        LENA: [("staff", "salesforce", LENA)], "s-kim": [("staff", "salesforce", KIM)],  # Kim matched by e-mail
+        EVENT: [("meeting", "salesforce", EVENT)], TASK: [("meeting", "salesforce", TASK)]}
+    changes = [(end, soql.split(" FROM ")[1].split()[0]) for end, soql in replay.soql if "SystemModstamp >" in soql]
+    assert {obj for end, obj in changes if end == "queryAll"} == {
+        "Account", "Contact", "OpportunityContactRole", "Event", "Task", "EventRelation"}  # deleted ones too
+
+
+OTTO = "0035g00000OtZ3aAAF"
+
+
+def test_deleted_records_and_invitations_changed_without_their_event(
+        base: GraphStore, replay: Replay, settings: Settings, tmp_path: Path, store_factory) -> None:  # type: ignore[no-untyped-def]
+    replay.salesforce["Contact"].append({"Id": OTTO, "AccountId": GLOBEX, "FirstName": "Otto", "LastName": "Mann",
+                                         "Email": "otto@globex.example", "IsDeleted": False, "SystemModstamp": T1})
+    pull(base, settings, today=TODAY)
+    assert sorted(next(m for m in base.dump().meetings if m.id == EVENT).attendees) == sorted([HANK, MINDY, LENA])
+    # the Event itself does not change: Mindy's invitation is deleted, Otto is invited; the Task is deleted
+    replay.salesforce["EventRelation"][0].update(IsDeleted=True, SystemModstamp=T2)
+    replay.salesforce["EventRelation"].append({"Id": "0RE5g00000Rel2AAB", "EventId": EVENT, "RelationId": OTTO,
+                                               "Status": "New", "IsWhat": False, "IsDeleted": False,
+                                               "SystemModstamp": T2})
+    replay.salesforce["Task"][0].update(IsDeleted=True, SystemModstamp=T2)
+    again = pull(base, settings, today=TODAY)
+    by_object = {c.calendar: c for c in again.calendars}
+    assert (by_object["EventRelation"].events, by_object["EventRelation"].meetings_updated) == (2, 1)
+    assert (by_object["Task"].removed, by_object["Task"].meetings_deleted) == (1, 1)
+    meetings = {m.id: sorted(m.attendees) for m in base.dump().meetings if m.source == "salesforce"}
+    assert meetings == {EVENT: sorted([HANK, OTTO, LENA])}
+    # the store equals a first pull of what Salesforce holds now
+    clean = store_factory()
+    import_files(sorted(CANONICAL.glob("*.csv")), clean)
+    other = settings.model_copy(update={"connectors": settings.connectors.model_copy(
+        update={"state_file": str(tmp_path / "fresh.json")})})
+    state = PullState(tmp_path / "fresh.json")
+    state.connect(Connection("salesforce", {"client_id": "3MVG9-app", "login_url": replay.url}))
+    state.save()
+    pull(clean, other, today=TODAY)
+    assert _dump(base) == _dump(clean)
 
 
 def test_throttled_and_expired_session(base: GraphStore, replay: Replay, settings: Settings) -> None:
@@ -133,7 +175,7 @@ def test_a_pull_failing_mid_object_resumes_and_equals_an_uninterrupted_one(
         base: GraphStore, replay: Replay, settings: Settings, tmp_path: Path, store_factory) -> None:  # type: ignore[no-untyped-def]
     from kamgraph.errors import KamgraphError
 
-    replay.salesforce["Contact"].append({"Id": "0035g00000OtZ3aAAF", "AccountId": GLOBEX, "FirstName": "Otto",
+    replay.salesforce["Contact"].append({"Id": OTTO, "AccountId": GLOBEX, "FirstName": "Otto",
                                          "LastName": "Mann", "Email": "otto@globex.example", "IsDeleted": False,
                                          "SystemModstamp": T1})
     flaky = settings.model_copy(update={"connectors": settings.connectors.model_copy(update={"max_retries": 1})})

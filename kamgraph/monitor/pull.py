@@ -31,6 +31,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from ..domain.dataset import Batch
+from ..domain.models import Stakeholder
+from ..domain.provenance import Provenance
 from ..errors import ConfigError
 from ..ingest.connectors.base import Connection, Page
 from ..ingest.directory import Directory
@@ -40,7 +43,7 @@ from ..ingest.references import check_references
 from ..settings import Settings
 from ..store.base import GraphStore
 
-__all__ = ["PullState", "CalendarPull", "PullSummary", "pull", "state_path"]
+__all__ = ["PullState", "CalendarPull", "PullSummary", "pull", "state_path", "remove_gone"]
 
 _VERSION = 1
 
@@ -133,10 +136,16 @@ class CalendarPull(BaseModel):
     incremental: bool = Field(description="Fetched only the changes since the last complete pull.")
     pages: int = 0
     events: int = 0
-    removed: int = Field(default=0, description="Events the service reports as deleted (kept in the store).")
+    removed: int = Field(default=0, description="Records the service reports as deleted or archived.")
     meetings_created: int = 0
     meetings_updated: int = 0
+    meetings_deleted: int = Field(default=0, description="Meetings removed because their last source record "
+                                                         "was deleted or cancelled at the source.")
     people_created: int = 0
+    departures: int = Field(default=0, description="Contact changes recorded as departures (sync's rules).")
+    new_stakeholders: int = Field(default=0, description="Contacts added by sync's rules.")
+    sources_noted: dict[str, int] = Field(default_factory=dict,
+                                          description="Records whose provenance this pull noted, per kind.")
     skipped: dict[str, int] = Field(default_factory=dict)
 
 
@@ -147,17 +156,73 @@ class PullSummary(BaseModel):
     calendars: list[CalendarPull]
 
 
-def _write(store: GraphStore, settings: Settings, page: Page, dry_run: bool) -> tuple[int, int, int, Counter[str]]:
+def _kept_provenance(store: GraphStore, batch: Batch) -> list[Provenance]:
+    """The provenance of the records a page is about to write (a Neo4j update replaces a node's properties,
+    its provenance lists with them: they are written back after the import)."""
+    ids = [r.id for kind in ("accounts", "staff", "stakeholders", "meetings") for r in getattr(batch, kind)]
+    return [e for entries in store.provenance_of(ids).values() for e in entries] if ids else []
+
+
+def _note(store: GraphStore, kept: list[Provenance], entries: list[Provenance], result: CalendarPull) -> None:
+    """Record where this page's records came from (and write back what an update may have dropped)."""
+    if not entries and not kept:
+        return
+    store.record_provenance([*kept, *entries])
+    counts = Counter(result.sources_noted)
+    counts.update(e.kind for e in {e.key: e for e in entries}.values())
+    result.sources_noted = dict(sorted(counts.items()))
+
+
+def _entry(kind: str, record_id: str, source: str, source_id: str, day: dt.date) -> Provenance:
+    return Provenance(kind=kind, record_id=record_id, source=source, source_id=source_id,  # type: ignore[arg-type]
+                      first_seen=day, last_seen=day)
+
+
+def _write(store: GraphStore, settings: Settings, page: Page, source: str, dry_run: bool, today: dt.date,
+           result: CalendarPull) -> Counter[str]:
     parsed = Parsed()
     directory = Directory(store, settings.ingest, parsed)
     meetings_from(page.occurrences, directory, parsed)
     parsed.collapse_partial()
     batch = check_references(parsed, store)
+    kept = [] if dry_run else _kept_provenance(store, batch)
     summary = store.import_batch(batch, dry_run=dry_run)
     kinds = summary.kinds
-    people = kinds["staff"].created + kinds["stakeholders"].created
-    return (kinds["meetings"].created, kinds["meetings"].updated, people,
-            Counter(s.reason for s in parsed.skipped))
+    result.meetings_created += kinds["meetings"].created
+    result.meetings_updated += kinds["meetings"].updated
+    result.people_created += kinds["staff"].created + kinds["stakeholders"].created
+    if not dry_run:
+        entries = [_entry("meeting", m.record.id, source, page.origins[m.line], today)
+                   for m in parsed.meetings if m.line in page.origins]
+        entries += [_entry("staff" if kind == "staff" else "stakeholder", p.record.id, source,
+                           p.record.email or p.record.id, today)
+                    for kind in ("staff", "stakeholders") for p in getattr(parsed, kind)]
+        _note(store, kept, entries, result)
+    result.meetings_deleted += remove_gone(store, source, page.gone, dry_run=dry_run)
+    return Counter(s.reason for s in parsed.skipped)
+
+
+def remove_gone(store: GraphStore, source: str, gone: Sequence[str], *, dry_run: bool = False) -> int:
+    """Delete the meetings whose every source record is among ``gone`` (deleted at ``source``).
+
+    A meeting another calendar, source or file still shows stays (it only loses
+    the entries of ``gone``); people and accounts are never deleted. Safe to
+    run again after an interruption: the meetings go first, then the entries.
+    Returns how many meetings were (with ``dry_run``: would be) deleted.
+    """
+    if not gone:
+        return 0
+    wanted = set(gone)
+    candidates = {e.record_id for e in store.provenance_from(source, wanted) if e.kind == "meeting"}
+    remaining = store.provenance_of(candidates) if candidates else {}
+    orphans = sorted(m for m in candidates
+                     if all(e.source == source and e.source_id in wanted
+                            for e in remaining.get(m, []) if e.kind == "meeting"))
+    if dry_run:
+        return len(orphans)
+    deleted = store.delete_meetings(orphans) if orphans else 0
+    store.forget_provenance(source, wanted)
+    return deleted
 
 
 def pull(store: GraphStore, settings: Settings, sources: Sequence[str] = (), *, since: dt.date | None = None,
@@ -252,14 +317,10 @@ def _pull_one(store: GraphStore, settings: Settings, state: PullState, connector
     skipped: Counter[str] = Counter()
     pages: Iterator[Page] = connector.pages(calendar, cursor, start, until)
     for page in pages:
-        created, updated, people, reasons = _write(store, settings, page, dry_run)
+        skipped.update(_write(store, settings, page, source, dry_run, today, result))
         result.pages += 1
         result.events += len(page.occurrences)
         result.removed += page.removed
-        result.meetings_created += created
-        result.meetings_updated += updated
-        result.people_created += people
-        skipped.update(reasons)
         result.skipped = dict(sorted(skipped.items()))
         if not dry_run:
             state.set_cursor(source, calendar, {**page.cursor, "since": start.isoformat(),
@@ -270,16 +331,60 @@ def _pull_one(store: GraphStore, settings: Settings, state: PullState, connector
     return result
 
 
-def _csv(path: Path, rows: list[dict[str, Any]]) -> None:
+#: Per CRM table, the kind of record its rows are the source of, and the column holding the source's id.
+_TABLE_KINDS = {"User": ("staff", "Id"), "Account": ("account", "Id"), "Contact": ("stakeholder", "Id"),
+                "Event": ("meeting", "Id"), "Task": ("meeting", "Id"),
+                "companies": ("account", "hs_object_id"), "contacts": ("stakeholder", "hs_object_id")}
+_PARSED_KINDS = {"account": "accounts", "staff": "staff", "stakeholder": "stakeholders", "meeting": "meetings"}
+
+
+def _csv(path: Path, rows: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """Write ``rows`` as a CSV file; returns each row by the line its record starts on (as the reader counts)."""
     import csv
+    import io
 
     header: list[str] = []
     for row in rows:
         header.extend(k for k in row if k not in header)
+    starts: dict[int, dict[str, Any]] = {}
     with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=header)
+        text = io.StringIO()
+        writer = csv.DictWriter(text, fieldnames=header)
         writer.writeheader()
-        writer.writerows(rows)
+        line = 2
+        for row in rows:
+            mark = text.tell()
+            writer.writerow(row)
+            starts[line] = row
+            line += text.getvalue()[mark:].count("\n")
+        out.write(text.getvalue())
+    return starts
+
+
+def _resolve(store: GraphStore, source: str, kind: str, source_ids: set[str]) -> dict[str, str]:
+    """Which stored record each source id was written as (by provenance: a CRM record matched to an existing
+    one by e-mail, name or domain keeps that one's id)."""
+    if not source_ids:
+        return {}
+    return {e.source_id: e.record_id for e in store.provenance_from(source, source_ids) if e.kind == kind}
+
+
+def _contact_keys(row: dict[str, Any], source: str) -> tuple[str | None, str | None, str, str | None]:
+    """A CRM contact row's (source id, company source id, name, e-mail)."""
+    from ..ingest.salesforce import sf_id
+
+    def key(value: Any) -> str | None:
+        try:
+            return sf_id(str(value or ""))
+        except ValueError:
+            return None
+
+    if source == "salesforce":
+        name = str(row.get("Name") or " ".join(str(row.get(k) or "") for k in ("FirstName", "LastName")).strip())
+        return key(row.get("Id")), key(row.get("AccountId")), name, str(row.get("Email") or "") or None
+    name = " ".join(str(row.get(k) or "") for k in ("firstname", "lastname")).strip()
+    company = str(row.get("associatedcompanyid") or "").split(";")[0].strip() or None
+    return str(row.get("hs_object_id") or "") or None, company, name, str(row.get("email") or "") or None
 
 
 def _moved_contacts(store: GraphStore, settings: Settings, rows: list[dict[str, Any]], source: str,
@@ -290,38 +395,52 @@ def _moved_contacts(store: GraphStore, settings: Settings, rows: list[dict[str, 
     as a departure to that company by :func:`kamgraph.monitor.sync.plan_rows`
     (which also notices an opportunity role moving), and the plan is applied;
     the row is then left out of the import, so that the person's history stays
-    with the account they left. Returns the other rows and the departures.
+    with the account they left. The same for Salesforce (``AccountId``) and
+    HubSpot (``associatedcompanyid``); the stored person and account are found
+    by provenance (what earlier pulls wrote each CRM id as), else by id, else
+    (people) by e-mail. Returns the other rows and the departures.
     """
     from ..ingest.contacts import ContactRow
-    from ..ingest.salesforce import sf_id
+    from ..ingest.directory import clean_email
+    from ..ingest.hubspot import ID_PREFIX
     from .sync import apply_plan, plan_rows
 
-    def key(value: Any) -> str | None:
-        try:
-            return sf_id(str(value or ""))
-        except ValueError:
-            return None
-
-    ids = [k for r in rows if (k := key(r.get("Id")))]
-    stored = store.stakeholder_accounts(ids) if ids else {}
+    prefix = ID_PREFIX if source == "hubspot" else ""
+    keyed = [(row, *_contact_keys(row, source)) for row in rows]
+    people = _resolve(store, source, "stakeholder", {k for _, k, *_ in keyed if k})
+    companies = _resolve(store, source, "account", {c for _, _, c, *_ in keyed if c})
+    emails = sorted({c for *_, e in keyed if (c := clean_email(e))})
+    by_email = store.people_by_email(emails) if emails else {}
+    direct = store.stakeholder_accounts([prefix + k for _, k, *_ in keyed if k])
+    accounts = {a.id: a.name for a in store.all_accounts()}
     moves: dict[str, list[ContactRow]] = {}
     kept: list[dict[str, Any]] = []
-    accounts = {a.id: a.name for a in store.all_accounts()}
-    for line, row in enumerate(rows, start=2):
-        sid, target = key(row.get("Id")), key(row.get("AccountId"))
-        old = stored.get(sid) if sid else None
+    seen: list[Provenance] = []  # the moved contacts were seen at the source, though not imported
+    for line, (row, sid, company, name, email) in enumerate(keyed, start=2):
+        pid = people.get(sid or "") or (prefix + sid if sid and prefix + sid in direct else None)
+        person = by_email.get(clean_email(email) or "") if pid is None else None
+        if person is not None and isinstance(person, Stakeholder):
+            pid = person.id
+        old = (direct.get(pid) if pid in direct else store.stakeholder_accounts([pid]).get(pid)) if pid else None
+        target = companies.get(company or "") or (prefix + company if company and prefix + company in accounts
+                                                  else None)
         if old is None or target is None or target == old:
             kept.append(row)
             continue
-        name = str(row.get("Name") or " ".join(str(row.get(k) or "") for k in ("FirstName", "LastName")).strip())
-        moves.setdefault(old, []).append(ContactRow(line=line, name=name or sid or "", id=sid,
+        moves.setdefault(old, []).append(ContactRow(line=line, name=name or pid or "", id=pid,
                                                     company=accounts.get(target, target)))
+        if sid:
+            seen.append(_entry("stakeholder", pid, source, sid, on))
     departures = 0
     for account, contacts in moves.items():
         plan, batch = plan_rows(store, contacts, f"{source} pull", account, on, settings, missing="ignore")
         departures += len(plan.departures)
         if not dry_run:
+            before = _kept_provenance(store, batch)  # a Neo4j update replaces the node's provenance lists
             apply_plan(store, plan, batch)
+            store.record_provenance(before)
+    if seen and not dry_run:
+        store.record_provenance(seen)
     return kept, departures
 
 
@@ -338,12 +457,14 @@ def _pull_records(store: GraphStore, settings: Settings, state: PullState, conne
     for page in connector.pages(obj, cursor, start):
         rows = page.tables.get(obj, [])
         result.pages += 1
-        result.events += len(rows)
-        if obj in ("Contact", "contacts") and rows and source == "salesforce":
+        result.events += page.changed if page.changed is not None else len(rows)
+        result.removed += len(page.gone)
+        if obj in ("Contact", "contacts") and rows:
             rows, departed = _moved_contacts(store, settings, rows, source, today, dry_run)
-            result.removed += departed
+            result.departures += departed
             page.tables[obj] = rows
         if any(page.tables.values()):
+            origins: dict[tuple[str, int], tuple[str, str]] = {}  # (file, line) -> (kind, source id)
             with tempfile.TemporaryDirectory(prefix="kamgraph-pull-") as folder:
                 if page.build is not None:
                     parsed = page.build(Directory(store, settings.ingest, Parsed()))
@@ -351,19 +472,42 @@ def _pull_records(store: GraphStore, settings: Settings, state: PullState, conne
                     paths = []
                     for name, table in page.tables.items():
                         if table:
-                            _csv(Path(folder) / f"{name}.csv", table)
-                            paths.append(Path(folder) / f"{name}.csv")
+                            path = Path(folder) / f"{name}.csv"
+                            kind, column = _TABLE_KINDS.get(name, ("", ""))
+                            for line, row in _csv(path, table).items():
+                                if kind and row.get(column):
+                                    origins[(str(path), line)] = (kind, str(row[column]))
+                            paths.append(path)
                     parsed = read_files(paths, store, format=source, settings=settings.ingest)
                 batch = check_references(parsed, store)
+                kept = [] if dry_run else _kept_provenance(store, batch)
                 summary = store.import_batch(batch, dry_run=dry_run)
+            if not dry_run:
+                _note(store, kept, _crm_entries(parsed, origins, source, today), result)
             result.meetings_created += summary.kinds["meetings"].created
             result.meetings_updated += summary.kinds["meetings"].updated
             result.people_created += summary.kinds["staff"].created + summary.kinds["stakeholders"].created
             skipped.update(s.reason for s in parsed.skipped)
             result.skipped = dict(sorted(skipped.items()))
+        result.meetings_deleted += remove_gone(store, source, page.gone, dry_run=dry_run)
         if not dry_run:
             state.set_cursor(source, obj, page.cursor)
             state.save()
         if progress is not None:
             progress(result)
     return result
+
+
+def _crm_entries(parsed: Parsed, origins: dict[tuple[str, int], tuple[str, str]], source: str,
+                 today: dt.date) -> list[Provenance]:
+    """Provenance of the records a CRM page wrote: each from the row of its own object (an owner joined to an
+    account team from an Account row is not "from" that row); engagements by their ``source_id``."""
+    entries = []
+    for kind, attribute in _PARSED_KINDS.items():
+        for item in getattr(parsed, attribute):
+            origin = origins.get((item.file, item.line))
+            if origin is not None and origin[0] == kind:
+                entries.append(_entry(kind, item.record.id, source, origin[1], today))
+            elif kind == "meeting" and not origins and item.record.source == source and item.record.source_id:
+                entries.append(_entry(kind, item.record.id, source, item.record.source_id, today))
+    return entries

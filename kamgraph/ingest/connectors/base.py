@@ -31,13 +31,20 @@ class Page:
     """One page of a pull: its occurrences, and the cursor to resume after it.
 
     ``done`` is True on the last page, whose cursor is the delta link or
-    sync token of the next incremental pull.
+    sync token of the next incremental pull. ``origins`` names, per position
+    of an occurrence in the pull (its ``line``), the source record it was read
+    from (``CALENDAR/EVENT-ID``: event ids are per mailbox); ``gone`` lists
+    the source records the service reports deleted or cancelled, whose
+    meetings the pull removes when nothing else shows them
+    (:mod:`kamgraph.domain.provenance`).
     """
 
     occurrences: list[Occurrence]
     cursor: dict[str, Any]
     done: bool
     removed: int = 0
+    origins: dict[int, str] = field(default_factory=dict)
+    gone: list[str] = field(default_factory=list)
 
 
 class CalendarConnector:

@@ -6,10 +6,20 @@ with ``nextPageToken``; the last page's ``nextSyncToken`` is kept and the next
 pull sends it to get only the changes. A sync token Google no longer accepts
 (HTTP 410 Gone) starts a full pull again, as Google's sync guide says.
 
-Sign-in with google-auth: a service account with domain-wide delegation,
-acting as each calendar's owner (``subject``), scope ``calendar.readonly``.
-The key (its JSON) is a secret: ``KAMGRAPH_GOOGLE_SERVICE_ACCOUNT`` or the OS
-keyring, never the state file.
+Sign-in with google-auth, one of:
+
+* a **service account** with domain-wide delegation, acting as each
+  calendar's owner (``subject``), scope ``calendar.readonly``. The key (its
+  JSON) is a secret: ``KAMGRAPH_GOOGLE_SERVICE_ACCOUNT`` or the OS keyring;
+* **installed-app OAuth** (``auth = "oauth"`` in the connection): a person
+  signs in once in the browser at ``kamgraph connect google --oauth-client
+  FILE`` (google-auth-oauthlib's local-redirect flow); the client secret and
+  the refresh token go to the OS keyring (or ``KAMGRAPH_GOOGLE_CLIENT_SECRET``,
+  ``KAMGRAPH_GOOGLE_REFRESH_TOKEN``), and each pull redeems the refresh token
+  for an access token (again after a 401). The calendars are those that
+  person can read.
+
+Secrets never go to the state file.
 
 The HTTP calls are made by the shared client of :mod:`.http` rather than
 google-api-python-client: the same retry rules as every other connector,
@@ -17,8 +27,9 @@ and no discovery document to fetch.
 
 Evidence: attendees with ``resource: true`` (rooms, equipment -- Google's
 resource calendars) are never people; ``responseStatus: declined`` does not
-count; ``status: cancelled`` events are skipped (in an incremental pull they
-are the deleted ones, counted as removed).
+count; ``status: cancelled`` events are skipped and reported as gone (in an
+incremental pull they are the deleted ones): the pull deletes their meetings
+when no other calendar or source still shows them.
 """
 
 from __future__ import annotations
@@ -26,21 +37,130 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
 
 from ...settings import Settings
 from .base import CalendarConnector, Connection, Page, occurrence
 from .http import ConnectorError, GoneError, HttpClient, TokenSource
-from .secrets import get_secret
+from .secrets import get_secret, keyring_usable, set_secret
 
-__all__ = ["GoogleCalendar", "ServiceAccountTokens", "CALENDAR_API", "SOURCE"]
+__all__ = ["GoogleCalendar", "ServiceAccountTokens", "OAuthTokens", "installed_sign_in", "CALENDAR_API", "SOURCE",
+           "TOKEN_URI"]
 
 SOURCE = "google"
 #: Google Calendar API v3.
 CALENDAR_API = "https://www.googleapis.com/calendar/v3"
+#: Google's OAuth 2.0 token endpoint.
+TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105 (an address, not a secret)
 _SCOPES = ["https://www.googleapis.com/auth/calendar.readonly"]
+
+
+def _session(settings: Settings) -> Any:
+    """A requests session trusting ``[connectors] ca_bundle`` when set (and then not the environment's)."""
+    import requests
+
+    session = requests.Session()
+    if settings.connectors.ca_bundle:
+        session.verify = settings.connectors.ca_bundle
+        session.trust_env = False
+    return session
+
+
+class OAuthTokens(TokenSource):
+    """Access tokens of a person who signed in with installed-app OAuth: the refresh token, redeemed at
+    ``token_uri`` with the client id and secret (google-auth's user credentials)."""
+
+    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+        self.settings = settings
+        self.options = options
+        self._token: str | None = None
+
+    def _acquire(self) -> str:
+        import google.auth.exceptions
+        import google.auth.transport.requests
+        import requests
+        from google.oauth2.credentials import Credentials
+
+        refresh = get_secret(SOURCE, "refresh_token")
+        credentials = Credentials(token=None, refresh_token=refresh, client_id=str(self.options["client_id"]),
+                                  client_secret=get_secret(SOURCE, "client_secret"),
+                                  token_uri=str(self.options.get("token_uri") or TOKEN_URI), scopes=_SCOPES)
+        try:
+            credentials.refresh(google.auth.transport.requests.Request(_session(self.settings)))
+        except (google.auth.exceptions.GoogleAuthError, requests.RequestException) as exc:
+            text = " ".join(str(exc).split())[:200]
+            raise ConnectorError(f"google: the refresh token was refused: {text}") from None
+        if credentials.refresh_token and credentials.refresh_token != refresh and keyring_usable():
+            set_secret(SOURCE, "refresh_token", credentials.refresh_token)  # Google rotated it
+        return str(credentials.token)
+
+    def token(self) -> str:
+        if self._token is None:
+            self._token = self._acquire()
+        return self._token
+
+    def refresh(self) -> str:
+        self._token = self._acquire()
+        return self._token
+
+
+class _Say:
+    """A text stream that hands each line to ``say`` (the flow prints its "visit this URL" line)."""
+
+    def __init__(self, say: Callable[[str], None]) -> None:
+        self.say = say
+
+    def write(self, text: str) -> int:
+        if text.strip():
+            self.say(text.strip())
+        return len(text)
+
+    def flush(self) -> None:
+        """Nothing is buffered."""
+
+
+def installed_sign_in(client_config: dict[str, Any], settings: Settings, say: Callable[[str], None], *,
+                      browser: str | None = None, timeout_seconds: float = 300.0) -> dict[str, Any]:
+    """Sign a person in with installed-app OAuth; keep the client secret and refresh token in the OS keyring.
+
+    ``client_config`` is the client's JSON as the Google Cloud console gives it
+    (``{"installed": {"client_id", "client_secret", "auth_uri", "token_uri", ...}}``).
+    The browser (``browser``: a :mod:`webbrowser` name; default the system's)
+    opens Google's consent page, which redirects to a local port; ``say``
+    shows the address to open by hand. Returns the connection options to keep
+    (``auth``, ``client_id``, ``token_uri``: no secret).
+    """
+    import contextlib
+
+    from google_auth_oauthlib.flow import InstalledAppFlow
+
+    try:
+        app = client_config.get("installed") or client_config["web"]
+        client_id, secret = str(app["client_id"]), str(app["client_secret"])
+    except (KeyError, TypeError, AttributeError):
+        raise ConnectorError("google: not an OAuth client file (expected {\"installed\": {\"client_id\", "
+                             "\"client_secret\", ...}})") from None
+    flow = InstalledAppFlow.from_client_config(client_config, scopes=_SCOPES)
+    flow.oauth2session.verify = settings.connectors.ca_bundle or True
+    if settings.connectors.ca_bundle:
+        flow.oauth2session.trust_env = False
+    try:
+        with contextlib.redirect_stdout(_Say(say)):  # type: ignore[type-var]
+            credentials = flow.run_local_server(
+                host="localhost", port=0, browser=browser, timeout_seconds=timeout_seconds,
+                authorization_prompt_message="Sign in to Google in the browser, or open: {url}",
+                success_message="kamgraph is connected to Google Calendar; you may close this window.",
+                access_type="offline", prompt="consent")
+    except Exception as exc:  # oauthlib, requests and the wsgi timeout each have their own errors
+        text = " ".join(str(exc).split())[:200]
+        raise ConnectorError(f"google: the sign-in did not complete ({type(exc).__name__}: {text})") from None
+    if not credentials.refresh_token:
+        raise ConnectorError("google: the sign-in gave no refresh token (sign in again with consent)")
+    set_secret(SOURCE, "client_secret", secret)
+    set_secret(SOURCE, "refresh_token", str(credentials.refresh_token))
+    return {"auth": "oauth", "client_id": client_id, "token_uri": str(app.get("token_uri") or TOKEN_URI)}
 
 
 class ServiceAccountTokens(TokenSource):
@@ -108,10 +228,13 @@ class GoogleCalendar(CalendarConnector):
         self._clients: dict[str, HttpClient] = {}
 
     def _http(self, calendar: str) -> HttpClient:
-        if calendar not in self._clients:
-            self._clients[calendar] = HttpClient(SOURCE, ServiceAccountTokens(self.settings, calendar),
-                                                 self.settings.connectors)
-        return self._clients[calendar]
+        oauth = self.connection.options.get("auth") == "oauth"
+        key = "" if oauth else calendar  # one person's token reads all their calendars
+        if key not in self._clients:
+            tokens: TokenSource = (OAuthTokens(self.settings, self.connection.options) if oauth
+                                   else ServiceAccountTokens(self.settings, calendar))
+            self._clients[key] = HttpClient(SOURCE, tokens, self.settings.connectors)
+        return self._clients[key]
 
     def close(self) -> None:
         for client in self._clients.values():
@@ -138,22 +261,27 @@ class GoogleCalendar(CalendarConnector):
                 return
             if not isinstance(body, dict):
                 raise ConnectorError(f"google: unexpected answer for {calendar} (not an object)")
-            found, removed = [], 0
+            found, removed, origins, gone = [], 0, {}, []
             for event in body.get("items") or []:
                 position += 1
-                if sync and str(event.get("status") or "") == "cancelled":
-                    removed += 1
-                    continue
+                origin = f"{calendar}/{event.get('id') or ''}"
+                if str(event.get("status") or "") == "cancelled":
+                    gone.append(origin)
+                    if sync:  # in a sync, a cancelled event may be a bare id: deleted
+                        removed += 1
+                        continue
+                origins[position] = origin
                 found.append(self._occurrence(event, calendar, position))
             following = body.get("nextPageToken")
             if following:
-                yield Page(found, {"page": following, **({"sync": sync} if sync else {})}, False, removed)
+                yield Page(found, {"page": following, **({"sync": sync} if sync else {})}, False, removed,
+                           origins, gone)
                 page_token = following
                 continue
             token = body.get("nextSyncToken")
             if not token:
                 raise ConnectorError(f"google: the last page for {calendar} has no nextSyncToken")
-            yield Page(found, {"sync": token}, True, removed)
+            yield Page(found, {"sync": token}, True, removed, origins, gone)
             return
 
     def _occurrence(self, event: dict[str, Any], calendar: str, position: int) -> Any:

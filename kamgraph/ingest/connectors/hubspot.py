@@ -7,8 +7,11 @@ the CRM search endpoint, ``hs_lastmodifieddate`` after the newest one of the
 previous complete pull, oldest first, page by page (``paging.next.after``).
 Companies and contacts pass through the HubSpot importer
 (:mod:`kamgraph.ingest.hubspot`: ids ``hs-<id>``, buying roles, matching by
-e-mail and domain); engagements become meetings of their kind (``meeting``,
-``call``, ``email``), so each counts with its own kind weight.
+e-mail and domain); a contact now associated with another company goes
+through the rules of ``kamgraph sync`` first (a departure), as Salesforce
+contacts do. Engagements become meetings of their kind (``meeting``,
+``call``, ``email``), so each counts with its own kind weight; archived
+(deleted) engagements are listed (``archived=true``) and their meetings removed.
 
 Sign-in: a private app's access token (``KAMGRAPH_HUBSPOT_ACCESS_TOKEN`` or
 the OS keyring), or an OAuth app (``client_id`` in the connection; client
@@ -143,8 +146,27 @@ class HubSpotRecords:
             if after:
                 yield RecordPage(page.tables, {"after": after, "mark": mark, "newest": newest}, False, page.build)
                 continue
-            yield RecordPage(page.tables, {"mark": newest}, True, page.build)
+            gone = self.archived(obj) if obj in _KIND else []
+            yield RecordPage(page.tables, {"mark": newest}, True, page.build, gone=gone)
             return
+
+    def archived(self, obj: str) -> list[str]:
+        """The archived (deleted) engagements of one type, as ``TYPE/ID`` (their meetings' source ids).
+
+        The search endpoint never returns archived objects; the list endpoint
+        does with ``archived=true`` (HubSpot keeps them 90 days). All are listed
+        at every pull: removing a meeting already gone changes nothing.
+        """
+        found: list[str] = []
+        after = None
+        while True:
+            body = self._call(lambda c, a=after: c.crm.objects.basic_api.get_page(
+                object_type=obj, archived=True, limit=self.settings.connectors.page_size,
+                **({"after": a} if a else {}))).to_dict()
+            found += [f"{obj}/{r['id']}" for r in body.get("results") or [] if r.get("archived", True)]
+            after = ((body.get("paging") or {}).get("next") or {}).get("after")
+            if not after:
+                return found
 
     def _page(self, obj: str, results: list[dict[str, Any]]) -> RecordPage:
         if obj in ("companies", "contacts"):

@@ -14,7 +14,8 @@ holds the refresh token, is kept in the OS keyring).
 
 Evidence: attendees of ``type: resource`` (rooms, equipment) are never
 people; attendees whose ``status.response`` is ``declined`` do not count;
-``isCancelled`` events are skipped; removed events (``@removed``) are counted.
+``isCancelled`` events are skipped; removed (``@removed``) and cancelled events are reported as gone, and
+the pull deletes their meetings when no other calendar or source still shows them.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ from urllib.parse import quote
 from ...settings import Settings
 from .base import CalendarConnector, Connection, Page, occurrence
 from .http import ConnectorError, HttpClient, TokenSource
-from .secrets import get_secret, set_secret
+from .secrets import get_secret, keyring_usable, set_secret
 
-__all__ = ["M365Calendar", "MsalTokens", "GRAPH", "SOURCE"]
+__all__ = ["M365Calendar", "MsalTokens", "device_sign_in", "GRAPH", "SOURCE"]
 
 SOURCE = "m365"
 #: Microsoft Graph v1.0.
@@ -64,14 +65,8 @@ class MsalTokens(TokenSource):
 
     def _ask(self) -> str:
         import msal
-        import requests
 
-        session = requests.Session()
-        session.verify = self.verify
-        if self.verify is not True:  # else REQUESTS_CA_BUNDLE in the environment would win over the setting
-            session.trust_env = False
-        common = {"authority": self._authority(), "http_client": session, "verify": self.verify,
-                  "instance_discovery": "authority" not in self.options}
+        common = _app_options(self.options, self.verify)
         if self.options.get("flow", "app") == "app":
             app = msal.ConfidentialClientApplication(
                 self.options["client_id"], client_credential=get_secret(SOURCE, "client_secret"), **common)
@@ -99,21 +94,47 @@ class MsalTokens(TokenSource):
         return self._token
 
 
-def device_sign_in(options: dict[str, Any], settings: Settings, say: Any) -> None:
-    """Sign a person in with a device code (``say`` shows msal's instruction) and keep the token cache."""
-    import msal
+def _app_options(options: dict[str, Any], verify: Any) -> dict[str, Any]:
+    """What both msal applications are made with: the authority, and a session trusting ``verify``."""
+    import requests
 
+    session = requests.Session()
+    session.verify = verify
+    if verify is not True:  # else REQUESTS_CA_BUNDLE in the environment would win over the setting
+        session.trust_env = False
+    return {"authority": str(options.get("authority") or f"https://login.microsoftonline.com/{options['tenant']}"),
+            "http_client": session, "verify": verify, "instance_discovery": "authority" not in options}
+
+
+def device_sign_in(options: dict[str, Any], settings: Settings, say: Any) -> None:
+    """Sign a person in with a device code (``say`` shows msal's instruction) and keep the token cache.
+
+    msal asks the authority's ``devicecode`` endpoint for a code, ``say``
+    shows where to enter it, and msal polls the token endpoint until the
+    person has signed in. The token cache (with the refresh token) goes to the
+    OS keyring, checked to be there first -- so a sign-in is never wasted.
+    """
+    import msal
+    import requests
+
+    if not keyring_usable():
+        raise ConnectorError("m365: a device-code sign-in keeps its token cache in the OS keyring, and there "
+                             "is none here (use app-only sign-in with KAMGRAPH_M365_CLIENT_SECRET)")
     cache = msal.SerializableTokenCache()
-    app = msal.PublicClientApplication(
-        options["client_id"], token_cache=cache, verify=settings.connectors.ca_bundle or True,
-        authority=str(options.get("authority") or f"https://login.microsoftonline.com/{options['tenant']}"))
-    flow = app.initiate_device_flow(scopes=_DELEGATED)
-    if "user_code" not in flow:
-        raise ConnectorError("m365: the device-code sign-in could not start")
-    say(flow["message"])
-    result = app.acquire_token_by_device_flow(flow)
+    try:
+        app = msal.PublicClientApplication(options["client_id"], token_cache=cache,
+                                           **_app_options(options, settings.connectors.ca_bundle or True))
+        flow = app.initiate_device_flow(scopes=_DELEGATED)
+        if "user_code" not in flow:
+            raise ConnectorError(f"m365: the device-code sign-in could not start: "
+                                 f"{' '.join(str(flow.get('error_description') or flow.get('error')).split())[:200]}")
+        say(flow["message"])
+        result = app.acquire_token_by_device_flow(flow)
+    except requests.RequestException as exc:
+        raise ConnectorError(f"m365: cannot reach the sign-in service ({type(exc).__name__})") from None
     if "access_token" not in result:
-        raise ConnectorError(f"m365: sign-in failed: {result.get('error', 'no token')}")
+        problem = result.get("error_description") or result.get("error") or "no token"
+        raise ConnectorError(f"m365: sign-in failed: {' '.join(str(problem).split())[:200]}")
     set_secret(SOURCE, "token_cache", cache.serialize())
 
 
@@ -156,22 +177,27 @@ class M365Calendar(CalendarConnector):
             body = self.http.get(url, params=params, headers=headers)
             if not isinstance(body, dict):
                 raise ConnectorError(f"m365: unexpected answer for {calendar} (not an object)")
-            found, removed = [], 0
+            found, removed, origins, gone = [], 0, {}, []
             for event in body.get("value") or []:
                 position += 1
+                origin = f"{calendar}/{event.get('id') or ''}"
                 if "@removed" in event:
                     removed += 1
+                    gone.append(origin)
                     continue
+                if event.get("isCancelled"):
+                    gone.append(origin)
+                origins[position] = origin
                 found.append(self._occurrence(event, calendar, position))
             following = body.get("@odata.nextLink")
             if following:
-                yield Page(found, {"next": following}, False, removed)
+                yield Page(found, {"next": following}, False, removed, origins, gone)
                 url, params = following, None
                 continue
             delta = body.get("@odata.deltaLink")
             if not delta:
                 raise ConnectorError(f"m365: the last page for {calendar} has no @odata.deltaLink")
-            yield Page(found, {"delta": delta}, True, removed)
+            yield Page(found, {"delta": delta}, True, removed, origins, gone)
             return
 
     def _occurrence(self, event: dict[str, Any], calendar: str, position: int) -> Any:

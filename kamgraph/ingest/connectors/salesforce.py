@@ -2,8 +2,13 @@
 
 Objects, in this order (each needs the ones before it): User, Account,
 Contact (with ``ReportsToId``), OpportunityContactRole (buying roles), Event
-with its EventRelation rows, Task (calls and e-mails, with their kinds). Each
+with its EventRelation rows, Task (calls and e-mails, with their kinds), then
+EventRelation on its own: an invitation added, answered or removed changes
+the relation's ``SystemModstamp`` but not its event's, so the events of the
+changed relations are fetched again with all their current invitations. Each
 is queried with SOQL ``WHERE SystemModstamp > LAST ORDER BY SystemModstamp, Id``
+(``queryAll``: deleted records too -- a deleted Event or Task removes its
+meeting; deleted contacts and accounts are skipped, their history kept)
 and read page by page (``nextRecordsUrl``); ``LAST`` is the newest
 ``SystemModstamp`` of the previous complete pull, so later pulls fetch only
 what changed. Each page is written to a CSV file in the API's column names and
@@ -22,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...settings import Settings
@@ -47,6 +52,8 @@ OBJECTS: dict[str, tuple[str, ...]] = {
              "AccountId", "OwnerId", "CompletedDateTime", "IsDeleted"),
 }
 _RELATION_FIELDS = ("Id", "EventId", "RelationId", "Status", "IsWhat", "IsDeleted")
+#: Objects whose deleted records are asked for too (``queryAll``): deleted events and tasks are removed.
+_DELETABLE = {"Account", "Contact", "OpportunityContactRole", "Event", "Task", "EventRelation"}
 
 
 @dataclass
@@ -62,13 +69,17 @@ class RecordPage:
     cursor: dict[str, Any]
     done: bool
     build: Callable[[Any], Any] | None = None
+    #: Source ids of records deleted (Salesforce) or archived (HubSpot) at the source: their meetings go.
+    gone: list[str] = field(default_factory=list)
+    #: How many changed records the page stands for, when not the rows of its own object.
+    changed: int | None = None
 
 
 class SalesforceRecords:
     """Pages of changed records per object (see the module docstring)."""
 
     source = SOURCE
-    objects = tuple(OBJECTS)
+    objects = (*OBJECTS, "EventRelation")
 
     def __init__(self, connection: Connection, settings: Settings) -> None:
         self.connection = connection
@@ -140,33 +151,64 @@ class SalesforceRecords:
 
     # -- pages ------------------------------------------------------------------------------------
     def pages(self, obj: str, cursor: dict[str, Any], since: dt.datetime) -> Iterator[RecordPage]:
-        """Pages of ``obj`` changed after ``cursor['mark']`` (else ``since``), resuming at ``cursor['next']``."""
+        """Pages of ``obj`` changed after ``cursor['mark']`` (else ``since``), resuming at ``cursor['next']``.
+
+        Deleted records come too (``queryAll``): deleted events and tasks are
+        the page's ``gone``. ``EventRelation`` pages hold the events whose
+        invitations changed (added, answered, removed) with all their current
+        invitations, so an attendee change without a change of its event is
+        not missed.
+        """
         mark = str(cursor.get("mark") or since.strftime("%Y-%m-%dT%H:%M:%S.000+0000"))
         newest = str(cursor.get("newest") or mark)
-        fields = (*OBJECTS[obj], "SystemModstamp")
+        fields = (*(_RELATION_FIELDS if obj == "EventRelation" else OBJECTS[obj]), "SystemModstamp")
+        deleted = obj in _DELETABLE
         if cursor.get("next"):
-            body = self._call("query_more", cursor["next"], identifier_is_url=True)
+            body = self._call("query_more", cursor["next"], identifier_is_url=True, include_deleted=deleted)
         else:
             soql = (f"SELECT {', '.join(fields)} FROM {obj} WHERE SystemModstamp > {mark} "
                     "ORDER BY SystemModstamp, Id")
-            body = self._call("query", soql)
+            body = self._call("query", soql, include_deleted=deleted)
         while True:
             records = [_plain(r) for r in body.get("records") or []]
             for record in records:
                 newest = max(newest, str(record.get("SystemModstamp") or ""))
-            tables = {obj: records}
-            if obj == "Event" and records:
-                tables["EventRelation"] = self._relations([str(r["Id"]) for r in records])
+            gone = [str(r["Id"]) for r in records if obj in ("Event", "Task") and r.get("IsDeleted") == "true"]
+            if obj == "EventRelation":
+                changed = sorted({str(r.get("EventId") or "") for r in records} - {""})
+                events = self._events(changed)
+                tables = {"Event": events, "EventRelation": self._relations([str(e["Id"]) for e in events])}
+            else:
+                tables = {obj: records}
+                if obj == "Event" and records:
+                    tables["EventRelation"] = self._relations([str(r["Id"]) for r in records])
+            count = len(records) if obj == "EventRelation" else None
             following = body.get("nextRecordsUrl")
             if following and not body.get("done", True):
-                yield RecordPage(tables, {"next": following, "mark": mark, "newest": newest}, False)
-                body = self._call("query_more", following, identifier_is_url=True)
+                yield RecordPage(tables, {"next": following, "mark": mark, "newest": newest}, False, gone=gone,
+                                 changed=count)
+                body = self._call("query_more", following, identifier_is_url=True, include_deleted=deleted)
                 continue
-            yield RecordPage(tables, {"mark": newest}, True)
+            yield RecordPage(tables, {"mark": newest}, True, gone=gone, changed=count)
             return
+
+    def _events(self, ids: list[str]) -> list[dict[str, Any]]:
+        """The (live) events with these ids, with every field the Event pages have."""
+        quoted = ", ".join("'" + e + "'" for e in ids if e.isalnum())
+        if not quoted:
+            return []
+        fields = (*OBJECTS["Event"], "SystemModstamp")
+        body = self._call("query", f"SELECT {', '.join(fields)} FROM Event WHERE Id IN ({quoted}) ORDER BY Id")
+        rows = [_plain(r) for r in body.get("records") or []]
+        while body.get("nextRecordsUrl") and not body.get("done", True):
+            body = self._call("query_more", body["nextRecordsUrl"], identifier_is_url=True)
+            rows += [_plain(r) for r in body.get("records") or []]
+        return rows
 
     def _relations(self, events: list[str]) -> list[dict[str, Any]]:
         quoted = ", ".join("'" + e.replace("'", "") + "'" for e in events if e.isalnum())
+        if not quoted:
+            return []
         body = self._call("query", f"SELECT {', '.join(_RELATION_FIELDS)} FROM EventRelation "
                                    f"WHERE EventId IN ({quoted}) ORDER BY Id")
         rows = [_plain(r) for r in body.get("records") or []]
