@@ -26,12 +26,15 @@ _SOURCES = ("m365", "google", "salesforce", "hubspot")
               help="m365: sign in as a person with a device code (else app-only with a client secret).")
 @click.option("--key-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="google: the service account's JSON key, kept in the OS keyring (the file can go afterwards).")
+@click.option("--oauth-client", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="google: sign in as a person (installed-app OAuth) with this OAuth client's JSON file; a browser "
+                   "opens Google's consent page; client secret and refresh token go to the OS keyring.")
 @click.option("--base-url", help="The service's API root (default: the vendor's public one).")
 @click.option("--authority", help="m365: the sign-in authority (default https://login.microsoftonline.com/TENANT).")
 @store_config_json_options
 def connect(source: str, calendars: tuple[str, ...], tenant: str | None, client_id: str | None,
-            login_url: str | None, device_code: bool, key_file: Path | None, base_url: str | None,
-            authority: str | None, as_json: bool) -> None:
+            login_url: str | None, device_code: bool, key_file: Path | None, oauth_client: Path | None,
+            base_url: str | None, authority: str | None, as_json: bool) -> None:
     """Store the connection to SOURCE (m365, google, salesforce or hubspot) for 'kamgraph pull'.
 
     The connection (tenant, client id, calendars, API roots) goes to the pull
@@ -39,7 +42,11 @@ def connect(source: str, calendars: tuple[str, ...], tenant: str | None, client_
     the m365 client secret is asked for (hidden) and kept in the OS keyring,
     or read at pull time from KAMGRAPH_M365_CLIENT_SECRET; the google service
     account key is read from --key-file into the keyring, or from
-    KAMGRAPH_GOOGLE_SERVICE_ACCOUNT (the key's JSON); the salesforce client
+    KAMGRAPH_GOOGLE_SERVICE_ACCOUNT (the key's JSON) -- or, with
+    --oauth-client, a person signs in in the browser and the client secret and
+    refresh token are kept in the keyring (or KAMGRAPH_GOOGLE_CLIENT_SECRET and
+    KAMGRAPH_GOOGLE_REFRESH_TOKEN); m365 --device-code keeps msal's token cache
+    in the keyring; the salesforce client
     secret like the m365 one (KAMGRAPH_SALESFORCE_CLIENT_SECRET); hubspot: a
     private app's token (KAMGRAPH_HUBSPOT_ACCESS_TOKEN), or with --client-id an
     OAuth app's KAMGRAPH_HUBSPOT_CLIENT_SECRET and KAMGRAPH_HUBSPOT_REFRESH_TOKEN.
@@ -77,6 +84,20 @@ def connect(source: str, calendars: tuple[str, ...], tenant: str | None, client_
         from kamgraph.ingest.connectors.m365 import device_sign_in
 
         device_sign_in(options, settings, lambda text: click.echo(text, err=True))
+        stored = "keyring"
+    elif source == "google" and oauth_client is not None:
+        import json
+
+        from kamgraph.ingest.connectors.google import installed_sign_in
+
+        if not keyring_usable():
+            raise ConfigError("google: --oauth-client keeps the refresh token in the OS keyring, and there is none "
+                              "here; set KAMGRAPH_GOOGLE_CLIENT_SECRET and KAMGRAPH_GOOGLE_REFRESH_TOKEN instead")
+        try:
+            client = json.loads(oauth_client.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            raise ConfigError(f"{oauth_client}: not a readable OAuth client JSON file") from None
+        options.update(installed_sign_in(client, settings, lambda text: click.echo(text, err=True)))
         stored = "keyring"
     elif source == "google" and key_file is not None:
         set_secret(source, secret_name, key_file.read_text(encoding="utf-8"))

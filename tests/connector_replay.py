@@ -225,6 +225,14 @@ class Replay:
                               fault[1])
         if route == "token":
             form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+            basic = handler.headers.get("Authorization") or ""
+            if basic.startswith("Basic "):  # RFC 6749 2.3.1: client credentials in HTTP Basic (requests-oauthlib)
+                import base64
+                from urllib.parse import unquote_plus
+
+                user, _, password = base64.b64decode(basic[6:]).decode().partition(":")
+                form.setdefault("client_id", unquote_plus(user))
+                form.setdefault("client_secret", unquote_plus(password))
             grant = form.get("grant_type")
             secret_grant = grant in ("client_credentials", "authorization_code") or (
                 grant == "refresh_token" and "client_secret" in form)  # a public client (msal) sends none

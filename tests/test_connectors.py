@@ -279,8 +279,10 @@ def test_a_pull_killed_half_way_and_run_again_equals_an_uninterrupted_one(replay
 def test_no_secret_in_any_output(replay: Replay, tmp_path: Path) -> None:
     _prepared(tmp_path, replay, "leak")
     outputs = []
-    for args in (["pull"], ["pull", "--dry-run", "--json"], ["config", "show"], ["export", "--format", "json"]):
+    for args in (["pull"], ["pull", "--dry-run", "--json"], ["config", "show"],
+                 ["export", "--all", "--format", "json"]):
         code, out, err = _run(tmp_path, replay, "leak", *args)
+        assert code == 0, err
         outputs += [out, err]
     replay.faults[("token", replay.counts.get("token", 0) + 1)] = (400, {})
     code, out, err = _run(tmp_path, replay, "leak", "pull")

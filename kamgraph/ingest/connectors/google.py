@@ -90,8 +90,8 @@ class OAuthTokens(TokenSource):
         try:
             credentials.refresh(google.auth.transport.requests.Request(_session(self.settings)))
         except (google.auth.exceptions.GoogleAuthError, requests.RequestException) as exc:
-            text = " ".join(str(exc).split())[:200]
-            raise ConnectorError(f"google: the refresh token was refused: {text}") from None
+            first = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)  # not the body's repr
+            raise ConnectorError(f"google: the refresh token was refused: {' '.join(first.split())[:200]}") from None
         if credentials.refresh_token and credentials.refresh_token != refresh and keyring_usable():
             set_secret(SOURCE, "refresh_token", credentials.refresh_token)  # Google rotated it
         return str(credentials.token)
