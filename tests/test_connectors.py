@@ -259,6 +259,10 @@ def test_a_pull_killed_half_way_and_run_again_equals_an_uninterrupted_one(replay
     code, out, err = _run(tmp_path, replay, "whole", "pull", "--json")
     assert code == 0, err
     assert [c["events"] for c in json.loads(out)["calendars"]] == [5, 2]
+    # where the records came from, in --json: Kim's mailbox showed e1, e2, e3, e5 (e4 was cancelled) and brought
+    # Nora; Raj's showed e5 again (a second source record of the same meeting) and e6
+    assert [c["sources_noted"] for c in json.loads(out)["calendars"]] == [{"meeting": 4, "stakeholder": 1},
+                                                                          {"meeting": 2}]
     replay.counts.clear()
     _prepared(tmp_path, replay, "killed")
     replay.hold, replay.hold_route = threading.Event(), ("graph", 3)  # the third page waits: kill the pull there

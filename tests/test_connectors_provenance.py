@@ -95,3 +95,28 @@ def test_a_v3_file_migrates_with_the_provenance_table(tmp_path: Path) -> None:
     with sqlite3.connect(copy) as db:
         keys = [r[1] for r in db.execute("PRAGMA table_info(provenance)") if r[5]]
     assert keys == ["kind", "record_id", "source", "source_id"]
+
+
+def test_a_file_import_notes_its_file_and_an_update_keeps_earlier_sources(base: GraphStore, tmp_path: Path) -> None:
+    from kamgraph.ingest import read_files
+    from kamgraph.ingest.references import check_references
+    from kamgraph.ingest.sources import file_provenance, write_noting_sources
+    from kamgraph.monitor.provenance import where_from
+
+    base.record_provenance([_entry("stakeholder", "c-ceo", "salesforce", "0035g00000CeoA1AAJ", D3)])
+    people = tmp_path / "promoted.csv"
+    person = next(p for p in base.dump().stakeholders if p.id == "c-ceo")
+    people.write_text("id,account,name,title,influence,attitude\n"
+                      f"c-ceo,{person.account},{person.name},Executive Chair,{person.influence},{person.attitude}\n")
+    parsed = read_files([people], base)
+    summary = write_noting_sources(base, check_references(parsed, base), file_provenance(parsed, D1))
+    assert summary.kinds["stakeholders"].updated == 1  # a real update: on Neo4j it replaces the node's properties
+    assert base.get_person("c-ceo").title == "Executive Chair"  # type: ignore[union-attr]
+    found = where_from(base, "c-ceo")
+    assert [(e.source, e.source_id, e.first_seen) for e in found.entries] == [
+        ("salesforce", "0035g00000CeoA1AAJ", D3), ("file", "promoted.csv", D1)]  # oldest first, both kept
+    assert found.text().splitlines() == [
+        "Sources:", "  salesforce 0035g00000CeoA1AAJ  first seen 2025-02-01, last seen 2025-02-01",
+        "  file promoted.csv  first seen 2025-03-01, last seen 2025-03-01"]
+    dry = write_noting_sources(base, check_references(parsed, base), file_provenance(parsed, D2), dry_run=True)
+    assert dry.dry_run and base.provenance_of(["c-ceo"])["c-ceo"][0].last_seen == D1  # a dry run notes nothing

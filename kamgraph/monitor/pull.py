@@ -13,8 +13,16 @@ pages, and the next pull starts again at the first page not yet recorded.
 Meeting ids are derived from the event's UID and start (as for ``.ics``
 files), and people are matched by e-mail, so a page written twice changes
 nothing: a pull killed half-way and run again ends with the same store as one
-uninterrupted pull. Every meeting keeps where it came from (``source``:
-``m365``, ``google``; ``source_id``: the event's UID and start).
+uninterrupted pull.
+
+Every record keeps where it came from (:mod:`kamgraph.domain.provenance`): a
+meeting each mailbox's event that showed it (``CALENDAR/EVENT-ID``) or its CRM
+record, a person or account the CRM record it was read from (a contact matched
+to a known person by e-mail notes its CRM id on that person), a person first
+seen in a calendar their address. An event deleted or cancelled at the source
+(Graph ``@removed``, Google ``status: cancelled``, a Salesforce record with
+``IsDeleted``, an archived HubSpot engagement) takes its meeting with it
+(:func:`remove_gone`), unless another calendar, source or file still shows it.
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ from ..ingest.directory import Directory
 from ..ingest.ics import meetings_from
 from ..ingest.parsed import Parsed
 from ..ingest.references import check_references
+from ..ingest.sources import PARSED_KINDS, write_noting_sources
 from ..settings import Settings
 from ..store.base import GraphStore
 
@@ -157,17 +166,14 @@ class PullSummary(BaseModel):
 
 
 def _kept_provenance(store: GraphStore, batch: Batch) -> list[Provenance]:
-    """The provenance of the records a page is about to write (a Neo4j update replaces a node's properties,
-    its provenance lists with them: they are written back after the import)."""
+    """The provenance of the records ``batch`` will write (see :func:`kamgraph.ingest.sources.write_noting_sources`:
+    written back after a write that does not note sources itself, such as :func:`kamgraph.monitor.sync.apply_plan`)."""
     ids = [r.id for kind in ("accounts", "staff", "stakeholders", "meetings") for r in getattr(batch, kind)]
     return [e for entries in store.provenance_of(ids).values() for e in entries] if ids else []
 
 
-def _note(store: GraphStore, kept: list[Provenance], entries: list[Provenance], result: CalendarPull) -> None:
-    """Record where this page's records came from (and write back what an update may have dropped)."""
-    if not entries and not kept:
-        return
-    store.record_provenance([*kept, *entries])
+def _counted(result: CalendarPull, entries: list[Provenance]) -> None:
+    """Add a page's noted records to the figures of its calendar or object."""
     counts = Counter(result.sources_noted)
     counts.update(e.kind for e in {e.key: e for e in entries}.values())
     result.sources_noted = dict(sorted(counts.items()))
@@ -185,19 +191,18 @@ def _write(store: GraphStore, settings: Settings, page: Page, source: str, dry_r
     meetings_from(page.occurrences, directory, parsed)
     parsed.collapse_partial()
     batch = check_references(parsed, store)
-    kept = [] if dry_run else _kept_provenance(store, batch)
-    summary = store.import_batch(batch, dry_run=dry_run)
+    entries = [] if dry_run else [_entry("meeting", m.record.id, source, page.origins[m.line], today)
+                                  for m in parsed.meetings if m.line in page.origins]
+    if not dry_run:
+        entries += [_entry("staff" if kind == "staff" else "stakeholder", p.record.id, source,
+                           p.record.email or p.record.id, today)
+                    for kind in ("staff", "stakeholders") for p in getattr(parsed, kind)]
+    summary = write_noting_sources(store, batch, entries, dry_run=dry_run)
+    _counted(result, entries)
     kinds = summary.kinds
     result.meetings_created += kinds["meetings"].created
     result.meetings_updated += kinds["meetings"].updated
     result.people_created += kinds["staff"].created + kinds["stakeholders"].created
-    if not dry_run:
-        entries = [_entry("meeting", m.record.id, source, page.origins[m.line], today)
-                   for m in parsed.meetings if m.line in page.origins]
-        entries += [_entry("staff" if kind == "staff" else "stakeholder", p.record.id, source,
-                           p.record.email or p.record.id, today)
-                    for kind in ("staff", "stakeholders") for p in getattr(parsed, kind)]
-        _note(store, kept, entries, result)
     result.meetings_deleted += remove_gone(store, source, page.gone, dry_run=dry_run)
     return Counter(s.reason for s in parsed.skipped)
 
@@ -335,7 +340,6 @@ def _pull_one(store: GraphStore, settings: Settings, state: PullState, connector
 _TABLE_KINDS = {"User": ("staff", "Id"), "Account": ("account", "Id"), "Contact": ("stakeholder", "Id"),
                 "Event": ("meeting", "Id"), "Task": ("meeting", "Id"),
                 "companies": ("account", "hs_object_id"), "contacts": ("stakeholder", "hs_object_id")}
-_PARSED_KINDS = {"account": "accounts", "staff": "staff", "stakeholder": "stakeholders", "meeting": "meetings"}
 
 
 def _csv(path: Path, rows: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
@@ -480,10 +484,9 @@ def _pull_records(store: GraphStore, settings: Settings, state: PullState, conne
                             paths.append(path)
                     parsed = read_files(paths, store, format=source, settings=settings.ingest)
                 batch = check_references(parsed, store)
-                kept = [] if dry_run else _kept_provenance(store, batch)
-                summary = store.import_batch(batch, dry_run=dry_run)
-            if not dry_run:
-                _note(store, kept, _crm_entries(parsed, origins, source, today), result)
+                entries = [] if dry_run else _crm_entries(parsed, origins, source, today)
+                summary = write_noting_sources(store, batch, entries, dry_run=dry_run)
+                _counted(result, entries)
             result.meetings_created += summary.kinds["meetings"].created
             result.meetings_updated += summary.kinds["meetings"].updated
             result.people_created += summary.kinds["staff"].created + summary.kinds["stakeholders"].created
@@ -503,7 +506,7 @@ def _crm_entries(parsed: Parsed, origins: dict[tuple[str, int], tuple[str, str]]
     """Provenance of the records a CRM page wrote: each from the row of its own object (an owner joined to an
     account team from an Account row is not "from" that row); engagements by their ``source_id``."""
     entries = []
-    for kind, attribute in _PARSED_KINDS.items():
+    for attribute, kind in PARSED_KINDS.items():
         for item in getattr(parsed, attribute):
             origin = origins.get((item.file, item.line))
             if origin is not None and origin[0] == kind:

@@ -1,0 +1,65 @@
+"""Writing a batch and noting where its records came from (:mod:`kamgraph.domain.provenance`), in one place.
+
+The pull (:mod:`kamgraph.monitor.pull`) notes each record's connector and
+source id; a file import can note the file each record was read from
+(:func:`file_provenance`). Both write through :func:`write_noting_sources`,
+which also keeps the entries a record had before: on Neo4j an update replaces
+a node's properties, and with them its provenance lists, so they are read
+first and written back after the import (in SQLite they live in their own
+table and are simply written again).
+
+Examples
+--------
+>>> import datetime as dt
+>>> from kamgraph.domain.models import Account
+>>> from kamgraph.ingest.parsed import Located, Parsed
+>>> parsed = Parsed()
+>>> parsed.accounts.append(Located(Account(id="acme", name="Acme"), "/exports/accounts.csv", 2))
+>>> [(e.kind, e.record_id, e.source, e.source_id) for e in file_provenance(parsed, dt.date(2025, 3, 1))]
+[('account', 'acme', 'file', 'accounts.csv')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import PurePath
+
+from ..domain.dataset import Batch, ImportSummary
+from ..domain.provenance import Provenance
+from ..store.base import GraphStore
+from .parsed import Parsed
+
+__all__ = ["file_provenance", "write_noting_sources", "PARSED_KINDS"]
+
+#: The provenance kind of each kind of parsed record.
+PARSED_KINDS = {"accounts": "account", "staff": "staff", "stakeholders": "stakeholder", "meetings": "meeting"}
+
+
+def file_provenance(parsed: Parsed, day: dt.date, source: str = "file") -> list[Provenance]:
+    """One entry per record read: ``source`` (``file``) and the name of the file it was read from."""
+    entries: dict[tuple[str, str, str, str], Provenance] = {}
+    for attribute, kind in PARSED_KINDS.items():
+        for item in getattr(parsed, attribute):
+            entry = Provenance(kind=kind, record_id=item.record.id, source=source,  # type: ignore[arg-type]
+                               source_id=PurePath(item.file).name, first_seen=day, last_seen=day)
+            entries.setdefault(entry.key, entry)
+    return list(entries.values())
+
+
+def write_noting_sources(store: GraphStore, batch: Batch, entries: Sequence[Provenance], *,
+                         dry_run: bool = False) -> ImportSummary:
+    """:meth:`~kamgraph.store.base.GraphStore.import_batch`, then note ``entries`` (nothing with ``dry_run``).
+
+    The import and the note are two transactions: a process killed between
+    them leaves the records written and the note missing, which the same
+    import or pull run again makes good.
+    """
+    if dry_run:
+        return store.import_batch(batch, dry_run=True)
+    ids = [r.id for attribute in PARSED_KINDS for r in getattr(batch, attribute)]
+    kept = [e for found in store.provenance_of(ids).values() for e in found] if ids else []
+    summary = store.import_batch(batch)
+    if kept or entries:
+        store.record_provenance([*kept, *entries])
+    return summary
