@@ -164,6 +164,9 @@ def pull(sources: tuple[str, ...], since: dt.date | None, dry_run: bool, as_json
 
     Each page is written in one transaction and only then recorded as done:
     a pull that is interrupted and run again ends as one uninterrupted pull.
+    Every record keeps where it came from; events deleted or cancelled at the
+    source are removed (unless another calendar or source still shows them).
+    A progress bar is shown on stderr when it is a terminal (not with --json).
     Throttling (429, Retry-After) is waited out, an expired token is renewed
     once. Run 'kamgraph pull && kamgraph alerts' from cron or a systemd timer
     (see the docs, "Connectors").
