@@ -250,12 +250,16 @@ def show(person: str, as_of: dt.date, limit: int, as_json: bool) -> None:
     people they are listed with their ids and the command exits with status 2.
     """
     from kamgraph.analysis.person_profile import person_profile
+    from kamgraph.monitor.provenance import where_from
     from kamgraph.views.text import render_profile
 
     state = _state()
     with state.open_store() as store:
-        profile = person_profile(store, person_id(store, person), as_of, state.settings, max_meetings=limit)
-    emit(profile, as_json, lambda: render_profile(profile))
+        pid = person_id(store, person)
+        profile = person_profile(store, pid, as_of, state.settings, max_meetings=limit)
+        sources = where_from(store, pid)
+    data = {**profile.model_dump(mode="json"), "sources": sources.model_dump(mode="json")["entries"]}
+    emit(data, as_json, lambda: render_profile(profile) + "\n\n" + sources.text())
 
 
 # --------------------------------------------------------------------------- analysis commands
