@@ -2,7 +2,8 @@
 
 Issue #15, item 4: ``report`` within 2.5x the wall time of ``xray``, ``plot`` within 2x. All three are run
 as fresh processes on the demo store, in turn (xray, report, plot, xray, ...), ``--runs`` times, so the
-three medians and both ratios come from one run of this script, side by side.
+medians and ratios come from one run of this script, side by side. ``plot`` is timed writing SVG
+(kamgraph's own writer, no matplotlib: the fast path) and PNG (matplotlib), each against the goal.
 
 Usage::
 
@@ -44,7 +45,9 @@ def main() -> None:
             "xray": [*cli, "xray", "northwind", "--as-of", ANCHOR],
             "report": [*cli, "report", "northwind", "--as-of", ANCHOR, "--format", args.format,
                        "-o", str(work / f"review.{args.format}")],
-            "plot": [*cli, "plot", "northwind", "--as-of", ANCHOR, "--kind", args.kind, "-o", str(work / "map.png")],
+            "plot": [*cli, "plot", "northwind", "--as-of", ANCHOR, "--kind", args.kind, "-o", str(work / "map.svg")],
+            "plot-png": [*cli, "plot", "northwind", "--as-of", ANCHOR, "--kind", args.kind, "-o",
+                         str(work / "map.png")],
         }
         for cmd in commands.values():  # warm the file cache
             _time(cmd, work)
@@ -54,9 +57,10 @@ def main() -> None:
                 times[name].append(_time(cmd, work))
     med = {name: statistics.median(values) for name, values in times.items()}
     for name, value in med.items():
-        print(f"kamgraph {name:<7} median {value * 1000:6.0f} ms over {args.runs} runs")
-    print(f"ratio report ({args.format}) / xray: {med['report'] / med['xray']:.2f} (goal <= 2.5)")
-    print(f"ratio plot ({args.kind}) / xray:   {med['plot'] / med['xray']:.2f} (goal <= 2)")
+        print(f"kamgraph {name:<8} median {value * 1000:6.0f} ms over {args.runs} runs")
+    print(f"ratio report ({args.format}) / xray:    {med['report'] / med['xray']:.2f} (goal <= 2.5)")
+    print(f"ratio plot ({args.kind}, svg) / xray: {med['plot'] / med['xray']:.2f} (goal <= 2)")
+    print(f"ratio plot ({args.kind}, png) / xray: {med['plot-png'] / med['xray']:.2f} (matplotlib; goal <= 2)")
 
 
 if __name__ == "__main__":

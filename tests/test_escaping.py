@@ -27,10 +27,10 @@ from .review_data import HOSTILE, hostile_analysis, hostile_snapshot
 HTML_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p", "time", "nav", "a",
              "section", "div", "b", "table", "thead", "tbody", "tr", "th", "td", "figure", "footer", "ol", "li",
              "span", "small", "br"}
-#: Elements of matplotlib's SVG pictures.
-SVG_TAGS = {"svg", "metadata", "rdf:rdf", "cc:work", "cc:agent", "dc:type", "dc:date", "dc:format", "dc:creator",
-            "dc:title", "defs", "style", "g", "path", "clippath", "rect", "text", "tspan", "use", "image",
-            "pattern"}  # pattern: the timeline's hatched partial months
+#: Elements kamgraph's SVG writer (kamgraph/views/plots/svg.py) writes: shapes, text, the colour bar's gradient
+#: and the timeline's hatch pattern -- no <script>, <foreignObject>, <image>, <use> or <a>.
+SVG_TAGS = {"svg", "defs", "lineargradient", "stop", "pattern", "rect", "line", "polyline", "polygon", "circle",
+            "text"}
 #: What CommonMark makes of the report's Markdown.
 MD_TAGS = {"h1", "h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "img", "a", "em", "strong", "code",
            "ul", "ol", "li", "br", "hr"}

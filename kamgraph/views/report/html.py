@@ -5,8 +5,11 @@ external assets: it opens offline in any browser and prints well. Every string
 that comes from the data -- names, titles, departments, the account's name --
 is escaped by the Jinja2 templates (``templates/``, autoescape on, also for a
 company's own templates); the SVG pictures escape their text themselves
-(matplotlib's SVG writer), and only their ``<svg>`` element is
-embedded (no XML declaration or DOCTYPE).
+(:mod:`kamgraph.views.plots.svg`, which also drops bidirectional controls), and
+only their ``<svg>`` element is embedded (no XML declaration or DOCTYPE). The
+pictures are drawn without matplotlib (:mod:`kamgraph.views.plots.svg_map`,
+:mod:`kamgraph.views.plots.svg_charts`): importing it would cost more than the
+whole X-ray the report is built on.
 
 Examples
 --------
@@ -95,7 +98,16 @@ def content_html(content: ReviewContent, pictures: dict[str, str], *,
 
 def draw_pictures(content: ReviewContent, analysis: AccountAnalysis, fmt: str = "svg", dpi: float = 150
                   ) -> dict[str, bytes]:
-    """The three pictures of the report (``map``, ``matrix``, ``timeline``), each drawn once, as bytes."""
+    """The three pictures of the report (``map``, ``matrix``, ``timeline``), each drawn once, as bytes.
+
+    SVG comes from kamgraph's own writers (no matplotlib); PNG and PDF from matplotlib.
+    """
+    if fmt == "svg":
+        from ..plots.svg_charts import matrix_svg, timeline_svg
+        from ..plots.svg_map import map_svg
+
+        return {"map": map_svg(content.xray).encode(), "matrix": matrix_svg(analysis).encode(),
+                "timeline": timeline_svg(analysis).encode()}
     from ..plots import figure_bytes, plot_map, plot_matrix, plot_timeline
 
     pictures = {}
