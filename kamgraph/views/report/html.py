@@ -29,6 +29,7 @@ import jinja2
 from markupsafe import Markup
 
 from ...errors import InputError
+from ..formatting import no_bidi_controls
 from .content import SECTIONS, ReviewContent, review_content
 
 if TYPE_CHECKING:
@@ -45,7 +46,10 @@ def template_environment(template_dir: str | Path | None = None) -> jinja2.Envir
 
     Autoescaping is on for every template (whatever its name), so a branded
     template escapes names too; only :class:`markupsafe.Markup` values (the
-    inline SVG pictures and the stylesheet) are inserted as they are.
+    inline SVG pictures and the stylesheet) are inserted as they are. Every
+    other value printed by a template first loses its bidirectional controls
+    (``finalize``: :func:`kamgraph.views.formatting.no_bidi_controls`), so a name
+    with a right-to-left override cannot reorder the text around it.
     """
     loaders: list[jinja2.BaseLoader] = []
     if template_dir is not None:
@@ -55,12 +59,19 @@ def template_environment(template_dir: str | Path | None = None) -> jinja2.Envir
         loaders.append(jinja2.FileSystemLoader(str(folder)))
     loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
     return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_printable)
+
+
+def _printable(value: object) -> object:
+    """What a template prints: text without bidi controls (Markup, our own SVG and CSS, as it is)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return no_bidi_controls(value)
+    return value
 
 
 def esc(text: object) -> str:
-    """HTML-escape any value (quotes too)."""
-    return html.escape(str(text), quote=True)
+    """HTML-escape any value (quotes too), without bidirectional controls."""
+    return html.escape(no_bidi_controls(str(text)), quote=True)
 
 
 def inline_svg(svg: bytes | str) -> str:
