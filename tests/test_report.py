@@ -277,3 +277,31 @@ def test_no_element_is_wider_than_the_page_in_chromium(demo_page: str, tmp_path:
         finally:
             browser.close()
     assert wide == [] and scroll <= width
+
+
+def test_people_table_shows_each_stakeholders_recorded_attitude_and_the_stage_its_missing_conditions(
+        demo_page: str) -> None:
+    from kamgraph.portfolio.stage import relationship_stage
+
+    analysis = demo_analysis()
+    content = review_content(analysis)
+    recorded = {p.name: p.attitude for p in analysis.ag.snapshot.stakeholders if p.status.value == "active"}
+    table = content.tables["people"][0]
+    column = table.headers.index("attitude")
+    shown = {row[0]: row[column] for row in table.rows}
+    assert set(shown) == set(recorded)
+    words = {2: "+2 strong supporter", 1: "+1 supporter", 0: "0 neutral", -1: "\u22121 sceptic", -2: "\u22122 opponent"}
+    assert shown == {name: words[a] for name, a in recorded.items()}
+    assert {a for a in recorded.values()} - {0}  # the demo has people who are not neutral
+    # the stage: name, evidence and one phrase per missing condition, on the page
+    stage = relationship_stage(analysis.ag)
+    rows = {r[0]: r[1] for r in content.tables["summary"][-1].rows}
+    assert rows["stage"].startswith(stage.stage)
+    missing = rows[f"missing for {stage.next_stage}"].split("; ")
+    assert len(missing) == len(stage.missing) >= 1
+    threaded = sum(1 for c in analysis.ag.stakeholders if analysis.ag.threads.get(c))  # counted here
+    assert rows["evidence"].startswith(f"{threaded} stakeholders threaded")
+    text = " ".join(_parse(demo_page).text)
+    assert f"Relationship stage: {stage.stage}" in " ".join(text.split())
+    assert all(m in " ".join(text.split()) for m in missing)
+    assert "\u22121 sceptic" in text or "+2 strong supporter" in text
