@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import socket
 import subprocess
@@ -24,6 +25,7 @@ from kamgraph.monitor.delivery.slack import HEADER_LIMIT, MAX_BLOCKS, SECTION_LI
 from kamgraph.monitor.webhook import alerts_payload, deliver, retry_after_seconds
 
 AS_OF = dt.date(2026, 11, 22)
+IN_CI = os.environ.get("CI", "").lower() == "true"
 LINK = "https://crm.example.com/accounts/{account}?alert={key}"
 
 
@@ -46,10 +48,11 @@ def _check_card_element(element: dict[str, object]) -> None:
     assert element["type"] in _CARD_ELEMENTS, element["type"]
     if element["type"] == "TextBlock":
         assert isinstance(element["text"], str) and element["text"]
-        assert element.get("color", "Default") in {"Default", "Dark", "Light", "Accent", "Good", "Warning",
-                                                   "Attention"}
-        assert element.get("size", "Default") in {"Default", "Small", "Medium", "Large", "ExtraLarge"}
-        assert element.get("weight", "Default") in {"Default", "Lighter", "Bolder"}
+        # enum values are case-insensitive (Adaptive Cards schema)
+        assert element.get("color", "Default").lower() in {"default", "dark", "light", "accent", "good", "warning",
+                                                           "attention"}
+        assert element.get("size", "Default").lower() in {"default", "small", "medium", "large", "extralarge"}
+        assert element.get("weight", "Default").lower() in {"default", "lighter", "bolder"}
     if element["type"] == "FactSet":
         assert all(set(f) == {"title", "value"} and all(isinstance(v, str) for v in f.values())
                    for f in element["facts"])  # type: ignore[union-attr]
@@ -340,3 +343,73 @@ def test_teams_card_parses_validates_and_renders_with_microsofts_library(tmp_pat
     assert {url for _, url in good["actions"]} == {  # (the library lists an action set's actions more than once)
         f"https://crm.example.com/accounts/northwind?alert=overdue%3Anorthwind%3A{a.subject}" for a in alerts}
     assert {title for title, _ in good["actions"]} == {"Open account"}
+
+
+# --------------------------------------------------------------------------- the vendor's published JSON schema
+def _card_elements(node: object) -> Iterator[dict[str, object]]:
+    """Every object with a ``type`` inside a card (elements and actions), depth first."""
+    if isinstance(node, dict):
+        if "type" in node:
+            yield node
+        for value in node.values():
+            yield from _card_elements(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _card_elements(value)
+
+
+def _schema_errors(card: dict[str, object], schema: dict[str, object]) -> list[str]:
+    """The whole card against the schema, then every element against its own type's definition.
+
+    Microsoft's schema checks only the first item of an array of card elements (draft-06 tuple form), so each
+    element is checked on its own as well; ``ActionSet`` (card version 1.2) has no definition there, so its
+    actions are checked against ``Action``.
+    """
+    import jsonschema
+
+    definitions = schema["definitions"]
+    errors = [e.message for e in jsonschema.Draft6Validator(schema).iter_errors(card)]
+    for element in _card_elements(card["body"]):
+        kind = str(element["type"])
+        if kind == "ActionSet":
+            for action in element["actions"]:  # type: ignore[union-attr]
+                ref = {"$ref": "#/definitions/Action", "definitions": definitions}
+                errors += [e.message for e in jsonschema.Draft6Validator(ref).iter_errors(action)]
+        elif kind in definitions:  # type: ignore[operator]
+            ref = {"$ref": f"#/definitions/{kind}", "definitions": definitions}
+            errors += [f"{kind}: {e.message}" for e in jsonschema.Draft6Validator(ref).iter_errors(element)]
+        elif not kind.startswith("Action."):
+            errors.append(f"{kind}: not an element of the schema")
+    return errors
+
+
+def test_teams_card_validates_against_microsofts_published_json_schema() -> None:
+    from .fetch_adaptivecards import fetch_schema
+
+    path = fetch_schema()
+    if path is None:
+        if IN_CI:
+            pytest.fail("CI=true but the Adaptive Card schema (npm adaptivecards-designer) could not be fetched")
+        pytest.skip("the Adaptive Card schema (npm adaptivecards-designer) could not be fetched")
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    assert schema["id"] == "http://adaptivecards.io/schemas/adaptive-card.json"
+    alerts = [_alert(i, title=f"Alert *{i}* <b>") for i in range(30)]  # more than one card shows in full
+    for link in (LINK, None):
+        card = json.loads(format_payload(alerts_payload(alerts, AS_OF), "teams", link_template=link))
+        content = card["attachments"][0]["content"]
+        assert _schema_errors(content, schema) == []
+        kinds = {e["type"] for e in _card_elements(content["body"])}
+        assert kinds >= {"TextBlock", "FactSet", "Container"} and ("ActionSet" in kinds) == (link is not None)
+    # the check can fail: one wrong value, one missing property, a wrong type, an unknown element, each found
+    linked = json.loads(format_payload(alerts_payload(alerts, AS_OF), "teams", link_template=LINK))
+    content = linked["attachments"][0]["content"]
+    for breaks in (lambda c: c["body"][0].update(size="huge"),
+                   lambda c: c["body"][2]["items"][1].pop("text"),
+                   lambda c: c["body"][1]["facts"][0].update(value=3),
+                   lambda c: c["body"][3]["items"][2]["actions"][0].pop("url"),
+                   lambda c: c["body"].append({"type": "TextBlokk", "text": "x"}),
+                   lambda c: c.pop("version")):
+        broken = json.loads(json.dumps(content))
+        breaks(broken)
+        assert _schema_errors(broken, schema), breaks
+    assert _schema_errors(content, schema) == []
