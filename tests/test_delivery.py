@@ -231,10 +231,14 @@ def smtp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
                     str(cert)], check=True, capture_output=True, timeout=60)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(str(cert), str(key))
-    state: dict[str, object] = {"messages": [], "logins": [], "cert": str(cert)}
+    state: dict[str, object] = {"messages": [], "logins": [], "cert": str(cert), "refused": []}
 
     class Handler:
         async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+            if state.get("refuse", 0):  # the next N messages are refused (a full mailbox, greylisting...)
+                state["refuse"] = int(state["refuse"]) - 1  # type: ignore[call-overload]
+                state["refused"].append(envelope.rcpt_tos)  # type: ignore[union-attr]
+                return "451 4.3.0 Try again later"
             state["messages"].append((envelope.rcpt_tos, envelope.content, session.ssl is not None))  # type: ignore
             return "250 OK"
 
@@ -413,3 +417,75 @@ def test_teams_card_validates_against_microsofts_published_json_schema() -> None
         breaks(broken)
         assert _schema_errors(broken, schema), breaks
     assert _schema_errors(content, schema) == []
+
+
+# --------------------------------------------------------------------------- e-mail digests queued for retry
+def test_a_refused_digest_waits_in_the_outbox_and_goes_on_the_next_run(smtp_server: dict[str, object],
+                                                                      tmp_path: Path, receiver: Receiver,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from kamgraph.monitor.alerts import run_alerts
+    from kamgraph.monitor.delivery.email import (
+        digest_message,
+        digests,
+        envelope_message,
+        is_email_payload,
+        queue_and_send_digests,
+        send_pending_digests,
+    )
+    from kamgraph.samples.demo import build_demo
+    from kamgraph.settings import EmailSettings, Settings
+    from kamgraph.store.sqlite import SqliteStore
+
+    monkeypatch.setenv("KAMGRAPH_SMTP_PASSWORD", "s3cret-pw")
+    store = SqliteStore(str(tmp_path / "kam.db"))
+    store.import_batch(build_demo(AS_OF))
+    run = run_alerts(store, AS_OF, Settings(), since=dt.date(2026, 6, 1))
+    groups = digests(run.new, store.list_staff(), ("kam",), as_of=AS_OF)
+    messages = [digest_message(d, AS_OF, "alerts@ourcompany.example") for d in groups]
+    assert len(messages) >= 2
+    settings = EmailSettings(host="127.0.0.1", port=smtp_server["port"], username="kam-bot",  # type: ignore[arg-type]
+                             sender="alerts@ourcompany.example", ca_file=smtp_server["cert"])  # type: ignore[arg-type]
+    received = smtp_server["messages"]
+    before = len(received)  # type: ignore[arg-type]
+    smtp_server["refuse"] = 1  # the first digest of this run is refused once
+    first = queue_and_send_digests(store, messages, settings, AS_OF)
+    refused_to = smtp_server["refused"][-1]  # type: ignore[index]
+    assert first.waiting == 1 and "451" in (first.error or "") and len(first.sent) == len(messages) - 1
+    waiting = [d for d in store.pending_deliveries() if is_email_payload(d.payload)]
+    assert len(waiting) == 1 and waiting[0].attempts == 1 and "451" in (waiting[0].last_error or "")
+    held = envelope_message(waiting[0].payload)
+    assert [held["To"].addresses[0].addr_spec] == refused_to and "s3cret-pw" not in (waiting[0].last_error or "")
+    assert len(received) - before == len(messages) - 1  # type: ignore[arg-type]
+    # the webhook never posts an e-mail envelope, even when one is waiting
+    posted = deliver(receiver.url, waiting[0])
+    assert not posted.delivered and receiver.bodies == []
+    # the next run: nothing new, the waiting digest goes, once, as the same message
+    second = send_pending_digests(store, settings)
+    assert second.sent == [str(held["To"])] and second.waiting == 0 and second.error is None
+    assert not [d for d in store.pending_deliveries() if is_email_payload(d.payload)]
+    resent = message_from_bytes(received[-1][1], policy=policy.default)  # type: ignore[index]
+    assert resent["Message-ID"] == held["Message-ID"] and resent["Subject"] == held["Subject"]
+    assert [r for r, _, _ in received[before:]].count(refused_to) == 1  # type: ignore[union-attr, index]
+    assert send_pending_digests(store, settings).sent == []  # nothing left to send
+
+
+def test_unreachable_smtp_server_keeps_every_digest(tmp_path: Path) -> None:
+    from email.message import EmailMessage
+
+    from kamgraph.monitor.delivery.email import is_email_payload, queue_and_send_digests
+    from kamgraph.settings import EmailSettings
+    from kamgraph.store.sqlite import SqliteStore
+
+    store = SqliteStore(str(tmp_path / "kam.db"))
+    messages = []
+    for who in ("a@example.com", "b@example.com"):
+        m = EmailMessage()
+        m["To"], m["From"], m["Subject"] = who, "k@example.com", "1 new alert"
+        m.set_content("x")
+        messages.append(m)
+    settings = EmailSettings(host="127.0.0.1", port=_free_port(), sender="k@example.com", starttls=False,
+                             timeout_seconds=5)
+    result = queue_and_send_digests(store, messages, settings, AS_OF)
+    assert result.sent == [] and result.waiting == 2 and "127.0.0.1" in (result.error or "")
+    waiting = [d for d in store.pending_deliveries() if is_email_payload(d.payload)]
+    assert len(waiting) == 2 and all(d.attempts == 1 for d in waiting)
