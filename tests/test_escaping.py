@@ -86,7 +86,7 @@ def html_page() -> Page:
 
 def test_html_has_only_our_elements(html_page: Page) -> None:
     assert_only(html_page, HTML_TAGS | SVG_TAGS)
-    assert sum(1 for tag, _ in html_page.tags if tag == "svg") == 3
+    assert sum(1 for tag, _ in html_page.tags if tag == "svg") == 4  # the map for the screen and for print
 
 
 def test_the_account_name_is_text_in_the_title_heading_and_pictures(html_page: Page) -> None:

@@ -119,10 +119,13 @@ def _synth(size: int, seed: int):  # type: ignore[no-untyped-def]
     return analyze(snap, DEMO_AS_OF)
 
 
-@pytest.mark.parametrize("source", ["demo", "synth-40-1", "synth-60-5", "synth-90-7"])
+@pytest.mark.parametrize("source", ["demo", "demo-print", "synth-40-1", "synth-60-5", "synth-90-7"])
 def test_no_contact_line_enters_another_persons_marker_in_the_svg(source: str, demo_svg: str) -> None:
     if source == "demo":
         svg, analysis = demo_svg, demo_analysis()
+    elif source == "demo-print":  # the report's print layout: names only, rows wrapped to the page, legend below
+        analysis = demo_analysis()
+        svg = map_svg(analysis, fit_width=777)
     else:
         _, size, seed = source.split("-")
         analysis = _synth(int(size), int(seed))
@@ -226,7 +229,7 @@ def test_svg_plot_and_html_report_do_not_import_matplotlib(tmp_path: Path) -> No
             f"write_plot(demo_analysis(), 'map', {str(tmp_path / 'map.svg')!r})\n"
             f"write_plot(demo_analysis(), 'timeline', {str(tmp_path / 't.svg')!r})\n"
             "page = render_html_report(demo_analysis())\n"
-            "assert page.count('<svg') == 3, page.count('<svg')\n"
+            "assert page.count('<svg') == 4, page.count('<svg')\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -134,6 +134,8 @@ class MapScene:
     badges: list[tuple[int, float, float]]  #: (rank, x, y) of the top-risk callouts
     legend: list[LegendEntry]
     legend_width: float = LEGEND_WIDTH
+    #: Where the legend starts when it sits below the drawing (``None``: in a column on the right).
+    legend_top: float | None = None
     obstacles: dict[str, Obstacle] = field(default_factory=dict)
     blocked: list[int] = field(default_factory=list)
     cut: set[str] = field(default_factory=set)
@@ -141,7 +143,7 @@ class MapScene:
     @property
     def total_width(self) -> float:
         """Drawing plus legend."""
-        return self.width + self.legend_width + 20
+        return self.width if self.legend_top is not None else self.width + self.legend_width + 20
 
 
 def coverage_of(view: Any) -> str:
@@ -231,7 +233,7 @@ def _legend(used: set[str], roles: set[str | None], risks: int, attitudes: set[i
             out.append(LegendEntry(f"{a:+d} {words[a]}", kind="mark", text=text, colour=colour))
     out.append(LegendEntry("", kind="text"))
     out += [LegendEntry("key stakeholder (large, bold)", size=10),
-            LegendEntry("articulation point: leaving cuts people off", fill="none", size=12, edge=CUT_COLOR,
+            LegendEntry("articulation point (cuts people off)", fill="none", size=12, edge=CUT_COLOR,
                         edge_width=1.8),
             LegendEntry("reporting line", kind="line"),
             LegendEntry("dotted reporting line", kind="line", dash=(3, 2)),
@@ -239,7 +241,7 @@ def _legend(used: set[str], roles: set[str | None], risks: int, attitudes: set[i
             LegendEntry("contact, strength 2", kind="line", colour="#2171B5", width=0.5 + 2.5 * 0.5),
             LegendEntry("contact, strength 4 or more", kind="line", colour="#2171B5", width=3.0)]
     if risks:
-        out.append(LegendEntry(f"1-{risks}: top risks (as in the report)" if risks > 1 else "1: top risk",
+        out.append(LegendEntry(f"1-{risks}: top risks (as in the report)" if risks > 1 else "1: the top risk",
                                kind="badge", fill=CUT_COLOR, edge="white", size=9))
     return out
 
@@ -249,33 +251,57 @@ def marker_obstacles(markers: list[Marker], pad: float = 1.5) -> dict[str, Obsta
     return {m.id: Obstacle(m.x, m.y, max(m.size * reach(m.shape), m.ring / 2) + pad) for m in markers}
 
 
+def legend_column(legend: list[LegendEntry], measure: Measure) -> float:
+    """Width of one column of a legend laid out below the drawing (its longest entry)."""
+    return max((measure(e.label, 7, "normal") + (0 if e.kind == "text" else 28) for e in legend), default=100) + 10
+
+
+def legend_columns(legend: list[LegendEntry], width: float, measure: Measure) -> int:
+    """How many legend columns fit ``width`` (the colour bar needs a column of 190 points)."""
+    return max(1, int(width // max(legend_column(legend, measure), 190.0)))
+#: Name length (characters) and row height of a map fitted to a width (a printed page: names only).
+FIT_NAME, FIT_ROW = 24, 17.0
+
+
 def map_scene(xray: XRay, measure: Measure, *, title: bool = True, only: str | None = None, aspect: float = 1.0,
-              callouts: int = 3) -> MapScene:
+              callouts: int = 3, fit_width: float | None = None) -> MapScene:
     """Lay out, route and label the relationship map of an X-ray (options as :func:`~.relmap.plot_map`).
 
     ``measure(text, size, weight)`` gives a label's width in points: the
     renderer's own text measure, so labels never overlap in its drawing.
+
+    ``fit_width`` (points) makes the map for a page of that width, to be shown
+    at 100 % so that its labels print at their size (the report's A4 landscape
+    page): names only (cut at :data:`FIT_NAME` characters; no job titles),
+    rows of :data:`FIT_ROW` points, a manager's reports put in rows when side
+    by side they would be too wide (:func:`~.layout.org_layout`'s
+    ``max_width``), the subtitle on the title's line and the legend in columns
+    below the drawing. On the demo account this fits one A4 landscape page at
+    100 %: names print at 8 pt, every other label at 7 pt or more.
     """
+    fit = fit_width is not None
+    row = FIT_ROW if fit else ROW
     people = select_people(people_of(xray), only)
     shown_ids = {p.id for p in people}
     risks = [r.id for r in xray.fragility.people if r.share > 0][:callouts]
-    names = {p.id: short(p.name, 34) for p in people}
-    titles = {p.id: short(p.title, 34) for p in people}
+    names = {p.id: short(p.name, FIT_NAME if fit else 34) for p in people}
+    titles = {p.id: "" if fit else short(p.title, 34) for p in people}
 
     def label_width(name: str, sub: str, bold: bool) -> float:
         return max(measure(name, NAME_SIZE, "bold" if bold else "normal"), measure(sub, TITLE_SIZE, "normal")) + 2
 
-    org = org_layout([OrgPerson(p.id, p.manager, label_width(names[p.id], titles[p.id], p.key), p.department,
-                                (p.department, -p.importance, p.name)) for p in people],
-                     row=ROW, marker=KEY_MARKER, aspect=aspect)
     staff = list(xray.staff)
-    staff_names = {s.id: short(s.name, 30) for s in staff}
-    staff_roles = {s.id: short((s.title or s.role.replace("_", " ")), 30) for s in staff}
+    staff_names = {s.id: short(s.name, FIT_NAME if fit else 30) for s in staff}
+    staff_roles = {s.id: "" if fit else short((s.title or s.role.replace("_", " ")), 30) for s in staff}
     staff_w = max((label_width(staff_names[s.id], staff_roles[s.id], True) for s in staff), default=60.0)
     band = staff_w + KEY_MARKER + 16
-    ox = band + 60.0
-    head = 46.0 if title else 16.0
-    oy = head + 18
+    ox = band + (34.0 if fit else 60.0)
+    room = None if fit_width is None else max(fit_width - ox - 10, 120.0)
+    org = org_layout([OrgPerson(p.id, p.manager, label_width(names[p.id], titles[p.id], p.key), p.department,
+                                (p.department, -p.importance, p.name)) for p in people],
+                     row=row, marker=KEY_MARKER, aspect=aspect, max_width=room, hgap=12.0 if fit else 18.0)
+    head = (28.0 if fit else 46.0) if title else 16.0
+    oy = head + (14 if fit else 18)
     pos = {pid: (ox + x, oy + y) for pid, (x, y) in org.positions.items()}
 
     # Staff: ordered by where their contacts are (fewer crossings), spread over the height of the chart.
@@ -292,8 +318,8 @@ def map_scene(xray: XRay, measure: Measure, *, title: bool = True, only: str | N
     for s, c, _, _ in contacts:
         mean_y.setdefault(s, []).append(pos[c][1])
     staff.sort(key=lambda s: (sum(mean_y.get(s.id, [1e9])) / len(mean_y.get(s.id, [1])), s.id))
-    height = max(org.height, len(staff) * ROW)
-    step = min(max(ROW, org.height / max(len(staff), 1)), 2.2 * ROW)
+    height = max(org.height, len(staff) * row)
+    step = min(max(row, org.height / max(len(staff), 1)), 2.2 * row)
     top = oy + (height - step * len(staff)) / 2 + step / 2
     sx = band - KEY_MARKER / 2 - 6
     for i, s in enumerate(staff):
@@ -301,19 +327,32 @@ def map_scene(xray: XRay, measure: Measure, *, title: bool = True, only: str | N
     width = ox + org.width + 10
     legend = _legend({p.coverage for p in people}, {p.role for p in people}, len(risks),
                      {p.attitude for p in people if p.coverage != "left"})
-    legend_h = 28 + 11.2 * len(legend)
-    total_h = max(oy + height + 12, legend_h + 130)
+    legend_top = None
+    if fit_width is not None:
+        columns = legend_columns(legend, width, measure)
+        per_column = -(-(len(legend) + 1) // columns)
+        legend_top = oy + height + 12
+        total_h = legend_top + 24 + 11.2 * max(per_column, 4)
+    else:
+        legend_h = 28 + 11.2 * len(legend)
+        total_h = max(oy + height + 12, legend_h + 130)
     cut = {c.id for c in xray.bridges.cut_vertices}
 
+    cap = oy - (16 if fit else 20)
     labels: list[Label] = [
-        Label("OUR TEAM", band / 2, oy - 20, 8, STAFF_COLOR, "bold", ha="center", role="caption"),
-        Label("CLIENT ORGANISATION (reporting lines)", ox, oy - 20, 8, "#444444", "bold", role="caption")]
+        Label("OUR TEAM", band / 2, cap, 8, STAFF_COLOR, "bold", ha="center", role="caption"),
+        Label("CLIENT ORGANISATION (reporting lines)", ox, cap, 8, "#444444", "bold", role="caption")]
     heading = None
     if title:
         heading = f"{xray.account.name}: relationship map"
-        labels += [Label(heading, 4, 6, 12, weight="bold", va="top", role="title"),
-                   Label(f"as of {xray.as_of.isoformat()} · {len(xray.stakeholders)} stakeholders · "
-                         f"{len(xray.staff)} of our staff", 4, 22, 8, "#555555", va="top", role="caption")]
+        sub = (f"as of {xray.as_of.isoformat()} · {len(xray.stakeholders)} stakeholders · "
+               f"{len(xray.staff)} of our staff")
+        labels.append(Label(heading, 4, 6, 12, weight="bold", va="top", role="title"))
+        if fit:
+            labels.append(Label(sub, 4 + measure(heading, 12, "bold") + 10, 8, 8, "#555555", va="top",
+                                role="caption"))
+        else:
+            labels.append(Label(sub, 4, 22, 8, "#555555", va="top", role="caption"))
     for group, x, y in org.headings:  # department headings, above the lines that may cross them
         labels.append(Label(group, ox + x, oy + y + 2, 7, "#555555", style="italic", va="top", halo=True,
                             role="heading"))
@@ -359,4 +398,5 @@ def map_scene(xray: XRay, measure: Measure, *, title: bool = True, only: str | N
     return MapScene(title=heading, width=width, height=total_h, band=(4, oy - 14, band - 8, height + 20),
                     markers=markers, labels=labels, contacts=lines,
                     connectors=[[(ox + x, oy + y) for x, y in line] for line in org.connectors], dotted=dotted,
-                    badges=badges, legend=legend, obstacles=obstacles, blocked=routes.blocked, cut=cut)
+                    badges=badges, legend=legend, obstacles=obstacles, blocked=routes.blocked, cut=cut,
+                    legend_top=legend_top)

@@ -87,29 +87,67 @@ def scene_svg(scene: MapScene) -> str:
     return doc.render()
 
 
+def _entry(doc: Svg, entry: object, x0: float, y: float) -> None:
+    from .map_scene import LegendEntry
+
+    assert isinstance(entry, LegendEntry)
+    mid = x0 + 11
+    if entry.kind == "marker":
+        _marker(doc, entry.shape, mid, y, entry.size, entry.fill, entry.edge, entry.edge_width)
+    elif entry.kind == "line":
+        doc.polyline([(x0, y), (x0 + 22, y)], stroke=entry.colour, width=entry.width, dash=entry.dash)
+    elif entry.kind == "mark":
+        doc.text(mid, y, entry.text, size=7, colour=entry.colour, weight="bold", ha="center", va="center")
+    elif entry.kind == "badge":
+        doc.circle(mid, y, 4.5, fill=entry.fill, stroke="white", width=0.8)
+    if entry.label:
+        doc.text(x0 + (0 if entry.kind == "text" else 28), y, entry.label, size=7, va="center", cls="legend",
+                 colour="#333333" if entry.kind == "text" else "#111111")
+
+
+def _gradient(doc: Svg, vertical: bool) -> None:
+    stops = "".join(f'<stop offset="{num(i / (len(RECENCY_STOPS) - 1))}" stop-color="{c}"/>'
+                    for i, c in enumerate(RECENCY_STOPS))
+    end = 'x2="0" y2="1"' if vertical else 'x2="1" y2="0"'
+    doc.raw_def(f'<linearGradient id="recency" x1="0" y1="0" {end}>{stops}</linearGradient>')
+
+
+def _legend_below(doc: Svg, scene: MapScene) -> None:
+    """The legend in columns under the drawing, the colour bar (horizontal) closing the last column."""
+    from .map_scene import legend_column, legend_columns
+
+    assert scene.legend_top is not None
+    top = scene.legend_top
+    columns = legend_columns(scene.legend, scene.width, text_width)
+    step = max(legend_column(scene.legend, text_width), 190.0)
+    per_column = max(-(-(len(scene.legend) + 1) // columns), 4)
+    doc.text(4, top, "Legend", size=8, weight="bold", va="center", cls="legend")
+    for n, entry in enumerate(scene.legend):
+        column, line = divmod(n + 1, per_column)
+        _entry(doc, entry, 4 + column * step, top + line * 11.2)
+    column, line = divmod(len(scene.legend) + 1, per_column)
+    x0, y = 4 + column * step, top + line * 11.2
+    _gradient(doc, vertical=False)
+    doc.rect(x0, y - 4, 100, 8, fill="url(#recency)", stroke="#999999", width=0.5)
+    doc.text(x0 + 104, y, "days since last meeting", size=7, va="center", cls="legend")
+    for days in (0, 180, 365):
+        doc.text(x0 + 100 * days / RECENCY_DAYS, y + 10, "365+" if days == 365 else str(days), size=7,
+                 ha="center", va="center", cls="legend")
+
+
 def _legend(doc: Svg, scene: MapScene) -> None:
+    if scene.legend_top is not None:
+        _legend_below(doc, scene)
+        return
     x0, y = scene.width + 8, 14.0
     doc.text(x0, y, "Legend", size=8, weight="bold", va="center", cls="legend")
     y += 14
     for entry in scene.legend:
-        mid = x0 + 11
-        if entry.kind == "marker":
-            _marker(doc, entry.shape, mid, y, entry.size, entry.fill, entry.edge, entry.edge_width)
-        elif entry.kind == "line":
-            doc.polyline([(x0, y), (x0 + 22, y)], stroke=entry.colour, width=entry.width, dash=entry.dash)
-        elif entry.kind == "mark":
-            doc.text(mid, y, entry.text, size=7, colour=entry.colour, weight="bold", ha="center", va="center")
-        elif entry.kind == "badge":
-            doc.circle(mid, y, 4.5, fill=entry.fill, stroke="white", width=0.8)
-        if entry.label:
-            doc.text(x0 + (0 if entry.kind == "text" else 28), y, entry.label, size=7, va="center", cls="legend",
-                     colour="#333333" if entry.kind == "text" else "#111111")
+        _entry(doc, entry, x0, y)
         y += 11.2
     # Colour bar: days since the last meeting, 0 at the top.
     top, height = y + 10, 100.0
-    stops = "".join(f'<stop offset="{num(i / (len(RECENCY_STOPS) - 1))}" stop-color="{c}"/>'
-                    for i, c in enumerate(RECENCY_STOPS))
-    doc.raw_def(f'<linearGradient id="recency" x1="0" y1="0" x2="0" y2="1">{stops}</linearGradient>')
+    _gradient(doc, vertical=True)
     doc.rect(x0, top, 12, height, fill="url(#recency)", stroke="#999999", width=0.5)
     for days in (0, 90, 180, 270, 365):
         ty = top + height * days / RECENCY_DAYS
@@ -120,7 +158,10 @@ def _legend(doc: Svg, scene: MapScene) -> None:
 
 
 def map_svg(source: XRay | AccountAnalysis, *, title: bool = True, only: str | None = None, aspect: float = 1.0,
-            callouts: int = 3) -> str:
-    """The relationship map of an account as an SVG document (options as :func:`~.relmap.plot_map`)."""
+            callouts: int = 3, fit_width: float | None = None) -> str:
+    """The relationship map of an account as an SVG document (options as :func:`~.relmap.plot_map`).
+
+    ``fit_width``: lay it out for a page that many points wide, legend below (see :func:`~.map_scene.map_scene`).
+    """
     return scene_svg(map_scene(_as_xray(source), text_width, title=title, only=only, aspect=aspect,
-                               callouts=callouts))
+                               callouts=callouts, fit_width=fit_width))

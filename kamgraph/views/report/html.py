@@ -84,6 +84,10 @@ def inline_svg(svg: bytes | str) -> str:
     return body.strip()
 
 
+#: Width of the printed page's text area, in points (A4 landscape, 10 mm margins: 277 mm), which the report's
+#: map is laid out for, so that printed at 100 % its labels keep their size (at least 7 pt).
+PRINT_WIDTH = 277 / 25.4 * 72
+
 #: Which section shows which picture.
 PICTURE_SECTIONS = {"map": "map", "matrix": "matrix", "trend": "timeline"}
 
@@ -101,9 +105,10 @@ def content_html(content: ReviewContent, pictures: dict[str, str], *,
     css = env.get_template("report.css").render()
     shown = {sid: (kind, Markup(pictures[kind])) for sid, kind in PICTURE_SECTIONS.items()  # noqa: S704 - our SVG
              if kind in pictures}
+    printed = Markup(pictures["map_print"]) if "map_print" in pictures else None  # noqa: S704 - our SVG
     page = env.get_template("report.html.j2").render(
         x=x, c=content, css=Markup(css.replace("</", "<\\/")), sections=SECTIONS, pictures=shown,  # noqa: S704
-        cards=cards, details=[v for v in (acc.tier, acc.segment) if v])
+        cards=cards, details=[v for v in (acc.tier, acc.segment) if v], map_print=printed)
     return page
 
 
@@ -111,13 +116,18 @@ def draw_pictures(content: ReviewContent, analysis: AccountAnalysis, fmt: str = 
                   ) -> dict[str, bytes]:
     """The three pictures of the report (``map``, ``matrix``, ``timeline``), each drawn once, as bytes.
 
-    SVG comes from kamgraph's own writers (no matplotlib); PNG and PDF from matplotlib.
+    SVG comes from kamgraph's own writers (no matplotlib), with a fourth, ``map_print``: the map laid out
+    for the printed page (:data:`PRINT_WIDTH`, names only, legend below), which the page shows in print
+    instead of the screen's map so that printed at 100 % its labels are 7 pt or more. PNG and PDF come
+    from matplotlib.
     """
     if fmt == "svg":
         from ..plots.svg_charts import matrix_svg, timeline_svg
         from ..plots.svg_map import map_svg
 
-        return {"map": map_svg(content.xray).encode(), "matrix": matrix_svg(analysis).encode(),
+        return {"map": map_svg(content.xray).encode(),
+                "map_print": map_svg(content.xray, fit_width=PRINT_WIDTH - 4).encode(),
+                "matrix": matrix_svg(analysis).encode(),
                 "timeline": timeline_svg(analysis).encode()}
     from ..plots import figure_bytes, plot_map, plot_matrix, plot_timeline
 
