@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import socket
 import subprocess
@@ -24,6 +25,7 @@ from kamgraph.monitor.delivery.slack import HEADER_LIMIT, MAX_BLOCKS, SECTION_LI
 from kamgraph.monitor.webhook import alerts_payload, deliver, retry_after_seconds
 
 AS_OF = dt.date(2026, 11, 22)
+IN_CI = os.environ.get("CI", "").lower() == "true"
 LINK = "https://crm.example.com/accounts/{account}?alert={key}"
 
 
@@ -46,10 +48,11 @@ def _check_card_element(element: dict[str, object]) -> None:
     assert element["type"] in _CARD_ELEMENTS, element["type"]
     if element["type"] == "TextBlock":
         assert isinstance(element["text"], str) and element["text"]
-        assert element.get("color", "Default") in {"Default", "Dark", "Light", "Accent", "Good", "Warning",
-                                                   "Attention"}
-        assert element.get("size", "Default") in {"Default", "Small", "Medium", "Large", "ExtraLarge"}
-        assert element.get("weight", "Default") in {"Default", "Lighter", "Bolder"}
+        # enum values are case-insensitive (Adaptive Cards schema)
+        assert element.get("color", "Default").lower() in {"default", "dark", "light", "accent", "good", "warning",
+                                                           "attention"}
+        assert element.get("size", "Default").lower() in {"default", "small", "medium", "large", "extralarge"}
+        assert element.get("weight", "Default").lower() in {"default", "lighter", "bolder"}
     if element["type"] == "FactSet":
         assert all(set(f) == {"title", "value"} and all(isinstance(v, str) for v in f.values())
                    for f in element["facts"])  # type: ignore[union-attr]
@@ -228,10 +231,14 @@ def smtp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
                     str(cert)], check=True, capture_output=True, timeout=60)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(str(cert), str(key))
-    state: dict[str, object] = {"messages": [], "logins": [], "cert": str(cert)}
+    state: dict[str, object] = {"messages": [], "logins": [], "cert": str(cert), "refused": []}
 
     class Handler:
         async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+            if state.get("refuse", 0):  # the next N messages are refused (a full mailbox, greylisting...)
+                state["refuse"] = int(state["refuse"]) - 1  # type: ignore[call-overload]
+                state["refused"].append(envelope.rcpt_tos)  # type: ignore[union-attr]
+                return "451 4.3.0 Try again later"
             state["messages"].append((envelope.rcpt_tos, envelope.content, session.ssl is not None))  # type: ignore
             return "250 OK"
 
@@ -340,3 +347,145 @@ def test_teams_card_parses_validates_and_renders_with_microsofts_library(tmp_pat
     assert {url for _, url in good["actions"]} == {  # (the library lists an action set's actions more than once)
         f"https://crm.example.com/accounts/northwind?alert=overdue%3Anorthwind%3A{a.subject}" for a in alerts}
     assert {title for title, _ in good["actions"]} == {"Open account"}
+
+
+# --------------------------------------------------------------------------- the vendor's published JSON schema
+def _card_elements(node: object) -> Iterator[dict[str, object]]:
+    """Every object with a ``type`` inside a card (elements and actions), depth first."""
+    if isinstance(node, dict):
+        if "type" in node:
+            yield node
+        for value in node.values():
+            yield from _card_elements(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _card_elements(value)
+
+
+def _schema_errors(card: dict[str, object], schema: dict[str, object]) -> list[str]:
+    """The whole card against the schema, then every element against its own type's definition.
+
+    Microsoft's schema checks only the first item of an array of card elements (draft-06 tuple form), so each
+    element is checked on its own as well; ``ActionSet`` (card version 1.2) has no definition there, so its
+    actions are checked against ``Action``.
+    """
+    import jsonschema
+
+    definitions = schema["definitions"]
+    errors = [e.message for e in jsonschema.Draft6Validator(schema).iter_errors(card)]
+    for element in _card_elements(card["body"]):
+        kind = str(element["type"])
+        if kind == "ActionSet":
+            for action in element["actions"]:  # type: ignore[union-attr]
+                ref = {"$ref": "#/definitions/Action", "definitions": definitions}
+                errors += [e.message for e in jsonschema.Draft6Validator(ref).iter_errors(action)]
+        elif kind in definitions:  # type: ignore[operator]
+            ref = {"$ref": f"#/definitions/{kind}", "definitions": definitions}
+            errors += [f"{kind}: {e.message}" for e in jsonschema.Draft6Validator(ref).iter_errors(element)]
+        elif not kind.startswith("Action."):
+            errors.append(f"{kind}: not an element of the schema")
+    return errors
+
+
+def test_teams_card_validates_against_microsofts_published_json_schema() -> None:
+    from .fetch_adaptivecards import fetch_schema
+
+    path = fetch_schema()
+    if path is None:
+        if IN_CI:
+            pytest.fail("CI=true but the Adaptive Card schema (npm adaptivecards-designer) could not be fetched")
+        pytest.skip("the Adaptive Card schema (npm adaptivecards-designer) could not be fetched")
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    assert schema["id"] == "http://adaptivecards.io/schemas/adaptive-card.json"
+    alerts = [_alert(i, title=f"Alert *{i}* <b>") for i in range(30)]  # more than one card shows in full
+    for link in (LINK, None):
+        card = json.loads(format_payload(alerts_payload(alerts, AS_OF), "teams", link_template=link))
+        content = card["attachments"][0]["content"]
+        assert _schema_errors(content, schema) == []
+        kinds = {e["type"] for e in _card_elements(content["body"])}
+        assert kinds >= {"TextBlock", "FactSet", "Container"} and ("ActionSet" in kinds) == (link is not None)
+    # the check can fail: one wrong value, one missing property, a wrong type, an unknown element, each found
+    linked = json.loads(format_payload(alerts_payload(alerts, AS_OF), "teams", link_template=LINK))
+    content = linked["attachments"][0]["content"]
+    for breaks in (lambda c: c["body"][0].update(size="huge"),
+                   lambda c: c["body"][2]["items"][1].pop("text"),
+                   lambda c: c["body"][1]["facts"][0].update(value=3),
+                   lambda c: c["body"][3]["items"][2]["actions"][0].pop("url"),
+                   lambda c: c["body"].append({"type": "TextBlokk", "text": "x"}),
+                   lambda c: c.pop("version")):
+        broken = json.loads(json.dumps(content))
+        breaks(broken)
+        assert _schema_errors(broken, schema), breaks
+    assert _schema_errors(content, schema) == []
+
+
+# --------------------------------------------------------------------------- e-mail digests queued for retry
+def test_a_refused_digest_waits_in_the_outbox_and_goes_on_the_next_run(smtp_server: dict[str, object],
+                                                                      tmp_path: Path, receiver: Receiver,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from kamgraph.monitor.alerts import run_alerts
+    from kamgraph.monitor.delivery.email import (
+        digest_message,
+        digests,
+        envelope_message,
+        is_email_payload,
+        queue_and_send_digests,
+        send_pending_digests,
+    )
+    from kamgraph.samples.demo import build_demo
+    from kamgraph.settings import EmailSettings, Settings
+    from kamgraph.store.sqlite import SqliteStore
+
+    monkeypatch.setenv("KAMGRAPH_SMTP_PASSWORD", "s3cret-pw")
+    store = SqliteStore(str(tmp_path / "kam.db"))
+    store.import_batch(build_demo(AS_OF))
+    run = run_alerts(store, AS_OF, Settings(), since=dt.date(2026, 6, 1))
+    groups = digests(run.new, store.list_staff(), ("kam",), as_of=AS_OF)
+    messages = [digest_message(d, AS_OF, "alerts@ourcompany.example") for d in groups]
+    assert len(messages) >= 2
+    settings = EmailSettings(host="127.0.0.1", port=smtp_server["port"], username="kam-bot",  # type: ignore[arg-type]
+                             sender="alerts@ourcompany.example", ca_file=smtp_server["cert"])  # type: ignore[arg-type]
+    received = smtp_server["messages"]
+    before = len(received)  # type: ignore[arg-type]
+    smtp_server["refuse"] = 1  # the first digest of this run is refused once
+    first = queue_and_send_digests(store, messages, settings, AS_OF)
+    refused_to = smtp_server["refused"][-1]  # type: ignore[index]
+    assert first.waiting == 1 and "451" in (first.error or "") and len(first.sent) == len(messages) - 1
+    waiting = [d for d in store.pending_deliveries() if is_email_payload(d.payload)]
+    assert len(waiting) == 1 and waiting[0].attempts == 1 and "451" in (waiting[0].last_error or "")
+    held = envelope_message(waiting[0].payload)
+    assert [held["To"].addresses[0].addr_spec] == refused_to and "s3cret-pw" not in (waiting[0].last_error or "")
+    assert len(received) - before == len(messages) - 1  # type: ignore[arg-type]
+    # the webhook never posts an e-mail envelope, even when one is waiting
+    posted = deliver(receiver.url, waiting[0])
+    assert not posted.delivered and receiver.bodies == []
+    # the next run: nothing new, the waiting digest goes, once, as the same message
+    second = send_pending_digests(store, settings)
+    assert second.sent == [str(held["To"])] and second.waiting == 0 and second.error is None
+    assert not [d for d in store.pending_deliveries() if is_email_payload(d.payload)]
+    resent = message_from_bytes(received[-1][1], policy=policy.default)  # type: ignore[index]
+    assert resent["Message-ID"] == held["Message-ID"] and resent["Subject"] == held["Subject"]
+    assert [r for r, _, _ in received[before:]].count(refused_to) == 1  # type: ignore[union-attr, index]
+    assert send_pending_digests(store, settings).sent == []  # nothing left to send
+
+
+def test_unreachable_smtp_server_keeps_every_digest(tmp_path: Path) -> None:
+    from email.message import EmailMessage
+
+    from kamgraph.monitor.delivery.email import is_email_payload, queue_and_send_digests
+    from kamgraph.settings import EmailSettings
+    from kamgraph.store.sqlite import SqliteStore
+
+    store = SqliteStore(str(tmp_path / "kam.db"))
+    messages = []
+    for who in ("a@example.com", "b@example.com"):
+        m = EmailMessage()
+        m["To"], m["From"], m["Subject"] = who, "k@example.com", "1 new alert"
+        m.set_content("x")
+        messages.append(m)
+    settings = EmailSettings(host="127.0.0.1", port=_free_port(), sender="k@example.com", starttls=False,
+                             timeout_seconds=5)
+    result = queue_and_send_digests(store, messages, settings, AS_OF)
+    assert result.sent == [] and result.waiting == 2 and "127.0.0.1" in (result.error or "")
+    waiting = [d for d in store.pending_deliveries() if is_email_payload(d.payload)]
+    assert len(waiting) == 2 and all(d.attempts == 1 for d in waiting)

@@ -27,10 +27,10 @@ from .review_data import HOSTILE, hostile_analysis, hostile_snapshot
 HTML_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p", "time", "nav", "a",
              "section", "div", "b", "table", "thead", "tbody", "tr", "th", "td", "figure", "footer", "ol", "li",
              "span", "small", "br"}
-#: Elements of matplotlib's SVG pictures.
-SVG_TAGS = {"svg", "metadata", "rdf:rdf", "cc:work", "cc:agent", "dc:type", "dc:date", "dc:format", "dc:creator",
-            "dc:title", "defs", "style", "g", "path", "clippath", "rect", "text", "tspan", "use", "image",
-            "pattern"}  # pattern: the timeline's hatched partial months
+#: Elements kamgraph's SVG writer (kamgraph/views/plots/svg.py) writes: shapes, text, the colour bar's gradient
+#: and the timeline's hatch pattern -- no <script>, <foreignObject>, <image>, <use> or <a>.
+SVG_TAGS = {"svg", "defs", "lineargradient", "stop", "pattern", "rect", "line", "polyline", "polygon", "circle",
+            "text"}
 #: What CommonMark makes of the report's Markdown.
 MD_TAGS = {"h1", "h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "img", "a", "em", "strong", "code",
            "ul", "ol", "li", "br", "hr"}
@@ -86,7 +86,7 @@ def html_page() -> Page:
 
 def test_html_has_only_our_elements(html_page: Page) -> None:
     assert_only(html_page, HTML_TAGS | SVG_TAGS)
-    assert sum(1 for tag, _ in html_page.tags if tag == "svg") == 3
+    assert sum(1 for tag, _ in html_page.tags if tag == "svg") == 4  # the map for the screen and for print
 
 
 def test_the_account_name_is_text_in_the_title_heading_and_pictures(html_page: Page) -> None:
@@ -187,3 +187,39 @@ def test_inline_svg_keeps_the_element_only() -> None:
     assert inline_svg("<svg/>") == "<svg/>"
     with pytest.raises(ValueError, match="not an SVG document"):
         inline_svg("<html></html>")
+
+
+# --------------------------------------------------------------------------- bidirectional controls
+
+BIDI = [chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]]
+
+
+def _bidi_analysis():  # type: ignore[no-untyped-def]
+    """The hostile account with a right-to-left override (and every other bidi control) in names."""
+    import dataclasses
+
+    from kamgraph.analysis.pipeline import analyze
+
+    from .review_data import DEMO_AS_OF
+
+    snap = hostile_snapshot()
+    people = [p.model_copy(update={"name": "Eve \u202etnemyap\u202c " + "".join(BIDI), "department": "Ops\u2067x"})
+              if p.id == "h-boss" else p for p in snap.stakeholders]
+    staff = [s.model_copy(update={"name": "Sam\u202d Smith"}) if s.id == "h-s1" else s for s in snap.staff]
+    account = snap.account.model_copy(update={"name": "Evil\u202e Corp"})
+    return analyze(dataclasses.replace(snap, stakeholders=people, staff=staff, account=account), DEMO_AS_OF)
+
+
+def test_bidi_controls_are_neutralised_in_html_markdown_and_svg() -> None:
+    from markdown_it import MarkdownIt
+
+    analysis = _bidi_analysis()
+    page = render_html_report(analysis)
+    md = content_markdown(review_content(analysis), {k: f"review-{k}.png" for k in ("map", "matrix", "timeline")})
+    for text in (page, md, MarkdownIt("commonmark").enable("table").render(md)):
+        assert not any(c in text for c in BIDI)
+        assert "Eve tnemyap" in text and "Sam Smith" in text and "Evil Corp" in text
+    parsed = Page(page)
+    assert parsed.texts_in("title") == ["Evil Corp – account review 2026-11-22"]
+    assert any(t.strip() == "Eve tnemyap" for t in parsed.texts_in("text"))  # the map label
+    assert esc("a\u202eb\u2066c") == "abc" and md_escape("a\u202eb") == "ab"

@@ -128,6 +128,30 @@ def test_layout_is_top_down_along_reporting_lines_without_overlap() -> None:
         assert max(x1 for _, _, x1, _ in lay.boxes.values()) <= lay.width + 1e-6
 
 
+@pytest.mark.parametrize("max_width", [700.0, 450.0, 300.0])
+def test_layout_wrapped_to_a_width_stays_within_it_top_down_without_overlap(max_width: float) -> None:
+    snap = synth_analysis(60).ag.snapshot
+    people = [OrgPerson(p.id, p.reports_to, 6.0 * len(p.name), p.department or "") for p in snap.stakeholders]
+    free = org_layout(people)
+    lay = org_layout(people, max_width=max_width)
+    widest_person = max(x1 - x0 for x0, _, x1, _ in lay.boxes.values())
+    assert lay.width <= max(max_width, widest_person + 16 * 6) + 1e-6  # (a deep list can be wider than the page)
+    assert lay.width < free.width or free.width <= max_width
+    ids = {p.id for p in snap.stakeholders}
+    for p in snap.stakeholders:
+        if p.reports_to in ids:
+            assert lay.positions[p.id][1] > lay.positions[p.reports_to][1], p.id
+    for (a, (ax0, ay0, ax1, ay1)), (b, (bx0, by0, bx1, by1)) in combinations(lay.boxes.items(), 2):
+        assert ax1 <= bx0 or bx1 <= ax0 or ay1 <= by0 or by1 <= ay0, (a, b)
+    # every report is joined to their manager: a connector ends just above each report's marker
+    ends = {(round(line[-1][0], 3), round(line[-1][1], 3)) for line in lay.connectors}
+    for p in snap.stakeholders:
+        if p.reports_to in ids:
+            x, y = lay.positions[p.id]
+            assert (round(x, 3), round(y - lay.marker / 2, 3)) in ends or \
+                (round(x - lay.marker / 2, 3), round(y, 3)) in ends, p.id
+
+
 def test_layout_survives_cycles_and_unknown_managers() -> None:
     lay = org_layout([OrgPerson("a", "b", 10), OrgPerson("b", "a", 10), OrgPerson("c", "ghost", 10),
                       OrgPerson("d", None, 10, group="Ops")])

@@ -86,7 +86,8 @@ def hostile_page() -> str:
 def test_page_has_every_section_and_no_external_asset(demo_page: str) -> None:
     page = _parse(demo_page)
     assert {sid for sid, _ in SECTIONS} <= page.ids
-    assert page.tags.count("svg") == 3 and {"map-picture", "matrix-picture", "timeline-picture"} <= page.ids
+    assert page.tags.count("svg") == 4  # the map twice: for the screen, and laid out for the printed page
+    assert {"map-picture", "map-print", "matrix-picture", "timeline-picture"} <= page.ids
     assert next(sid for sid, _ in SECTIONS) == "decisions" and demo_page.index('id="decisions"') < \
         demo_page.index('id="map"')
     assert "script" not in page.tags and "link" not in page.tags and "img" not in page.tags
@@ -111,7 +112,7 @@ def test_hostile_names_are_escaped_in_html_and_svg(hostile_page: str) -> None:
     assert "<script" not in hostile_page.lower() and "<img" not in hostile_page.lower()
     assert "<b>CEO" not in hostile_page and "<i>Smith" not in hostile_page
     svg_parts = re.findall(r"<svg.*?</svg>", hostile_page, flags=re.S)
-    assert len(svg_parts) == 3
+    assert len(svg_parts) == 4
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg_parts[0]  # the map names her, escaped
     outside = re.sub(r"<svg.*?</svg>", "", hostile_page, flags=re.S)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in outside  # and so do the tables
@@ -277,3 +278,68 @@ def test_no_element_is_wider_than_the_page_in_chromium(demo_page: str, tmp_path:
         finally:
             browser.close()
     assert wide == [] and scroll <= width
+
+
+def test_people_table_shows_each_stakeholders_recorded_attitude_and_the_stage_its_missing_conditions(
+        demo_page: str) -> None:
+    from kamgraph.portfolio.stage import relationship_stage
+
+    analysis = demo_analysis()
+    content = review_content(analysis)
+    recorded = {p.name: p.attitude for p in analysis.ag.snapshot.stakeholders if p.status.value == "active"}
+    table = content.tables["people"][0]
+    column = table.headers.index("attitude")
+    shown = {row[0]: row[column] for row in table.rows}
+    assert set(shown) == set(recorded)
+    words = {2: "+2 strong supporter", 1: "+1 supporter", 0: "0 neutral", -1: "\u22121 sceptic", -2: "\u22122 opponent"}
+    assert shown == {name: words[a] for name, a in recorded.items()}
+    assert {a for a in recorded.values()} - {0}  # the demo has people who are not neutral
+    # the stage: name, evidence and one phrase per missing condition, on the page
+    stage = relationship_stage(analysis.ag)
+    rows = {r[0]: r[1] for r in content.tables["summary"][-1].rows}
+    assert rows["stage"].startswith(stage.stage)
+    missing = rows[f"missing for {stage.next_stage}"].split("; ")
+    assert len(missing) == len(stage.missing) >= 1
+    threaded = sum(1 for c in analysis.ag.stakeholders if analysis.ag.threads.get(c))  # counted here
+    assert rows["evidence"].startswith(f"{threaded} stakeholders threaded")
+    text = " ".join(_parse(demo_page).text)
+    assert f"Relationship stage: {stage.stage}" in " ".join(text.split())
+    assert all(m in " ".join(text.split()) for m in missing)
+    assert "\u22121 sceptic" in text or "+2 strong supporter" in text
+
+
+def _text_sizes(pdf: Path) -> list[list[tuple[float, str]]]:
+    """Per page, every piece of text with the size it is printed at (points): the font size times the vertical
+    scale of the text matrix and the current transformation matrix (pypdf's text visitor)."""
+    from pypdf import PdfReader
+
+    pages = []
+    for page in PdfReader(str(pdf)).pages:
+        found: list[tuple[float, str]] = []
+
+        def visit(text, cm, tm, font, size, found=found) -> None:  # type: ignore[no-untyped-def]
+            if text.strip():
+                c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
+                found.append((size * (c * c + d * d) ** 0.5, text.strip()))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(found)
+    return pages
+
+
+def test_printed_map_labels_are_at_least_7_points(demo_pdf: Path, demo_page: str, tmp_path: Path) -> None:
+    pages = _text_sizes(demo_pdf)
+    mapped = [p for p in pages if any(t == "OUR TEAM" for _, t in p)]
+    assert len(mapped) == 1  # one page holds the map, and only the print layout of it
+    sizes = dict((t, s) for s, t in mapped[0])
+    people = demo_analysis().ag.stakeholders.values()
+    names = [p.name for p in people if p.name in sizes]
+    assert len(names) >= 30  # the stakeholders' names are there, as text
+    assert min(s for s, _ in mapped[0]) >= 6.95
+    assert all(sizes[n] >= 7.95 for n in names)  # names at their 8 points: the map is printed at 100 %
+    # the check can fail: the screen's map (legend on the right, titles), scaled to the page, prints smaller
+    screen_only = re.sub(r'<figure id="map-print".*?</figure>', "", demo_page, flags=re.S)
+    screen_only = screen_only.replace('id="map-picture" class="screen"', 'id="map-picture"')
+    other = [p for p in _text_sizes(html_to_pdf(screen_only, tmp_path / "screen.pdf")) if any(
+        t == "OUR TEAM" for _, t in p)]
+    assert other and min(s for s, _ in other[0]) < 6

@@ -184,10 +184,17 @@ def deliver(url: str, item: Delivery, *, timeout: float = 10.0, retries: int = 2
     ``fmt`` is ``json`` (the payload as queued), ``teams`` or ``slack``;
     ``link_template`` gives each alert a link in those (see
     :func:`kamgraph.monitor.delivery.alert_link`). ``rng`` draws the jitter.
+    An e-mail digest waiting in the same outbox
+    (:func:`kamgraph.monitor.delivery.email.is_email_payload`) is never posted:
+    it holds someone's e-mail, which is not the channel's to read.
     """
     from .delivery import format_payload
+    from .delivery.email import is_email_payload
 
     url = check_webhook_url(url)
+    if is_email_payload(item.payload):
+        return DeliveryResult(id=item.id, alerts=0, delivered=False, attempts=0,
+                              error="an e-mail digest, sent by the e-mail delivery, not to a webhook")
     try:
         body = format_payload(item.payload, fmt, link_template=link_template).encode("utf-8")
     except (ValueError, TypeError) as exc:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 __all__ = ["fmt_figure", "fmt_summary_figure", "fmt_share", "fmt_health", "name_list", "PERCENT_FIGURES",
            "terminal_width", "DEFAULT_WIDTH", "fit_text", "use_color", "color_enabled", "STATUS_STYLES",
-           "colour_wanted"]
+           "colour_wanted", "BIDI_CONTROLS", "no_bidi_controls"]
 
 #: Summary figures that are shares (shown as percentages).
 PERCENT_FIGURES = frozenset({"coverage", "weighted_coverage", "key_coverage", "reachable", "concentration",
@@ -41,6 +41,29 @@ STATUS_STYLES: Mapping[str, str] = {"overdue": "bold red", "never": "red", "unco
                                     "medium": "yellow", "<-": "bold"}
 
 _colour = False
+
+#: The bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_NO_BIDI = {ord(c): None for c in BIDI_CONTROLS}
+
+
+def no_bidi_controls(text: str) -> str:
+    """``text`` without bidirectional controls, so a name cannot reorder the text around it.
+
+    A right-to-left override (U+202E) in a name would display everything
+    after it, up to the end of the paragraph, backwards ("Ann\u202eyrros" shows
+    as "Annsorry" read right to left): a name could make the figures beside it
+    read differently. Names written in Arabic or Hebrew need none of these
+    controls (the Unicode bidi algorithm orders them by their letters), so
+    removing them changes nothing a reader should see. Every HTML, Markdown and
+    SVG writer of kamgraph passes names through here.
+
+    Examples
+    --------
+    >>> no_bidi_controls("Ann\u202eyrros\u202c ok"), no_bidi_controls("\u05e9\u05dc\u05d5\u05dd")
+    ('Annyrros ok', 'שלום')
+    """
+    return text.translate(_NO_BIDI) if any(c in BIDI_CONTROLS for c in text) else text
 
 
 def fmt_figure(value: object) -> str:

@@ -10,7 +10,8 @@ stakeholder the map also carries their warmest path to our team
 (:func:`kamgraph.analysis.actions.warm_paths`), which the page's script lights up on hover or tap.
 
 The model is plain data: the account page draws it as inline SVG (a Jinja2 template, every name
-escaped) and ``/accounts/ID/map.json`` returns it as JSON.
+escaped; names, titles and departments here already without bidirectional controls, so a name cannot
+reorder the map's other labels) and ``/accounts/ID/map.json`` returns it as JSON.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 
 from ..analysis.actions import warm_paths
 from ..analysis.pipeline import AccountAnalysis
+from ..views.formatting import no_bidi_controls
 from ..views.plots.layout import OrgPerson, org_layout
 from .routing import Router
 
@@ -123,7 +125,8 @@ def relationship_map(analysis: AccountAnalysis) -> RelationshipMap:
     for sid in sorted(ag.staff, key=lambda s: (-ag.staff_strength().get(s, 0.0), s)):
         member = ag.staff[sid]
         positions[sid] = (x, half + 8)
-        nodes.append(MapNode(id=sid, name=member.name, kind="staff", x=x, y=half + 8, title=member.title))
+        nodes.append(MapNode(id=sid, name=no_bidi_controls(member.name), kind="staff", x=x, y=half + 8,
+                             title=no_bidi_controls(member.title or "") or None))
         x += MARKER + 4 + _label(member.name) + 18
     team_width = x
     paths = warm_paths(analysis)
@@ -131,8 +134,9 @@ def relationship_map(analysis: AccountAnalysis) -> RelationshipMap:
         person = ag.stakeholders[pid]
         y = py + _TEAM_BAND
         positions[pid] = (px, y)
-        nodes.append(MapNode(id=pid, name=person.name, kind="stakeholder", x=px, y=y, title=person.title,
-                             department=person.department, key=pid in analysis.key,
+        nodes.append(MapNode(id=pid, name=no_bidi_controls(person.name), kind="stakeholder", x=px, y=y,
+                             title=no_bidi_controls(person.title or "") or None,
+                             department=no_bidi_controls(person.department or "") or None, key=pid in analysis.key,
                              covered=bool(ag.threads.get(pid)), path=paths.path(pid)))
     width = max(lay.width, team_width) + 8
     height = lay.height + _TEAM_BAND + 8

@@ -5,7 +5,11 @@ the older connector webhooks) takes a ``message`` whose one attachment is an
 Adaptive Card (``application/vnd.microsoft.card.adaptive``); a plain
 ``{"text": ...}`` payload is rejected. The card uses Adaptive Card schema 1.4
 elements only (``TextBlock``, ``FactSet``, ``Container``, ``ActionSet`` with
-``Action.OpenUrl``), which Teams renders on desktop, web and mobile. Text
+``Action.OpenUrl``), which Teams renders on desktop, web and mobile. Enum
+values are written in lower camel case (``large``, ``bolder``, ``attention``):
+Adaptive Card enums are case-insensitive, and that is the spelling of the
+JSON schema Microsoft publishes in a package registry (the one embedded in the
+npm package ``adaptivecards-designer``, which the tests validate against). Text
 in a ``TextBlock`` is Markdown-like; names are escaped so that they show
 as written (:func:`card_text`).
 
@@ -29,7 +33,7 @@ ADAPTIVE_CARD_VERSION = "1.4"
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 #: Alerts shown in full on one card (Teams caps a message at about 28 KB); the rest are counted.
 MAX_ALERTS = 25
-_SEVERITY_COLOUR = {"high": "Attention", "medium": "Warning", "low": "Default"}
+_SEVERITY_COLOUR = {"high": "attention", "medium": "warning", "low": "default"}
 _MD = re.compile(r"([\\*_\[\]`~])")
 
 
@@ -56,7 +60,7 @@ def teams_message(document: dict[str, Any], *, link_template: str | None = None)
     count = int(document.get("count", len(alerts)))
     head = f"kamgraph: {count} new alert{'s' if count != 1 else ''} ({document.get('as_of', '')})"
     body: list[dict[str, Any]] = [
-        {"type": "TextBlock", "text": head, "size": "Large", "weight": "Bolder", "wrap": True},
+        {"type": "TextBlock", "text": head, "size": "large", "weight": "bolder", "wrap": True},
     ]
     by_severity: dict[str, int] = {}
     for a in alerts:
@@ -65,9 +69,9 @@ def teams_message(document: dict[str, Any], *, link_template: str | None = None)
     for a in alerts[:MAX_ALERTS]:
         items: list[dict[str, Any]] = [
             {"type": "TextBlock", "text": card_text(f"[{a.get('severity')}] {a.get('account')}: {a.get('title')}"),
-             "weight": "Bolder", "wrap": True, "color": _SEVERITY_COLOUR.get(str(a.get("severity")), "Default")},
+             "weight": "bolder", "wrap": True, "color": _SEVERITY_COLOUR.get(str(a.get("severity")), "default")},
             {"type": "TextBlock", "text": card_text(a.get("message", "")), "wrap": True, "isSubtle": True,
-             "spacing": "None"},
+             "spacing": "none"},
         ]
         url = _link(link_template, a)
         if url:

@@ -9,7 +9,11 @@ manager centred above the blocks of their reports; below that -- and for any
 manager whose reports have no reports of their own -- a subtree becomes an
 indented list (like a file tree), which keeps a 60-person organisation
 readable on one page. :func:`org_layout` tries each ``spread`` and keeps
-the one whose page shape is closest to ``aspect``. People without a manager
+the one whose page shape is closest to ``aspect``. With ``max_width``, a
+manager whose reports' blocks side by side would be wider than that puts
+them in rows instead: a spine runs down from the manager along the left
+edge, and each row hangs from its own bus line (a printed page's width is
+a hard limit; the rows make the chart taller instead of wider). People without a manager
 and without reports are listed per department. Trees and lists are packed
 into rows (shelves). Nothing overlaps by construction: every block is a
 rectangle that holds its people's markers and labels, and blocks never share
@@ -80,7 +84,8 @@ class _Block:
 
 class _Tree:
     def __init__(self, people: Sequence[OrgPerson], row: float, marker: float, gap: float, indent: float,
-                 hgap: float, level_gap: float, heading: float = 0.0) -> None:
+                 hgap: float, level_gap: float, heading: float = 0.0, max_width: float | None = None) -> None:
+        self.max_width = max_width
         self.people = {p.id: p for p in people}
         self.children: dict[str, list[str]] = {p.id: [] for p in people}
         self.row, self.marker, self.gap, self.indent, self.hgap, self.level_gap = (
@@ -159,6 +164,9 @@ class _Tree:
                                  pos_l, lines_l))
         parent_group = self.people[pid].group
         headed = [c for c in managers if self.people[c].group and self.people[c].group != parent_group]
+        if self.max_width is not None and len(blocks) > 1 and \
+                sum(b.width for b in blocks) + self.hgap * (len(blocks) - 1) > self.max_width:
+            return self._wrapped(pid, managers, leaves, blocks, headed)
         top = self.row + self.level_gap + (self.heading if headed else 0.0)
         placed: list[_Block] = []
         x = 0.0
@@ -194,6 +202,56 @@ class _Tree:
         return _Block(right, top + max(b.height for b in blocks), pos, lines, heads)
 
 
+    def _wrapped(self, pid: str, managers: list[str], leaves: list[str], blocks: list[_Block],
+                 headed: list[str]) -> _Block:
+        """The manager at the top left, their reports' blocks in rows no wider than ``max_width``."""
+        assert self.max_width is not None
+        half = self.marker / 2
+        gutter = self.indent
+        owners: list[str | None] = [*managers, *([None] if leaves else [])]  # the leaves' block has no manager
+        rows: list[list[int]] = [[]]
+        width = 0.0
+        for i, block in enumerate(blocks):
+            if rows[-1] and width + self.hgap + block.width > self.max_width - gutter:
+                rows.append([])
+                width = 0.0
+            width += (self.hgap if rows[-1] else 0.0) + block.width
+            rows[-1].append(i)
+        pos = {pid: (half, half)}
+        lines: list[list[tuple[float, float]]] = []
+        heads: list[tuple[str, float, float]] = []
+        start = self.row
+        right = self.node_width(pid)
+        bus = start
+        for members in rows:
+            has_head = any(owners[i] in headed for i in members)
+            bus = start + self.level_gap / 2
+            top = start + self.level_gap + (self.heading if has_head else 0.0)
+            x = gutter
+            bottom = top
+            for i in members:
+                placed = blocks[i].shifted(x, top)
+                owner = owners[i]
+                if owner is None:  # the leaves' shared column: join its spine
+                    ax, ay = placed.lines[0][0]
+                    lines.append([(half, bus), (ax, bus), (ax, ay)])
+                else:
+                    cx, cy = placed.pos[owner]
+                    lines.append([(half, bus), (cx, bus), (cx, cy - half)])
+                    if owner in headed:
+                        room = x + placed.width + self.hgap * 0.6 - (cx + 4)
+                        heads.append((_fit(self.people[owner].group, room), cx + 4, bus + 1))
+                pos.update(placed.pos)
+                lines.extend(placed.lines)
+                heads.extend(placed.heads)
+                x += blocks[i].width + self.hgap
+                bottom = max(bottom, top + blocks[i].height)
+            right = max(right, x - self.hgap)
+            start = bottom + self.level_gap / 2
+        lines.append([(half, half * 2), (half, bus)])
+        return _Block(right, start - self.level_gap / 2, pos, lines, heads)
+
+
 def _fit(text: str, room: float, char: float = 4.3) -> str:
     """``text`` cut to fit ``room`` points at about ``char`` points per character (7-point italic).
 
@@ -227,7 +285,7 @@ def _shelves(blocks: list[_Block], max_width: float, gap: float, vgap: float) ->
 
 def org_layout(people: Sequence[OrgPerson], *, row: float = 24.0, marker: float = 11.0, gap: float = 4.0,
                indent: float = 16.0, hgap: float = 18.0, level_gap: float = 14.0, aspect: float = 1.5,
-               spread: int | None = None) -> OrgLayout:
+               spread: int | None = None, max_width: float | None = None) -> OrgLayout:
     """Lay out ``people`` top-down along their reporting lines (see the module docstring).
 
     Parameters
@@ -244,8 +302,12 @@ def org_layout(people: Sequence[OrgPerson], *, row: float = 24.0, marker: float 
         Wanted width / height of the drawing (the best ``spread`` is picked for it).
     spread : int, optional
         Force how many levels are laid out side by side (0 = lists only).
+    max_width : float, optional
+        Widest a manager's reports may be side by side; wider, they are put in rows (see the module
+        docstring). Shelves of separate trees and lists are packed to this width too, and of the
+        arrangements tried the shortest that fits the width is kept (``aspect`` is then not used).
     """
-    tree = _Tree(people, row, marker, gap, indent, hgap, level_gap, heading=row * 0.5)
+    tree = _Tree(people, row, marker, gap, indent, hgap, level_gap, heading=row * 0.5, max_width=max_width)
     trees = [r for r in tree.roots if tree.children[r]]
     loners: dict[str, list[str]] = {}
     for r in tree.roots:
@@ -267,9 +329,13 @@ def org_layout(people: Sequence[OrgPerson], *, row: float = 24.0, marker: float 
         blocks.sort(key=lambda b: -b.height)
         area = sum((b.width + hgap) * (b.height + row) for b in blocks)
         target = max(max((b.width for b in blocks), default=0.0), math.sqrt(area * aspect))
+        if max_width is not None:
+            target = max(min(target, max_width), max((b.width for b in blocks), default=0.0))
         packed = _shelves(blocks, target, hgap * 2, row)
         shape = packed.width / packed.height if packed.height else 1.0
         score = abs(math.log(max(shape, 1e-6) / aspect))
+        if max_width is not None:  # a page: the width is given, the shortest arrangement that fits wins
+            score = packed.height + (1e9 if packed.width > max_width + 1e-6 else 0.0)
         if best is None or score < best[0] - 1e-9:
             best = (score, depth, packed)
     assert best is not None

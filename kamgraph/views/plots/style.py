@@ -1,5 +1,7 @@
 """Colours, markers, fonts and small helpers shared by the review pictures.
 
+The colours, markers and font list live in :mod:`kamgraph.views.plots.palette`
+(pure data, shared with the SVG writers) and are re-exported here.
 Importing this module imports matplotlib (object-oriented API only: no
 pyplot, no display, the Agg canvas). It is imported by the plot modules
 only, never by the X-ray path.
@@ -13,6 +15,17 @@ from typing import TYPE_CHECKING
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+
+from .palette import (
+    CADENCE_COLORS,
+    COVERAGE_COLORS,
+    COVERAGE_LABELS,
+    CUT_COLOR,
+    FONT_PREFERENCE,
+    ROLE_LABELS,
+    ROLE_MARKERS,
+    STAFF_COLOR,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -33,60 +46,6 @@ __all__ = [
     "FONT_PREFERENCE",
     "installed_fonts",
 ]
-
-#: Fill colour of a stakeholder by coverage status (colour-blind friendly, from the Okabe-Ito palette).
-COVERAGE_COLORS = {
-    "multi_threaded": "#009E73",
-    "single_threaded": "#F0E442",
-    "weak": "#E69F00",
-    "uncovered": "#D55E00",
-    "left": "#BBBBBB",
-}
-COVERAGE_LABELS = {
-    "multi_threaded": "two or more threads",
-    "single_threaded": "one thread",
-    "weak": "weak contact only",
-    "uncovered": "not met",
-    "left": "left the company",
-}
-#: Cell colour of the communication matrix by cadence status.
-CADENCE_COLORS = {"ok": "#8FD1B5", "due": "#F6E27F", "overdue": "#F2A06B", "never": "#FFFFFF"}
-
-#: Marker of a stakeholder by buying role (``None``: no role).
-ROLE_MARKERS = {
-    "economic_buyer": "D",
-    "decision_maker": "s",
-    "champion": "*",
-    "technical_buyer": "^",
-    "coach": "P",
-    "influencer": "p",
-    "gatekeeper": "h",
-    "blocker": "X",
-    "user": "v",
-    None: "o",
-}
-ROLE_LABELS = {
-    "economic_buyer": "economic buyer",
-    "decision_maker": "decision maker",
-    "champion": "champion",
-    "technical_buyer": "technical buyer",
-    "coach": "coach",
-    "influencer": "influencer",
-    "gatekeeper": "gatekeeper",
-    "blocker": "blocker",
-    "user": "user",
-    None: "no buying role",
-}
-STAFF_COLOR = "#1F3A93"
-CUT_COLOR = "#CC0033"
-#: Preferred fonts, in order: DejaVu Sans (Latin, Greek, Cyrillic, Arabic, Hebrew...), then fonts that cover
-#: the scripts it lacks (Chinese, Japanese, Korean, Indic, Thai...) where installed. Matplotlib falls back glyph
-#: by glyph along the list, so a name in any script renders when some font on the machine has it.
-FONT_PREFERENCE = ("DejaVu Sans", "Noto Sans", "Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans CJK KR",
-                   "Source Han Sans", "WenQuanYi Zen Hei", "Droid Sans Fallback", "Noto Sans Devanagari",
-                   "Noto Sans Bengali", "Noto Sans Tamil", "Noto Sans Thai", "Noto Sans Arabic", "Noto Sans Hebrew",
-                   "Noto Sans Armenian", "Noto Sans Georgian", "Noto Sans Ethiopic", "Noto Color Emoji")
-
 
 def installed_fonts(preference: tuple[str, ...] = FONT_PREFERENCE) -> list[str]:
     """The preferred font families that are installed, in order (DejaVu Sans, matplotlib's own, always first).

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from matplotlib import colormaps
 
 from .style import FONT, STAFF_COLOR, new_figure, short
+from .timeline_data import PARTIAL_HATCH, _month, monthly_meetings, partial_month
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -29,57 +30,6 @@ if TYPE_CHECKING:
     from ...analysis.pipeline import AccountAnalysis
 
 __all__ = ["plot_timeline", "monthly_meetings", "partial_month", "PARTIAL_HATCH"]
-
-#: Hatch of the bars of a month not over on the as-of date.
-PARTIAL_HATCH = "////"
-
-
-def partial_month(as_of: dt.date) -> bool:
-    """True when ``as_of`` is not the last day of its month."""
-    return (as_of + dt.timedelta(days=1)).month == as_of.month
-
-
-def _month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def monthly_meetings(analysis: AccountAnalysis, by: str = "department", months: int = 24
-                     ) -> tuple[list[dt.date], dict[str, list[int]]]:
-    """Meetings per month and group: ``(months, {group: counts})`` over the last ``months`` months.
-
-    ``by`` is ``department`` or ``buying_role``; a person without one counts as
-    ``"(none)"``.
-    """
-    if by not in ("department", "buying_role"):
-        raise ValueError(f"by must be 'department' or 'buying_role', not {by!r}")
-    ag = analysis.ag
-    people = {p.id: p for p in ag.snapshot.stakeholders}
-    staff = {s.id for s in ag.snapshot.staff}
-    end = _month(ag.as_of)
-    first = end
-    for _ in range(months - 1):
-        first = _month(first - dt.timedelta(days=1))
-    held = [m.date for m in ag.snapshot.meetings if m.date <= ag.as_of]
-    if held:  # no empty months before the first meeting
-        first = min(end, max(first, _month(min(held))))
-    series = [first]
-    while series[-1] < end:
-        series.append(_month(series[-1] + dt.timedelta(days=32)))
-    index = {m: i for i, m in enumerate(series)}
-    counts: dict[str, list[int]] = {}
-    weight = ag.importance
-    for meeting in ag.snapshot.meetings:
-        if meeting.date > ag.as_of or _month(meeting.date) not in index:
-            continue
-        clients = [people[p] for p in meeting.attendees if p in people]
-        if not clients or not any(p in staff for p in meeting.attendees):
-            continue
-        lead = max(clients, key=lambda p: (weight.get(p.id, p.influence), p.id))
-        value = lead.department if by == "department" else (lead.buying_role.value if lead.buying_role else None)
-        group = value or "(none)"
-        counts.setdefault(group, [0] * len(series))[index[_month(meeting.date)]] += 1
-    return series, dict(sorted(counts.items(), key=lambda kv: (-sum(kv[1]), kv[0])))
-
 
 def plot_timeline(analysis: AccountAnalysis, ax: Axes | None = None, *, by: str = "department",
                   months: int = 24, title: bool = True) -> Axes:

@@ -17,6 +17,12 @@ summary figure before and after each of the top risks leaves, alone, and says
 in words why a figure moves the "wrong" way (health can rise when someone
 leaves).
 
+The summary names the account's **relationship stage**
+(:func:`kamgraph.portfolio.stage.relationship_stage`): the evidence it is read
+from and each condition still missing for the next stage. The ``people``
+section lists every active stakeholder with buying role, influence,
+**attitude** toward us (-2..+2, as recorded), threads and cadence.
+
 The ``trend`` section is where a trend analysis plugs in: fill
 ``content.tables["trend"]`` (and ``content.intro["trend"]``); the writers show
 whatever is there above the meetings-per-month picture.
@@ -36,6 +42,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ...analysis.whatif import WhatIf, what_if
+from ...portfolio.stage import STAGES, StageResult, relationship_stage
 from ..formatting import name_list
 from ..xray import XRay, xray_from_analysis
 
@@ -50,6 +57,7 @@ SECTIONS = (
     ("decisions", "Decisions for this review"),
     ("summary", "Summary scores"),
     ("map", "Relationship map"),
+    ("people", "Stakeholders"),
     ("matrix", "Communication matrix"),
     ("trend", "Trends"),
     ("gaps", "Coverage gaps"),
@@ -252,9 +260,20 @@ def review_content(analysis: AccountAnalysis, *, top_risks: int = 3,
         ["shape", s.shape.replace("_", " ")],
     ])]
 
+    stage = relationship_stage(ag)
+    intro["summary"] += f" Relationship stage: {stage.stage} ({stage.level} of {len(STAGES)})."
+    t["summary"].append(stage_table(stage))
+
     intro["map"] = ("Client organisation along reporting lines with our team on the left; line width = tie "
                     "strength, colour = recency; fill = coverage, shape = buying role, red ring = articulation "
                     "point.")
+    intro["people"] = ("Every active stakeholder, most important first; attitude toward us from -2 (opponent) to "
+                       "+2 (strong supporter), as recorded; on the map a +/− mark beside the marker.")
+    t["people"] = [Table("Stakeholders", ["stakeholder", "title", "department", "buying role", "influence",
+                                          "attitude", "threads", "cadence"], detail=True, rows=[
+        [v.name, v.title or "", v.department or "", v.buying_role.value.replace("_", " ") if v.buying_role else "",
+         str(v.influence), attitude_text(v.attitude), names_of(v.threads) if v.threads else "none", v.cadence]
+        for v in sorted(xray.stakeholders, key=lambda v: (-v.importance, v.name))])]
     intro["matrix"] = "Meetings per staff member and stakeholder, coloured by the pair's cadence."
     intro["trend"] = "Meetings per month by department; dashed lines mark departures."
     t["trend"] = []  # the place for a trend analysis (see the module docstring)
@@ -313,6 +332,60 @@ def review_content(analysis: AccountAnalysis, *, top_risks: int = 3,
                           [[str(a.rank), a.title, a.reason, " → ".join(p.name for p in a.path)]
                            for a in xray.actions])]
     return content
+
+
+#: Words for the attitude scale (-2..+2).
+ATTITUDE_WORDS = {2: "strong supporter", 1: "supporter", 0: "neutral", -1: "sceptic", -2: "opponent"}
+
+
+def attitude_text(attitude: int) -> str:
+    """An attitude as its sign and word.
+
+    Examples
+    --------
+    >>> attitude_text(2), attitude_text(0), attitude_text(-1)
+    ('+2 strong supporter', '0 neutral', '−1 sceptic')
+    """
+    sign = "+" if attitude > 0 else ("\u2212" if attitude < 0 else "")
+    return f"{sign}{abs(attitude)} {ATTITUDE_WORDS.get(attitude, '')}".strip()
+
+
+_EVIDENCE = {"threaded": "stakeholders threaded", "departments": "departments threaded",
+             "levels": "seniority levels threaded", "staff": "our staff with a thread",
+             "exec_ties": "executive ties", "multi_threaded_share": "share multi-threaded",
+             "concentration": "concentration on one of us", "months": "months since the first meeting"}
+
+
+def condition_text(text: str) -> str:
+    """A missing condition as :mod:`kamgraph.portfolio.stage` states it (``FIGURE HAVE </> NEED``), in words.
+
+    Examples
+    --------
+    >>> condition_text("threaded 5 < 8"), condition_text("concentration 0.520955 > 0.4")
+    ('stakeholders threaded 5, needs 8 or more', 'concentration on one of us 52 %, needs 40 % or less')
+    >>> condition_text("months 13.73 < 24")
+    'months since the first meeting 13.7, needs 24 or more'
+    """
+    name, have, op, need = text.split(" ")
+
+    def shown(value: str) -> str:
+        number = float(value)
+        return _pct(number) if name in ("multi_threaded_share", "concentration") else f"{number:.3g}"
+
+    return f"{_EVIDENCE.get(name, name)} {shown(have)}, needs {shown(need)} or {'more' if op == '<' else 'less'}"
+
+
+def stage_table(stage: StageResult) -> Table:
+    """The relationship stage, its evidence and what the next stage still needs, as a table."""
+    e = stage.evidence
+    evidence = (f"{e.threaded} stakeholders threaded in {e.departments} departments and {e.levels} levels by "
+                f"{e.staff} of our staff; {e.exec_ties} executive ties; {_pct(e.multi_threaded_share)} "
+                f"multi-threaded; concentration {_pct(e.concentration)}; {e.months:.0f} months of meetings")
+    rows = [["stage", f"{stage.stage} ({stage.level} of {len(STAGES)})"], ["evidence", evidence]]
+    if stage.next_stage:
+        missing = "; ".join(condition_text(m) for m in stage.missing) or "nothing: every condition is met"
+        rows.append([f"missing for {stage.next_stage}", missing])
+    return Table("Relationship stage", ["", "value"], rows)
 
 
 def _fmt(value: object) -> str:

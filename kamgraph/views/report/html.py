@@ -5,8 +5,11 @@ external assets: it opens offline in any browser and prints well. Every string
 that comes from the data -- names, titles, departments, the account's name --
 is escaped by the Jinja2 templates (``templates/``, autoescape on, also for a
 company's own templates); the SVG pictures escape their text themselves
-(matplotlib's SVG writer), and only their ``<svg>`` element is
-embedded (no XML declaration or DOCTYPE).
+(:mod:`kamgraph.views.plots.svg`, which also drops bidirectional controls), and
+only their ``<svg>`` element is embedded (no XML declaration or DOCTYPE). The
+pictures are drawn without matplotlib (:mod:`kamgraph.views.plots.svg_map`,
+:mod:`kamgraph.views.plots.svg_charts`): importing it would cost more than the
+whole X-ray the report is built on.
 
 Examples
 --------
@@ -26,6 +29,7 @@ import jinja2
 from markupsafe import Markup
 
 from ...errors import InputError
+from ..formatting import no_bidi_controls
 from .content import SECTIONS, ReviewContent, review_content
 
 if TYPE_CHECKING:
@@ -42,7 +46,10 @@ def template_environment(template_dir: str | Path | None = None) -> jinja2.Envir
 
     Autoescaping is on for every template (whatever its name), so a branded
     template escapes names too; only :class:`markupsafe.Markup` values (the
-    inline SVG pictures and the stylesheet) are inserted as they are.
+    inline SVG pictures and the stylesheet) are inserted as they are. Every
+    other value printed by a template first loses its bidirectional controls
+    (``finalize``: :func:`kamgraph.views.formatting.no_bidi_controls`), so a name
+    with a right-to-left override cannot reorder the text around it.
     """
     loaders: list[jinja2.BaseLoader] = []
     if template_dir is not None:
@@ -52,12 +59,19 @@ def template_environment(template_dir: str | Path | None = None) -> jinja2.Envir
         loaders.append(jinja2.FileSystemLoader(str(folder)))
     loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
     return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_printable)
+
+
+def _printable(value: object) -> object:
+    """What a template prints: text without bidi controls (Markup, our own SVG and CSS, as it is)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return no_bidi_controls(value)
+    return value
 
 
 def esc(text: object) -> str:
-    """HTML-escape any value (quotes too)."""
-    return html.escape(str(text), quote=True)
+    """HTML-escape any value (quotes too), without bidirectional controls."""
+    return html.escape(no_bidi_controls(str(text)), quote=True)
 
 
 def inline_svg(svg: bytes | str) -> str:
@@ -69,6 +83,10 @@ def inline_svg(svg: bytes | str) -> str:
     body = re.sub(r"<!--.*?-->", "", text[start:], flags=re.S)
     return body.strip()
 
+
+#: Width of the printed page's text area, in points (A4 landscape, 10 mm margins: 277 mm), which the report's
+#: map is laid out for, so that printed at 100 % its labels keep their size (at least 7 pt).
+PRINT_WIDTH = 277 / 25.4 * 72
 
 #: Which section shows which picture.
 PICTURE_SECTIONS = {"map": "map", "matrix": "matrix", "trend": "timeline"}
@@ -87,15 +105,30 @@ def content_html(content: ReviewContent, pictures: dict[str, str], *,
     css = env.get_template("report.css").render()
     shown = {sid: (kind, Markup(pictures[kind])) for sid, kind in PICTURE_SECTIONS.items()  # noqa: S704 - our SVG
              if kind in pictures}
+    printed = Markup(pictures["map_print"]) if "map_print" in pictures else None  # noqa: S704 - our SVG
     page = env.get_template("report.html.j2").render(
         x=x, c=content, css=Markup(css.replace("</", "<\\/")), sections=SECTIONS, pictures=shown,  # noqa: S704
-        cards=cards, details=[v for v in (acc.tier, acc.segment) if v])
+        cards=cards, details=[v for v in (acc.tier, acc.segment) if v], map_print=printed)
     return page
 
 
 def draw_pictures(content: ReviewContent, analysis: AccountAnalysis, fmt: str = "svg", dpi: float = 150
                   ) -> dict[str, bytes]:
-    """The three pictures of the report (``map``, ``matrix``, ``timeline``), each drawn once, as bytes."""
+    """The three pictures of the report (``map``, ``matrix``, ``timeline``), each drawn once, as bytes.
+
+    SVG comes from kamgraph's own writers (no matplotlib), with a fourth, ``map_print``: the map laid out
+    for the printed page (:data:`PRINT_WIDTH`, names only, legend below), which the page shows in print
+    instead of the screen's map so that printed at 100 % its labels are 7 pt or more. PNG and PDF come
+    from matplotlib.
+    """
+    if fmt == "svg":
+        from ..plots.svg_charts import matrix_svg, timeline_svg
+        from ..plots.svg_map import map_svg
+
+        return {"map": map_svg(content.xray).encode(),
+                "map_print": map_svg(content.xray, fit_width=PRINT_WIDTH - 4).encode(),
+                "matrix": matrix_svg(analysis).encode(),
+                "timeline": timeline_svg(analysis).encode()}
     from ..plots import figure_bytes, plot_map, plot_matrix, plot_timeline
 
     pictures = {}

@@ -7,7 +7,9 @@ committed to a wiki). Every string from the data is escaped with
 tables, strikethrough, math) get a backslash, ``<``, ``>``, ``&`` become HTML
 entities, and a value that would start a heading or a list at the start of a
 line is defused -- so neither Markdown nor raw HTML in a name can change the
-document. Ordinary punctuation (full stops, parentheses, hyphens, ``!``, ``#``
+document. Bidirectional controls (U+202A-U+202E, U+2066-U+2069) are removed
+(:func:`kamgraph.views.formatting.no_bidi_controls`), so a name cannot reorder
+the text around it. Ordinary punctuation (full stops, parentheses, hyphens, ``!``, ``#``
 inside a line) is left alone, so sentences read as written.
 
 Examples
@@ -26,6 +28,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..formatting import no_bidi_controls
 from .content import SECTIONS, ReviewContent, Table, review_content
 
 if TYPE_CHECKING:
@@ -41,7 +44,7 @@ _LINE_START = re.compile(r"^(#|[+\-=](?=\s|$)|\d+(?=[.)](?:\s|$)))")
 
 def md_escape(text: object) -> str:
     """Escape a value for Markdown text and table cells (one line; HTML-sensitive characters as entities)."""
-    value = " ".join(str(text).split())
+    value = " ".join(no_bidi_controls(str(text)).split())
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     value = _MD_SPECIAL.sub(r"\\\1", value)
     match = _LINE_START.match(value)

@@ -6,6 +6,13 @@ since the comparison date), relationship map, communication matrix, trend
 placeholders of the default layouts, tables for figures); the pictures are
 PNG rendered for the space they fill on the slide (:data:`SLIDE_DPI` dots per
 inch of slide), so they are sharp on a projector without bloating the file.
+
+The pictures are drawn with matplotlib, imported only here (lazily, when a
+deck is written): PowerPoint needs raster pictures (python-pptx embeds PNG or
+JPEG, not SVG), and the alternative -- rasterising kamgraph's SVG in headless
+Chromium -- would make ``--format pptx`` need a browser and pay for starting
+it (about a second) per picture or per deck, where matplotlib is already a
+dependency and draws the same scene (:mod:`kamgraph.views.plots.map_scene`).
 """
 
 from __future__ import annotations
