@@ -78,7 +78,7 @@ def alerts(accounts: tuple[str, ...], since: dt.date | None, as_of: dt.date, web
         with state.open_store() as store:
             run = run_alerts(store, as_of, settings, accounts=accounts or None,
                              since=since, webhook_url=url, sender=sender, executor=runner)
-            if send_email and run.new:
+            if send_email:  # also sends digests still waiting from an earlier run
                 mailed, mail_error = _email_digests(store, run, settings)
     except KamgraphError as exc:  # cron reads 0/1 as "no new / new alerts": every error is 2 (see the help)
         raise CliError(str(exc), 2) from None
@@ -90,7 +90,8 @@ def alerts(accounts: tuple[str, ...], since: dt.date | None, as_of: dt.date, web
     ctx = click.get_current_context()
     if mailed and not as_json:
         for m in mailed:
-            click.echo(f"E-mailed {m['alerts']} alerts to {m['to']}", err=True)
+            what = f"{m['alerts']} alerts" if m["alerts"] is not None else "a digest waiting from an earlier run"
+            click.echo(f"E-mailed {what} to {m['to']}", err=True)
     if mail_error:
         click.echo(f"Error: {mail_error}; the alerts are recorded", err=True)
         ctx.exit(2)
@@ -103,18 +104,25 @@ def alerts(accounts: tuple[str, ...], since: dt.date | None, as_of: dt.date, web
 
 
 def _email_digests(store, run, settings):  # type: ignore[no-untyped-def]
-    """Send each account manager the digest of their accounts' new alerts; returns (what was sent, error)."""
-    from kamgraph.monitor.delivery.email import EmailDeliveryError, digest_message, digests, send_digests
+    """Queue each account manager's digest of their accounts' new alerts in the outbox, then send every
+    digest waiting there (this run's and earlier ones a server refused); returns (what was sent, error)."""
+    from email.utils import parseaddr
 
-    names = {a.id: a.name for a in store.list_accounts()}
-    groups = digests(run.new, store.list_staff(), settings.email.roles, as_of=run.as_of)
+    from kamgraph.monitor.delivery.email import digest_message, digests, queue_and_send_digests
+
+    groups = digests(run.new, store.list_staff(), settings.email.roles, as_of=run.as_of) if run.new else []
+    names = {a.id: a.name for a in store.list_accounts()} if groups else {}
     messages = [digest_message(d, run.as_of, settings.email.sender or "", account_names=names,
                                link_template=settings.delivery.link_template) for d in groups]
-    try:
-        send_digests(messages, settings.email)
-    except EmailDeliveryError as exc:
-        return [], str(exc)
-    return [{"to": d.manager.email, "name": d.manager.name, "alerts": len(d.alerts)} for d in groups], None
+    result = queue_and_send_digests(store, messages, settings.email, run.as_of)
+    counts = {d.manager.email: (d.manager.name, len(d.alerts)) for d in groups}
+    mailed = []
+    for to in result.sent:  # the To header: "Name <address>"
+        address = parseaddr(to)[1]
+        name, n = counts.pop(address, (None, None))
+        mailed.append({"to": address, "name": name, "alerts": n})
+    error = f"{result.error} ({result.waiting} digests kept for the next run)" if result.error else None
+    return mailed, error
 
 
 COMMANDS = [alerts]

@@ -489,3 +489,36 @@ def test_unreachable_smtp_server_keeps_every_digest(tmp_path: Path) -> None:
     assert result.sent == [] and result.waiting == 2 and "127.0.0.1" in (result.error or "")
     waiting = [d for d in store.pending_deliveries() if is_email_payload(d.payload)]
     assert len(waiting) == 2 and all(d.attempts == 1 for d in waiting)
+
+
+def test_alerts_email_keeps_a_refused_digest_and_sends_it_on_the_next_run(
+        smtp_server: dict[str, object], tmp_path: Path) -> None:
+    """Through the command: the server refuses every digest of the first run (451), the alerts are recorded
+    (exit 2, the digests kept); the next run raises nothing new (exit 0) and still delivers each waiting
+    digest exactly once -- Maya's included."""
+    demo_store = str(tmp_path / "demo.db")  # a store of its own: no alert recorded yet
+    assert CliRunner().invoke(cli, ["--store", demo_store, "demo", "--as-of", AS_OF.isoformat()]).exit_code == 0
+    config = tmp_path / "k.toml"
+    config.write_text(f'[email]\nhost = "127.0.0.1"\nport = {smtp_server["port"]}\nusername = "kam-bot"\n'
+                      f'sender = "alerts@ourcompany.example"\nca_file = "{smtp_server["cert"]}"\n', encoding="utf-8")
+    args = ["--store", demo_store, "--config", str(config), "alerts", "--as-of", AS_OF.isoformat(),
+            "--since", "2026-06-01", "--email", "--json"]
+    env = {"KAMGRAPH_SMTP_PASSWORD": "s3cret-pw"}
+    maya = "maya.lindqvist@ourcompany.example"
+    smtp_server["refuse"] = 1000
+    before = len(smtp_server["messages"])  # type: ignore[arg-type]
+    refused_before = len(smtp_server["refused"])  # type: ignore[arg-type]
+    first = CliRunner().invoke(cli, args, env=env)
+    assert first.exit_code == 2 and "kept for the next run" in first.output, first.output
+    refused = len(smtp_server["refused"]) - refused_before  # type: ignore[arg-type]
+    assert refused >= 1 and len(smtp_server["messages"]) == before  # type: ignore[arg-type]
+    smtp_server["refuse"] = 0
+    second = CliRunner().invoke(cli, args, env=env)
+    assert second.exit_code == 0, second.output
+    run = json.loads(second.output)
+    assert run["new"] == [] and maya in {m["to"] for m in run["emailed"]}
+    delivered = smtp_server["messages"][before:]  # type: ignore[index]
+    assert [rcpt for rcpt, _, _ in delivered].count([maya]) == 1
+    assert len(run["emailed"]) == len(delivered)
+    third = CliRunner().invoke(cli, args, env=env)
+    assert third.exit_code == 0 and json.loads(third.output)["emailed"] == []
