@@ -1,8 +1,7 @@
 // Analysis results written back by `kamgraph analyze --write` (kamgraph/store/neo4j.py, "analysis snapshots"),
 // and the store's data generation. Every property these statements set or remove is named kg_* (the maps
-// in $rows are built by the store with kg_ keys only; a null value removes the property), and the only labels
-// they add or remove are KgKey, KgUncovered and KgArticulationPoint (mirrors of kg_key, kg_covered and
-// kg_articulation_point, for Neo4j Browser's label-based styles): user properties are never touched.
+// in $rows are built by the store with kg_ keys only; a null value removes the property); they add or remove
+// no label and no relationship: user properties are never touched.
 // See docs/analysis-in-the-graph.md for the property reference.
 
 // name: metrics_data_changed
@@ -18,11 +17,10 @@ OPTIONAL MATCH (k:KamgraphMeta {key: $key})
 RETURN coalesce(k.generation, 0) AS generation
 
 // name: metrics_forget_stakeholders
-// Remove the kg_ properties (row.props: every kg_ key set to null) and marker labels of the stakeholders of these accounts.
+// Remove the kg_ properties (row.props: every kg_ key set to null) of the stakeholders of these accounts.
 UNWIND $rows AS row
 MATCH (:Account {id: row.account})<-[:WORKS_AT]-(c:Stakeholder)
 SET c += row.props
-REMOVE c:KgKey, c:KgUncovered, c:KgArticulationPoint
 RETURN count(c) AS written
 
 // name: metrics_forget_ties
@@ -64,34 +62,6 @@ UNWIND $rows AS row
 MATCH (c:Person {id: row.stakeholder})<-[r:MET]-(s:Person {id: row.staff})
 SET r += row.props
 RETURN count(r) AS written
-
-// name: metrics_label_key
-// Mark key stakeholders (label KgKey).
-UNWIND $ids AS id
-MATCH (p:Person {id: id})
-SET p:KgKey
-RETURN count(p) AS written
-
-// name: metrics_label_uncovered
-// Mark stakeholders without a thread (label KgUncovered).
-UNWIND $ids AS id
-MATCH (p:Person {id: id})
-SET p:KgUncovered
-RETURN count(p) AS written
-
-// name: metrics_label_articulation
-// Mark people whose departure cuts stakeholders off (label KgArticulationPoint).
-UNWIND $ids AS id
-MATCH (p:Person {id: id})
-SET p:KgArticulationPoint
-RETURN count(p) AS written
-
-// name: metrics_unlabel_articulation
-// Remove the KgArticulationPoint label of these people (staff, before it is set again from their lists).
-UNWIND $ids AS id
-MATCH (p:Person {id: id})
-REMOVE p:KgArticulationPoint
-RETURN count(p) AS written
 
 // name: metrics_staff_totals
 // A staff member's kg_threads and kg_sole_threads, counted over their MET edges (every account's latest snapshot).

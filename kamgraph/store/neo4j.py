@@ -921,7 +921,7 @@ class Neo4jStore(GraphStore):
             old = {r["id"]: r for r in t.rows("metrics_staff_of_accounts", "ids", accounts)}
             old.update({r["id"]: r for r in t.rows("metrics_staff_lists", "ids", sorted(set(new_lists) - set(old)))})
             chunk = set(accounts)
-            staff_rows, cut_staff = [], []
+            staff_rows = []
             stamp = {}
             for sid in sorted(set(old) | set(new_lists)):
                 before = old.get(sid, {})
@@ -935,8 +935,6 @@ class Neo4jStore(GraphStore):
                     "kg_accounts": listed, "kg_articulation_accounts": cuts or None,
                     "kg_articulation_point": bool(cuts), **(stamp if mine else {})}
                 staff_rows.append({"id": sid, "props": props})
-                if cuts:
-                    cut_staff.append(sid)
             t.written("metrics_write_accounts", [
                 {"id": a, "props": {"kg_as_of": m.as_of, "kg_fingerprint": m.fingerprint, "kg_generation": m.generation,
                                     "kg_computed_at": m.computed_at.isoformat(),
@@ -954,11 +952,6 @@ class Neo4jStore(GraphStore):
                  "props": {"kg_as_of": tie.as_of, "kg_fingerprint": latest[tie.account].account.fingerprint,
                            **self._kg(tie, self._KG_TIE)}} for a in accounts for tie in latest[a].ties])
             t.written("metrics_write_people", staff_rows)
-            t.rows("metrics_unlabel_articulation", "ids", [r["id"] for r in staff_rows])
-            t.rows("metrics_label_key", "ids", [p.person for p in stakeholders if p.key])
-            t.rows("metrics_label_uncovered", "ids", [p.person for p in stakeholders if not p.covered])
-            t.rows("metrics_label_articulation", "ids",
-                   sorted({p.person for p in stakeholders if p.articulation_point} | set(cut_staff)))
             t.rows("metrics_staff_totals", "ids", [r["id"] for r in staff_rows])
             return len(latest)
 
