@@ -415,3 +415,37 @@ def test_the_style_sheet_names_what_the_graph_holds(bolt: BoltServer,
             assert caption.group(1) in keys[label], selector
         if caption and selector == "relationship.MET":
             assert caption.group(1) in met_keys
+
+
+# --------------------------------------------------------------------------- the web app's caches
+def test_web_caches_notice_a_write_from_outside_the_app(tmp_path: Path) -> None:
+    from kamgraph.web.service import Reports
+
+    db = str(tmp_path / "web.db")
+    with open_store(db, create=True) as store:
+        store.import_batch(build_demo(DAY))
+        write_snapshots(store, DAY, Settings(executor={"url": "serial"}))
+    settings = Settings(executor={"url": "serial"})
+    reports = Reports(lambda: open_store(db), settings)
+    ids = reports.account_ids()
+    first = reports.portfolio_rows(ids, DAY)
+    with open_store(db) as store:
+        fresh = build_portfolio(store, DAY, settings, use_snapshots=False, sort="name").rows
+    assert first == sorted(fresh, key=lambda r: r.account)
+    reports.figures("northwind", DAY)
+    assert reports.stats()["computed"] == 1
+    reports.figures("northwind", DAY)
+    assert reports.stats()["computed"] == 1  # cached
+    with open_store(db) as other:  # another process imports a meeting: the store's data generation moves on
+        other.import_batch(Batch(meetings=[Meeting(id="wb-web", date=DAY, kind="qbr",
+                                                   attendees=["st-maya", "nw-cfo"])]))
+    reports.figures("northwind", DAY)
+    assert reports.stats()["computed"] == 2  # the cached analysis was dropped
+    reports.portfolio_rows(ids, DAY)  # rows aged: served once more, recomputed in the background
+    if reports._refreshing is not None:
+        reports._refreshing.join(timeout=60)
+    assert reports.row_builds == 2 * len(ids)
+    with open_store(db) as store:
+        now = build_portfolio(store, DAY, settings, use_snapshots=False, sort="name").rows
+    assert reports.portfolio_rows(ids, DAY) == sorted(now, key=lambda r: r.account) != first
+    reports.close()
