@@ -334,12 +334,19 @@ def test_neo4j_second_run_changes_nothing_and_user_properties_stay(bolt: BoltSer
     cfo = cypher(bolt, bolt_database, TEST_QUERIES["wb_person"].text, id="nw-cfo")[0]
     assert cfo["props"]["importance"] == "the user's own" and cfo["props"]["kgx_note"] == "the user's own"
     assert cfo["props"]["kg_importance"] == 10.0 and sorted(cfo["labels"]) == ["Person", "Stakeholder"]
+    only_northwind = sorted(r["props"]["id"] for r in first[0]
+                            if "Staff" in r["labels"] and r["props"].get("kg_accounts") == ["northwind"])
+    assert only_northwind
     with bolt.open(bolt_database) as store:
         store.mark_left("nw-cfo", DAY - dt.timedelta(days=1))
+        store.mark_left(only_northwind[0], DAY - dt.timedelta(days=1))
     ok_json(runner, ["analyze", "--all", "--as-of", ANCHOR, "--write"], env)
-    gone = cypher(bolt, bolt_database, TEST_QUERIES["wb_person"].text, id="nw-cfo")[0]
-    assert not [k for k in gone["props"] if k.startswith("kg_")]  # no longer in the analysis: figures removed
-    assert gone["props"]["importance"] == "the user's own"
+    for person in ("nw-cfo", only_northwind[0]):  # no longer in the analysis: their figures are removed
+        gone = cypher(bolt, bolt_database, TEST_QUERIES["wb_person"].text, id=person)[0]
+        assert not [k for k in gone["props"] if k.startswith("kg_")], person
+    assert gone["props"]["name"]  # their own properties stay
+    cfo = cypher(bolt, bolt_database, TEST_QUERIES["wb_person"].text, id="nw-cfo")[0]
+    assert cfo["props"]["importance"] == "the user's own"
 
 
 # --------------------------------------------------------------------------- the style sheet
