@@ -225,6 +225,8 @@ def test_a_stale_snapshot_is_never_used(store: GraphStore, change: str) -> None:
 
 
 def test_every_data_write_bumps_the_generation_and_nothing_else_does(store: GraphStore) -> None:
+    from kamgraph.errors import ConflictError, NotFoundError
+
     demo = build_demo(DAY)
     start = store.data_generation()
     store.import_batch(demo, dry_run=True)
@@ -236,7 +238,13 @@ def test_every_data_write_bumps_the_generation_and_nothing_else_does(store: Grap
     write_snapshots(store, DAY, Settings(executor={"url": "serial"}), accounts=["orbit"])
     assert store.data_generation() == start + 1
     store.mark_left("nw-cfo", DAY)
+    with pytest.raises(ConflictError):  # recorded already: nothing changes
+        store.mark_left("nw-cfo", DAY)
+    assert store.data_generation() == start + 2
     store.mark_returned("nw-cfo")
+    assert store.data_generation() == start + 3
+    with pytest.raises(NotFoundError):
+        store.mark_returned("nobody")
     assert store.data_generation() == start + 3
     store.clear()
     assert store.data_generation() == start + 4

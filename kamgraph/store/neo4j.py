@@ -882,9 +882,13 @@ class Neo4jStore(GraphStore):
         Every write path that changes records calls this once inside its transaction (``self._write(lambda t:
         self._data_changed(t, t.run(...)))`` or a line in the transaction function), so a stored analysis
         snapshot computed from the data before the write is seen as stale. ``result`` may be the import's
-        :class:`~kamgraph.domain.dataset.ImportSummary`: it bumps only when the import created or updated records.
+        :class:`~kamgraph.domain.dataset.ImportSummary` (it bumps only when the import created or updated records)
+        or the rows of a departure or return (no bump when no person matched, or the departure was recorded
+        already).
         """
         if isinstance(result, ImportSummary) and not any(k.created or k.updated for k in result.kinds.values()):
+            return result
+        if isinstance(result, list) and all(row.get("already") for row in result):  # [] too: nobody matched
             return result
         t.run("metrics_data_changed", key=self._DATA_KEY)
         return result
