@@ -464,3 +464,19 @@ def test_web_caches_notice_a_write_from_outside_the_app(tmp_path: Path) -> None:
         now = build_portfolio(store, DAY, settings, use_snapshots=False, sort="name").rows
     assert reports.portfolio_rows(ids, DAY) == sorted(now, key=lambda r: r.account) != first
     reports.close()
+
+
+def test_worker_processes_write_the_same_snapshots(tmp_path: Path) -> None:
+    from kamgraph.store.executor import ProcessExecutor
+
+    when = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)
+    tables = []
+    for name, executor in (("serial", SerialExecutor(chunk_size=2)),
+                           ("workers", ProcessExecutor(chunk_size=1, workers=2, min_accounts=0))):
+        db = str(tmp_path / f"{name}.db")
+        with open_store(db, create=True) as store:
+            store.import_batch(build_demo(DAY))
+            run = write_snapshots(store, DAY, Settings(), executor=executor, now=lambda: when)
+        assert sorted(run.written) == ["helios", "northwind", "orbit", "quarry"]
+        tables.append(sql_rows(db))
+    assert tables[0] == tables[1] and tables[0]["person_metrics"]
