@@ -4,6 +4,11 @@
 summary path of :func:`kamgraph.analysis.pipeline.analyze`), scores it
 (:mod:`kamgraph.portfolio.qualification`) and reads its relationship stage
 (:mod:`kamgraph.portfolio.stage`). Comparing two dates is :mod:`kamgraph.portfolio.review`.
+
+An account whose stored analysis snapshot (``kamgraph analyze --write``) is current for the date, the
+settings and the store's data (:func:`kamgraph.portfolio.snapshots.current_metrics`) is not loaded nor
+analysed again: its row is read from the snapshot, and is the same row a fresh analysis gives (the summary,
+the stage evidence and the account record are all the row is made of). Every other account is analysed.
 """
 
 from __future__ import annotations
@@ -13,14 +18,17 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, Field
 
-from ..analysis.pipeline import analyze
+from ..analysis.pipeline import SummaryScores, analyze
+from ..analysis.snapshot import summary_of
 from ..domain.dataset import AccountSnapshot
+from ..domain.models import Account
 from ..errors import InputError, StoreError
 from ..kernels.gc_pause import paused_gc
 from ..settings import Settings
 from ..store.base import GraphStore
 from ..store.executor import Executor, executor_for
 from .qualification import Qualification, qualify
+from .snapshots import current_metrics, stage_of
 from .stage import StageResult, relationship_stage
 
 __all__ = ["SORT_KEYS", "PortfolioRow", "Portfolio", "build_portfolio", "sort_rows"]
@@ -82,7 +90,7 @@ def _sort_value(row: PortfolioRow, key: str, tiers: list[str]) -> object:
 def build_portfolio(store: GraphStore, as_of: dt.date, settings: Settings, *, sort: str = "score",
                     accounts: list[str] | None = None,
                     progress: Callable[[int, int], None] | None = None,
-                    executor: Executor | None = None) -> Portfolio:
+                    executor: Executor | None = None, use_snapshots: bool = True) -> Portfolio:
     """Analyse, score and stage every account (or the given ones) on ``as_of``.
 
     Parameters
@@ -102,14 +110,20 @@ def build_portfolio(store: GraphStore, as_of: dt.date, settings: Settings, *, so
     executor : Executor, optional
         Where the accounts are analysed (default: the one ``settings.executor`` names,
         see :mod:`kamgraph.store.executor`).
+    use_snapshots : bool
+        Read the rows of accounts with a current stored snapshot from it (default) instead of analysing them.
     """
     if sort not in SORT_KEYS:
         raise InputError(f"unknown sort key {sort!r} (one of: {', '.join(SORT_KEYS)})", field="sort")
     ids = accounts if accounts is not None else store.account_ids()
     alert_counts = _open_alert_counts(store)
     executor = executor or executor_for(settings=settings.executor)
+    stored = _stored_rows(store, ids, as_of, settings) if use_snapshots else {}
+    todo = [a for a in ids if a not in stored]
+    step = None if progress is None else (lambda done, _total: progress(done + len(stored), len(ids)))
+    computed = executor.run(store, portfolio_rows, todo, lambda _part: (as_of, settings), step)
     rows, quals, stages = [], {}, {}
-    for row, qual, stage in executor.run(store, portfolio_rows, ids, lambda _part: (as_of, settings), progress):
+    for row, qual, stage in [*stored.values(), *computed]:
         if alert_counts is not None:
             row.open_alerts = alert_counts.get(row.account, 0)
         rows.append(row)
@@ -132,15 +146,33 @@ def portfolio_rows(store: GraphStore, ids: list[str], payload: tuple[dt.date, Se
                 for snapshot in store.load_accounts(ids, as_of, chunk_size=len(ids) or 1)]
 
 
+def _stored_rows(store: GraphStore, ids: list[str], as_of: dt.date, settings: Settings
+                 ) -> dict[str, tuple[PortfolioRow, Qualification, StageResult]]:
+    """The rows of the accounts whose stored snapshot is current (the others are left out)."""
+    current = current_metrics(store, ids, as_of, settings)
+    if not current:
+        return {}
+    accounts = {a.id: a for a in store.all_accounts() if a.id in current}
+    found = {}
+    for account_id, metrics in current.items():
+        stage = stage_of(metrics, settings)
+        if stage is not None and account_id in accounts:
+            found[account_id] = _row_of(accounts[account_id], summary_of(metrics), stage, settings)
+    return found
+
+
 def _row(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings
          ) -> tuple[PortfolioRow, Qualification, StageResult]:
-    account_id = snapshot.account.id
     analysis = analyze(snapshot, as_of, settings, detail=False)
-    stage = relationship_stage(analysis.ag)
-    summary = analysis.summary
-    qual = qualify(snapshot.account, summary.model_dump(), stage.level, settings.portfolio)
+    return _row_of(snapshot.account, analysis.summary, relationship_stage(analysis.ag), settings)
+
+
+def _row_of(account: Account, summary: SummaryScores, stage: StageResult, settings: Settings
+            ) -> tuple[PortfolioRow, Qualification, StageResult]:
+    account_id = account.id
+    qual = qualify(account, summary.model_dump(), stage.level, settings.portfolio)
     row = PortfolioRow(
-        account=account_id, name=snapshot.account.name, declared_tier=snapshot.account.tier, tier=qual.tier,
+        account=account_id, name=account.name, declared_tier=account.tier, tier=qual.tier,
         score=qual.score, near_miss=qual.near_miss.tier if qual.near_miss else None, stage=stage.stage,
         stage_level=stage.level, shape=summary.shape, coverage=summary.coverage,
         key_coverage=summary.key_coverage, fragility_index=summary.fragility_index, health=summary.health,

@@ -21,6 +21,7 @@ from types import TracebackType
 
 from ..domain.alert_state import AccountCheck, AlertRecord, Delivery
 from ..domain.dataset import AccountSnapshot, AccountSummary, Batch, ImportSummary
+from ..domain.metrics import AccountMetrics, MetricsSnapshot
 from ..domain.models import Account, Meeting, Staff, Stakeholder
 from ..domain.provenance import Provenance
 from ..errors import StoreError
@@ -358,3 +359,47 @@ class GraphStore(ABC):
             raise
 
     # -- analysis snapshots (schema 4) ---------------------------------------------
+    # Results of ``kamgraph analyze --write`` (:mod:`kamgraph.domain.metrics`). SQLite keeps every snapshot (one
+    # per account and as-of date, history kept); Neo4j keeps the latest one as ``kg_`` properties on the graph.
+    # A snapshot is current only while its as-of date, its settings fingerprint and the store's *data generation*
+    # are unchanged. The data generation is a store-wide counter that every write changing records bumps in its
+    # own transaction: a write path calls ``self._data_changed(...)`` once, inside the transaction (see the
+    # backends' ``_data_changed``); a new write path (erasure, plans, competitors, provenance, ...) must do the same.
+    @abstractmethod
+    def data_generation(self) -> int:
+        """The store's data generation: a counter bumped by every write that changes records (never by
+        :meth:`write_metrics`). Snapshots computed from older data carry an older number.
+
+        Examples
+        --------
+        >>> from kamgraph.store import open_store
+        >>> from kamgraph.domain.dataset import Batch
+        >>> from kamgraph.domain.models import Account
+        >>> store = open_store(":memory:")
+        >>> before = store.data_generation()
+        >>> _ = store.import_batch(Batch(accounts=[Account(id="a", name="A")]))
+        >>> _ = store.import_batch(Batch(accounts=[Account(id="a", name="A")]))  # unchanged: no bump
+        >>> store.data_generation() - before
+        1
+        """
+
+    @abstractmethod
+    def write_metrics(self, snapshots: Sequence[MetricsSnapshot]) -> int:
+        """Store these analysis snapshots in one transaction; returns how many were written.
+
+        The snapshot of an account on an as-of date replaces the one stored for the same account and date
+        (SQLite; other dates are kept as history) or the account's latest one (Neo4j: ``kg_`` properties on its
+        nodes and MET edges, people no longer in the analysis lose theirs). Writing the same snapshot twice
+        leaves the store as the first write did. Does not change the data generation.
+
+        Raises
+        ------
+        NotFoundError
+            When a snapshot's account is not in the store (nothing is written).
+        """
+
+    @abstractmethod
+    def account_metrics(self, account_ids: Iterable[str], as_of: dt.date) -> dict[str, AccountMetrics]:
+        """The stored account figures of these accounts on ``as_of``, by account id (accounts without a
+        snapshot of that date are left out). Whether they are current is for the caller to check
+        (:meth:`kamgraph.domain.metrics.AccountMetrics.is_current` against :meth:`data_generation`)."""

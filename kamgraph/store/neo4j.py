@@ -46,6 +46,7 @@ from pydantic import BaseModel
 
 from ..domain.alert_state import AccountCheck, AlertRecord, Delivery
 from ..domain.dataset import KINDS, AccountSnapshot, AccountSummary, Batch, ImportSummary
+from ..domain.metrics import AccountMetrics, MetricsSnapshot
 from ..domain.models import (
     Account,
     Meeting,
@@ -369,6 +370,7 @@ class Neo4jStore(GraphStore):
             counts.created, counts.updated, counts.unchanged = len(plan.created), len(plan.updated), plan.unchanged
         if touched:
             self._write_met(t, touched, new, pairs)
+        self._data_changed(t, summary)
         if dry_run:
             raise _DryRunRollbackError(summary)
         return summary
@@ -527,15 +529,15 @@ class Neo4jStore(GraphStore):
         return sorted(rows, key=lambda r: (r["staff"], r["stakeholder"]))
 
     def _mark(self, name: str, person_id: str, **params: Any) -> Stakeholder | Staff:
-        found = self._write(lambda t: t.run(name, id=person_id, **params))
+        found = self._write(lambda t: self._data_changed(t, t.run(name, id=person_id, **params)))
         if not found:
             raise NotFoundError(f"no person with id {person_id!r}")
         return self.get_person(person_id)
 
     def mark_left(self, person_id: str, on: dt.date, *, moved_to: str | None = None,
                   note: str | None = None) -> Stakeholder | Staff:
-        found = self._write(lambda t: t.run("mark_left", id=person_id, status=Status.LEFT.value,
-                                            left_on=on.isoformat(), moved_to=moved_to, note=note))
+        found = self._write(lambda t: self._data_changed(t, t.run("mark_left", id=person_id, status=Status.LEFT.value,
+                                            left_on=on.isoformat(), moved_to=moved_to, note=note)))
         if not found:
             raise NotFoundError(f"no person with id {person_id!r}")
         if found[0]["already"]:
@@ -550,6 +552,7 @@ class Neo4jStore(GraphStore):
         limit = max(self.batch_size, 100)
         while self._write(lambda t: t.run("clear_some", limit=limit))[0]["deleted"]:
             pass
+        self._write(self._data_changed)
 
     # -- account plans (schema 4) ------------------------------------------------
 
@@ -952,3 +955,116 @@ class Neo4jStore(GraphStore):
             raise NotFoundError(f"no undelivered webhook payload with id {delivery_id!r}")
 
     # -- analysis snapshots (schema 4) ---------------------------------------------
+    # Neo4j keeps the latest snapshot of each account as kg_ properties (cypher/metrics.cypher): on the Account
+    # node (the summary), on its stakeholders (Person nodes), on the MET edges into them (the ties), and on our
+    # staff (kg_accounts / kg_articulation_accounts list the accounts whose latest snapshot includes them, or
+    # where they are an articulation point; kg_threads and kg_sole_threads are counted over their MET edges).
+    #: PersonMetrics fields stored on a stakeholder node (as kg_<field>).
+    _KG_STAKEHOLDER = ("importance", "key", "covered", "threads", "cadence", "cadence_target_days", "last_contact",
+                       "days_since_contact", "reachable", "connectivity", "articulation_point", "cut_off",
+                       "removal_share", "bridging")
+    #: TieMetrics fields stored on a MET edge (as kg_<field>).
+    _KG_TIE = ("strength", "meetings", "first_met", "last_met", "thread", "sole_thread")
+    #: Properties of a staff node kamgraph owns.
+    _KG_STAFF = ("kg_accounts", "kg_articulation_accounts", "kg_articulation_point", "kg_threads",
+                 "kg_sole_threads", "kg_as_of", "kg_fingerprint")
+    _DATA_KEY = "data"
+
+    def _data_changed(self, t: _Tx, result: T | None = None) -> T | None:
+        """Bump the data generation in the write transaction ``t``; returns ``result`` unchanged.
+
+        Every write path that changes records calls this once inside its transaction (``self._write(lambda t:
+        self._data_changed(t, t.run(...)))`` or a line in the transaction function), so a stored analysis
+        snapshot computed from the data before the write is seen as stale. ``result`` may be the import's
+        :class:`~kamgraph.domain.dataset.ImportSummary` (it bumps only when the import created or updated records)
+        or the rows of a departure or return (no bump when no person matched, or the departure was recorded
+        already).
+        """
+        if isinstance(result, ImportSummary) and not any(k.created or k.updated for k in result.kinds.values()):
+            return result
+        if isinstance(result, list) and all(row.get("already") for row in result):  # [] too: nobody matched
+            return result
+        t.run("metrics_data_changed", key=self._DATA_KEY)
+        return result
+
+    def data_generation(self) -> int:
+        return int(self._query("metrics_data_generation", key=self._DATA_KEY)[0]["generation"] or 0)
+
+    @classmethod
+    def _kg(cls, record: BaseModel, fields: Iterable[str]) -> dict[str, Any]:
+        return {f"kg_{name}": getattr(record, name) for name in fields}
+
+    def write_metrics(self, snapshots: Sequence[MetricsSnapshot]) -> int:
+        latest = {snap.account.account: snap for snap in snapshots}  # one snapshot per account: the last given
+        if not latest:
+            return 0
+        accounts = sorted(latest)
+        forget_people = dict.fromkeys(f"kg_{n}" for n in ("account", "as_of", "fingerprint", *self._KG_STAKEHOLDER))
+        forget_ties = dict.fromkeys(f"kg_{n}" for n in ("as_of", "fingerprint", *self._KG_TIE))
+        new_lists: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+        for account, snap in latest.items():
+            for person in snap.people:
+                if person.kind == "staff":
+                    new_lists[person.person][0].add(account)
+                    if person.articulation_point:
+                        new_lists[person.person][1].add(account)
+
+        def work(t: _Tx) -> int:
+            known = {r["id"] for r in t.rows("accounts_by_ids", "ids", accounts)}
+            missing = [a for a in accounts if a not in known]
+            if missing:
+                raise NotFoundError(f"no account with id {missing[0]!r} (see 'kamgraph accounts'); nothing written")
+            t.written("metrics_forget_stakeholders", [{"account": a, "props": forget_people} for a in accounts])
+            t.written("metrics_forget_ties", [{"account": a, "props": forget_ties} for a in accounts])
+            old = {r["id"]: r for r in t.rows("metrics_staff_of_accounts", "ids", accounts)}
+            old.update({r["id"]: r for r in t.rows("metrics_staff_lists", "ids", sorted(set(new_lists) - set(old)))})
+            chunk = set(accounts)
+            staff_rows = []
+            stamp = {}
+            for sid in sorted(set(old) | set(new_lists)):
+                before = old.get(sid, {})
+                mine, cut = new_lists.get(sid, (set(), set()))
+                listed = sorted((set(before.get("accounts") or []) - chunk) | mine)
+                cuts = sorted((set(before.get("cut") or []) - chunk) | cut)
+                if mine:
+                    snap = latest[min(mine)]
+                    stamp = {"kg_as_of": snap.account.as_of, "kg_fingerprint": snap.account.fingerprint}
+                props = dict.fromkeys(self._KG_STAFF) if not listed else {
+                    "kg_accounts": listed, "kg_articulation_accounts": cuts or None,
+                    "kg_articulation_point": bool(cuts), **(stamp if mine else {})}
+                staff_rows.append({"id": sid, "props": props})
+            t.written("metrics_write_accounts", [
+                {"id": a, "props": {"kg_as_of": m.as_of, "kg_fingerprint": m.fingerprint, "kg_generation": m.generation,
+                                    "kg_computed_at": m.computed_at.isoformat(),
+                                    **self._kg(m, (f for f in type(m).model_fields
+                                                   if f not in ("account", "name", "as_of", "fingerprint",
+                                                                "generation", "computed_at")))}}
+                for a, m in ((a, latest[a].account) for a in accounts)])
+            stakeholders = [p for a in accounts for p in latest[a].people if p.kind == "stakeholder"]
+            t.written("metrics_write_people", [
+                {"id": p.person, "props": {"kg_account": p.account, "kg_as_of": p.as_of,
+                                           "kg_fingerprint": latest[p.account].account.fingerprint,
+                                           **self._kg(p, self._KG_STAKEHOLDER)}} for p in stakeholders])
+            t.written("metrics_write_ties", [
+                {"staff": tie.staff, "stakeholder": tie.stakeholder,
+                 "props": {"kg_as_of": tie.as_of, "kg_fingerprint": latest[tie.account].account.fingerprint,
+                           **self._kg(tie, self._KG_TIE)}} for a in accounts for tie in latest[a].ties])
+            t.written("metrics_write_people", staff_rows)
+            t.rows("metrics_staff_totals", "ids", [r["id"] for r in staff_rows])
+            return len(latest)
+
+        return self._write(work)
+
+    def account_metrics(self, account_ids: Iterable[str], as_of: dt.date) -> dict[str, AccountMetrics]:
+        rows = self._read(lambda t: t.rows("metrics_read_accounts", "ids", sorted(set(account_ids))))
+        found: dict[str, AccountMetrics] = {}
+        fields = AccountMetrics.model_fields
+        for row in rows:
+            props = row["props"]
+            data = {key[3:]: _native(value) for key, value in props.items()
+                    if key.startswith("kg_") and key[3:] in fields}
+            if data.get("as_of") != as_of:
+                continue
+            data.update(account=row["id"], name=props.get("name", row["id"]))
+            found[row["id"]] = AccountMetrics.model_validate(data)
+        return found

@@ -18,10 +18,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from ..domain.alert_state import AccountCheck, AlertRecord, Delivery
 from ..domain.dataset import KINDS, AccountSnapshot, AccountSummary, Batch, ImportSummary
+from ..domain.metrics import AccountMetrics, MetricsSnapshot
 from ..domain.models import (
     Account,
     BuyingRole,
@@ -173,23 +174,46 @@ CREATE INDEX provenance_record ON provenance(record_id);
 CREATE INDEX provenance_source ON provenance(source, source_id);
 """
 
-#: Analysis results written back (``kamgraph analyze --write``), one snapshot per account and as-of date.
+#: Analysis results written back (``kamgraph analyze --write``), one snapshot per account and as-of date
+#: (history kept), one typed column per figure (see docs/analysis-in-the-graph.md), and the store's data
+#: generation: one row bumped by every write that changes records, so a snapshot knows when it went stale.
 _SCHEMA_V4_METRICS = """
 CREATE TABLE account_metrics (
-    account_id TEXT NOT NULL, as_of TEXT NOT NULL, fingerprint TEXT NOT NULL, computed_at TEXT NOT NULL,
-    data TEXT NOT NULL DEFAULT '{}',
+    account_id TEXT NOT NULL, as_of TEXT NOT NULL, fingerprint TEXT NOT NULL, data_generation INTEGER NOT NULL,
+    computed_at TEXT NOT NULL, name TEXT NOT NULL,
+    health REAL NOT NULL, coverage REAL NOT NULL, weighted_coverage REAL NOT NULL, key_coverage REAL NOT NULL,
+    reachable REAL NOT NULL, fragility_index REAL NOT NULL, concentration REAL NOT NULL, shape TEXT NOT NULL,
+    active_stakeholders INTEGER NOT NULL, covered INTEGER NOT NULL, key_stakeholders INTEGER NOT NULL,
+    key_covered INTEGER NOT NULL, required_roles_covered INTEGER NOT NULL, required_roles INTEGER NOT NULL,
+    single_threaded_key INTEGER NOT NULL, key_at_connectivity_1 INTEGER NOT NULL, min_key_connectivity INTEGER,
+    overdue_key INTEGER NOT NULL, top_staff TEXT, most_critical_person TEXT,
+    stage TEXT, stage_level INTEGER, stage_threaded INTEGER, stage_departments INTEGER, stage_levels INTEGER,
+    stage_staff INTEGER, stage_exec_ties INTEGER, stage_multi_threaded_share REAL, stage_concentration REAL,
+    stage_months REAL,
+    active_staff INTEGER NOT NULL, departed INTEGER NOT NULL, meetings INTEGER NOT NULL, ties INTEGER NOT NULL,
+    articulation_points INTEGER NOT NULL,
     PRIMARY KEY (account_id, as_of)
 ) WITHOUT ROWID;
 CREATE TABLE person_metrics (
-    account_id TEXT NOT NULL, person_id TEXT NOT NULL, as_of TEXT NOT NULL,
+    account_id TEXT NOT NULL, person_id TEXT NOT NULL, as_of TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL,
+    importance REAL, key INTEGER, covered INTEGER, threads INTEGER NOT NULL, sole_threads INTEGER,
+    cadence TEXT, cadence_target_days INTEGER, last_contact TEXT, days_since_contact INTEGER, reachable INTEGER,
+    connectivity INTEGER, articulation_point INTEGER NOT NULL, cut_off INTEGER NOT NULL, removal_share REAL NOT NULL,
+    bridging REAL NOT NULL, strength REAL, share_of_strength REAL,
     PRIMARY KEY (account_id, person_id, as_of)
 ) WITHOUT ROWID;
 CREATE INDEX person_metrics_person ON person_metrics(person_id);
 CREATE TABLE tie_metrics (
     account_id TEXT NOT NULL, staff_id TEXT NOT NULL, stakeholder_id TEXT NOT NULL, as_of TEXT NOT NULL,
+    strength REAL NOT NULL, meetings INTEGER NOT NULL, first_met TEXT NOT NULL, last_met TEXT NOT NULL,
+    thread INTEGER NOT NULL, sole_thread INTEGER NOT NULL,
     PRIMARY KEY (account_id, staff_id, stakeholder_id, as_of)
 ) WITHOUT ROWID;
 CREATE INDEX tie_metrics_stakeholder ON tie_metrics(stakeholder_id);
+CREATE TABLE data_generation (
+    name TEXT PRIMARY KEY, generation INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO data_generation (name, generation) VALUES ('data', 0);
 """
 
 #: DDL that takes a store from version ``v`` to ``v + 1``.
@@ -427,6 +451,7 @@ class SqliteStore(GraphStore):
                 counts = summary.kinds[kind]
                 counts.created, counts.updated, counts.unchanged = (
                     len(plan.created), len(plan.updated), plan.unchanged)
+            self._data_changed(summary)
             if summary.dry_run:
                 raise _DryRunRollbackError()
 
@@ -613,6 +638,7 @@ class SqliteStore(GraphStore):
             if not changed:
                 raise ConflictError(f"{person_id} is already recorded as left; 'kamgraph return {person_id}' "
                                        "undoes that")
+            self._data_changed()
         return self.get_person(person_id)
 
     def mark_returned(self, person_id: str) -> Stakeholder | Staff:
@@ -620,12 +646,14 @@ class SqliteStore(GraphStore):
             table = self._person_table(person_id)
             self._db.execute(f"UPDATE {table} SET status = 'active', left_on = NULL, moved_to = NULL "
                              "WHERE id = ?", (person_id,))
+            self._data_changed()
         return self.get_person(person_id)
 
     def clear(self) -> None:
         with self._tx():
             for table in _TABLES:
                 self._db.execute(f"DELETE FROM {table}")
+            self._data_changed()
 
     # -- account plans (schema 4) ---------------------------------------------------
 
@@ -967,6 +995,68 @@ class SqliteStore(GraphStore):
                      meetings=self._meetings(rows), relationships=self._relationships(), person_kinds=kinds)
 
     # -- analysis snapshots (schema 4) -------------------------------------------
+    #: Field of a metrics record -> its column (the other fields have columns of their own name).
+    _METRIC_COLUMNS: ClassVar[dict[str, str]] = {"account": "account_id", "person": "person_id", "staff": "staff_id",
+                                                 "stakeholder": "stakeholder_id", "generation": "data_generation"}
+
+    @staticmethod
+    def _metric_value(value: Any) -> Any:
+        """A metrics field as an SQLite value: dates and times as ISO text, booleans as 0/1."""
+        if isinstance(value, dt.date | dt.datetime):
+            return value.isoformat()
+        if isinstance(value, bool):
+            return int(value)
+        return value
+
+    def _data_changed(self, changed: object = True) -> None:
+        """Bump the data generation, inside the caller's write transaction (when ``changed`` is truthy).
+
+        Every write path that changes records calls this once within its ``self._tx()`` block, so a stored
+        analysis snapshot computed from the data before the write is seen as stale. ``changed`` may be an
+        :class:`~kamgraph.domain.dataset.ImportSummary`: it bumps only when the import created or updated records.
+        """
+        if isinstance(changed, ImportSummary):
+            changed = any(k.created or k.updated for k in changed.kinds.values())
+        if changed:
+            self._db.execute("INSERT INTO data_generation (name, generation) VALUES ('data', 1) "
+                             "ON CONFLICT(name) DO UPDATE SET generation = generation + 1")
+
+    def data_generation(self) -> int:
+        row = self._db.execute("SELECT generation FROM data_generation WHERE name = 'data'").fetchone()
+        return int(row[0]) if row else 0
+
+    def write_metrics(self, snapshots: Sequence[MetricsSnapshot]) -> int:
+        with self._tx() as db:
+            known = self.known_ids((), [s.account.account for s in snapshots])[1]
+            for snap in snapshots:
+                acc = snap.account
+                if acc.account not in known:
+                    raise NotFoundError(f"no account with id {acc.account!r} (see 'kamgraph accounts'); "
+                                        "nothing written")
+                key = (acc.account, acc.as_of.isoformat())
+                for table in ("account_metrics", "person_metrics", "tie_metrics"):
+                    db.execute(f"DELETE FROM {table} WHERE account_id = ? AND as_of = ?", key)
+                for table, rows in (("account_metrics", [acc]), ("person_metrics", snap.people),
+                                    ("tie_metrics", snap.ties)):
+                    if not rows:
+                        continue
+                    names = list(type(rows[0]).model_fields)
+                    columns = ", ".join(self._METRIC_COLUMNS.get(n, n) for n in names)
+                    db.executemany(f"INSERT INTO {table} ({columns}) VALUES ({_marks(len(names))})",
+                                   [[self._metric_value(getattr(r, n)) for n in names] for r in rows])
+        return len(snapshots)
+
+    def account_metrics(self, account_ids: Iterable[str], as_of: dt.date) -> dict[str, AccountMetrics]:
+        names = list(AccountMetrics.model_fields)
+        columns = ", ".join(self._METRIC_COLUMNS.get(n, n) for n in names)
+        found: dict[str, AccountMetrics] = {}
+        for part in _chunks(sorted(set(account_ids))):
+            for row in self._db.execute(f"SELECT {columns} FROM account_metrics WHERE as_of = ? "
+                                        f"AND account_id IN ({_marks(len(part))})", [as_of.isoformat(), *part]):
+                metrics = AccountMetrics.model_validate(dict(zip(names, row, strict=True)))
+                found[metrics.account] = metrics
+        return found
+
 
     # -- alert state ----------------------------------------------------------------
     def load_alerts(self, account_ids: Iterable[str] | None = None, *,

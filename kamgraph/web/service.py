@@ -3,7 +3,12 @@
 An account's analysis, X-ray, map and matrix are computed on first request and kept (least recently
 used first out) for ``[web] cache_seconds``; any write through the app (a departure) drops every entry of
 the accounts it touched at once. The portfolio rows are cached the same way, per account and date; rows
-past their time are served while a background thread recomputes them.
+past their time are served while a background thread recomputes them. Portfolio rows of accounts with a current
+stored analysis snapshot (``kamgraph analyze --write``) are read from it rather than analysed
+(:func:`kamgraph.portfolio.table.build_portfolio`). A write from outside the app (an import, a departure
+recorded on the command line) is noticed by the store's data generation
+(:meth:`~kamgraph.store.base.GraphStore.data_generation`), read once per page: every cached analysis is
+dropped and every portfolio row is recomputed (in the background, like rows past their time).
 Readers never wait for each other: each worker thread has its own store connection (SQLite in WAL mode
 lets readers run side by side) and the cache lock is held only to look up or store an entry.
 """
@@ -21,6 +26,7 @@ from typing import Any
 from ..analysis.matrix import CommunicationMatrix, communication_matrix
 from ..analysis.pipeline import AccountAnalysis, analyze
 from ..domain.dataset import AccountSnapshot
+from ..errors import StoreError
 from ..portfolio.table import PortfolioRow, build_portfolio
 from ..settings import Settings
 from ..store.base import GraphStore
@@ -82,6 +88,8 @@ class Reports:
         self._rows: dict[tuple[str, dt.date], tuple[float, PortfolioRow]] = {}
         self._ids: tuple[float, list[str]] | None = None
         self._refreshing: threading.Thread | None = None
+        #: The store's data generation the caches were filled at (None: not read yet).
+        self._generation: int | None = None
         #: How many portfolio rows were computed.
         self.row_builds = 0
         #: How many analyses were computed (the tests and the benchmark read it).
@@ -130,8 +138,23 @@ class Reports:
     def _fresh(self, made: float) -> bool:
         return self.clock() - made <= self.ttl
 
+    def _check_generation(self) -> None:
+        """When the store's data changed since the caches were filled, drop the analyses and age the rows."""
+        try:
+            generation = self.store.data_generation()
+        except StoreError:
+            return
+        with self._lock:
+            if self._generation is not None and generation != self._generation:
+                self._figures.clear()
+                self._ids = None
+                expired = self.clock() - self.ttl - 1
+                self._rows = {key: (expired, row) for key, (_made, row) in self._rows.items()}
+            self._generation = generation
+
     def figures(self, account_id: str, as_of: dt.date) -> AccountFigures:
         """The cached figures of an account (the caller has checked access)."""
+        self._check_generation()
         key = (account_id, as_of)
         with self._lock:
             entry = self._figures.get(key)
@@ -153,6 +176,7 @@ class Reports:
         Rows never computed are computed now; rows older than ``cache_seconds`` are served as they are
         while one background thread recomputes them (a 2,000-account portfolio takes minutes to redo).
         """
+        self._check_generation()
         with self._lock:
             missing = [a for a in account_ids if (a, as_of) not in self._rows]
             stale = [a for a in account_ids
