@@ -3,16 +3,18 @@
 // whose account is gone is never seen.
 
 // name: objective_exists
-// Whether an objective with this id exists, and whether its account does.
-OPTIONAL MATCH (o:Objective {id: $id})
-OPTIONAL MATCH (a:Account {id: $account})
+// For each row {id, account}: whether an objective with the id exists, and whether the account does.
+UNWIND $rows AS row
+OPTIONAL MATCH (o:Objective {id: row.id})
+OPTIONAL MATCH (a:Account {id: row.account})
 RETURN o IS NOT NULL AS taken, a IS NOT NULL AS account
 
 // name: objective_save
-// Create or overwrite one objective (every property replaced) and link it to its account.
-MATCH (a:Account {id: $row.account})
-MERGE (o:Objective {id: $row.id})
-SET o = $row, o.due = date($row.due), o.created_on = date($row.created_on), o.closed_on = date($row.closed_on)
+// Create or overwrite objectives (every property replaced), each linked to its account only.
+UNWIND $rows AS row
+MATCH (a:Account {id: row.account})
+MERGE (o:Objective {id: row.id})
+SET o = row, o.due = date(row.due), o.created_on = date(row.created_on), o.closed_on = date(row.closed_on)
 WITH o, a
 OPTIONAL MATCH (o)-[old:FOR]->(:Account)
 DELETE old
@@ -21,17 +23,18 @@ CREATE (o)-[:FOR]->(a)
 RETURN count(o) AS written
 
 // name: objective_create
-// Create one new objective linked to its account (a second one with the same id breaks the constraint).
-MATCH (a:Account {id: $row.account})
+// Create new objectives linked to their accounts (a second one with the same id breaks the constraint).
+UNWIND $rows AS row
+MATCH (a:Account {id: row.account})
 CREATE (o:Objective)
-SET o = $row, o.due = date($row.due), o.created_on = date($row.created_on), o.closed_on = date($row.closed_on)
+SET o = row, o.due = date(row.due), o.created_on = date(row.created_on), o.closed_on = date(row.closed_on)
 CREATE (o)-[:FOR]->(a)
 RETURN count(o) AS written
 
 // name: objective_load
-// Stored objectives of these accounts ($accounts null: all), open ones only unless $closed_too.
+// Stored objectives of these accounts ($accounts null: all), whatever their state.
 MATCH (o:Objective)-[:FOR]->(a:Account)
-WHERE ($closed_too OR o.state = 'open') AND ($accounts IS NULL OR a.id IN $accounts)
+WHERE $accounts IS NULL OR a.id IN $accounts
 RETURN properties(o) AS props
 
 // name: objective_by_id
@@ -40,11 +43,12 @@ MATCH (o:Objective {id: $id})-[:FOR]->(:Account)
 RETURN properties(o) AS props
 
 // name: objective_set_state
-// Change an objective's state unless it is in that state already; returns whether it exists and was.
+// Set an objective's state to $status (closed on $day, null when open again) unless it is in that state
+// already; returns whether it was.
 MATCH (o:Objective {id: $id})-[:FOR]->(:Account)
-WITH o, o.state = $state AS already
-SET o.state = CASE WHEN already THEN o.state ELSE $state END,
-    o.closed_on = CASE WHEN already THEN o.closed_on ELSE date($closed_on) END,
+WITH o, o.state = $status AS already
+SET o.state = CASE WHEN already THEN o.state ELSE $status END,
+    o.closed_on = CASE WHEN already THEN o.closed_on ELSE date($day) END,
     o.note = CASE WHEN already OR $note IS NULL THEN o.note ELSE $note END
 RETURN already
 

@@ -563,12 +563,12 @@ class Neo4jStore(GraphStore):
         row["data"] = json.dumps(objective.data, sort_keys=True)
 
         def work(t: _Tx) -> None:
-            found = t.run("objective_exists", id=objective.id, account=objective.account)[0]
+            found = t.run("objective_exists", rows=[{"id": objective.id, "account": objective.account}])[0]
             if not found["account"]:
                 raise NotFoundError(f"no account with id {objective.account!r}")
             if found["taken"] and not replace:
                 raise ConflictError(f"objective {objective.id!r} exists already; nothing written")
-            t.run("objective_save" if found["taken"] else "objective_create", row=row)
+            t.run("objective_save" if found["taken"] else "objective_create", rows=[row])
 
         self._write(work)  # a create that loses a race breaks the id constraint; the retry then sees the id taken
 
@@ -577,8 +577,9 @@ class Neo4jStore(GraphStore):
         accounts = None if account_ids is None else sorted(set(account_ids))
         if accounts == []:
             return []
-        found = [self._objective(r["props"]) for r in self._query("objective_load", closed_too=include_closed,
-                                                                    accounts=accounts)]
+        found = [self._objective(r["props"]) for r in self._query("objective_load", accounts=accounts)]
+        if not include_closed:
+            found = [o for o in found if o.is_open]
         return sorted(found, key=lambda o: (o.account, o.due, o.id))
 
     def get_objective(self, objective_id: str) -> Objective:
@@ -591,8 +592,8 @@ class Neo4jStore(GraphStore):
                             note: str | None = None) -> Objective:
         new = ObjectiveState(state)
         closed = None if new is ObjectiveState.OPEN else on.isoformat()
-        found = self._write(lambda t: t.run("objective_set_state", id=objective_id, state=new.value,
-                                            closed_on=closed, note=note))
+        found = self._write(lambda t: t.run("objective_set_state", id=objective_id, status=new.value,
+                                            day=closed, note=note))
         if not found:
             raise NotFoundError(f"no objective with id {objective_id!r}")
         if found[0]["already"]:
