@@ -657,6 +657,8 @@ class PlanSettings(_Section):
     """
 
     at_risk_days: int = Field(default=30, ge=0, description="Not met and due within this many days: at risk.")
+    adopt_due_days: int = Field(default=30, ge=0, description=(
+        "'plan adopt' without --due: the objective is due this many days after the X-ray's date."))
     objective_missed: ObjectiveMissedRuleSettings = Field(default_factory=ObjectiveMissedRuleSettings)
 
 

@@ -51,6 +51,7 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, Field
 
+from ..analysis.actions import Action, next_actions
 from ..analysis.fragility import compact_connectivity
 from ..analysis.pipeline import AccountAnalysis, analyze
 from ..domain.models import BuyingRole
@@ -61,7 +62,12 @@ from ..store.base import GraphStore
 from .stage import STAGES, relationship_stage
 
 __all__ = ["STATUS_ORDER", "AccountPlan", "evaluate_objective", "evaluate_objectives", "account_plan",
-           "portfolio_plans", "check_stage"]
+           "portfolio_plans", "check_stage", "ADOPTED_KINDS", "adopt_action", "next_objective_id"]
+
+#: The goal kind each X-ray action kind becomes when adopted (see :func:`adopt_action`).
+ADOPTED_KINDS = {"meet": GoalKind.COVER_PERSON, "add_thread": GoalKind.COVER_PERSON,
+                 "bridge_department": GoalKind.COVER_PERSON, "rethread": GoalKind.COVER_PERSON,
+                 "reconnect": GoalKind.CADENCE, "spread": GoalKind.CONCENTRATION}
 
 #: Statuses, most urgent first (how lists are ordered).
 STATUS_ORDER = (PlanStatus.MISSED, PlanStatus.AT_RISK, PlanStatus.ON_TRACK, PlanStatus.MET)
@@ -212,14 +218,17 @@ def account_plan(store: GraphStore, account: str, as_of: dt.date, settings: Sett
 
 
 def portfolio_plans(store: GraphStore, as_of: dt.date, settings: Settings | None = None,
-                    accounts: Sequence[str] | None = None) -> list[AccountPlan]:
+                    accounts: Sequence[str] | None = None, *, include_closed: bool = False) -> list[AccountPlan]:
     """The plans of every account with an objective open on ``as_of`` (or of ``accounts``), by account id.
 
-    Each account is loaded and analysed once (the summary analysis, :func:`analyze` with ``detail=False``).
+    With ``include_closed`` the objectives closed by then count too (every objective created on or before
+    ``as_of``; a closed one is still evaluated, its state shows it is closed). Each account is loaded and
+    analysed once (the summary analysis, :func:`analyze` with ``detail=False``).
     """
     settings = settings or Settings()
     ids = sorted({store.find_account(a).id for a in accounts}) if accounts is not None else None
-    objectives = [o for o in store.load_objectives(ids, include_closed=True) if o.open_on(as_of)]
+    objectives = [o for o in store.load_objectives(ids, include_closed=True)
+                  if (o.created_on <= as_of if include_closed else o.open_on(as_of))]
     by_account: dict[str, list[Objective]] = {}
     for o in objectives:
         by_account.setdefault(o.account, []).append(o)
@@ -227,5 +236,59 @@ def portfolio_plans(store: GraphStore, as_of: dt.date, settings: Settings | None
     for snapshot in store.load_accounts(sorted(by_account), as_of):
         analysis = analyze(snapshot, as_of, settings, detail=False)
         plans.append(AccountPlan(account=snapshot.account.id, name=snapshot.account.name, as_of=as_of,
-                                 objectives=evaluate_objectives(by_account[snapshot.account.id], analysis, settings)))
+                                 objectives=evaluate_objectives(by_account[snapshot.account.id], analysis, settings,
+                                                                open_only=not include_closed)))
     return plans
+
+
+def next_objective_id(account: str, taken: Iterable[str]) -> str:
+    """``ACCOUNT-N`` with N one more than the largest N of ``taken`` (the account's stored objective ids).
+
+    Examples
+    --------
+    >>> next_objective_id("acme", ["acme-1", "acme-7", "other-9", "acme-x"])
+    'acme-8'
+    """
+    numbers = [int(t[len(account) + 1:]) for t in taken
+               if t.startswith(account + "-") and t[len(account) + 1:].isdigit()]
+    return f"{account}-{max(numbers, default=0) + 1}"
+
+
+def adopt_action(analysis: AccountAnalysis, number: int, *, objective_id: str, due: dt.date,
+                 owner: str | None = None, created_on: dt.date | None = None) -> Objective:
+    """The objective that X-ray action ``number`` (1 = the first of ``kamgraph xray``'s NEXT ACTIONS) becomes.
+
+    The actions are :func:`kamgraph.analysis.actions.next_actions` of ``analysis`` -- the list the X-ray
+    numbers, so ``analysis`` must be the full analysis (``detail=True``) of the same date and settings.
+    ``meet``, ``bridge_department`` and ``rethread`` become "cover" the action's person (one thread),
+    ``add_thread`` "cover with 2 threads", ``reconnect`` "meet every N days" (their cadence target) and
+    ``spread`` "bring concentration under" the ``coverage.concentration_threshold``. The owner is
+    ``owner`` or else the action's suggested owner.
+
+    Raises
+    ------
+    InputError
+        When ``number`` is not one of the actions, or the action names nobody to act on.
+    """
+    actions = next_actions(analysis)
+    if not 1 <= number <= len(actions):
+        raise InputError(f"no action {number}: the X-ray of {analysis.ag.snapshot.account.id} on "
+                         f"{analysis.ag.as_of} lists {len(actions)} action{'' if len(actions) == 1 else 's'}",
+                         field="action")
+    action: Action = actions[number - 1]
+    kind = ADOPTED_KINDS[action.kind]
+    subject: str | None = action.target
+    target: float | None = None
+    if kind is GoalKind.CONCENTRATION:
+        subject, target = None, analysis.ag.settings.coverage.concentration_threshold
+    elif action.target is None or action.target not in analysis.ag.stakeholders:
+        raise InputError(f"action {number} ({action.title}) names no stakeholder to act on yet", field="action")
+    elif kind is GoalKind.CADENCE:
+        target = float(analysis.cadence[action.target].target_days)
+    elif action.kind == "add_thread":
+        target = 2.0
+    return Objective(id=objective_id, account=analysis.ag.snapshot.account.id, kind=kind, subject=subject,
+                     target=target, owner=owner or action.owner, due=due, created_on=created_on or analysis.ag.as_of,
+                     origin=f"xray action {number} on {analysis.ag.as_of}: {action.title}",
+                     data={"action": {"number": number, "kind": action.kind, "title": action.title,
+                                      "reason": action.reason}})
