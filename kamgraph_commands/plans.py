@@ -55,12 +55,19 @@ def _owner(store: GraphStore, text: str) -> str:
 
 
 def _stakeholder(store: GraphStore, account: Account, text: str) -> str:
+    from kamgraph.errors import InputError
     from kamgraph_commands.common import person_id
 
     people = store.load_account(account.id).stakeholders
-    pid = person_id(store, text, among=people)
+    try:
+        pid = person_id(store, text, among=people)
+    except InputError as exc:
+        if "could mean" in str(exc):
+            raise
+        pid = ""
     if pid not in {p.id for p in people}:
-        raise CliError(f"--person: {text!r} is not a stakeholder of {account.name}", 2)
+        raise CliError(f"--person: {text!r} is not a stakeholder of {account.name} "
+                       f"(see 'kamgraph people {account.id}')", 2)
     return pid
 
 
