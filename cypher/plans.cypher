@@ -3,11 +3,12 @@
 // whose account is gone is never seen.
 
 // name: objective_exists
-// For each row {id, account}: whether an objective with the id exists, and whether the account does.
+// For each row {id, account}: whether an objective with the id exists (node) and belongs to an account
+// (taken; an objective left without its account by a clear is not), and whether the account exists.
 UNWIND $rows AS row
 OPTIONAL MATCH (o:Objective {id: row.id})
 OPTIONAL MATCH (a:Account {id: row.account})
-RETURN o IS NOT NULL AS taken, a IS NOT NULL AS account
+RETURN o IS NOT NULL AS node, EXISTS { MATCH (o)-[:FOR]->(:Account) } AS taken, a IS NOT NULL AS account
 
 // name: objective_save
 // Create or overwrite objectives (every property replaced), each linked to its account only.

@@ -105,3 +105,15 @@ def test_a_real_version_3_file_migrates_and_then_keeps_objectives(tmp_path: Path
     with open_store(str(path)) as store:  # reopened: no second migration, the objective is there
         assert store.schema_version() == 4
         assert store.load_objectives() == [objective]
+
+
+def test_clear_removes_objectives_from_sight_and_their_ids_can_be_used_again(store: GraphStore) -> None:
+    """``demo --force`` clears the store; an objective id of the old data may be used again afterwards."""
+    _accounts(store)
+    store.save_objective(_objective("a-1", note="old"))
+    store.clear()
+    assert store.load_objectives(include_closed=True) == []
+    _accounts(store)
+    assert store.load_objectives(include_closed=True) == []
+    store.save_objective(_objective("a-1", note="new"))
+    assert [(o.id, o.note) for o in store.load_objectives()] == [("a-1", "new")]

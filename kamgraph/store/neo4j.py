@@ -568,7 +568,7 @@ class Neo4jStore(GraphStore):
                 raise NotFoundError(f"no account with id {objective.account!r}")
             if found["taken"] and not replace:
                 raise ConflictError(f"objective {objective.id!r} exists already; nothing written")
-            t.run("objective_save" if found["taken"] else "objective_create", rows=[row])
+            t.run("objective_save" if found["node"] else "objective_create", rows=[row])
 
         self._write(work)  # a create that loses a race breaks the id constraint; the retry then sees the id taken
 
