@@ -17,6 +17,7 @@ The account (as of T = 2026-06-30; meetings of kind ``meeting``, weight 1, half-
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 
@@ -167,3 +168,33 @@ def test_adopting_x_ray_actions() -> None:
         adopt_action(analysis, len(actions) + 1, objective_id="h-3", due=T)
     with pytest.raises(InputError):
         adopt_action(analysis, 0, objective_id="h-3", due=T)
+
+
+def test_objectives_in_the_graph_exports_read_back(analysis: AccountAnalysis) -> None:
+    """GraphML read back by networkx, GEXF parsed as XML, node-link JSON: the objective nodes and links."""
+    import xml.etree.ElementTree as ET
+
+    import networkx as nx
+
+    from kamgraph.views.graph_export import decode_token, export_graph, to_gexf, to_graphml, to_node_link
+    from kamgraph.views.plans_export import add_objectives
+
+    statuses = evaluate_objectives([_goal("cover_person", "eb", 1, due=T - dt.timedelta(days=1)),
+                                    _goal("stage", "cooperative", due=T + dt.timedelta(days=90))], analysis)
+    g = export_graph(analysis)
+    add_objectives(g, statuses)
+    back = nx.read_graphml(io.StringIO(to_graphml(g)))
+    nodes = {decode_token(n): d for n, d in back.nodes(data=True)}
+    cover = nodes["objective:h-cover_person-eb-1"]
+    assert (cover["kind"], cover["status"], cover["value"], cover["days_left"], cover["owner"]) == (
+        "objective", "missed", "0.0", -1, "s1")
+    assert nodes["objective:h-stage-cooperative-None"]["value"] == "basic"
+    links = {(decode_token(u), decode_token(v), d["kind"]) for u, v, d in back.edges(data=True)}
+    assert {("objective:h-cover_person-eb-1", "eb", "for"), ("objective:h-cover_person-eb-1", "s1", "owned_by"),
+            ("objective:h-stage-cooperative-None", "s1", "owned_by")} <= links
+    assert ("objective:h-stage-cooperative-None", "basic", "for") not in links  # a stage is no person
+    gexf = ET.fromstring(to_gexf(g))
+    assert sum(1 for n in gexf.iter("{http://gexf.net/1.3}node") if n.get("id", "").startswith("objective:")) == 2
+    data = to_node_link(g)
+    assert {n["id"] for n in data["nodes"] if n.get("kind") == "objective"} == {
+        "objective:h-cover_person-eb-1", "objective:h-stage-cooperative-None"}
