@@ -88,6 +88,22 @@ def _names(store: GraphStore, objective: Objective) -> tuple[str | None, str | N
     return subject, owner
 
 
+def _save_new(store: GraphStore, objective: Objective) -> Objective:
+    """Store a new objective under the account's next free id; another ``plan add`` taking that id first
+    (a race) makes this one take the next (a few tries, then the conflict is the error)."""
+    from kamgraph.errors import ConflictError
+
+    for attempt in range(3):
+        try:
+            store.save_objective(objective)
+            return objective
+        except ConflictError:
+            if attempt == 2:
+                raise
+            objective = objective.model_copy(update={"id": _next_id(store, objective.account)})
+    raise AssertionError("unreachable")
+
+
 def _echo_saved(store: GraphStore, objective: Objective, as_json: bool, verb: str) -> None:
     subject, owner = _names(store, objective)
     emit(objective, as_json, lambda: f"{verb} objective {objective.id} ({objective.account}): "
@@ -167,7 +183,7 @@ def plan_add(account: str, goal: str, person: str | None, threads: int | None, r
         objective = Objective(id=_next_id(store, found.id), account=found.id, kind=kind, subject=subject,
                               target=target, owner=_owner(store, owner), due=due, created_on=on, note=note,
                               origin="plan add")
-        store.save_objective(objective)
+        objective = _save_new(store, objective)
         _echo_saved(store, objective, as_json, "Added")
 
 
@@ -262,7 +278,7 @@ def plan_adopt(account: str, number: int, owner: str | None, due: dt.date | None
             raise CliError(f"action {number} suggests no owner: give --owner", 2)
         if note:
             objective = objective.model_copy(update={"note": note})
-        store.save_objective(objective)
+        objective = _save_new(store, objective)
         _echo_saved(store, objective, as_json, "Adopted")
 
 

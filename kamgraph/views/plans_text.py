@@ -32,7 +32,7 @@ from .csv_text import csv_text
 from .text import table
 
 __all__ = ["STATUS_LABELS", "render_objectives", "render_plan_section", "plan_summary", "plan_json", "plans_csv",
-           "CSV_HEADER"]
+           "plan_table", "CSV_HEADER", "TABLE_HEADERS"]
 
 #: How each status is shown in text.
 STATUS_LABELS = {PlanStatus.MET: "met", PlanStatus.ON_TRACK: "on track", PlanStatus.AT_RISK: "AT RISK",
@@ -53,6 +53,23 @@ def render_objectives(statuses: Sequence[ObjectiveStatus], *, with_account: bool
         rows.append(([o.account] if with_account else []) + [o.id, s.goal, s.owner_name or o.owner, o.due, status,
                                                              s.evidence])
     return table(headers, rows, max_col=90, width=width)
+
+
+#: Column titles of :func:`plan_table`.
+TABLE_HEADERS = ["goal", "owner", "due", "status", "evidence"]
+
+
+def plan_table(statuses: Sequence[ObjectiveStatus]) -> tuple[list[str], list[list[str]]]:
+    """``(headers, rows)`` of plain, unescaped text cells: for a report table (each writer escapes).
+
+    Examples
+    --------
+    >>> plan_table([])
+    (['goal', 'owner', 'due', 'status', 'evidence'], [])
+    """
+    rows = [[s.goal, s.owner_name or s.objective.owner or "-", s.objective.due.isoformat(), STATUS_LABELS[s.status],
+             s.evidence] for s in statuses]
+    return list(TABLE_HEADERS), rows
 
 
 def plan_summary(statuses: Sequence[ObjectiveStatus]) -> str:
