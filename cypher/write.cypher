@@ -167,7 +167,8 @@ RETURN p.id AS id
 // Delete up to $limit kamgraph records (alert state included) with all their links; returns how many
 // (run until 0).
 MATCH (n)
-WHERE n:Account OR n:Person OR n:Meeting OR n:Alert OR n:AlertCheck OR n:AlertOutbox
+WHERE n:Account OR n:Person OR n:Meeting OR n:Alert OR n:AlertCheck OR n:AlertOutbox OR n:Objective
+   OR n:Competitor
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted

@@ -91,6 +91,8 @@ __all__ = [
     "ConnectorSettings",
     "ExecutorSettings",
     "WebSettings",
+    "ObjectiveMissedRuleSettings",
+    "PlanSettings",
     "Settings",
     "load_settings",
     "settings_toml",
@@ -641,6 +643,25 @@ class WebSettings(_Section):
         "Figures of an account are cached this long (writes through the app clear them at once)."))
 
 
+class ObjectiveMissedRuleSettings(AlertRuleSettings):
+    """``objective_missed``: an open account-plan objective is past its due date and not met."""
+
+    severity: Severity = "medium"
+
+
+class PlanSettings(_Section):
+    """Account plans (``kamgraph plan``): when an objective not met yet counts as at risk, and its alert.
+
+    An open objective not met on the as-of date is **missed** after its due date, **at risk** when it is due
+    within ``at_risk_days`` (the due date included), else **on track** (see :mod:`kamgraph.portfolio.plans`).
+    """
+
+    at_risk_days: int = Field(default=30, ge=0, description="Not met and due within this many days: at risk.")
+    adopt_due_days: int = Field(default=30, ge=0, description=(
+        "'plan adopt' without --due: the objective is due this many days after the X-ray's date."))
+    objective_missed: ObjectiveMissedRuleSettings = Field(default_factory=ObjectiveMissedRuleSettings)
+
+
 class Settings(_Section):
     """All settings of kamgraph; one section per concern."""
 
@@ -668,6 +689,7 @@ class Settings(_Section):
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     executor: ExecutorSettings = Field(default_factory=ExecutorSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    plans: PlanSettings = Field(default_factory=PlanSettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:

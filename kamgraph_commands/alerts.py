@@ -59,6 +59,7 @@ def alerts(accounts: tuple[str, ...], since: dt.date | None, as_of: dt.date, web
 
     from kamgraph.monitor.alerts import run_alerts
     from kamgraph.monitor.webhook import check_webhook_url, deliver, redact_url
+    from kamgraph.portfolio.plans import evaluate_objectives
     from kamgraph.store.executor import executor_for
     from kamgraph.views.alerts_text import render_alert_run
 
@@ -77,7 +78,8 @@ def alerts(accounts: tuple[str, ...], since: dt.date | None, as_of: dt.date, web
         runner = executor_for(executor, settings.executor)
         with state.open_store() as store:
             run = run_alerts(store, as_of, settings, accounts=accounts or None,
-                             since=since, webhook_url=url, sender=sender, executor=runner)
+                             since=since, webhook_url=url, sender=sender, executor=runner,
+                             evaluate_plans=evaluate_objectives)
             if send_email:  # also sends digests still waiting from an earlier run
                 mailed, mail_error = _email_digests(store, run, settings)
     except KamgraphError as exc:  # cron reads 0/1 as "no new / new alerts": every error is 2 (see the help)

@@ -75,19 +75,28 @@ def portfolio_score(as_of: dt.date, as_json: bool) -> None:
 @portfolio.command("review")
 @click.option("--since", type=DATE, required=True, help="Compare the portfolio on this date with --as-of.")
 @as_of_option
+@click.option("--csv", "as_csv", is_flag=True, help="Print the change-since columns as CSV instead of text.")
 @store_config_json_options
-def portfolio_review(since: dt.date, as_of: dt.date, as_json: bool) -> None:
-    """Accounts whose tier, stage or fragility changed since a date (input for the periodic criteria review)."""
-    from kamgraph.portfolio.review import review_portfolio
+def portfolio_review(since: dt.date, as_of: dt.date, as_csv: bool, as_json: bool) -> None:
+    """Accounts whose tier, stage or fragility changed since a date (input for the periodic criteria review),
+    and every account's change since then: health, coverage, key coverage, fragility index, concentration,
+    overdue key stakeholders and stage on both dates (each as 'kamgraph xray --as-of' that date shows it)."""
+    from kamgraph.portfolio.review import changes_since, review_portfolio
+    from kamgraph.views.review_text import changes_csv, render_changes_since
     from kamgraph.views.text import render_review
 
     state = _state()
     day = as_of
     with state.open_store() as store:
         changes = review_portfolio(store, since, day, state.settings)
+        moved = changes_since(store, since, day, state.settings)
+    if as_csv:
+        click.echo(changes_csv(moved), nl=False)
+        return
     data = {"since": since.isoformat(), "as_of": day.isoformat(),
-            "changes": [c.model_dump(mode="json") for c in changes]}
-    emit(data, as_json, lambda: render_review(changes, since, day))
+            "changes": [c.model_dump(mode="json") for c in changes],
+            "accounts": [r.model_dump(mode="json") for r in moved]}
+    emit(data, as_json, lambda: render_review(changes, since, day) + "\n\n" + render_changes_since(moved, since, day))
 
 
 COMMANDS = [portfolio]

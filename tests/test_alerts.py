@@ -27,6 +27,9 @@ def only(rule: str, **options: object) -> Settings:
     settings = Settings()
     for name in RULES:
         getattr(settings.alerts, name).enabled = name == rule
+    # The rules with their settings outside [alerts] (tests/test_alerts_trend_plans.py tests them).
+    settings.trend.sustained_fall.enabled = rule == "sustained_fall"
+    settings.plans.objective_missed.enabled = rule == "objective_missed"
     for key, value in options.items():
         setattr(getattr(settings.alerts, rule), key, value)
     return settings

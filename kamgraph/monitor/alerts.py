@@ -26,7 +26,23 @@ rule                   severity  fires for
                                  not at the last check
 ``role_uncovered``     high      a required buying role covered at the last check has no covered
                                  holder now (its only covered holder left or lost their thread)
+``sustained_fall``     medium    the ``[trend.sustained_fall]`` figure (default health) got worse
+                                 at each of the last ``periods`` period ends (default 3 months)
+                                 and by ``drop`` in all (default 10 points); see
+                                 :func:`kamgraph.analysis.trend.watch_sustained_fall`
+``objective_missed``   medium    an open account-plan objective is past its due date and not met
+                                 (``[plans.objective_missed]``; evaluated by the ``evaluate_plans``
+                                 function given to :func:`run_alerts`, see below)
 =====================  ========  ==============================================================
+
+The last two rules keep their settings outside ``[alerts]``: ``[trend.sustained_fall]`` and
+``[plans.objective_missed]`` (``enabled``, ``severity``). A sustained fall is keyed by the account and the
+figure and stays open (not repeated) while the fall lasts; a missed objective is keyed by the objective id,
+with its due date as the state (a new due date is a new situation), and is cleared once the objective is
+met, done or dropped. Objectives are evaluated by :mod:`kamgraph.portfolio.plans`, a layer this module may
+not import (monitor and portfolio are independent layers); :func:`run_alerts` takes that evaluator as
+``evaluate_plans`` (the command line passes :func:`kamgraph.portfolio.plans.evaluate_objectives`), and
+without one the ``objective_missed`` rule is skipped.
 
 **De-duplication.** An alert is identified by ``RULE:ACCOUNT:SUBJECT`` and
 carries a ``state`` (the fingerprint of its situation: the departure date, the
@@ -50,29 +66,38 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from ..analysis.pipeline import AccountAnalysis, analyze
+from ..analysis.trend import watch_sustained_fall
 from ..domain.alert_state import AlertRecord, Delivery, alert_key
 from ..domain.dataset import AccountSnapshot
+from ..domain.plans import Objective, ObjectiveStatus, PlanStatus
 from ..errors import ConflictError
 from ..graph.account_graph import AccountGraph, build_account_graph
 from ..graph.importance import importance
 from ..kernels.gc_pause import paused_gc
-from ..settings import Settings
+from ..settings import AlertRuleSettings, Settings
 from ..store.base import GraphStore
 from ..store.executor import Executor, executor_for
 from .departure import AccountImpact, account_impact
 from .webhook import DeliveryResult, alerts_payload, deliver
 
-__all__ = ["RULES", "SEVERITY_ORDER", "Finding", "AlertRun", "account_facts", "evaluate_account", "run_alerts"]
+__all__ = ["RULES", "ALL_RULES", "SEVERITY_ORDER", "Finding", "AlertRun", "PlanEvaluator", "account_facts",
+           "evaluate_account", "run_alerts", "rule_settings"]
 
-#: Rule names, in the order they are reported.
+#: The rules whose settings are in ``[alerts]``, in the order they are reported.
 RULES = ("departure", "role_uncovered", "single_threaded", "overdue", "decay")
+#: Every rule, in the order they are reported (the last two have their settings in ``[trend]`` and ``[plans]``).
+ALL_RULES = (*RULES, "sustained_fall", "objective_missed")
+
+#: Evaluates an account's objectives on the analysis' date: ``(objectives, analysis, settings) -> statuses``
+#: (:func:`kamgraph.portfolio.plans.evaluate_objectives`).
+PlanEvaluator = Callable[[Sequence[Objective], AccountAnalysis, Settings], list[ObjectiveStatus]]
 #: Severities, most urgent first.
 SEVERITY_ORDER = ("high", "medium", "low")
 
@@ -338,6 +363,63 @@ def _role_uncovered(snapshot: AccountSnapshot, now: AccountAnalysis, previous: d
     return found
 
 
+def rule_settings(settings: Settings, rule: str) -> AlertRuleSettings:
+    """The settings (``enabled``, ``severity``, ...) of one rule of :data:`ALL_RULES`."""
+    if rule == "sustained_fall":
+        return settings.trend.sustained_fall
+    if rule == "objective_missed":
+        return settings.plans.objective_missed
+    found: AlertRuleSettings = getattr(settings.alerts, rule)
+    return found
+
+
+_FIGURE_LABELS = {"health": "health", "coverage": "coverage", "weighted_coverage": "weighted coverage",
+                  "key_coverage": "key coverage", "fragility_index": "fragility index",
+                  "concentration": "concentration", "key_at_connectivity_1": "key stakeholders at connectivity 1",
+                  "overdue_key": "overdue key stakeholders", "meetings": "meetings"}
+
+
+def _fmt_figure(figure: str, value: float) -> str:
+    if figure == "health":
+        return f"{value:.1f}"
+    if figure in ("key_at_connectivity_1", "overdue_key", "meetings"):
+        return f"{value:g}"
+    return _fmt_share(value)
+
+
+def _sustained_fall(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings) -> list[Finding]:
+    fall = watch_sustained_fall(snapshot, as_of, settings)
+    if fall is None:
+        return []
+    rule = settings.trend.sustained_fall
+    label = _FIGURE_LABELS.get(fall.figure, fall.figure)
+    return [Finding(
+        "sustained_fall", snapshot.account.id, fall.figure, state="falling",
+        title=f"{snapshot.account.name}: {label} fell {_fmt_figure(fall.figure, fall.before)} -> "
+              f"{_fmt_figure(fall.figure, fall.after)} over {fall.periods} {rule.every}s",
+        message=f"{label} on {fall.since}: {_fmt_figure(fall.figure, fall.before)}; on {fall.until}: "
+                f"{_fmt_figure(fall.figure, fall.after)}; no {rule.every} better than the one before "
+                f"(rule: worse by {rule.drop:g} or more over {rule.periods} {rule.every}s)",
+        data=fall.model_dump(mode="json"))]
+
+
+def _objectives_missed(snapshot: AccountSnapshot, now: AccountAnalysis, objectives: Sequence[Objective],
+                       evaluate: PlanEvaluator, settings: Settings) -> list[Finding]:
+    found = []
+    for status in evaluate(objectives, now, settings):
+        o = status.objective
+        if status.status is not PlanStatus.MISSED or not o.is_open:
+            continue
+        owner = f"; owner: {status.owner_name}" if status.owner_name else ""
+        found.append(Finding(
+            "objective_missed", snapshot.account.id, o.id, state=f"due {o.due}",
+            title=f"{snapshot.account.name}: objective {o.id} missed: {status.goal} by {o.due}",
+            message=status.evidence + owner,
+            data={"objective": o.id, "kind": o.kind.value, "subject": o.subject, "target": o.target,
+                  "owner": o.owner, "due": o.due.isoformat(), "value": status.value, "days_left": status.days_left}))
+    return found
+
+
 def account_facts(ag: AccountGraph, settings: Settings) -> dict[str, Any]:
     """What the comparing rules compare with at the next check (JSON values only).
 
@@ -352,7 +434,8 @@ def account_facts(ag: AccountGraph, settings: Settings) -> dict[str, Any]:
 
 def evaluate_account(snapshot: AccountSnapshot, as_of: dt.date, baseline: dt.date, settings: Settings, *,
                      previous: dict[str, Any] | None = None, since: dt.date | None = None,
-                     now: AccountAnalysis | None = None) -> tuple[list[Finding], dict[str, Any]]:
+                     now: AccountAnalysis | None = None, objectives: Sequence[Objective] = (),
+                     evaluate_plans: PlanEvaluator | None = None) -> tuple[list[Finding], dict[str, Any]]:
     """Every enabled rule on one account.
 
     Parameters
@@ -370,6 +453,10 @@ def evaluate_account(snapshot: AccountSnapshot, as_of: dt.date, baseline: dt.dat
         Start of the departure window (default ``as_of - departure.window_days``).
     now : AccountAnalysis, optional
         The analysis on ``as_of`` if already computed.
+    objectives : sequence of Objective
+        The account's stored objectives (for ``objective_missed``; only those open on ``as_of`` count).
+    evaluate_plans : callable, optional
+        :data:`PlanEvaluator` for the objectives; without it ``objective_missed`` is skipped.
 
     Returns
     -------
@@ -395,13 +482,17 @@ def evaluate_account(snapshot: AccountSnapshot, as_of: dt.date, baseline: dt.dat
         found += _overdue(snapshot, now, settings)
     if rules.decay.enabled:
         found += _decay(snapshot, now, previous, baseline, settings)
+    if settings.trend.sustained_fall.enabled:
+        found += _sustained_fall(snapshot, as_of, settings)
+    if settings.plans.objective_missed.enabled and evaluate_plans is not None and objectives:
+        found += _objectives_missed(snapshot, now, objectives, evaluate_plans, settings)
     return found, facts
 
 
 def _order(record: AlertRecord) -> tuple[int, str, int, str]:
     severity = SEVERITY_ORDER.index(record.severity) if record.severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
-    return (severity, record.account, RULES.index(record.rule) if record.rule in RULES else len(RULES),
-            record.subject)
+    return (severity, record.account,
+            ALL_RULES.index(record.rule) if record.rule in ALL_RULES else len(ALL_RULES), record.subject)
 
 
 # --------------------------------------------------------------------------- the run
@@ -414,6 +505,10 @@ class _ChunkInput:
     since: dt.date | None
     #: Per account: its baseline, the facts of its last check, and its open alerts ``{key: state}``.
     accounts: dict[str, tuple[dt.date, dict[str, Any] | None, dict[str, str]]]
+    #: Per account: its stored open objectives (read once by the run, for ``objective_missed``).
+    objectives: dict[str, list[Objective]] = field(default_factory=dict)
+    #: The objectives' evaluator (a module-level function, so that it pickles to a worker).
+    evaluate_plans: PlanEvaluator | None = None
 
 
 @dataclass
@@ -444,7 +539,8 @@ def _check_account(snapshot: AccountSnapshot, work: _ChunkInput) -> AccountOutco
     account = snapshot.account.id
     baseline, previous, open_states = work.accounts[account]
     findings, facts = evaluate_account(snapshot, work.as_of, baseline, work.settings, since=work.since,
-                                       previous=previous)
+                                       previous=previous, objectives=work.objectives.get(account, ()),
+                                       evaluate_plans=work.evaluate_plans)
     outcome = AccountOutcome(account=account, facts=facts, raised=[], cleared=[], seen=set(), ongoing=0)
     for finding in findings:
         key = finding.key
@@ -463,7 +559,7 @@ def _check_account(snapshot: AccountSnapshot, work: _ChunkInput) -> AccountOutco
             finding.describe(finding)
         outcome.raised.append(AlertRecord(
             key=key, rule=finding.rule, account=account, subject=finding.subject,
-            severity=getattr(work.settings.alerts, finding.rule).severity, state=finding.state,
+            severity=rule_settings(work.settings, finding.rule).severity, state=finding.state,
             title=finding.title, message=finding.message, raised_on=work.as_of, data=finding.data))
     return outcome
 
@@ -471,7 +567,7 @@ def _check_account(snapshot: AccountSnapshot, work: _ChunkInput) -> AccountOutco
 def run_alerts(store: GraphStore, as_of: dt.date, settings: Settings | None = None, *,
                accounts: Iterable[str] | None = None, since: dt.date | None = None,
                webhook_url: str | None = None, sender: Callable[..., DeliveryResult] = deliver,
-               executor: Executor | None = None) -> AlertRun:
+               executor: Executor | None = None, evaluate_plans: PlanEvaluator | None = None) -> AlertRun:
     """Evaluate every rule on every account (or ``accounts``), record the outcome, deliver the webhook.
 
     Parameters
@@ -495,13 +591,16 @@ def run_alerts(store: GraphStore, as_of: dt.date, settings: Settings | None = No
     executor : Executor, optional
         Where the accounts are checked (default: the one ``settings.executor`` names, see
         :mod:`kamgraph.store.executor`); the alert state is read and recorded here, once.
+    evaluate_plans : callable, optional
+        Evaluates account-plan objectives (:func:`kamgraph.portfolio.plans.evaluate_objectives`) for the
+        ``objective_missed`` rule; the stored open objectives are read here, once. Without it the rule is skipped.
 
     Two runs at once (cron overlapping a manual run): the one that records second finds its alerts already
     recorded, evaluates again against the new state and reports them as ongoing -- nothing lost, nothing raised
     twice.
     """
     options: dict[str, Any] = {"accounts": accounts, "since": since, "webhook_url": webhook_url, "sender": sender,
-                               "executor": executor}
+                               "executor": executor, "evaluate_plans": evaluate_plans}
     for _ in range(_CONFLICT_RETRIES - 1):
         try:
             return _run_alerts_once(store, as_of, settings, **options)
@@ -513,7 +612,7 @@ def run_alerts(store: GraphStore, as_of: dt.date, settings: Settings | None = No
 def _run_alerts_once(store: GraphStore, as_of: dt.date, settings: Settings | None = None, *,
                      accounts: Iterable[str] | None = None, since: dt.date | None = None,
                      webhook_url: str | None = None, sender: Callable[..., DeliveryResult] = deliver,
-                     executor: Executor | None = None) -> AlertRun:
+                     executor: Executor | None = None, evaluate_plans: PlanEvaluator | None = None) -> AlertRun:
     """One evaluation and recording (see :func:`run_alerts`)."""
     settings = settings or Settings()
     ids = [store.find_account(a).id for a in accounts] if accounts is not None else store.account_ids()
@@ -531,9 +630,16 @@ def _run_alerts_once(store: GraphStore, as_of: dt.date, settings: Settings | Non
         baselines[account] = min(baseline, as_of)
         previous[account] = last.facts if last and last.facts else None
 
+    objectives: dict[str, list[Objective]] = {}
+    if evaluate_plans is not None and settings.plans.objective_missed.enabled:
+        for objective in store.load_objectives(ids):
+            objectives.setdefault(objective.account, []).append(objective)
+
     def chunk_input(part: list[str]) -> _ChunkInput:
         return _ChunkInput(as_of=as_of, settings=settings, since=since,
-                           accounts={a: (baselines[a], previous[a], open_by_account.get(a, {})) for a in part})
+                           accounts={a: (baselines[a], previous[a], open_by_account.get(a, {})) for a in part},
+                           objectives={a: objectives[a] for a in part if a in objectives},
+                           evaluate_plans=evaluate_plans)
 
     executor = executor or executor_for(settings=settings.executor)
     facts: dict[str, dict[str, Any]] = {}
@@ -559,8 +665,12 @@ def _run_alerts_once(store: GraphStore, as_of: dt.date, settings: Settings | Non
                    cleared=sorted((a.model_copy(update={"cleared_on": as_of}) for k, a in open_alerts.items()
                                    if k in gone), key=_order))
     if webhook_url:
+        from .delivery.email import is_email_payload  # lazily: smtplib only when a webhook is set
+
         hook = settings.alerts.webhook
         for item in store.pending_deliveries():
+            if is_email_payload(item.payload):  # an e-mail digest waiting for its SMTP server, not a webhook's
+                continue
             result = sender(webhook_url, item, timeout=hook.timeout_seconds, retries=hook.retries,
                             retry_delay=hook.retry_delay_seconds)
             store.finish_delivery(item.id, delivered=result.delivered, error=result.error)

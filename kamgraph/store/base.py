@@ -23,6 +23,7 @@ from ..domain.alert_state import AccountCheck, AlertRecord, Delivery
 from ..domain.dataset import AccountSnapshot, AccountSummary, Batch, ImportSummary
 from ..domain.metrics import AccountMetrics, MetricsSnapshot
 from ..domain.models import Account, Meeting, Staff, Stakeholder
+from ..domain.plans import Objective, ObjectiveState
 from ..domain.provenance import Provenance
 from ..errors import StoreError
 
@@ -112,6 +113,72 @@ class GraphStore(ABC):
         """Remove every record, alert state included (used by ``demo --force`` and tests only)."""
 
     # -- account plans (schema 4) ------------------------------------------------
+    # Relationship objectives per account (:mod:`kamgraph.domain.plans`). Backends that do not keep them
+    # inherit these and raise StoreError.
+    def _no_plans(self) -> StoreError:
+        return StoreError(f"this store ({type(self).__name__}) does not keep account plans")
+
+    def save_objective(self, objective: Objective, *, replace: bool = False) -> None:
+        """Store one objective, all or nothing.
+
+        Parameters
+        ----------
+        objective : Objective
+            The record; its account must be stored.
+        replace : bool
+            Overwrite a stored objective with the same id (``copy``, edits). Without it an existing id is a
+            :class:`~kamgraph.errors.ConflictError` (two ``plan add`` at once) and nothing is written.
+
+        Raises
+        ------
+        NotFoundError
+            When the objective's account is unknown.
+        ConflictError
+            When the id is taken and ``replace`` is False.
+        """
+        raise self._no_plans()
+
+    def load_objectives(self, account_ids: Iterable[str] | None = None, *,
+                        include_closed: bool = False) -> list[Objective]:
+        """Stored objectives, sorted by ``(account, due, id)``.
+
+        Parameters
+        ----------
+        account_ids : iterable of str, optional
+            Only objectives of these accounts (None: every account).
+        include_closed : bool
+            Also return objectives marked done or dropped (default: open ones only).
+        """
+        raise self._no_plans()
+
+    def get_objective(self, objective_id: str) -> Objective:
+        """One objective; :class:`~kamgraph.errors.NotFoundError` if unknown."""
+        raise self._no_plans()
+
+    def set_objective_state(self, objective_id: str, state: ObjectiveState | str, on: dt.date, *,
+                            note: str | None = None) -> Objective:
+        """Mark an objective done or dropped on ``on`` (``closed_on``), or open again (``closed_on`` cleared).
+
+        ``note``, when given, replaces the stored note. Returns the updated objective.
+
+        Raises
+        ------
+        NotFoundError
+            When the id is unknown.
+        ConflictError
+            When the objective is in that state already (of two racing ``plan done`` exactly one is recorded).
+        """
+        raise self._no_plans()
+
+    def delete_objective(self, objective_id: str) -> None:
+        """Remove an objective for good (an erasure; normal use drops it instead).
+
+        Raises
+        ------
+        NotFoundError
+            When the id is unknown.
+        """
+        raise self._no_plans()
 
     # -- reads ----------------------------------------------------------------------
     @abstractmethod

@@ -58,6 +58,7 @@ from ..domain.models import (
     Status,
     TieKind,
 )
+from ..domain.plans import Objective, ObjectiveState
 from ..domain.provenance import Provenance
 from ..errors import ConflictError, InputError, KamgraphError, NotFoundError, StoreError
 from ..kernels.gc_pause import paused_gc
@@ -555,6 +556,57 @@ class Neo4jStore(GraphStore):
         self._write(self._data_changed)
 
     # -- account plans (schema 4) ------------------------------------------------
+    @staticmethod
+    def _objective(props: Mapping[str, Any]) -> Objective:
+        values = _props(props)
+        values["data"] = json.loads(values.get("data") or "{}")
+        return Objective.model_validate(values)
+
+    def save_objective(self, objective: Objective, *, replace: bool = False) -> None:
+        row = {name: _value(value) for name, value in objective.model_dump().items()}
+        row["data"] = json.dumps(objective.data, sort_keys=True)
+
+        def work(t: _Tx) -> None:
+            found = t.run("objective_exists", rows=[{"id": objective.id, "account": objective.account}])[0]
+            if not found["account"]:
+                raise NotFoundError(f"no account with id {objective.account!r}")
+            if found["taken"] and not replace:
+                raise ConflictError(f"objective {objective.id!r} exists already; nothing written")
+            t.run("objective_save" if found["node"] else "objective_create", rows=[row])
+
+        self._write(work)  # a create that loses a race breaks the id constraint; the retry then sees the id taken
+
+    def load_objectives(self, account_ids: Iterable[str] | None = None, *,
+                        include_closed: bool = False) -> list[Objective]:
+        accounts = None if account_ids is None else sorted(set(account_ids))
+        if accounts == []:
+            return []
+        found = [self._objective(r["props"]) for r in self._query("objective_load", accounts=accounts)]
+        if not include_closed:
+            found = [o for o in found if o.is_open]
+        return sorted(found, key=lambda o: (o.account, o.due, o.id))
+
+    def get_objective(self, objective_id: str) -> Objective:
+        rows = self._query("objective_by_id", id=objective_id)
+        if not rows:
+            raise NotFoundError(f"no objective with id {objective_id!r}")
+        return self._objective(rows[0]["props"])
+
+    def set_objective_state(self, objective_id: str, state: ObjectiveState | str, on: dt.date, *,
+                            note: str | None = None) -> Objective:
+        new = ObjectiveState(state)
+        closed = None if new is ObjectiveState.OPEN else on.isoformat()
+        found = self._write(lambda t: t.run("objective_set_state", id=objective_id, status=new.value,
+                                            day=closed, note=note))
+        if not found:
+            raise NotFoundError(f"no objective with id {objective_id!r}")
+        if found[0]["already"]:
+            raise ConflictError(f"objective {objective_id} is {new.value} already")
+        return self.get_objective(objective_id)
+
+    def delete_objective(self, objective_id: str) -> None:
+        if not self._write(lambda t: t.run("objective_delete", id=objective_id))[0]["written"]:
+            raise NotFoundError(f"no objective with id {objective_id!r}")
 
     # -- reads ----------------------------------------------------------------------
     def counts(self) -> dict[str, int]:

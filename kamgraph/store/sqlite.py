@@ -37,6 +37,7 @@ from ..domain.models import (
     Status,
     TieKind,
 )
+from ..domain.plans import Objective, ObjectiveState
 from ..domain.provenance import Provenance
 from ..errors import ConflictError, InputError, NotFoundError, StoreError
 from ..kernels.gc_pause import paused_gc
@@ -139,8 +140,8 @@ _SCHEMA_V4_PLANS = """
 CREATE TABLE objective (
     id TEXT PRIMARY KEY,
     account_id TEXT NOT NULL REFERENCES account(id) DEFERRABLE INITIALLY DEFERRED,
-    kind TEXT NOT NULL, subject TEXT, target TEXT, owner_id TEXT, due TEXT NOT NULL,
-    state TEXT NOT NULL DEFAULT 'open', created_on TEXT NOT NULL, closed_on TEXT, note TEXT,
+    kind TEXT NOT NULL, subject TEXT, target REAL, owner_id TEXT, due TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'open', created_on TEXT NOT NULL, closed_on TEXT, note TEXT, origin TEXT,
     data TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX objective_account ON objective(account_id);
@@ -656,6 +657,69 @@ class SqliteStore(GraphStore):
             self._data_changed()
 
     # -- account plans (schema 4) ---------------------------------------------------
+    _OBJECTIVE_COLUMNS = ("id, account_id, kind, subject, target, owner_id, due, state, created_on, closed_on, "
+                          "note, origin, data")
+
+    @staticmethod
+    def _objective(row: Sequence[Any]) -> Objective:
+        return Objective(id=row[0], account=row[1], kind=row[2], subject=row[3], target=row[4], owner=row[5],
+                         due=dt.date.fromisoformat(row[6]), state=row[7], created_on=dt.date.fromisoformat(row[8]),
+                         closed_on=_day(row[9]), note=row[10], origin=row[11], data=json.loads(row[12]))
+
+    def save_objective(self, objective: Objective, *, replace: bool = False) -> None:
+        o = objective
+        row = (o.id, o.account, o.kind.value, o.subject, o.target, o.owner, o.due.isoformat(), o.state.value,
+               o.created_on.isoformat(), _iso(o.closed_on), o.note, o.origin, json.dumps(o.data, sort_keys=True))
+        with self._tx() as db:
+            if not db.execute("SELECT 1 FROM account WHERE id = ?", (o.account,)).fetchone():
+                raise NotFoundError(f"no account with id {o.account!r}")
+            verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+            done = db.execute(f"{verb} INTO objective ({self._OBJECTIVE_COLUMNS}) VALUES ({_marks(len(row))})",
+                              row).rowcount
+            if not done:
+                raise ConflictError(f"objective {o.id!r} exists already; nothing written")
+
+    def load_objectives(self, account_ids: Iterable[str] | None = None, *,
+                        include_closed: bool = False) -> list[Objective]:
+        where, params = [], []
+        if not include_closed:
+            where.append("state = 'open'")
+        if account_ids is not None:
+            ids = sorted(set(account_ids))
+            if not ids:
+                return []
+            where.append(f"account_id IN ({_marks(len(ids))})")
+            params += ids
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        rows = self._db.execute(f"SELECT {self._OBJECTIVE_COLUMNS} FROM objective {clause} "
+                                "ORDER BY account_id, due, id", params).fetchall()
+        return [self._objective(r) for r in rows]
+
+    def get_objective(self, objective_id: str) -> Objective:
+        row = self._db.execute(f"SELECT {self._OBJECTIVE_COLUMNS} FROM objective WHERE id = ?",
+                               (objective_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no objective with id {objective_id!r}")
+        return self._objective(row)
+
+    def set_objective_state(self, objective_id: str, state: ObjectiveState | str, on: dt.date, *,
+                            note: str | None = None) -> Objective:
+        new = ObjectiveState(state)
+        closed = None if new is ObjectiveState.OPEN else on.isoformat()
+        with self._tx() as db:  # BEGIN IMMEDIATE: of two racing changes to one state exactly one is recorded
+            found = db.execute("SELECT state FROM objective WHERE id = ?", (objective_id,)).fetchone()
+            if found is None:
+                raise NotFoundError(f"no objective with id {objective_id!r}")
+            if found[0] == new.value:
+                raise ConflictError(f"objective {objective_id} is {new.value} already")
+            db.execute("UPDATE objective SET state = ?, closed_on = ?, note = coalesce(?, note) WHERE id = ?",
+                       (new.value, closed, note, objective_id))
+        return self.get_objective(objective_id)
+
+    def delete_objective(self, objective_id: str) -> None:
+        with self._tx() as db:
+            if not db.execute("DELETE FROM objective WHERE id = ?", (objective_id,)).rowcount:
+                raise NotFoundError(f"no objective with id {objective_id!r}")
 
     # -- reads ----------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
