@@ -46,6 +46,7 @@ from pydantic import BaseModel
 
 from ..domain.alert_state import AccountCheck, AlertRecord, Delivery
 from ..domain.dataset import KINDS, AccountSnapshot, AccountSummary, Batch, ImportSummary
+from ..domain.erasure import AlertState, Erasure, ErasureCounts, merge_alert_states
 from ..domain.models import (
     Account,
     Meeting,
@@ -110,6 +111,10 @@ def _row(record: Any, exclude: set[str]) -> dict[str, Any]:
     if isinstance(record, Account):
         row["criteria"] = json.dumps(record.criteria, sort_keys=True) if record.criteria else None
     return row
+
+
+def _iso_or_none(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -329,6 +334,116 @@ class Neo4jStore(GraphStore):
         return Relationship(source=row["source"], target=row["target"], kind=row["kind"], weight=row["weight"])
 
     # -- erasure (kamgraph forget) -----------------------------------------------
+    def erase(self, erasure: Erasure, scrub: Callable[[AlertState], AlertState]) -> ErasureCounts:
+        """See :meth:`GraphStore.erase`: detach-delete of the people, accounts, their meetings and objectives,
+        names taken out of the free text that stays, and the alert state replaced by ``scrub``'s, in one
+        write transaction."""
+        people, accounts = sorted(set(erasure.people)), sorted(set(erasure.accounts))
+        mentions, clean = erasure.mention_test(), erasure.text_scrubber()
+
+        def work(t: _Tx) -> ErasureCounts:
+            counts = ErasureCounts()
+            touched = {r["id"] for r in t.rows("erase_touched_meetings", "ids", people)}
+            touched |= {r["id"] for r in t.run("erase_account_meetings", accounts=accounts)}
+            links: dict[str, int] = defaultdict(int)
+            for r in [*t.run("erase_links_out", ids=people), *t.run("erase_links_in", ids=people)]:
+                links[r["kind"]] += int(r["links"])
+            counts.attendances = links["ATTENDED"]
+            counts.reporting_lines = links["REPORTS_TO"]
+            counts.relationships = links["KNOWS"] + links["INFLUENCES"]
+            counts.competitor_ties = links["LEANS_TO"]
+            doomed = [r["props"]["id"] for r in t.run("erase_objectives_read")
+                      if r["account"] in accounts or any(mentions(str(v)) for k, v in r["props"].items()
+                                                         if k != "id" and isinstance(v, str))]
+            counts.objectives = t.written("erase_objectives", doomed, key="ids")
+            for r in t.rows("erase_people", "ids", people):
+                setattr(counts, r["kind"], getattr(counts, r["kind"]) + int(r["written"]))
+            gone = sorted(r["id"] for r in t.rows("erase_meeting_client_attendees", "ids", sorted(touched))
+                          if not r["clients"])
+            for r in t.rows("erase_meetings", "ids", gone):
+                counts.meetings += int(r["written"])
+                counts.attendances += int(r["attendances"] or 0)
+            t.run("erase_meeting_accounts", accounts=accounts)
+            counts.accounts = t.written("erase_accounts", accounts, key="ids")
+            if t.run("erase_left_on_account", accounts=accounts)[0]["left"]:
+                raise StoreError("an erased account still has stakeholders; nothing erased")
+            for read, write in (("erase_meeting_texts", "erase_scrub_meetings"),
+                                ("erase_person_texts", "erase_scrub_people")):
+                rows = []
+                for r in t.run(read):
+                    texts = [clean(v) for v in r["texts"]]
+                    if texts != list(r["texts"]):
+                        rows.append({"id": r["id"], "texts": texts})
+                counts.texts_scrubbed += t.written(write, rows)
+            before = self._alert_state(t)
+            after = scrub(before)
+            counts.alerts = len(before.alerts) - len(after.alerts)
+            kept_checks = {c.account: c for c in after.checks}
+            counts.checks_scrubbed = sum(1 for c in before.checks if kept_checks.get(c.account) != c)
+            kept = {d.id: d for d in after.outbox}
+            counts.outbox = sum(1 for d in before.outbox if kept.get(d.id) != d)
+            self._replace_alert_state(t, after)
+            return counts
+
+        return self._write(work)
+
+    def _alert_state(self, t: _Tx) -> AlertState:
+        """The whole alert state, read inside a transaction."""
+        found = []
+        for row in t.run("alert_load", cleared_too=True, accounts=None):
+            props = {key: _native(value) for key, value in row["props"].items()}
+            seq = props.pop("seq", 0)
+            props["data"] = json.loads(props.get("data") or "{}")
+            found.append((props["raised_on"], props["key"], seq, AlertRecord.model_validate(props)))
+        checks = [AccountCheck(account=r["account"], checked_on=_native(r["checked_on"]),
+                               facts=json.loads(r["facts"] or "{}"))
+                  for r in sorted(t.run("alert_check_load"), key=lambda r: r["account"])]
+        outbox = [Delivery.model_validate({"last_error": None, **{k: _native(v) for k, v in r["props"].items()}})
+                  for r in t.run("outbox_load")]
+        return AlertState(alerts=[a for *_, a in sorted(found, key=lambda item: item[:3])], checks=checks,
+                          outbox=sorted(outbox, key=lambda d: (d.created_on, d.id)))
+
+    def _replace_alert_state(self, t: _Tx, state: AlertState) -> None:
+        """Put ``state`` in place of the stored alert state (inside the caller's transaction)."""
+        t.run("alert_state_clear")
+        if state.alerts:
+            first = int(t.run("alert_next_seq", key="alert_seq", n=len(state.alerts))[0]["first"])
+            t.written("alert_restore", [
+                {"key": a.key, "rule": a.rule, "account": a.account, "subject": a.subject, "severity": a.severity,
+                 "state": a.state, "title": a.title, "message": a.message, "raised_on": a.raised_on.isoformat(),
+                 "cleared_on": _iso_or_none(a.cleared_on), "data": json.dumps(a.data, sort_keys=True),
+                 "seq": first + i} for i, a in enumerate(state.alerts)])
+        t.written("alert_check_restore", [{"account": c.account, "checked_on": c.checked_on.isoformat(),
+                                           "facts": json.dumps(c.facts, sort_keys=True)} for c in state.checks])
+        t.written("outbox_restore", [{"id": d.id, "created_on": d.created_on.isoformat(), "payload": d.payload,
+                                      "attempts": d.attempts, "last_error": d.last_error} for d in state.outbox])
+
+    def dump_alert_state(self) -> AlertState:
+        return self._read(self._alert_state)
+
+    def find_mentions(self, erasure: Erasure) -> int:
+        mentions = erasure.mention_test()
+
+        def work(t: _Tx) -> int:
+            found = 0
+            for name in ("erase_verify_nodes", "erase_verify_links"):
+                for r in t.run(name):
+                    found += any(mentions(str(_native(v))) for v in r["props"].values())
+            return found
+
+        return self._read(work)
+
+    def restore_alert_state(self, state: AlertState) -> int:
+        def work(t: _Tx) -> int:
+            current = self._alert_state(t)
+            merged = merge_alert_states(current, state)
+            if merged == current:
+                return 0
+            self._replace_alert_state(t, merged)
+            return len(merged)
+
+        return self._write(work)
+
 
     # -- writes ---------------------------------------------------------------------
     def import_batch(self, batch: Batch, *, dry_run: bool = False) -> ImportSummary:
