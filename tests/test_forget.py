@@ -21,6 +21,7 @@ from kamgraph.monitor.alerts import run_alerts
 from kamgraph.monitor.departure import record_departure
 from kamgraph.monitor.forget import forget
 from kamgraph.samples.demo import build_demo
+from kamgraph.settings import load_settings
 from kamgraph.store import open_store
 from kamgraph.store.base import GraphStore
 from kamgraph.store.cypher import parse_queries, queries
@@ -28,6 +29,8 @@ from kamgraph.store.cypher import parse_queries, queries
 from .conftest import BoltServer
 
 ANCHOR = dt.date(2026, 11, 1)
+#: No retries of the refused webhook (each would wait a second or two).
+QUICK = load_settings(None, env={"KAMGRAPH_ALERTS__WEBHOOK__RETRIES": "0"})
 NAME, EMAIL = "Zuzanna Quillfeather", "zuzanna.quillfeather@northwind-logistics.example"
 STAFF_NAME, STAFF_EMAIL = "Ottoline Brackenbury", "ottoline.brackenbury@ours.example"
 
@@ -58,7 +61,7 @@ def _raise_alerts(store: GraphStore) -> None:
     """Alerts and a queued webhook payload that name her (the webhook's port refuses connections)."""
     run_alerts(store, ANCHOR - dt.timedelta(days=10))
     record_departure(store, "nw-zq", ANCHOR)
-    run = run_alerts(store, ANCHOR, webhook_url="http://127.0.0.1:9/hook")
+    run = run_alerts(store, ANCHOR, webhook_url="http://127.0.0.1:9/hook", settings=QUICK)
     assert any(a.subject == "nw-zq" for a in run.new)  # her departure alert
 
 
