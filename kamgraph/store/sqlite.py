@@ -327,11 +327,12 @@ class SqliteStore(GraphStore):
     # -- row <-> model --------------------------------------------------------------
     def _accounts(self, where: str = "", params: Sequence[Any] = ()) -> list[Account]:
         rows = self._db.execute(
-            "SELECT id, name, tier, segment, revenue, potential, category_spend, currency, criteria, domains "
-            f"FROM account {where} ORDER BY id", params)
+            "SELECT id, name, tier, segment, revenue, potential, category_spend, currency, criteria, domains, "
+            f"aliases, crm_ids FROM account {where} ORDER BY id", params)
         return [Account(id=r[0], name=r[1], tier=r[2], segment=r[3], revenue=r[4], potential=r[5],
                         category_spend=r[6], currency=r[7], criteria=json.loads(r[8]),
-                        domains=json.loads(r[9])) for r in rows]
+                        domains=json.loads(r[9]), aliases=json.loads(r[10]), crm_ids=json.loads(r[11]))
+                for r in rows]
 
     def _stakeholders(self, where: str = "", params: Sequence[Any] = ()) -> list[Stakeholder]:
         rows = self._db.execute(
@@ -607,12 +608,14 @@ class SqliteStore(GraphStore):
         if kind == "accounts":
             db.executemany(
                 "INSERT INTO account (id, name, tier, segment, revenue, potential, category_spend, currency, "
-                "criteria, domains) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                "criteria, domains, aliases, crm_ids) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
                 "name=excluded.name, tier=excluded.tier, segment=excluded.segment, revenue=excluded.revenue, "
                 "potential=excluded.potential, category_spend=excluded.category_spend, "
-                "currency=excluded.currency, criteria=excluded.criteria, domains=excluded.domains",
+                "currency=excluded.currency, criteria=excluded.criteria, domains=excluded.domains, "
+                "aliases=excluded.aliases, crm_ids=excluded.crm_ids",
                 [(a.id, a.name, a.tier, a.segment, a.revenue, a.potential, a.category_spend, a.currency,
-                  json.dumps(a.criteria, sort_keys=True), json.dumps(a.domains)) for a in writes])
+                  json.dumps(a.criteria, sort_keys=True), json.dumps(a.domains), json.dumps(a.aliases),
+                  json.dumps(a.crm_ids)) for a in writes])
         elif kind == "staff":
             db.executemany(
                 "INSERT INTO staff (id, name, title, team, role, email, status, left_on, moved_to, note) "
