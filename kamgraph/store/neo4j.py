@@ -60,20 +60,22 @@ from ..domain.models import (
 )
 from ..errors import ConflictError, InputError, KamgraphError, NotFoundError, StoreError
 from ..kernels.gc_pause import paused_gc
-from ..settings import Neo4jSettings
+from ..settings import Neo4jSettings, Neo4jTimeoutSettings
 from .base import DEFAULT_CHUNK, SCHEMA_VERSION, GraphStore, _best_name_matches
 from .cypher import QueryBook, queries
-from .neo4j_config import PASSWORD_ENV, bolt_target, resolve_password
+from .neo4j_config import PASSWORD_ENV, bolt_target, resolve_password, resolve_timeouts
 from .upsert import UpsertPlan, plan_upserts
 
 __all__ = ["Neo4jStore"]
 
 T = TypeVar("T")
 
-# Neo4j 5 attaches notifications to results (an unknown property key in a new database, ...), which the
-# driver logs as warnings; without any logging set up, Python would print them on stderr of every command.
-# An application that configures logging still gets them (they propagate to its handlers).
-logging.getLogger("neo4j.notifications").addHandler(logging.NullHandler())
+# Neo4j 5 attaches notifications to results (an unknown property key in a new database, ...), and the driver
+# logs its retries ("Transaction failed and will be retried in 1.1s ...") and broken connections as warnings
+# and errors; without any logging set up, Python would print them all on stderr before kamgraph's one-line
+# error. A handler on the driver's top logger keeps them off stderr; an application that configures logging
+# still gets them (they propagate to its handlers).
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 _META_KEY = "schema"
 _CREATE_TIES = {TieKind.KNOWS: "create_knows", TieKind.INFLUENCES: "create_influences"}
@@ -178,9 +180,14 @@ class Neo4jStore(GraphStore):
         The ``[neo4j]`` section of the settings file, as fallback.
     env : mapping, optional
         Environment to read ``KAMGRAPH_NEO4J_*`` from (default ``os.environ``).
-    connection_timeout, retry_time : float
+    connection_timeout, retry_time : float, optional
         Seconds to wait for a connection, and to keep retrying a transaction
-        that fails with a transient error.
+        that fails with a transient error (the server restarting or gone).
+        Else ``timeouts`` (``[neo4j_timeouts]``), resolved by
+        :func:`~kamgraph.store.neo4j_config.resolve_timeouts`: a command whose
+        server goes away fails in one line within about the sum of the two.
+    timeouts : Neo4jTimeoutSettings, optional
+        The ``[neo4j_timeouts]`` section of the settings.
     create : bool
         Accepted for symmetry with SQLite; a database is initialised when empty.
 
@@ -194,7 +201,8 @@ class Neo4jStore(GraphStore):
     def __init__(self, url: str, *, user: str | None = None, database: str | None = None,
                  password: str | None = None, batch_size: int | None = None,
                  settings: Neo4jSettings | None = None, env: Mapping[str, str] | None = None,
-                 connection_timeout: float = 10.0, retry_time: float = 15.0, create: bool = True) -> None:
+                 connection_timeout: float | None = None, retry_time: float | None = None,
+                 timeouts: Neo4jTimeoutSettings | None = None, create: bool = True) -> None:
         target = bolt_target(url, user=user, database=database, batch_size=batch_size, env=env,
                              settings=settings)
         self.url = target.url
@@ -207,10 +215,10 @@ class Neo4jStore(GraphStore):
         self._book = queries()
         self._user = target.user
         try:
+            connect, retry = resolve_timeouts(connection_timeout, retry_time, env=env, settings=timeouts)
             self._driver = neo4j.GraphDatabase.driver(
-                target.address, auth=(target.user, secret), connection_timeout=connection_timeout,
-                connection_acquisition_timeout=connection_timeout + 5, max_transaction_retry_time=retry_time,
-                user_agent="kamgraph")
+                target.address, auth=(target.user, secret), connection_timeout=connect,
+                connection_acquisition_timeout=connect, max_transaction_retry_time=retry, user_agent="kamgraph")
         except (neo4j_errors.ConfigurationError, ValueError) as exc:
             raise StoreError(f"{self.url}: {_one_line(str(exc))}") from None
         try:
@@ -241,6 +249,8 @@ class Neo4jStore(GraphStore):
             raise StoreError(f"{self.url}: {exc.code}: {_one_line(exc.message or str(exc))}") from None
         except neo4j_errors.DriverError as exc:
             raise StoreError(f"{self.url}: {type(exc).__name__}: {_one_line(str(exc))}") from None
+        except OSError as exc:  # a socket error the driver did not wrap (the server killed mid-write)
+            raise StoreError(f"cannot reach {self.url}: {type(exc).__name__}: {_one_line(str(exc))}") from None
 
     def _read(self, work: Callable[[_Tx], T]) -> T:
         with self._errors(), self._driver.session(database=self.database,
