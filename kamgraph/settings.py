@@ -666,9 +666,10 @@ class CsvSettings(_Section):
 class LimitSettings(_Section):
     """Limits on what one import reads, so that a hostile or mistaken file cannot exhaust memory."""
 
-    max_file_mb: float = Field(default=512.0, gt=0, description="Largest file an import reads, in MB.")
-    max_rows: int = Field(default=5_000_000, ge=1, description=(
-        "Most rows (CSV lines, calendar events, vCards) one import reads, all its files together."))
+    max_file_mb: float = Field(default=100.0, gt=0, description=(
+        "Largest file an import reads, in MB (a canonical CSV takes about 40 times its size in memory)."))
+    max_rows: int = Field(default=1_000_000, ge=1, description=(
+        "Most rows (CSV lines, calendar events, vCards) one import reads, all its files together (about 3 GB)."))
 
 
 class Neo4jTimeoutSettings(_Section):

@@ -70,6 +70,7 @@ from ..domain.models import Account, Stakeholder, Status, input_error_from_valid
 from ..domain.names import company_key, email_domain, fold, match_account, person_key, same_company, same_domain
 from ..errors import InputError
 from ..ingest.contacts import ContactRow, read_contacts
+from ..ingest.sniff import InputLimits
 from ..settings import Settings
 from ..store.base import GraphStore
 from .departure import AccountRef
@@ -235,7 +236,8 @@ def plan_sync(store: GraphStore, path: str | Path, account_id: str, on: dt.date,
     tuple
         The plan, and the batch that applying it writes.
     """
-    return plan_rows(store, read_contacts(path), str(path), account_id, on, settings, missing=missing,
+    limits = InputLimits.of((settings or Settings()).limits)
+    return plan_rows(store, read_contacts(path, limits), str(path), account_id, on, settings, missing=missing,
                      max_departures=max_departures)
 
 
