@@ -156,7 +156,7 @@ def import_cmd(files: tuple[Path, ...], fmt: str, kind: str | None, mapping: Pat
     with state.create_store(dry_run=dry_run) as store:
         summary = import_files(list(files), store, dry_run=dry_run, format=fmt, mapping=mapping,
                                settings=settings, since=since, until=until, progress=progress,  # type: ignore[arg-type]
-                               kind=kind, calendar=state.settings.calendar)
+                               kind=kind, calendar=state.settings.calendar, limits=state.settings.limits)
     if report is not None:
         write_skipped(summary, report)
     emit(summary, as_json, lambda: render_import(summary, store.url, reasons=not quiet))

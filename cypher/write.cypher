@@ -151,10 +151,15 @@ RETURN count(t) AS written
 
 // name: mark_left
 // Record a departure on a person (status, date, where they went, a note; an absent note keeps the old) unless one is recorded.
+// The node is written first (a lock property set, and removed at the end), so that of two transactions racing to
+// record the same departure the second waits for the first (Neo4j's write lock) or fails and is retried
+// (optimistic servers), and then reads the first one's status: exactly one records it.
 MATCH (p:Person {id: $id})
+SET p.kamgraph_lock = true
 WITH p, coalesce(p.status, 'active') = $status AS already
 FOREACH (_ IN CASE WHEN already THEN [] ELSE [1] END |
   SET p.status = $status, p.left_on = date($left_on), p.moved_to = $moved_to, p.note = coalesce($note, p.note))
+REMOVE p.kamgraph_lock
 RETURN p.id AS id, already
 
 // name: mark_returned

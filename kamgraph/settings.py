@@ -343,9 +343,11 @@ class IngestSettings(_Section):
 
         try:
             zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a directory
             raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Berlin)") from None
         return value
+
+
 #: How urgent an alert is, lowest first.
 Severity = Literal["low", "medium", "high"]
 
@@ -662,6 +664,45 @@ class PlanSettings(_Section):
     objective_missed: ObjectiveMissedRuleSettings = Field(default_factory=ObjectiveMissedRuleSettings)
 
 
+class SyncSettings(_Section):
+    """``kamgraph sync``: how many departures inferred from absence one run may record (``--complete`` exports).
+
+    A run is over the cap when it would record more than ``max_inferred_departures`` people, or more than
+    ``max_inferred_share`` of the account's active stakeholders, as departed only because the export leaves
+    them out; it then writes nothing unless ``--max-departures N`` allows that many.
+    """
+
+    max_inferred_departures: int = Field(default=5, ge=0, description=(
+        "Departures inferred from absence one sync may record (--max-departures overrides)."))
+    max_inferred_share: float = Field(default=0.2, ge=0, le=1, description=(
+        "...and at most this share of the account's active stakeholders."))
+
+
+class CsvSettings(_Section):
+    """CSV written for spreadsheets (``export --format csv``, ``matrix --format csv``, every ``--csv``)."""
+
+    neutralise_formulas: bool = Field(default=True, description=(
+        "Put an apostrophe before cells a spreadsheet would run as a formula (=, +, -, @, tab, CR); turn off for "
+        "programs reading the files."))
+
+
+class LimitSettings(_Section):
+    """Limits on what one import reads, so that a hostile or mistaken file cannot exhaust memory."""
+
+    max_file_mb: float = Field(default=100.0, gt=0, description=(
+        "Largest file an import reads, in MB (a canonical CSV takes about 40 times its size in memory)."))
+    max_rows: int = Field(default=1_000_000, ge=1, description=(
+        "Most rows (CSV lines, calendar events, vCards) one import reads, all its files together (about 3 GB)."))
+
+
+class Neo4jTimeoutSettings(_Section):
+    """How long a Neo4j store waits when the server is unreachable or goes away mid-command."""
+
+    connect_seconds: float = Field(default=5.0, gt=0, description="To open a connection.")
+    retry_seconds: float = Field(default=5.0, ge=0, description=(
+        "To keep retrying a transaction that failed with a transient error (the server restarting, say)."))
+
+
 class Settings(_Section):
     """All settings of kamgraph; one section per concern."""
 
@@ -690,6 +731,10 @@ class Settings(_Section):
     executor: ExecutorSettings = Field(default_factory=ExecutorSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     plans: PlanSettings = Field(default_factory=PlanSettings)
+    sync: SyncSettings = Field(default_factory=SyncSettings)
+    csv: CsvSettings = Field(default_factory=CsvSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
+    neo4j_timeouts: Neo4jTimeoutSettings = Field(default_factory=Neo4jTimeoutSettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:

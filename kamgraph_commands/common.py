@@ -73,8 +73,10 @@ class State:
         < NEO4J_USERNAME/NEO4J_PASSWORD < KAMGRAPH_* variables (:func:`kamgraph.settings.load_layered`)."""
         if self._settings is None:
             from kamgraph.settings import load_layered
+            from kamgraph.views.csv_text import set_neutralising
 
             self._settings, self.settings_files = load_layered(self.config)
+            set_neutralising(self._settings.csv.neutralise_formulas)
         return self._settings
 
     def open_store(self, *, create: bool = False, url: str | None = None, default: str = DEFAULT_STORE
@@ -111,7 +113,8 @@ class State:
         from kamgraph.store.neo4j_config import bolt_target, resolve_password
 
         settings = self.settings.neo4j
-        options: dict[str, Any] = {"user": self.neo4j_user, "database": self.neo4j_database, "settings": settings}
+        options: dict[str, Any] = {"user": self.neo4j_user, "database": self.neo4j_database, "settings": settings,
+                                   "timeouts": self.settings.neo4j_timeouts}
         if resolve_password(settings=settings) is None and _interactive():
             where = bolt_target(url, user=self.neo4j_user, database=self.neo4j_database, settings=settings).url
             options["password"] = click.prompt(f"Password for {where}", hide_input=True, err=True)

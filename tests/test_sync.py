@@ -133,7 +133,7 @@ c-eng,Eli Brandt,eli.brandt@acme-robotics.example,Acme Robotics,Robotics Enginee
     # Dana Kim is the account's champion (stakeholders.csv): her move is an opportunity.
     assert [o.id for o in plan.opportunities] == ["c-arch"] and "Globex Corporation" in plan.opportunities[0].text
     assert not plan.applied and acme.get_person("c-arch").left_on is None
-    applied = sync_contacts(acme, path, "acme", SAMPLE_AS_OF, apply=True)
+    applied = sync_contacts(acme, path, "acme", SAMPLE_AS_OF, apply=True, missing="propose")
     assert applied.applied
     arch = acme.get_person("c-arch")
     assert (arch.status.value, arch.left_on, arch.moved_to) == ("left", SAMPLE_AS_OF, "Globex Corporation")

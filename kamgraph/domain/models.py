@@ -283,7 +283,13 @@ class Account(Record):
     annual spend in our category (so share of wallet = revenue / category_spend).
     ``criteria`` holds named qualification scores set by people (0-10 scale by
     convention); ``domains`` are the customer's e-mail domains, used to match
-    calendar attendees.
+    calendar attendees. ``aliases`` are other names the customer goes by
+    (abbreviations, former names) and ``crm_ids`` its ids in CRM systems: a
+    contacts export naming the account by either is matched to it
+    (``kamgraph sync``).
+
+    >>> Account(id="nw", name="Northwind", aliases="NWL; Northwind Group;NWL", crm_ids=" 0015g00000XyZ1 ").aliases
+    ['NWL', 'Northwind Group']
     """
 
     name: str = Field(min_length=1)
@@ -295,6 +301,13 @@ class Account(Record):
     currency: str | None = None
     criteria: dict[str, float] = Field(default_factory=dict)
     domains: StrList = Field(default_factory=list)
+    aliases: StrList = Field(default_factory=list)
+    crm_ids: StrList = Field(default_factory=list)
+
+    @field_validator("aliases", "crm_ids")
+    @classmethod
+    def _unique_names(cls, value: list[str]) -> list[str]:
+        return sorted({v.strip() for v in value if v.strip()})
 
     @field_validator("domains")
     @classmethod

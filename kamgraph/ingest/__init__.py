@@ -31,7 +31,7 @@ from ..domain.dataset import ImportSummary
 from ..domain.models import input_error_from_validation
 from ..errors import InputError
 from ..kernels.gc_pause import paused_gc
-from ..settings import CalendarSettings, IngestSettings
+from ..settings import CalendarSettings, IngestSettings, LimitSettings
 from ..store.base import GraphStore
 from .canonical import COLUMNS, read_csv, read_json
 from .directory import Directory
@@ -39,7 +39,16 @@ from .formats import FORMATS, KINDS
 from .parsed import Located, Parsed
 from .progress import SILENT, Progress
 from .references import check_references
-from .sniff import KIND_ORDER, canonical_kind, decode_bytes, delimiter_of, describe_delimiter
+from .sniff import (
+    KIND_ORDER,
+    InputLimits,
+    canonical_kind,
+    check_rows,
+    check_size,
+    decode_bytes,
+    delimiter_of,
+    describe_delimiter,
+)
 from .tabular import count_lines, peek_header
 
 __all__ = ["import_files", "read_files", "detect_format", "read_canonical_csv", "FORMATS", "KINDS", "Parsed",
@@ -178,7 +187,7 @@ def read_files(paths: Sequence[str | Path], store: GraphStore | None = None, *, 
                mapping: str | Path | None = None, settings: IngestSettings | None = None,
                since: dt.date | None = None, until: dt.date | None = None,
                progress: Progress = SILENT, kind: str | None = None,
-               calendar: CalendarSettings | None = None) -> Parsed:
+               calendar: CalendarSettings | None = None, limits: LimitSettings | None = None) -> Parsed:
     """Parse every file into one :class:`Parsed` (writing nothing).
 
     Canonical files need no store; the other formats look people and accounts
@@ -205,8 +214,12 @@ def read_files(paths: Sequence[str | Path], store: GraphStore | None = None, *, 
         (``import --type``), whatever its header or name says.
     calendar : CalendarSettings, optional
         Bounds of recurring-event expansion (``[calendar]`` settings; their defaults when not given).
+    limits : LimitSettings, optional
+        The biggest file and the most rows one import reads (``[limits]``; their defaults when not given):
+        checked before anything is parsed (:class:`~kamgraph.ingest.sniff.InputLimits`).
     """
     settings = settings or IngestSettings()
+    bounds_in = InputLimits.of(limits)
     if kind is not None and kind not in KINDS:
         raise InputError(f"unknown record kind {kind!r} (expected one of: {', '.join(KINDS)})", field="type")
     loaded_mapping = None
@@ -219,6 +232,7 @@ def read_files(paths: Sequence[str | Path], store: GraphStore | None = None, *, 
         path = Path(raw)
         if not path.is_file():
             raise InputError("no such file", file=str(path))
+        check_size(path, bounds_in)
         forced = kind is not None and path.suffix.lower() == ".csv"
         fmt = "canonical" if forced else detect_format(path, format, loaded_mapping)
         if fmt == "mapping" and loaded_mapping is None:
@@ -228,6 +242,7 @@ def read_files(paths: Sequence[str | Path], store: GraphStore | None = None, *, 
                              "(expected .csv, .json, .ics or .vcf)", file=str(path))
         groups[fmt].append(path)
     total = sum(_count(p, fmt) for fmt, files in groups.items() for p in files)
+    check_rows(total, bounds_in, ", ".join(str(p) for p in paths))
     progress.start("Importing", total)
     parsed = Parsed()
     try:
@@ -285,7 +300,8 @@ def import_files(paths: Sequence[str | Path], store: GraphStore, *, dry_run: boo
                  format: str = "auto", mapping: str | Path | None = None,
                  settings: IngestSettings | None = None, since: dt.date | None = None,
                  until: dt.date | None = None, progress: Progress = SILENT,
-                 kind: str | None = None, calendar: CalendarSettings | None = None) -> ImportSummary:
+                 kind: str | None = None, calendar: CalendarSettings | None = None,
+                 limits: LimitSettings | None = None) -> ImportSummary:
     """Import files into ``store`` all or nothing.
 
     Parameters
@@ -297,7 +313,7 @@ def import_files(paths: Sequence[str | Path], store: GraphStore, *, dry_run: boo
         Where to write.
     dry_run : bool
         Check and count, but write nothing.
-    format, mapping, settings, since, until, progress, kind
+    format, mapping, settings, since, until, progress, kind, calendar, limits
         As for :func:`read_files`.
 
     Returns
@@ -307,7 +323,7 @@ def import_files(paths: Sequence[str | Path], store: GraphStore, *, dry_run: boo
     """
     with paused_gc():
         parsed = read_files(paths, store, format=format, mapping=mapping, settings=settings, since=since,
-                            until=until, progress=progress, kind=kind, calendar=calendar)
+                            until=until, progress=progress, kind=kind, calendar=calendar, limits=limits)
         batch = check_references(parsed, store)
         summary = store.import_batch(batch, dry_run=dry_run)
     summary.skipped = list(parsed.skipped)

@@ -63,6 +63,7 @@ from pathlib import Path
 from ..domain.models import BuyingRole, Seniority
 from ..errors import InputError
 from .canonical import csv_rows
+from .sniff import InputLimits, check_size
 
 __all__ = ["ContactRow", "CONTACT_COLUMNS", "IGNORED_COLUMNS", "read_contacts"]
 
@@ -171,8 +172,8 @@ def _parse(column: str, text: str) -> object:
     return " ".join(text.split())
 
 
-def read_contacts(path: str | Path) -> list[ContactRow]:
-    """Read a contacts CSV (see the module docstring).
+def read_contacts(path: str | Path, limits: InputLimits | None = None) -> list[ContactRow]:
+    """Read a contacts CSV (see the module docstring); a file bigger than ``limits`` allows is refused unread.
 
     Raises
     ------
@@ -184,6 +185,7 @@ def read_contacts(path: str | Path) -> list[ContactRow]:
     name = str(path)
     if not path.is_file():
         raise InputError("no such file", file=name)
+    check_size(path, limits)
     rows = csv_rows(path)
     try:
         _, header = next(rows)

@@ -51,10 +51,13 @@ from .canonical import COLUMNS, MODELS
 from .directory import Directory, clean_email, stable_id
 from .parsed import Located, Parsed
 from .progress import SILENT, Progress
+from .sniff import InputLimits, check_size
 from .tabular import Row, norm, parse_day, read_table
 
 __all__ = ["Mapping", "TableMapping", "load_mapping", "read_mapped"]
 
+#: A mapping file is a few lines of TOML: anything bigger is not one (and is not read).
+_MAPPING_LIMITS = InputLimits(max_bytes=1024 * 1024)
 _LIST_FIELDS = {"attendees", "dotted_to", "accounts", "domains"}
 _DATE_FIELDS = {"date", "left_on"}
 _PERSON_FIELDS = {"attendees", "reports_to", "dotted_to", "source", "target"}
@@ -122,6 +125,7 @@ def load_mapping(path: str | Path) -> Mapping:
     name = str(path)
     if not path.is_file():
         raise InputError("no such mapping file", file=name)
+    check_size(path, _MAPPING_LIMITS)
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")

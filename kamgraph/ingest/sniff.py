@@ -33,12 +33,63 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 
+if TYPE_CHECKING:
+    from ..settings import LimitSettings
+
 __all__ = ["ENCODINGS", "DELIMITERS", "KIND_ORDER", "decode_bytes", "delimiter_of", "canonical_kind",
-           "kinds_fitting", "describe_delimiter"]
+           "kinds_fitting", "describe_delimiter", "InputLimits", "check_size", "check_rows"]
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """How much one import may read (``[limits]``): bytes per file, rows in all (lines, events, cards).
+
+    The importers read a file whole (the CSV, calendar and vCard parsers need it, and a file is all or nothing
+    anyway), so a file is refused *before* it is read when it is bigger than ``max_bytes``, and the rows are
+    counted -- streaming, a megabyte at a time -- before they are parsed. What one import holds in memory is
+    then bounded by the limits, whatever the file.
+
+    Examples
+    --------
+    >>> limits = InputLimits(max_bytes=10, max_rows=2)
+    >>> check_rows(3, limits, "x.csv")
+    Traceback (most recent call last):
+    ...
+    kamgraph.errors.InputError: x.csv: 3 rows, more than one import reads (2; [limits] max_rows)
+    """
+
+    max_bytes: int = 100 * 1024 * 1024
+    max_rows: int = 1_000_000
+
+    @classmethod
+    def of(cls, settings: LimitSettings | None) -> InputLimits:
+        """The limits of a ``[limits]`` section (the defaults when None)."""
+        if settings is None:
+            return cls()
+        return cls(max_bytes=int(settings.max_file_mb * 1024 * 1024), max_rows=settings.max_rows)
+
+
+def check_size(path: str | Path, limits: InputLimits | None = None) -> None:
+    """Refuse a file bigger than ``limits.max_bytes`` before anything reads it (a one-line :class:`InputError`)."""
+    limits = limits or InputLimits()
+    size = Path(path).stat().st_size
+    if size > limits.max_bytes:
+        raise InputError(f"{size / 2**20:,.1f} MB, bigger than one import reads ({limits.max_bytes / 2**20:,.0f} MB; "
+                         "[limits] max_file_mb)", file=str(path))
+
+
+def check_rows(rows: int, limits: InputLimits | None, files: str) -> None:
+    """Refuse an import of more than ``limits.max_rows`` rows (counted before parsing)."""
+    limits = limits or InputLimits()
+    if rows > limits.max_rows:
+        raise InputError(f"{rows:,} rows, more than one import reads ({limits.max_rows:,}; [limits] max_rows)",
+                         file=files)
 
 #: The encodings tried, in order (UTF-16 only with a byte-order mark or when its zero bytes show).
 ENCODINGS = ("UTF-8", "UTF-16", "Windows-1252")

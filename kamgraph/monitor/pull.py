@@ -482,7 +482,8 @@ def _pull_records(store: GraphStore, settings: Settings, state: PullState, conne
                                 if kind and row.get(column):
                                     origins[(str(path), line)] = (kind, str(row[column]))
                             paths.append(path)
-                    parsed = read_files(paths, store, format=source, settings=settings.ingest)
+                    parsed = read_files(paths, store, format=source, settings=settings.ingest,
+                                        limits=settings.limits)
                 batch = check_references(parsed, store)
                 entries = [] if dry_run else _crm_entries(parsed, origins, source, today)
                 summary = write_noting_sources(store, batch, entries, dry_run=dry_run)

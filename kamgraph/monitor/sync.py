@@ -30,14 +30,34 @@ the account leaving): the people it leaves out are listed, not proposed. The
 ``missing`` argument overrides this: ``"propose"`` always proposes them,
 ``"ignore"`` never does.
 
-With ``apply`` every proposal (departures and new stakeholders) is written in
-one transaction -- all or nothing. Departures keep the person and their
-history; ``moved_to`` and a note saying why are recorded.
+**Departures inferred from absence are proposals.** A person the export
+merely leaves out (``missing``) is proposed, but ``apply`` writes that
+departure only when the export is declared complete (``missing="propose"``,
+``kamgraph sync --complete``). Even then at most ``[sync]
+max_inferred_departures`` people, and at most ``max_inferred_share`` of the
+account's active stakeholders, are recorded as departed in one run: past that
+cap the apply is refused (:class:`~kamgraph.errors.InputError`, nothing
+written) unless ``max_departures`` allows that many for this run
+(``--max-departures N``).
+
+**Company names.** The export's company column is the account when it is the
+account's name (trivially different), id, e-mail domain, one of its
+``aliases`` or one of its ``crm_ids``. When most of the matched rows (and at
+least three) name the *same* other company, that company is taken as an unrecorded name of the
+account rather than a mass exodus: listed in ``unknown_companies``, not
+proposed (record it in the account's ``aliases`` to match it).
+
+With ``apply`` every proposal that may be applied (departures and new
+stakeholders) is written in one transaction -- all or nothing. Departures keep
+the person and their history, and the note someone wrote (the sync's finding
+is added below it); ``moved_to`` is recorded. Nothing else a person typed is
+overwritten.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import Counter
 from pathlib import Path
@@ -47,9 +67,10 @@ from pydantic import BaseModel, Field, ValidationError
 
 from ..domain.dataset import Batch
 from ..domain.models import Account, Stakeholder, Status, input_error_from_validation
-from ..domain.names import email_domain, fold, match_account, person_key, same_company, same_domain
+from ..domain.names import company_key, email_domain, fold, match_account, person_key, same_company, same_domain
 from ..errors import InputError
 from ..ingest.contacts import ContactRow, read_contacts
+from ..ingest.sniff import InputLimits
 from ..settings import Settings
 from ..store.base import GraphStore
 from .departure import AccountRef
@@ -72,6 +93,8 @@ class ProposedDeparture(BaseModel):
     key: bool
     buying_role: str | None = None
     threads: int = Field(description="Our staff with a thread to them on the sync date.")
+    inferred: bool = Field(default=False, description=(
+        "Inferred from absence (reason missing): applied only when the export is declared complete."))
 
 
 class ProposedStakeholder(BaseModel):
@@ -144,12 +167,51 @@ class SyncPlan(BaseModel):
     near_matches: list[NearMatch] = Field(default_factory=list, description=(
         "Rows whose name is near a stakeholder's ('Dan Cho' / 'Daniel Cho'): neither created nor departed; "
         "give the row the stakeholder's id or e-mail to match it, or a distinct name to add it."))
+    complete: bool = Field(default=False, description="The export was declared complete (--complete).")
+    inferred_cap: int = Field(default=0, description=(
+        "How many departures inferred from absence one run may record ([sync] settings or --max-departures)."))
+    held_back: list[str] = Field(default_factory=list, description=(
+        "Ids of departures inferred from absence that applying does not write (the export is not declared "
+        "complete)."))
+    unknown_companies: dict[str, int] = Field(default_factory=dict, description=(
+        "Other company names that many rows give (rows per name): taken as an unrecorded alias of the account, "
+        "not as departures. Record them in the account's aliases."))
     applied: bool = False
 
 
+#: Rows naming one other company, at least, before it is taken as an unrecorded name of the account (when they
+#: are also most of the matched rows).
+_ALIAS_ROWS = 3
+
+
 def _same_employer(company: str, account: Account, suffixes: tuple[str, ...]) -> bool:
+    """True when ``company`` names ``account``: its name (trivially different), id, a domain, an alias or a
+    CRM id.
+
+    Examples
+    --------
+    >>> nw = Account(id="northwind", name="Northwind Logistics", aliases=["NWL"], crm_ids=["0015g00000XyZ1"])
+    >>> [_same_employer(c, nw, ()) for c in ("NORTHWIND LOGISTICS", "nwl", "0015G00000XYZ1", "Globex")]
+    [True, True, True, False]
+    """
     return (same_company(company, account.name, suffixes) or fold(company) == fold(account.id)
-            or any(same_domain(company, d) for d in account.domains if "." in company and " " not in company))
+            or any(same_domain(company, d) for d in account.domains if "." in company and " " not in company)
+            or any(same_company(company, alias, suffixes) or fold(company) == fold(alias) for alias in account.aliases)
+            or any(fold(company) == fold(crm_id) for crm_id in account.crm_ids))
+
+
+def inferred_cap(active: int, settings: Settings, override: int | None = None) -> int:
+    """How many departures inferred from absence one sync may record: ``override`` when given, else the
+    smaller of ``[sync] max_inferred_departures`` and ``max_inferred_share`` of the ``active`` stakeholders.
+
+    Examples
+    --------
+    >>> inferred_cap(44, Settings()), inferred_cap(10, Settings()), inferred_cap(44, Settings(), 18)
+    (5, 2, 18)
+    """
+    if override is not None:
+        return override
+    return min(settings.sync.max_inferred_departures, math.floor(settings.sync.max_inferred_share * active + 1e-9))
 
 
 def _new_id(row: ContactRow, account: str) -> str:
@@ -161,24 +223,27 @@ def _new_id(row: ContactRow, account: str) -> str:
 
 
 def plan_sync(store: GraphStore, path: str | Path, account_id: str, on: dt.date,
-              settings: Settings | None = None, *, missing: Literal["auto", "propose", "ignore"] = "auto"
-              ) -> tuple[SyncPlan, Batch]:
+              settings: Settings | None = None, *, missing: Literal["auto", "propose", "ignore"] = "auto",
+              max_departures: int | None = None) -> tuple[SyncPlan, Batch]:
     """Compare the export with the store (nothing is written).
 
     ``missing`` says what to do with active stakeholders the export leaves out
-    (see the module docstring).
+    (see the module docstring); ``max_departures`` overrides the cap on the
+    departures inferred from absence that one run may record.
 
     Returns
     -------
     tuple
         The plan, and the batch that applying it writes.
     """
-    return plan_rows(store, read_contacts(path), str(path), account_id, on, settings, missing=missing)
+    limits = InputLimits.of((settings or Settings()).limits)
+    return plan_rows(store, read_contacts(path, limits), str(path), account_id, on, settings, missing=missing,
+                     max_departures=max_departures)
 
 
 def plan_rows(store: GraphStore, rows: list[ContactRow], file: str, account_id: str, on: dt.date,
-              settings: Settings | None = None, *, missing: Literal["auto", "propose", "ignore"] = "auto"
-              ) -> tuple[SyncPlan, Batch]:
+              settings: Settings | None = None, *, missing: Literal["auto", "propose", "ignore"] = "auto",
+              max_departures: int | None = None) -> tuple[SyncPlan, Batch]:
     """:func:`plan_sync` for contact rows from anywhere (an export file, or a connector's pull).
 
     ``file`` names where the rows came from (in notes and errors). A pull
@@ -228,6 +293,7 @@ def plan_rows(store: GraphStore, rows: list[ContactRow], file: str, account_id: 
 
     matched: set[str] = set()
     unmatched: list[ContactRow] = []
+    elsewhere: dict[str, list[tuple[Stakeholder, ContactRow]]] = {}
     for row in rows:
         pid = (row.id if row.id in people else None) or (by_email.get(row.email) if row.email else None) \
             or by_name.get(person_key(row.name))
@@ -245,8 +311,7 @@ def plan_rows(store: GraphStore, rows: list[ContactRow], file: str, account_id: 
             continue
         if row.company:
             if not _same_employer(row.company, account, suffixes):
-                depart(p, "company", f"the export names another employer: {row.company!r}", row.line, on,
-                       row.company)
+                elsewhere.setdefault(company_key(row.company, suffixes), []).append((p, row))
                 continue
             trivial |= row.company != account.name
         if row.email and p.email and row.email != p.email:
@@ -268,20 +333,37 @@ def plan_rows(store: GraphStore, rows: list[ContactRow], file: str, account_id: 
                 plan.changes.append(InfoChange(id=p.id, name=p.name, line=row.line, field=field, stored=stored,
                                                exported=exported))
         plan.trivial += trivial
+    active = sum(1 for p in people.values() if p.is_active(on))
+    plan.inferred_cap = inferred_cap(active, settings, max_departures)
+    for found in elsewhere.values():
+        if len(found) >= _ALIAS_ROWS and len(found) * 2 > plan.matched:
+            # Many rows naming one other company: an unrecorded name of this account, not an exodus.
+            plan.unknown_companies[found[0][1].company or ""] = len(found)
+            continue
+        for p, row in found:
+            depart(p, "company", f"the export names another employer: {row.company!r}", row.line, on, row.company)
     unmatched = _near_matches(plan, unmatched, [p for pid, p in sorted(people.items())
                                                 if pid not in matched and p.is_active(on)], matched)
     absent = [pid for pid, p in sorted(people.items()) if pid not in matched and p.is_active(on)]
-    active = sum(1 for p in people.values() if p.is_active(on))
     share = len(absent) / active if active else 0.0
+    plan.complete = missing == "propose"
     plan.partial = missing == "ignore" or (missing == "auto" and share > settings.departures.max_missing_share)
     if plan.partial:
         plan.not_in_export = absent
     else:
+        how = "not in the export" if plan.complete else \
+            "not in the export (a proposal: written only when the export is declared complete, --complete)"
         for pid in absent:
-            depart(people[pid], "missing", "not in the export", None, on)
+            depart(people[pid], "missing", how, None, on)
+            plan.departures[-1].inferred = True
+    inferred = [d.id for d in plan.departures if d.inferred]
+    if not plan.complete:
+        plan.held_back = inferred
 
     batch = Batch()
     for d in plan.departures:
+        if d.id in plan.held_back:
+            continue
         found = f"kamgraph sync {Path(file).name}: {d.detail}"
         kept = people[d.id].note  # a note someone wrote is kept; the sync's finding is added below it
         batch.stakeholders.append(people[d.id].model_copy(update={
@@ -364,16 +446,31 @@ def _new_people(store: GraphStore, plan: SyncPlan, batch: Batch, rows: list[Cont
 
 def sync_contacts(store: GraphStore, path: str | Path, account_id: str, on: dt.date,
                   settings: Settings | None = None, *, apply: bool = False,
-                  missing: Literal["auto", "propose", "ignore"] = "auto") -> SyncPlan:
-    """Plan the sync and, with ``apply``, write every proposal in one transaction (all or nothing)."""
-    plan, batch = plan_sync(store, path, account_id, on, settings, missing=missing)
+                  missing: Literal["auto", "propose", "ignore"] = "auto", max_departures: int | None = None
+                  ) -> SyncPlan:
+    """Plan the sync and, with ``apply``, write every proposal that may be applied in one transaction
+    (all or nothing; see the module docstring for departures inferred from absence and their cap)."""
+    plan, batch = plan_sync(store, path, account_id, on, settings, missing=missing, max_departures=max_departures)
     if apply:
         apply_plan(store, plan, batch)
     return plan
 
 
 def apply_plan(store: GraphStore, plan: SyncPlan, batch: Batch) -> SyncPlan:
-    """Write a plan's batch in one transaction (all or nothing) and mark the plan applied."""
+    """Write a plan's batch in one transaction (all or nothing) and mark the plan applied.
+
+    Raises
+    ------
+    InputError
+        When the batch would record more departures inferred from absence than ``plan.inferred_cap``
+        (nothing is written).
+    """
+    writing = [d for d in plan.departures if d.inferred and d.id not in plan.held_back]
+    if len(writing) > plan.inferred_cap:
+        raise InputError(f"{len(writing)} departures inferred from absence, over the cap of {plan.inferred_cap} "
+                         "per run ([sync] max_inferred_departures / max_inferred_share); nothing written: check "
+                         f"the export, or allow them with --max-departures {len(writing)}",
+                         file=plan.file, field="complete")
     if len(batch):
         store.import_batch(batch)
         plan.applied = True

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 
 from ..domain.alert_state import AccountCheck, AlertRecord, Delivery
 from ..domain.dataset import AccountSnapshot, AccountSummary, Batch, ImportSummary
+from ..domain.erasure import AlertState, Erasure, ErasureCounts
 from ..domain.metrics import AccountMetrics, MetricsSnapshot
 from ..domain.models import Account, Meeting, Staff, Stakeholder
 from ..domain.plans import Objective, ObjectiveState
@@ -87,6 +88,35 @@ class GraphStore(ABC):
         """The schema version recorded in the store."""
 
     # -- erasure (kamgraph forget) -----------------------------------------------
+    def erase(self, erasure: Erasure, scrub: Callable[[AlertState], AlertState]) -> ErasureCounts:
+        """Erase people and accounts everywhere, in one transaction (``kamgraph forget``).
+
+        Removed: the people of ``erasure.people`` and the accounts of ``erasure.accounts`` (their stakeholders
+        must be among the people), their attendances, every meeting they attended that no stakeholder attends
+        any more, reporting lines, ties, competitor ties, objectives about them or naming them, provenance
+        and analysis-snapshot rows; kept meeting subjects and other people's notes lose their names and
+        e-mail addresses (:meth:`Erasure.scrub_text`). The alert state is read, passed to ``scrub`` and the
+        result written back in place of it. SQLite then rewrites its file so that no free page nor
+        write-ahead log keeps the erased values.
+        """
+        raise StoreError(f"this store ({type(self).__name__}) cannot erase people yet")
+
+    def find_mentions(self, erasure: Erasure) -> int:
+        """How many places of the store still hold the erased people's names or addresses (``forget --verify``):
+        on SQLite the raw bytes of the file and its log, on Neo4j every node's and relationship's properties."""
+        raise StoreError(f"this store ({type(self).__name__}) cannot verify an erasure")
+
+    # Alert state as one value (kamgraph copy keeps it; kamgraph forget rewrites it).
+    def dump_alert_state(self) -> AlertState:
+        """Every alert (cleared ones included), every last check, every undelivered payload."""
+        checks = self.alert_checks()
+        return AlertState(alerts=self.load_alerts(include_cleared=True),
+                          checks=[checks[k] for k in sorted(checks)], outbox=self.pending_deliveries())
+
+    def restore_alert_state(self, state: AlertState) -> int:
+        """Add ``state`` to this store's alert state in one transaction
+        (:func:`kamgraph.domain.erasure.merge_alert_states`); returns the number of records written."""
+        raise self._no_alert_state()
 
     # -- writes ---------------------------------------------------------------------
     @abstractmethod

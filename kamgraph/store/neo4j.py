@@ -46,6 +46,7 @@ from pydantic import BaseModel
 
 from ..domain.alert_state import AccountCheck, AlertRecord, Delivery
 from ..domain.dataset import KINDS, AccountSnapshot, AccountSummary, Batch, ImportSummary
+from ..domain.erasure import AlertState, Erasure, ErasureCounts, merge_alert_states
 from ..domain.metrics import AccountMetrics, MetricsSnapshot
 from ..domain.models import (
     Account,
@@ -62,20 +63,22 @@ from ..domain.plans import Objective, ObjectiveState
 from ..domain.provenance import Provenance
 from ..errors import ConflictError, InputError, KamgraphError, NotFoundError, StoreError
 from ..kernels.gc_pause import paused_gc
-from ..settings import Neo4jSettings
+from ..settings import Neo4jSettings, Neo4jTimeoutSettings
 from .base import DEFAULT_CHUNK, SCHEMA_VERSION, GraphStore, _best_name_matches
 from .cypher import QueryBook, queries
-from .neo4j_config import PASSWORD_ENV, bolt_target, resolve_password
+from .neo4j_config import PASSWORD_ENV, bolt_target, resolve_password, resolve_timeouts
 from .upsert import UpsertPlan, plan_upserts
 
 __all__ = ["Neo4jStore"]
 
 T = TypeVar("T")
 
-# Neo4j 5 attaches notifications to results (an unknown property key in a new database, ...), which the
-# driver logs as warnings; without any logging set up, Python would print them on stderr of every command.
-# An application that configures logging still gets them (they propagate to its handlers).
-logging.getLogger("neo4j.notifications").addHandler(logging.NullHandler())
+# Neo4j 5 attaches notifications to results (an unknown property key in a new database, ...), and the driver
+# logs its retries ("Transaction failed and will be retried in 1.1s ...") and broken connections as warnings
+# and errors; without any logging set up, Python would print them all on stderr before kamgraph's one-line
+# error. A handler on the driver's top logger keeps them off stderr; an application that configures logging
+# still gets them (they propagate to its handlers).
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 _META_KEY = "schema"
 _CREATE_TIES = {TieKind.KNOWS: "create_knows", TieKind.INFLUENCES: "create_influences"}
@@ -113,6 +116,10 @@ def _row(record: Any, exclude: set[str]) -> dict[str, Any]:
     if isinstance(record, Account):
         row["criteria"] = json.dumps(record.criteria, sort_keys=True) if record.criteria else None
     return row
+
+
+def _iso_or_none(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -176,9 +183,14 @@ class Neo4jStore(GraphStore):
         The ``[neo4j]`` section of the settings file, as fallback.
     env : mapping, optional
         Environment to read ``KAMGRAPH_NEO4J_*`` from (default ``os.environ``).
-    connection_timeout, retry_time : float
+    connection_timeout, retry_time : float, optional
         Seconds to wait for a connection, and to keep retrying a transaction
-        that fails with a transient error.
+        that fails with a transient error (the server restarting or gone).
+        Else ``timeouts`` (``[neo4j_timeouts]``), resolved by
+        :func:`~kamgraph.store.neo4j_config.resolve_timeouts`: a command whose
+        server goes away fails in one line within about the sum of the two.
+    timeouts : Neo4jTimeoutSettings, optional
+        The ``[neo4j_timeouts]`` section of the settings.
     create : bool
         Accepted for symmetry with SQLite; a database is initialised when empty.
 
@@ -192,7 +204,8 @@ class Neo4jStore(GraphStore):
     def __init__(self, url: str, *, user: str | None = None, database: str | None = None,
                  password: str | None = None, batch_size: int | None = None,
                  settings: Neo4jSettings | None = None, env: Mapping[str, str] | None = None,
-                 connection_timeout: float = 10.0, retry_time: float = 15.0, create: bool = True) -> None:
+                 connection_timeout: float | None = None, retry_time: float | None = None,
+                 timeouts: Neo4jTimeoutSettings | None = None, create: bool = True) -> None:
         target = bolt_target(url, user=user, database=database, batch_size=batch_size, env=env,
                              settings=settings)
         self.url = target.url
@@ -205,10 +218,10 @@ class Neo4jStore(GraphStore):
         self._book = queries()
         self._user = target.user
         try:
+            connect, retry = resolve_timeouts(connection_timeout, retry_time, env=env, settings=timeouts)
             self._driver = neo4j.GraphDatabase.driver(
-                target.address, auth=(target.user, secret), connection_timeout=connection_timeout,
-                connection_acquisition_timeout=connection_timeout + 5, max_transaction_retry_time=retry_time,
-                user_agent="kamgraph")
+                target.address, auth=(target.user, secret), connection_timeout=connect,
+                connection_acquisition_timeout=connect, max_transaction_retry_time=retry, user_agent="kamgraph")
         except (neo4j_errors.ConfigurationError, ValueError) as exc:
             raise StoreError(f"{self.url}: {_one_line(str(exc))}") from None
         try:
@@ -239,6 +252,8 @@ class Neo4jStore(GraphStore):
             raise StoreError(f"{self.url}: {exc.code}: {_one_line(exc.message or str(exc))}") from None
         except neo4j_errors.DriverError as exc:
             raise StoreError(f"{self.url}: {type(exc).__name__}: {_one_line(str(exc))}") from None
+        except OSError as exc:  # a socket error the driver did not wrap (the server killed mid-write)
+            raise StoreError(f"cannot reach {self.url}: {type(exc).__name__}: {_one_line(str(exc))}") from None
 
     def _read(self, work: Callable[[_Tx], T]) -> T:
         with self._errors(), self._driver.session(database=self.database,
@@ -332,6 +347,117 @@ class Neo4jStore(GraphStore):
         return Relationship(source=row["source"], target=row["target"], kind=row["kind"], weight=row["weight"])
 
     # -- erasure (kamgraph forget) -----------------------------------------------
+    def erase(self, erasure: Erasure, scrub: Callable[[AlertState], AlertState]) -> ErasureCounts:
+        """See :meth:`GraphStore.erase`: detach-delete of the people, accounts, their meetings and objectives,
+        names taken out of the free text that stays, and the alert state replaced by ``scrub``'s, in one
+        write transaction."""
+        people, accounts = sorted(set(erasure.people)), sorted(set(erasure.accounts))
+        mentions, clean = erasure.mention_test(), erasure.text_scrubber()
+
+        def work(t: _Tx) -> ErasureCounts:
+            counts = ErasureCounts()
+            touched = {r["id"] for r in t.rows("erase_touched_meetings", "ids", people)}
+            touched |= {r["id"] for r in t.run("erase_account_meetings", accounts=accounts)}
+            links: dict[str, int] = defaultdict(int)
+            for r in [*t.run("erase_links_out", ids=people), *t.run("erase_links_in", ids=people)]:
+                links[r["kind"]] += int(r["links"])
+            counts.attendances = links["ATTENDED"]
+            counts.reporting_lines = links["REPORTS_TO"]
+            counts.relationships = links["KNOWS"] + links["INFLUENCES"]
+            counts.competitor_ties = links["LEANS_TO"]
+            doomed = [r["props"]["id"] for r in t.run("erase_objectives_read")
+                      if r["account"] in accounts or any(mentions(str(v)) for k, v in r["props"].items()
+                                                         if k != "id" and isinstance(v, str))]
+            counts.objectives = t.written("erase_objectives", doomed, key="ids")
+            for r in t.rows("erase_people", "ids", people):
+                setattr(counts, r["kind"], getattr(counts, r["kind"]) + int(r["written"]))
+            gone = sorted(r["id"] for r in t.rows("erase_meeting_client_attendees", "ids", sorted(touched))
+                          if not r["clients"])
+            for r in t.rows("erase_meetings", "ids", gone):
+                counts.meetings += int(r["written"])
+                counts.attendances += int(r["attendances"] or 0)
+            t.run("erase_meeting_accounts", accounts=accounts)
+            counts.accounts = t.written("erase_accounts", accounts, key="ids")
+            if t.run("erase_left_on_account", accounts=accounts)[0]["left"]:
+                raise StoreError("an erased account still has stakeholders; nothing erased")
+            for read, write in (("erase_meeting_texts", "erase_scrub_meetings"),
+                                ("erase_person_texts", "erase_scrub_people")):
+                rows = []
+                for r in t.run(read):
+                    texts = [clean(v) for v in r["texts"]]
+                    if texts != list(r["texts"]):
+                        rows.append({"id": r["id"], "texts": texts})
+                counts.texts_scrubbed += t.written(write, rows)
+            before = self._alert_state(t)
+            after = scrub(before)
+            counts.alerts = len(before.alerts) - len(after.alerts)
+            kept_checks = {c.account: c for c in after.checks}
+            counts.checks_scrubbed = sum(1 for c in before.checks if kept_checks.get(c.account) != c)
+            kept = {d.id: d for d in after.outbox}
+            counts.outbox = sum(1 for d in before.outbox if kept.get(d.id) != d)
+            self._replace_alert_state(t, after)
+            self._data_changed(t)  # a stored analysis of these accounts is stale now
+            return counts
+
+        return self._write(work)
+
+    def _alert_state(self, t: _Tx) -> AlertState:
+        """The whole alert state, read inside a transaction."""
+        found = []
+        for row in t.run("alert_load", cleared_too=True, accounts=None):
+            props = {key: _native(value) for key, value in row["props"].items()}
+            seq = props.pop("seq", 0)
+            props["data"] = json.loads(props.get("data") or "{}")
+            found.append((props["raised_on"], props["key"], seq, AlertRecord.model_validate(props)))
+        checks = [AccountCheck(account=r["account"], checked_on=_native(r["checked_on"]),
+                               facts=json.loads(r["facts"] or "{}"))
+                  for r in sorted(t.run("alert_check_load"), key=lambda r: r["account"])]
+        outbox = [Delivery.model_validate({"last_error": None, **{k: _native(v) for k, v in r["props"].items()}})
+                  for r in t.run("outbox_load")]
+        return AlertState(alerts=[a for *_, a in sorted(found, key=lambda item: item[:3])], checks=checks,
+                          outbox=sorted(outbox, key=lambda d: (d.created_on, d.id)))
+
+    def _replace_alert_state(self, t: _Tx, state: AlertState) -> None:
+        """Put ``state`` in place of the stored alert state (inside the caller's transaction)."""
+        t.run("alert_state_clear")
+        if state.alerts:
+            first = int(t.run("alert_next_seq", key="alert_seq", n=len(state.alerts))[0]["first"])
+            t.written("alert_restore", [
+                {"key": a.key, "rule": a.rule, "account": a.account, "subject": a.subject, "severity": a.severity,
+                 "state": a.state, "title": a.title, "message": a.message, "raised_on": a.raised_on.isoformat(),
+                 "cleared_on": _iso_or_none(a.cleared_on), "data": json.dumps(a.data, sort_keys=True),
+                 "seq": first + i} for i, a in enumerate(state.alerts)])
+        t.written("alert_check_restore", [{"account": c.account, "checked_on": c.checked_on.isoformat(),
+                                           "facts": json.dumps(c.facts, sort_keys=True)} for c in state.checks])
+        t.written("outbox_restore", [{"id": d.id, "created_on": d.created_on.isoformat(), "payload": d.payload,
+                                      "attempts": d.attempts, "last_error": d.last_error} for d in state.outbox])
+
+    def dump_alert_state(self) -> AlertState:
+        return self._read(self._alert_state)
+
+    def find_mentions(self, erasure: Erasure) -> int:
+        mentions = erasure.mention_test()
+
+        def work(t: _Tx) -> int:
+            found = 0
+            for name in ("erase_verify_nodes", "erase_verify_links"):
+                for r in t.run(name):
+                    found += any(mentions(str(_native(v))) for v in r["props"].values())
+            return found
+
+        return self._read(work)
+
+    def restore_alert_state(self, state: AlertState) -> int:
+        def work(t: _Tx) -> int:
+            current = self._alert_state(t)
+            merged = merge_alert_states(current, state)
+            if merged == current:
+                return 0
+            self._replace_alert_state(t, merged)
+            return len(merged)
+
+        return self._write(work)
+
 
     # -- writes ---------------------------------------------------------------------
     def import_batch(self, batch: Batch, *, dry_run: bool = False) -> ImportSummary:
@@ -924,6 +1050,8 @@ class Neo4jStore(GraphStore):
             attendees = sorted({p for r in rows for p in r["attendees"]})
             deleted = t.written("delete_meetings", wanted, key="ids")
             t.written("refresh_met", attendees, key="ids")  # staff ids are skipped by the query
+            if deleted:
+                self._data_changed(t)
             return deleted
 
         return self._write(work) if wanted else 0

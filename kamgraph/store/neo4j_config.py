@@ -38,9 +38,10 @@ from ..errors import StoreError
 from .url import NEO4J_SCHEMES
 
 if TYPE_CHECKING:
-    from ..settings import Neo4jSettings
+    from ..settings import Neo4jSettings, Neo4jTimeoutSettings
 
-__all__ = ["BoltTarget", "bolt_target", "resolve_password", "USER_ENV", "DATABASE_ENV",
+__all__ = ["BoltTarget", "bolt_target", "resolve_password", "resolve_timeouts", "CONNECT_ENV", "RETRY_ENV",
+           "USER_ENV", "DATABASE_ENV",
            "PASSWORD_ENV", "BATCH_SIZE_ENV", "DEFAULT_USER", "DEFAULT_DATABASE", "DEFAULT_BATCH_SIZE"]
 
 USER_ENV = "KAMGRAPH_NEO4J_USER"
@@ -50,6 +51,12 @@ BATCH_SIZE_ENV = "KAMGRAPH_NEO4J_BATCH_SIZE"
 DEFAULT_USER = "neo4j"
 DEFAULT_DATABASE = "neo4j"
 DEFAULT_BATCH_SIZE = 1000
+#: The ``[neo4j_timeouts]`` settings as environment variables (the settings' own naming).
+CONNECT_ENV = "KAMGRAPH_NEO4J_TIMEOUTS__CONNECT_SECONDS"
+RETRY_ENV = "KAMGRAPH_NEO4J_TIMEOUTS__RETRY_SECONDS"
+#: Defaults of ``[neo4j_timeouts]`` (seconds).
+DEFAULT_CONNECT_SECONDS = 5.0
+DEFAULT_RETRY_SECONDS = 5.0
 
 #: Query parameters that carry a secret: refused in a store URL (they would show in process lists and logs).
 _SECRET_KEY = re.compile(r"pass|pwd|secret|token|credential|auth|key", re.IGNORECASE)
@@ -155,3 +162,30 @@ def resolve_password(password: str | None = None, *, env: Mapping[str, str] | No
     if settings is not None and settings.password is not None:
         return settings.password.get_secret_value() or None
     return None
+
+
+def resolve_timeouts(connect: float | None = None, retry: float | None = None, *,
+                     env: Mapping[str, str] | None = None, settings: Neo4jTimeoutSettings | None = None
+                     ) -> tuple[float, float]:
+    """``(connect_seconds, retry_seconds)``: the values given, else the environment
+    (``KAMGRAPH_NEO4J_TIMEOUTS__*``), else ``[neo4j_timeouts]``, else 5 s each.
+
+    Examples
+    --------
+    >>> resolve_timeouts(env={}), resolve_timeouts(2, env={RETRY_ENV: "1.5"})
+    ((5.0, 5.0), (2.0, 1.5))
+    """
+    env = os.environ if env is None else env
+    found = []
+    for given, name, setting, default in (
+            (connect, CONNECT_ENV, settings.connect_seconds if settings else None, DEFAULT_CONNECT_SECONDS),
+            (retry, RETRY_ENV, settings.retry_seconds if settings else None, DEFAULT_RETRY_SECONDS)):
+        text = _first(given, env.get(name), setting)
+        try:
+            value = float(text) if text is not None else default
+        except ValueError:
+            raise StoreError(f"{name}: not a number of seconds: {text!r}") from None
+        if not value >= 0:
+            raise StoreError(f"{name}: seconds cannot be negative (got {value})")
+        found.append(value)
+    return found[0], found[1]

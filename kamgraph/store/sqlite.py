@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from itertools import chain
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 from ..domain.alert_state import AccountCheck, AlertRecord, Delivery
 from ..domain.dataset import KINDS, AccountSnapshot, AccountSummary, Batch, ImportSummary
+from ..domain.erasure import AlertState, Erasure, ErasureCounts, merge_alert_states
 from ..domain.metrics import AccountMetrics, MetricsSnapshot
 from ..domain.models import (
     Account,
@@ -354,11 +355,12 @@ class SqliteStore(GraphStore):
     # -- row <-> model --------------------------------------------------------------
     def _accounts(self, where: str = "", params: Sequence[Any] = ()) -> list[Account]:
         rows = self._db.execute(
-            "SELECT id, name, tier, segment, revenue, potential, category_spend, currency, criteria, domains "
-            f"FROM account {where} ORDER BY id", params)
+            "SELECT id, name, tier, segment, revenue, potential, category_spend, currency, criteria, domains, "
+            f"aliases, crm_ids FROM account {where} ORDER BY id", params)
         return [Account(id=r[0], name=r[1], tier=r[2], segment=r[3], revenue=r[4], potential=r[5],
                         category_spend=r[6], currency=r[7], criteria=json.loads(r[8]),
-                        domains=json.loads(r[9])) for r in rows]
+                        domains=json.loads(r[9]), aliases=json.loads(r[10]), crm_ids=json.loads(r[11]))
+                for r in rows]
 
     def _stakeholders(self, where: str = "", params: Sequence[Any] = ()) -> list[Stakeholder]:
         rows = self._db.execute(
@@ -424,6 +426,141 @@ class SqliteStore(GraphStore):
         return [Relationship(source=r[0], target=r[1], kind=r[2], weight=r[3]) for r in rows]
 
     # -- erasure (kamgraph forget) -----------------------------------------------
+    def erase(self, erasure: Erasure, scrub: Callable[[AlertState], AlertState]) -> ErasureCounts:
+        """See :meth:`GraphStore.erase`. Runs with ``PRAGMA secure_delete`` (freed pages are zeroed), then
+        checkpoints the write-ahead log into the file, truncates it, and rebuilds the file (``VACUUM``)."""
+        counts = ErasureCounts()
+        previous = self._db.execute("PRAGMA secure_delete").fetchone()[0]
+        self._db.execute("PRAGMA secure_delete = ON")
+        try:
+            with self._tx():
+                self._erase_tx(erasure, scrub, counts)
+                self._data_changed()  # a stored analysis of these accounts is stale now
+            self._wipe_free_space()
+        finally:
+            self._db.execute(f"PRAGMA secure_delete = {int(previous):d}")
+        return counts
+
+    def _wipe_free_space(self) -> None:
+        """Write the WAL into the file and truncate it, rebuild the file without free pages, truncate again."""
+        if self.path == ":memory:":
+            return
+        for step in ("PRAGMA wal_checkpoint(TRUNCATE)", "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"):
+            row = self._db.execute(step).fetchone()
+            if row is not None and row[0]:
+                raise StoreError(f"{self.path}: erased, but another process has the store open, so the old "
+                                 "pages may stay in its write-ahead log: close it and run 'kamgraph forget' again")
+
+    def find_mentions(self, erasure: Erasure) -> int:
+        if self.path == ":memory:":
+            raise StoreError("an in-memory store has no file to search")
+        raw = b"".join(Path(p).read_bytes() for p in (self.path, self.path + "-wal") if Path(p).exists())
+        folded = raw.lower()
+        return sum(1 for n in erasure.needles if len(n.strip()) > 1
+                   and (n.encode("utf-8") in raw or n.lower().encode("utf-8") in folded))
+
+    def _erase_tx(self, erasure: Erasure, scrub: Callable[[AlertState], AlertState], counts: ErasureCounts
+                  ) -> None:
+        db = self._db
+        people, accounts = json.dumps(sorted(set(erasure.people))), json.dumps(sorted(set(erasure.accounts)))
+        inp, ina = "(SELECT value FROM json_each(?))", "(SELECT value FROM json_each(?))"
+
+        def run(sql: str, *params: Any) -> int:
+            return int(db.execute(sql, params).rowcount)
+
+        touched = [r[0] for r in db.execute(
+            f"SELECT meeting_id FROM meeting_staff WHERE staff_id IN {inp} UNION "
+            f"SELECT meeting_id FROM meeting_stakeholder WHERE stakeholder_id IN {inp} UNION "
+            f"SELECT id FROM meeting WHERE account_id IN {ina}", (people, people, accounts))]
+        counts.attendances = (run(f"DELETE FROM meeting_staff WHERE staff_id IN {inp}", people)
+                              + run(f"DELETE FROM meeting_stakeholder WHERE stakeholder_id IN {inp}", people))
+        gone = json.dumps([m for m in touched if not db.execute(
+            "SELECT 1 FROM meeting_stakeholder WHERE meeting_id = ? LIMIT 1", (m,)).fetchone()])
+        counts.attendances += run(f"DELETE FROM meeting_staff WHERE meeting_id IN {inp}", gone)
+        counts.meetings = run(f"DELETE FROM meeting WHERE id IN {inp}", gone)
+        run(f"UPDATE meeting SET account_id = NULL WHERE account_id IN {ina}", accounts)
+        counts.reporting_lines = run(f"DELETE FROM reporting_line WHERE stakeholder_id IN {inp} "
+                                     f"OR manager_id IN {inp}", people, people)
+        counts.relationships = run(f"DELETE FROM relationship WHERE source_id IN {inp} OR target_id IN {inp}",
+                                   people, people)
+        counts.competitor_ties = run(f"DELETE FROM competitor_tie WHERE stakeholder_id IN {inp}", people)
+        mentions = erasure.mention_test()
+        doomed = [r[0] for r in db.execute("SELECT id, account_id, subject, target, owner_id, note, data "
+                                           "FROM objective")
+                  if r[1] in erasure.accounts or any(mentions(v) for v in r[2:])]
+        counts.objectives = run(f"DELETE FROM objective WHERE id IN {inp}", json.dumps(doomed))
+        records = json.dumps(sorted({*erasure.people, *erasure.accounts, *json.loads(gone)}))
+        counts.provenance = run(f"DELETE FROM provenance WHERE record_id IN {inp}", records)
+        counts.metrics = (run(f"DELETE FROM account_metrics WHERE account_id IN {ina} OR top_staff IN {inp} "
+                              f"OR most_critical_person IN {inp}", accounts, people, people)
+                          + run(f"DELETE FROM person_metrics WHERE person_id IN {inp} OR account_id IN {ina}",
+                                people, accounts)
+                          + run(f"DELETE FROM tie_metrics WHERE staff_id IN {inp} OR stakeholder_id IN {inp} "
+                                f"OR account_id IN {ina}", people, people, accounts))
+        run(f"DELETE FROM staff_account WHERE staff_id IN {inp} OR account_id IN {ina}", people, accounts)
+        counts.stakeholders = run(f"DELETE FROM stakeholder WHERE id IN {inp}", people)
+        counts.staff = run(f"DELETE FROM staff WHERE id IN {inp}", people)
+        counts.accounts = run(f"DELETE FROM account WHERE id IN {ina}", accounts)
+        if db.execute("SELECT 1 FROM stakeholder WHERE account_id IN (SELECT value FROM json_each(?)) LIMIT 1",
+                      (accounts,)).fetchone():
+            raise StoreError("an erased account still has stakeholders; nothing erased")
+        counts.texts_scrubbed = self._scrub_texts(erasure)
+        before = self._alert_state()
+        after = scrub(before)
+        counts.alerts = len(before.alerts) - len(after.alerts)
+        counts.checks_scrubbed = sum(1 for a, b in zip(before.checks, after.checks, strict=False) if a != b) \
+            + len(before.checks) - len(after.checks)
+        kept = {d.id: d for d in after.outbox}
+        counts.outbox = sum(1 for d in before.outbox if kept.get(d.id) != d)
+        self._replace_alert_state(after)
+
+    def _scrub_texts(self, erasure: Erasure) -> int:
+        """Names and addresses of erased people out of the free text that stays (subjects, notes)."""
+        changed, scrub = 0, erasure.text_scrubber()
+        for table, columns in (("meeting", ("subject", "source_id")), ("stakeholder", ("note", "moved_to", "title")),
+                               ("staff", ("note", "moved_to", "title"))):
+            cols = ", ".join(columns)
+            for row in self._db.execute(f"SELECT id, {cols} FROM {table}").fetchall():
+                clean = [scrub(v) for v in row[1:]]
+                if clean != list(row[1:]):
+                    sets = ", ".join(f"{c} = ?" for c in columns)
+                    self._db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*clean, row[0]])
+                    changed += 1
+        return changed
+
+    def _alert_state(self) -> AlertState:
+        checks = self.alert_checks()
+        return AlertState(alerts=self.load_alerts(include_cleared=True), checks=[checks[k] for k in sorted(checks)],
+                          outbox=self.pending_deliveries())
+
+    def _replace_alert_state(self, state: AlertState) -> None:
+        """Put ``state`` in place of the stored alert state (inside the caller's transaction)."""
+        db = self._db
+        for table in ("alert", "alert_check", "alert_outbox"):
+            db.execute(f"DELETE FROM {table}")
+        db.executemany(
+            "INSERT INTO alert (key, rule, account_id, subject, severity, state, title, message, raised_on, "
+            "cleared_on, data) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [(a.key, a.rule, a.account, a.subject, a.severity, a.state, a.title, a.message, a.raised_on.isoformat(),
+              _iso(a.cleared_on), json.dumps(a.data, sort_keys=True)) for a in state.alerts])
+        db.executemany("INSERT INTO alert_check (account_id, checked_on, facts) VALUES (?, ?, ?)",
+                       [(c.account, c.checked_on.isoformat(), json.dumps(c.facts, sort_keys=True))
+                        for c in state.checks])
+        db.executemany("INSERT INTO alert_outbox (id, created_on, payload, attempts, last_error) VALUES (?,?,?,?,?)",
+                       [(d.id, d.created_on.isoformat(), d.payload, d.attempts, d.last_error) for d in state.outbox])
+
+    def restore_alert_state(self, state: AlertState) -> int:
+        try:
+            with self._tx():
+                current = self._alert_state()
+                merged = merge_alert_states(current, state)
+                if merged == current:
+                    return 0
+                self._replace_alert_state(merged)
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"{self.path}: alert state refused ({exc}); nothing written") from exc
+        return len(merged)
+
 
     # -- writes ---------------------------------------------------------------------
     def import_batch(self, batch: Batch, *, dry_run: bool = False) -> ImportSummary:
@@ -502,12 +639,14 @@ class SqliteStore(GraphStore):
         if kind == "accounts":
             db.executemany(
                 "INSERT INTO account (id, name, tier, segment, revenue, potential, category_spend, currency, "
-                "criteria, domains) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                "criteria, domains, aliases, crm_ids) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
                 "name=excluded.name, tier=excluded.tier, segment=excluded.segment, revenue=excluded.revenue, "
                 "potential=excluded.potential, category_spend=excluded.category_spend, "
-                "currency=excluded.currency, criteria=excluded.criteria, domains=excluded.domains",
+                "currency=excluded.currency, criteria=excluded.criteria, domains=excluded.domains, "
+                "aliases=excluded.aliases, crm_ids=excluded.crm_ids",
                 [(a.id, a.name, a.tier, a.segment, a.revenue, a.potential, a.category_spend, a.currency,
-                  json.dumps(a.criteria, sort_keys=True), json.dumps(a.domains)) for a in writes])
+                  json.dumps(a.criteria, sort_keys=True), json.dumps(a.domains), json.dumps(a.aliases),
+                  json.dumps(a.crm_ids)) for a in writes])
         elif kind == "staff":
             db.executemany(
                 "INSERT INTO staff (id, name, title, team, role, email, status, left_on, moved_to, note) "
@@ -1045,6 +1184,7 @@ class SqliteStore(GraphStore):
                 db.execute(f"DELETE FROM meeting_stakeholder WHERE meeting_id IN ({marks})", part)
                 db.execute(f"DELETE FROM provenance WHERE kind = 'meeting' AND record_id IN ({marks})", part)
                 deleted += db.execute(f"DELETE FROM meeting WHERE id IN ({marks})", part).rowcount
+            self._data_changed(deleted)
         return deleted
 
 

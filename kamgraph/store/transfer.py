@@ -7,6 +7,14 @@ import. Imports match records by id, so copying again changes nothing and a
 copy that stopped half-way is completed by running it again. Records that
 only the target holds are kept (empty it first to get an exact mirror).
 
+The alert state goes too (:func:`copy_alert_state`): every alert, cleared
+ones included, the last check of each account and the webhook payloads not
+delivered yet -- so ``kamgraph alerts`` on the copy raises nothing that the
+source had raised already, and nothing queued is lost. It is merged into the
+target's by :func:`kamgraph.domain.erasure.merge_alert_states`. The account
+plans go as well (:func:`copy_objectives`: every objective, closed ones too,
+replacing the target's objective of the same id).
+
 Examples
 --------
 >>> from kamgraph.domain.dataset import Batch
@@ -26,7 +34,7 @@ from ..domain.dataset import KINDS, Batch, ImportSummary
 from ..errors import InputError
 from .base import GraphStore
 
-__all__ = ["copy_store", "copy_steps", "DEFAULT_CHUNK"]
+__all__ = ["copy_store", "copy_steps", "copy_alert_state", "copy_objectives", "DEFAULT_CHUNK"]
 
 #: Meetings per import when copying.
 DEFAULT_CHUNK = 5000
@@ -43,8 +51,23 @@ def copy_steps(batch: Batch, chunk: int = DEFAULT_CHUNK) -> Iterator[Batch]:
             yield Batch(**{kind: records[start:start + size]}, person_kinds=batch.person_kinds)
 
 
+def copy_alert_state(source: GraphStore, target: GraphStore) -> int:
+    """Add the source's whole alert state to the target's, in one transaction; returns the records written
+    (0 when the target had it all already)."""
+    return target.restore_alert_state(source.dump_alert_state())
+
+
+def copy_objectives(source: GraphStore, target: GraphStore) -> int:
+    """Every account-plan objective of the source (open and closed), saved in the target under the same id
+    (replacing one it has); returns how many. Run after the records: an objective refers to its account."""
+    objectives = source.load_objectives(include_closed=True)
+    for objective in objectives:
+        target.save_objective(objective, replace=True)
+    return len(objectives)
+
+
 def copy_store(source: GraphStore, target: GraphStore, *, chunk: int = DEFAULT_CHUNK,
-               progress: Callable[[int], None] | None = None) -> ImportSummary:
+               progress: Callable[[int], None] | None = None, alerts: bool = True) -> ImportSummary:
     """Copy every record of ``source`` into ``target``.
 
     Parameters
@@ -55,6 +78,9 @@ def copy_store(source: GraphStore, target: GraphStore, *, chunk: int = DEFAULT_C
         Meetings per import (the other kinds go in one import each).
     progress : callable, optional
         Called with the number of records after each import step (for a progress bar).
+    alerts : bool
+        Copy the alert state too (default), after the records (:func:`copy_alert_state`). The account
+        plans are always copied (:func:`copy_objectives`).
 
     Returns
     -------
@@ -73,4 +99,7 @@ def copy_store(source: GraphStore, target: GraphStore, *, chunk: int = DEFAULT_C
             mine.unchanged += counts.unchanged
         if progress is not None:
             progress(len(step))
+    copy_objectives(source, target)
+    if alerts:
+        copy_alert_state(source, target)
     return total

@@ -7,6 +7,11 @@ LibreOffice and Google Sheets instead of running. Numbers, dates and empty cells
 are written as they are, so ``-0.5`` stays a number. The standard library's
 :mod:`csv` does the quoting; no CSV package adds the neutralisation.
 
+Programs reading the files (not spreadsheets) can turn it off: ``[csv]
+neutralise_formulas = false`` in the settings (the command line passes it to
+:func:`set_neutralising` once), or ``KAMGRAPH_CSV__NEUTRALISE_FORMULAS=false``
+in the environment; ``csv_text(..., neutralise=...)`` decides for one table.
+
 Examples
 --------
 >>> print(csv_text(["name", "score"], [["=1+1", -0.5], ["Ana", 3]]), end="")
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -26,7 +32,37 @@ if TYPE_CHECKING:
     from ..analysis.matrix import CommunicationMatrix, MatrixCell, MatrixTotals
     from ..portfolio.table import Portfolio
 
-__all__ = ["csv_text", "safe_cell", "matrix_csv", "portfolio_csv", "MATRIX_VALUES"]
+__all__ = ["csv_text", "safe_cell", "matrix_csv", "portfolio_csv", "MATRIX_VALUES", "set_neutralising",
+           "neutralising", "NEUTRALISE_ENV"]
+
+#: The ``[csv] neutralise_formulas`` setting as an environment variable.
+NEUTRALISE_ENV = "KAMGRAPH_CSV__NEUTRALISE_FORMULAS"
+#: What :func:`set_neutralising` chose (None: not chosen; the environment, else on).
+_chosen: bool | None = None
+
+
+def set_neutralising(enabled: bool | None) -> None:
+    """Neutralise formula cells in every CSV from now on (``True``), or not (``False``); ``None`` goes back to
+    the default (the environment's :data:`NEUTRALISE_ENV`, else on). The CLI calls it with
+    ``settings.csv.neutralise_formulas``.
+
+    Examples
+    --------
+    >>> set_neutralising(False); csv_text(["a"], [["=1"]]).split()
+    ['a', '=1']
+    >>> set_neutralising(None); csv_text(["a"], [["=1"]]).split()
+    ['a', "'=1"]
+    """
+    global _chosen
+    _chosen = enabled
+
+
+def neutralising() -> bool:
+    """Whether CSV cells are neutralised by default now (see :func:`set_neutralising`)."""
+    if _chosen is not None:
+        return _chosen
+    text = os.environ.get(NEUTRALISE_ENV, "").strip().lower()
+    return text not in ("false", "0", "no", "off")
 
 #: What a cell of :func:`matrix_csv` can show.
 MATRIX_VALUES = ("strength", "count", "last", "status")
@@ -52,12 +88,15 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], *, neutralise: bool = True) -> str:
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], *, neutralise: bool | None = None) -> str:
     """The rows as CSV text (``\\n`` line ends), every cell passed through :func:`safe_cell`.
 
     ``neutralise=False`` writes cells as they are, for files a database loads rather than a
-    spreadsheet opens (``neo4j-admin database import``); ``None`` is an empty cell either way.
+    spreadsheet opens (``neo4j-admin database import``); ``None`` (the default) follows
+    :func:`neutralising` -- the ``[csv] neutralise_formulas`` setting. A ``None`` cell is empty either way.
     """
+    if neutralise is None:
+        neutralise = neutralising()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     clean = safe_cell if neutralise else _plain_cell
