@@ -641,6 +641,34 @@ class WebSettings(_Section):
         "Figures of an account are cached this long (writes through the app clear them at once)."))
 
 
+class AttitudeSettings(_Section):
+    """[attitude]: attitude toward us (-2..+2) and leaning toward competitors in the analysis.
+
+    See the docs page "Attitude and competitors" for the rules these settings tune.
+    """
+
+    detractor_below: int = Field(
+        default=0, ge=-2, le=2,
+        description=("A stakeholder whose attitude is below this is a detractor (default 0: -1 and -2); detractors "
+                     "and blockers nobody covers, or only one of us covers, are gaps."))
+    successor_weight: float = Field(
+        default=0.5, ge=0,
+        description=("Points per step of attitude in a successor's score after someone left (+1 for a +2 "
+                     "supporter, -1 for a -2 detractor with the default)."))
+    competitor_strength: float = Field(
+        default=3.0, ge=1, le=5,
+        description="Competitor ties at least this strong (1-5) make a key stakeholder lean toward a competitor.")
+
+
+class AnalysisSettings(_Section):
+    """[analysis]: what counts as a thread besides meetings."""
+
+    knows_ties_are_threads: bool = Field(
+        default=False,
+        description=("Count a recorded KNOWS tie from one of our staff to a stakeholder as a thread (marked "
+                     "offline: no meeting behind it) when the pair has no thread from meetings."))
+
+
 class Settings(_Section):
     """All settings of kamgraph; one section per concern."""
 
@@ -668,6 +696,8 @@ class Settings(_Section):
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     executor: ExecutorSettings = Field(default_factory=ExecutorSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    attitude: AttitudeSettings = Field(default_factory=AttitudeSettings)
+    analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
