@@ -211,3 +211,24 @@ def test_successors_prefer_people_positive_toward_us() -> None:
         "p-minus", "p-plus", "p-zero"]
     plan = account_impact(procurement(), "head", dt.date(2026, 2, 1)).rethread_plan
     assert [(c.id, c.attitude) for c in plan[:3]] == [("p-plus", 2), ("p-zero", 0), ("p-minus", -2)]
+
+
+def test_an_offline_thread_is_handed_over_when_its_holder_leaves() -> None:
+    impact = account_impact(snapshot(), "s3", AS_OF, OFFLINE)
+    # Xena's only thread is her KNOWS tie with the CFO (strength 0); nobody met the CFO, so the plan gives her to
+    # the account team's KAM, the colleague suited to an economic buyer
+    assert [(h.stakeholder.id, h.strength, h.to.id if h.to else None, h.basis, h.still_covered)
+            for h in impact.handover_plan] == [("cfo", 0.0, "s1", "account team (kam)", False)]
+    assert [p.id for p in impact.whatif.uncovered] == ["cfo"]
+    assert account_impact(snapshot(), "s3", AS_OF).handover_plan == []  # without the setting she holds no thread
+
+
+@pytest.mark.xfail(strict=True, reason="views/plots/relmap.py (not this helper's) computes (as_of - t.last) for "
+                                       "every thread; an offline thread has no last meeting")
+def test_the_map_draws_offline_threads() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from kamgraph.views.plots.relmap import plot_map
+
+    assert plot_map(build_xray(snapshot(), AS_OF, OFFLINE)) is not None

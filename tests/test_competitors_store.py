@@ -185,3 +185,12 @@ def test_command_line(tmp_path: Path) -> None:
     assert code == 2 and f"{bad}:2: strength:" in out and "Traceback" not in out
     with open_store(db) as store:
         assert [t.key for t in store.competitor_ties()] == [("b-cto", "Fabrikam")]
+
+
+def test_the_general_import_points_to_the_competitors_command(store: GraphStore, tmp_path: Path) -> None:
+    from kamgraph.ingest import import_files
+
+    file = write(tmp_path / "rivals.csv", "stakeholder_id,competitor,strength\na-ceo,Contoso,4\n")
+    with pytest.raises(InputError, match=r"rivals.csv:1: competitor: this is a file of competitor ties: import it "
+                                         r"with 'kamgraph competitors import FILE'"):
+        import_files([file], store)

@@ -134,6 +134,9 @@ def read_csv(path: str | Path, kind: str | None = None, *, progress: Progress = 
     except StopIteration:
         raise InputError("empty file (expected a header row)", file=name, line=1) from None
     header = [h.strip() for h in header]
+    if "competitor" in header and {"stakeholder", "stakeholder_id"} & set(header):
+        raise InputError("this is a file of competitor ties: import it with 'kamgraph competitors import FILE'",
+                         file=name, line=1, field="competitor")
     kind = kind or sniff_csv_kind(path, header)
     if kind is None:
         raise InputError("cannot tell which records this CSV holds; name it accounts.csv, staff.csv, "

@@ -241,7 +241,8 @@ def _handover(before: AccountAnalysis, after: AccountAnalysis, leaver: str, sett
     plan = []
     held = [c for c, threads in ag.threads.items() if any(s == leaver for s, _ in threads)]
     for cid in sorted(held, key=lambda c: (-before.importance[c], c)):
-        own = ag.ties[(leaver, cid)].strength
+        tie = ag.ties.get((leaver, cid))  # none for an offline thread ([analysis] knows_ties_are_threads)
+        own = tie.strength if tie is not None else 0.0
         threads_now = {s for s, _ in after.ag.threads.get(cid, [])}
         ties = {s: ag.ties[(s, cid)].strength for s in ag.staff
                 if s != leaver and (s, cid) in ag.ties and ag.ties[(s, cid)].strength > 0}
