@@ -24,7 +24,8 @@ def competitors() -> None:
 @click.option("--dry-run", is_flag=True, help="Check and count everything, write nothing.")
 @store_config_json_options
 def import_ties(files: tuple[Path, ...], dry_run: bool, as_json: bool) -> None:
-    """Import competitor ties from CSV files (columns stakeholder,competitor,strength,since,note), all or nothing.
+    """Import competitor ties from CSV files (columns stakeholder,competitor,strength,since,note) or JSON files
+    ({"competitor_ties": [...]}), all or nothing.
 
     Ties are matched by stakeholder and competitor: importing a file again changes nothing. A bad row stops the
     import with FILE:LINE: FIELD: problem and exit status 2, and nothing is written.

@@ -232,3 +232,32 @@ def test_the_map_draws_offline_threads() -> None:
     from kamgraph.views.plots.relmap import plot_map
 
     assert plot_map(build_xray(snapshot(), AS_OF, OFFLINE)) is not None
+
+
+def test_the_demo_account() -> None:
+    """Northwind: 17 supporters, 26 neutral, one detractor -- Victor Stahl, the IT security blocker (attitude -1,
+    importance 3 x 1.2 = 3.6, not key), whom nobody covers: a medium gap. Key supporters: the CEO, COO and CIO
+    (decision makers, influence 5), the VP IT (technical buyer, 4 x 1.3), the architect (champion, 4 x 1.5) and the
+    VP Operations (decision maker, 4 x 1.8)."""
+    from kamgraph.samples.demo import MAIN_ACCOUNT, build_demo
+    from kamgraph.settings import ImportanceSettings
+    from kamgraph.store.sqlite import SqliteStore
+
+    anchor = dt.date(2026, 11, 22)
+    store = SqliteStore(":memory:")
+    store.import_batch(build_demo(anchor))
+    xray = build_xray(store.load_account(MAIN_ACCOUNT, anchor), anchor)
+    a = xray.attitude
+    assert a is not None
+    assert (a.supporters, a.neutral, a.detractors, a.key_supporters, a.key_detractors) == (17, 26, 1, 6, 0)
+    assert a.supporters_covered == sum(1 for v in xray.stakeholders if v.attitude > 0 and v.covered)
+    weights = ImportanceSettings().role_weights
+    people = [s for s in build_demo(anchor).stakeholders if s.account == MAIN_ACCOUNT and s.is_active(anchor)]
+    imp = [s.influence * (weights[s.buying_role] if s.buying_role else 1.0) for s in people]
+    assert a.weighted_attitude == pytest.approx(sum(i * s.attitude for i, s in zip(imp, people, strict=True))
+                                                / sum(imp), abs=1e-6)
+    assert [(g.stakeholder.name, g.severity, g.reasons) for g in xray.gaps.opponents_uncovered] == [
+        ("Victor Stahl", "medium", ["detractor (-1)", "blocker"])]
+    assert xray.gaps.opponents_single_threaded == []
+    assert xray.competitors is not None and xray.competitors.competitors == []
+    assert xray.stage is not None and xray.stage.stage == "interdependent" and xray.stage.next_stage == "integrated"

@@ -194,3 +194,21 @@ def test_the_general_import_points_to_the_competitors_command(store: GraphStore,
     with pytest.raises(InputError, match=r"rivals.csv:1: competitor: this is a file of competitor ties: import it "
                                          r"with 'kamgraph competitors import FILE'"):
         import_files([file], store)
+
+
+def test_import_json(store: GraphStore, tmp_path: Path) -> None:
+    store.import_batch(sample_batch())
+    good = write(tmp_path / "ties.json", '{"competitor_ties": [\n  {"stakeholder": "a-ceo", "competitor": "Contoso",'
+                                         ' "strength": 4, "since": "2025-02-01", "note": "ran a pilot"},\n'
+                                         '  {"stakeholder_id": "b-cto", "competitor": "Contoso", "strength": 5,'
+                                         ' "since": "2025-03-01"}\n]}\n')
+    assert import_competitor_ties([good], store).kinds["competitor_ties"].created == 2
+    assert store.competitor_ties() == [TIES[0], TIES[2]]
+    bad = write(tmp_path / "bad.json", '{"competitor_ties": [\n  {"stakeholder": "a-ceo", "competitor": "X"},\n'
+                                       '  {"stakeholder": "a-ceo", "competitor": "Y", "strength": 6}\n]}\n')
+    with pytest.raises(InputError, match=r"bad.json:3: strength: Input should be less than or equal to 5"):
+        import_competitor_ties([bad], store)
+    for text in ('{"ties": []}', "[1, 2]", "{"):
+        with pytest.raises(InputError, match=r"bad2.json:1: "):
+            import_competitor_ties([write(tmp_path / "bad2.json", text)], store)
+    assert len(store.competitor_ties()) == 2

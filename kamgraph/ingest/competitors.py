@@ -1,6 +1,7 @@
 """Import competitor ties: which stakeholders lean toward which competitor, how strongly, since when.
 
-One or more CSV files (:func:`kamgraph.ingest.canonical.read_competitor_csv`) become one all-or-nothing
+One or more CSV files (:func:`kamgraph.ingest.canonical.read_competitor_csv`) or JSON documents
+(``{"competitor_ties": [{"stakeholder": ..., "competitor": ..., ...}, ...]}``) become one all-or-nothing
 write: every row is checked first -- its cells, that its stakeholder is in the store, that a tie given twice
 agrees with itself -- and only then is anything written. Ties are matched by (stakeholder, competitor), so
 importing the same file twice changes nothing. Behind ``kamgraph competitors import``.
@@ -8,6 +9,7 @@ importing the same file twice changes nothing. Behind ``kamgraph competitors imp
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,23 +17,54 @@ from ..domain.dataset import Batch, ImportSummary
 from ..domain.models import CompetitorTie
 from ..errors import InputError
 from ..store.base import GraphStore
-from .canonical import read_competitor_csv
-from .parsed import Located
+from .canonical import _element_lines, read_competitor_csv
+from .parsed import Located, validate_record
 
-__all__ = ["read_competitor_ties", "import_competitor_ties", "check_competitor_ties"]
+__all__ = ["read_competitor_ties", "read_competitor_json", "import_competitor_ties", "check_competitor_ties"]
 
 
 def read_competitor_ties(paths: Sequence[str | Path]) -> list[Located]:
-    """Every competitor tie of these CSV files, with the file and line it came from."""
+    """Every competitor tie of these CSV and JSON files, with the file and line it came from."""
     found: list[Located] = []
     for raw in paths:
         path = Path(raw)
         if not path.is_file():
             raise InputError("no such file", file=str(path))
-        if path.suffix.lower() != ".csv":
-            raise InputError(f"unsupported file type {path.suffix.lower() or '(none)'!r} (expected .csv)",
-                             file=str(path))
-        found.extend(read_competitor_csv(path))
+        suffix = path.suffix.lower()
+        if suffix == ".json":
+            found.extend(read_competitor_json(path))
+        elif suffix == ".csv":
+            found.extend(read_competitor_csv(path))
+        else:
+            raise InputError(f"unsupported file type {suffix or '(none)'!r} (expected .csv or .json)", file=str(path))
+    return found
+
+
+def read_competitor_json(path: Path) -> list[Located]:
+    """The ties of a JSON document ``{"competitor_ties": [...]}``, each with the line its object starts on."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        document = json.loads(text)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason})", file=name) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", file=name, line=exc.lineno) from None
+    except RecursionError:
+        raise InputError("nested too deeply for a list of competitor ties", file=name, line=1) from None
+    if not isinstance(document, dict) or set(document) != {"competitor_ties"} \
+            or not isinstance(document["competitor_ties"], list):
+        raise InputError('expected a JSON object with one array named "competitor_ties"', file=name, line=1)
+    starts = _element_lines(text).get("competitor_ties", [])
+    found = []
+    for index, item in enumerate(document["competitor_ties"]):
+        line = starts[index] if index < len(starts) else 1
+        if not isinstance(item, dict):
+            raise InputError(f"competitor_ties[{index}] is not an object", file=name, line=line)
+        data = {k: v for k, v in item.items() if v is not None and v != ""}
+        if "stakeholder_id" in data and "stakeholder" not in data:
+            data["stakeholder"] = data.pop("stakeholder_id")
+        found.append(validate_record(CompetitorTie, data, name, line))
     return found
 
 
