@@ -172,6 +172,9 @@ def test_cadence_override_is_the_persons_target() -> None:
     assert stakeholder_target_days(arch, Settings().cadence) == 7  # the champion's role target would be 21
     view = {v.id: v for v in build_xray(snapshot(), AS_OF).stakeholders}
     assert (view["arch"].cadence_source, view["ceo"].cadence_source) == ("person", "role")
+    text = render_xray(build_xray(snapshot(), AS_OF))
+    assert "cadence* = their own target" in text
+    assert "cadence*" not in render_xray(build_xray(procurement(), AS_OF))
 
 
 @pytest.mark.xfail(strict=True, reason="needs the pipeline (analysis/pipeline.py, not this helper's) to take each "

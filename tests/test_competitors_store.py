@@ -212,3 +212,16 @@ def test_import_json(store: GraphStore, tmp_path: Path) -> None:
         with pytest.raises(InputError, match=r"bad2.json:1: "):
             import_competitor_ties([write(tmp_path / "bad2.json", text)], store)
     assert len(store.competitor_ties()) == 2
+
+
+def test_cadence_days_on_a_store_wide_read(tmp_path: Path) -> None:
+    """More stakeholders than one chunk of parameters (900): the overrides are read in one query."""
+    from kamgraph.domain.models import Account, Stakeholder
+
+    people = [Stakeholder(id=f"c{i:04d}", account="big", name=f"P{i}", cadence_days=(i % 7 + 1) if i % 3 == 0 else None)
+              for i in range(1000)]
+    with open_store(str(tmp_path / "big.db"), create=True) as store:
+        store.import_batch(Batch(accounts=[Account(id="big", name="Big")], stakeholders=people))
+        assert [p.cadence_days for p in store.list_stakeholders()] == [p.cadence_days for p in people]
+        assert [p.cadence_days for p in store.load_account("big").stakeholders] == [p.cadence_days for p in people]
+        assert store.import_batch(Batch(stakeholders=people)).kinds["stakeholders"].unchanged == 1000

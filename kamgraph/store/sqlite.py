@@ -960,12 +960,16 @@ class SqliteStore(GraphStore):
         if not stakeholders:
             return
         days: dict[str, int] = {}
-        column, keys = ("account_id", sorted(set(account_ids))) if account_ids is not None else (
-            "id", [s.id for s in stakeholders])
-        for part in _chunks(keys):
+        if account_ids is None and len(stakeholders) > _CHUNK:  # many people (a whole store): overrides are few
             days.update(self._db.execute(
-                f"SELECT id, cadence_days FROM stakeholder WHERE {column} IN ({_marks(len(part))}) "
-                "AND cadence_days IS NOT NULL", part).fetchall())
+                "SELECT id, cadence_days FROM stakeholder WHERE cadence_days IS NOT NULL").fetchall())
+        else:
+            column, keys = ("account_id", sorted(set(account_ids))) if account_ids is not None else (
+                "id", [s.id for s in stakeholders])
+            for part in _chunks(keys):
+                days.update(self._db.execute(
+                    f"SELECT id, cadence_days FROM stakeholder WHERE {column} IN ({_marks(len(part))}) "
+                    "AND cadence_days IS NOT NULL", part).fetchall())
         for person in stakeholders:
             person.__dict__["cadence_days"] = days.get(person.id)
 

@@ -407,7 +407,8 @@ def render_xray(xray: XRay) -> str:
            ]
     if cov.roles_uncovered:
         out.append("  roles nobody covers: " + ", ".join(r.value for r in cov.roles_uncovered))
-    out += ["", f"STAKEHOLDERS ({len(xray.stakeholders)} active; * = key)"]
+    own = "; cadence* = their own target" if any(v.cadence_source == "person" for v in xray.stakeholders) else ""
+    out += ["", f"STAKEHOLDERS ({len(xray.stakeholders)} active; * = key; att = attitude toward us{own})"]
     rows = [[v.department, ("* " if v.key else "  ") + v.name, v.title,
              v.buying_role.value if v.buying_role else None, v.influence, fmt_attitude(v.attitude),
              _threads(v.threads), fmt_date(v.last_contact), v.days_since_contact,
