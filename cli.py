@@ -206,6 +206,7 @@ def demo(force: bool, as_of: dt.date, as_json: bool) -> None:
 @store_config_json_options
 def xray(account: str, as_of: dt.date, as_json: bool) -> None:
     """The relationship X-ray of ACCOUNT (its id or exact name)."""
+    from kamgraph.views.plans_text import render_plan_section
     from kamgraph.views.text import render_xray
     from kamgraph.views.xray import build_xray
 
@@ -213,8 +214,11 @@ def xray(account: str, as_of: dt.date, as_json: bool) -> None:
     day = as_of
     with state.open_store() as store:
         acc = store.find_account(account)
-        report = build_xray(store.load_account(acc.id, day), day, state.settings)
-    emit(report, as_json, lambda: render_xray(report))
+        report = build_xray(store.load_account(acc.id, day), day, state.settings,
+                            objectives=store.load_objectives([acc.id], include_closed=True))
+    # The account plan (kamgraph plan) closes the text, after the next actions.
+    plan = f"\n\n{render_plan_section(report.plan)}" if report.plan else ""
+    emit(report, as_json, lambda: render_xray(report) + plan)
 
 
 @cli.command()

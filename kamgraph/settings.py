@@ -703,6 +703,34 @@ class Neo4jTimeoutSettings(_Section):
         "To keep retrying a transaction that failed with a transient error (the server restarting, say)."))
 
 
+class AttitudeSettings(_Section):
+    """[attitude]: attitude toward us (-2..+2) and leaning toward competitors in the analysis.
+
+    See the docs page "Attitude and competitors" for the rules these settings tune.
+    """
+
+    detractor_below: int = Field(
+        default=0, ge=-2, le=2,
+        description=("A stakeholder whose attitude is below this is a detractor (default 0: -1 and -2); detractors "
+                     "and blockers nobody covers, or only one of us covers, are gaps."))
+    successor_weight: float = Field(
+        default=0.5, ge=0,
+        description=("Points per step of attitude in a successor's score after someone left (+1 for a +2 "
+                     "supporter, -1 for a -2 detractor with the default)."))
+    competitor_strength: float = Field(
+        default=3.0, ge=1, le=5,
+        description="Competitor ties at least this strong (1-5) make a key stakeholder lean toward a competitor.")
+
+
+class AnalysisSettings(_Section):
+    """[analysis]: what counts as a thread besides meetings."""
+
+    knows_ties_are_threads: bool = Field(
+        default=False,
+        description=("Count a recorded KNOWS tie from one of our staff to a stakeholder as a thread (marked "
+                     "offline: no meeting behind it) when the pair has no thread from meetings."))
+
+
 class Settings(_Section):
     """All settings of kamgraph; one section per concern."""
 
@@ -735,6 +763,8 @@ class Settings(_Section):
     csv: CsvSettings = Field(default_factory=CsvSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
     neo4j_timeouts: Neo4jTimeoutSettings = Field(default_factory=Neo4jTimeoutSettings)
+    attitude: AttitudeSettings = Field(default_factory=AttitudeSettings)
+    analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
 
 
 def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:

@@ -145,8 +145,9 @@ def plot(account: str | None, kind: str, whole_portfolio: bool, output: str, by:
     _written([output], as_json)
 
 
-def _load_pair(account: str, as_of: dt.date, days: int):  # type: ignore[no-untyped-def]
-    """The account on ``as_of`` (full analysis) and ``days`` earlier (summary only), from one store session."""
+def _load_pair(account: str, as_of: dt.date, days: int, *, plan: bool = False):  # type: ignore[no-untyped-def]
+    """The account on ``as_of`` (full analysis) and ``days`` earlier (summary only), from one store session;
+    with ``plan``, also the account's plan objectives (a third item)."""
     from kamgraph.analysis.pipeline import analyze
 
     current = _state()
@@ -156,7 +157,9 @@ def _load_pair(account: str, as_of: dt.date, days: int):  # type: ignore[no-unty
         account_id = store.find_account(account).id
         now = store.load_account(account_id, as_of)
         then = store.load_account(account_id, before)
-    return analyze(now, as_of, settings), analyze(then, before, settings, detail=False)
+        objectives = store.load_objectives([account_id], include_closed=True) if plan else []
+    pair = analyze(now, as_of, settings), analyze(then, before, settings, detail=False)
+    return (*pair, objectives) if plan else pair
 
 
 @click.command()
@@ -189,13 +192,13 @@ def report(account: str, output: str | None, fmt: str, top_risks: int, compare_d
     except ImportError:
         raise CliError("kamgraph report needs Jinja2: pip install 'kamgraph[report]'", 1) from None
     settings = _state().settings.report
-    analysis, previous = _load_pair(account, as_of, compare_days or settings.compare_days)
+    analysis, previous, objectives = _load_pair(account, as_of, compare_days or settings.compare_days, plan=True)
     target = output or f"review.{fmt}"
     if fmt in ("html", "pdf"):
         from kamgraph.views.report.html import render_html_report
 
         page = render_html_report(analysis, top_risks=top_risks, previous=previous,
-                                  template_dir=settings.template_dir)
+                                  template_dir=settings.template_dir, objectives=objectives)
         with _Writing():
             if fmt == "html":
                 Path(target).write_text(page, encoding="utf-8")
@@ -208,13 +211,14 @@ def report(account: str, output: str | None, fmt: str, top_risks: int, compare_d
         from kamgraph.views.report.slides import write_slides
 
         with _Writing():
-            write_slides(analysis, target, top_risks=top_risks, previous=previous)
+            write_slides(analysis, target, top_risks=top_risks, previous=previous, objectives=objectives)
         _written([target], as_json)
     else:
         from kamgraph.views.report.markdown import write_markdown_report
 
         with _Writing():
-            written = write_markdown_report(analysis, target, top_risks=top_risks, previous=previous)
+            written = write_markdown_report(analysis, target, top_risks=top_risks, previous=previous,
+                                            objectives=objectives)
         _written([str(p) for p in written], as_json)
 
 

@@ -270,9 +270,34 @@ def successors(analysis: AccountAnalysis, departed: str, limit: int | None = Non
     "Interim Head of Procurement" after the "Head of Procurement"), 2 for
     being their manager, 2 for being one of their direct reports, 1 for a
     peer under the same manager, 1.5 for the same department; with any of
-    those, 1 more for the same buying role, then importance / 10 and 1 more
-    when nobody on our side covers them yet. People scoring nothing are left
-    out; ties are broken by id.
+    those, 1 more for the same buying role, then importance / 10, 1 more
+    when nobody on our side covers them yet, and ``[attitude]
+    successor_weight`` (default 0.5) times their attitude toward us -- so
+    people positive toward us come first among equals: +1 for a +2 supporter,
+    -0.5 for a -1 detractor (the reason says "supporter (+2)" or "detractor
+    (-1)"). People scoring nothing on the first five are left out; ties are
+    broken by id.
+
+    Examples
+    --------
+    Two peers of a departed head of procurement, alike but for their attitude:
+
+    >>> import datetime as dt
+    >>> from kamgraph.analysis.pipeline import analyze
+    >>> from kamgraph.domain.models import Account, Staff, Stakeholder
+    >>> from kamgraph.domain.dataset import AccountSnapshot
+    >>> snap = AccountSnapshot(account=Account(id="a", name="A"), staff=[Staff(id="s1", name="S")],
+    ...     stakeholders=[Stakeholder(id="cfo", account="a", name="CFO", influence=5),
+    ...                   Stakeholder(id="old", account="a", name="Old", reports_to="cfo", status="left",
+    ...                               left_on="2025-01-01"),
+    ...                   Stakeholder(id="p1", account="a", name="P1", reports_to="cfo", attitude=-1),
+    ...                   Stakeholder(id="p2", account="a", name="P2", reports_to="cfo", attitude=2)],
+    ...     reporting_lines=[], relationships=[], meetings=[])
+    >>> for c in successors(analyze(snap, dt.date(2025, 2, 1)), "old"):
+    ...     print(c.person, c.score, c.reasons)
+    cfo 3.5 ('their manager',)
+    p2 3.3 ('peer under the same manager', 'supporter (+2)')
+    p1 1.8 ('peer under the same manager', 'detractor (-1)')
     """
     ag = analysis.ag
     person = ag.departed[departed]
@@ -285,6 +310,7 @@ def successors(analysis: AccountAnalysis, departed: str, limit: int | None = Non
         candidates.add(manager)
     if title:
         candidates.update(cid for cid, their in people.titles if their == title or title in their)
+    per_step = ag.settings.attitude.successor_weight
     scored: list[tuple[float, str, tuple[bool, ...]]] = []
     for cid in candidates:
         p = ag.stakeholders.get(cid)
@@ -298,11 +324,21 @@ def successors(analysis: AccountAnalysis, departed: str, limit: int | None = Non
         same_role = bool(role and p.buying_role is role)
         uncovered = 1.0 if not ag.threads.get(cid) else 0.0
         score = sum(points for points, held in zip(_SUCCESSOR_POINTS, holds, strict=True) if held) + same_role
-        scored.append((-(score + analysis.importance.get(cid, 0.0) / 10 + uncovered), cid, (*holds, same_role)))
+        score += analysis.importance.get(cid, 0.0) / 10 + uncovered + per_step * p.attitude
+        scored.append((-round(score, 9), cid, (*holds, same_role)))
     scored.sort()
-    return [Successor(person=cid, score=-score,
-                      reasons=tuple(reason for reason, held in zip(_SUCCESSOR_REASONS, holds, strict=True) if held))
+    return [Successor(person=cid, score=-score, reasons=(
+        *(reason for reason, held in zip(_SUCCESSOR_REASONS, holds, strict=True) if held),
+        *_attitude_reason(ag.stakeholders[cid].attitude)))
             for score, cid, holds in scored[:limit]]
+
+
+def _attitude_reason(attitude: int) -> tuple[str, ...]:
+    if attitude > 0:
+        return (f"supporter ({attitude:+d})",)
+    if attitude < 0:
+        return (f"detractor ({attitude:+d})",)
+    return ()
 
 
 _SUCCESSOR_POINTS = (4.0, 2.0, 2.0, 1.0, 1.5)

@@ -9,22 +9,30 @@ meeting with any of our staff and *t* the target:
 * ``due``     -- ``due_fraction * t <= d <= t``: time to schedule one;
 * ``overdue`` -- ``d > t``.
 
+A stakeholder's own ``cadence_days`` (an importable column) replaces the
+target of their role: :func:`stakeholder_target_days`.
+
 Examples
 --------
 >>> from kamgraph.settings import CadenceSettings
 >>> s = CadenceSettings()
 >>> target_days("champion", s), [cadence_status(d, 21, s) for d in (None, 5, 17, 21, 22)]
 (21, ['never', 'ok', 'due', 'due', 'overdue'])
+>>> from kamgraph.domain.models import Stakeholder
+>>> cfo = Stakeholder(id="c1", account="a", name="Cleo", buying_role="economic_buyer", cadence_days=14)
+>>> target_days(cfo.buying_role, s), stakeholder_target_days(cfo, s), cadence_source(cfo)
+(60, 14, 'person')
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from ..domain.models import BuyingRole
+from ..domain.models import BuyingRole, Stakeholder
 from ..settings import CadenceSettings
 
-__all__ = ["CadenceStatus", "CADENCE_ORDER", "target_days", "cadence_status"]
+__all__ = ["CadenceStatus", "CADENCE_ORDER", "target_days", "stakeholder_target_days", "cadence_source",
+           "cadence_status"]
 
 CadenceStatus = Literal["ok", "due", "overdue", "never"]
 
@@ -37,6 +45,17 @@ def target_days(role: BuyingRole | str | None, settings: CadenceSettings) -> int
     if role is None:
         return settings.default_days
     return settings.target_days.get(BuyingRole(role), settings.default_days)
+
+
+def stakeholder_target_days(person: Stakeholder, settings: CadenceSettings) -> int:
+    """A stakeholder's target interval: their own ``cadence_days`` when set, else their role's."""
+    own = person.cadence_days
+    return own if own is not None else target_days(person.buying_role, settings)
+
+
+def cadence_source(person: Stakeholder) -> Literal["person", "role"]:
+    """Where a stakeholder's target interval comes from: ``'person'`` (their override) or ``'role'``."""
+    return "person" if person.cadence_days is not None else "role"
 
 
 def cadence_status(days_since: int | None, target: int, settings: CadenceSettings) -> CadenceStatus:

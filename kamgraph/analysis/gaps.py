@@ -8,7 +8,20 @@ All figures read the threads of an :class:`~kamgraph.graph.account_graph.Account
 * **departments** and **levels** (seniority) with active people but nobody covered;
 * **single-threaded key stakeholders**: key people with exactly one thread;
 * **concentration**: the share of the account's total tie strength (with
-  active stakeholders) held by the strongest staff member.
+  active stakeholders) held by the strongest staff member;
+* **opponents** nobody covers, or only one of us covers: detractors (attitude
+  below ``[attitude] detractor_below``, default 0) and blockers (buying role).
+
+Why opponents are gaps, and how severe: a detractor or blocker argues against
+us where we are not in the room; without a thread nobody hears the objection
+in time, with one thread its handling hangs on one person. So
+
+* ``high``   -- uncovered, and key or hostile (attitude -2): the objection of
+  someone who weighs on the decision reaches it unanswered;
+* ``medium`` -- uncovered otherwise, or single-threaded and key;
+* ``low``    -- single-threaded, not key.
+
+Each list runs by severity, then importance (highest first), then id.
 
 Examples
 --------
@@ -29,16 +42,49 @@ Examples
 (['eb'], ['economic_buyer'], ['Finance'], [('ch', 's1')])
 >>> gaps.roles_missing, gaps.concentration, gaps.top_staff
 (['decision_maker', 'technical_buyer'], 1.0, 's1')
+>>> snap.stakeholders[0] = snap.stakeholders[0].model_copy(update={"attitude": -1})
+>>> [(g.stakeholder, g.severity, g.reasons) for g in coverage_gaps(
+...     build_account_graph(snap, dt.date(2025, 1, 2), Settings())).opponents_uncovered]
+[('eb', 'high', ('detractor (-1)',))]
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..domain.models import Seniority
+from ..domain.models import BuyingRole, Seniority, Stakeholder
 from ..graph.account_graph import AccountGraph
 
-__all__ = ["CoverageGaps", "coverage_gaps", "staff_strength"]
+__all__ = ["CoverageGaps", "OpponentGap", "coverage_gaps", "staff_strength", "is_detractor", "opponent_reasons",
+           "SEVERITY_ORDER"]
+
+#: Severities of an opponent gap, worst first.
+SEVERITY_ORDER = ("high", "medium", "low")
+
+
+@dataclass(frozen=True)
+class OpponentGap:
+    """A detractor or blocker nobody covers (``staff`` None) or only ``staff`` covers."""
+
+    stakeholder: str
+    severity: str
+    reasons: tuple[str, ...]
+    staff: str | None = None
+
+
+def is_detractor(person: Stakeholder, below: int) -> bool:
+    """True when the person's attitude toward us is below ``below``."""
+    return person.attitude < below
+
+
+def opponent_reasons(person: Stakeholder, below: int) -> tuple[str, ...]:
+    """Why a stakeholder counts as an opponent (empty when they do not): detractor, blocker, or both."""
+    reasons = []
+    if is_detractor(person, below):
+        reasons.append(f"detractor ({person.attitude:+d})")
+    if person.buying_role is BuyingRole.BLOCKER:
+        reasons.append("blocker")
+    return tuple(reasons)
 
 
 @dataclass
@@ -54,6 +100,8 @@ class CoverageGaps:
     concentration: float = 0.0
     top_staff: str | None = None
     concentrated: bool = False
+    opponents_uncovered: list[OpponentGap] = field(default_factory=list)
+    opponents_single_threaded: list[OpponentGap] = field(default_factory=list)
 
 
 def staff_strength(ag: AccountGraph) -> dict[str, float]:
@@ -90,6 +138,7 @@ def coverage_gaps(ag: AccountGraph) -> CoverageGaps:
     gaps.single_threaded_key = sorted(
         ((c, ag.threads[c][0][0]) for c in ag.key if len(ag.threads.get(c, ())) == 1),
         key=lambda pair: (-weight[pair[0]], pair[0]))
+    _opponent_gaps(ag, gaps)
     totals = staff_strength(ag)
     total = sum(totals.values())
     if total > 0:
@@ -98,3 +147,23 @@ def coverage_gaps(ag: AccountGraph) -> CoverageGaps:
         gaps.concentration = round(totals[top] / total, 6)
         gaps.concentrated = gaps.concentration >= settings.coverage.concentration_threshold
     return gaps
+
+
+def _opponent_gaps(ag: AccountGraph, gaps: CoverageGaps) -> None:
+    """Fill the opponent gaps (see the module docstring for the severities)."""
+    below = ag.settings.attitude.detractor_below
+    weight = ag.importance
+    for cid, person in ag.stakeholders.items():
+        reasons = opponent_reasons(person, below)
+        if not reasons:
+            continue
+        threads = ag.threads.get(cid, ())
+        key = cid in ag.key
+        if not threads:
+            severity = "high" if key or person.attitude <= -2 else "medium"
+            gaps.opponents_uncovered.append(OpponentGap(cid, severity, reasons))
+        elif len(threads) == 1:
+            gaps.opponents_single_threaded.append(OpponentGap(cid, "medium" if key else "low", reasons,
+                                                              threads[0][0]))
+    for found in (gaps.opponents_uncovered, gaps.opponents_single_threaded):
+        found.sort(key=lambda g: (SEVERITY_ORDER.index(g.severity), -weight[g.stakeholder], g.stakeholder))

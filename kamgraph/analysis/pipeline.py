@@ -216,7 +216,7 @@ def _analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings, deta
     last_contact = ag.last_contact
     for cid, person in ag.stakeholders.items():
         role = person.buying_role
-        target = targets.get(role)
+        target = getattr(person, "cadence_days", None) or targets.get(role)  # a per-person override first
         if target is None:
             target = targets[role] = target_days(role, statuses)
         last = last_contact.get(cid)

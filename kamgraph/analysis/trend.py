@@ -183,7 +183,7 @@ def snapshot_on(snapshot: AccountSnapshot, day: dt.date) -> AccountSnapshot:
     staff = [s for s in snapshot.staff if s.id in wanted or account in s.accounts]
     return AccountSnapshot(account=snapshot.account, stakeholders=snapshot.stakeholders, staff=staff,
                            reporting_lines=snapshot.reporting_lines, relationships=snapshot.relationships,
-                           meetings=kept, as_of=day)
+                           meetings=kept, as_of=day, competitor_ties=snapshot.competitor_ties)
 
 
 def analyses_on(snapshot: AccountSnapshot, dates: Sequence[dt.date], settings: Settings, every: str
@@ -211,7 +211,7 @@ def analyses_on(snapshot: AccountSnapshot, dates: Sequence[dt.date], settings: S
         cut = AccountSnapshot(account=snapshot.account, stakeholders=snapshot.stakeholders,
                               staff=[s for s in snapshot.staff if s.id in seen],
                               reporting_lines=snapshot.reporting_lines, relationships=snapshot.relationships,
-                              meetings=ordered[:end], as_of=day)
+                              meetings=ordered[:end], as_of=day, competitor_ties=snapshot.competitor_ties)
         count = end - bisect.bisect_right(dates_of, previous)
         yield day, analyze(cut, day, settings, detail=False), count
         previous = day

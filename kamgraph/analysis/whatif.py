@@ -76,7 +76,8 @@ def without_people(snapshot: AccountSnapshot, leave: Sequence[str], on: dt.date)
 
     return AccountSnapshot(account=snapshot.account, stakeholders=[gone(p) for p in snapshot.stakeholders],
                            staff=[gone(s) for s in snapshot.staff], reporting_lines=snapshot.reporting_lines,
-                           relationships=snapshot.relationships, meetings=snapshot.meetings, as_of=snapshot.as_of)
+                           relationships=snapshot.relationships, meetings=snapshot.meetings, as_of=snapshot.as_of,
+                           competitor_ties=snapshot.competitor_ties)
 
 
 def with_people_back(snapshot: AccountSnapshot, people: Sequence[str]) -> AccountSnapshot:
@@ -90,7 +91,8 @@ def with_people_back(snapshot: AccountSnapshot, people: Sequence[str]) -> Accoun
 
     return AccountSnapshot(account=snapshot.account, stakeholders=[present(p) for p in snapshot.stakeholders],
                            staff=[present(s) for s in snapshot.staff], reporting_lines=snapshot.reporting_lines,
-                           relationships=snapshot.relationships, meetings=snapshot.meetings, as_of=snapshot.as_of)
+                           relationships=snapshot.relationships, meetings=snapshot.meetings, as_of=snapshot.as_of,
+                           competitor_ties=snapshot.competitor_ties)
 
 
 def what_if(snapshot: AccountSnapshot, as_of: dt.date, leave: Sequence[str], settings: Settings | None = None,

@@ -2,8 +2,8 @@
 
 * :class:`Batch` -- the records one import command brings, written all or nothing.
 * :class:`ImportSummary` -- what an import created, updated or left unchanged.
-* :class:`AccountSnapshot` -- one account's people, lines, ties and meetings,
-  as a store loads them for analysis.
+* :class:`AccountSnapshot` -- one account's people, lines, ties, meetings and
+  competitor ties, as a store loads them for analysis.
 * :class:`AccountSummary` -- one row of ``kamgraph accounts``.
 """
 
@@ -14,12 +14,16 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from .models import Account, Meeting, Relationship, ReportingLine, Staff, Stakeholder
+from .models import Account, CompetitorTie, Meeting, Relationship, ReportingLine, Staff, Stakeholder
 
-__all__ = ["KINDS", "Batch", "KindCounts", "Skipped", "ImportSummary", "AccountSnapshot", "AccountSummary"]
+__all__ = ["KINDS", "STORED_KINDS", "Batch", "KindCounts", "Skipped", "ImportSummary", "AccountSnapshot",
+           "AccountSummary"]
 
 #: Record kinds in the order they must be written (references point backwards).
 KINDS = ("accounts", "staff", "stakeholders", "meetings", "relationships")
+#: Every kind a batch carries and a store writes: :data:`KINDS`, then stakeholders' competitor ties
+#: (imported from their own file, :func:`kamgraph.ingest.competitors.import_competitor_ties`).
+STORED_KINDS = (*KINDS, "competitor_ties")
 
 
 @dataclass
@@ -37,13 +41,14 @@ class Batch:
     meetings: list[Meeting] = field(default_factory=list)
     relationships: list[Relationship] = field(default_factory=list)
     person_kinds: dict[str, str] = field(default_factory=dict)
+    competitor_ties: list[CompetitorTie] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return sum(len(getattr(self, kind)) for kind in KINDS)
+        return sum(len(getattr(self, kind)) for kind in STORED_KINDS)
 
     def extend(self, other: Batch) -> None:
         """Append another batch's records (later records with the same id win on write)."""
-        for kind in KINDS:
+        for kind in STORED_KINDS:
             getattr(self, kind).extend(getattr(other, kind))
         self.person_kinds.update(other.person_kinds)
 
@@ -89,6 +94,13 @@ class ImportSummary(BaseModel):
     'created 3, updated 0, unchanged 0, skipped 1 (meetings 3/0/0)'
     >>> s.skip_reasons()
     {'no client attendee': 1}
+
+    ``kinds`` always lists :data:`KINDS`; competitor ties only once an import counted some
+    (:meth:`counts`), so that imports without them read as before.
+
+    >>> s.counts("competitor_ties").created = 2
+    >>> list(s.kinds)[-1], s.line()
+    ('competitor_ties', 'created 5, updated 0, unchanged 0, skipped 1 (meetings 3/0/0, competitor_ties 2/0/0)')
     """
 
     kinds: dict[str, KindCounts] = {kind: KindCounts() for kind in KINDS}
@@ -104,7 +116,12 @@ class ImportSummary(BaseModel):
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def model_post_init(self, __context: object) -> None:
-        self.kinds = {kind: self.kinds.get(kind, KindCounts()).model_copy() for kind in KINDS}
+        kinds = [*KINDS, *(kind for kind in STORED_KINDS if kind in self.kinds and kind not in KINDS)]
+        self.kinds = {kind: self.kinds.get(kind, KindCounts()).model_copy() for kind in kinds}
+
+    def counts(self, kind: str) -> KindCounts:
+        """The counts of one kind, added to :attr:`kinds` when missing (a kind of :data:`STORED_KINDS`)."""
+        return self.kinds.setdefault(kind, KindCounts())
 
     @property
     def created(self) -> int:
@@ -139,9 +156,11 @@ class AccountSnapshot:
     ``stakeholders`` holds everybody ever recorded at the account (including
     people who left); ``staff`` the staff on the account team or in any of the
     account's meetings; ``meetings`` only those up to ``as_of`` when it is
-    given, each listing attendees of this account and staff only. Lists are
-    sorted by id (meetings by date, then id) so that results never depend on
-    load order.
+    given, each listing attendees of this account and staff only;
+    ``competitor_ties`` the stakeholders' leanings toward competitors, all of
+    them whatever their ``since`` (the analysis drops those after its as-of
+    date). Lists are sorted by id (meetings by date, then id; ties by
+    stakeholder, then competitor) so that results never depend on load order.
     """
 
     account: Account
@@ -151,6 +170,7 @@ class AccountSnapshot:
     relationships: list[Relationship]
     meetings: list[Meeting]
     as_of: dt.date | None = None
+    competitor_ties: list[CompetitorTie] = field(default_factory=list)
 
     def person(self, person_id: str) -> Stakeholder | Staff | None:
         """Return the stakeholder or staff member with this id, if present."""

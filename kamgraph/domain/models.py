@@ -48,6 +48,7 @@ __all__ = [
     "Staff",
     "Meeting",
     "Relationship",
+    "CompetitorTie",
     "ReportingLine",
     "Person",
     "input_error_from_validation",
@@ -361,6 +362,9 @@ class Stakeholder(Person):
     to +2 (strong supporter). ``reports_to`` is the solid-line manager,
     ``dotted_to`` any dotted-line managers. ``verified`` is False for people
     created automatically (for instance an unknown calendar attendee).
+    ``cadence_days``, when given, is this person's own target interval between
+    meetings (days), used instead of the target of their buying role
+    (:func:`kamgraph.analysis.cadence.stakeholder_target_days`).
     """
 
     account: ExternalId
@@ -372,6 +376,7 @@ class Stakeholder(Person):
     reports_to: ExternalId | None = None
     dotted_to: IdList = Field(default_factory=list)
     verified: bool = True
+    cadence_days: int | None = Field(default=None, ge=1, le=3650)
 
     @model_validator(mode="after")
     def _not_own_manager(self) -> Stakeholder:
@@ -434,6 +439,41 @@ class Relationship(BaseModel):
     def key(self) -> tuple[str, str, str]:
         """The identity of the tie: (source, target, kind)."""
         return (self.source, self.target, self.kind.value)
+
+
+class CompetitorTie(BaseModel):
+    """A stakeholder leaning toward a named competitor of ours (competitive position).
+
+    ``strength`` runs 1 (a slight preference) to 5 (committed to them: their
+    sponsor, a former employee, a signed pilot); ``since`` is the date the lean
+    was first noticed (an X-ray as of an earlier date does not see it).
+
+    Examples
+    --------
+    >>> tie = CompetitorTie(stakeholder="c1", competitor=" Contoso ", strength="4", since="2026-03-01")
+    >>> tie.key, tie.strength, tie.since
+    (('c1', 'Contoso'), 4.0, datetime.date(2026, 3, 1))
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    stakeholder: ExternalId
+    competitor: str = Field(min_length=1, max_length=200)
+    strength: float = Field(default=3.0, ge=1, le=5)
+    since: Day | None = None
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: _clean_values(value, key != "note") for key, value in data.items()}
+        return data
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The identity of the tie: (stakeholder, competitor)."""
+        return (self.stakeholder, self.competitor)
 
 
 class ReportingLine(BaseModel):

@@ -3,6 +3,31 @@
 :func:`build_account_graph` is the single place where a store snapshot turns
 into the figures every analysis starts from. People who left on or before the
 as-of date are set apart; meetings after it are ignored.
+
+**Offline threads.** With ``[analysis] knows_ties_are_threads = true`` a
+recorded KNOWS tie between one of our active staff and an active stakeholder
+(either direction) counts as a thread when the pair has no thread from
+meetings: it is appended to the stakeholder's threads with strength 0 (after
+the threads from meetings, by staff id) and listed in
+:attr:`AccountGraph.offline`, so reports can mark it. It then counts for
+coverage, single-threading, the stage and the staff load -- but adds nothing to
+tie strength (concentration, shape) and no meeting (cadence). In the
+relationship graph such a tie was always a path (fragility, warm paths) with
+or without the setting.
+
+Examples
+--------
+>>> from kamgraph.domain.models import Account, Relationship, Staff, Stakeholder
+>>> from kamgraph.settings import Settings
+>>> snap = AccountSnapshot(account=Account(id="a", name="A"), staff=[Staff(id="s1", name="S")],
+...     stakeholders=[Stakeholder(id="c1", account="a", name="C")], reporting_lines=[], meetings=[],
+...     relationships=[Relationship(source="s1", target="c1", kind="knows")])
+>>> build_account_graph(snap, dt.date(2026, 1, 1), Settings()).threads
+{}
+>>> on = Settings.model_validate({"analysis": {"knows_ties_are_threads": True}})
+>>> ag = build_account_graph(snap, dt.date(2026, 1, 1), on)
+>>> ag.threads, ag.offline
+({'c1': [('s1', 0.0)]}, {'c1': ['s1']})
 """
 
 from __future__ import annotations
@@ -12,7 +37,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..domain.dataset import AccountSnapshot
-from ..domain.models import Meeting, Staff, Stakeholder
+from ..domain.models import Meeting, Relationship, Staff, Stakeholder, TieKind
 from ..settings import Settings
 from .importance import importance
 from .strength import TieStats, TieTable, aggregate_ties, tie_views, ties_from_table
@@ -54,6 +79,8 @@ class AccountGraph:
     key: set[str] = field(default_factory=set)
     #: The meetings the figures count, sorted by date then id.
     meetings: list[Meeting] = field(default_factory=list)
+    #: Offline threads (recorded KNOWS ties counted as threads, see the module docstring): stakeholder -> staff.
+    offline: dict[str, list[str]] = field(default_factory=dict)
     _staff_strength: dict[str, float] = field(default_factory=dict, repr=False)
     _ties: dict[tuple[str, str], TieStats] | None = field(default=None, repr=False)
 
@@ -131,10 +158,30 @@ def build_account_graph(snapshot: AccountSnapshot, as_of: dt.date, settings: Set
         weights[cid] = weight
     threshold = settings.importance.key_threshold
     key = {cid for cid, w in weights.items() if w >= threshold}
+    offline: dict[str, list[str]] = {}
+    if settings.analysis.knows_ties_are_threads:
+        threads, offline = _with_offline_threads(threads, snapshot.relationships, staff, stakeholders)
     return AccountGraph(snapshot=snapshot, as_of=as_of, settings=settings, stakeholders=stakeholders,
                         departed=departed, staff=staff, departed_staff=departed_staff, ids=ids, table=table,
                         threads=threads, last_contact=last_contact, importance=weights, key=key,
-                        meetings=meetings, _staff_strength=staff_strength)
+                        meetings=meetings, _staff_strength=staff_strength, offline=offline)
+
+
+def _with_offline_threads(threads: dict[str, list[tuple[str, float]]], ties: list[Relationship],
+                          staff: dict[str, Staff], stakeholders: dict[str, Stakeholder]
+                          ) -> tuple[dict[str, list[tuple[str, float]]], dict[str, list[str]]]:
+    """The threads with each staff-stakeholder KNOWS tie that is not a thread yet added (strength 0), and those."""
+    offline: dict[str, set[str]] = {}
+    for tie in ties:
+        if tie.kind is not TieKind.KNOWS:
+            continue
+        for s, c in ((tie.source, tie.target), (tie.target, tie.source)):
+            if s in staff and c in stakeholders and all(t != s for t, _ in threads.get(c, ())):
+                offline.setdefault(c, set()).add(s)
+    merged = dict(threads)
+    for c, people in offline.items():
+        merged[c] = [*threads.get(c, ()), *((s, 0.0) for s in sorted(people))]
+    return merged, {c: sorted(people) for c, people in sorted(offline.items())}
 
 
 def _by_id(person: Staff | Stakeholder) -> str:

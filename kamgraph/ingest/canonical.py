@@ -13,6 +13,10 @@ The JSON document is an object with up to five arrays named like the files::
      "meetings": [...], "relationships": [...]}
 
 See the docs ("Importing data") for every column.
+
+Competitor ties (``competitors*.csv``: ``stakeholder,competitor,strength,since,note``, one stakeholder's
+leaning toward a named competitor) are read by :func:`read_competitor_csv` and imported by
+:func:`kamgraph.ingest.competitors.import_competitor_ties` (``kamgraph competitors import``).
 """
 
 from __future__ import annotations
@@ -25,13 +29,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..domain.models import Account, Meeting, Relationship, Staff, Stakeholder
+from ..domain.models import Account, CompetitorTie, Meeting, Relationship, Staff, Stakeholder
 from ..errors import InputError
 from .fastpath import fast_meeting
 from .parsed import Located, Parsed, validate_record
 from .progress import SILENT, Progress
 
-__all__ = ["MODELS", "COLUMNS", "read_csv", "read_json", "sniff_csv_kind", "csv_rows"]
+__all__ = ["MODELS", "COLUMNS", "COMPETITOR_COLUMNS", "read_csv", "read_json", "read_competitor_csv",
+           "sniff_csv_kind", "csv_rows"]
 
 #: The model behind each record kind.
 MODELS: dict[str, type[BaseModel]] = {
@@ -129,6 +134,9 @@ def read_csv(path: str | Path, kind: str | None = None, *, progress: Progress = 
     except StopIteration:
         raise InputError("empty file (expected a header row)", file=name, line=1) from None
     header = [h.strip() for h in header]
+    if "competitor" in header and {"stakeholder", "stakeholder_id"} & set(header):
+        raise InputError("this is a file of competitor ties: import it with 'kamgraph competitors import FILE'",
+                         file=name, line=1, field="competitor")
     kind = kind or sniff_csv_kind(path, header)
     if kind is None:
         raise InputError("cannot tell which records this CSV holds; name it accounts.csv, staff.csv, "
@@ -311,3 +319,62 @@ def read_json(path: str | Path) -> Parsed:
             data = {k: v for k, v in item.items() if v is not None and v != ""}
             target.append(validate_record(MODELS[key], data, name, line))
     return parsed
+
+
+#: Columns of a competitor-ties CSV (``stakeholder_id`` is taken as ``stakeholder``).
+COMPETITOR_COLUMNS = tuple(CompetitorTie.model_fields)
+_COMPETITOR_ALIASES = {"stakeholder_id": "stakeholder"}
+
+
+def read_competitor_csv(path: str | Path) -> list[Located]:
+    """Read one competitor-ties CSV: ``stakeholder,competitor,strength,since,note`` (UTF-8, a header row).
+
+    ``stakeholder`` (or ``stakeholder_id``) and ``competitor`` are required; ``strength`` runs 1-5 (default
+    3), ``since`` is a date (YYYY-MM-DD), ``note`` free text. An empty cell means "not given".
+
+    Raises
+    ------
+    InputError
+        ``FILE:LINE: FIELD: problem`` for the first bad header or cell.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "competitors.csv").write_text("stakeholder_id,competitor,strength,since\\n"
+    ...                                             "c1,Contoso,4,2026-03-01\\nc2,Fabrikam,9,\\n")
+    >>> try:
+    ...     read_competitor_csv(folder / "competitors.csv")
+    ... except InputError as exc:
+    ...     print(str(exc).replace(str(folder), "DIR"))
+    DIR/competitors.csv:3: strength: Input should be less than or equal to 5 (got '9')
+    """
+    path = Path(path)
+    name = str(path)
+    rows = csv_rows(path)
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise InputError("empty file (expected a header row)", file=name, line=1) from None
+    header = [_COMPETITOR_ALIASES.get(h.strip(), h.strip()) for h in header]
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            raise InputError("column appears twice", file=name, line=1, field=column)
+        seen.add(column)
+        if column not in COMPETITOR_COLUMNS:
+            raise InputError(f"unknown column for competitor ties (expected some of: {', '.join(COMPETITOR_COLUMNS)})",
+                             file=name, line=1, field=column or "(empty)")
+    for required in ("stakeholder", "competitor"):
+        if required not in seen:
+            raise InputError("required column missing from the competitor ties header", file=name, line=1,
+                             field=required)
+    found: list[Located] = []
+    for line, cells in rows:
+        if not "".join(cells).strip():
+            continue
+        if len(cells) != len(header):
+            raise InputError(f"{len(cells)} cells, but the header has {len(header)} columns", file=name, line=line)
+        data = {column: cell for column, cell in zip(header, cells, strict=True) if cell and not cell.isspace()}
+        found.append(validate_record(CompetitorTie, data, name, line))
+    return found

@@ -15,8 +15,8 @@ earlier date still sees them -- and returns the :class:`DepartureImpact`:
   most one more departure loses them);
 * for a stakeholder, a **re-threading plan**: the best successors to build a
   relationship with (:func:`kamgraph.analysis.actions.successors`: same title, manager,
-  direct reports, peers, department, buying role, importance), each with the
-  warmest path from our team *after* the departure;
+  direct reports, peers, department, buying role, importance, and attitude toward us -- people
+  positive toward us first among equals), each with the warmest path from our team *after* the departure;
 * for a staff member, a **handover plan**: for every stakeholder they were a
   thread of (most important first), a colleague chosen by, in this order:
   **headroom** (their load -- stakeholders they hold threads to across the
@@ -97,6 +97,7 @@ class RethreadCandidate(BaseModel):
     department: str | None = None
     buying_role: str | None = None
     influence: int
+    attitude: int = Field(default=0, description="Their attitude toward us, -2 (hostile) to +2 (supporter).")
     importance: float
     key: bool
     score: float
@@ -218,7 +219,7 @@ def _rethread(after: AccountAnalysis, departed: str, size: int) -> list[Rethread
         plan.append(RethreadCandidate(
             id=p.id, name=p.name, title=p.title, department=p.department,
             buying_role=p.buying_role.value if p.buying_role else None, influence=p.influence,
-            importance=after.importance[p.id], key=p.id in after.key, score=round(cand.score, 6),
+            attitude=p.attitude, importance=after.importance[p.id], key=p.id in after.key, score=round(cand.score, 6),
             reasons=list(cand.reasons), covered=bool(ag.threads.get(p.id)),
             threads=[_ref(after, s) for s, _ in ag.threads.get(p.id, [])],
             path=[_ref(after, x) for x in chain], owner=_ref(after, owner) if owner else None))
@@ -240,7 +241,8 @@ def _handover(before: AccountAnalysis, after: AccountAnalysis, leaver: str, sett
     plan = []
     held = [c for c, threads in ag.threads.items() if any(s == leaver for s, _ in threads)]
     for cid in sorted(held, key=lambda c: (-before.importance[c], c)):
-        own = ag.ties[(leaver, cid)].strength
+        tie = ag.ties.get((leaver, cid))  # none for an offline thread ([analysis] knows_ties_are_threads)
+        own = tie.strength if tie is not None else 0.0
         threads_now = {s for s, _ in after.ag.threads.get(cid, [])}
         ties = {s: ag.ties[(s, cid)].strength for s in ag.staff
                 if s != leaver and (s, cid) in ag.ties and ag.ties[(s, cid)].strength > 0}

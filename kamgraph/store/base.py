@@ -23,7 +23,7 @@ from ..domain.alert_state import AccountCheck, AlertRecord, Delivery
 from ..domain.dataset import AccountSnapshot, AccountSummary, Batch, ImportSummary
 from ..domain.erasure import AlertState, Erasure, ErasureCounts
 from ..domain.metrics import AccountMetrics, MetricsSnapshot
-from ..domain.models import Account, Meeting, Staff, Stakeholder
+from ..domain.models import Account, CompetitorTie, Meeting, Staff, Stakeholder
 from ..domain.plans import Objective, ObjectiveState
 from ..domain.provenance import Provenance
 from ..errors import StoreError
@@ -352,6 +352,16 @@ class GraphStore(ABC):
         """Every record in the store, as a batch another store can import."""
 
     # -- competitors and cadence overrides (schema 4) ----------------------------
+    # Competitor ties are written by :meth:`import_batch` (``Batch.competitor_ties``, after the stakeholders
+    # they belong to) and loaded with every account snapshot; ``Stakeholder.cadence_days`` is stored with the
+    # stakeholder. Both stores count a tie as created, updated or unchanged by (stakeholder, competitor).
+    @abstractmethod
+    def competitor_ties(self, account_ids: Iterable[str] | None = None) -> list[CompetitorTie]:
+        """Stakeholders' leanings toward competitors (of these accounts; all without), by stakeholder, competitor."""
+
+    @abstractmethod
+    def remove_competitor_tie(self, stakeholder_id: str, competitor: str) -> bool:
+        """Forget one competitor tie; False when there was none."""
 
     # -- alert state (schema version 2) ---------------------------------------------
     # Backends that do not keep alert state yet inherit these and raise StoreError.

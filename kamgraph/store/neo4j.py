@@ -50,6 +50,7 @@ from ..domain.erasure import AlertState, Erasure, ErasureCounts, merge_alert_sta
 from ..domain.metrics import AccountMetrics, MetricsSnapshot
 from ..domain.models import (
     Account,
+    CompetitorTie,
     Meeting,
     MeetingKind,
     Relationship,
@@ -497,6 +498,7 @@ class Neo4jStore(GraphStore):
             counts.created, counts.updated, counts.unchanged = len(plan.created), len(plan.updated), plan.unchanged
         if touched:
             self._write_met(t, touched, new, pairs)
+        self._import_competitor_ties(t, batch.competitor_ties, summary)
         self._data_changed(t, summary)
         if dry_run:
             raise _DryRunRollbackError(summary)
@@ -814,7 +816,8 @@ class Neo4jStore(GraphStore):
         meetings = sorted((self._meeting(r["props"], r["attendees"], keep) for r in raw["meetings"]),
                           key=lambda m: (m.date, m.id))
         return AccountSnapshot(account=account, stakeholders=stakeholders, staff=staff, reporting_lines=lines,
-                               relationships=relationships, meetings=meetings, as_of=as_of)
+                               relationships=relationships, meetings=meetings, as_of=as_of,
+                               competitor_ties=self.competitor_ties([account_id]))
 
     def account_ids(self) -> list[str]:
         return sorted(r["id"] for r in self._query("account_ids"))
@@ -869,6 +872,7 @@ class Neo4jStore(GraphStore):
             tie = self._tie(r)
             ties[r["account"]][tie.key] = tie
         staff = {member.id: member for member in (self._staff(r["props"], r["accounts"]) for r in raw["staff"])}
+        leans = self._competitor_ties_by_account(unique)
         snapshots = []
         for account_id in ids:
             people = stakeholders.get(account_id, [])
@@ -888,7 +892,7 @@ class Neo4jStore(GraphStore):
                 reporting_lines=lines, relationships=relationships,
                 meetings=sorted((self._meeting(r["props"], r["attendees"], keep) for r in own),
                                 key=lambda m: (m.date, m.id)),
-                as_of=as_of))
+                as_of=as_of, competitor_ties=leans.get(account_id, [])))
         return snapshots
 
     def _staff_by_ids(self, ids: Sequence[str]) -> list[Staff]:
@@ -925,9 +929,52 @@ class Neo4jStore(GraphStore):
             meetings=sorted((self._meeting(r["props"], r["attendees"]) for r in raw["all_meetings"]),
                             key=lambda m: (m.date, m.id)),
             relationships=sorted(map(self._tie, raw["all_ties"]), key=lambda tie: tie.key),
-            person_kinds=kinds)
+            person_kinds=kinds, competitor_ties=self.competitor_ties())
 
     # -- competitors and cadence overrides (schema 4) ----------------------------
+    # ``Stakeholder.cadence_days`` is a stakeholder property like the others (written and read with them).
+    @staticmethod
+    def _competitor_tie(row: Mapping[str, Any]) -> CompetitorTie:
+        return CompetitorTie(stakeholder=row["stakeholder"], competitor=row["competitor"], strength=row["strength"],
+                             since=_native(row["since"]), note=row["note"])
+
+    def competitor_ties(self, account_ids: Iterable[str] | None = None) -> list[CompetitorTie]:
+        if account_ids is None:
+            rows = self._query("all_competitor_ties")
+        else:
+            ids = sorted(set(account_ids))
+            rows = self._read(lambda t: t.rows("competitor_ties_of_accounts", "ids", ids))
+        return sorted(map(self._competitor_tie, rows), key=lambda tie: tie.key)
+
+    def remove_competitor_tie(self, stakeholder_id: str, competitor: str) -> bool:
+        rows = self._write(lambda t: self._data_changed(t, t.run("remove_competitor_tie", id=stakeholder_id,
+                                                                 key=competitor)))
+        return bool(rows and rows[0]["removed"])
+
+    def _competitor_ties_by_account(self, account_ids: Sequence[str]) -> dict[str, list[CompetitorTie]]:
+        """The competitor ties of these accounts' stakeholders, by account (for :meth:`_load_chunk`)."""
+        rows = self._read(lambda t: t.rows("competitor_ties_of_accounts", "ids", sorted(set(account_ids))))
+        found: dict[str, list[CompetitorTie]] = defaultdict(list)
+        for row in sorted(rows, key=lambda r: (r["stakeholder"], r["competitor"])):
+            found[row["account"]].append(self._competitor_tie(row))
+        return found
+
+    def _import_competitor_ties(self, t: _Tx, ties: Sequence[CompetitorTie], summary: ImportSummary) -> None:
+        """Upsert competitor ties by (stakeholder, competitor), inside the import's transaction."""
+        if not ties:
+            return
+        rows = t.rows("competitor_ties_of_stakeholders", "ids", sorted({tie.stakeholder for tie in ties}))
+        stored = {tie.key: tie for tie in map(self._competitor_tie, rows)}
+        plan = plan_upserts(ties, stored, key=lambda tie: tie.key)
+        writes = [{"stakeholder": tie.stakeholder, "competitor": tie.competitor, "strength": tie.strength,
+                   "since": _value(tie.since), "note": tie.note} for tie in plan.writes]
+        if writes and t.written("upsert_competitor_ties", writes) != len(writes):
+            known = {r["id"] for r in t.rows("people_by_ids", "ids", sorted({w["stakeholder"] for w in writes}))
+                     if r["kind"] == "stakeholder"}
+            missing = next(w["stakeholder"] for w in writes if w["stakeholder"] not in known)
+            raise InputError(f"unknown stakeholder {missing!r}", field="stakeholder")
+        counts = summary.counts("competitor_ties")
+        counts.created, counts.updated, counts.unchanged = len(plan.created), len(plan.updated), plan.unchanged
 
     # -- look-ups for importers -----------------------------------------------------
     def get_people(self, person_ids: Iterable[str]) -> dict[str, Stakeholder | Staff]:

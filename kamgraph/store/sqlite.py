@@ -27,6 +27,7 @@ from ..domain.metrics import AccountMetrics, MetricsSnapshot
 from ..domain.models import (
     Account,
     BuyingRole,
+    CompetitorTie,
     LineKind,
     Meeting,
     MeetingKind,
@@ -377,6 +378,7 @@ class SqliteStore(GraphStore):
                 buying_role=r[6], influence=r[7], attitude=r[8], email=r[9], status=r[10],
                 left_on=_day(r[11]), moved_to=r[12], note=r[13], verified=bool(r[14]),
                 reports_to=solid[0] if solid else None, dotted_to=dotted))
+        self._with_cadence_days(result)
         return result
 
     def _lines_of(self, ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
@@ -589,6 +591,7 @@ class SqliteStore(GraphStore):
                 counts = summary.kinds[kind]
                 counts.created, counts.updated, counts.unchanged = (
                     len(plan.created), len(plan.updated), plan.unchanged)
+            self._import_competitor_ties(batch.competitor_ties, summary)
             self._data_changed(summary)
             if summary.dry_run:
                 raise _DryRunRollbackError()
@@ -672,6 +675,7 @@ class SqliteStore(GraphStore):
                 [(s.id, s.account, s.name, s.title, s.department, _enum(s.seniority), _enum(s.buying_role),
                   s.influence, s.attitude, s.email, _enum(s.status), _iso(s.left_on), s.moved_to, s.note,
                   int(s.verified)) for s in writes])
+            self._write_cadence_days(writes)
             lines = [(s.id, m, "dotted") for s in writes for m in s.dotted_to if m != s.reports_to]
             lines += [(s.id, s.reports_to, "solid") for s in writes if s.reports_to]
             self._replace_children("reporting_line", "stakeholder_id", "manager_id, line", lines, plan)
@@ -985,7 +989,7 @@ class SqliteStore(GraphStore):
         meetings = self._meetings(rows, only_people=client_ids | staff_ids)
         return AccountSnapshot(account=account, stakeholders=stakeholders, staff=staff,
                                reporting_lines=lines, relationships=relationships, meetings=meetings,
-                               as_of=as_of)
+                               as_of=as_of, competitor_ties=self.competitor_ties([account_id]))
 
     def account_ids(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT id FROM account ORDER BY id")]
@@ -1058,6 +1062,7 @@ class SqliteStore(GraphStore):
         wanted_staff = tie_ends.union(*meeting_staff.values(), *team.values())
         staff = {s.id: s for s in self._staff_by_ids(wanted_staff)}
         solid, dotted = LineKind.SOLID, LineKind.DOTTED
+        leans = self._competitor_ties_by_account(unique)
         snapshots = []
         for account_id in ids:
             people = stakeholders.get(account_id, [])
@@ -1074,7 +1079,7 @@ class SqliteStore(GraphStore):
             snapshots.append(AccountSnapshot(
                 account=accounts[account_id], stakeholders=people, staff=[staff[i] for i in sorted(staff_ids)],
                 reporting_lines=lines, relationships=relationships, meetings=by_account.get(account_id, []),
-                as_of=as_of))
+                as_of=as_of, competitor_ties=leans.get(account_id, [])))
         return snapshots
 
     def _chunk_stakeholders(self, account_ids: Sequence[str]) -> dict[str, list[Stakeholder]]:
@@ -1094,6 +1099,7 @@ class SqliteStore(GraphStore):
                 "left_on": _day(r[11]), "moved_to": r[12], "note": r[13], "account": r[1], "department": r[4],
                 "seniority": seniority[r[5]], "buying_role": roles[r[6]], "influence": r[7], "attitude": r[8],
                 "reports_to": r[15], "dotted_to": r[16].split(",") if r[16] else [], "verified": bool(r[14])}))
+        self._with_cadence_days([p for people in found.values() for p in people], account_ids)
         return found
 
     def _staff_by_ids(self, ids: Iterable[str]) -> list[Staff]:
@@ -1122,6 +1128,85 @@ class SqliteStore(GraphStore):
         return self._meetings(rows)
 
     # -- competitors and cadence overrides (schema 4) ---------------------------------
+    def competitor_ties(self, account_ids: Iterable[str] | None = None) -> list[CompetitorTie]:
+        if account_ids is None:
+            rows = self._db.execute("SELECT stakeholder_id, competitor, strength, since, note FROM competitor_tie "
+                                    "ORDER BY stakeholder_id, competitor").fetchall()
+        else:
+            ids = sorted(set(account_ids))
+            rows = []
+            for part in _chunks(ids):
+                rows += self._db.execute(
+                    "SELECT t.stakeholder_id, t.competitor, t.strength, t.since, t.note FROM competitor_tie t "
+                    f"JOIN stakeholder s ON s.id = t.stakeholder_id WHERE s.account_id IN ({_marks(len(part))})",
+                    part).fetchall()
+            rows.sort(key=lambda r: (r[0], r[1]))
+        return [trusted(CompetitorTie, {"stakeholder": r[0], "competitor": r[1], "strength": float(r[2]),
+                                        "since": _day(r[3]), "note": r[4]}) for r in rows]
+
+    def remove_competitor_tie(self, stakeholder_id: str, competitor: str) -> bool:
+        with self._tx():
+            gone = self._db.execute("DELETE FROM competitor_tie WHERE stakeholder_id = ? AND competitor = ?",
+                                    (stakeholder_id, competitor)).rowcount
+            self._data_changed(gone)
+        return bool(gone)
+
+    def _competitor_ties_by_account(self, account_ids: Sequence[str]) -> dict[str, list[CompetitorTie]]:
+        """The competitor ties of these accounts' stakeholders, by account (for :meth:`_load_chunk`)."""
+        ties = self.competitor_ties(account_ids)
+        owner = self.stakeholder_accounts({t.stakeholder for t in ties})
+        found: dict[str, list[CompetitorTie]] = defaultdict(list)
+        for tie in ties:
+            found[owner[tie.stakeholder]].append(tie)
+        return found
+
+    def _import_competitor_ties(self, ties: Sequence[CompetitorTie], summary: ImportSummary) -> None:
+        """Upsert competitor ties by (stakeholder, competitor), inside the import's transaction."""
+        if not ties:
+            return
+        stored: dict[Any, CompetitorTie] = {}
+        ids = sorted({t.stakeholder for t in ties})
+        for part in _chunks(ids):
+            for r in self._db.execute("SELECT stakeholder_id, competitor, strength, since, note FROM competitor_tie "
+                                      f"WHERE stakeholder_id IN ({_marks(len(part))})", part):
+                tie = CompetitorTie(stakeholder=r[0], competitor=r[1], strength=r[2], since=r[3], note=r[4])
+                stored[tie.key] = tie
+        plan = plan_upserts(ties, stored, key=lambda t: t.key)
+        known = set(self.stakeholder_accounts({t.stakeholder for t in plan.writes}))
+        for tie in plan.writes:
+            if tie.stakeholder not in known:
+                raise InputError(f"unknown stakeholder {tie.stakeholder!r}", field="stakeholder")
+        self._db.executemany(
+            "INSERT INTO competitor_tie (stakeholder_id, competitor, strength, since, note) VALUES (?,?,?,?,?) "
+            "ON CONFLICT(stakeholder_id, competitor) DO UPDATE SET strength=excluded.strength, "
+            "since=excluded.since, note=excluded.note",
+            [(t.stakeholder, t.competitor, t.strength, _iso(t.since), t.note) for t in plan.writes])
+        counts = summary.counts("competitor_ties")
+        counts.created, counts.updated, counts.unchanged = len(plan.created), len(plan.updated), plan.unchanged
+
+    def _write_cadence_days(self, stakeholders: Sequence[Stakeholder]) -> None:
+        """Store each written stakeholder's own cadence target (NULL: their role's)."""
+        self._db.executemany("UPDATE stakeholder SET cadence_days = ? WHERE id = ?",
+                             [(s.cadence_days, s.id) for s in stakeholders])
+
+    def _with_cadence_days(self, stakeholders: Sequence[Stakeholder], account_ids: Sequence[str] | None = None
+                           ) -> None:
+        """Set ``cadence_days`` on stakeholders read from rows (one query for those that have one)."""
+        if not stakeholders:
+            return
+        days: dict[str, int] = {}
+        if account_ids is None and len(stakeholders) > _CHUNK:  # many people (a whole store): overrides are few
+            days.update(self._db.execute(
+                "SELECT id, cadence_days FROM stakeholder WHERE cadence_days IS NOT NULL").fetchall())
+        else:
+            column, keys = ("account_id", sorted(set(account_ids))) if account_ids is not None else (
+                "id", [s.id for s in stakeholders])
+            for part in _chunks(keys):
+                days.update(self._db.execute(
+                    f"SELECT id, cadence_days FROM stakeholder WHERE {column} IN ({_marks(len(part))}) "
+                    "AND cadence_days IS NOT NULL", part).fetchall())
+        for person in stakeholders:
+            person.__dict__["cadence_days"] = days.get(person.id)
 
     # -- provenance (schema 4) ---------------------------------------------------------
     def record_provenance(self, entries: Sequence[Provenance]) -> int:
@@ -1196,7 +1281,8 @@ class SqliteStore(GraphStore):
         ).fetchall()
         kinds = {s.id: "staff" for s in staff} | {s.id: "stakeholder" for s in stakeholders}
         return Batch(accounts=self._accounts(), staff=staff, stakeholders=stakeholders,
-                     meetings=self._meetings(rows), relationships=self._relationships(), person_kinds=kinds)
+                     meetings=self._meetings(rows), relationships=self._relationships(), person_kinds=kinds,
+                     competitor_ties=self.competitor_ties())
 
     # -- analysis snapshots (schema 4) -------------------------------------------
     #: Field of a metrics record -> its column (the other fields have columns of their own name).

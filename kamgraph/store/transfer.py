@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from ..domain.dataset import KINDS, Batch, ImportSummary
+from ..domain.dataset import STORED_KINDS, Batch, ImportSummary
 from ..errors import InputError
 from .base import GraphStore
 
@@ -44,7 +44,7 @@ def copy_steps(batch: Batch, chunk: int = DEFAULT_CHUNK) -> Iterator[Batch]:
     """Split a full dump into imports that each only refer to what earlier ones wrote."""
     if chunk < 1:
         raise InputError(f"chunk size must be at least 1 (got {chunk})", field="chunk")
-    for kind in KINDS:
+    for kind in STORED_KINDS:
         records = getattr(batch, kind)
         size = chunk if kind == "meetings" else max(len(records), 1)
         for start in range(0, len(records), size):
@@ -93,7 +93,7 @@ def copy_store(source: GraphStore, target: GraphStore, *, chunk: int = DEFAULT_C
     for step in copy_steps(source.dump(), chunk):
         done = target.import_batch(step)
         for kind, counts in done.kinds.items():
-            mine = total.kinds[kind]
+            mine = total.counts(kind)
             mine.created += counts.created
             mine.updated += counts.updated
             mine.unchanged += counts.unchanged

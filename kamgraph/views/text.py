@@ -33,9 +33,11 @@ if TYPE_CHECKING:
     from ..analysis.shape import Shape
     from ..analysis.whatif import WhatIf
     from ..domain.dataset import AccountSummary
+    from ..domain.models import CompetitorTie
     from ..portfolio.review import ReviewChange
+    from ..portfolio.stage import StageResult
     from ..portfolio.table import Portfolio
-    from .xray import ActionView, BridgesView, FragilityView, GapsView
+    from .xray import ActionView, AttitudeView, BridgesView, CompetitorsView, FragilityView, GapsView
 
 __all__ = [
     "table",
@@ -205,7 +207,13 @@ def fmt_num(value: float | None, digits: int = 2) -> str:
 
 
 def _threads(threads: Sequence[Thread]) -> str:
-    return ", ".join(f"{short_name(t.name)} {t.strength:.1f}" for t in threads) or "none"
+    return ", ".join(f"{short_name(t.name)} offline" if t.offline else f"{short_name(t.name)} {t.strength:.1f}"
+                     for t in threads) or "none"
+
+
+def fmt_attitude(value: int) -> str:
+    """An attitude with its sign: ``+2``, ``0``, ``-1``."""
+    return f"{value:+d}" if value else "0"
 
 
 def render_summary(summary: SummaryScores, names: dict[str, str] | None = None) -> str:
@@ -251,6 +259,13 @@ def render_gaps(gaps: GapsView) -> str:
         out.append(f"  levels with nobody covered: {', '.join(gaps.levels_uncovered)}")
     single = ", ".join(f"{t.stakeholder.name} (only {t.staff.name})" for t in gaps.single_threaded_key)
     out.append(f"  single-threaded key stakeholders: {single or 'none'}")
+    if gaps.opponents_uncovered:
+        out.append("  detractors and blockers nobody covers: " + ", ".join(
+            f"{g.stakeholder.name} ({', '.join(g.reasons)}; {g.severity})" for g in gaps.opponents_uncovered))
+    if gaps.opponents_single_threaded:
+        out.append("  detractors and blockers only one of us covers: " + ", ".join(
+            f"{g.stakeholder.name} (only {g.staff.name if g.staff else '?'}; {', '.join(g.reasons)}; {g.severity})"
+            for g in gaps.opponents_single_threaded))
     if gaps.top_staff:
         flag = "  <- concentrated" if gaps.concentrated else ""
         out.append(f"  concentration: {gaps.top_staff.name} holds {gaps.concentration:.0%} of the tie strength{flag}")
@@ -316,6 +331,52 @@ def render_shape(shape: Shape) -> str:
             f"({shape.pair_share:.0%}), {shape.mean_threads_per_key:.1f} threads per key stakeholder")
 
 
+def render_attitude(attitude: AttitudeView) -> str:
+    """Supporters, neutrals and detractors, and who of them we cover."""
+    a = attitude
+    return (f"  {a.supporters} supporters ({a.key_supporters} key, {a.supporters_covered} covered), {a.neutral} "
+            f"neutral, {a.detractors} detractors ({a.key_detractors} key, {a.detractors_covered} covered); "
+            f"importance-weighted attitude {a.weighted_attitude:+.2f}")
+
+
+def render_competitors(competitors: CompetitorsView) -> str:
+    """Key stakeholders leaning toward a competitor."""
+    c = competitors
+    if not c.competitors:
+        return "  no competitor ties recorded"
+    out = [f"  {c.stakeholders_with_ties} stakeholders with ties to {', '.join(c.competitors)}"]
+    if not c.key_leaning:
+        out.append(f"  no key stakeholder leans toward a competitor (strength >= {c.threshold:g})")
+    else:
+        out.append(f"  key stakeholders leaning toward a competitor (strength >= {c.threshold:g}):")
+        for x in c.key_leaning:
+            since = f", since {fmt_date(x.since)}" if x.since else ""
+            out.append(f"    {x.stakeholder.name} -> {x.competitor} {x.strength:g}/5{since}"
+                       + ("" if x.covered else "  <- nobody covers them"))
+    return "\n".join(out)
+
+
+def render_stage(stage: StageResult) -> str:
+    """The relationship stage, its evidence and what the next stage still needs."""
+    e = stage.evidence
+    out = [f"  {stage.stage} (stage {stage.level} of 5)",
+           f"  evidence: {e.threaded} threaded, {e.departments} departments, {e.levels} levels, {e.staff} of our "
+           f"staff, {e.exec_ties} executive ties, {e.multi_threaded_share:.0%} multi-threaded, concentration "
+           f"{e.concentration:.0%}, {e.months:g} months"]
+    if stage.next_stage:
+        out.append(f"  {stage.next_stage} still needs: {'; '.join(stage.missing) or 'nothing'}")
+    return "\n".join(out)
+
+
+def render_competitor_ties(ties: Sequence[CompetitorTie], names: dict[str, str]) -> str:
+    """Stored competitor ties as a table (``kamgraph competitors list``)."""
+    if not ties:
+        return "no competitor ties recorded"
+    return table(["stakeholder", "name", "competitor", "strength", "since", "note"],
+                 [[t.stakeholder, names.get(t.stakeholder, t.stakeholder), t.competitor, f"{t.strength:g}",
+                   fmt_date(t.since), t.note] for t in ties], right=[3], max_col=40)
+
+
 def render_actions(actions: Sequence[ActionView]) -> str:
     """The ranked actions."""
     if not actions:
@@ -346,13 +407,15 @@ def render_xray(xray: XRay) -> str:
            ]
     if cov.roles_uncovered:
         out.append("  roles nobody covers: " + ", ".join(r.value for r in cov.roles_uncovered))
-    out += ["", f"STAKEHOLDERS ({len(xray.stakeholders)} active; * = key)"]
+    own = "; cadence* = their own target" if any(v.cadence_source == "person" for v in xray.stakeholders) else ""
+    out += ["", f"STAKEHOLDERS ({len(xray.stakeholders)} active; * = key; att = attitude toward us{own})"]
     rows = [[v.department, ("* " if v.key else "  ") + v.name, v.title,
-             v.buying_role.value if v.buying_role else None, v.influence,
-             _threads(v.threads), fmt_date(v.last_contact), v.days_since_contact, v.cadence]
+             v.buying_role.value if v.buying_role else None, v.influence, fmt_attitude(v.attitude),
+             _threads(v.threads), fmt_date(v.last_contact), v.days_since_contact,
+             v.cadence + ("*" if v.cadence_source == "person" else "")]
             for v in xray.stakeholders]
-    out.append(table(["department", "name", "title", "buying role", "infl", "threads (strength)",
-                      "last contact", "days", "cadence"], rows, right=[4, 7], max_col=44))
+    out.append(table(["department", "name", "title", "buying role", "infl", "att", "threads (strength)",
+                      "last contact", "days", "cadence"], rows, right=[4, 5, 8], max_col=44))
     if xray.departed:
         out += ["", f"DEPARTED ({len(xray.departed)})"]
         out.append(table(["name", "title", "buying role", "infl", "left on", "moved to", "threads lost"],
@@ -367,8 +430,14 @@ def render_xray(xray: XRay) -> str:
     out += ["", "GAPS", render_gaps(xray.gaps),
             "", "BRIDGES", render_bridges(xray.bridges),
             "", "FRAGILITY", render_fragility(xray.fragility),
-            "", "SHAPE", render_shape(xray.shape),
-            "", "NEXT ACTIONS", render_actions(xray.actions)]
+            "", "SHAPE", render_shape(xray.shape)]
+    if xray.attitude is not None:
+        out += ["", "ATTITUDE", render_attitude(xray.attitude)]
+    if xray.competitors is not None:
+        out += ["", "COMPETITORS", render_competitors(xray.competitors)]
+    if xray.stage is not None:
+        out += ["", "RELATIONSHIP STAGE", render_stage(xray.stage)]
+    out += ["", "NEXT ACTIONS", render_actions(xray.actions)]
     return "\n".join(out)
 
 

@@ -4,21 +4,32 @@ The report is data first: ``kamgraph xray --json`` prints ``XRay.model_dump``
 as is, and the terminal view (:mod:`kamgraph.views.text`) only formats it.
 Every person appears by id and name. Sections: summary scores, stakeholders,
 people who left, our team, coverage (headline), gaps, bridges, fragility,
-shape and next actions; see :mod:`kamgraph.analysis.pipeline` for how each is computed.
+shape, attitude, competitors, relationship stage and next actions; see
+:mod:`kamgraph.analysis.pipeline` for how each is computed, and
+:mod:`kamgraph.analysis.attitude`, :mod:`kamgraph.analysis.competition` and
+:mod:`kamgraph.portfolio.stage` for the last three.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
 from ..analysis.actions import next_actions
+from ..analysis.attitude import attitude_summary
+from ..analysis.cadence import cadence_source
+from ..analysis.competition import Lean, competitor_ties_on
+from ..analysis.gaps import OpponentGap, is_detractor
 from ..analysis.pipeline import AccountAnalysis, PersonRef, SummaryScores, analyze
 from ..analysis.shape import Shape
 from ..domain.dataset import AccountSnapshot
 from ..domain.models import BuyingRole, Seniority
+from ..domain.plans import Objective, ObjectiveStatus
 from ..kernels.gc_pause import paused_gc
+from ..portfolio.plans import evaluate_objectives
+from ..portfolio.stage import StageResult, relationship_stage
 from ..settings import Settings
 
 __all__ = [
@@ -34,6 +45,10 @@ __all__ = [
     "BridgesView",
     "FragilityView",
     "ActionView",
+    "CompetitorLean",
+    "OpponentGapView",
+    "AttitudeView",
+    "CompetitorsView",
     "XRay",
     "build_xray",
     "xray_from_analysis",
@@ -59,7 +74,19 @@ class Thread(BaseModel):
     name: str
     strength: float
     meetings: int
-    last: dt.date
+    last: dt.date | None = Field(description="Their last meeting (none for an offline thread).")
+    offline: bool = Field(default=False, description=(
+        "A recorded KNOWS tie counted as a thread ([analysis] knows_ties_are_threads), no meeting behind it."))
+
+
+class CompetitorLean(BaseModel):
+    """A stakeholder's tie to a competitor of ours."""
+
+    competitor: str
+    strength: float = Field(description="1 (slight preference) to 5 (committed to them).")
+    since: dt.date | None = None
+    note: str | None = None
+    leans: bool = Field(description="At least [attitude] competitor_strength strong.")
 
 
 class StakeholderView(BaseModel):
@@ -72,7 +99,8 @@ class StakeholderView(BaseModel):
     seniority: Seniority | None = None
     buying_role: BuyingRole | None = None
     influence: int
-    attitude: int
+    attitude: int = Field(description="Toward us: -2 (hostile) to +2 (strong supporter).")
+    detractor: bool = Field(default=False, description="Attitude below [attitude] detractor_below.")
     importance: float
     key: bool
     verified: bool = True
@@ -84,6 +112,10 @@ class StakeholderView(BaseModel):
     days_since_contact: int | None = None
     cadence: str = Field(description="ok / due / overdue / never against the role's target interval.")
     cadence_target_days: int
+    cadence_source: str = Field(default="role", description=(
+        "Where the target interval comes from: 'person' (their own cadence_days) or 'role'."))
+    competitors: list[CompetitorLean] = Field(default_factory=list, description=(
+        "Their ties to competitors noticed by the as-of date, strongest first."))
     reachable: bool = Field(description="At least one path from our team (threads, lines or known ties).")
     connectivity: int | None = Field(default=None, description="Key stakeholders: departures that cut them off.")
     bridging: float = Field(description="Share of our team's shortest paths into the client through them.")
@@ -148,6 +180,18 @@ class SingleThread(BaseModel):
     staff: PersonRef
 
 
+class OpponentGapView(BaseModel):
+    """A detractor or blocker nobody covers, or only one of us covers (see :mod:`kamgraph.analysis.gaps`)."""
+
+    stakeholder: PersonRef
+    attitude: int
+    buying_role: BuyingRole | None = None
+    key: bool
+    severity: str = Field(description="high / medium / low (rules in the docs, 'Attitude and competitors').")
+    reasons: list[str] = Field(description="detractor (attitude) and/or blocker.")
+    staff: PersonRef | None = Field(default=None, description="The one thread, when single-threaded.")
+
+
 class GapsView(BaseModel):
     """Where the relationship is thin."""
 
@@ -161,6 +205,10 @@ class GapsView(BaseModel):
     concentration: float
     top_staff: PersonRef | None
     concentrated: bool
+    opponents_uncovered: list[OpponentGapView] = Field(
+        default_factory=list, description="Detractors and blockers nobody covers, worst first.")
+    opponents_single_threaded: list[OpponentGapView] = Field(
+        default_factory=list, description="Detractors and blockers only one of us covers, worst first.")
 
 
 class Scored(BaseModel):
@@ -264,6 +312,39 @@ class ActionView(BaseModel):
     path: list[PersonRef] = Field(default_factory=list, description="Warmest path from our team.")
 
 
+class AttitudeView(BaseModel):
+    """Attitude toward us across the active stakeholders (see :mod:`kamgraph.analysis.attitude`)."""
+
+    supporters: int = Field(description="Attitude above 0.")
+    neutral: int
+    detractors: int = Field(description="Attitude below [attitude] detractor_below.")
+    key_supporters: int
+    key_detractors: int
+    supporters_covered: int
+    detractors_covered: int
+    weighted_attitude: float = Field(description="Importance-weighted mean attitude, -2..+2.")
+
+
+class LeanView(BaseModel):
+    """A key stakeholder who leans toward a competitor."""
+
+    stakeholder: PersonRef
+    competitor: str
+    strength: float
+    since: dt.date | None = None
+    note: str | None = None
+    covered: bool = Field(description="Somebody on our side has a thread to them.")
+
+
+class CompetitorsView(BaseModel):
+    """Competitive position (see :mod:`kamgraph.analysis.competition`)."""
+
+    threshold: float = Field(description="[attitude] competitor_strength: a tie at least this strong is a lean.")
+    key_leaning: list[LeanView] = Field(description="Key stakeholders who lean toward a competitor, strongest first.")
+    competitors: list[str] = Field(description="Every competitor some active stakeholder has a tie to, by name.")
+    stakeholders_with_ties: int = Field(description="Active stakeholders with a tie to a competitor (any strength).")
+
+
 class XRay(BaseModel):
     """The relationship X-ray of one account on one date."""
 
@@ -280,10 +361,19 @@ class XRay(BaseModel):
     shape: Shape = Field(description="Bow-tie vs diamond, with the figures behind the call (the analysis's own "
                                    "result, :class:`kamgraph.analysis.shape.Shape`).")
     actions: list[ActionView]
+    attitude: AttitudeView | None = Field(default=None, description="Supporters, neutrals and detractors.")
+    competitors: CompetitorsView | None = Field(default=None, description="Who leans toward a competitor.")
+    plan: list[ObjectiveStatus] = Field(default_factory=list, description=(
+        "The account plan: its objectives open on the as-of date, evaluated (met / on track / at risk / missed, "
+        "most urgent first; :mod:`kamgraph.portfolio.plans`). Empty when the X-ray was built without them."))
+    stage: StageResult | None = Field(default=None, description=(
+        "The relationship stage, its evidence and the conditions the next stage still needs "
+        "(:mod:`kamgraph.portfolio.stage`)."))
 
 
 # --------------------------------------------------------------------------- builder
-def build_xray(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings | None = None) -> XRay:
+def build_xray(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings | None = None, *,
+               objectives: Sequence[Objective] = ()) -> XRay:
     """Build the X-ray of the account in ``snapshot`` on ``as_of``.
 
     Parameters
@@ -295,14 +385,22 @@ def build_xray(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings | N
         who left on or before it are listed as departed.
     settings : Settings, optional
         Defaults when not given.
+    objectives : sequence of Objective
+        The account's plan (:meth:`~kamgraph.store.base.GraphStore.load_objectives`); those open on
+        ``as_of`` are evaluated into :attr:`XRay.plan`.
     """
-    return xray_from_analysis(analyze(snapshot, as_of, settings or Settings()))
+    settings = settings or Settings()
+    return xray_from_analysis(analyze(snapshot, as_of, settings), objectives=objectives, settings=settings)
 
 
-def xray_from_analysis(analysis: AccountAnalysis) -> XRay:
-    """The report of an :class:`~kamgraph.analysis.pipeline.AccountAnalysis`."""
+def xray_from_analysis(analysis: AccountAnalysis, *, objectives: Sequence[Objective] = (),
+                       settings: Settings | None = None) -> XRay:
+    """The report of an :class:`~kamgraph.analysis.pipeline.AccountAnalysis` (and of the account's plan)."""
     with paused_gc():
-        return _xray(analysis)
+        report = _xray(analysis)
+    if objectives:
+        report.plan = evaluate_objectives(objectives, analysis, settings)
+    return report
 
 
 def _xray(analysis: AccountAnalysis) -> XRay:
@@ -317,9 +415,26 @@ def _xray(analysis: AccountAnalysis) -> XRay:
         return "staff" if pid in ag.staff else "stakeholder"
 
     def thread(staff_id: str, client_id: str) -> Thread:
-        tie = ag.ties[(staff_id, client_id)]
+        tie = ag.ties.get((staff_id, client_id))
+        offline = staff_id in ag.offline.get(client_id, ())
+        if tie is None:
+            return Thread(staff=staff_id, name=name(staff_id), strength=0.0, meetings=0, last=None, offline=offline)
         return Thread(staff=staff_id, name=name(staff_id), strength=round(tie.strength, 6), meetings=tie.count,
-                      last=tie.last)
+                      last=tie.last, offline=offline)
+
+    def opponent(gap: OpponentGap) -> OpponentGapView:
+        person = ag.stakeholders[gap.stakeholder]
+        return OpponentGapView(stakeholder=ref(gap.stakeholder), attitude=person.attitude,
+                               buying_role=person.buying_role, key=gap.stakeholder in analysis.key,
+                               severity=gap.severity, reasons=list(gap.reasons),
+                               staff=ref(gap.staff) if gap.staff else None)
+
+    threshold = ag.settings.attitude.competitor_strength
+    below = ag.settings.attitude.detractor_below
+    ties_on = competitor_ties_on(ag)
+    leans_of: dict[str, list[Lean]] = {}
+    for lean in ties_on:
+        leans_of.setdefault(lean.stakeholder, []).append(lean)
 
     ties_by_client: dict[str, list[str]] = {}
     for s, c in ag.ties:
@@ -334,11 +449,15 @@ def _xray(analysis: AccountAnalysis) -> XRay:
         views.append(StakeholderView(
             id=cid, name=person.name, title=person.title, department=person.department,
             seniority=person.seniority, buying_role=person.buying_role, influence=person.influence,
-            attitude=person.attitude, importance=analysis.importance[cid], key=cid in analysis.key,
+            attitude=person.attitude, detractor=is_detractor(person, below), importance=analysis.importance[cid],
+            key=cid in analysis.key,
             verified=person.verified, covered=bool(threaded), threads=[thread(s, cid) for s in threaded],
             weak_ties=[thread(s, cid) for s in weak], last_contact=last,
             days_since_contact=(ag.as_of - last).days if last else None, cadence=cad.status,
-            cadence_target_days=cad.target_days, reachable=cid in analysis.reach,
+            cadence_target_days=cad.target_days, cadence_source=cadence_source(person),
+            competitors=[CompetitorLean(competitor=x.competitor, strength=x.strength, since=x.since, note=x.note,
+                                        leans=x.strength >= threshold) for x in leans_of.get(cid, [])],
+            reachable=cid in analysis.reach,
             connectivity=analysis.connectivity.get(cid), bridging=round(analysis.team_betweenness[cid], 6),
             reports_to=person.reports_to, dotted_to=list(person.dotted_to)))
     views.sort(key=lambda v: (v.department or "~", -v.importance, v.name, v.id))
@@ -365,7 +484,9 @@ def _xray(analysis: AccountAnalysis) -> XRay:
             departments_uncovered=gaps.departments_uncovered, levels_uncovered=gaps.levels_uncovered,
             single_threaded_key=[SingleThread(stakeholder=ref(c), staff=ref(s)) for c, s in gaps.single_threaded_key],
             concentration=gaps.concentration, top_staff=ref(gaps.top_staff) if gaps.top_staff else None,
-            concentrated=gaps.concentrated),
+            concentrated=gaps.concentrated,
+            opponents_uncovered=[opponent(g) for g in gaps.opponents_uncovered],
+            opponents_single_threaded=[opponent(g) for g in gaps.opponents_single_threaded]),
         bridges=BridgesView(
             betweenness=[Scored(id=p, name=name(p), kind=kind(p), value=round(v, 6))
                          for p, v in sorted(analysis.team_betweenness.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
@@ -394,7 +515,15 @@ def _xray(analysis: AccountAnalysis) -> XRay:
         actions=[ActionView(rank=i + 1, kind=a.kind, priority=a.priority, title=a.title, reason=a.reason,
                             target=ref(a.target) if a.target else None, owner=ref(a.owner) if a.owner else None,
                             path=[ref(p) for p in a.path])
-                 for i, a in enumerate(next_actions(analysis))])
+                 for i, a in enumerate(next_actions(analysis))],
+        attitude=AttitudeView(**vars(attitude_summary(ag))),
+        competitors=CompetitorsView(
+            threshold=threshold,
+            key_leaning=[LeanView(stakeholder=ref(x.stakeholder), competitor=x.competitor, strength=x.strength,
+                                  since=x.since, note=x.note, covered=bool(ag.threads.get(x.stakeholder)))
+                         for x in ties_on if x.key and x.strength >= threshold],
+            competitors=sorted({x.competitor for x in ties_on}), stakeholders_with_ties=len(leans_of)),
+        stage=relationship_stage(ag))
 
 
 def _coverage(views: list[StakeholderView]) -> CoverageSummary:

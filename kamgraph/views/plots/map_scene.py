@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 __all__ = ["MapScene", "Marker", "Label", "Contact", "LegendEntry", "map_scene", "select_people", "coverage_of",
            "NAME_SIZE", "TITLE_SIZE", "ROW", "MARKER", "KEY_MARKER", "LEGEND_WIDTH", "Measure"]
 
+#: The age given to a contact never met (an offline thread): past the end of every colour scale.
+_NEVER_MET_DAYS = 10_000
+
 #: Name and title sizes, in points (7 pt is the smallest text printed on a review page).
 NAME_SIZE = 8.0
 TITLE_SIZE = 7.0
@@ -310,7 +313,10 @@ def map_scene(xray: XRay, measure: Measure, *, title: bool = True, only: str | N
         if view.id not in shown_ids:
             continue
         for t in [*view.threads, *view.weak_ties]:
-            contacts.append((t.staff, view.id, t.strength, (xray.as_of - t.last).days))
+            # An offline thread (a recorded 'knows' tie counted as a thread) has no meeting: drawn as not met
+            # for longer than the colour scale reaches.
+            age = (xray.as_of - t.last).days if t.last is not None else _NEVER_MET_DAYS
+            contacts.append((t.staff, view.id, t.strength, age))
     if only:
         met = {s for s, _, _, _ in contacts}
         staff = [s for s in staff if s.id in met]

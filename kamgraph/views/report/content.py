@@ -38,12 +38,15 @@ Examples
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ...analysis.whatif import WhatIf, what_if
+from ...domain.plans import Objective
 from ...portfolio.stage import STAGES, StageResult, relationship_stage
 from ..formatting import name_list
+from ..plans_text import plan_summary, plan_table
 from ..xray import XRay, xray_from_analysis
 
 if TYPE_CHECKING:
@@ -213,7 +216,7 @@ def _notes(whatifs: list[WhatIf]) -> list[str]:
 
 
 def review_content(analysis: AccountAnalysis, *, top_risks: int = 3,
-                   previous: AccountAnalysis | None = None) -> ReviewContent:
+                   previous: AccountAnalysis | None = None, objectives: Sequence[Objective] = ()) -> ReviewContent:
     """Build the report content of an analysed account (runs the what-if of the ``top_risks`` people).
 
     Parameters
@@ -225,8 +228,11 @@ def review_content(analysis: AccountAnalysis, *, top_risks: int = 3,
     previous : AccountAnalysis, optional
         The same account at the comparison date ("since last quarter"); without it the report has no
         change column.
+    objectives : sequence of Objective
+        The account's plan (``kamgraph plan``): those open on the report's date are evaluated and shown
+        after the recommended actions.
     """
-    xray = xray_from_analysis(analysis)
+    xray = xray_from_analysis(analysis, objectives=objectives, settings=analysis.ag.settings)
     ag = analysis.ag
     name = ag.name
     s = xray.summary
@@ -331,6 +337,9 @@ def review_content(analysis: AccountAnalysis, *, top_risks: int = 3,
     t["actions"] = [Table("Next actions", ["#", "action", "why", "warmest path"],
                           [[str(a.rank), a.title, a.reason, " → ".join(p.name for p in a.path)]
                            for a in xray.actions])]
+    if xray.plan:
+        intro["actions"] += f" Account plan: {plan_summary(xray.plan)}."
+        t["actions"].append(Table("Account plan", *plan_table(xray.plan)))
     return content
 
 

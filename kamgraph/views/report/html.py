@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup
 
+from ...domain.plans import Objective
 from ...errors import InputError
 from ..formatting import no_bidi_controls
 from .content import SECTIONS, ReviewContent, review_content
@@ -141,7 +143,7 @@ def draw_pictures(content: ReviewContent, analysis: AccountAnalysis, fmt: str = 
 
 
 def render_html_report(analysis: AccountAnalysis, *, top_risks: int = 3, previous: AccountAnalysis | None = None,
-                       template_dir: str | Path | None = None) -> str:
+                       template_dir: str | Path | None = None, objectives: Sequence[Objective] = ()) -> str:
     """The whole report of an analysed account as one self-contained HTML document.
 
     Parameters
@@ -154,7 +156,9 @@ def render_html_report(analysis: AccountAnalysis, *, top_risks: int = 3, previou
         The account at the comparison date (the change column of the decisions).
     template_dir : str or Path, optional
         A folder of templates replacing the built-in ones (setting ``[report] template_dir``).
+    objectives : sequence of Objective
+        The account's plan; those open on the report's date are evaluated into the actions section.
     """
-    content = review_content(analysis, top_risks=top_risks, previous=previous)
+    content = review_content(analysis, top_risks=top_risks, previous=previous, objectives=objectives)
     pictures = {k: inline_svg(v) for k, v in draw_pictures(content, analysis).items()}
     return content_html(content, pictures, template_dir=template_dir)

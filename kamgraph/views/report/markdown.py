@@ -25,9 +25,11 @@ Health 72 / 100. Re-thread (now)!
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ...domain.plans import Objective
 from ..formatting import no_bidi_controls
 from .content import SECTIONS, ReviewContent, Table, review_content
 
@@ -119,11 +121,13 @@ def content_markdown(content: ReviewContent, pictures: dict[str, str]) -> str:
 
 
 def write_markdown_report(analysis: AccountAnalysis, path: str | Path, *, top_risks: int = 3,
-                          dpi: float = 130, previous: AccountAnalysis | None = None) -> list[Path]:
-    """Write ``path`` (Markdown) and its three PNG pictures beside it; returns every file written."""
+                          dpi: float = 130, previous: AccountAnalysis | None = None,
+                          objectives: Sequence[Objective] = ()) -> list[Path]:
+    """Write ``path`` (Markdown) and its three PNG pictures beside it; returns every file written
+    (``objectives``: the account's plan, shown with the actions)."""
     from .html import draw_pictures
 
-    content = review_content(analysis, top_risks=top_risks, previous=previous)
+    content = review_content(analysis, top_risks=top_risks, previous=previous, objectives=objectives)
     target = Path(path)
     images = picture_paths(target)
     data = draw_pictures(content, analysis, "png", dpi)

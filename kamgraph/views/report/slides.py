@@ -18,9 +18,11 @@ dependency and draws the same scene (:mod:`kamgraph.views.plots.map_scene`).
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ...domain.plans import Objective
 from .content import ReviewContent, review_content
 
 if TYPE_CHECKING:
@@ -47,14 +49,16 @@ def _picture_png(fig: object, box_w: float, box_h: float) -> tuple[bytes, float,
 
 
 def write_slides(analysis: AccountAnalysis, path: str | Path, *, top_risks: int = 3,
-                 previous: AccountAnalysis | None = None, content: ReviewContent | None = None) -> Path:
-    """Write the review deck of an analysed account to ``path`` (.pptx) and return the path."""
+                 previous: AccountAnalysis | None = None, content: ReviewContent | None = None,
+                 objectives: Sequence[Objective] = ()) -> Path:
+    """Write the review deck of an analysed account to ``path`` (.pptx) and return the path
+    (``objectives``: the account's plan, shown with the actions)."""
     from pptx import Presentation
     from pptx.util import Inches, Pt
 
     from ..plots import plot_map, plot_matrix, plot_timeline
 
-    content = content or review_content(analysis, top_risks=top_risks, previous=previous)
+    content = content or review_content(analysis, top_risks=top_risks, previous=previous, objectives=objectives)
     x = content.xray
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(_WIDTH_IN), Inches(_HEIGHT_IN)
