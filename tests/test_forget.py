@@ -98,7 +98,7 @@ def _add_schema4_rows_sqlite(path: Path) -> None:
         db.execute("INSERT INTO objective (id, account_id, kind, subject, due, created_on) "
                    "VALUES ('o-keep', 'northwind', 'meet', 'nw-cfo', '2026-12-01', '2026-10-01')")
         db.execute("INSERT INTO competitor_tie (stakeholder_id, competitor, strength, note) "
-                   "VALUES ('nw-zq', 'Globex', 0.7, ?)", (f"{EMAIL} took their demo",))
+                   "VALUES ('nw-zq', 'Globex', 4.0, ?)", (f"{EMAIL} took their demo",))
         db.execute("INSERT INTO provenance VALUES ('stakeholder', 'nw-zq', 'crm', ?, '2026-01-01', '2026-10-01')",
                    (EMAIL,))
         db.execute("INSERT INTO person_metrics (account_id, person_id, as_of, kind, name, threads, articulation_point, "

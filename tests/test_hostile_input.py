@@ -156,9 +156,13 @@ def test_csv_formula_neutralising_can_be_turned_off_for_machine_consumers(tmp_pa
     monkeypatch.setenv(csv_text.NEUTRALISE_ENV, "false")
     raw = runner.invoke(cli, args)
     assert raw.exit_code == 0 and '"=HYPERLINK(""http://evil"")"' in raw.output and "'=HYPERLINK" not in raw.output
-    csv_text.set_neutralising(True)  # the setting, as the CLI passes it, wins over the environment
+    monkeypatch.delenv(csv_text.NEUTRALISE_ENV)
+    config = tmp_path / "k.toml"  # the same setting from a settings file
+    config.write_text("[csv]\nneutralise_formulas = false\n", encoding="utf-8")
     try:
-        assert "'=HYPERLINK" in runner.invoke(cli, args).output
+        from_file = runner.invoke(cli, ["--config", str(config), *args])
+        assert from_file.exit_code == 0 and "'=HYPERLINK" not in from_file.output
+        assert "'=HYPERLINK" in runner.invoke(cli, args).output  # the next run without it neutralises again
     finally:
         csv_text.set_neutralising(None)
 

@@ -12,4 +12,4 @@ CREATE (o:Objective {id: 'o-keep', subject: 'nw-cfo'})-[:FOR]->(a)
 // She leans to a competitor.
 MATCH (c:Stakeholder {id: 'nw-zq'})
 MERGE (k:Competitor {name: 'Globex'})
-CREATE (c)-[:LEANS_TO {strength: 0.7, note: $note}]->(k)
+CREATE (c)-[:LEANS_TO {strength: 4.0, note: $note}]->(k)
