@@ -56,3 +56,18 @@ def test_the_report_lists_the_plan_with_the_actions(demo: str, tmp_path: Path) -
     plan = text.index("Account plan", actions)
     assert "Account plan: 2 objectives: 1 missed, 1 on track." in text[actions:plan + 200]
     assert "Ingrid Solberg" in text[plan:] and "missed" in text[plan:]
+
+
+def test_the_portfolio_counts_missed_and_at_risk_objectives(demo: str) -> None:
+    """northwind-1 is missed (above); northwind-2 is due in 70 days (> 30): on track, not at risk. The other
+    accounts have no plan. Stored analyses (analyze --write) do not hide the plan: an account with open
+    objectives is analysed again, so the row is the same either way."""
+    rows = {r["account"]: r for r in json.loads(_run(demo, "portfolio", *DAY, "--json"))["rows"]}
+    assert (rows["northwind"]["objectives_missed"], rows["northwind"]["objectives_at_risk"]) == (1, 0)
+    assert all((r["objectives_missed"], r["objectives_at_risk"]) == (0, 0) for a, r in rows.items() if a != "northwind")
+    wide = CliRunner().invoke(cli, ["--store", demo, "portfolio", *DAY], env={"COLUMNS": "250"})
+    header, *lines = wide.output.splitlines()[1:]
+    assert header.rstrip().endswith("plan") and [line.rstrip().endswith("1 missed") for line in lines].count(True) == 1
+    _run(demo, "analyze", "--all", *DAY, "--write")
+    again = {r["account"]: r for r in json.loads(_run(demo, "portfolio", *DAY, "--json"))["rows"]}
+    assert again == rows

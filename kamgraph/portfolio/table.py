@@ -22,11 +22,13 @@ from ..analysis.pipeline import SummaryScores, analyze
 from ..analysis.snapshot import summary_of
 from ..domain.dataset import AccountSnapshot
 from ..domain.models import Account
+from ..domain.plans import Objective, PlanStatus
 from ..errors import InputError, StoreError
 from ..kernels.gc_pause import paused_gc
 from ..settings import Settings
 from ..store.base import GraphStore
 from ..store.executor import Executor, executor_for
+from .plans import evaluate_objectives
 from .qualification import Qualification, qualify
 from .snapshots import current_metrics, stage_of
 from .stage import StageResult, relationship_stage
@@ -52,6 +54,8 @@ class PortfolioRow(BaseModel):
     health: float
     overdue_key: int
     open_alerts: int | None = Field(default=None, description="Unresolved alerts (None: the store keeps none).")
+    objectives_missed: int = Field(default=0, description="Account-plan objectives missed (kamgraph plan).")
+    objectives_at_risk: int = Field(default=0, description="Account-plan objectives at risk.")
     share_of_wallet: float | None = None
 
 
@@ -119,6 +123,9 @@ def build_portfolio(store: GraphStore, as_of: dt.date, settings: Settings, *, so
     alert_counts = _open_alert_counts(store)
     executor = executor or executor_for(settings=settings.executor)
     stored = _stored_rows(store, ids, as_of, settings) if use_snapshots else {}
+    # An account with an open plan objective is analysed: its objectives are evaluated against the graph.
+    planned = {o.account for o in store.load_objectives(ids)}
+    stored = {a: found for a, found in stored.items() if a not in planned}
     todo = [a for a in ids if a not in stored]
     step = None if progress is None else (lambda done, _total: progress(done + len(stored), len(ids)))
     computed = executor.run(store, portfolio_rows, todo, lambda _part: (as_of, settings), step)
@@ -141,8 +148,11 @@ def portfolio_rows(store: GraphStore, ids: list[str], payload: tuple[dt.date, Se
     small objects without cycles, which it would otherwise scan again and again.
     """
     as_of, settings = payload
+    plans: dict[str, list[Objective]] = {}
+    for objective in store.load_objectives(ids):
+        plans.setdefault(objective.account, []).append(objective)
     with paused_gc():
-        return [_row(snapshot, as_of, settings)
+        return [_row(snapshot, as_of, settings, plans.get(snapshot.account.id, []))
                 for snapshot in store.load_accounts(ids, as_of, chunk_size=len(ids) or 1)]
 
 
@@ -161,10 +171,15 @@ def _stored_rows(store: GraphStore, ids: list[str], as_of: dt.date, settings: Se
     return found
 
 
-def _row(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings
+def _row(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings, objectives: list[Objective]
          ) -> tuple[PortfolioRow, Qualification, StageResult]:
     analysis = analyze(snapshot, as_of, settings, detail=False)
-    return _row_of(snapshot.account, analysis.summary, relationship_stage(analysis.ag), settings)
+    found = _row_of(snapshot.account, analysis.summary, relationship_stage(analysis.ag), settings)
+    if objectives:
+        statuses = [s.status for s in evaluate_objectives(objectives, analysis, settings)]
+        found[0].objectives_missed = statuses.count(PlanStatus.MISSED)
+        found[0].objectives_at_risk = statuses.count(PlanStatus.AT_RISK)
+    return found
 
 
 def _row_of(account: Account, summary: SummaryScores, stage: StageResult, settings: Settings

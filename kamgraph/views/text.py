@@ -601,14 +601,22 @@ def render_portfolio(portfolio: Portfolio) -> str:
     if not portfolio.rows:
         return "no accounts in this store"
     alerts = any(r.open_alerts is not None for r in portfolio.rows)
+    plans = any(r.objectives_missed or r.objectives_at_risk for r in portfolio.rows)
     headers = ["account", "name", "tier", "score", "near miss", "stage", "shape", "coverage", "key cov",
-               "fragility", "health", "overdue key"] + (["alerts"] if alerts else [])
+               "fragility", "health", "overdue key"] + (["alerts"] if alerts else []) + (["plan"] if plans else [])
     rows = [[r.account, r.name, r.tier + ("" if r.declared_tier in (None, r.tier) else f" (was {r.declared_tier})"),
              f"{r.score:.1f}", r.near_miss, r.stage, r.shape, fmt_share(r.coverage), fmt_share(r.key_coverage),
              fmt_share(r.fragility_index), fmt_health(r.health), r.overdue_key] + ([r.open_alerts] if alerts else [])
+            + ([_plan_cell(r.objectives_missed, r.objectives_at_risk)] if plans else [])
             for r in portfolio.rows]
     return (f"PORTFOLIO as of {portfolio.as_of} ({len(rows)} accounts)\n"
             + table(headers, rows, right=[3, 7, 8, 9, 10, 11, 12]))
+
+
+def _plan_cell(missed: int, at_risk: int) -> str:
+    """``1 missed, 2 at risk`` (empty when the account's plan is on track)."""
+    return ", ".join(part for part in (f"{missed} missed" if missed else "", f"{at_risk} at risk" if at_risk else "")
+                     if part)
 
 
 def render_scores(portfolio: Portfolio) -> str:
