@@ -803,39 +803,26 @@ class SqliteStore(GraphStore):
             raise NotFoundError(f"no account with id {missing[0]!r} (see 'kamgraph accounts')")
         stakeholders = self._chunk_stakeholders(unique)
         cutoff = _iso(as_of)
-        # A meeting belongs to every account of the chunk one of whose stakeholders attended it; each account
-        # sees our staff and its own stakeholders. The pairs (account, meeting, stakeholder) come first, then
-        # each meeting once with its staff aggregated, in (date, id) order.
-        chunk_meetings = (f"SELECT s.account_id, ms.meeting_id, ms.stakeholder_id FROM stakeholder s "
-                          f"JOIN meeting_stakeholder ms ON ms.stakeholder_id = s.id WHERE s.account_id IN ({marks})")
-        theirs: dict[str, dict[str, list[str]]] = defaultdict(dict)
-        for acc, mid, sid in self._db.execute(chunk_meetings, unique):
-            seen = theirs[mid]
-            people = seen.get(acc)
-            if people is None:
-                seen[acc] = [sid]
-            else:
-                people.append(sid)
         by_account: dict[str, list[Meeting]] = defaultdict(list)
         meeting_staff: dict[str, set[str]] = defaultdict(set)
         kinds = members(MeetingKind)
-        dates: dict[str, dt.date] = {}
-        for mid, account, day, kind, subject, source, source_id, ours in self._db.execute(f"""
-                SELECT m.id, m.account_id, m.date, m.kind, m.subject, m.source, m.source_id,
-                  (SELECT group_concat(x.staff_id) FROM meeting_staff x WHERE x.meeting_id = m.id)
-                FROM meeting m WHERE m.id IN (SELECT cm.meeting_id FROM ({chunk_meetings}) cm)
-                  AND (? IS NULL OR m.date <= ?)
+        for acc, mid, account, day, kind, subject, source, source_id, ours, theirs in self._db.execute(f"""
+                WITH cm AS (SELECT DISTINCT s.account_id AS acc, ms.meeting_id AS mid FROM stakeholder s
+                            JOIN meeting_stakeholder ms ON ms.stakeholder_id = s.id WHERE s.account_id IN ({marks}))
+                SELECT cm.acc, m.id, m.account_id, m.date, m.kind, m.subject, m.source, m.source_id,
+                  (SELECT group_concat(x.staff_id) FROM meeting_staff x WHERE x.meeting_id = m.id),
+                  (SELECT group_concat(y.stakeholder_id) FROM meeting_stakeholder y
+                     JOIN stakeholder s2 ON s2.id = y.stakeholder_id
+                     WHERE y.meeting_id = m.id AND s2.account_id = cm.acc)
+                FROM cm JOIN meeting m ON m.id = cm.mid
+                WHERE ? IS NULL OR m.date <= ?
                 ORDER BY m.date, m.id""", [*unique, cutoff, cutoff]):
-            date = dates.get(day)
-            if date is None:
-                date = dates[day] = dt.date.fromisoformat(day)
             staff_here = ours.split(",") if ours else []
-            member = kinds[kind]
-            for acc, people in theirs[mid].items():
-                meeting_staff[acc].update(staff_here)
-                by_account[acc].append(trusted(Meeting, {
-                    "id": mid, "account": account, "date": date, "kind": member, "subject": subject,
-                    "source": source, "source_id": source_id, "attendees": sorted([*staff_here, *people])}))
+            meeting_staff[acc].update(staff_here)
+            by_account[acc].append(trusted(Meeting, {
+                "id": mid, "account": account, "date": dt.date.fromisoformat(day), "kind": kinds[kind],
+                "subject": subject, "source": source, "source_id": source_id,
+                "attendees": sorted([*staff_here, *theirs.split(",")])}))
         team: dict[str, set[str]] = defaultdict(set)
         for sid, acc in self._db.execute(
                 f"SELECT staff_id, account_id FROM staff_account WHERE account_id IN ({marks})", unique):
@@ -875,29 +862,22 @@ class SqliteStore(GraphStore):
         return snapshots
 
     def _chunk_stakeholders(self, account_ids: Sequence[str]) -> dict[str, list[Stakeholder]]:
-        """Every stakeholder of these accounts, by account, sorted by id; reporting lines read in one join."""
+        """Every stakeholder of these accounts, by account, sorted by id; reporting lines aggregated in SQL."""
         seniority, roles, status = members(Seniority), members(BuyingRole), members(Status)
-        marks = _marks(len(account_ids))
-        solid: dict[str, str] = {}
-        dotted: dict[str, list[str]] = defaultdict(list)
-        for sid, manager, line in self._db.execute(f"""
-                SELECT r.stakeholder_id, r.manager_id, r.line FROM stakeholder s
-                JOIN reporting_line r ON r.stakeholder_id = s.id WHERE s.account_id IN ({marks})
-                ORDER BY r.stakeholder_id, r.manager_id""", list(account_ids)):
-            if line == "solid":
-                solid.setdefault(sid, manager)  # the smallest manager id, as for one account
-            elif line == "dotted":
-                dotted[sid].append(manager)
         found: dict[str, list[Stakeholder]] = defaultdict(list)
         for r in self._db.execute(f"""
                 SELECT s.id, s.account_id, s.name, s.title, s.department, s.seniority, s.buying_role, s.influence,
-                  s.attitude, s.email, s.status, s.left_on, s.moved_to, s.note, s.verified
-                FROM stakeholder s WHERE s.account_id IN ({marks}) ORDER BY s.id""", list(account_ids)):
+                  s.attitude, s.email, s.status, s.left_on, s.moved_to, s.note, s.verified,
+                  (SELECT min(manager_id) FROM reporting_line WHERE stakeholder_id = s.id AND line = 'solid'),
+                  (SELECT group_concat(manager_id) FROM (SELECT manager_id FROM reporting_line
+                     WHERE stakeholder_id = s.id AND line = 'dotted' ORDER BY manager_id))
+                FROM stakeholder s WHERE s.account_id IN ({_marks(len(account_ids))}) ORDER BY s.id""",
+                list(account_ids)):
             found[r[1]].append(trusted(Stakeholder, {
                 "id": r[0], "name": r[2], "title": r[3], "email": r[9], "status": status[r[10]],
                 "left_on": _day(r[11]), "moved_to": r[12], "note": r[13], "account": r[1], "department": r[4],
                 "seniority": seniority[r[5]], "buying_role": roles[r[6]], "influence": r[7], "attitude": r[8],
-                "reports_to": solid.get(r[0]), "dotted_to": dotted.get(r[0], []), "verified": bool(r[14])}))
+                "reports_to": r[15], "dotted_to": r[16].split(",") if r[16] else [], "verified": bool(r[14])}))
         return found
 
     def _staff_by_ids(self, ids: Iterable[str]) -> list[Staff]:
