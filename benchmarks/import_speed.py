@@ -11,7 +11,10 @@ steadier figure; on an idle machine the two agree.
 
 Usage::
 
-    python benchmarks/import_speed.py [--runs 5] [--rows 100000] [--events 10000]
+    python benchmarks/import_speed.py [--runs 5] [--rows 100000] [--events 10000] [--memory-rows 1000000]
+
+Wall time beyond CPU time is split into ``waiting`` (ready, but other processes had the CPUs: a shared machine)
+and ``blocked`` (neither: I/O such as fsync, and sleeps), from ``/proc/self/schedstat``.
 """
 
 from __future__ import annotations
@@ -19,9 +22,13 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import json
+import os
 import random
+import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -86,14 +93,27 @@ def write_calendar(path: Path, events: int, staff: list[tuple[str, str]], client
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode())
 
 
+def schedstat() -> tuple[float, float]:
+    """(seconds on a CPU, seconds waiting in the run queue) of this process so far (Linux), or zeros."""
+    try:
+        on_cpu, waiting, _ = Path("/proc/self/schedstat").read_text().split()
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    return int(on_cpu) / 1e9, int(waiting) / 1e9
+
+
 def run(base: Path, work: Path, file: Path, settings: IngestSettings
         ) -> tuple[float, float, dict[str, float], int]:
-    """One import into a fresh copy of the base store: (wall s, CPU s, CPU s per phase, meetings created)."""
+    """One import into a fresh copy of the base store: (wall s, CPU s, CPU s per phase, meetings created).
+
+    The phases also hold ``waiting``, the time the process was ready but waiting for a CPU (other processes'
+    turn), and ``blocked``: wall time neither on a CPU nor waiting, i.e. I/O (fsync, reads) and sleeps."""
     target = work / "run.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(target) + suffix).unlink(missing_ok=True)
     shutil.copy(base, target)
     with open_store(str(target)) as store, paused_gc():  # as import_files does
+        s0 = schedstat()
         w0, c0 = time.perf_counter(), time.process_time()
         parsed = read_files([file], store, settings=settings, since=dt.date(2024, 1, 1), until=AS_OF)
         c1 = time.process_time()
@@ -101,7 +121,10 @@ def run(base: Path, work: Path, file: Path, settings: IngestSettings
         c2 = time.process_time()
         summary = store.import_batch(batch)
         c3, w3 = time.process_time(), time.perf_counter()
-    phases = {"read": c1 - c0, "references": c2 - c1, "write": c3 - c2}
+        s3 = schedstat()
+    waiting = s3[1] - s0[1]
+    phases = {"read": c1 - c0, "references": c2 - c1, "write": c3 - c2, "waiting": waiting,
+              "blocked": max(w3 - w0 - (s3[0] - s0[0]) - waiting, 0.0)}
     return w3 - w0, c3 - c0, phases, summary.kinds["meetings"].created
 
 
@@ -110,6 +133,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--memory-rows", type=int, default=0,
+                        help="Also import a file of this many meetings with 'kamgraph import' in a new process and "
+                             "print its peak RSS (issue #15's goal: 1,000,000 meetings under 1 GB).")
     args = parser.parse_args()
     settings = IngestSettings(our_domains=[OURS])
     with tempfile.TemporaryDirectory() as tmp:
@@ -120,9 +146,12 @@ def main() -> None:
         write_meetings(meetings, args.rows, staff, clients)
         calendar = work / "calendar.ics"
         write_calendar(calendar, args.events, staff_mail, client_mail)
+        if args.memory_rows:
+            peak_import(base, work, args.memory_rows, staff, clients)
         for label, file in ((f"canonical CSV, {args.rows:,} meetings", meetings),
                             (f"ICS, {args.events:,} events", calendar)):
-            walls, cpus, phases, created = [], [], {"read": [], "references": [], "write": []}, 0
+            walls, cpus, created = [], [], 0
+            phases: dict[str, list[float]] = {"read": [], "references": [], "write": [], "waiting": [], "blocked": []}
             for _ in range(args.runs):
                 wall, cpu, parts, created = run(base, work, file, settings)
                 walls.append(wall)
@@ -132,7 +161,30 @@ def main() -> None:
             wall, cpu = statistics.median(walls), statistics.median(cpus)
             detail = ", ".join(f"{k} {statistics.median(v):.2f}" for k, v in phases.items())
             print(f"{label}: {created:,} meetings; median over {args.runs} runs: wall {wall:.2f} s "
-                  f"-> {created / wall:,.0f}/s; CPU {cpu:.2f} s -> {created / cpu:,.0f}/s (CPU s: {detail})")
+                  f"-> {created / wall:,.0f}/s; CPU {cpu:.2f} s -> {created / cpu:,.0f}/s "
+                  f"(s: {detail}; load average {os.getloadavg()[0]:.1f})")
+
+
+def peak_import(base: Path, work: Path, rows: int, staff: list[str], clients: list[str]) -> None:
+    """``kamgraph import`` of ``rows`` meetings into a copy of the base store, in a new process: peak RSS."""
+    big = work / "big-meetings.csv"
+    write_meetings(big, rows, staff, clients)
+    target = work / "big.db"
+    shutil.copy(base, target)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, str(ROOT / "cli.py"), "--store", f"sqlite:///{target}", "import", "-q",
+                           "--json", str(big)], cwd=ROOT, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode:
+        raise SystemExit(f"import failed: {done.stderr.strip()[-500:]}")
+    created = json.loads(done.stdout)["kinds"]["meetings"]["created"]
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    print(f"kamgraph import of {created:,} meetings in a new process: peak RSS {after.ru_maxrss / 1024:,.0f} MB "
+          f"({after.ru_maxrss * 1024 / created:,.0f} bytes per meeting), wall {wall:.1f} s, CPU {cpu:.1f} s "
+          f"(load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

@@ -12,13 +12,17 @@ process each time (start-up, store reads, analysis and output included), on stor
 * ``xray`` of one account by id and by exact name (upper-cased: the look-up ignoring case) on a 4-account
   store and on the largest store holding the same 4 accounts and more, runs interleaved (goal: within 1.1x).
 
-Medians of ``--repeat`` runs, measured side by side in one run. The executor is the default (local worker
-processes; ``KAMGRAPH_EXECUTOR__URL`` picks another).
+Medians of ``--repeat`` runs, measured side by side in one run, each with its CPU time (user + system of the
+command and its worker processes, from ``getrusage`` of children) and the load average: on a shared machine
+the CPU time is the steadier figure. ``--against DIR`` times another checkout (kernels built) on the same
+stores, run by run beside this one. The executor is the default (local worker processes;
+``KAMGRAPH_EXECUTOR__URL`` picks another).
 
 Usage::
 
     python benchmarks/portfolio_cli.py                                   # 100, 500, 2,000 on both stores
     python benchmarks/portfolio_cli.py --sizes 100 500 --backends sqlite # a quicker run
+    python benchmarks/portfolio_cli.py --sizes 100 2000 --backends sqlite --skip-xray --against /tmp/base
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import signal
 import statistics
 import subprocess
@@ -60,19 +65,40 @@ def subset(batch: Batch, keep: set[str]) -> Batch:
                  meetings=meetings, relationships=ties, person_kinds=kinds)
 
 
-def cli(args: list[str], env: dict[str, str]) -> float:
-    """Wall time of one ``kamgraph`` command in a new process (exit 0 or 1 accepted)."""
+#: CPU seconds (user + system) of the last :func:`cli` run, its worker processes included.
+LAST_CPU = [0.0]
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cli(args: list[str], env: dict[str, str], root: Path = ROOT) -> float:
+    """Wall time of one ``kamgraph`` command in a new process (exit 0 or 1 accepted); its CPU time goes to
+    :data:`LAST_CPU` (``getrusage`` of children: the command and the worker processes it waited for)."""
+    cpu = _children_cpu()
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], env=env, cwd=ROOT,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run([sys.executable, str(root / "cli.py"), *args], env={**env, "PYTHONPATH": str(root)},
+                          cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - start
+    LAST_CPU[0] = _children_cpu() - cpu
     if done.returncode not in (0, 1):
         raise SystemExit(f"kamgraph {' '.join(args)} failed ({done.returncode}): {done.stderr.strip()[-500:]}")
     return wall
 
 
-def median(args: list[str], env: dict[str, str], repeat: int) -> float:
-    return statistics.median(cli(args, env) for _ in range(repeat))
+def median(args: list[str], env: dict[str, str], repeat: int, root: Path = ROOT) -> tuple[float, float]:
+    """Median wall and median CPU time of ``repeat`` runs."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        walls.append(cli(args, env, root))
+        cpus.append(LAST_CPU[0])
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def load() -> str:
+    return "load average " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 class Stores:
@@ -114,12 +140,17 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500, 2000])
     parser.add_argument("--backends", nargs="+", default=["sqlite", "bolt"], choices=["sqlite", "bolt"])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--against", type=Path, default=None,
+                        help="Another checkout (with its kernels built) to time side by side on the same stores.")
+    parser.add_argument("--skip-xray", action="store_true", help="Leave out the xray pairing.")
     args = parser.parse_args()
+    roots = [("", ROOT)] + ([(" other", args.against.resolve())] if args.against else [])
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the Bolt server on kill, too
     sizes = sorted(args.sizes)
     day = ["--as-of", AS_OF.isoformat(), "--json"]
     print(f"portfolio_cli: sizes {sizes}, backends {args.backends}, medians of {args.repeat} runs, "
-          f"executor {os.environ.get('KAMGRAPH_EXECUTOR__URL', 'local (default)')}, {os.cpu_count()} CPUs")
+          f"executor {os.environ.get('KAMGRAPH_EXECUTOR__URL', 'local (default)')}, {os.cpu_count()} CPUs, {load()}"
+          + (f", side by side with {args.against}" if args.against else ""))
     for backend in args.backends:
         with tempfile.TemporaryDirectory() as tmp:
             stores = Stores(backend, Path(tmp))
@@ -132,19 +163,23 @@ def main() -> None:
                     env = stores.new(batch)
                     print(f"[{backend}] {n} accounts: store built in {time.perf_counter() - start:.0f} s "
                           f"({len(batch.meetings)} meetings)", flush=True)
-                    t_port = median(["portfolio", *day], env, args.repeat)
-                    t_first = cli(["alerts", *day], env)
-                    t_alerts = median(["alerts", *day], env, args.repeat)
-                    per_account["portfolio"][n], per_account["alerts"][n] = t_port / n, t_alerts / n
-                    print(f"[{backend}] {n:5d} accounts  portfolio {t_port:7.2f} s {n / t_port:7.1f} accounts/s   "
-                          f"alerts {t_alerts:7.2f} s {n / t_alerts:7.1f} accounts/s   "
-                          f"(first alerts run {t_first:.2f} s)", flush=True)
+                    for label, root in roots:
+                        t_port, c_port = median(["portfolio", *day], env, args.repeat, root)
+                        t_first = cli(["alerts", *day], env, root)
+                        t_alerts, c_alerts = median(["alerts", *day], env, args.repeat, root)
+                        if root == ROOT:
+                            per_account["portfolio"][n], per_account["alerts"][n] = t_port / n, t_alerts / n
+                        print(f"[{backend}]{label} {n:5d} accounts  portfolio {t_port:7.2f} s {n / t_port:7.1f} "
+                              f"accounts/s (CPU {c_port:6.2f} s, {1000 * c_port / n:5.1f} ms/account)   "
+                              f"alerts {t_alerts:7.2f} s {n / t_alerts:7.1f} accounts/s (CPU {c_alerts:6.2f} s, "
+                              f"{1000 * c_alerts / n:5.1f} ms/account)   (first alerts run {t_first:.2f} s)   {load()}",
+                              flush=True)
                     big_env, big = env, batch
                 for job, costs in per_account.items():
                     if len(costs) > 1:
                         print(f"[{backend}] {job}: per-account time at {sizes[-1]} / at {sizes[0]} accounts = "
                               f"{costs[sizes[-1]] / costs[sizes[0]]:.2f}  (goal <= 1.2)")
-                if big is not None and big_env is not None:
+                if big is not None and big_env is not None and not args.skip_xray:
                     keep = {a.id for a in big.accounts[:4]}
                     small_env = stores.new(subset(big, keep))
                     target = big.accounts[1]

@@ -43,16 +43,34 @@ _set = object.__setattr__
 _date = dt.date.fromisoformat
 
 
-#: Attendee ids already found valid (a file names the same few thousand people again and again).
-_GOOD_IDS: set[str] = set()
+#: Attendee ids already found valid, each mapped to one shared copy of itself: a file names the same few
+#: thousand people again and again, and a million meetings holding their own copies of each attendee id would
+#: hold a few hundred megabytes of repeated strings (issue #15: import memory).
+_GOOD_IDS: dict[str, str] = {}
+#: Shared copies of dates, sources and the sets of given fields, for the same reason (a date string or a
+#: source names the same few values in every file; the given fields are the file's columns).
+_DATES: dict[str, dt.date] = {}
+_SOURCES: dict[str, str] = {}
+_GIVEN: dict[frozenset[str], set[str]] = {}
+_CACHE_LIMIT = 200_000
 
 
-def _good_id(value: str) -> bool:
+def _good_id(value: str) -> str | None:
+    """``value`` (a shared copy) when it is a valid id, else None."""
     if not _ID_RE.match(value):
-        return False
-    if len(_GOOD_IDS) < 200_000:
-        _GOOD_IDS.add(value)
-    return True
+        return None
+    if len(_GOOD_IDS) < _CACHE_LIMIT:
+        _GOOD_IDS[value] = value
+    return value
+
+
+def _shared(cache: dict[str, Any], value: str) -> str:
+    found = cache.get(value)
+    if found is None:
+        found = value
+        if len(cache) < _CACHE_LIMIT:
+            cache[value] = value
+    return found
 
 
 def build_meeting(values: dict[str, Any], fields_set: set[str]) -> Meeting:
@@ -64,8 +82,12 @@ def build_meeting(values: dict[str, Any], fields_set: set[str]) -> Meeting:
     """
     meeting = Meeting.__new__(Meeting)
     full = {name: values[name] if name in values else _DEFAULTS[name] for name in _ORDER}
+    given = frozenset(fields_set)
+    shared = _GIVEN.get(given)
+    if shared is None:  # one set per combination of given fields, as in fast_meeting
+        shared = _GIVEN[given] = set(given)
     object.__setattr__(meeting, "__dict__", full)
-    object.__setattr__(meeting, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(meeting, "__pydantic_fields_set__", shared)
     object.__setattr__(meeting, "__pydantic_extra__", None)
     object.__setattr__(meeting, "__pydantic_private__", None)
     return meeting
@@ -99,18 +121,35 @@ def fast_meeting(data: dict[str, Any]) -> Meeting | None:
         return None
     if any(text is not None and not text.isprintable() for text in (subject, source, source_id)):
         return None  # control characters: the validated path cleans them
-    try:
-        date = _date(day)
-    except ValueError:
+    date = _DATES.get(day)
+    if date is None:
+        try:
+            date = _date(day)
+        except ValueError:
+            return None
+        if len(_DATES) < _CACHE_LIMIT:
+            _DATES[day] = date
+    parts = []
+    for p in people:
+        p = p.strip()
+        if p:
+            known = _GOOD_IDS.get(p) or _good_id(p)
+            if known is None:
+                return None
+            parts.append(known)
+    if len(parts) < 2:
         return None
-    parts = [p for p in (p.strip() for p in people) if p]
-    if len(parts) < 2 or not all(p in _GOOD_IDS or _good_id(p) for p in parts):
-        return None
+    given = frozenset(data)
+    fields_set = _GIVEN.get(given)
+    if fields_set is None:
+        # One set per combination of given fields, shared by the meetings that have it: nothing assigns to a
+        # meeting's fields after it is read (model_copy copies the set), and each set costs 200 bytes.
+        fields_set = _GIVEN[given] = set(given)
     meeting = _new(Meeting)
     _set(meeting, "__dict__", {"id": mid, "date": date, "kind": kind or _DEFAULT_KIND, "account": account,
-                               "subject": subject, "source": source, "source_id": source_id,
-                               "attendees": sorted(set(parts))})
-    _set(meeting, "__pydantic_fields_set__", set(data))
+                               "subject": subject, "source": _shared(_SOURCES, source) if source else source,
+                               "source_id": source_id, "attendees": sorted(set(parts))})
+    _set(meeting, "__pydantic_fields_set__", fields_set)
     _set(meeting, "__pydantic_extra__", None)
     _set(meeting, "__pydantic_private__", None)
     return meeting

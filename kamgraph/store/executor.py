@@ -87,16 +87,31 @@ class SerialExecutor(Executor):
 
 
 class ProcessExecutor(Executor):
-    """Chunks in local worker processes (``fork`` where available), each opening the store again."""
+    """Chunks in local worker processes (``fork`` where available), each opening the store again.
+
+    Chunks are at most ``chunk_size`` accounts, and small enough that every worker gets at least two:
+    500 accounts in chunks of 200 would keep one of two workers busy for 400 accounts and the other for 100.
+
+    Examples
+    --------
+    >>> ProcessExecutor(200, workers=2).balanced_size(500), ProcessExecutor(200, workers=2).balanced_size(2000)
+    (125, 200)
+    """
 
     def __init__(self, chunk_size: int = 200, workers: int | None = None, min_accounts: int = 0) -> None:
         super().__init__(chunk_size)
         self.workers = workers or os.cpu_count() or 1
         self.min_accounts = min_accounts
 
+    def balanced_size(self, n: int) -> int:
+        """The chunk size for ``n`` accounts: ``chunk_size``, or less so that each worker gets two chunks."""
+        if self.workers < 2:
+            return self.chunk_size
+        return max(1, min(self.chunk_size, -(-n // (2 * self.workers))))
+
     def map(self, store: GraphStore, task: Task[R], ids: Sequence[str],
             payload: Callable[[list[str]], Any]) -> Iterator[list[R]]:
-        parts = list(chunked(ids, self.chunk_size))
+        parts = list(chunked(ids, self.balanced_size(len(ids))))
         if self.workers < 2 or len(parts) < 2 or len(ids) < self.min_accounts or not store.reopenable():
             yield from SerialExecutor(self.chunk_size).map(store, task, ids, payload)
             return

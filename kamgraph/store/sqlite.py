@@ -35,6 +35,7 @@ from ..domain.models import (
     ReportingLine,
     Seniority,
     Staff,
+    StaffRole,
     Stakeholder,
     Status,
     TieKind,
@@ -401,8 +402,10 @@ class SqliteStore(GraphStore):
                     f"SELECT staff_id, account_id FROM staff_account WHERE staff_id IN ({_marks(len(part))})",
                     part):
                 teams[sid].append(acc)
-        return [Staff(id=r[0], name=r[1], title=r[2], team=r[3], role=r[4], email=r[5], status=r[6],
-                      left_on=_day(r[7]), moved_to=r[8], note=r[9], accounts=teams.get(r[0], []))
+        roles, status = members(StaffRole), members(Status)
+        return [trusted(Staff, {"id": r[0], "name": r[1], "title": r[2], "email": r[5], "status": status[r[6]],
+                                "left_on": _day(r[7]), "moved_to": r[8], "note": r[9], "team": r[3],
+                                "role": roles[r[4]], "accounts": teams.get(r[0], [])})
                 for r in rows]
 
     def _meetings(self, rows: Sequence[Sequence[Any]], only_people: set[str] | None = None) -> list[Meeting]:
@@ -713,49 +716,64 @@ class SqliteStore(GraphStore):
             self._db.execute(sql)
 
     def _write_meetings(self, plan: UpsertPlan[Any], person_kinds: dict[str, str]) -> None:
+        """Meetings and their attendees, the rows made as they are written (a million-meeting import would
+        otherwise hold several million row tuples at once)."""
         db = self._db
         writes = plan.writes
-        self._insert_rows(
-            "INSERT INTO meeting (id, account_id, date, kind, subject, source, source_id)",
-            [(m.id, m.account, m.date.isoformat(), _enum(m.kind), m.subject, m.source, m.source_id)
-             for m in writes],
-            "ON CONFLICT(id) DO UPDATE SET account_id=excluded.account_id, date=excluded.date, kind=excluded.kind, "
-            "subject=excluded.subject, source=excluded.source, source_id=excluded.source_id")
         missing = sorted({p for m in writes for p in m.attendees if p not in person_kinds})
         kinds = dict(person_kinds)
         if missing:
             kinds.update(self.known_ids(missing, ())[0])
-        staff_rows, client_rows = [], []
         for m in writes:
             for pid in m.attendees:
-                kind_of = kinds.get(pid)
-                if kind_of is None:
+                if pid not in kinds:
                     raise InputError(f"unknown person {pid!r} in meeting {m.id!r}", field="attendees")
-                (staff_rows if kind_of == "staff" else client_rows).append((m.id, pid))
+        self._insert_rows(
+            "INSERT INTO meeting (id, account_id, date, kind, subject, source, source_id)",
+            ((m.id, m.account, m.date.isoformat(), _enum(m.kind), m.subject, m.source, m.source_id)
+             for m in writes),
+            "ON CONFLICT(id) DO UPDATE SET account_id=excluded.account_id, date=excluded.date, kind=excluded.kind, "
+            "subject=excluded.subject, source=excluded.source, source_id=excluded.source_id", width=7)
         if plan.updated:
             ids = [(m.id,) for m in plan.updated]
             db.executemany("DELETE FROM meeting_staff WHERE meeting_id = ?", ids)
             db.executemany("DELETE FROM meeting_stakeholder WHERE meeting_id = ?", ids)
-        self._insert_rows("INSERT INTO meeting_staff (meeting_id, staff_id)", staff_rows)
-        self._insert_rows("INSERT INTO meeting_stakeholder (meeting_id, stakeholder_id)", client_rows)
+        self._insert_rows("INSERT INTO meeting_staff (meeting_id, staff_id)",
+                          ((m.id, pid) for m in writes for pid in m.attendees if kinds[pid] == "staff"), width=2)
+        self._insert_rows("INSERT INTO meeting_stakeholder (meeting_id, stakeholder_id)",
+                          ((m.id, pid) for m in writes for pid in m.attendees if kinds[pid] != "staff"), width=2)
 
-    def _insert_rows(self, head: str, rows: Sequence[tuple[Any, ...]], tail: str = "") -> None:
+    def _insert_rows(self, head: str, rows: Iterable[tuple[Any, ...]], tail: str = "", *,
+                     width: int | None = None) -> None:
         """``head VALUES (...),(...),... tail`` for many rows at once: far fewer statements than
-        one per row. The SQL holds only placeholders; every value is a parameter."""
-        if not rows:
-            return
-        width = len(rows[0])
+        one per row. The SQL holds only placeholders; every value is a parameter. ``rows`` may be an
+        iterator of rows ``width`` wide: they are read a statement's worth at a time."""
+        rows = iter(rows)
+        if width is None:
+            first = next(rows, None)
+            if first is None:
+                return
+            width = len(first)
+            rows = chain([first], rows)
         per = max(1, _CHUNK // width)
-        full = len(rows) - len(rows) % per
-        if full:
-            sql = f"{head} VALUES {','.join([f'({_marks(width)})'] * per)} {tail}"
-            flat = list(chain.from_iterable(rows[:full]))
-            step = per * width
-            self._db.executemany(sql, [flat[i:i + step] for i in range(0, len(flat), step)])
-        rest = rows[full:]
+        rest: list[Any] = []
+
+        def statements() -> Iterator[list[Any]]:
+            values: list[Any] = []
+            count = 0
+            for row in rows:
+                values.extend(row)
+                count += 1
+                if count == per:
+                    yield values
+                    values, count = [], 0
+            rest.extend(values)
+
+        sql = f"{head} VALUES {','.join([f'({_marks(width)})'] * per)} {tail}"
+        self._db.executemany(sql, statements())
         if rest:
-            sql = f"{head} VALUES {','.join([f'({_marks(width)})'] * len(rest))} {tail}"
-            self._db.execute(sql, list(chain.from_iterable(rest)))
+            sql = f"{head} VALUES {','.join([f'({_marks(width)})'] * (len(rest) // width))} {tail}"
+            self._db.execute(sql, rest)
 
     def _replace_children(self, table: str, owner: str, columns: str, rows: list[tuple[Any, ...]],
                           plan: UpsertPlan[Any]) -> None:

@@ -13,6 +13,11 @@ Examples
 >>> line == ReportingLine(stakeholder="c1", manager="c2", line="dotted"), hash(line) == hash(
 ...     ReportingLine(stakeholder="c1", manager="c2", line="dotted"))
 (True, True)
+
+A field left out gets its default:
+
+>>> trusted(ReportingLine, {"stakeholder": "c1", "manager": "c2"}).line is LineKind.SOLID
+True
 """
 
 from __future__ import annotations
@@ -33,10 +38,17 @@ _set = object.__setattr__
 
 
 def trusted(cls: type[M], values: dict[str, Any]) -> M:
-    """An instance of ``cls`` holding ``values`` (every field, in declaration order), not validated."""
+    """An instance of ``cls`` holding ``values`` (every field), not validated.
+
+    A field ``values`` lacks gets its default (a field added to a model later reads as its default from a
+    caller that does not know it yet).
+    """
     fields = _FIELDS.get(cls)
     if fields is None:
         fields = _FIELDS[cls] = frozenset(cls.model_fields)
+    if len(values) != len(fields):
+        values = {name: values[name] if name in values else info.get_default(call_default_factory=True)
+                  for name, info in cls.model_fields.items()}
     obj = _new(cls)
     _set(obj, "__dict__", values)
     _set(obj, "__pydantic_fields_set__", set(fields))

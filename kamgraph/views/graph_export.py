@@ -88,6 +88,7 @@ __all__ = [
     "decode_token",
     "csv_paths",
     "write_export",
+    "write_portfolio_export",
 ]
 
 #: Coverage of a stakeholder, best first: two or more threads, one thread, only weak contact
@@ -264,18 +265,268 @@ def portfolio_graph(graphs: Iterable[nx.MultiDiGraph]) -> nx.MultiDiGraph:
             if node not in merged:
                 merged.add_node(node, **data)
                 continue
-            old = merged.nodes[node]
             if data.get("kind") == "staff":
-                for name in ("betweenness", "fragility"):
-                    old[name] = max(old.get(name, 0.0), data.get(name, 0.0))
-                for name in ("strength", "threads"):
-                    old[name] = round(old.get(name, 0) + data.get(name, 0), 6)
-                old["cut_vertex"] = bool(old.get("cut_vertex")) or bool(data.get("cut_vertex"))
-                old["on_account_team"] = bool(old.get("on_account_team")) or bool(data.get("on_account_team"))
+                _merge_staff(merged.nodes[node], data)
         for u, v, key, data in g.edges(keys=True, data=True):
             merged.add_edge(u, v, key=f"{account}:{key}", **data, account=account)
     merged.graph["as_of"] = max(dates) if dates else ""
     return merged
+
+
+def _merge_staff(old: dict[str, Any], data: dict[str, Any]) -> None:
+    """Fold a staff member's attributes on one more account into ``old`` (see :func:`portfolio_graph`)."""
+    for name in ("betweenness", "fragility"):
+        old[name] = max(old.get(name, 0.0), data.get(name, 0.0))
+    for name in ("strength", "threads"):
+        old[name] = round(old.get(name, 0) + data.get(name, 0), 6)
+    old["cut_vertex"] = bool(old.get("cut_vertex")) or bool(data.get("cut_vertex"))
+    old["on_account_team"] = bool(old.get("on_account_team")) or bool(data.get("on_account_team"))
+
+
+# --------------------------------------------------------------------------- streaming (export --all)
+class _Spool:
+    """The portfolio graph of :func:`portfolio_graph`, kept on disk as it is built.
+
+    Stakeholders and edges go to temporary files (one JSON array a line) as each account's graph arrives;
+    staff members, who may work on several accounts, stay in memory (merged as in :func:`portfolio_graph`)
+    and are written in the place they first appeared. Attribute names and types are collected for the
+    formats that declare them before the data (GraphML keys, GEXF attributes, CSV columns).
+    """
+
+    def __init__(self) -> None:
+        import tempfile
+
+        self.nodes = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed by close()
+        self.edges = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed by close()
+        self.staff: dict[str, dict[str, Any]] = {}
+        self.node_types: dict[str, type] = {}
+        self.edge_types: dict[str, type] = {}
+        self.n_nodes = self.n_edges = 0
+        self.dates: list[str] = []
+
+    def close(self) -> None:
+        self.nodes.close()
+        self.edges.close()
+
+    def add(self, g: nx.MultiDiGraph) -> None:
+        account = g.graph.get("account", "")
+        self.dates.append(g.graph.get("as_of", ""))
+        for node, data in g.nodes(data=True):
+            for name, value in data.items():
+                self.node_types.setdefault(name, type(value))
+            if data.get("kind") == "staff":
+                if node in self.staff:
+                    _merge_staff(self.staff[node], data)
+                    continue
+                self.staff[node] = dict(data)
+                self.nodes.write(json.dumps([node, None]) + "\n")
+            else:
+                self.nodes.write(json.dumps([node, data], ensure_ascii=False) + "\n")
+            self.n_nodes += 1
+        for u, v, key, data in g.edges(keys=True, data=True):
+            data = {**data, "account": account}
+            for name, value in data.items():
+                self.edge_types.setdefault(name, type(value))
+            self.edges.write(json.dumps([u, v, f"{account}:{key}", data], ensure_ascii=False) + "\n")
+            self.n_edges += 1
+
+    def graph_attrs(self) -> dict[str, Any]:
+        return {"account": "*", "account_name": "portfolio", "as_of": max(self.dates) if self.dates else ""}
+
+    def each_node(self) -> Iterable[tuple[str, dict[str, Any]]]:
+        self.nodes.seek(0)
+        for line in self.nodes:
+            node, data = json.loads(line)
+            yield node, data if data is not None else self.staff[node]
+
+    def each_edge(self) -> Iterable[tuple[str, str, str, dict[str, Any]]]:
+        self.edges.seek(0)
+        for line in self.edges:
+            u, v, key, data = json.loads(line)
+            yield u, v, key, data
+
+
+def write_portfolio_export(store: GraphStore, account_ids: Sequence[str] | None, as_of: dt.date,
+                           settings: Settings, fmt: str, target: str) -> list[str]:
+    """Write the export of several accounts (``export --all``) to ``target`` as the accounts are analysed.
+
+    The same graph as ``write_export(export_accounts(store, account_ids, ...), fmt, target)`` -- the same
+    nodes in the same order, the same edges (grouped by account rather than by source node), the same
+    attributes -- but memory holds one account's analysis and the staff, not the whole portfolio: each
+    account's stakeholders and links go to a temporary spool file as soon as it is analysed
+    (:class:`_Spool`), and the file is written from the spool at the end. Returns the paths written.
+    Written by hand (with the standard library's incremental XML writer) because networkx's writers and
+    ElementTree both hold the whole document in memory.
+    """
+    from pathlib import Path
+
+    from ..analysis.pipeline import analyze
+
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    ids = store.account_ids() if account_ids is None else list(account_ids)
+    spool = _Spool()
+    try:
+        for snapshot in store.load_accounts(ids, as_of, chunk_size=_STREAM_CHUNK):
+            spool.add(export_graph(analyze(snapshot, as_of, settings)))
+        paths = list(csv_paths(target)) if fmt == "csv" else [target]
+        temps = [path + ".tmp" for path in paths]
+        try:
+            handles = [open(temp, "w", encoding="utf-8", newline="") for temp in temps]  # noqa: SIM115
+            try:
+                {"graphml": _stream_graphml, "gexf": _stream_gexf, "json": _stream_node_link,
+                 "csv": _stream_csv}[fmt](spool, *handles)
+            finally:
+                for handle in handles:
+                    handle.close()
+            for temp, path in zip(temps, paths, strict=True):
+                Path(temp).replace(path)
+        finally:
+            for temp in temps:
+                Path(temp).unlink(missing_ok=True)
+    finally:
+        spool.close()
+    return paths
+
+
+#: Accounts per read while streaming: a chunk's snapshots are held together, so a small chunk keeps memory flat.
+_STREAM_CHUNK = 20
+_GRAPHML_TYPES = {str: "string", int: "long", float: "double", bool: "boolean"}
+
+
+def _stream_graphml(spool: _Spool, out: Any) -> None:
+    from xml.sax.saxutils import XMLGenerator
+
+    xml = XMLGenerator(out, encoding="utf-8", short_empty_elements=True)
+    xml.startDocument()
+    xml.startElement("graphml", {
+        "xmlns": "http://graphml.graphdrawing.org/xmlns",
+        "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+        "xsi:schemaLocation": "http://graphml.graphdrawing.org/xmlns "
+                              "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"})
+    keys: dict[tuple[str, str], str] = {}
+    graph = {k: v for k, v in spool.graph_attrs().items() if plain(v) is not None}
+    for scope, types in (("graph", {k: type(v) for k, v in graph.items()}), ("node", spool.node_types),
+                         ("edge", spool.edge_types)):
+        for name, kind in types.items():
+            key = keys[(scope, name)] = f"d{len(keys)}"
+            out.write("\n")
+            xml.startElement("key", {"id": key, "for": scope, "attr.name": name,
+                                     "attr.type": _GRAPHML_TYPES.get(kind, "string")})
+            xml.endElement("key")
+    out.write("\n")
+    xml.startElement("graph", {"edgedefault": "directed"})
+
+    def data(scope: str, values: dict[str, Any]) -> None:
+        for name, value in values.items():
+            out.write("\n  ")
+            xml.startElement("data", {"key": keys[(scope, name)]})
+            xml.characters(_gexf_value(value) if isinstance(value, bool) else str(value))
+            xml.endElement("data")
+
+    data("graph", graph)
+    for node, values in spool.each_node():
+        out.write("\n")
+        xml.startElement("node", {"id": encode_token(str(node))})
+        data("node", values)
+        out.write("\n")
+        xml.endElement("node")
+    for i, (u, v, _key, values) in enumerate(spool.each_edge()):
+        out.write("\n")
+        xml.startElement("edge", {"source": encode_token(str(u)), "target": encode_token(str(v)), "id": f"e{i}"})
+        data("edge", values)
+        out.write("\n")
+        xml.endElement("edge")
+    out.write("\n")
+    xml.endElement("graph")
+    xml.endElement("graphml")
+    xml.endDocument()
+    out.write("\n")
+
+
+def _stream_gexf(spool: _Spool, out: Any) -> None:
+    from xml.sax.saxutils import XMLGenerator
+
+    xml = XMLGenerator(out, encoding="UTF-8", short_empty_elements=True)
+    xml.startDocument()
+    graph = spool.graph_attrs()
+    xml.startElement("gexf", {"xmlns": GEXF_NS, "version": "1.3"})
+    xml.startElement("meta", {"lastmodifieddate": str(graph["as_of"])} if graph["as_of"] else {})
+    for tag, text in (("creator", "kamgraph"),
+                      ("description", f"Relationship graph of {graph['account_name']} on {graph['as_of']}")):
+        xml.startElement(tag, {})
+        xml.characters(text)
+        xml.endElement(tag)
+    xml.endElement("meta")
+    xml.startElement("graph", {"defaultedgetype": "directed", "mode": "static"})
+    node_fields = {"kind": str, **NODE_FIELDS}
+    edge_fields = {"kind": str, **EDGE_FIELDS}
+    used_nodes = [f for f in node_fields if f in spool.node_types]
+    used_edges = [f for f in edge_fields if f in spool.edge_types]
+    for klass, used, fields in (("node", used_nodes, node_fields), ("edge", used_edges, edge_fields)):
+        xml.startElement("attributes", {"class": klass, "mode": "static"})
+        for field in used:
+            xml.startElement("attribute", {"id": field, "title": field, "type": _GEXF_TYPES[fields[field]]})
+            xml.endElement("attribute")
+        xml.endElement("attributes")
+
+    def values(used: list[str], data: dict[str, Any]) -> None:
+        xml.startElement("attvalues", {})
+        for field in used:
+            if field in data:
+                xml.startElement("attvalue", {"for": field, "value": _gexf_value(data[field])})
+                xml.endElement("attvalue")
+        xml.endElement("attvalues")
+
+    xml.startElement("nodes", {"count": str(spool.n_nodes)})
+    for node, data in spool.each_node():
+        out.write("\n")
+        xml.startElement("node", {"id": str(node), "label": str(data.get("name", node))})
+        values(used_nodes, data)
+        xml.endElement("node")
+    xml.endElement("nodes")
+    xml.startElement("edges", {"count": str(spool.n_edges)})
+    for i, (u, v, _key, data) in enumerate(spool.each_edge()):
+        attrs = {"id": f"e{i}", "source": str(u), "target": str(v), "label": str(data.get("kind", ""))}
+        if "strength" in data:
+            attrs["weight"] = repr(float(data["strength"]))
+        out.write("\n")
+        xml.startElement("edge", attrs)
+        values(used_edges, data)
+        xml.endElement("edge")
+    xml.endElement("edges")
+    xml.endElement("graph")
+    xml.endElement("gexf")
+    xml.endDocument()
+    out.write("\n")
+
+
+def _stream_node_link(spool: _Spool, out: Any) -> None:
+    out.write('{"directed": true, "multigraph": true, "graph": ')
+    out.write(json.dumps({k: plain(v) for k, v in spool.graph_attrs().items()}, ensure_ascii=False))
+    out.write(',\n "nodes": [')
+    for i, (node, data) in enumerate(spool.each_node()):
+        out.write(("," if i else "") + "\n  " + json.dumps({"id": node, **data}, ensure_ascii=False))
+    out.write('\n ],\n "links": [')
+    for i, (u, v, key, data) in enumerate(spool.each_edge()):
+        out.write(("," if i else "") + "\n  " + json.dumps({"source": u, "target": v, "key": key, **data},
+                                                          ensure_ascii=False))
+    out.write("\n ]\n}\n")
+
+
+def _stream_csv(spool: _Spool, nodes_out: Any, edges_out: Any) -> None:
+    import csv
+
+    node_cols = [f for f in NODE_FIELDS if f in spool.node_types]
+    edge_cols = [f for f in EDGE_FIELDS if f in spool.edge_types]
+    nodes = csv.writer(nodes_out, lineterminator="\n")
+    nodes.writerow(["id:ID", ":LABEL", *(_typed(f, NODE_FIELDS[f]) for f in node_cols)])
+    for node, d in spool.each_node():
+        nodes.writerow([node, _label(d), *(_csv_value(d.get(f)) for f in node_cols)])
+    edges = csv.writer(edges_out, lineterminator="\n")
+    edges.writerow([":START_ID", ":END_ID", ":TYPE", *(_typed(f, EDGE_FIELDS[f]) for f in edge_cols)])
+    for u, v, _key, d in spool.each_edge():
+        edges.writerow([u, v, str(d.get("kind", "")).upper(), *(_csv_value(d.get(f)) for f in edge_cols)])
 
 
 def as_graph(source: nx.MultiDiGraph | AccountAnalysis) -> nx.MultiDiGraph:
@@ -423,6 +674,17 @@ def _csv_value(value: Any) -> object:
     return value
 
 
+def _typed(name: str, kind: type) -> str:
+    return f"{name}:date" if name in _DATE_FIELDS else name + _NEO4J_TYPES[kind]
+
+
+def _label(data: dict[str, Any]) -> str:
+    labels = ["Person", "Staff" if data.get("kind") == "staff" else "Stakeholder"]
+    if data.get("status") == "left":
+        labels.append("Left")
+    return ";".join(labels)
+
+
 def to_csv(source: nx.MultiDiGraph | AccountAnalysis) -> tuple[str, str]:
     """Two CSV files, ``(nodes, edges)``, with ``neo4j-admin database import`` headers.
 
@@ -433,20 +695,11 @@ def to_csv(source: nx.MultiDiGraph | AccountAnalysis) -> tuple[str, str]:
     ``INFLUENCES``) and typed columns. An empty cell means "not set".
     """
     graph = as_graph(source)
-
-    def typed(name: str, kind: type) -> str:
-        return f"{name}:date" if name in _DATE_FIELDS else name + _NEO4J_TYPES[kind]
-
+    typed, label = _typed, _label
     node_cols = [f for f in NODE_FIELDS if any(f in d for _, d in graph.nodes(data=True))]
     edge_cols = [f for f in EDGE_FIELDS if any(f in d for _, _, d in graph.edges(data=True))]
     node_header = ["id:ID", ":LABEL", *(typed(f, NODE_FIELDS[f]) for f in node_cols)]
     edge_header = [":START_ID", ":END_ID", ":TYPE", *(typed(f, EDGE_FIELDS[f]) for f in edge_cols)]
-
-    def label(data: dict[str, Any]) -> str:
-        labels = ["Person", "Staff" if data.get("kind") == "staff" else "Stakeholder"]
-        if data.get("status") == "left":
-            labels.append("Left")
-        return ";".join(labels)
 
     # neo4j-admin is a database loader, not a spreadsheet: a formula guard would put apostrophes in the data.
     nodes = csv_text(node_header, ([node, label(d), *(_csv_value(d.get(f)) for f in node_cols)]
