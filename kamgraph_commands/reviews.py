@@ -58,12 +58,17 @@ def export_cmd(account: str | None, all_accounts: bool, fmt: str, output: str | 
     count, first and last date, strength), reports_to and knows/influences.
     --json prints a summary of the files written (with -o).
     """
-    from kamgraph.views.graph_export import export_accounts, write_export
+    from kamgraph.views.graph_export import export_accounts, write_export, write_portfolio_export
 
     if bool(account) == all_accounts:
         raise CliError("give one ACCOUNT or --all", 2)
     state = _state()
     with state.open_store() as store:
+        if all_accounts and output is not None:  # written as the accounts are analysed: memory stays flat
+            with _Writing():
+                paths = write_portfolio_export(store, None, as_of, state.settings, fmt, output)
+            _written(paths, as_json)
+            return
         ids = None if all_accounts else [store.find_account(account).id]
         graph = export_accounts(store, ids, as_of, state.settings)
     with _Writing():

@@ -167,9 +167,6 @@ def test_csv_formula_neutralising_can_be_turned_off_for_machine_consumers(tmp_pa
         csv_text.set_neutralising(None)
 
 
-@pytest.mark.xfail(strict=True, raises=IsADirectoryError,
-                   reason="found by tests/fuzz: ics._zone does not catch OSError (ZoneInfo('Europe') opens a "
-                          "folder of tzdata); fix in kamgraph/ingest/ics.py, then drop this marker")
 def test_a_calendar_zone_naming_a_tzdata_folder_is_ignored_not_a_traceback(tmp_path: Path) -> None:
     from kamgraph.ingest import import_files
     from kamgraph.store import open_store
@@ -179,3 +176,13 @@ def test_a_calendar_zone_naming_a_tzdata_folder_is_ignored_not_a_traceback(tmp_p
                         "DTSTART:20250110T090000\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", encoding="utf-8")
     with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
         import_files([calendar], store)  # nobody known: nothing to import, and no traceback either
+
+
+def test_a_settings_zone_naming_a_tzdata_folder_is_a_settings_error() -> None:
+    """``ZoneInfo('Europe')`` opens a folder of tzdata (IsADirectoryError): a one-line settings error instead."""
+    from kamgraph.errors import ConfigError
+    from kamgraph.settings import load_settings
+
+    with pytest.raises(ConfigError, match="unknown time zone 'Europe'") as caught:
+        load_settings(None, env={"KAMGRAPH_INGEST__TIMEZONE": "Europe"})
+    assert "\n" not in str(caught.value)

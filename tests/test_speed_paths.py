@@ -138,3 +138,24 @@ def test_streaming_row_insert_writes_every_row(tmp_path: Path, n: int) -> None:
         loaded = store.load_account("a")
     assert sorted(m.id for m in loaded.meetings) == [m.id for m in meetings]
     assert all(m.attendees == ["c1", "s1"] for m in loaded.meetings)
+
+
+def test_export_all_to_a_file_streams_the_same_graph_as_standard_output(tmp_path: Path) -> None:
+    """``export --all -o FILE`` goes through the streaming writer; to standard output the graph is built in
+    memory. Both hold the same nodes (in order) and edges on the demo."""
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    store = str(tmp_path / "demo.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--store", store, "demo", "--as-of", AS_OF.isoformat()]).exit_code == 0
+    args = ["--store", store, "export", "--all", "--format", "graphml", "--as-of", AS_OF.isoformat()]
+    shown = runner.invoke(cli, args)
+    assert shown.exit_code == 0
+    (tmp_path / "shown.graphml").write_text(shown.output, encoding="utf-8")
+    written = runner.invoke(cli, [*args, "-o", str(tmp_path / "file.graphml"), "--json"])
+    assert written.exit_code == 0, written.output
+    assert [w["path"] for w in json.loads(written.output)["written"]] == [str(tmp_path / "file.graphml")]
+    assert _read("graphml", tmp_path / "file.graphml") == _read("graphml", tmp_path / "shown.graphml")
+    assert not list(tmp_path.glob("*.tmp"))

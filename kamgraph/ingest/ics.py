@@ -157,7 +157,7 @@ def _zone(name: str | None) -> dt.tzinfo | None:
         return None
     try:
         return zoneinfo.ZoneInfo(str(name))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a tzdata folder ("Europe")
         return None
 
 

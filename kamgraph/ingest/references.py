@@ -8,6 +8,7 @@ broken reference is reported with the file and line of the record holding it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from ..domain.dataset import KINDS, Batch
@@ -113,7 +114,7 @@ def check_references(parsed: Parsed, store: GraphStore) -> Batch:
 
     meetings = []
     both = {"staff", "stakeholder"}
-    for item in parsed.meetings:  # the hot loop of a big import: one pass over each meeting's attendees
+    for index, item in enumerate(parsed.meetings):  # the hot loop of a big import: one pass over attendees
         rec = item.record
         sides: set[str] = set()
         owners: set[str | None] = set()
@@ -130,6 +131,8 @@ def check_references(parsed: Parsed, store: GraphStore) -> Batch:
             raise item.error(f"unknown account {rec.account!r}", field="account")
         if rec.account is None and len(owners) == 1 and None not in owners:
             rec = _with_account(rec, owners.pop())  # type: ignore[arg-type]
+            # Point the parsed item at the new record so the old one is freed (a big import keeps one copy).
+            parsed.meetings[index] = dataclasses.replace(item, record=rec)
         meetings.append(rec)
     for item in parsed.relationships:
         for end in ("source", "target"):
