@@ -71,3 +71,45 @@ def test_the_portfolio_counts_missed_and_at_risk_objectives(demo: str) -> None:
     _run(demo, "analyze", "--all", *DAY, "--write")
     again = {r["account"]: r for r in json.loads(_run(demo, "portfolio", *DAY, "--json"))["rows"]}
     assert again == rows
+
+
+def _objective_nodes(g: object) -> dict[str, dict]:  # type: ignore[type-arg]
+    return {n: d for n, d in g.nodes(data=True) if d.get("kind") == "objective"}  # type: ignore[attr-defined]
+
+
+def test_exports_carry_the_plan(demo: str, tmp_path: Path) -> None:
+    """Each open objective is a node (status as `plan list` says) with a `for` link to the person it is about
+    and an `owned_by` link to its owner; in GraphML, GEXF (valid against the official 1.3 grammar), node-link
+    JSON and the neo4j-admin CSV (label Objective); the streamed `export --all -o` writes the same nodes."""
+    import csv as csv_module
+    import os
+
+    import networkx as nx
+    from lxml import etree
+
+    from .test_export import GEXF13_SCHEMA
+
+    listed = {o["id"]: o for o in json.loads(_run(demo, "plan", "list", "northwind", *DAY, "--json"))["objectives"]}
+    ingrid = listed["northwind-1"]["subject"]
+    for fmt in ("graphml", "gexf", "json", "csv"):
+        target = tmp_path / f"nw.{fmt}"
+        _run(demo, "export", "northwind", *DAY, "--format", fmt, "-o", str(target))
+        if fmt == "csv":
+            nodes = list(csv_module.reader((tmp_path / "nw-nodes.csv").open(encoding="utf-8")))
+            label = nodes[0].index(":LABEL")
+            objectives = {row[0]: row for row in nodes[1:] if row[label] == "Objective"}
+            assert sorted(objectives) == ["objective:northwind-1", "objective:northwind-2"]
+            continue
+        g = (nx.read_graphml(target) if fmt == "graphml" else nx.read_gexf(target) if fmt == "gexf"
+             else nx.node_link_graph(json.loads(target.read_text(encoding="utf-8")), edges="links"))
+        found = _objective_nodes(g)
+        assert {n: d["status"] for n, d in found.items()} == {f"objective:{i}": o["status"] for i, o in listed.items()}
+        assert g.has_edge("objective:northwind-1", ingrid) and g.has_edge("objective:northwind-1", "st-maya")
+        if fmt == "gexf":
+            grammar_path = Path(os.environ.get("KAMGRAPH_GEXF13_SCHEMA", GEXF13_SCHEMA))
+            if grammar_path.is_file() or os.environ.get("CI"):
+                grammar = etree.RelaxNG(etree.parse(str(grammar_path)))
+                assert grammar.validate(etree.parse(str(target))), grammar.error_log.last_error
+    _run(demo, "export", "--all", *DAY, "--format", "graphml", "-o", str(tmp_path / "all.graphml"))
+    streamed = _objective_nodes(nx.read_graphml(tmp_path / "all.graphml"))
+    assert sorted(streamed) == ["objective:northwind-1", "objective:northwind-2"]

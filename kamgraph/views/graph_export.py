@@ -61,6 +61,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
+from ..domain.plans import PERSON_KINDS, Objective, ObjectiveStatus
 from .csv_text import csv_text
 
 if TYPE_CHECKING:
@@ -79,6 +80,8 @@ __all__ = [
     "export_accounts",
     "as_graph",
     "portfolio_graph",
+    "add_objectives",
+    "objective_node_id",
     "plain",
     "to_graphml",
     "to_gexf",
@@ -105,6 +108,9 @@ NODE_FIELDS: dict[str, type] = {
     "importance": float, "key": bool, "coverage": str, "threads": int, "cadence": str, "last_contact": str,
     "role": str, "team": str, "strength": float, "on_account_team": bool,
     "betweenness": float, "fragility": float, "cut_vertex": bool,
+    # account-plan objectives (kind "objective"; :func:`add_objectives`)
+    "goal": str, "goal_kind": str, "subject": str, "target": float, "owner": str, "due": str, "state": str,
+    "value": str, "days_left": int, "evidence": str,
 }
 
 #: Edge attributes with their type, in column order (``kind`` becomes the CSV ``:TYPE``).
@@ -239,10 +245,54 @@ def export_accounts(store: GraphStore, account_ids: Sequence[str] | None, as_of:
     from ..analysis.pipeline import analyze
 
     ids = store.account_ids() if account_ids is None else list(account_ids)
-    graphs = (export_graph(analyze(snapshot, as_of, settings)) for snapshot in store.load_accounts(ids, as_of))
+    plans = _plans_of(store, ids)
+    graphs = (_with_plan(analyze(snapshot, as_of, settings), plans, settings)
+              for snapshot in store.load_accounts(ids, as_of))
     if account_ids is not None and len(ids) == 1:
         return next(graphs)
     return portfolio_graph(graphs)  # merged as they come: one account's graph and analysis at a time
+
+
+def objective_node_id(objective_id: str) -> str:
+    """The export node id of an objective (``objective:ID``; person ids never start so)."""
+    return f"objective:{objective_id}"
+
+
+def add_objectives(g: nx.MultiDiGraph, statuses: Sequence[ObjectiveStatus]) -> None:
+    """Add the evaluated objectives to the export graph ``g`` (see the module docstring)."""
+    for s in statuses:
+        o = s.objective
+        node = objective_node_id(o.id)
+        values = {"kind": "objective", "name": s.goal, "goal": s.goal, "goal_kind": o.kind.value,
+                  "account": o.account, "subject": o.subject, "target": o.target, "owner": o.owner,
+                  "due": o.due, "state": o.state, "status": s.status.value,
+                  "value": None if s.value is None else str(s.value), "days_left": s.days_left,
+                  "evidence": s.evidence}
+        g.add_node(node, **{k: plain(v) for k, v in values.items() if plain(v) is not None})
+        if o.kind in PERSON_KINDS and o.subject in g:
+            g.add_edge(node, o.subject, key="for", kind="for")
+        if o.owner and o.owner in g:
+            g.add_edge(node, o.owner, key="owned_by", kind="owned_by")
+
+
+def _plans_of(store: GraphStore, ids: Sequence[str]) -> dict[str, list[Objective]]:
+    """The stored plan objectives of these accounts, by account."""
+    plans: dict[str, list[Objective]] = {}
+    for objective in store.load_objectives(ids, include_closed=True):
+        plans.setdefault(objective.account, []).append(objective)
+    return plans
+
+
+def _with_plan(analysis: AccountAnalysis, plans: dict[str, list[Objective]], settings: Settings
+               ) -> nx.MultiDiGraph:
+    """:func:`export_graph` of the account, with its plan's objectives open on the date (evaluated)."""
+    g = export_graph(analysis)
+    objectives = plans.get(analysis.ag.snapshot.account.id)
+    if objectives:
+        from ..portfolio.plans import evaluate_objectives
+
+        add_objectives(g, evaluate_objectives(objectives, analysis, settings))
+    return g
 
 
 def portfolio_graph(graphs: Iterable[nx.MultiDiGraph]) -> nx.MultiDiGraph:
@@ -367,8 +417,9 @@ def write_portfolio_export(store: GraphStore, account_ids: Sequence[str] | None,
     ids = store.account_ids() if account_ids is None else list(account_ids)
     spool = _Spool()
     try:
+        plans = _plans_of(store, ids)
         for snapshot in store.load_accounts(ids, as_of, chunk_size=_STREAM_CHUNK):
-            spool.add(export_graph(analyze(snapshot, as_of, settings)))
+            spool.add(_with_plan(analyze(snapshot, as_of, settings), plans, settings))
         paths = list(csv_paths(target)) if fmt == "csv" else [target]
         temps = [path + ".tmp" for path in paths]
         try:
@@ -679,6 +730,8 @@ def _typed(name: str, kind: type) -> str:
 
 
 def _label(data: dict[str, Any]) -> str:
+    if data.get("kind") == "objective":
+        return "Objective"
     labels = ["Person", "Staff" if data.get("kind") == "staff" else "Stakeholder"]
     if data.get("status") == "left":
         labels.append("Left")

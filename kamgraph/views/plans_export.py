@@ -26,35 +26,6 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-from ..domain.plans import PERSON_KINDS, ObjectiveStatus
-from .graph_export import plain
-
-if TYPE_CHECKING:
-    import networkx as nx
+from .graph_export import add_objectives, objective_node_id
 
 __all__ = ["add_objectives", "objective_node_id"]
-
-
-def objective_node_id(objective_id: str) -> str:
-    """The export node id of an objective (``objective:ID``; person ids never start so)."""
-    return f"objective:{objective_id}"
-
-
-def add_objectives(g: nx.MultiDiGraph, statuses: Sequence[ObjectiveStatus]) -> None:
-    """Add the evaluated objectives to the export graph ``g`` (see the module docstring)."""
-    for s in statuses:
-        o = s.objective
-        node = objective_node_id(o.id)
-        values = {"kind": "objective", "name": s.goal, "goal": s.goal, "goal_kind": o.kind.value,
-                  "account": o.account, "subject": o.subject, "target": o.target, "owner": o.owner,
-                  "due": o.due, "state": o.state, "status": s.status.value,
-                  "value": None if s.value is None else str(s.value), "days_left": s.days_left,
-                  "evidence": s.evidence}
-        g.add_node(node, **{k: plain(v) for k, v in values.items() if plain(v) is not None})
-        if o.kind in PERSON_KINDS and o.subject in g:
-            g.add_edge(node, o.subject, key="for", kind="for")
-        if o.owner and o.owner in g:
-            g.add_edge(node, o.owner, key="owned_by", kind="owned_by")
