@@ -258,5 +258,8 @@ def test_the_demo_account() -> None:
     assert [(g.stakeholder.name, g.severity, g.reasons) for g in xray.gaps.opponents_uncovered] == [
         ("Victor Stahl", "medium", ["detractor (-1)", "blocker"])]
     assert xray.gaps.opponents_single_threaded == []
-    assert xray.competitors is not None and xray.competitors.competitors == []
+    # The demo's competitor ties (samples/demo.py): Daniel Cho leans to Contoso (4); Ingrid Solberg's tie (2)
+    # is below the threshold of 3.
+    assert xray.competitors is not None and xray.competitors.competitors == ["Contoso Freight Cloud"]
+    assert [x.stakeholder.id for x in xray.competitors.key_leaning] == ["nw-it-vp"]
     assert xray.stage is not None and xray.stage.stage == "interdependent" and xray.stage.next_stage == "integrated"

@@ -27,7 +27,7 @@ import random
 from dataclasses import dataclass
 
 from ..domain.dataset import Batch
-from ..domain.models import Account, Meeting, Relationship, Staff, Stakeholder
+from ..domain.models import Account, CompetitorTie, Meeting, Relationship, Staff, Stakeholder
 
 __all__ = ["MAIN_ACCOUNT", "build_demo", "DEMO_PROBLEMS"]
 
@@ -296,6 +296,13 @@ _PORTFOLIO = [
 # (stakeholder id, days ago, moved to)
 _DEPARTURES = {"nw-proc-head": (45, "Contoso Retail"), "he-fin-dir": (300, "St. Mary's Hospital")}
 
+#: Stakeholders leaning toward a competitor: (stakeholder, competitor, strength 1-5, days before the anchor, note).
+_COMPETITOR_TIES = [
+    ("nw-it-vp", "Contoso Freight Cloud", 4, 150, "ran their pilot at the Hamburg depot"),
+    ("nw-cfo", "Contoso Freight Cloud", 2, 40, "asked for their price list"),
+    ("he-cio", "Fabrikam Systems", 3, 75, "former Fabrikam architect"),
+]
+
 _RELATIONSHIPS = [
     Relationship(source="nw-arch", target="nw-it-vp", kind="knows", weight=1.0),
     Relationship(source="nw-arch", target="nw-it-apps", kind="knows", weight=0.8),
@@ -385,5 +392,8 @@ def build_demo(anchor: dt.date | None = None, seed: int = 7) -> Batch:
         stakeholders += _stakeholders(accounts[account_id], rows, anchor)
         meetings += _meetings(account_id, patterns, anchor, rng, active_until)
     kinds = {s.id: "staff" for s in staff} | {s.id: "stakeholder" for s in stakeholders}
+    ties = [CompetitorTie(stakeholder=sid, competitor=name, strength=strength,
+                          since=anchor - dt.timedelta(days=days), note=note)
+            for sid, name, strength, days, note in _COMPETITOR_TIES]
     return Batch(accounts=list(_ACCOUNTS), staff=staff, stakeholders=stakeholders, meetings=meetings,
-                 relationships=list(_RELATIONSHIPS), person_kinds=kinds)
+                 relationships=list(_RELATIONSHIPS), person_kinds=kinds, competitor_ties=ties)
