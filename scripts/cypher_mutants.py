@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 #: Tests that exercise each kind of query text (-x: stop at the first failure, i.e. the kill).
 TESTS = {
-    "cypher": ["tests/test_cypher_rows.py", "tests/test_store_ties.py", "tests/test_store.py",
+    "cypher": ["tests/test_cypher_write_rows.py", "tests/test_cypher_rows.py", "tests/test_store_ties.py", "tests/test_store.py",
                "tests/test_neo4j_store.py", "tests/test_alert_store.py", "tests/test_store_alert_clear.py",
                "tests/test_cypher.py", "-m", "bolt"],
     "sql": ["tests/test_store.py", "tests/test_store_ties.py", "tests/test_sqlite_specific.py",

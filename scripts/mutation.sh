@@ -19,21 +19,37 @@ BIN="$(dirname "$PYTHON")"
 JOBS="${JOBS:-2}"
 PYTEST_ARGS="-p no:cacheprovider -q -x --no-header -p no:randomly"
 
-# target -> files to mutate (globs) | test files that must kill them
-declare -A MUTATE TESTS
+# target -> files to mutate (globs) | test files that must kill them | extra pytest arguments (one a line).
+# Targets that do not need the Neo4j store run without the Bolt test server (-m "not bolt"): mutmut runs
+# the tests of each mutant in a fresh pytest session, which would start the server once per mutant.
+NOBOLT=$'-m\nnot bolt\n--no-bolt'
+declare -A MUTATE TESTS ARGS
 MUTATE[cadence]="kamgraph/analysis/cadence.py"
 TESTS[cadence]="tests/test_cadence_bands.py tests/test_analysis.py"
+ARGS[cadence]="$NOBOLT"
 MUTATE[analysis]="kamgraph/analysis/*.py"
-TESTS[analysis]="tests/test_analysis_edges.py tests/test_cli_values.py tests/test_public_graphs.py tests/test_demo_xray.py tests/test_analysis.py tests/test_fragility.py tests/test_cadence_bands.py tests/test_graph_reference.py tests/test_departure.py tests/test_properties.py"
+TESTS[analysis]="tests/test_mut_analysis.py tests/test_analysis_edges.py tests/test_cli_values.py tests/test_public_graphs.py tests/test_demo_xray.py tests/test_analysis.py tests/test_fragility.py tests/test_cadence_bands.py tests/test_graph_reference.py tests/test_departure.py tests/test_trend.py tests/test_team.py tests/test_people.py tests/test_kernels.py tests/test_properties.py"
+ARGS[analysis]="$NOBOLT"
 MUTATE[graph]="kamgraph/graph/*.py"
 TESTS[graph]="tests/test_graph_reference.py tests/test_strength.py tests/test_analysis.py tests/test_fragility.py tests/test_properties.py tests/test_public_graphs.py"
+ARGS[graph]="$NOBOLT"
 MUTATE[kernels]="kamgraph/kernels/python.py"
-TESTS[kernels]="tests/test_kernels.py tests/test_strength.py tests/test_graph_reference.py tests/test_analysis.py"
-MUTATE[store]="kamgraph/store/*.py"
-TESTS[store]="tests/test_store.py tests/test_store_ties.py tests/test_sqlite_specific.py tests/test_cypher.py tests/test_neo4j_store.py"
-MUTATE[escaping]="kamgraph/views/report/html.py kamgraph/views/report/markdown.py kamgraph/views/graph_export.py"
-TESTS[escaping]="tests/test_escaping.py tests/test_report.py tests/test_export.py"
-DEFAULT_TARGETS="analysis graph kernels store escaping cypher sql"
+TESTS[kernels]="tests/test_mut_kernels.py tests/test_kernels.py tests/test_strength.py tests/test_graph_reference.py tests/test_analysis.py tests/test_fastpath.py"
+ARGS[kernels]="$NOBOLT"
+# store/: the SQLite side and the shared modules without the Bolt server; neo4j.py with it (slow).
+MUTATE[store]="kamgraph/store/base.py kamgraph/store/sqlite.py kamgraph/store/cypher.py kamgraph/store/executor.py kamgraph/store/transfer.py kamgraph/store/trusted.py kamgraph/store/upsert.py kamgraph/store/url.py"
+TESTS[store]="tests/test_mut_store.py tests/test_store.py tests/test_store_ties.py tests/test_sqlite_specific.py tests/test_sqlite_bulk.py tests/test_cypher.py tests/test_executor.py tests/test_store_creation.py tests/test_alert_store.py tests/test_store_alert_clear.py"
+ARGS[store]="$NOBOLT"
+MUTATE[store-neo4j]="kamgraph/store/neo4j.py kamgraph/store/neo4j_config.py"
+TESTS[store-neo4j]="tests/test_store.py tests/test_store_ties.py tests/test_neo4j_store.py tests/test_neo4j_config.py tests/test_cypher_rows.py"
+ARGS[store-neo4j]=""
+MUTATE[escaping]="kamgraph/views/report/html.py kamgraph/views/report/markdown.py kamgraph/views/report/content.py kamgraph/views/graph_export.py kamgraph/views/csv_text.py"
+TESTS[escaping]="tests/test_mut_escaping.py tests/test_escaping.py tests/test_report.py tests/test_export.py tests/test_hostile_input.py"
+ARGS[escaping]="$NOBOLT"
+MUTATE[import]="kamgraph/ingest/*.py"
+TESTS[import]="tests/test_mut_import.py tests/test_import.py tests/test_import_calendar.py tests/test_import_crm.py tests/test_import_sniff.py tests/test_fastpath.py tests/test_cli_import.py tests/test_hostile_input.py"
+ARGS[import]="$NOBOLT"
+DEFAULT_TARGETS="analysis graph kernels store escaping import cypher sql"
 
 copy_tree() {  # tracked files + untracked new ones (or the files of commit $REV), no build artefacts
   local dest="$1"
@@ -55,10 +71,11 @@ run_mutmut() {
     echo "do_not_mutate=kamgraph/*/__init__.py"
     echo "also_copy="; for d in cypher kamgraph/cypher cli.py kamgraph_commands tests; do echo "    $d"; done
     echo "pytest_add_cli_args="; for a in $PYTEST_ARGS; do echo "    $a"; done
+    [ -n "${ARGS[$target]:-}" ] && while IFS= read -r a; do echo "    $a"; done <<<"${ARGS[$target]}"
     echo "pytest_add_cli_args_test_selection="; for t in ${TESTS[$target]}; do [ -e "$dest/$t" ] && echo "    $t"; done
   } > "$dest/setup.cfg"
   sed -i '/^\[tool.mutmut\]/,/^\[/d' "$dest/pyproject.toml" 2>/dev/null || true
-  (cd "$dest" && KAMGRAPH_PURE_PYTHON=1 "$BIN/mutmut" run --max-children "$JOBS" >mutmut-run.log 2>&1 || true)
+  (cd "$dest" && KAMGRAPH_PURE_PYTHON=1 nice -n "${NICE:-15}" "$BIN/mutmut" run --max-children "$JOBS" >mutmut-run.log 2>&1 || true)
   (cd "$dest" && "$BIN/mutmut" results --all true > mutmut-results.txt 2>/dev/null || true)
   "$PYTHON" - "$target" "$dest/mutmut-results.txt" <<'PY'
 import collections, sys
