@@ -8,9 +8,10 @@ the store tests against each and prints the share killed. Written by hand becaus
 know of parses Cypher; the operators are the classic relational and logical ones.
 
 Each mutant runs only the tests that reach its query (mutmut's per-mutant selection, done by hand):
-one traced run of the whole list first records, per test, the SQL functions of sqlite.py it executes
-(coverage.py's per-test contexts) or the named Cypher queries it looks up (a small pytest plugin,
-:data:`TRACE_PLUGIN`); a mutant whose code no test reaches is reported as ``no tests``.
+one traced run of the whole list first records, per test (set-up included), the functions of
+sqlite.py it executes (coverage.py, one context per test: :data:`SQL_TRACE_PLUGIN`) or the named
+Cypher queries it looks up (:data:`TRACE_PLUGIN`); a mutant whose code no test reaches is reported as
+``no tests``.
 
 Usage: ``python scripts/cypher_mutants.py cypher|sql [--list] [--jobs N]``; survivors are printed with
 their line, and judged in docs/mutation.md.
@@ -168,6 +169,29 @@ def pytest_sessionfinish(session):
 '''
 
 
+#: The same for SQL: coverage of sqlite.py with one context per test (its node id), set-up included.
+SQL_TRACE_PLUGIN = '''
+import os
+import coverage
+import pytest
+
+_cov = coverage.Coverage(data_file=os.environ["KAMGRAPH_SQL_TRACE"], include=["*/kamgraph/store/sqlite.py"])
+_cov.start()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _cov.switch_context(item.nodeid)
+    yield
+    _cov.switch_context("")
+
+
+def pytest_unconfigure(config):
+    _cov.stop()
+    _cov.save()
+'''
+
+
 def _options(target: str) -> tuple[list[str], list[str]]:
     """The target's test files (those present) and its other pytest arguments."""
     files = [t for t in TESTS[target] if t.endswith(".py")]
@@ -176,16 +200,6 @@ def _options(target: str) -> tuple[list[str], list[str]]:
 
 def _pytest(python: str) -> list[str]:
     return [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--no-header", "-o", "addopts="]
-
-
-def _nodeid(context: str, workdir: Path) -> str | None:
-    """coverage.py's test-function context (``tests.test_store.TestX.test_y``) as a pytest node id."""
-    parts = context.split(".")
-    for cut in range(len(parts) - 1, 0, -1):
-        path = "/".join(parts[:cut]) + ".py"
-        if (workdir / path).is_file():
-            return "::".join([path, *parts[cut:]])
-    return None
 
 
 def trace_tests(mutants: list[Mutant], target: str, python: str, workdir: Path) -> dict[Mutant, list[str]]:
@@ -205,19 +219,18 @@ def trace_tests(mutants: list[Mutant], target: str, python: str, workdir: Path) 
             names = re.findall(r"^// name: (\w+)", text[:m.start], re.MULTILINE)
             selected[m] = seen.get(names[-1], []) if names else []
         return selected
-    import coverage  # the test extra's; per-test contexts (dynamic_context = test_function)
+    import coverage  # the test extra's
 
-    rc = workdir / ".mutation-coverage.rc"
-    rc.write_text(f"[run]\ndynamic_context = test_function\ndata_file = {workdir / '.mutation-coverage'}\n"
-                  f"include = */kamgraph/store/sqlite.py\n")
-    subprocess.run([python, "-m", "coverage", "run", f"--rcfile={rc}", *_pytest(python)[1:], *files, *extra],  # noqa: S603
-                   cwd=workdir, capture_output=True, env=env, check=False)
-    data = coverage.CoverageData(str(workdir / ".mutation-coverage"))
+    (workdir / "_mutation_sql_trace.py").write_text(SQL_TRACE_PLUGIN)
+    trace = workdir / ".sql-trace"
+    subprocess.run([*_pytest(python), "-p", "_mutation_sql_trace", *files, *extra], cwd=workdir,  # noqa: S603
+                   capture_output=True, env={**env, "KAMGRAPH_SQL_TRACE": str(trace)}, check=False)
+    data = coverage.CoverageData(str(trace))
     data.read()
     by_line: dict[int, set[str]] = {}
     for measured in data.measured_files():
         for line, contexts in (data.contexts_by_lineno(measured) or {}).items():
-            by_line.setdefault(line, set()).update(contexts)
+            by_line.setdefault(line, set()).update(c for c in contexts if c)
     tree = ast.parse((workdir / "kamgraph/store/sqlite.py").read_text())
     functions = sorted(((f.lineno, f.end_lineno or f.lineno) for f in ast.walk(tree)
                         if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)), key=lambda r: r[1] - r[0])
@@ -228,11 +241,7 @@ def trace_tests(mutants: list[Mutant], target: str, python: str, workdir: Path) 
         if span is None:  # a module-level constant (DDL): every test of the list
             selected[m] = files
             continue
-        contexts = set().union(*(by_line.get(n, set()) for n in range(span[0], span[1] + 1)))
-        if "" in contexts:  # reached outside a test function (a fixture): every test of the list
-            selected[m] = files
-            continue
-        ids = {i for c in contexts if (i := _nodeid(c, workdir))}
+        ids = set().union(*(by_line.get(n, set()) for n in range(span[0], span[1] + 1)))
         selected[m] = sorted(ids, key=lambda i: (order.get(i.split("::")[0], len(order)), i))
     return selected
 

@@ -5,6 +5,9 @@
 #   scripts/mutation.sh analysis graph  # some of them
 #   JOBS=2 PYTHON=/path/to/python scripts/mutation.sh cypher
 #   REV=027f546 scripts/mutation.sh graph   # the tests of an older commit (a baseline), same targets
+#   RECHECK=1 TESTS_ONLY="tests/test_mut_analysis.py" scripts/mutation.sh analysis
+#       # after new tests: only the survivors of the last run of the target, against only these tests;
+#       # prints the target's score with the survivors these tests kill counted as killed
 #
 # Python targets run mutmut (>= 3, the `mutation` extra) in a throw-away copy of the tracked files
 # (/tmp/kamgraph-mutation-<target>), each restricted to the tests that exercise it, with the kernels'
@@ -43,7 +46,7 @@ ARGS[store]="$NOBOLT"
 MUTATE[store-neo4j]="kamgraph/store/neo4j.py kamgraph/store/neo4j_config.py"
 TESTS[store-neo4j]="tests/test_store.py tests/test_store_ties.py tests/test_neo4j_store.py tests/test_neo4j_config.py tests/test_cypher_rows.py"
 ARGS[store-neo4j]=""
-MUTATE[escaping]="kamgraph/views/report/html.py kamgraph/views/report/markdown.py kamgraph/views/report/content.py kamgraph/views/graph_export.py kamgraph/views/csv_text.py"
+MUTATE[escaping]="kamgraph/views/report/html.py kamgraph/views/report/markdown.py kamgraph/views/graph_export.py kamgraph/views/csv_text.py"
 TESTS[escaping]="tests/test_mut_escaping.py tests/test_escaping.py tests/test_report.py tests/test_export.py tests/test_hostile_input.py"
 ARGS[escaping]="$NOBOLT"
 MUTATE[import]="kamgraph/ingest/*.py"
@@ -62,8 +65,16 @@ copy_tree() {  # tracked files + untracked new ones (or the files of commit $REV
 }
 
 run_mutmut() {
-  local target="$1" dest="/tmp/kamgraph-mutation-$1${REV:+-$REV}"
+  local target="$1" dest="/tmp/kamgraph-mutation-$1${REV:+-$REV}" names=""
+  if [ -n "${RECHECK:-}" ]; then  # the survivors of the last full run, in a second copy
+    local first="$dest"
+    [ -s "$first/mutmut-results.txt" ] || { echo "RECHECK: run scripts/mutation.sh $target first" >&2; exit 2; }
+    names="$(grep -v ': killed$\|: timeout$\|: not checked$\|: caught by type check$' "$first/mutmut-results.txt" \
+             | awk -F: '{print $1}' | tr -d ' ' | tr '\n' ' ')"
+    dest="$dest-recheck"
+  fi
   copy_tree "$dest"
+  [ -n "${TESTS_ONLY:-}" ] && TESTS[$target]="$TESTS_ONLY"
   {
     echo "[mutmut]"
     echo "source_paths=kamgraph"
@@ -75,15 +86,28 @@ run_mutmut() {
     echo "pytest_add_cli_args_test_selection="; for t in ${TESTS[$target]}; do [ -e "$dest/$t" ] && echo "    $t"; done
   } > "$dest/setup.cfg"
   sed -i '/^\[tool.mutmut\]/,/^\[/d' "$dest/pyproject.toml" 2>/dev/null || true
-  (cd "$dest" && KAMGRAPH_PURE_PYTHON=1 nice -n "${NICE:-15}" "$BIN/mutmut" run --max-children "$JOBS" >mutmut-run.log 2>&1 || true)
+  # shellcheck disable=SC2086  # names: one word each
+  (cd "$dest" && KAMGRAPH_PURE_PYTHON=1 nice -n "${NICE:-15}" "$BIN/mutmut" run --max-children "$JOBS" $names \
+     >mutmut-run.log 2>&1 || true)
   (cd "$dest" && "$BIN/mutmut" results --all true > mutmut-results.txt 2>/dev/null || true)
-  "$PYTHON" - "$target" "$dest/mutmut-results.txt" <<'PY'
+  "$PYTHON" - "$target" "$dest/mutmut-results.txt" ${RECHECK:+"${first:-}/mutmut-results.txt"} <<'PY'
 import collections, sys
-target, path = sys.argv[1:]
-counts = collections.Counter()
-for line in open(path):
-    if ":" in line:
-        counts[line.rsplit(":", 1)[1].strip()] += 1
+target, path, *first = sys.argv[1:]
+def outcomes(path):
+    found = {}
+    for line in open(path):
+        if ":" in line:
+            name, outcome = line.rsplit(":", 1)
+            found[name.strip()] = outcome.strip()
+    return found
+now = outcomes(path)
+if first:  # a recheck: the first run's outcomes, with the survivors these tests killed counted as killed
+    merged = outcomes(first[0])
+    for name, outcome in now.items():
+        if merged.get(name) not in (None, "killed", "timeout", "not checked") and outcome in ("killed", "timeout"):
+            merged[name] = outcome
+    now = merged
+counts = collections.Counter(now.values())
 killed = counts["killed"] + counts["timeout"] + counts["caught by type check"]
 total = sum(v for k, v in counts.items() if k not in ("skipped", "not checked"))
 score = 100 * killed / total if total else 0.0

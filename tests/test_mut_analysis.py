@@ -17,6 +17,7 @@ import pytest
 
 from kamgraph.analysis.actions import next_actions, successors
 from kamgraph.analysis.bridging import all_pairs_ranking, bridges, compact_brokers, constraint
+from kamgraph.analysis.fragility import removal_impact_bruteforce, removal_impacts, sole_threads, team_reach
 from kamgraph.analysis.matrix import communication_matrix, matrix_dict
 from kamgraph.analysis.person_profile import person_profile
 from kamgraph.analysis.pipeline import analyze
@@ -29,6 +30,7 @@ from kamgraph.analysis.trend import (
     trend_points,
     watch_sustained_fall,
 )
+from kamgraph.analysis.whatif import what_if, without_people
 from kamgraph.domain.dataset import AccountSnapshot, Batch
 from kamgraph.domain.models import Account, Meeting, Relationship, Staff, Stakeholder
 from kamgraph.errors import InputError
@@ -413,3 +415,87 @@ def test_action_texts_name_the_title_and_role() -> None:
     rethread = next(a for a in actions if a.kind == "rethread" and a.related[0] == "D")
     assert rethread.reason.startswith("Dee (Head of Procurement, economic buyer) left on 2025-06-01; "
                                       "build a relationship with Pat, Tia, Rob")
+
+
+# -- fragility ------------------------------------------------------------------------------------
+
+
+def thread_graph() -> nx.Graph:
+    """S1 and S2 both thread A; only S1 threads B; S2 only met C; D hangs off B by a reporting line;
+    E is alone. No node carries an importance (each counts 1)."""
+    g = nx.Graph()
+    g.add_nodes_from(["S1", "S2"], kind="staff")
+    g.add_nodes_from(["A", "B", "C", "D", "E"], kind="stakeholder")
+    g.add_edges_from([("S1", "A"), ("S2", "A"), ("S1", "B")], kinds=("thread",))
+    g.add_edge("S2", "C", kinds=("met",))
+    g.add_edge("B", "D", kinds=("reports_to",))
+    return g
+
+
+def test_sole_threads_and_team_reach_by_hand() -> None:
+    g = thread_graph()
+    assert sole_threads(g) == {"B": "S1"}
+    assert team_reach(g) == {"A", "B", "C", "D"}
+    assert team_reach(g, ["B", "nobody"]) == {"A", "C"}  # unknown ids are ignored
+    assert team_reach(g, ["S1", "S2"]) == set()
+
+
+def test_removal_impact_bruteforce_by_hand() -> None:
+    g = thread_graph()
+    # S1 leaves: B loses its only thread and, with it, its only link to the team; D hangs off B
+    s1 = removal_impact_bruteforce(g, "S1")
+    assert (s1.lost, s1.lost_threads, s1.lost_paths) == (("B", "D"), ("B",), ("B", "D"))
+    assert s1.share == pytest.approx(2 / 5)  # unit weights: 2 of the 5 stakeholders
+    b = removal_impact_bruteforce(g, "B")  # B itself is not counted as lost
+    assert (b.lost, b.lost_threads, b.lost_paths, b.share) == (("D",), (), ("D",), pytest.approx(1 / 5))
+    assert removal_impacts(g)["S1"].lost == s1.lost and removal_impacts(g)["B"].lost == b.lost
+    staff_only = nx.Graph()
+    staff_only.add_node("S1", kind="staff")
+    assert removal_impact_bruteforce(staff_only, "S1").share == 0.0  # no stakeholders: nothing to lose
+
+
+# -- what-if --------------------------------------------------------------------------------------
+
+
+def whatif_account() -> AccountSnapshot:
+    """S1 meets A (importance 10) and B (6); S2 meets B and C (1.6). A's departure is planned for later."""
+    return AccountSnapshot(
+        account=Account(id="acc", name="Acme"), relationships=[],
+        reporting_lines=[],
+        staff=[Staff(id="S1", name="Sam", accounts=["acc"]), Staff(id="S2", name="Sue", accounts=["acc"])],
+        stakeholders=[Stakeholder(id="A", account="acc", name="Ann", influence=5, buying_role="economic_buyer",
+                                  left_on=AS_OF + dt.timedelta(days=30)),
+                      Stakeholder(id="B", account="acc", name="Bo", influence=4, buying_role="champion"),
+                      Stakeholder(id="C", account="acc", name="Cy", influence=2, buying_role="user")],
+        meetings=[Meeting(id="m1", date=day(10), attendees=["S1", "A", "B"]),
+                  Meeting(id="m2", date=day(20), attendees=["S2", "B"]),
+                  Meeting(id="m3", date=day(100), attendees=["S2", "C"])],
+        as_of=AS_OF)
+
+
+def test_without_people_marks_the_departure_on_the_day() -> None:
+    snap = whatif_account()
+    cut = without_people(snap, ["A", "S2"], AS_OF)
+    a = next(p for p in cut.stakeholders if p.id == "A")
+    s2 = next(s for s in cut.staff if s.id == "S2")
+    # A was due to leave later: gone on the day now; S2 too
+    assert (a.status, a.left_on, s2.status, s2.left_on) == ("left", AS_OF, "left", AS_OF)
+    assert cut.as_of == AS_OF and cut.reporting_lines == snap.reporting_lines == []
+
+
+def test_what_if_figures_by_hand() -> None:
+    snap = whatif_account()
+    got = what_if(snap, AS_OF, ["S1"])
+    # S1 leaves: A loses its only thread; B keeps S2. Importance 10 of 10 + 6 + 1.6 = 17.6
+    assert [p.id for p in got.unreachable] == ["A"] and got.already_left == []
+    assert got.lost_importance_share == round(10 / 17.6, 6) == 0.568182
+    # S2 leaves: B keeps S1; C (met 100 days ago: 2 ** (-100/90) = 0.46, under the 0.5 threshold) had no thread
+    assert [p.id for p in what_if(snap, AS_OF, ["S2"]).unreachable] == []
+    # with a threshold of 0.4 C has a thread, and loses it with S2: 1.6 / 17.6 = 1/11
+    settings = Settings()
+    settings.strength.thread_threshold = 0.4
+    lower = what_if(snap, AS_OF, ["S2"], settings)
+    assert [p.id for p in lower.uncovered] == ["C"] and lower.lost_importance_share == round(1 / 11, 6) == 0.090909
+    empty = AccountSnapshot(account=Account(id="e", name="E"), stakeholders=[], reporting_lines=[],
+                            relationships=[], meetings=[], staff=[Staff(id="S", name="S", accounts=["e"])])
+    assert what_if(empty, AS_OF, ["S"]).lost_importance_share == 0.0
