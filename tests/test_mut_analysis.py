@@ -499,3 +499,36 @@ def test_what_if_figures_by_hand() -> None:
     empty = AccountSnapshot(account=Account(id="e", name="E"), stakeholders=[], reporting_lines=[],
                             relationships=[], meetings=[], staff=[Staff(id="S", name="S", accounts=["e"])])
     assert what_if(empty, AS_OF, ["S"]).lost_importance_share == 0.0
+
+
+# -- the summary's connectivity -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("cap", "at_one"), [(None, 1), (10, 1), (1, 2)])
+def test_summary_connectivity_with_and_without_a_cap(cap: int | None, at_one: int) -> None:
+    # A (economic buyer, key) is met by S1 and S2: two disjoint paths; B (champion, key) only by S1: one.
+    # With cap 1 every count stops at 1 ("at least one"), so both are at 1.
+    snap = AccountSnapshot(
+        account=Account(id="acc", name="Acme"), relationships=[], reporting_lines=[],
+        staff=[Staff(id="S1", name="Sam", accounts=["acc"]), Staff(id="S2", name="Sue", accounts=["acc"])],
+        stakeholders=[Stakeholder(id="A", account="acc", name="Ann", influence=5, buying_role="economic_buyer"),
+                      Stakeholder(id="B", account="acc", name="Bo", influence=4, buying_role="champion")],
+        meetings=[Meeting(id="m1", date=day(3), attendees=["S1", "A"]),
+                  Meeting(id="m2", date=day(4), attendees=["S2", "A"]),
+                  Meeting(id="m3", date=day(5), attendees=["S1", "B"])])
+    settings = Settings()
+    settings.fragility.connectivity_cap = cap
+    for detail in (False, True):
+        assert analyze(snap, AS_OF, settings, detail=detail).summary.key_at_connectivity_1 == at_one
+
+
+def test_meet_action_says_when_an_uncovered_key_person_was_last_met() -> None:
+    # A (key) was met 200 days ago: 2 ** (-200/90) = 0.21, below the 0.5 threshold, so uncovered
+    snap = AccountSnapshot(
+        account=Account(id="acc", name="Acme"), relationships=[], reporting_lines=[],
+        staff=[Staff(id="S1", name="Sam", accounts=["acc"])],
+        stakeholders=[Stakeholder(id="A", account="acc", name="Ann", influence=5, buying_role="economic_buyer")],
+        meetings=[Meeting(id="m1", date=day(200), attendees=["S1", "A"])])
+    meet = next(a for a in next_actions(analyze(snap, AS_OF, Settings())) if a.kind == "meet")
+    assert (meet.title, meet.reason, meet.target) == ("Meet Ann (economic buyer)", "no thread: last met 200 days ago",
+                                                      "A")
