@@ -1,0 +1,101 @@
+"""Tests written for mutation testing of the escaping code (docs/mutation.md): CSV formula
+neutralisation, Markdown and HTML escaping, the inline SVG.
+
+mutmut does not run the doctests, so behaviour pinned only by a doctest is pinned here too, against
+independent references: the standard library's csv reader, markdown-it's CommonMark renderer and
+HTML parser, and values worked out by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from html.parser import HTMLParser
+
+import pytest
+from markdown_it import MarkdownIt
+
+from kamgraph.views.csv_text import csv_text, safe_cell
+from kamgraph.views.report.html import esc, inline_svg
+from kamgraph.views.report.markdown import md_escape
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_start_gets_an_apostrophe(start: str) -> None:
+    assert safe_cell(f"{start}HYPERLINK(x)") == f"'{start}HYPERLINK(x)"
+
+
+@pytest.mark.parametrize("value", ["-12", "+3", "-0.5", "1e5", "Dana", "a=b", " =x", "", "'already"])
+def test_numbers_and_plain_text_stay_as_they_are(value: str) -> None:
+    assert safe_cell(value) == value
+
+
+def test_safe_cell_of_other_values() -> None:
+    assert (safe_cell(None), safe_cell(-12), safe_cell(2.5)) == ("", -12, 2.5)
+
+
+def test_csv_text_read_back_with_the_csv_module() -> None:
+    text = csv_text(["=name", "score"], [["=1+1", -0.5], ["@SUM(A1)", None], ['Ana "A", B', 3]])
+    assert text.endswith("\n") and "\r" not in text
+    assert list(csv.reader(io.StringIO(text))) == [["'=name", "score"], ["'=1+1", "-0.5"], ["'@SUM(A1)", ""],
+                                                    ['Ana "A", B', "3"]]
+    plain = csv_text(["h"], [["=1"], [None]], neutralise=False)
+    assert list(csv.reader(io.StringIO(plain))) == [["h"], ["=1"], [""]]
+
+
+class _Text(HTMLParser):
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.parts: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+HOSTILE = ["# heading", "- item", "+ item", "= rule", "> quote", "2024. A year", "1) first", "<b>bold</b>",
+           "a | b", "*stars* and _under_", "`code`", "[link](http://x)", "~~gone~~", "$x$", "&amp; co", '"quoted"',
+           "back\\slash", "two\nlines", "  spaced   out  ", "<script>alert(1)</script>", "-", "#", "7."]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_md_escape_renders_back_as_the_same_text(text: str) -> None:
+    rendered = MarkdownIt("commonmark").enable("table").enable("strikethrough").render(md_escape(text))
+    page = _Text(rendered)
+    assert page.tags == ["p"]  # one paragraph: no heading, list, quote, rule, emphasis, code, link
+    assert "".join(page.parts).strip() == " ".join(text.split())
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_md_escape_in_a_table_cell(text: str) -> None:
+    table = f"| a | b |\n|---|---|\n| {md_escape(text)} | end |\n"
+    page = _Text(MarkdownIt("commonmark").enable("table").render(table))
+    cells = [t for t in page.tags if t == "td"]
+    assert len(cells) == 2  # a "|" in the text did not make a third cell
+    assert " ".join(text.split()) in "".join(page.parts)
+
+
+def test_md_escape_by_hand() -> None:
+    assert md_escape("2024. A year") == "2024\\. A year"
+    assert md_escape("# x") == "\\# x"
+    assert md_escape('<a "b">&') == "&lt;a &quot;b&quot;&gt;&amp;"
+    assert md_escape("a|b*c") == "a\\|b\\*c"
+    assert md_escape("plain") == "plain"
+
+
+def test_esc_by_hand() -> None:
+    assert esc("<a href=\"x\">&'</a>") == "&lt;a href=&quot;x&quot;&gt;&amp;&#x27;&lt;/a&gt;"
+    assert esc(3) == "3"
+
+
+def test_inline_svg_keeps_only_the_svg_element() -> None:
+    doc = ('<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x.dtd">\n'
+           '<svg xmlns="http://www.w3.org/2000/svg"><!-- made by\nmatplotlib --><text>A</text></svg>\n')
+    expected = '<svg xmlns="http://www.w3.org/2000/svg"><text>A</text></svg>'
+    assert inline_svg(doc) == expected == inline_svg(doc.encode())
+    with pytest.raises(ValueError, match="not an SVG document"):
+        inline_svg("<html></html>")
