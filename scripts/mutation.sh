@@ -6,8 +6,9 @@
 #   JOBS=2 PYTHON=/path/to/python scripts/mutation.sh cypher
 #   REV=027f546 scripts/mutation.sh graph   # the tests of an older commit (a baseline), same targets
 #   RECHECK=1 TESTS_ONLY="tests/test_mut_analysis.py" scripts/mutation.sh analysis
-#       # after new tests: only the survivors of the last run of the target, against only these tests;
-#       # prints the target's score with the survivors these tests kill counted as killed
+#       # after new tests: only the survivors of the last full run of the target, against only these tests;
+#       # prints the target's score with the survivors these tests kill counted as killed (RECHECK=2: the
+#       # survivors of recheck 1, and so on)
 #
 # Python targets run mutmut (>= 3, the `mutation` extra) in a throw-away copy of the tracked files
 # (/tmp/kamgraph-mutation-<target>), each restricted to the tests that exercise it, with the kernels'
@@ -66,12 +67,16 @@ copy_tree() {  # tracked files + untracked new ones (or the files of commit $REV
 
 run_mutmut() {
   local target="$1" dest="/tmp/kamgraph-mutation-$1${REV:+-$REV}" names=""
-  if [ -n "${RECHECK:-}" ]; then  # the survivors of the last full run, in a second copy
+  if [ -n "${RECHECK:-}" ]; then  # the survivors of the last full run (or recheck), in another copy
     local first="$dest"
-    [ -s "$first/mutmut-results.txt" ] || { echo "RECHECK: run scripts/mutation.sh $target first" >&2; exit 2; }
-    names="$(grep -v ': killed$\|: timeout$\|: not checked$\|: caught by type check$' "$first/mutmut-results.txt" \
+    [ "$RECHECK" -gt 1 ] && first="$dest-recheck$((RECHECK - 1))"
+    [ "$RECHECK" -eq 2 ] && first="$dest-recheck"
+    local merged="$first/mutmut-merged.txt"
+    [ -s "$merged" ] || merged="$first/mutmut-results.txt"
+    [ -s "$merged" ] || { echo "RECHECK: run scripts/mutation.sh $target first" >&2; exit 2; }
+    names="$(grep -v ': killed$\|: timeout$\|: not checked$\|: caught by type check$' "$merged" \
              | awk -F: '{print $1}' | tr -d ' ' | tr '\n' ' ')"
-    dest="$dest-recheck"
+    dest="$dest-recheck${RECHECK#1}"
   fi
   copy_tree "$dest"
   [ -n "${TESTS_ONLY:-}" ] && TESTS[$target]="$TESTS_ONLY"
@@ -90,7 +95,7 @@ run_mutmut() {
   (cd "$dest" && KAMGRAPH_PURE_PYTHON=1 nice -n "${NICE:-15}" "$BIN/mutmut" run --max-children "$JOBS" $names \
      >mutmut-run.log 2>&1 || true)
   (cd "$dest" && "$BIN/mutmut" results --all true > mutmut-results.txt 2>/dev/null || true)
-  "$PYTHON" - "$target" "$dest/mutmut-results.txt" ${RECHECK:+"${first:-}/mutmut-results.txt"} <<'PY'
+  "$PYTHON" - "$target" "$dest/mutmut-results.txt" ${RECHECK:+"${merged:-}"} <<'PY'
 import collections, sys
 target, path, *first = sys.argv[1:]
 def outcomes(path):
@@ -107,6 +112,8 @@ if first:  # a recheck: the first run's outcomes, with the survivors these tests
         if merged.get(name) not in (None, "killed", "timeout", "not checked") and outcome in ("killed", "timeout"):
             merged[name] = outcome
     now = merged
+    with open(path.replace("mutmut-results.txt", "mutmut-merged.txt"), "w") as out:
+        out.writelines(f"    {name}: {outcome}\n" for name, outcome in now.items())
 counts = collections.Counter(now.values())
 killed = counts["killed"] + counts["timeout"] + counts["caught by type check"]
 total = sum(v for k, v in counts.items() if k not in ("skipped", "not checked"))

@@ -532,3 +532,59 @@ def test_meet_action_says_when_an_uncovered_key_person_was_last_met() -> None:
     meet = next(a for a in next_actions(analyze(snap, AS_OF, Settings())) if a.kind == "meet")
     assert (meet.title, meet.reason, meet.target) == ("Meet Ann (economic buyer)", "no thread: last met 200 days ago",
                                                       "A")
+
+
+def test_watch_sustained_fall_counts_the_first_period_by_the_rule() -> None:
+    # Quarterly meetings rule: 3 meetings in Q4 2025 (none in December), 1 in Q1 2026, none in April.
+    # As of 30 April the series is 31 Dec (3, counted over the quarter), 31 Mar (1), 30 Apr (0): a fall of 3.
+    days = [dt.date(2025, 10, 10), dt.date(2025, 10, 20), dt.date(2025, 11, 5), dt.date(2026, 1, 5)]
+    snap = AccountSnapshot(
+        account=Account(id="a", name="A"), staff=[Staff(id="s", name="S", accounts=["a"])],
+        stakeholders=[Stakeholder(id="e", account="a", name="E", influence=5, buying_role="economic_buyer")],
+        reporting_lines=[], relationships=[],
+        meetings=[Meeting(id=f"m{i}", date=d, attendees=["s", "e"]) for i, d in enumerate(days)])
+    settings = Settings()
+    rule = settings.trend.sustained_fall
+    rule.figure, rule.drop, rule.periods, rule.every = "meetings", 2.0, 2, "quarter"
+    fall = watch_sustained_fall(snap, dt.date(2026, 4, 30), settings)
+    assert fall is not None and (fall.since, fall.before, fall.after) == (dt.date(2025, 12, 31), 3.0, 0.0)
+
+
+def test_meet_actions_route_and_who_gets_one() -> None:
+    # A (economic buyer, key) reports to B, B to C; S1 meets only C: the warm route is S1 -> C -> B -> A.
+    # U (user, 2.4) is neither key nor of a required role: no action; T (technical buyer, 1.3) is not key
+    # but its role is required: an action; X (no role, 5) is key. All of them are uncovered. Priority:
+    # importance x 1.5 for a required role x the rule's factor.
+    def sh(pid: str, name: str, influence: int, role: str | None, boss: str | None = None) -> Stakeholder:
+        return Stakeholder(id=pid, account="acc", name=name, influence=influence, buying_role=role, reports_to=boss)
+    snap = AccountSnapshot(
+        account=Account(id="acc", name="Acme"), relationships=[], reporting_lines=[],
+        staff=[Staff(id="S1", name="Sam", accounts=["acc"])],
+        stakeholders=[sh("A", "Ann", 5, "economic_buyer", "B"), sh("B", "Bo", 1, None, "C"), sh("C", "Cy", 1, None),
+                      sh("U", "Una", 3, "user"), sh("T", "Teo", 1, "technical_buyer"), sh("X", "Xen", 5, None)],
+        meetings=[Meeting(id="m1", date=day(3), attendees=["S1", "C"])])
+    meets = {a.target: a for a in next_actions(analyze(snap, AS_OF, Settings())) if a.kind == "meet"}
+    assert set(meets) == {"A", "T", "X"}
+    assert meets["A"].path == ["S1", "C", "B", "A"]
+    assert meets["A"].reason == "no thread: never met; warmest route via Cy -> Bo"
+    factor = meets["X"].priority / 5.0
+    assert (meets["A"].priority, meets["T"].priority) == (pytest.approx(10 * 1.5 * factor),
+                                                          pytest.approx(1.3 * 1.5 * factor))
+
+
+def test_successor_through_a_direct_report_only() -> None:
+    # D3 (no title, department or manager) left; K reported to D3 and is uncovered: 2 + 0.3 + 1
+    snap = AccountSnapshot(
+        account=Account(id="acc", name="Acme"), relationships=[], reporting_lines=[],
+        staff=[Staff(id="S1", name="Sam", accounts=["acc"])],
+        stakeholders=[Stakeholder(id="D3", account="acc", name="Dan", influence=2, left_on=day(10)),
+                      Stakeholder(id="K", account="acc", name="Kim", influence=3, reports_to="D3")],
+        meetings=[])
+    got = successors(analyze(snap, AS_OF, Settings()), "D3")
+    assert [(s.person, round(s.score, 6), s.reasons) for s in got] == [("K", 3.3, ("their direct report",))]
+
+
+def test_removal_impact_bruteforce_weights_missing_importance_as_one() -> None:
+    g = thread_graph()
+    g.nodes["A"]["importance"] = 3.0  # the others count 1: total 3 + 4 = 7
+    assert removal_impact_bruteforce(g, "S1").share == pytest.approx(2 / 7)  # B and D
