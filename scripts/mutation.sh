@@ -27,7 +27,7 @@ PYTEST_ARGS="-p no:cacheprovider -q -x --no-header -p no:randomly"
 # Targets that do not need the Neo4j store run without the Bolt test server (-m "not bolt"): mutmut runs
 # the tests of each mutant in a fresh pytest session, which would start the server once per mutant.
 NOBOLT=$'-m\nnot bolt\n--no-bolt'
-declare -A MUTATE TESTS ARGS
+declare -A MUTATE TESTS ARGS SCORED
 MUTATE[cadence]="kamgraph/analysis/cadence.py"
 TESTS[cadence]="tests/test_cadence_bands.py tests/test_analysis.py"
 ARGS[cadence]="$NOBOLT"
@@ -48,6 +48,8 @@ MUTATE[store-neo4j]="kamgraph/store/neo4j.py kamgraph/store/neo4j_config.py"
 TESTS[store-neo4j]="tests/test_store.py tests/test_store_ties.py tests/test_neo4j_store.py tests/test_neo4j_config.py tests/test_cypher_rows.py"
 ARGS[store-neo4j]=""
 MUTATE[escaping]="kamgraph/views/report/html.py kamgraph/views/report/markdown.py kamgraph/views/graph_export.py kamgraph/views/csv_text.py"
+# Of those files, only the escaping functions count in the score (graph_export also builds the graphs).
+SCORED[escaping]='report\.(html|markdown)\.|csv_text\.x_(safe_cell|csv_text|_plain_cell)__|graph_export\.x_(plain|encode_token|decode_token|to_graphml|_gexf_value|to_gexf|_csv_value|to_csv)__'
 TESTS[escaping]="tests/test_mut_escaping.py tests/test_escaping.py tests/test_report.py tests/test_export.py tests/test_hostile_input.py"
 ARGS[escaping]="$NOBOLT"
 MUTATE[import]="kamgraph/ingest/*.py"
@@ -95,15 +97,17 @@ run_mutmut() {
   (cd "$dest" && KAMGRAPH_PURE_PYTHON=1 nice -n "${NICE:-15}" "$BIN/mutmut" run --max-children "$JOBS" $names \
      >mutmut-run.log 2>&1 || true)
   (cd "$dest" && "$BIN/mutmut" results --all true > mutmut-results.txt 2>/dev/null || true)
-  "$PYTHON" - "$target" "$dest/mutmut-results.txt" ${RECHECK:+"${merged:-}"} <<'PY'
-import collections, sys
+  SCORED="${SCORED[$target]:-}" "$PYTHON" - "$target" "$dest/mutmut-results.txt" ${RECHECK:+"${merged:-}"} <<'PY'
+import collections, os, re, sys
 target, path, *first = sys.argv[1:]
+scored = re.compile(os.environ.get("SCORED") or ".")
 def outcomes(path):
     found = {}
     for line in open(path):
         if ":" in line:
             name, outcome = line.rsplit(":", 1)
-            found[name.strip()] = outcome.strip()
+            if scored.search(name):
+                found[name.strip()] = outcome.strip()
     return found
 now = outcomes(path)
 if first:  # a recheck: the first run's outcomes, with the survivors these tests killed counted as killed

@@ -23,6 +23,7 @@ from kamgraph.analysis.person_profile import person_profile
 from kamgraph.analysis.pipeline import analyze
 from kamgraph.analysis.staff_load import AccountHold, account_holds, thread_load
 from kamgraph.analysis.trend import (
+    default_start,
     period_end,
     snapshot_on,
     sustained_fall,
@@ -588,3 +589,22 @@ def test_removal_impact_bruteforce_weights_missing_importance_as_one() -> None:
     g = thread_graph()
     g.nodes["A"]["importance"] = 3.0  # the others count 1: total 3 + 4 = 7
     assert removal_impact_bruteforce(g, "S1").share == pytest.approx(2 / 7)  # B and D
+
+
+def test_default_start_by_quarter() -> None:
+    # the end of the quarter before the one 15 May falls in (Q2): 31 March; two quarters back: 31 December
+    assert default_start(dt.date(2026, 5, 15), "quarter", 1) == dt.date(2026, 3, 31)
+    assert default_start(dt.date(2026, 11, 15), "quarter", 2) == dt.date(2026, 6, 30)
+
+
+def test_trend_points_see_staff_of_the_first_meeting(sqlite_store: GraphStore) -> None:
+    # S8 is not on the team; they meet B at the very first meeting, and B has no other thread then
+    batch = trend_account()
+    batch.staff.append(Staff(id="S8", name="Eight", role="support"))
+    batch.meetings.append(Meeting(id="m0", date=dt.date(2026, 1, 2), attendees=["S8", "B"]))
+    sqlite_store.import_batch(batch)
+    whole = sqlite_store.load_account("acc")
+    day1 = dt.date(2026, 1, 31)
+    (point,) = trend_points(whole, [day1])
+    reference = analyze(sqlite_store.load_account("acc", day1), day1, Settings(), detail=False).summary
+    assert point.coverage == reference.coverage == 1.0  # A (S1, m1) and B (S8, m0) both covered
