@@ -1,0 +1,25 @@
+"""Tests written for the survivors of the mutation run of the SQL strings of ``kamgraph/store/sqlite.py``
+(``scripts/mutation.sh sql``, docs/mutation.md): each pins what a query's WHERE clause keeps out,
+against records written by hand in the test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kamgraph.domain.dataset import Batch
+from kamgraph.domain.models import Account, Stakeholder
+from kamgraph.store import open_store
+
+
+def test_reporting_lines_of_more_stakeholders_than_one_query_takes(tmp_path: Path) -> None:
+    # 901 stakeholders: their reporting lines are read in two chunks (900 ids, then 1); each chunk must
+    # bring only the lines of its own ids, or every line comes back once per chunk.
+    people = [Stakeholder(id=f"c{i:04d}", account="acc", name=f"C {i}", influence=1) for i in range(901)]
+    people[1] = people[1].model_copy(update={"reports_to": "c0000"})
+    people[900] = people[900].model_copy(update={"reports_to": "c0001", "dotted_to": ["c0000"]})
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(Batch(accounts=[Account(id="acc", name="Acme")], stakeholders=people))
+        loaded = {p.id: p for p in store.load_account("acc").stakeholders}
+    assert (loaded["c0001"].reports_to, loaded["c0001"].dotted_to) == ("c0000", [])
+    assert (loaded["c0900"].reports_to, loaded["c0900"].dotted_to) == ("c0001", ["c0000"])
+    assert sum(1 for p in loaded.values() if p.reports_to or p.dotted_to) == 2
