@@ -497,6 +497,10 @@ def test_what_if_figures_by_hand() -> None:
     settings.strength.thread_threshold = 0.4
     lower = what_if(snap, AS_OF, ["S2"], settings)
     assert [p.id for p in lower.uncovered] == ["C"] and lower.lost_importance_share == round(1 / 11, 6) == 0.090909
+    # the settings hold for "after" too: with 0.4, C keeps S2 when S1 leaves (only A is lost)
+    assert [p.id for p in what_if(snap, AS_OF, ["S1"], settings).uncovered] == ["A"]
+    # A is due to leave after the as-of date: still there on it, so not "already left"
+    assert what_if(snap, AS_OF, ["A"]).already_left == []
     empty = AccountSnapshot(account=Account(id="e", name="E"), stakeholders=[], reporting_lines=[],
                             relationships=[], meetings=[], staff=[Staff(id="S", name="S", accounts=["e"])])
     assert what_if(empty, AS_OF, ["S"]).lost_importance_share == 0.0
