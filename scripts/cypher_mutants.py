@@ -306,12 +306,18 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS", "2")))
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--rev", help="test the files of this commit (e.g. a baseline) instead of the checkout")
+    parser.add_argument("--tests", help="these test files (separated by commas) instead of the target's list, "
+                                        "e.g. only the new tests when rechecking survivors")
     parser.add_argument("--all-tests", action="store_true", help="run the whole test list for every mutant")
-    parser.add_argument("--only", help="only the mutants whose 'path:line' contains this text")
+    parser.add_argument("--only", help="only the mutants whose 'path:line: what' contains one of these texts "
+                                       "(separated by commas), e.g. a survivor list to recheck")
     args = parser.parse_args()
     mutants = cypher_mutants() if args.target == "cypher" else sql_mutants()
+    if args.tests:
+        TESTS[args.target] = [*args.tests.split(","), *(t for t in TESTS[args.target] if not t.endswith(".py"))]
     if args.only:
-        mutants = [m for m in mutants if args.only in f"{m.path}:{m.line}"]
+        wanted = [w.strip() for w in args.only.split(",") if w.strip()]
+        mutants = [m for m in mutants if any(w in f"{m.path}:{m.line}: {m.what}" for w in wanted)]
     if args.list:
         for m in mutants:
             print(f"{m.path}:{m.line}: {m.what}")
