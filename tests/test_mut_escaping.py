@@ -11,11 +11,14 @@ from __future__ import annotations
 import csv
 import io
 from html.parser import HTMLParser
+from xml.etree import ElementTree as ET
 
+import networkx as nx
 import pytest
 from markdown_it import MarkdownIt
 
 from kamgraph.views.csv_text import csv_text, safe_cell
+from kamgraph.views.graph_export import to_csv, to_gexf
 from kamgraph.views.report.html import esc, inline_svg
 from kamgraph.views.report.markdown import md_escape
 
@@ -99,3 +102,52 @@ def test_inline_svg_keeps_only_the_svg_element() -> None:
     assert inline_svg(doc) == expected == inline_svg(doc.encode())
     with pytest.raises(ValueError, match="not an SVG document"):
         inline_svg("<html></html>")
+
+
+def small_export_graph() -> nx.MultiDiGraph:
+    """A hand-made export graph: staff S (no name), stakeholder "=Ann <b>" who left, one MET link."""
+    g = nx.MultiDiGraph(account_name="Acme & Co", as_of="2025-06-30")
+    g.add_node("S", kind="staff", key=False)
+    g.add_node("A", kind="stakeholder", name="=Ann <b>", status="left", influence=5, key=True,
+               last_contact="2025-06-01")
+    g.add_edge("S", "A", kind="met", strength=0.75, count=2, thread=True, first="2025-01-02")
+    return g
+
+
+def test_gexf_by_hand_and_read_by_networkx() -> None:
+    text = to_gexf(small_export_graph())
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<gexf') and text.endswith("</gexf>\n")
+    ns = {"g": "http://gexf.net/1.3"}
+    root = ET.fromstring(text)
+    meta = root.find("g:meta", ns)
+    assert meta is not None and meta.get("lastmodifieddate") == "2025-06-30"
+    assert (meta.findtext("g:creator", namespaces=ns), meta.findtext("g:description", namespaces=ns)) == (
+        "kamgraph", "Relationship graph of Acme & Co on 2025-06-30")
+    nodes = root.find("g:graph/g:nodes", ns)
+    assert nodes is not None and nodes.get("count") == "2"
+    labels = {n.get("id"): n.get("label") for n in nodes}
+    assert labels == {"S": "S", "A": "=Ann <b>"}  # no name: the id; names as text, not markup
+    values = {(n.get("id"), v.get("for")): v.get("value") for n in nodes for v in n.find("g:attvalues", ns)}
+    assert values[("A", "key")] == "true" and values[("S", "key")] == "false" and values[("A", "influence")] == "5"
+    (edge,) = root.find("g:graph/g:edges", ns)
+    assert (edge.get("label"), edge.get("weight"), edge.get("source"), edge.get("target")) == ("met", "0.75", "S", "A")
+    declared = {(group.get("class"), a.get("id")): a.get("type")
+                for group in root.iter("{http://gexf.net/1.3}attributes") for a in group}
+    assert declared[("node", "kind")] == "string" and declared[("edge", "kind")] == "string"
+    assert declared[("node", "key")] == "boolean" and declared[("edge", "strength")] == "double"
+    back = nx.read_gexf(io.BytesIO(text.encode()))  # networkx reads it back (an independent reader)
+    assert back.nodes["A"]["label"] == "=Ann <b>" and back.nodes["A"]["key"] is True
+    assert next(iter(back.edges(data=True)))[2]["weight"] == 0.75
+
+
+def test_neo4j_admin_csv_by_hand() -> None:
+    nodes, edges = to_csv(small_export_graph())
+    node_rows = list(csv.reader(io.StringIO(nodes)))
+    assert node_rows[0] == ["id:ID", ":LABEL", "name", "status", "influence:int", "key:boolean",
+                            "last_contact:date"]
+    # a database loader reads these: no formula apostrophe, empty cells for "not set", booleans as words
+    assert node_rows[1:] == [["S", "Person;Staff", "", "", "", "false", ""],
+                             ["A", "Person;Stakeholder;Left", "=Ann <b>", "left", "5", "true", "2025-06-01"]]
+    assert list(csv.reader(io.StringIO(edges))) == [
+        [":START_ID", ":END_ID", ":TYPE", "count:int", "first:date", "strength:float", "thread:boolean"],
+        ["S", "A", "MET", "2", "2025-01-02", "0.75", "true"]]
