@@ -4,10 +4,11 @@ against records written by hand in the test."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from kamgraph.domain.dataset import Batch
-from kamgraph.domain.models import Account, Stakeholder
+from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
 from kamgraph.store import open_store
 
 
@@ -24,3 +25,18 @@ def test_reporting_lines_of_more_stakeholders_than_one_query_takes(tmp_path: Pat
     assert (loaded["c0001"].reports_to, loaded["c0001"].dotted_to) == ("c0000", [])
     assert (loaded["c0900"].reports_to, loaded["c0900"].dotted_to) == ("c0001", ["c0000"])
     assert sum(1 for p in loaded.values() if p.reports_to or p.dotted_to) == 2
+
+
+def test_attendees_of_more_meetings_than_one_query_takes(tmp_path: Path) -> None:
+    # 901 meetings, read in two chunks: each meeting's attendees come back once each (the meetings are
+    # built without validation, so a chunk that brought every meeting's attendees would double them).
+    meetings = [Meeting(id=f"m{i:04d}", date=dt.date(2025, 1, 1) + dt.timedelta(days=i % 300), kind="call",
+                        attendees=["s1", "c1"] if i % 2 else ["s1", "c2"]) for i in range(901)]
+    batch = Batch(accounts=[Account(id="acc", name="Acme")], staff=[Staff(id="s1", name="S", accounts=["acc"])],
+                  stakeholders=[Stakeholder(id="c1", account="acc", name="C1", influence=1),
+                                Stakeholder(id="c2", account="acc", name="C2", influence=1)], meetings=meetings)
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(batch)
+        loaded = store.load_account("acc").meetings
+    assert len(loaded) == 901
+    assert {m.id: m.attendees for m in loaded} == {m.id: sorted(m.attendees) for m in meetings}
