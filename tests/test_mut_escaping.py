@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import io
 from html.parser import HTMLParser
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
+import jinja2
 import networkx as nx
 import pytest
 from markdown_it import MarkdownIt
@@ -151,3 +153,17 @@ def test_neo4j_admin_csv_by_hand() -> None:
     assert list(csv.reader(io.StringIO(edges))) == [
         [":START_ID", ":END_ID", ":TYPE", "count:int", "first:date", "strength:float", "thread:boolean"],
         ["S", "A", "MET", "2", "2025-01-02", "0.75", "true"]]
+
+
+def test_template_folder_errors(tmp_path: Path) -> None:
+    from kamgraph.errors import InputError
+    from kamgraph.views.report.html import template_environment
+
+    missing = tmp_path / "nowhere"
+    with pytest.raises(InputError) as error:
+        template_environment(missing)
+    assert str(error.value) == f"report.template_dir: {missing}: not a folder of report templates"
+    # a branded template naming something that does not exist fails instead of printing nothing
+    (tmp_path / "report.html.j2").write_text("<p>{{ no_such_value }}</p>", encoding="utf-8")
+    with pytest.raises(jinja2.UndefinedError):
+        template_environment(tmp_path).get_template("report.html.j2").render()
