@@ -40,3 +40,20 @@ def test_attendees_of_more_meetings_than_one_query_takes(tmp_path: Path) -> None
         loaded = store.load_account("acc").meetings
     assert len(loaded) == 901
     assert {m.id: m.attendees for m in loaded} == {m.id: sorted(m.attendees) for m in meetings}
+
+
+def test_updating_one_meeting_keeps_the_attendees_of_the_others(tmp_path: Path) -> None:
+    people = Batch(accounts=[Account(id="acc", name="Acme")], staff=[Staff(id="s1", name="S", accounts=["acc"])],
+                   stakeholders=[Stakeholder(id="c1", account="acc", name="C1", influence=1),
+                                 Stakeholder(id="c2", account="acc", name="C2", influence=1)])
+    m1 = Meeting(id="m1", date=dt.date(2025, 1, 2), attendees=["s1", "c1"])
+    m2 = Meeting(id="m2", date=dt.date(2025, 1, 3), attendees=["s1", "c2"])
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(people)
+        store.import_batch(Batch(meetings=[m1, m2]))
+        # m1 changes (a new subject, c2 joins); m2 is not in this import at all
+        report = store.import_batch(Batch(meetings=[m1.model_copy(update={"subject": "QBR",
+                                                                          "attendees": ["s1", "c1", "c2"]})]))
+        loaded = {m.id: (m.subject, m.attendees) for m in store.load_account("acc").meetings}
+    assert report.updated == 1
+    assert loaded == {"m1": ("QBR", ["c1", "c2", "s1"]), "m2": (None, ["c2", "s1"])}
