@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -20,8 +21,8 @@ import pytest
 from markdown_it import MarkdownIt
 
 from kamgraph.views.csv_text import csv_text, safe_cell
-from kamgraph.views.graph_export import to_csv, to_gexf
-from kamgraph.views.report.html import esc, inline_svg
+from kamgraph.views.graph_export import decode_token, encode_token, to_csv, to_gexf, to_graphml
+from kamgraph.views.report.html import esc, inline_svg, render_html_report
 from kamgraph.views.report.markdown import md_escape
 
 
@@ -167,3 +168,52 @@ def test_template_folder_errors(tmp_path: Path) -> None:
     (tmp_path / "report.html.j2").write_text("<p>{{ no_such_value }}</p>", encoding="utf-8")
     with pytest.raises(jinja2.UndefinedError):
         template_environment(tmp_path).get_template("report.html.j2").render()
+
+
+def test_exports_of_a_bare_graph() -> None:
+    # no account name, no date, an edge without a kind, and values a spreadsheet would run
+    g = nx.MultiDiGraph()
+    g.add_node("a_b", kind="staff", influence=3)
+    g.add_node("a_xb", kind="stakeholder", name="=B")
+    g.add_edge("a_b", "a_xb", count=2, account="=acc")
+    root = ET.fromstring(to_gexf(g))
+    ns = {"g": "http://gexf.net/1.3"}
+    meta = root.find("g:meta", ns)
+    assert meta is not None and meta.get("lastmodifieddate") is None
+    assert meta.findtext("g:description", namespaces=ns) == "Relationship graph of  on "
+    edges = root.find("g:graph/g:edges", ns)
+    assert edges is not None and edges.get("count") == "1"
+    (edge,) = edges
+    assert edge.get("label") == ""
+    assert {v.get("for"): v.get("value") for v in edge.find("g:attvalues", ns)} == {"count": "2", "account": "=acc"}
+    nodes, edge_csv = to_csv(g)
+    assert list(csv.reader(io.StringIO(edge_csv))) == [[":START_ID", ":END_ID", ":TYPE", "count:int", "account"],
+                                                       ["a_b", "a_xb", "", "2", "=acc"]]  # a loader: no apostrophe
+    assert list(csv.reader(io.StringIO(nodes)))[2][2] == "=B"
+
+
+def test_graphml_keeps_graph_data_types_and_ids() -> None:
+    g = small_export_graph()
+    g.add_node("a_b", kind="staff")
+    g.add_node("a_xb", kind="staff")
+    text = to_graphml(g)
+    back = nx.read_graphml(io.StringIO(text), force_multigraph=True)
+    assert back.graph["account_name"] == "Acme & Co" and back.graph["as_of"] == "2025-06-30"
+    keys = ET.fromstring(text).iter("{http://graphml.graphdrawing.org/xmlns}key")
+    types = {k.get("attr.name"): k.get("attr.type") for k in keys}
+    assert types["influence"] == "long" and types["strength"] == "double" and types["key"] == "boolean"
+    # ids are NMTOKENs, and a literal "_x" is escaped so that decoding is exact
+    assert (encode_token("a_b"), encode_token("a_xb"), encode_token("a b")) == ("a_b", "a_x005F_xb", "a_x0020_b")
+    assert {decode_token(n) for n in back.nodes} == {"S", "A", "a_b", "a_xb"}
+
+
+def test_report_cards_by_hand() -> None:
+    from .review_data import hostile_analysis
+
+    analysis = hostile_analysis()
+    s = analysis.summary
+    page = render_html_report(analysis)
+    cards = re.findall(r'<div class="card"><b>([^<]*)</b>([^<]*)</div>', page)
+    assert cards == [(f"{s.health:.0f}", "health"), (f"{s.key_covered}/{s.key_stakeholders}", "key covered"),
+                     (f"{round(100 * s.coverage)} %", "coverage"), (f"{round(100 * s.fragility_index)} %", "fragility"),
+                     (f"{round(100 * s.concentration)} %", "concentration"), (s.shape.replace("_", " "), "shape")]
