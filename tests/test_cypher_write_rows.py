@@ -293,3 +293,18 @@ def test_stakeholders_of_accounts(db: Db) -> None:
     assert found(None) == [("c1", []), ("c2", [("c1", "dotted")]), ("c3", [])]
     assert found(["acme"]) == [("c1", []), ("c2", [("c1", "dotted")])]
     assert found(["zzz"]) == []
+
+
+# -- read queries the first row checks left open ------------------------------------------------------
+
+
+def test_accounts_by_folded_name_and_chunk_meetings_by_date(db: Db) -> None:
+    people(db)
+    db.plain("make_two_meetings")
+    assert [r["props"]["id"] for r in db.named("accounts_by_folded_name", account_name="ACME")] == ["acme"]
+    assert db.named("accounts_by_folded_name", account_name="Gamma") == []
+
+    def meetings(as_of: object) -> list[str]:
+        return sorted(r["props"]["id"] for r in db.named("chunk_meetings", ids=["acme"], as_of=as_of))
+    assert meetings(None) == ["m1", "m2"]
+    assert meetings(D(2025, 1, 31)) == ["m1"]  # m2 (2025-02-10) is after the date

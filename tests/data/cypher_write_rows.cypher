@@ -144,3 +144,9 @@ MATCH (a:Alert) RETURN count(a) AS n
 // name: attendees_of
 // Read back: attendees of.
 MATCH (p)-[:ATTENDED]->(:Meeting {id: $m}) RETURN p.id AS p
+
+// name: make_two_meetings
+// Set-up: two meetings of S1 with C1 (acme), on 2025-01-10 and 2025-02-10.
+MATCH (s:Person {id: 's1'}), (c:Person {id: 'c1'})
+CREATE (s)-[:ATTENDED]->(:Meeting {id: 'm1', date: date('2025-01-10')})<-[:ATTENDED]-(c),
+       (s)-[:ATTENDED]->(:Meeting {id: 'm2', date: date('2025-02-10')})<-[:ATTENDED]-(c)
