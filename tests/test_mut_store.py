@@ -57,3 +57,22 @@ def test_updating_one_meeting_keeps_the_attendees_of_the_others(tmp_path: Path) 
         loaded = {m.id: (m.subject, m.attendees) for m in store.load_account("acc").meetings}
     assert report.updated == 1
     assert loaded == {"m1": ("QBR", ["c1", "c2", "s1"]), "m2": (None, ["c2", "s1"])}
+
+
+def test_person_queries_touch_only_the_people_named(tmp_path: Path) -> None:
+    batch = Batch(
+        accounts=[Account(id="acc", name="Acme"), Account(id="beta", name="Beta")],
+        stakeholders=[Stakeholder(id="c1", account="acc", name="C1", influence=1, email="c1@acme.example"),
+                      Stakeholder(id="c2", account="acc", name="C2", influence=1, email="c2@acme.example"),
+                      Stakeholder(id="c3", account="acc", name="C3", influence=1),
+                      Stakeholder(id="b1", account="beta", name="B1", influence=1)])
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(batch)
+        assert list(store.people_by_email(["c1@acme.example", "nobody@x"])) == ["c1@acme.example"]
+        store.mark_left("c1", dt.date(2025, 3, 1))
+        store.mark_left("c2", dt.date(2025, 3, 2))
+        store.mark_returned("c1")  # c2 stays gone
+        assert (store.get_person("c1").left_on, store.get_person("c2").left_on) == (None, dt.date(2025, 3, 2))
+        # active and departed counts per account: acme 2 active (c1, c3) and 1 gone (c2); beta 1 and 0
+        counts = {a.id: (a.stakeholders, a.stakeholders_left) for a in store.list_accounts()}
+    assert counts == {"acc": (2, 1), "beta": (1, 0)}
