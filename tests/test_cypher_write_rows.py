@@ -308,3 +308,4 @@ def test_accounts_by_folded_name_and_chunk_meetings_by_date(db: Db) -> None:
         return sorted(r["props"]["id"] for r in db.named("chunk_meetings", ids=["acme"], as_of=as_of))
     assert meetings(None) == ["m1", "m2"]
     assert meetings(D(2025, 1, 31)) == ["m1"]  # m2 (2025-02-10) is after the date
+    assert meetings(D(2025, 2, 10)) == ["m1", "m2"]  # a meeting on the date counts
