@@ -207,11 +207,14 @@ def test_graphml_keeps_graph_data_types_and_ids() -> None:
     assert {decode_token(n) for n in back.nodes} == {"S", "A", "a_b", "a_xb"}
 
 
-def test_report_cards_by_hand() -> None:
-    from .review_data import hostile_analysis
+@pytest.mark.parametrize("which", ["hostile", "demo"])
+def test_report_cards_by_hand(which: str) -> None:
+    from .review_data import demo_analysis, hostile_analysis
 
-    analysis = hostile_analysis()
+    analysis = hostile_analysis() if which == "hostile" else demo_analysis()
     s = analysis.summary
+    if which == "demo":  # shares strictly between 0 and 1, so a wrong scale shows
+        assert 0 < s.coverage < 1 and 0 < s.fragility_index < 1 and 0 < s.concentration < 1
     page = render_html_report(analysis)
     cards = re.findall(r'<div class="card"><b>([^<]*)</b>([^<]*)</div>', page)
     assert cards == [(f"{s.health:.0f}", "health"), (f"{s.key_covered}/{s.key_stakeholders}", "key covered"),

@@ -66,11 +66,12 @@ def test_person_queries_touch_only_the_people_named(tmp_path: Path) -> None:
                       Stakeholder(id="c2", account="acc", name="C2", influence=1, email="c2@acme.example"),
                       Stakeholder(id="c3", account="acc", name="C3", influence=1),
                       Stakeholder(id="b1", account="beta", name="B1", influence=1)],
-        # s1 on acme's team, s2 on beta's; s3 on no team but met c3; two acme meetings, none at beta
+        # s1 on acme's team, s2 on beta's; s3 and s4 on no team: s3 met c3 (acme), s4 met b1 (beta)
         staff=[Staff(id="s1", name="S1", accounts=["acc"]), Staff(id="s2", name="S2", accounts=["beta"]),
-               Staff(id="s3", name="S3")],
+               Staff(id="s3", name="S3"), Staff(id="s4", name="S4")],
         meetings=[Meeting(id="m1", date=dt.date(2025, 1, 5), attendees=["s3", "c3"]),
-                  Meeting(id="m2", date=dt.date(2025, 2, 1), attendees=["s1", "c1", "c3"])])
+                  Meeting(id="m2", date=dt.date(2025, 2, 1), attendees=["s1", "c1", "c3"]),
+                  Meeting(id="m3", date=dt.date(2025, 3, 1), attendees=["s4", "b1"])])
     with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
         store.import_batch(batch)
         assert list(store.people_by_email(["c1@acme.example", "nobody@x"])) == ["c1@acme.example"]
@@ -79,7 +80,7 @@ def test_person_queries_touch_only_the_people_named(tmp_path: Path) -> None:
         store.mark_returned("c1")  # c2 stays gone
         assert (store.get_person("c1").left_on, store.get_person("c2").left_on) == (None, dt.date(2025, 3, 2))
         # per account: acme 2 active (c1, c3), 1 gone (c2), staff s1 and s3, 2 meetings, the last on 1 Feb;
-        # beta 1 active, nobody gone, staff s2, no meeting
+        # beta 1 active, nobody gone, staff s2 and s4, 1 meeting on 1 March
         counts = {a.id: (a.stakeholders, a.stakeholders_left, a.staff, a.meetings, a.last_meeting)
                   for a in store.list_accounts()}
-    assert counts == {"acc": (2, 1, 2, 2, dt.date(2025, 2, 1)), "beta": (1, 0, 1, 0, None)}
+    assert counts == {"acc": (2, 1, 2, 2, dt.date(2025, 2, 1)), "beta": (1, 0, 2, 1, dt.date(2025, 3, 1))}
