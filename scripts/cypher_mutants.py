@@ -7,6 +7,12 @@ This script makes those mutants itself, one at a time, in a throw-away copy of t
 the store tests against each and prints the share killed. Written by hand because no mutation tool we
 know of parses Cypher; the operators are the classic relational and logical ones.
 
+Each mutant runs only the tests that reach its query (mutmut's per-mutant selection, done by hand):
+one traced run of the whole list first records, per test (set-up included), the functions of
+sqlite.py it executes (coverage.py, one context per test: :data:`SQL_TRACE_PLUGIN`) or the named
+Cypher queries it looks up (:data:`TRACE_PLUGIN`); a mutant whose code no test reaches is reported as
+``no tests``.
+
 Usage: ``python scripts/cypher_mutants.py cypher|sql [--list] [--jobs N]``; survivors are printed with
 their line, and judged in docs/mutation.md.
 """
@@ -14,8 +20,10 @@ their line, and judged in docs/mutation.md.
 from __future__ import annotations
 
 import argparse
+import ast
 import concurrent.futures
 import io
+import json
 import os
 import re
 import shutil
@@ -30,12 +38,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 #: Tests that exercise each kind of query text (-x: stop at the first failure, i.e. the kill).
 TESTS = {
-    "cypher": ["tests/test_cypher_rows.py", "tests/test_store_ties.py", "tests/test_store.py",
-               "tests/test_neo4j_store.py", "tests/test_alert_store.py", "tests/test_store_alert_clear.py",
+    "cypher": ["tests/test_cypher_write_rows.py", "tests/test_cypher_rows.py", "tests/test_store_ties.py",
+               "tests/test_store.py", "tests/test_neo4j_store.py", "tests/test_alert_store.py",
+               "tests/test_store_alert_clear.py", "tests/test_departure.py", "tests/test_alerts.py",
                "tests/test_cypher.py", "-m", "bolt"],
-    "sql": ["tests/test_store.py", "tests/test_store_ties.py", "tests/test_sqlite_specific.py",
-            "tests/test_sqlite_bulk.py", "tests/test_alert_store.py", "tests/test_store_alert_clear.py",
-            "-m", "not bolt"],
+    "sql": ["tests/test_mut_store.py", "tests/test_store.py", "tests/test_store_ties.py",
+            "tests/test_sqlite_specific.py", "tests/test_sqlite_bulk.py", "tests/test_alert_store.py",
+            "tests/test_store_alert_clear.py", "tests/test_store_creation.py", "tests/test_departure.py",
+            "tests/test_trend.py", "tests/test_team.py", "tests/test_portfolio.py", "tests/test_alerts.py",
+            "tests/test_sync.py", "tests/test_cli_values.py", "-m", "not bolt"],
 }
 #: Swaps inside a condition: (pattern, replacement).
 OPERATORS = [
@@ -126,23 +137,136 @@ def sql_mutants() -> list[Mutant]:
     return found
 
 
-def run_one(mutant: Mutant, target: str, python: str, workdir: Path) -> tuple[Mutant, str, float]:
-    """Apply one mutant in ``workdir`` (a copy), run the target's tests, restore the file."""
+#: A pytest plugin (written into the copy) recording which test looks up which named query.
+TRACE_PLUGIN = '''
+import json, os
+import pytest
+from kamgraph.store import cypher as _cypher
+
+_current, _seen = [None], {}
+_getitem = _cypher.QueryBook.__getitem__
+
+
+def _traced(self, name):
+    if _current[0]:
+        _seen.setdefault(name, set()).add(_current[0])
+    return _getitem(self, name)
+
+
+_cypher.QueryBook.__getitem__ = _traced
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _current[0] = item.nodeid
+    yield
+    _current[0] = None
+
+
+def pytest_sessionfinish(session):
+    with open(os.environ["KAMGRAPH_QUERY_TRACE"], "w") as out:
+        json.dump({k: sorted(v) for k, v in _seen.items()}, out)
+'''
+
+
+#: The same for SQL: coverage of sqlite.py with one context per test (its node id), set-up included.
+SQL_TRACE_PLUGIN = '''
+import os
+import coverage
+import pytest
+
+_cov = coverage.Coverage(data_file=os.environ["KAMGRAPH_SQL_TRACE"], include=["*/kamgraph/store/sqlite.py"])
+_cov.start()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _cov.switch_context(item.nodeid)
+    yield
+    _cov.switch_context("")
+
+
+def pytest_unconfigure(config):
+    _cov.stop()
+    _cov.save()
+'''
+
+
+def _options(target: str) -> tuple[list[str], list[str]]:
+    """The target's test files (those present) and its other pytest arguments."""
+    files = [t for t in TESTS[target] if t.endswith(".py")]
+    return files, [t for t in TESTS[target] if not t.endswith(".py")]
+
+
+def _pytest(python: str) -> list[str]:
+    return [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--no-header", "-o", "addopts="]
+
+
+def trace_tests(mutants: list[Mutant], target: str, python: str, workdir: Path) -> dict[Mutant, list[str]]:
+    """For each mutant, the tests (node ids, in list order) that reach its query, from one traced run."""
+    files, extra = _options(target)
+    files = [f for f in files if (workdir / f).exists()]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    if target == "cypher":
+        (workdir / "_mutation_query_trace.py").write_text(TRACE_PLUGIN)
+        trace = workdir / ".query-trace.json"
+        subprocess.run([*_pytest(python), "-p", "_mutation_query_trace", *files, *extra], cwd=workdir,  # noqa: S603
+                       capture_output=True, env={**env, "KAMGRAPH_QUERY_TRACE": str(trace)}, check=False)
+        seen = json.loads(trace.read_text()) if trace.exists() else {}
+        selected = {}
+        for m in mutants:
+            text = (workdir / m.path).read_text()
+            names = re.findall(r"^// name: (\w+)", text[:m.start], re.MULTILINE)
+            selected[m] = seen.get(names[-1], []) if names else []
+        return selected
+    import coverage  # the test extra's
+
+    (workdir / "_mutation_sql_trace.py").write_text(SQL_TRACE_PLUGIN)
+    trace = workdir / ".sql-trace"
+    subprocess.run([*_pytest(python), "-p", "_mutation_sql_trace", *files, *extra], cwd=workdir,  # noqa: S603
+                   capture_output=True, env={**env, "KAMGRAPH_SQL_TRACE": str(trace)}, check=False)
+    data = coverage.CoverageData(str(trace))
+    data.read()
+    by_line: dict[int, set[str]] = {}
+    for measured in data.measured_files():
+        for line, contexts in (data.contexts_by_lineno(measured) or {}).items():
+            by_line.setdefault(line, set()).update(c for c in contexts if c)
+    tree = ast.parse((workdir / "kamgraph/store/sqlite.py").read_text())
+    functions = sorted(((f.lineno, f.end_lineno or f.lineno) for f in ast.walk(tree)
+                        if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)), key=lambda r: r[1] - r[0])
+    order = {f: i for i, f in enumerate(files)}
+    selected = {}
+    for m in mutants:
+        span = next(((a, b) for a, b in functions if a <= m.line <= b), None)
+        if span is None:  # a module-level constant (DDL): every test of the list
+            selected[m] = files
+            continue
+        ids = set().union(*(by_line.get(n, set()) for n in range(span[0], span[1] + 1)))
+        selected[m] = sorted(ids, key=lambda i: (order.get(i.split("::")[0], len(order)), i))
+    return selected
+
+
+def run_one(mutant: Mutant, target: str, python: str, workdir: Path,
+            tests: list[str] | None = None) -> tuple[Mutant, str, float]:
+    """Apply one mutant in ``workdir`` (a copy), run its tests (default: the target's), restore the file."""
+    if tests is not None and not tests:
+        return mutant, "no tests", 0.0
     file = workdir / mutant.path
     original = file.read_text()
     file.write_text(original[:mutant.start] + mutant.new + original[mutant.end:])
     started = time.monotonic()
     try:
-        status = run_tests(target, python, workdir)
+        status = run_tests(target, python, workdir, tests)
     finally:
         file.write_text(original)
     return mutant, status, time.monotonic() - started
 
 
-def run_tests(target: str, python: str, workdir: Path) -> str:
+def run_tests(target: str, python: str, workdir: Path, tests: list[str] | None = None) -> str:
     """'survived' (all passed), 'killed' (a test failed), 'timeout', or 'error (exit N)'."""
-    tests = [t for t in TESTS[target] if not t.endswith(".py") or (workdir / t).exists()]
-    command = [python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--no-header", "-o", "addopts=", *tests]
+    files, extra = _options(target)
+    chosen = tests if tests is not None else [f for f in files if (workdir / f).exists()]
+    command = [*_pytest(python), "-x", *chosen, *extra]
     try:
         result = subprocess.run(command, cwd=workdir, capture_output=True, text=True,  # noqa: S603 -- our own
                                 timeout=900, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
@@ -182,8 +306,18 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS", "2")))
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--rev", help="test the files of this commit (e.g. a baseline) instead of the checkout")
+    parser.add_argument("--tests", help="these test files (separated by commas) instead of the target's list, "
+                                        "e.g. only the new tests when rechecking survivors")
+    parser.add_argument("--all-tests", action="store_true", help="run the whole test list for every mutant")
+    parser.add_argument("--only", help="only the mutants whose 'path:line: what' contains one of these texts "
+                                       "(separated by commas), e.g. a survivor list to recheck")
     args = parser.parse_args()
     mutants = cypher_mutants() if args.target == "cypher" else sql_mutants()
+    if args.tests:
+        TESTS[args.target] = [*args.tests.split(","), *(t for t in TESTS[args.target] if not t.endswith(".py"))]
+    if args.only:
+        wanted = [w.strip() for w in args.only.split(",") if w.strip()]
+        mutants = [m for m in mutants if any(w in f"{m.path}:{m.line}: {m.what}" for w in wanted)]
     if args.list:
         for m in mutants:
             print(f"{m.path}:{m.line}: {m.what}")
@@ -197,6 +331,7 @@ def main() -> int:
         if clean != "survived":
             print(f"the unmutated tests do not pass ({clean}): nothing to measure", file=sys.stderr)
             return 1
+        chosen = trace_tests(mutants, args.target, args.python, dirs[0]) if not args.all_tests else {}
         results = []
         with concurrent.futures.ThreadPoolExecutor(len(dirs)) as pool:
             free = list(dirs)
@@ -205,7 +340,8 @@ def main() -> int:
             while queue or pending:
                 while queue and free:
                     d = free.pop()
-                    pending[pool.submit(run_one, queue.pop(0), args.target, args.python, d)] = d
+                    mutant = queue.pop(0)
+                    pending[pool.submit(run_one, mutant, args.target, args.python, d, chosen.get(mutant))] = d
                 done, _ = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
                 for future in done:
                     free.append(pending.pop(future))
@@ -214,6 +350,7 @@ def main() -> int:
                     print(f"[{len(results)}/{len(mutants)}] {status:8s} {seconds:5.0f} s  {mutant.path}:{mutant.line}: "
                           f"{mutant.what}", file=sys.stderr, flush=True)
     killed = sum(1 for _, status, _ in results if status in ("killed", "timeout"))
+    # (the survivor list below includes "no tests": a query no test of the list reaches)
     for mutant, status, _ in sorted(results, key=lambda r: (r[0].path, r[0].line, r[0].what)):
         if status not in ("killed", "timeout"):
             print(f"  {status} {mutant.path}:{mutant.line}: {mutant.what}")

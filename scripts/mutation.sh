@@ -5,6 +5,10 @@
 #   scripts/mutation.sh analysis graph  # some of them
 #   JOBS=2 PYTHON=/path/to/python scripts/mutation.sh cypher
 #   REV=027f546 scripts/mutation.sh graph   # the tests of an older commit (a baseline), same targets
+#   RECHECK=1 TESTS_ONLY="tests/test_mut_analysis.py" scripts/mutation.sh analysis
+#       # after new tests: only the survivors of the last full run of the target, against only these tests;
+#       # prints the target's score with the survivors these tests kill counted as killed (RECHECK=2: the
+#       # survivors of recheck 1, and so on)
 #
 # Python targets run mutmut (>= 3, the `mutation` extra) in a throw-away copy of the tracked files
 # (/tmp/kamgraph-mutation-<target>), each restricted to the tests that exercise it, with the kernels'
@@ -19,21 +23,39 @@ BIN="$(dirname "$PYTHON")"
 JOBS="${JOBS:-2}"
 PYTEST_ARGS="-p no:cacheprovider -q -x --no-header -p no:randomly"
 
-# target -> files to mutate (globs) | test files that must kill them
-declare -A MUTATE TESTS
+# target -> files to mutate (globs) | test files that must kill them | extra pytest arguments (one a line).
+# Targets that do not need the Neo4j store run without the Bolt test server (-m "not bolt"): mutmut runs
+# the tests of each mutant in a fresh pytest session, which would start the server once per mutant.
+NOBOLT=$'-m\nnot bolt\n--no-bolt'
+declare -A MUTATE TESTS ARGS SCORED
 MUTATE[cadence]="kamgraph/analysis/cadence.py"
 TESTS[cadence]="tests/test_cadence_bands.py tests/test_analysis.py"
+ARGS[cadence]="$NOBOLT"
 MUTATE[analysis]="kamgraph/analysis/*.py"
-TESTS[analysis]="tests/test_analysis_edges.py tests/test_cli_values.py tests/test_public_graphs.py tests/test_demo_xray.py tests/test_analysis.py tests/test_fragility.py tests/test_cadence_bands.py tests/test_graph_reference.py tests/test_departure.py tests/test_properties.py"
+TESTS[analysis]="tests/test_mut_analysis.py tests/test_analysis_edges.py tests/test_cli_values.py tests/test_public_graphs.py tests/test_demo_xray.py tests/test_analysis.py tests/test_fragility.py tests/test_cadence_bands.py tests/test_graph_reference.py tests/test_departure.py tests/test_trend.py tests/test_team.py tests/test_people.py tests/test_kernels.py tests/test_properties.py"
+ARGS[analysis]="$NOBOLT"
 MUTATE[graph]="kamgraph/graph/*.py"
 TESTS[graph]="tests/test_graph_reference.py tests/test_strength.py tests/test_analysis.py tests/test_fragility.py tests/test_properties.py tests/test_public_graphs.py"
+ARGS[graph]="$NOBOLT"
 MUTATE[kernels]="kamgraph/kernels/python.py"
-TESTS[kernels]="tests/test_kernels.py tests/test_strength.py tests/test_graph_reference.py tests/test_analysis.py"
-MUTATE[store]="kamgraph/store/*.py"
-TESTS[store]="tests/test_store.py tests/test_store_ties.py tests/test_sqlite_specific.py tests/test_cypher.py tests/test_neo4j_store.py"
-MUTATE[escaping]="kamgraph/views/report/html.py kamgraph/views/report/markdown.py kamgraph/views/graph_export.py"
-TESTS[escaping]="tests/test_escaping.py tests/test_report.py tests/test_export.py"
-DEFAULT_TARGETS="analysis graph kernels store escaping cypher sql"
+TESTS[kernels]="tests/test_mut_kernels.py tests/test_kernels.py tests/test_strength.py tests/test_graph_reference.py tests/test_analysis.py tests/test_fastpath.py"
+ARGS[kernels]="$NOBOLT"
+# store/: the SQLite side and the shared modules without the Bolt server; neo4j.py with it (slow).
+MUTATE[store]="kamgraph/store/base.py kamgraph/store/sqlite.py kamgraph/store/cypher.py kamgraph/store/executor.py kamgraph/store/transfer.py kamgraph/store/trusted.py kamgraph/store/upsert.py kamgraph/store/url.py"
+TESTS[store]="tests/test_mut_store.py tests/test_store.py tests/test_store_ties.py tests/test_sqlite_specific.py tests/test_sqlite_bulk.py tests/test_cypher.py tests/test_executor.py tests/test_store_creation.py tests/test_alert_store.py tests/test_store_alert_clear.py"
+ARGS[store]="$NOBOLT"
+MUTATE[store-neo4j]="kamgraph/store/neo4j.py kamgraph/store/neo4j_config.py"
+TESTS[store-neo4j]="tests/test_store.py tests/test_store_ties.py tests/test_neo4j_store.py tests/test_neo4j_config.py tests/test_cypher_rows.py"
+ARGS[store-neo4j]=""
+MUTATE[escaping]="kamgraph/views/report/html.py kamgraph/views/report/markdown.py kamgraph/views/graph_export.py kamgraph/views/csv_text.py"
+# Of those files, only the escaping functions count in the score (graph_export also builds the graphs).
+SCORED[escaping]='report\.(html|markdown)\.|csv_text\.x_(safe_cell|csv_text|_plain_cell)__|graph_export\.x_(plain|encode_token|decode_token|to_graphml|_gexf_value|to_gexf|_csv_value|to_csv)__'
+TESTS[escaping]="tests/test_mut_escaping.py tests/test_escaping.py tests/test_report.py tests/test_export.py tests/test_hostile_input.py"
+ARGS[escaping]="$NOBOLT"
+MUTATE[import]="kamgraph/ingest/*.py"
+TESTS[import]="tests/test_mut_import.py tests/test_import.py tests/test_import_calendar.py tests/test_import_crm.py tests/test_import_sniff.py tests/test_fastpath.py tests/test_cli_import.py tests/test_hostile_input.py"
+ARGS[import]="$NOBOLT"
+DEFAULT_TARGETS="analysis graph kernels store escaping import cypher sql"
 
 copy_tree() {  # tracked files + untracked new ones (or the files of commit $REV), no build artefacts
   local dest="$1"
@@ -46,8 +68,20 @@ copy_tree() {  # tracked files + untracked new ones (or the files of commit $REV
 }
 
 run_mutmut() {
-  local target="$1" dest="/tmp/kamgraph-mutation-$1${REV:+-$REV}"
+  local target="$1" dest="/tmp/kamgraph-mutation-$1${REV:+-$REV}" names=""
+  if [ -n "${RECHECK:-}" ]; then  # the survivors of the last full run (or recheck), in another copy
+    local first="$dest"
+    [ "$RECHECK" -gt 1 ] && first="$dest-recheck$((RECHECK - 1))"
+    [ "$RECHECK" -eq 2 ] && first="$dest-recheck"
+    local merged="$first/mutmut-merged.txt"
+    [ -s "$merged" ] || merged="$first/mutmut-results.txt"
+    [ -s "$merged" ] || { echo "RECHECK: run scripts/mutation.sh $target first" >&2; exit 2; }
+    names="$(grep -v ': killed$\|: timeout$\|: not checked$\|: caught by type check$' "$merged" \
+             | awk -F: '{print $1}' | tr -d ' ' | tr '\n' ' ')"
+    dest="$dest-recheck${RECHECK#1}"
+  fi
   copy_tree "$dest"
+  [ -n "${TESTS_ONLY:-}" ] && TESTS[$target]="$TESTS_ONLY"
   {
     echo "[mutmut]"
     echo "source_paths=kamgraph"
@@ -55,18 +89,36 @@ run_mutmut() {
     echo "do_not_mutate=kamgraph/*/__init__.py"
     echo "also_copy="; for d in cypher kamgraph/cypher cli.py kamgraph_commands tests; do echo "    $d"; done
     echo "pytest_add_cli_args="; for a in $PYTEST_ARGS; do echo "    $a"; done
+    [ -n "${ARGS[$target]:-}" ] && while IFS= read -r a; do echo "    $a"; done <<<"${ARGS[$target]}"
     echo "pytest_add_cli_args_test_selection="; for t in ${TESTS[$target]}; do [ -e "$dest/$t" ] && echo "    $t"; done
   } > "$dest/setup.cfg"
   sed -i '/^\[tool.mutmut\]/,/^\[/d' "$dest/pyproject.toml" 2>/dev/null || true
-  (cd "$dest" && KAMGRAPH_PURE_PYTHON=1 "$BIN/mutmut" run --max-children "$JOBS" >mutmut-run.log 2>&1 || true)
+  # shellcheck disable=SC2086  # names: one word each
+  (cd "$dest" && KAMGRAPH_PURE_PYTHON=1 nice -n "${NICE:-15}" "$BIN/mutmut" run --max-children "$JOBS" $names \
+     >mutmut-run.log 2>&1 || true)
   (cd "$dest" && "$BIN/mutmut" results --all true > mutmut-results.txt 2>/dev/null || true)
-  "$PYTHON" - "$target" "$dest/mutmut-results.txt" <<'PY'
-import collections, sys
-target, path = sys.argv[1:]
-counts = collections.Counter()
-for line in open(path):
-    if ":" in line:
-        counts[line.rsplit(":", 1)[1].strip()] += 1
+  SCORED="${SCORED[$target]:-}" "$PYTHON" - "$target" "$dest/mutmut-results.txt" ${RECHECK:+"${merged:-}"} <<'PY'
+import collections, os, re, sys
+target, path, *first = sys.argv[1:]
+scored = re.compile(os.environ.get("SCORED") or ".")
+def outcomes(path):
+    found = {}
+    for line in open(path):
+        if ":" in line:
+            name, outcome = line.rsplit(":", 1)
+            if scored.search(name):
+                found[name.strip()] = outcome.strip()
+    return found
+now = outcomes(path)
+if first:  # a recheck: the first run's outcomes, with the survivors these tests killed counted as killed
+    merged = outcomes(first[0])
+    for name, outcome in now.items():
+        if merged.get(name) not in (None, "killed", "timeout", "not checked") and outcome in ("killed", "timeout"):
+            merged[name] = outcome
+    now = merged
+    with open(path.replace("mutmut-results.txt", "mutmut-merged.txt"), "w") as out:
+        out.writelines(f"    {name}: {outcome}\n" for name, outcome in now.items())
+counts = collections.Counter(now.values())
 killed = counts["killed"] + counts["timeout"] + counts["caught by type check"]
 total = sum(v for k, v in counts.items() if k not in ("skipped", "not checked"))
 score = 100 * killed / total if total else 0.0
