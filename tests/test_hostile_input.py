@@ -186,3 +186,19 @@ def test_a_settings_zone_naming_a_tzdata_folder_is_a_settings_error() -> None:
     with pytest.raises(ConfigError, match="unknown time zone 'Europe'") as caught:
         load_settings(None, env={"KAMGRAPH_INGEST__TIMEZONE": "Europe"})
     assert "\n" not in str(caught.value)
+
+
+def test_a_start_that_is_a_time_of_day_without_a_date_is_a_located_error(tmp_path: Path) -> None:
+    """Found by the long fuzz run: ``DTSTART:202500Z`` parses as a bare time of day (icalendar's vTime); a
+    FILE:LINE error, exit 2 (it was a TypeError traceback, exit 1)."""
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    calendar = tmp_path / "cal.ics"
+    calendar.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:u1\r\nDTSTART:202500Z\r\n"
+                        "SUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "kam.db"), "import", str(calendar)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and f"{calendar}:" in lines[0] and "DTSTART" in lines[0] and "Traceback" not in lines[0]

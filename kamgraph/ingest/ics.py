@@ -193,6 +193,11 @@ def _copy_of(occurrence: Any, *, uid: str, file: str, line: int, recurring: bool
         day, instant, all_day, zoned = _when(start.dt, calendar_zone, fallback)
     except (OverflowError, ValueError) as exc:
         raise InputError(f"the date is out of range ({exc})", file=file, line=line, field="DTSTART") from None
+    except TypeError:  # a time of day without a date (DTSTART:202500Z), found by tests/fuzz
+        raw = start.to_ical()
+        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+        raise InputError(f"not a date or a date-time: {text[:40]!r}", file=file, line=line,
+                         field="DTSTART") from None
     subject = str(occurrence.get("SUMMARY") or "").strip() or None
     status = str(occurrence.get("STATUS") or "").strip().upper()
     copy = Occurrence(key=(uid, instant), uid=uid, date=day, all_day=all_day, zoned=zoned, recurring=recurring,
