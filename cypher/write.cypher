@@ -19,10 +19,11 @@ SET a = row
 RETURN count(a) AS written
 
 // name: update_accounts
-// Replace every property of existing accounts.
+// Set every kamgraph property of existing accounts (a row holds all of them; null removes one). Other
+// properties -- a user's own, the kg_ figures of analyze --write, the pull's sources -- stay.
 UNWIND $rows AS row
 MATCH (a:Account {id: row.id})
-SET a = row
+SET a += row
 RETURN count(a) AS written
 
 // name: create_staff
@@ -43,10 +44,11 @@ CREATE (c)-[:WORKS_AT]->(a)
 RETURN count(c) AS written
 
 // name: update_people
-// Replace every property of existing staff members or stakeholders (labels stay).
+// Set every kamgraph property of existing staff members or stakeholders (a row holds all of them; null
+// removes one); labels and other properties (a user's own, kg_ figures, sources) stay.
 UNWIND $rows AS row
 MATCH (p:Person {id: row.id})
-SET p = row, p.left_on = date(row.left_on)
+SET p += row, p.left_on = date(row.left_on)
 RETURN count(p) AS written
 
 // name: unlink_teams
@@ -105,10 +107,11 @@ CREATE (p)-[:ATTENDED]->(m)
 RETURN count(*) AS written
 
 // name: update_meetings
-// Replace every property of existing meetings.
+// Set every kamgraph property of existing meetings (a row holds all of them; null removes one); other
+// properties stay.
 UNWIND $rows AS row
 MATCH (m:Meeting {id: row.id})
-SET m = row, m.date = date(row.date)
+SET m += row, m.date = date(row.date)
 RETURN count(m) AS written
 
 // name: unlink_attendees

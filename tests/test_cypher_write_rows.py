@@ -97,10 +97,13 @@ def test_existing_kinds(db: Db) -> None:
 
 def test_create_and_update_records(db: Db) -> None:
     assert db.named("create_accounts", rows=[{"id": "acme", "name": "Acme", "tier": "A"}]) == [{"written": 1}]
-    # update replaces every property, and touches only the ids it is given
-    assert db.named("update_accounts", rows=[{"id": "acme", "name": "ACME"}, {"id": "nope", "name": "x"}]) == [
-        {"written": 1}]
+    # update sets the properties of its rows (the store's rows hold every field: null removes one), keeps
+    # the others, and touches only the ids it is given
+    assert db.named("update_accounts", rows=[{"id": "acme", "name": "ACME", "tier": None},
+                                             {"id": "nope", "name": "x"}]) == [{"written": 1}]
     assert db.plain("account_props") == [{"p": {"id": "acme", "name": "ACME"}}]
+    assert db.named("update_accounts", rows=[{"id": "acme", "tier": "B"}]) == [{"written": 1}]
+    assert db.plain("account_props") == [{"p": {"id": "acme", "name": "ACME", "tier": "B"}}]
     assert db.named("create_staff", rows=[{"id": "s1", "name": "Sam", "left_on": None},
                                           {"id": "s2", "name": "Ola", "left_on": "2025-02-01"}]) == [{"written": 2}]
     assert db.plain("staff_left_on") == [
@@ -111,7 +114,7 @@ def test_create_and_update_records(db: Db) -> None:
         {"account": "zzz", "props": {"id": "c9", "account": "zzz", "left_on": None}}]) == [{"written": 1}]
     assert db.plain("stakeholder_employers") == [
         {"c": "c1", "a": "acme"}]
-    assert db.named("update_people", rows=[{"id": "c1", "name": "Cy", "left_on": "2025-03-04"},
+    assert db.named("update_people", rows=[{"id": "c1", "name": "Cy", "account": None, "left_on": "2025-03-04"},
                                            {"id": "ghost", "left_on": None}]) == [{"written": 1}]
     assert db.plain("c1_props") == [
         {"p": {"id": "c1", "name": "Cy", "left_on": D(2025, 3, 4)}}]
