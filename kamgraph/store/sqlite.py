@@ -249,6 +249,18 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
+def _account_filter(condition: str | None, account_ids: Iterable[str] | None) -> tuple[str, list[str]] | None:
+    """``(WHERE clause, parameters)`` for a fixed ``condition`` (our own SQL, never user text) and, when
+    given, ``account_id IN (...)``; None when ``account_ids`` is empty (nothing can match)."""
+    where, params = ([condition] if condition else []), []
+    if account_ids is not None:
+        params = sorted(set(account_ids))
+        if not params:
+            return None
+        where.append(f"account_id IN ({_marks(len(params))})")
+    return ("WHERE " + " AND ".join(where)) if where else "", params
+
+
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
@@ -842,16 +854,10 @@ class SqliteStore(GraphStore):
 
     def load_objectives(self, account_ids: Iterable[str] | None = None, *,
                         include_closed: bool = False) -> list[Objective]:
-        where, params = [], []
-        if not include_closed:
-            where.append("state = 'open'")
-        if account_ids is not None:
-            ids = sorted(set(account_ids))
-            if not ids:
-                return []
-            where.append(f"account_id IN ({_marks(len(ids))})")
-            params += ids
-        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        found = _account_filter(None if include_closed else "state = 'open'", account_ids)
+        if found is None:
+            return []
+        clause, params = found
         rows = self._db.execute(f"SELECT {self._OBJECTIVE_COLUMNS} FROM objective {clause} "
                                 "ORDER BY account_id, due, id", params).fetchall()
         return [self._objective(r) for r in rows]
@@ -1369,16 +1375,10 @@ class SqliteStore(GraphStore):
     # -- alert state ----------------------------------------------------------------
     def load_alerts(self, account_ids: Iterable[str] | None = None, *,
                     include_cleared: bool = False) -> list[AlertRecord]:
-        where, params = [], []
-        if not include_cleared:
-            where.append("cleared_on IS NULL")
-        if account_ids is not None:
-            ids = sorted(set(account_ids))
-            if not ids:
-                return []
-            where.append(f"account_id IN ({_marks(len(ids))})")
-            params += ids
-        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        found = _account_filter(None if include_cleared else "cleared_on IS NULL", account_ids)
+        if found is None:
+            return []
+        clause, params = found
         rows = self._db.execute(
             "SELECT key, rule, account_id, subject, severity, state, title, message, raised_on, cleared_on, data "
             f"FROM alert {clause} ORDER BY raised_on, key, id", params).fetchall()

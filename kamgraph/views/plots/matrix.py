@@ -16,7 +16,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch, Rectangle
 
-from ...analysis.matrix import CommunicationMatrix, communication_matrix
+from ...analysis.matrix import CommunicationMatrix
+from .matrix_data import matrix_input
 from .style import CADENCE_COLORS, FONT, new_figure, short, text_width
 
 if TYPE_CHECKING:
@@ -46,14 +47,7 @@ def plot_matrix(source: AccountAnalysis | CommunicationMatrix, ax: Axes | None =
     title : str, optional
         Heading (default: the account name and date when an analysis is given).
     """
-    if isinstance(source, CommunicationMatrix):
-        grid = source
-    else:
-        grid = communication_matrix(source.ag)
-        key = source.key if key is None else key
-        if title is None:
-            title = f"{source.ag.snapshot.account.name}: communication matrix, as of {source.ag.as_of.isoformat()}"
-    key = key or set()
+    grid, key, title = matrix_input(source, key, title)
     staff, clients = grid.staff, grid.stakeholders
     col_names = {c: short(grid.names[c], 26) for c in clients}
     row_names = {s: short(grid.names[s], 26) for s in staff}

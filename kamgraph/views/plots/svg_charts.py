@@ -16,6 +16,7 @@ import datetime as dt
 import math
 from typing import TYPE_CHECKING
 
+from .matrix_data import matrix_input
 from .palette import CADENCE_COLORS, STAFF_COLOR
 from .svg import Svg
 from .textmetrics import text_width
@@ -43,16 +44,7 @@ def _short(text: str, limit: int) -> str:
 def matrix_svg(source: AccountAnalysis | CommunicationMatrix, *, key: set[str] | None = None,
                title: str | None = None) -> str:
     """The communication matrix heatmap as an SVG document (arguments as :func:`~.matrix.plot_matrix`)."""
-    from ...analysis.matrix import CommunicationMatrix, communication_matrix
-
-    if isinstance(source, CommunicationMatrix):
-        grid = source
-    else:
-        grid = communication_matrix(source.ag)
-        key = source.key if key is None else key
-        if title is None:
-            title = f"{source.ag.snapshot.account.name}: communication matrix, as of {source.ag.as_of.isoformat()}"
-    key = key or set()
+    grid, key, title = matrix_input(source, key, title)
     staff, clients = grid.staff, grid.stakeholders
     col_names = {c: _short(grid.names[c], 26) for c in clients}
     row_names = {s: _short(grid.names[s], 26) for s in staff}
