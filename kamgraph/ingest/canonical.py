@@ -108,6 +108,16 @@ def csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         raise InputError(f"broken CSV: {exc}", file=str(path)) from None
 
 
+def _with_header(path: Path) -> tuple[Iterator[tuple[int, list[str]]], list[str]]:
+    """The rows after the header, and the header's names (stripped); an empty file is a FILE:1 error."""
+    rows = csv_rows(path)
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise InputError("empty file (expected a header row)", file=str(path), line=1) from None
+    return rows, [h.strip() for h in header]
+
+
 def read_csv(path: str | Path, kind: str | None = None, *, progress: Progress = SILENT) -> Parsed:
     """Read one canonical CSV file.
 
@@ -128,12 +138,7 @@ def read_csv(path: str | Path, kind: str | None = None, *, progress: Progress = 
     """
     path = Path(path)
     name = str(path)
-    rows = csv_rows(path)
-    try:
-        _, header = next(rows)
-    except StopIteration:
-        raise InputError("empty file (expected a header row)", file=name, line=1) from None
-    header = [h.strip() for h in header]
+    rows, header = _with_header(path)
     if "competitor" in header and {"stakeholder", "stakeholder_id"} & set(header):
         raise InputError("this is a file of competitor ties: import it with 'kamgraph competitors import FILE'",
                          file=name, line=1, field="competitor")
@@ -351,12 +356,8 @@ def read_competitor_csv(path: str | Path) -> list[Located]:
     """
     path = Path(path)
     name = str(path)
-    rows = csv_rows(path)
-    try:
-        _, header = next(rows)
-    except StopIteration:
-        raise InputError("empty file (expected a header row)", file=name, line=1) from None
-    header = [_COMPETITOR_ALIASES.get(h.strip(), h.strip()) for h in header]
+    rows, header = _with_header(path)
+    header = [_COMPETITOR_ALIASES.get(h, h) for h in header]
     seen: set[str] = set()
     for column in header:
         if column in seen:

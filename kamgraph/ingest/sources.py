@@ -53,13 +53,11 @@ def write_noting_sources(store: GraphStore, batch: Batch, entries: Sequence[Prov
 
     The import and the note are two transactions: a process killed between
     them leaves the records written and the note missing, which the same
-    import or pull run again makes good.
+    import or pull run again makes good. An import keeps the sources noted
+    before (SQLite holds them in their own table; a Neo4j update sets only
+    the record's own properties).
     """
-    if dry_run:
-        return store.import_batch(batch, dry_run=True)
-    ids = [r.id for attribute in PARSED_KINDS for r in getattr(batch, attribute)]
-    kept = [e for found in store.provenance_of(ids).values() for e in found] if ids else []
-    summary = store.import_batch(batch)
-    if kept or entries:
-        store.record_provenance([*kept, *entries])
+    summary = store.import_batch(batch, dry_run=dry_run)
+    if entries and not dry_run:
+        store.record_provenance(list(entries))
     return summary

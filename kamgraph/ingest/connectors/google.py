@@ -43,7 +43,7 @@ from urllib.parse import quote
 
 from ...settings import Settings
 from .base import CalendarConnector, Connection, Page, occurrence
-from .http import ConnectorError, GoneError, HttpClient, TokenSource
+from .http import ConnectorError, GoneError, HttpClient, SignInTokens, TokenSource
 from .secrets import get_secret, keyring_usable, set_secret
 
 __all__ = ["GoogleCalendar", "ServiceAccountTokens", "OAuthTokens", "installed_sign_in", "CALENDAR_API", "SOURCE",
@@ -68,7 +68,7 @@ def _session(settings: Settings) -> Any:
     return session
 
 
-class OAuthTokens(TokenSource):
+class OAuthTokens(SignInTokens):
     """Access tokens of a person who signed in with installed-app OAuth: the refresh token, redeemed at
     ``token_uri`` with the client id and secret (google-auth's user credentials)."""
 
@@ -95,15 +95,6 @@ class OAuthTokens(TokenSource):
         if credentials.refresh_token and credentials.refresh_token != refresh and keyring_usable():
             set_secret(SOURCE, "refresh_token", credentials.refresh_token)  # Google rotated it
         return str(credentials.token)
-
-    def token(self) -> str:
-        if self._token is None:
-            self._token = self._acquire()
-        return self._token
-
-    def refresh(self) -> str:
-        self._token = self._acquire()
-        return self._token
 
 
 class _Say:
@@ -163,7 +154,7 @@ def installed_sign_in(client_config: dict[str, Any], settings: Settings, say: Ca
     return {"auth": "oauth", "client_id": client_id, "token_uri": str(app.get("token_uri") or TOKEN_URI)}
 
 
-class ServiceAccountTokens(TokenSource):
+class ServiceAccountTokens(SignInTokens):
     """Access tokens of the service account acting as one calendar's owner (domain-wide delegation)."""
 
     def __init__(self, settings: Settings, subject: str) -> None:
@@ -193,15 +184,6 @@ class ServiceAccountTokens(TokenSource):
             text = " ".join(str(exc).split())[:200]
             raise ConnectorError(f"google: sign-in failed for {self.subject}: {text}") from None
         return str(credentials.token)
-
-    def token(self) -> str:
-        if self._token is None:
-            self._token = self._acquire()
-        return self._token
-
-    def refresh(self) -> str:
-        self._token = self._acquire()
-        return self._token
 
 
 def _start(event: dict[str, Any]) -> dt.datetime | dt.date:

@@ -51,6 +51,26 @@ class TokenSource:
         return self.token()
 
 
+class SignInTokens(TokenSource):
+    """A token source that signs in on first use and again after a 401: subclasses write :meth:`_acquire`
+    (the vendor's sign-in), the token is kept in between."""
+
+    _token: str | None = None
+
+    def _acquire(self) -> str:
+        """Sign in and return a new access token."""
+        raise NotImplementedError
+
+    def token(self) -> str:
+        if self._token is None:
+            self._token = self._acquire()
+        return self._token
+
+    def refresh(self) -> str:
+        self._token = self._acquire()
+        return self._token
+
+
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
     """The wait a ``Retry-After`` header asks for: delta-seconds or an HTTP date; None when absent or unreadable.
 

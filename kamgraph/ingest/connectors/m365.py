@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 from ...settings import Settings
 from .base import CalendarConnector, Connection, Page, occurrence
-from .http import ConnectorError, HttpClient, TokenSource
+from .http import ConnectorError, HttpClient, SignInTokens, TokenSource
 from .secrets import get_secret, keyring_usable, set_secret
 
 __all__ = ["M365Calendar", "MsalTokens", "device_sign_in", "GRAPH", "SOURCE"]
@@ -40,7 +40,7 @@ _SCOPES = ["https://graph.microsoft.com/.default"]
 _DELEGATED = ["Calendars.Read"]
 
 
-class MsalTokens(TokenSource):
+class MsalTokens(SignInTokens):
     """Access tokens from msal: client credentials, or the device-code sign-in's cached account.
 
     A refresh after a 401 drops msal's cached access token so that a new one is
@@ -83,15 +83,6 @@ class MsalTokens(TokenSource):
             problem = (result or {}).get("error_description") or (result or {}).get("error") or "no token"
             raise ConnectorError(f"m365: sign-in failed: {' '.join(str(problem).split())[:200]}")
         return str(result["access_token"])
-
-    def token(self) -> str:
-        if self._token is None:
-            self._token = self._acquire()
-        return self._token
-
-    def refresh(self) -> str:
-        self._token = self._acquire()
-        return self._token
 
 
 def _app_options(options: dict[str, Any], verify: Any) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from .palette import (
     recency_colour,
 )
 from .routing import Obstacle, route_lines
+from .textmetrics import short
 
 if TYPE_CHECKING:
     from ..xray import XRay
@@ -199,19 +200,6 @@ def select_people(people: list[Any], only: str | None) -> list[Any]:
         name = rest.strip().casefold()
         return [p for p in people if p.department.casefold() == name]
     raise ValueError(f"--only: expected key, uncovered or 'department NAME', not {only!r}")
-
-
-def short(text: str | None, limit: int) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis.
-
-    Examples
-    --------
-    >>> short("Chief Information Officer", 12), short(None, 5)
-    ('Chief Infor…', '')
-    """
-    if not text:
-        return ""
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def marker_size(key: bool, role: str | None) -> float:

@@ -26,6 +26,7 @@ from .palette import (
     ROLE_MARKERS,
     STAFF_COLOR,
 )
+from .textmetrics import short
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -91,15 +92,4 @@ def text_width(text: str, size: float, weight: str = "normal") -> float:
     return float(width)
 
 
-def short(text: str | None, limit: int) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis.
-
-    Examples
-    --------
-    >>> short("Chief Information Officer", 12), short(None, 5)
-    ('Chief Infor…', '')
-    """
-    if not text:
-        return ""
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from .matrix_data import matrix_input
 from .palette import CADENCE_COLORS, STAFF_COLOR
 from .svg import Svg
-from .textmetrics import text_width
+from .textmetrics import short, text_width
 from .timeline_data import monthly_meetings, partial_month
 
 if TYPE_CHECKING:
@@ -37,17 +37,13 @@ LABEL_SIZE = 7.0
 _STATUS_LABELS = {"ok": "ok (met recently)", "due": "due", "overdue": "overdue", "never": "never met"}
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
-
-
 def matrix_svg(source: AccountAnalysis | CommunicationMatrix, *, key: set[str] | None = None,
                title: str | None = None) -> str:
     """The communication matrix heatmap as an SVG document (arguments as :func:`~.matrix.plot_matrix`)."""
     grid, key, title = matrix_input(source, key, title)
     staff, clients = grid.staff, grid.stakeholders
-    col_names = {c: _short(grid.names[c], 26) for c in clients}
-    row_names = {s: _short(grid.names[s], 26) for s in staff}
+    col_names = {c: short(grid.names[c], 26) for c in clients}
+    row_names = {s: short(grid.names[s], 26) for s in staff}
     top = max((text_width(n, LABEL_SIZE, "bold") for n in col_names.values()), default=20) + 10
     left = max((text_width(n, LABEL_SIZE, "bold") for n in row_names.values()), default=20) + 10
     head = 30.0 if title else 6.0
@@ -168,7 +164,7 @@ def timeline_svg(analysis: AccountAnalysis, *, by: str = "department", months: i
             continue
         x = x_of(day)
         doc.polyline([(x, top_pad), (x, top_pad + ph)], stroke=colour, width=1.0, dash=(3.7, 1.6), cls="departure")
-        doc.text(x + 1, top_pad + 2, f"{_short(name, 30)} left {day.isoformat()}", size=6.5, colour=colour,
+        doc.text(x + 1, top_pad + 2, f"{short(name, 30)} left {day.isoformat()}", size=6.5, colour=colour,
                  rotate=-90, ha="right", va="top", cls="departure")
     lx, ly = left + pw + 12, top_pad
     if counts:
@@ -177,7 +173,7 @@ def timeline_svg(analysis: AccountAnalysis, *, by: str = "department", months: i
             ly += 12
             doc.rect(lx, ly - 4, 14, 8, fill=TAB20[g % 20])
             label = group.replace("_", " ") if by == "buying_role" else group
-            doc.text(lx + 18, ly, _short(label, 28), size=7, va="center", cls="legend")
+            doc.text(lx + 18, ly, short(label, 28), size=7, va="center", cls="legend")
     if title:
         doc.text(left, 14, f"{ag.snapshot.account.name}: meetings per month, as of {ag.as_of.isoformat()}",
                  size=10, weight="bold", va="center", cls="title")

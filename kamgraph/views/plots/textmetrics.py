@@ -33,7 +33,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-__all__ = ["text_width", "advance", "font_file", "width_table", "WIDTHS_FILE", "ASCENT", "DESCENT"]
+__all__ = ["text_width", "short", "advance", "font_file", "width_table", "WIDTHS_FILE", "ASCENT", "DESCENT"]
 
 #: Height above the baseline of capitals and below it of descenders, in em (DejaVu Sans: 0.73 and 0.236).
 ASCENT, DESCENT = 0.73, 0.236
@@ -113,3 +113,16 @@ def advance(char: str, weight: str = "normal") -> float:
 def text_width(text: str, size: float, weight: str = "normal") -> float:
     """Width of ``text`` in points at ``size`` points."""
     return sum(advance(c, weight) for c in text) * size
+
+
+def short(text: str | None, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis.
+
+    Examples
+    --------
+    >>> short("Chief Information Officer", 12), short(None, 5)
+    ('Chief Infor…', '')
+    """
+    if not text:
+        return ""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
