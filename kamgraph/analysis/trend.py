@@ -44,7 +44,7 @@ import bisect
 import calendar
 import datetime as dt
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from pydantic import BaseModel, Field
 
@@ -186,13 +186,16 @@ def snapshot_on(snapshot: AccountSnapshot, day: dt.date) -> AccountSnapshot:
                            meetings=kept, as_of=day, competitor_ties=snapshot.competitor_ties)
 
 
-def analyses_on(snapshot: AccountSnapshot, dates: Sequence[dt.date], settings: Settings, every: str
+def analyses_on(snapshot: AccountSnapshot, dates: Sequence[dt.date], settings: Settings, every: str, *,
+                known: Mapping[dt.date, AccountAnalysis] | None = None
                 ) -> Iterator[tuple[dt.date, AccountAnalysis, int]]:
     """For each date: the date, the summary analysis on it, and the meetings in its period.
 
     The period of the first date runs from the end of the period before it (``every``); each later
     one from the previous date (exclusive) to its own date (inclusive). The cut of each date is
     :func:`snapshot_on`'s, made incrementally: ``dates`` ascend, so the staff seen in meetings only grow.
+    ``known`` holds analyses a caller has already made of the snapshot a store loads for a date (alerts
+    analyse the as-of date anyway); those dates are not analysed again.
     """
     ordered = sorted(snapshot.meetings, key=lambda m: (m.date, m.id))
     dates_of = [m.date for m in ordered]
@@ -213,7 +216,8 @@ def analyses_on(snapshot: AccountSnapshot, dates: Sequence[dt.date], settings: S
                               reporting_lines=snapshot.reporting_lines, relationships=snapshot.relationships,
                               meetings=ordered[:end], as_of=day, competitor_ties=snapshot.competitor_ties)
         count = end - bisect.bisect_right(dates_of, previous)
-        yield day, analyze(cut, day, settings, detail=False), count
+        done_before = known.get(day) if known else None
+        yield day, done_before or analyze(cut, day, settings, detail=False), count
         previous = day
 
 
@@ -227,7 +231,8 @@ def point_of(day: dt.date, analysis: AccountAnalysis, meetings: int) -> TrendPoi
 
 
 def trend_points(snapshot: AccountSnapshot, dates: Sequence[dt.date], settings: Settings | None = None,
-                 every: str = "month") -> list[TrendPoint]:
+                 every: str = "month", *, known: Mapping[dt.date, AccountAnalysis] | None = None
+                 ) -> list[TrendPoint]:
     """The trend points of an account on ``dates`` (see the module docstring).
 
     Parameters
@@ -240,9 +245,11 @@ def trend_points(snapshot: AccountSnapshot, dates: Sequence[dt.date], settings: 
         Defaults when not given.
     every : str
         The period of the first point's meeting count.
+    known : mapping of datetime.date to AccountAnalysis, optional
+        Analyses already made on some of the dates (see :func:`analyses_on`).
     """
     return [point_of(day, analysis, count)
-            for day, analysis, count in analyses_on(snapshot, dates, settings or Settings(), every)]
+            for day, analysis, count in analyses_on(snapshot, dates, settings or Settings(), every, known=known)]
 
 
 def sustained_fall(series: Sequence[tuple[dt.date, float]], figure: str, *, drop: float,
@@ -283,13 +290,13 @@ def sustained_fall(series: Sequence[tuple[dt.date, float]], figure: str, *, drop
                          change=round(after - before, 6), periods=periods)
 
 
-def watch_sustained_fall(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings | None = None
-                         ) -> SustainedFall | None:
+def watch_sustained_fall(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings | None = None, *,
+                         today: AccountAnalysis | None = None) -> SustainedFall | None:
     """The settings' sustained-fall rule (``[trend.sustained_fall]``) checked on ``as_of``: for monitoring.
 
     The series is the end of the period ``periods`` periods before the one ``as_of`` falls in, every
     period end after it, and ``as_of``: ``periods + 1`` points. None when the rule is disabled or finds
-    no fall.
+    no fall. ``today``, the analysis of ``snapshot`` on ``as_of`` when the caller has it, is the last point.
 
     Examples
     --------
@@ -309,6 +316,6 @@ def watch_sustained_fall(snapshot: AccountSnapshot, as_of: dt.date, settings: Se
     if not rule.enabled:
         return None
     dates = trend_dates(default_start(as_of, rule.every, rule.periods), as_of, rule.every)
-    points = trend_points(snapshot, dates, settings, rule.every)
+    points = trend_points(snapshot, dates, settings, rule.every, known={as_of: today} if today else None)
     return sustained_fall([(p.date, float(getattr(p, rule.figure))) for p in points], rule.figure,
                           drop=rule.drop, periods=rule.periods)

@@ -91,6 +91,15 @@ class AccountGraph:
             self._ties = ties_from_table(self.table[0], self.ids, [m.date for m in self.meetings])
         return self._ties
 
+    @property
+    def first_meeting(self) -> dt.date | None:
+        """The date of the earliest meeting any tie counts (the first of :attr:`ties`' ``first`` dates).
+
+        Read off the tie table's positions, without building :attr:`ties` (the portfolio's stage needs only this).
+        """
+        firsts = self.table[0][3]
+        return self.meetings[min(firsts)].date if firsts else None
+
     def met_with_strength(self, person_id: str) -> bool:
         """True when some staff member has a tie of positive strength with this stakeholder."""
         try:

@@ -239,15 +239,19 @@ def _overdue(snapshot: AccountSnapshot, now: AccountAnalysis, settings: Settings
     rule = settings.alerts.overdue
     ag = now.ag
     found = []
-    for cid in sorted(ag.stakeholders):
+    overdue = [cid for cid in sorted(ag.stakeholders) if now.cadence[cid].status == "overdue"
+               and (not rule.key_only or cid in now.key)]
+    latest: dict[str, tuple[dt.date, str]] = {}  # each overdue stakeholder's last met active staff (latest, then id)
+    if overdue:
+        wanted = set(overdue)
+        for (s, c), tie in ag.ties.items():
+            if c in wanted and s in ag.staff and (c not in latest or (tie.last, s) > latest[c]):
+                latest[c] = (tie.last, s)
+    for cid in overdue:
         cad = now.cadence[cid]
-        if cad.status != "overdue" or (rule.key_only and cid not in now.key):
-            continue
         person = ag.stakeholders[cid]
         threads = ag.threads.get(cid, [])
-        last_staff = max(((s, tie.last) for (s, c), tie in ag.ties.items() if c == cid and s in ag.staff),
-                         key=lambda pair: (pair[1], pair[0]), default=(None, None))[0]
-        owner = threads[0][0] if threads else last_staff
+        owner = threads[0][0] if threads else (latest[cid][1] if cid in latest else None)
         found.append(Finding(
             "overdue", snapshot.account.id, cid, state="overdue",
             title=f"{_who(person, cid in now.key)} is overdue: last met {cad.days_since} days ago",
@@ -387,8 +391,9 @@ def _fmt_figure(figure: str, value: float) -> str:
     return _fmt_share(value)
 
 
-def _sustained_fall(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings) -> list[Finding]:
-    fall = watch_sustained_fall(snapshot, as_of, settings)
+def _sustained_fall(snapshot: AccountSnapshot, now: AccountAnalysis, as_of: dt.date, settings: Settings
+                    ) -> list[Finding]:
+    fall = watch_sustained_fall(snapshot, as_of, settings, today=now)
     if fall is None:
         return []
     rule = settings.trend.sustained_fall
@@ -465,7 +470,7 @@ def evaluate_account(snapshot: AccountSnapshot, as_of: dt.date, baseline: dt.dat
         to record for the next check.
     """
     rules = settings.alerts
-    now = now or analyze(snapshot, as_of, settings)
+    now = now or analyze(snapshot, as_of, settings, detail=False)  # the rules read the summary figures only
     facts = account_facts(now.ag, settings)
     if previous is None:  # only threads and key people are needed: the account graph, not the whole analysis
         previous = account_facts(build_account_graph(snapshot, baseline, settings), settings) \
@@ -483,7 +488,7 @@ def evaluate_account(snapshot: AccountSnapshot, as_of: dt.date, baseline: dt.dat
     if rules.decay.enabled:
         found += _decay(snapshot, now, previous, baseline, settings)
     if settings.trend.sustained_fall.enabled:
-        found += _sustained_fall(snapshot, as_of, settings)
+        found += _sustained_fall(snapshot, now, as_of, settings)
     if settings.plans.objective_missed.enabled and evaluate_plans is not None and objectives:
         found += _objectives_missed(snapshot, now, objectives, evaluate_plans, settings)
     return found, facts

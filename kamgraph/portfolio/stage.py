@@ -111,7 +111,7 @@ def stage_evidence(ag: AccountGraph) -> StageEvidence:
     multi = sum(1 for c in covered if len(ag.threads[c]) >= 2)
     totals = ag.staff_strength()
     total = sum(totals.values())
-    first = min((tie.first for tie in ag.ties.values()), default=None)
+    first = ag.first_meeting
     return StageEvidence(
         threaded=len(covered), departments=len(departments), levels=len(levels), staff=len(staff),
         exec_ties=exec_ties, multi_threaded_share=round(multi / len(covered), 6) if covered else 0.0,

