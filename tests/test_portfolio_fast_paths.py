@@ -11,7 +11,13 @@ import datetime as dt
 import pytest
 
 from kamgraph.analysis.pipeline import analyze
-from kamgraph.analysis.trend import default_start, trend_dates, trend_points, watch_sustained_fall
+from kamgraph.analysis.trend import (
+    default_start,
+    sustained_fall,
+    trend_dates,
+    trend_points,
+    watch_sustained_fall,
+)
 from kamgraph.domain.dataset import AccountSnapshot
 from kamgraph.graph.account_graph import build_account_graph
 from kamgraph.monitor.alerts import evaluate_account
@@ -44,18 +50,28 @@ def test_first_meeting_is_the_earliest_first_date_of_any_tie(snapshots: list[Acc
     assert any(build_account_graph(s, AS_OF, Settings()).first_meeting for s in snapshots)
 
 
-def test_the_trend_reuses_the_as_of_analysis_and_gets_the_same_points(snapshots: list[AccountSnapshot]) -> None:
-    settings = Settings()
-    rule = settings.trend.sustained_fall
-    dates = trend_dates(default_start(AS_OF, rule.every, rule.periods), AS_OF, rule.every)
-    assert dates[-1] == AS_OF
+@pytest.mark.parametrize(("figure", "drop", "periods", "every"), [
+    ("health", 10.0, 3, "month"), ("health", 0.5, 2, "month"), ("key_coverage", 0.01, 3, "week"),
+    ("fragility_index", 0.01, 2, "month"), ("meetings", 1.0, 1, "week"), ("coverage", 0.001, 3, "quarter")])
+def test_the_sustained_fall_walked_back_is_the_whole_series_rule(snapshots: list[AccountSnapshot], figure: str,
+                                                                  drop: float, periods: int, every: str) -> None:
+    """The watch stops at the first step that got better; brute force: every point of the series, then the rule."""
+    settings = Settings.model_validate({"trend": {"sustained_fall": {
+        "figure": figure, "drop": drop, "periods": periods, "every": every}}})
+    found = 0
     for snapshot in snapshots:
-        today = analyze(snapshot, AS_OF, settings, detail=False)
-        fresh = trend_points(snapshot, dates, settings, rule.every)
-        reused = trend_points(snapshot, dates, settings, rule.every, known={AS_OF: today})
-        assert reused == fresh
-        assert watch_sustained_fall(snapshot, AS_OF, settings, today=today) == watch_sustained_fall(
-            snapshot, AS_OF, settings)
+        for as_of in (AS_OF, AS_OF - dt.timedelta(days=45)):
+            dates = trend_dates(default_start(as_of, every, periods), as_of, every)
+            points = trend_points(snapshot, dates, settings, every)
+            expected = sustained_fall([(p.date, float(getattr(p, figure))) for p in points], figure, drop=drop,
+                                      periods=periods)
+            today = analyze(snapshot, as_of, settings, detail=False) if as_of == AS_OF else None
+            assert watch_sustained_fall(snapshot, as_of, settings, today=today) == expected, (snapshot.account.id,
+                                                                                             as_of)
+            assert watch_sustained_fall(snapshot, as_of, settings) == expected
+            found += expected is not None
+    if (figure, drop) != ("health", 10.0):
+        assert 0 < found < 2 * len(snapshots)  # some accounts fall, some do not: both branches compared
 
 
 def test_alert_findings_do_not_depend_on_a_detailed_analysis(snapshots: list[AccountSnapshot]) -> None:

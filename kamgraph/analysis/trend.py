@@ -44,7 +44,7 @@ import bisect
 import calendar
 import datetime as dt
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 
 from pydantic import BaseModel, Field
 
@@ -186,16 +186,13 @@ def snapshot_on(snapshot: AccountSnapshot, day: dt.date) -> AccountSnapshot:
                            meetings=kept, as_of=day, competitor_ties=snapshot.competitor_ties)
 
 
-def analyses_on(snapshot: AccountSnapshot, dates: Sequence[dt.date], settings: Settings, every: str, *,
-                known: Mapping[dt.date, AccountAnalysis] | None = None
+def analyses_on(snapshot: AccountSnapshot, dates: Sequence[dt.date], settings: Settings, every: str
                 ) -> Iterator[tuple[dt.date, AccountAnalysis, int]]:
     """For each date: the date, the summary analysis on it, and the meetings in its period.
 
     The period of the first date runs from the end of the period before it (``every``); each later
     one from the previous date (exclusive) to its own date (inclusive). The cut of each date is
     :func:`snapshot_on`'s, made incrementally: ``dates`` ascend, so the staff seen in meetings only grow.
-    ``known`` holds analyses a caller has already made of the snapshot a store loads for a date (alerts
-    analyse the as-of date anyway); those dates are not analysed again.
     """
     ordered = sorted(snapshot.meetings, key=lambda m: (m.date, m.id))
     dates_of = [m.date for m in ordered]
@@ -216,8 +213,7 @@ def analyses_on(snapshot: AccountSnapshot, dates: Sequence[dt.date], settings: S
                               reporting_lines=snapshot.reporting_lines, relationships=snapshot.relationships,
                               meetings=ordered[:end], as_of=day, competitor_ties=snapshot.competitor_ties)
         count = end - bisect.bisect_right(dates_of, previous)
-        done_before = known.get(day) if known else None
-        yield day, done_before or analyze(cut, day, settings, detail=False), count
+        yield day, analyze(cut, day, settings, detail=False), count
         previous = day
 
 
@@ -231,8 +227,7 @@ def point_of(day: dt.date, analysis: AccountAnalysis, meetings: int) -> TrendPoi
 
 
 def trend_points(snapshot: AccountSnapshot, dates: Sequence[dt.date], settings: Settings | None = None,
-                 every: str = "month", *, known: Mapping[dt.date, AccountAnalysis] | None = None
-                 ) -> list[TrendPoint]:
+                 every: str = "month") -> list[TrendPoint]:
     """The trend points of an account on ``dates`` (see the module docstring).
 
     Parameters
@@ -245,11 +240,9 @@ def trend_points(snapshot: AccountSnapshot, dates: Sequence[dt.date], settings: 
         Defaults when not given.
     every : str
         The period of the first point's meeting count.
-    known : mapping of datetime.date to AccountAnalysis, optional
-        Analyses already made on some of the dates (see :func:`analyses_on`).
     """
     return [point_of(day, analysis, count)
-            for day, analysis, count in analyses_on(snapshot, dates, settings or Settings(), every, known=known)]
+            for day, analysis, count in analyses_on(snapshot, dates, settings or Settings(), every)]
 
 
 def sustained_fall(series: Sequence[tuple[dt.date, float]], figure: str, *, drop: float,
@@ -316,6 +309,21 @@ def watch_sustained_fall(snapshot: AccountSnapshot, as_of: dt.date, settings: Se
     if not rule.enabled:
         return None
     dates = trend_dates(default_start(as_of, rule.every, rule.periods), as_of, rule.every)
-    points = trend_points(snapshot, dates, settings, rule.every, known={as_of: today} if today else None)
-    return sustained_fall([(p.date, float(getattr(p, rule.figure))) for p in points], rule.figure,
-                          drop=rule.drop, periods=rule.periods)
+    if len(dates) < rule.periods + 1:
+        return None
+    # Walked back from the as-of date, one analysis per date: a step that got better ends the search, so most
+    # accounts need one or two analyses instead of every point (the result is what the whole series gives).
+    dates_of = sorted(m.date for m in snapshot.meetings)
+    sign, eps = FIGURE_DIRECTIONS[rule.figure], 1e-9
+    series: list[tuple[dt.date, float]] = []
+    for index in range(len(dates) - 1, len(dates) - rule.periods - 2, -1):
+        day = dates[index]
+        before = dates[index - 1] if index else _period_before(dates[0], rule.every)
+        analysis = today if today is not None and day == as_of else analyze(
+            snapshot_on(snapshot, day), day, settings, detail=False)
+        count = bisect.bisect_right(dates_of, day) - bisect.bisect_right(dates_of, before)
+        value = float(getattr(point_of(day, analysis, count), rule.figure))
+        if series and sign * (series[0][1] - value) > eps:  # the step from this date to the next got better
+            return None
+        series.insert(0, (day, value))
+    return sustained_fall(series, rule.figure, drop=rule.drop, periods=rule.periods)
