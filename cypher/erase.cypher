@@ -34,6 +34,13 @@ WITH p, CASE WHEN p:Staff THEN 'staff' ELSE 'stakeholders' END AS kind
 DETACH DELETE p
 RETURN kind, count(*) AS written
 
+// name: erase_account_snapshots
+// Accounts whose stored analysis snapshot names one of these people (its top staff member or most critical
+// person), with the snapshot's kg_ keys: they are removed, as SQLite deletes those account_metrics rows.
+MATCH (a:Account)
+WHERE a.kg_top_staff IN $ids OR a.kg_most_critical_person IN $ids
+RETURN a.id AS id, [k IN keys(a) WHERE k STARTS WITH 'kg_'] AS keys
+
 // name: erase_meeting_client_attendees
 // How many stakeholders still attend each of these meetings.
 UNWIND $ids AS id

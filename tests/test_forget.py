@@ -233,3 +233,22 @@ def test_forget_command_asks_first_and_prints_counts(runner: CliRunner, tmp_path
     assert text.exit_code == 0 and "Erased 1 account and" in text.output
     none = runner.invoke(cli, args)
     assert none.exit_code == 2 and none.output.startswith("Error: ") and len(none.output.splitlines()) == 1
+
+
+def test_forget_the_people_a_stored_snapshot_names(backend: Any) -> None:
+    """After ``analyze --write``, Northwind's stored snapshot names its top staff member and its most critical
+    person by id; erasing them leaves no snapshot property or row holding either id (both stores)."""
+    from kamgraph.portfolio.snapshots import write_snapshots
+    from kamgraph.settings import Settings
+
+    store, raw = backend
+    write_snapshots(store, ANCHOR, Settings(), accounts=["northwind"])
+    stored = store.account_metrics(["northwind"], ANCHOR)["northwind"]
+    named = {stored.top_staff, stored.most_critical_person} - {None}
+    assert named and all(pid.encode() in raw() for pid in named)  # the search below can fail
+    result = forget(store, people=sorted(named))
+    assert result.counts.metrics >= 1
+    assert store.account_metrics(["northwind"], ANCHOR) == {}  # the snapshot that named them is gone
+    left = raw()
+    for pid in named:
+        assert pid.encode() not in left, pid

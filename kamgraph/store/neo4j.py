@@ -370,6 +370,9 @@ class Neo4jStore(GraphStore):
                       if r["account"] in accounts or any(mentions(str(v)) for k, v in r["props"].items()
                                                          if k != "id" and isinstance(v, str))]
             counts.objectives = t.written("erase_objectives", doomed, key="ids")
+            naming = [{"id": r["id"], "props": dict.fromkeys(r["keys"])} for r in t.run("erase_account_snapshots",
+                                                                                          ids=people)]
+            counts.metrics += t.written("metrics_write_accounts", naming)
             for r in t.rows("erase_people", "ids", people):
                 setattr(counts, r["kind"], getattr(counts, r["kind"]) + int(r["written"]))
             gone = sorted(r["id"] for r in t.rows("erase_meeting_client_attendees", "ids", sorted(touched))
