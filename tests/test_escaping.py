@@ -9,6 +9,7 @@ character, in every place it is shown -- the page title, headings, tables and th
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import networkx as nx
@@ -223,3 +224,27 @@ def test_bidi_controls_are_neutralised_in_html_markdown_and_svg() -> None:
     assert parsed.texts_in("title") == ["Evil Corp – account review 2026-11-22"]
     assert any(t.strip() == "Eve tnemyap" for t in parsed.texts_in("text"))  # the map label
     assert esc("a\u202eb\u2066c") == "abc" and md_escape("a\u202eb") == "ab"
+
+
+def test_bidi_controls_are_neutralised_in_the_slides_and_the_web_app(tmp_path: Path) -> None:
+    """The deck (read back with python-pptx: every run of every shape and table cell) and the web app's
+    templates (their environment's finalize) print names without bidirectional controls, still escaped."""
+    from pptx import Presentation
+
+    from kamgraph.views.report.slides import write_slides
+    from kamgraph.web.app import _environment
+
+    deck = Presentation(str(write_slides(_bidi_analysis(), tmp_path / "evil.pptx")))
+    texts = []
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                texts.append(shape.text_frame.text)
+            if shape.has_table:
+                texts += [cell.text for cell in shape.table.iter_cells()]
+    whole = "\n".join(texts)
+    assert "Evil Corp" in whole and "Eve tnemyap" in whole  # the hostile names are there, cleaned
+    assert not any(c in whole for c in BIDI)
+    page = _environment().from_string("<p>{{ name }}</p><p>{{ other }}</p>").render(
+        name="Evil\u202e <b>Corp</b>" + "".join(BIDI), other=42)
+    assert page == "<p>Evil &lt;b&gt;Corp&lt;/b&gt;</p><p>42</p>"

@@ -66,6 +66,20 @@ def no_bidi_controls(text: str) -> str:
     return text.translate(_NO_BIDI) if any(c in BIDI_CONTROLS for c in text) else text
 
 
+def printable(value: object) -> object:
+    """What a Jinja2 template prints (its ``finalize``): text without bidirectional controls; markup that is
+    already safe (it has ``__html__``: kamgraph's own SVG and CSS) and other values as they are.
+
+    Examples
+    --------
+    >>> printable("Evil\u202e Corp"), printable(3)
+    ('Evil Corp', 3)
+    """
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return no_bidi_controls(value)
+    return value
+
+
 def fmt_figure(value: object) -> str:
     """A number as ``kamgraph whatif`` printed it before units (floats to 3 decimals, trailing zeros cut)."""
     if isinstance(value, float):

@@ -38,6 +38,7 @@ from ..domain.models import Staff, Stakeholder
 from ..errors import InputError, KamgraphError, NotFoundError
 from ..settings import Settings
 from ..store.base import GraphStore
+from ..views.formatting import printable
 from .access import Access, access_for
 from .acks import Acknowledgements
 from .security import SecurityHeaders, Throttle, csrf_ok, load_secret, new_token
@@ -72,7 +73,7 @@ def _heat(value: float, top: float) -> str:
 
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("kamgraph.web", "templates"), autoescape=select_autoescape(default=True),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, finalize=printable)  # names lose their bidi controls
     env.filters["pct"] = _fmt_pct
     env.filters["num"] = _fmt_num
     env.globals["heat"] = _heat

@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from ...domain.plans import Objective
 from ...errors import InputError
-from ..formatting import no_bidi_controls
+from ..formatting import no_bidi_controls, printable
 from .content import SECTIONS, ReviewContent, review_content
 
 if TYPE_CHECKING:
@@ -61,14 +61,7 @@ def template_environment(template_dir: str | Path | None = None) -> jinja2.Envir
         loaders.append(jinja2.FileSystemLoader(str(folder)))
     loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
     return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_printable)
-
-
-def _printable(value: object) -> object:
-    """What a template prints: text without bidi controls (Markup, our own SVG and CSS, as it is)."""
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return no_bidi_controls(value)
-    return value
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=printable)
 
 
 def esc(text: object) -> str:

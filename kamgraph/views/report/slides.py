@@ -129,6 +129,25 @@ def write_slides(analysis: AccountAnalysis, path: str | Path, *, top_risks: int 
             for para in cell.text_frame.paragraphs:
                 for run in para.runs:
                     run.font.size = Pt(12)
+    _without_bidi_controls(deck)
     target = Path(path)
     deck.save(str(target))
     return target
+
+
+def _without_bidi_controls(deck: object) -> None:
+    """Every run of text on every slide (placeholders, text boxes, table cells) without bidirectional controls
+    (:func:`kamgraph.views.formatting.no_bidi_controls`), as the HTML, Markdown and SVG writers print names."""
+    from ..formatting import no_bidi_controls
+
+    for slide in deck.slides:  # type: ignore[attr-defined]
+        for shape in slide.shapes:
+            frames = [shape.text_frame] if shape.has_text_frame else []
+            if getattr(shape, "has_table", False) and shape.has_table:
+                frames += [cell.text_frame for cell in shape.table.iter_cells()]
+            for frame in frames:
+                for para in frame.paragraphs:
+                    for run in para.runs:
+                        clean = no_bidi_controls(run.text)
+                        if clean != run.text:
+                            run.text = clean
