@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from ..domain.models import Account, CompetitorTie, Meeting, Relationship, Staff, Stakeholder
 from ..errors import InputError
-from .fastpath import fast_meeting
+from .fastpath import fast_meeting, row_reader
 from .parsed import Located, Parsed, validate_record
 from .progress import SILENT, Progress
 
@@ -164,9 +164,11 @@ def read_csv(path: str | Path, kind: str | None = None, *, progress: Progress = 
     target: list[Located] = getattr(parsed, kind)
     model = MODELS[kind]
     fast = fast_meeting if kind == "meetings" else None
+    by_row = row_reader(header) if kind == "meetings" else None
     has_criteria = any(column.startswith("criteria.") for column in header)
     width = len(header)
     done = 0
+    append = target.append
     for line, cells in rows:
         done += 1
         if done == 1000:
@@ -176,6 +178,11 @@ def read_csv(path: str | Path, kind: str | None = None, *, progress: Progress = 
             continue
         if len(cells) != width:
             raise InputError(f"{len(cells)} cells, but the header has {width} columns", file=name, line=line)
+        if by_row is not None:  # the common row of a meetings file: every cell filled, read without a dict
+            record = by_row(cells)
+            if record is not None:
+                append(Located(record, name, line))
+                continue
         if not has_criteria:  # an empty or blank cell means "not given"
             data: dict[str, Any] = {column: cell for column, cell in zip(header, cells, strict=True)
                                    if cell and not cell.isspace()}
