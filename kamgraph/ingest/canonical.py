@@ -174,15 +174,16 @@ def read_csv(path: str | Path, kind: str | None = None, *, progress: Progress = 
         if done == 1000:
             progress.advance(done)
             done = 0
-        if not "".join(cells).strip():
-            continue
-        if len(cells) != width:
-            raise InputError(f"{len(cells)} cells, but the header has {width} columns", file=name, line=line)
-        if by_row is not None:  # the common row of a meetings file: every cell filled, read without a dict
+        if by_row is not None and len(cells) == width:
+            # The common row of a meetings file: every cell filled (so not blank), read without a dict.
             record = by_row(cells)
             if record is not None:
                 append(Located(record, name, line))
                 continue
+        if not "".join(cells).strip():
+            continue
+        if len(cells) != width:
+            raise InputError(f"{len(cells)} cells, but the header has {width} columns", file=name, line=line)
         if not has_criteria:  # an empty or blank cell means "not given"
             data: dict[str, Any] = {column: cell for column, cell in zip(header, cells, strict=True)
                                    if cell and not cell.isspace()}

@@ -216,12 +216,15 @@ def _make(mid: str, day: str, kind: Any, account: str | None, subject: str | Non
             _DATES[day] = date
     parts = []
     for p in attendees.split(";"):
-        p = p.strip()
-        if p:
+        known = _GOOD_IDS.get(p)  # the cache holds stripped valid ids: a hit needs no strip
+        if known is None:
+            p = p.strip()
+            if not p:
+                continue
             known = _GOOD_IDS.get(p) or _good_id(p)
             if known is None:
                 return None
-            parts.append(known)
+        parts.append(known)
     if len(parts) < 2:
         return None
     fields_set = given if type(given) is set else None

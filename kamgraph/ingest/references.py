@@ -9,6 +9,7 @@ broken reference is reported with the file and line of the record holding it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import chain
 
 from ..domain.dataset import KINDS, Batch
 from ..errors import InputError
@@ -21,6 +22,11 @@ __all__ = ["check_references"]
 
 def _no_conflicting_duplicates(items: Iterable[Located], key_name: str = "id") -> None:
     """The same id twice in one import is fine only when both copies agree."""
+    items = list(items)
+    if key_name == "id":  # the usual case, no id twice, found without a Python loop per record
+        ids = [item.record.id for item in items]
+        if len(set(ids)) == len(ids):
+            return
     first: dict[object, Located] = {}
     for item in items:
         key = item.record.key if key_name == "key" else item.record.id
@@ -86,10 +92,9 @@ def check_references(parsed: Parsed, store: GraphStore) -> Batch:
         wanted_people.update([*rec.dotted_to, *([rec.reports_to] if rec.reports_to else [])])
     for item in parsed.staff:
         wanted_accounts.update(item.record.accounts)
-    for item in parsed.meetings:
-        wanted_people.update(item.record.attendees)
-        if item.record.account:
-            wanted_accounts.add(item.record.account)
+    meeting_people = set(chain.from_iterable(item.record.attendees for item in parsed.meetings))
+    wanted_people |= meeting_people
+    wanted_accounts.update({item.record.account for item in parsed.meetings} - {None, ""})
     for item in parsed.relationships:
         wanted_people.update((item.record.source, item.record.target))
 
@@ -151,7 +156,7 @@ def check_references(parsed: Parsed, store: GraphStore) -> Batch:
             if pid not in people:
                 raise item.error(f"unknown person {pid!r}", field=end)
 
-    involved = {p for m in meetings for p in m.attendees}
+    involved = meeting_people  # every attendee of every meeting, all known by now
     involved |= {p for i in parsed.relationships for p in (i.record.source, i.record.target)}
     return Batch(
         accounts=[i.record for i in parsed.accounts],
