@@ -18,7 +18,8 @@ Usage::
 the same base store, side by side: every run imports in a new process, the
 two checkouts taking turns (this one, the other, this one, ...), so that the
 load of a shared machine falls on both alike; it prints both medians and
-their ratio, for wall and CPU time.
+their ratio, for wall and CPU time, and checks that the two checkouts stored
+the same rows in every table (it stops if they did not).
 
 Wall time beyond CPU time is split into ``waiting`` (ready, but other processes had the CPUs: a shared machine)
 and ``blocked`` (neither: I/O such as fsync, and sleeps), from ``/proc/self/schedstat``.
@@ -34,6 +35,7 @@ import os
 import random
 import resource
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -176,6 +178,7 @@ def main() -> None:
                 for name, root in checkouts:
                     if args.against:
                         results[name].append(run_elsewhere(root, base, work, file))
+                        shutil.copy(work / "run.db", work / f"{name}.db")  # closed: the WAL is checkpointed
                     else:
                         results[name].append(run(base, work, file, settings))
                     loads.append(os.getloadavg()[0])
@@ -194,9 +197,27 @@ def main() -> None:
                       f"(s: {detail}; load average {statistics.median(loads):.1f}, "
                       f"{min(loads):.1f}-{max(loads):.1f})")
             if args.against:
+                same_rows(work / "this.db", work / "other.db", label)
                 (w1, c1), (w2, c2) = medians["this"], medians["other"]
                 print(f"  {label}: this checkout takes {w1 / w2:.2f}x the wall time and {c1 / c2:.2f}x the CPU time "
                       f"of the other (speed-up {w2 / w1:.2f}x wall, {c2 / c1:.2f}x CPU)")
+
+
+def same_rows(one: Path, other: Path, label: str) -> None:
+    """Stop unless the two stores hold the same rows in every table."""
+    def tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
+        db = sqlite3.connect(path)
+        try:
+            names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+            return {name: sorted(db.execute(f"SELECT * FROM {name}").fetchall(), key=repr) for name in names}
+        finally:
+            db.close()
+    mine, theirs = tables(one), tables(other)
+    if mine != theirs:
+        differ = [name for name in sorted(set(mine) | set(theirs)) if mine.get(name) != theirs.get(name)]
+        raise SystemExit(f"{label}: the two checkouts stored different rows (tables {', '.join(differ)})")
+    print(f"  {label}: both checkouts stored the same rows ({sum(map(len, mine.values())):,} rows, "
+          f"{len(mine)} tables)")
 
 
 def run_elsewhere(root: Path, base: Path, work: Path, file: Path) -> tuple[float, float, dict[str, float], int]:
