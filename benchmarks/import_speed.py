@@ -12,6 +12,14 @@ steadier figure; on an idle machine the two agree.
 Usage::
 
     python benchmarks/import_speed.py [--runs 5] [--rows 100000] [--events 10000] [--memory-rows 1000000]
+    python benchmarks/import_speed.py --runs 5 --against /tmp/import-base
+
+``--against DIR`` times another checkout (kernels built) on the same files and
+the same base store, side by side: every run imports in a new process, the
+two checkouts taking turns (this one, the other, this one, ...), so that the
+load of a shared machine falls on both alike; it prints both medians and
+their ratio, for wall and CPU time, and checks that the two checkouts stored
+the same rows in every table (it stops if they did not).
 
 Wall time beyond CPU time is split into ``waiting`` (ready, but other processes had the CPUs: a shared machine)
 and ``blocked`` (neither: I/O such as fsync, and sleeps), from ``/proc/self/schedstat``.
@@ -27,6 +35,7 @@ import os
 import random
 import resource
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -34,7 +43,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent.parent
+#: The checkout whose kamgraph is timed: this one, or the other one of ``--against`` (set for a worker process).
+ROOT = Path(os.environ.get("KAMGRAPH_BENCH_ROOT") or HERE)
 sys.path.insert(0, str(ROOT))
 
 from kamgraph.ingest import read_files  # noqa: E402
@@ -136,8 +147,17 @@ def main() -> None:
     parser.add_argument("--memory-rows", type=int, default=0,
                         help="Also import a file of this many meetings with 'kamgraph import' in a new process and "
                              "print its peak RSS (issue #15's goal: 1,000,000 meetings under 1 GB).")
+    parser.add_argument("--against", type=Path, default=None,
+                        help="Another checkout (kernels built) to time side by side on the same files.")
+    parser.add_argument("--worker", nargs=3, metavar=("BASE", "WORK", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     settings = IngestSettings(our_domains=[OURS])
+    if args.worker:  # one run in this process, for --against: print the figures as JSON
+        base, work, file = (Path(p) for p in args.worker)
+        wall, cpu, parts, created = run(base, work, file, settings)
+        print(json.dumps({"wall": wall, "cpu": cpu, "phases": parts, "created": created}))
+        return
+    checkouts = [("this", HERE)] + ([("other", args.against.resolve())] if args.against else [])
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         base = work / "base.db"
@@ -148,21 +168,67 @@ def main() -> None:
         write_calendar(calendar, args.events, staff_mail, client_mail)
         if args.memory_rows:
             peak_import(base, work, args.memory_rows, staff, clients)
+        if args.against:
+            print(f"this checkout {HERE} side by side with {checkouts[1][1]}; {args.runs} runs each, taking turns")
         for label, file in ((f"canonical CSV, {args.rows:,} meetings", meetings),
                             (f"ICS, {args.events:,} events", calendar)):
-            walls, cpus, created = [], [], 0
-            phases: dict[str, list[float]] = {"read": [], "references": [], "write": [], "waiting": [], "blocked": []}
+            results: dict[str, list[tuple[float, float, dict[str, float], int]]] = {name: [] for name, _ in checkouts}
+            loads = []
             for _ in range(args.runs):
-                wall, cpu, parts, created = run(base, work, file, settings)
-                walls.append(wall)
-                cpus.append(cpu)
-                for key, value in parts.items():
-                    phases[key].append(value)
-            wall, cpu = statistics.median(walls), statistics.median(cpus)
-            detail = ", ".join(f"{k} {statistics.median(v):.2f}" for k, v in phases.items())
-            print(f"{label}: {created:,} meetings; median over {args.runs} runs: wall {wall:.2f} s "
-                  f"-> {created / wall:,.0f}/s; CPU {cpu:.2f} s -> {created / cpu:,.0f}/s "
-                  f"(s: {detail}; load average {os.getloadavg()[0]:.1f})")
+                for name, root in checkouts:
+                    if args.against:
+                        results[name].append(run_elsewhere(root, base, work, file))
+                        shutil.copy(work / "run.db", work / f"{name}.db")  # closed: the WAL is checkpointed
+                    else:
+                        results[name].append(run(base, work, file, settings))
+                    loads.append(os.getloadavg()[0])
+            medians = {}
+            for name, _root in checkouts:
+                walls = [r[0] for r in results[name]]
+                cpus = [r[1] for r in results[name]]
+                created = results[name][0][3]
+                wall, cpu = statistics.median(walls), statistics.median(cpus)
+                medians[name] = (wall, cpu)
+                detail = ", ".join(f"{key} {statistics.median(r[2][key] for r in results[name]):.2f}"
+                                   for key in results[name][0][2])
+                who = f"[{name}] " if args.against else ""
+                print(f"{who}{label}: {created:,} meetings; median over {args.runs} runs: wall {wall:.2f} s "
+                      f"-> {created / wall:,.0f}/s; CPU {cpu:.2f} s -> {created / cpu:,.0f}/s "
+                      f"(s: {detail}; load average {statistics.median(loads):.1f}, "
+                      f"{min(loads):.1f}-{max(loads):.1f})")
+            if args.against:
+                same_rows(work / "this.db", work / "other.db", label)
+                (w1, c1), (w2, c2) = medians["this"], medians["other"]
+                print(f"  {label}: this checkout takes {w1 / w2:.2f}x the wall time and {c1 / c2:.2f}x the CPU time "
+                      f"of the other (speed-up {w2 / w1:.2f}x wall, {c2 / c1:.2f}x CPU)")
+
+
+def same_rows(one: Path, other: Path, label: str) -> None:
+    """Stop unless the two stores hold the same rows in every table."""
+    def tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
+        db = sqlite3.connect(path)
+        try:
+            names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+            return {name: sorted(db.execute(f"SELECT * FROM {name}").fetchall(), key=repr) for name in names}
+        finally:
+            db.close()
+    mine, theirs = tables(one), tables(other)
+    if mine != theirs:
+        differ = [name for name in sorted(set(mine) | set(theirs)) if mine.get(name) != theirs.get(name)]
+        raise SystemExit(f"{label}: the two checkouts stored different rows (tables {', '.join(differ)})")
+    print(f"  {label}: both checkouts stored the same rows ({sum(map(len, mine.values())):,} rows, "
+          f"{len(mine)} tables)")
+
+
+def run_elsewhere(root: Path, base: Path, work: Path, file: Path) -> tuple[float, float, dict[str, float], int]:
+    """:func:`run` in a new process importing the kamgraph of checkout ``root``."""
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", str(base), str(work), str(file)],
+                          cwd=root, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": str(root), "KAMGRAPH_BENCH_ROOT": str(root)})
+    if done.returncode:
+        raise SystemExit(f"run in {root} failed: {done.stderr.strip()[-500:]}")
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    return out["wall"], out["cpu"], out["phases"], out["created"]
 
 
 def peak_import(base: Path, work: Path, rows: int, staff: list[str], clients: list[str]) -> None:

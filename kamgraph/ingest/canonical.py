@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from ..domain.models import Account, CompetitorTie, Meeting, Relationship, Staff, Stakeholder
 from ..errors import InputError
-from .fastpath import fast_meeting
+from .fastpath import fast_meeting, row_reader
 from .parsed import Located, Parsed, validate_record
 from .progress import SILENT, Progress
 
@@ -164,14 +164,22 @@ def read_csv(path: str | Path, kind: str | None = None, *, progress: Progress = 
     target: list[Located] = getattr(parsed, kind)
     model = MODELS[kind]
     fast = fast_meeting if kind == "meetings" else None
+    by_row = row_reader(header) if kind == "meetings" else None
     has_criteria = any(column.startswith("criteria.") for column in header)
     width = len(header)
     done = 0
+    append = target.append
     for line, cells in rows:
         done += 1
         if done == 1000:
             progress.advance(done)
             done = 0
+        if by_row is not None and len(cells) == width:
+            # The common row of a meetings file: every cell filled (so not blank), read without a dict.
+            record = by_row(cells)
+            if record is not None:
+                append(Located(record, name, line))
+                continue
         if not "".join(cells).strip():
             continue
         if len(cells) != width:

@@ -357,6 +357,8 @@ def _read_file(path: Path, window: Window, settings: IngestSettings, progress: P
                parsed: Parsed, limits: Limits, used: list[int]) -> list[Occurrence]:
     import icalendar
 
+    from .ics_lines import content_lines
+
     name = str(path)
     data = path.read_bytes()
     lines, line, pos = [], 1, 0
@@ -369,7 +371,8 @@ def _read_file(path: Path, window: Window, settings: IngestSettings, progress: P
     text = decode_text(_FOLD.sub(b"", data), name)
     text = _RULE_LINE.sub(lambda m: m.group(1) + re.sub(r"\s+", "", m.group(2)), text)
     try:
-        calendars = icalendar.Calendar.from_ical(text, multiple=True)
+        # icalendar parses the content lines; plain ones are split quickly (see kamgraph.ingest.ics_lines).
+        calendars = icalendar.Calendar.from_ical(content_lines(text), multiple=True)
     except (ValueError, IndexError, KeyError, OSError, OverflowError, AttributeError, TypeError) as exc:
         # AttributeError / TypeError: the icalendar parser trips on some malformed input (a VTIMEZONE with
         # two TZID lines, say) before it can say what is wrong.

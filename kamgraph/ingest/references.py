@@ -8,13 +8,13 @@ broken reference is reported with the file and line of the record holding it.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
+from itertools import chain
 
 from ..domain.dataset import KINDS, Batch
-from ..domain.models import Meeting
+from ..errors import InputError
 from ..store.base import GraphStore
-from .fastpath import build_meeting
+from .fastpath import with_account
 from .parsed import Located, Parsed
 
 __all__ = ["check_references"]
@@ -22,6 +22,11 @@ __all__ = ["check_references"]
 
 def _no_conflicting_duplicates(items: Iterable[Located], key_name: str = "id") -> None:
     """The same id twice in one import is fine only when both copies agree."""
+    items = list(items)
+    if key_name == "id":  # the usual case, no id twice, found without a Python loop per record
+        ids = [item.record.id for item in items]
+        if len(set(ids)) == len(ids):
+            return
     first: dict[object, Located] = {}
     for item in items:
         key = item.record.key if key_name == "key" else item.record.id
@@ -34,9 +39,19 @@ def _no_conflicting_duplicates(items: Iterable[Located], key_name: str = "id") -
                              f"(first at {seen.file}:{seen.line})", field="id")
 
 
-def _with_account(meeting: Meeting, account: str) -> Meeting:
-    """``meeting.model_copy(update={"account": account})``, without pydantic's copy machinery (hot path)."""
-    return build_meeting({**meeting.__dict__, "account": account}, {*meeting.model_fields_set, "account"})
+_STAFF = object()
+_UNKNOWN = object()
+
+
+def _meeting_error(item: Located, people: dict[str, str]) -> InputError:
+    """The error of a meeting with an unknown attendee, or without staff or without a stakeholder."""
+    sides = set()
+    for p in item.record.attendees:
+        side = people.get(p)
+        if side is None:
+            return item.error(f"unknown person {p!r}", field="attendees")
+        sides.add(side)
+    return item.error("a meeting needs at least one of our staff and one stakeholder", field="attendees")
 
 
 def check_references(parsed: Parsed, store: GraphStore) -> Batch:
@@ -77,10 +92,9 @@ def check_references(parsed: Parsed, store: GraphStore) -> Batch:
         wanted_people.update([*rec.dotted_to, *([rec.reports_to] if rec.reports_to else [])])
     for item in parsed.staff:
         wanted_accounts.update(item.record.accounts)
-    for item in parsed.meetings:
-        wanted_people.update(item.record.attendees)
-        if item.record.account:
-            wanted_accounts.add(item.record.account)
+    meeting_people = set(chain.from_iterable(item.record.attendees for item in parsed.meetings))
+    wanted_people |= meeting_people
+    wanted_accounts.update({item.record.account for item in parsed.meetings} - {None, ""})
     for item in parsed.relationships:
         wanted_people.update((item.record.source, item.record.target))
 
@@ -113,26 +127,28 @@ def check_references(parsed: Parsed, store: GraphStore) -> Batch:
                 raise item.error(f"unknown account {acc!r}", field="accounts")
 
     meetings = []
-    both = {"staff", "stakeholder"}
-    for index, item in enumerate(parsed.meetings):  # the hot loop of a big import: one pass over attendees
+    # The hot loop of a big import: one set per meeting of what its attendees are -- _STAFF for our staff, the
+    # account of a stakeholder (None when not known), _UNKNOWN for an id nobody knows. A meeting that is not
+    # plainly good goes through _meeting_error, which names the first problem as the full check would.
+    tag: dict[str, object] = {p: _STAFF if side == "staff" else client_account.get(p) for p, side in people.items()}
+    tag_of = tag.get
+    meetings_list = parsed.meetings
+    for index, item in enumerate(meetings_list):
         rec = item.record
-        sides: set[str] = set()
-        owners: set[str | None] = set()
-        for p in rec.attendees:
-            side = people.get(p)
-            if side is None:
-                raise item.error(f"unknown person {p!r}", field="attendees")
-            sides.add(side)
-            if side == "stakeholder":
-                owners.add(client_account.get(p))
-        if sides != both:
-            raise item.error("a meeting needs at least one of our staff and one stakeholder", field="attendees")
-        if rec.account is not None and rec.account not in accounts:
-            raise item.error(f"unknown account {rec.account!r}", field="account")
-        if rec.account is None and len(owners) == 1 and None not in owners:
-            rec = _with_account(rec, owners.pop())  # type: ignore[arg-type]
-            # Point the parsed item at the new record so the old one is freed (a big import keeps one copy).
-            parsed.meetings[index] = dataclasses.replace(item, record=rec)
+        owners = {tag_of(p, _UNKNOWN) for p in rec.attendees}
+        if _UNKNOWN in owners or _STAFF not in owners or len(owners) == 1:
+            raise _meeting_error(item, people)
+        account = rec.account
+        if account is not None:
+            if account not in accounts:
+                raise item.error(f"unknown account {account!r}", field="account")
+        elif len(owners) == 2:
+            owners.discard(_STAFF)
+            owner = owners.pop()
+            if owner is not None:
+                rec = with_account(rec, owner)  # type: ignore[arg-type]
+                # Point the parsed item at the new record so the old one is freed (a big import keeps one copy).
+                meetings_list[index] = Located(rec, item.file, item.line, item.partial)
         meetings.append(rec)
     for item in parsed.relationships:
         for end in ("source", "target"):
@@ -140,7 +156,7 @@ def check_references(parsed: Parsed, store: GraphStore) -> Batch:
             if pid not in people:
                 raise item.error(f"unknown person {pid!r}", field=end)
 
-    involved = {p for m in meetings for p in m.attendees}
+    involved = meeting_people  # every attendee of every meeting, all known by now
     involved |= {p for i in parsed.relationships for p in (i.record.source, i.record.target)}
     return Batch(
         accounts=[i.record for i in parsed.accounts],

@@ -631,11 +631,11 @@ class SqliteStore(GraphStore):
                 for rel in self._relationships(f"WHERE source_id IN ({_marks(len(part))})", part):
                     stored[rel.key] = rel
             return plan_upserts(records, stored, key=lambda r: r.key)
-        ids = sorted({r.id for r in records})
         stored = {}
         table = {"accounts": "account", "staff": "staff", "stakeholders": "stakeholder",
                  "meetings": "meeting"}[kind]
         if self._db.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]:
+            ids = sorted({r.id for r in records})
             for part in _chunks(ids):
                 where = f"WHERE id IN ({_marks(len(part))})"
                 if kind == "meetings":
@@ -728,64 +728,62 @@ class SqliteStore(GraphStore):
             self._db.execute(sql)
 
     def _write_meetings(self, plan: UpsertPlan[Any], person_kinds: dict[str, str]) -> None:
-        """Meetings and their attendees, the rows made as they are written (a million-meeting import would
-        otherwise hold several million row tuples at once)."""
+        """Meetings and their attendees, written a block of meetings at a time: the parameters of each table's
+        statements are made in one pass over the block (a million-meeting import would otherwise hold several
+        million row tuples at once)."""
         db = self._db
         writes = plan.writes
-        missing = sorted({p for m in writes for p in m.attendees if p not in person_kinds})
         kinds = dict(person_kinds)
+        missing = sorted(set(chain.from_iterable(m.attendees for m in writes)).difference(kinds))
         if missing:
             kinds.update(self.known_ids(missing, ())[0])
-        for m in writes:
-            for pid in m.attendees:
-                if pid not in kinds:
-                    raise InputError(f"unknown person {pid!r} in meeting {m.id!r}", field="attendees")
-        self._insert_rows(
-            "INSERT INTO meeting (id, account_id, date, kind, subject, source, source_id)",
-            ((m.id, m.account, m.date.isoformat(), _enum(m.kind), m.subject, m.source, m.source_id)
-             for m in writes),
-            "ON CONFLICT(id) DO UPDATE SET account_id=excluded.account_id, date=excluded.date, kind=excluded.kind, "
-            "subject=excluded.subject, source=excluded.source, source_id=excluded.source_id", width=7)
+            if any(p not in kinds for p in missing):
+                for m in writes:
+                    for pid in m.attendees:
+                        if pid not in kinds:
+                            raise InputError(f"unknown person {pid!r} in meeting {m.id!r}", field="attendees")
         if plan.updated:
             ids = [(m.id,) for m in plan.updated]
             db.executemany("DELETE FROM meeting_staff WHERE meeting_id = ?", ids)
             db.executemany("DELETE FROM meeting_stakeholder WHERE meeting_id = ?", ids)
-        self._insert_rows("INSERT INTO meeting_staff (meeting_id, staff_id)",
-                          ((m.id, pid) for m in writes for pid in m.attendees if kinds[pid] == "staff"), width=2)
-        self._insert_rows("INSERT INTO meeting_stakeholder (meeting_id, stakeholder_id)",
-                          ((m.id, pid) for m in writes for pid in m.attendees if kinds[pid] != "staff"), width=2)
+        staff = {p for p, kind in kinds.items() if kind == "staff"}
+        days: dict[dt.date, str] = {}
+        block = (_CHUNK // 7) * 64  # meetings per block: whole statements of meeting rows
+        for start in range(0, len(writes), block):
+            meetings: list[Any] = []
+            with_staff: list[Any] = []
+            with_clients: list[Any] = []
+            for m in writes[start:start + block]:
+                mid = m.id
+                day = days.get(m.date)
+                if day is None:
+                    day = days[m.date] = m.date.isoformat()
+                meetings += (mid, m.account, day, _enum(m.kind), m.subject, m.source, m.source_id)
+                for pid in m.attendees:
+                    if pid in staff:
+                        with_staff += (mid, pid)
+                    else:
+                        with_clients += (mid, pid)
+            self._insert_flat(
+                "INSERT INTO meeting (id, account_id, date, kind, subject, source, source_id)", meetings, 7,
+                "ON CONFLICT(id) DO UPDATE SET account_id=excluded.account_id, date=excluded.date, "
+                "kind=excluded.kind, subject=excluded.subject, source=excluded.source, source_id=excluded.source_id")
+            self._insert_flat("INSERT INTO meeting_staff (meeting_id, staff_id)", with_staff, 2)
+            self._insert_flat("INSERT INTO meeting_stakeholder (meeting_id, stakeholder_id)", with_clients, 2)
 
-    def _insert_rows(self, head: str, rows: Iterable[tuple[Any, ...]], tail: str = "", *,
-                     width: int | None = None) -> None:
-        """``head VALUES (...),(...),... tail`` for many rows at once: far fewer statements than
-        one per row. The SQL holds only placeholders; every value is a parameter. ``rows`` may be an
-        iterator of rows ``width`` wide: they are read a statement's worth at a time."""
-        rows = iter(rows)
-        if width is None:
-            first = next(rows, None)
-            if first is None:
-                return
-            width = len(first)
-            rows = chain([first], rows)
-        per = max(1, _CHUNK // width)
-        rest: list[Any] = []
-
-        def statements() -> Iterator[list[Any]]:
-            values: list[Any] = []
-            count = 0
-            for row in rows:
-                values.extend(row)
-                count += 1
-                if count == per:
-                    yield values
-                    values, count = [], 0
-            rest.extend(values)
-
-        sql = f"{head} VALUES {','.join([f'({_marks(width)})'] * per)} {tail}"
-        self._db.executemany(sql, statements())
-        if rest:
-            sql = f"{head} VALUES {','.join([f'({_marks(width)})'] * (len(rest) // width))} {tail}"
-            self._db.execute(sql, rest)
+    def _insert_flat(self, head: str, values: list[Any], width: int, tail: str = "") -> None:
+        """``head VALUES (...),(...),... tail`` for the rows ``width`` wide laid end to end in ``values``: far
+        fewer statements than one per row. The SQL holds only placeholders; every value is a parameter."""
+        if not values:
+            return
+        size = max(1, _CHUNK // width) * width  # values per whole statement
+        whole = len(values) - len(values) % size
+        if whole:
+            sql = f"{head} VALUES {','.join([f'({_marks(width)})'] * (size // width))} {tail}"
+            self._db.executemany(sql, (values[i:i + size] for i in range(0, whole, size)))
+        if whole < len(values):
+            sql = f"{head} VALUES {','.join([f'({_marks(width)})'] * ((len(values) - whole) // width))} {tail}"
+            self._db.execute(sql, values[whole:])
 
     def _replace_children(self, table: str, owner: str, columns: str, rows: list[tuple[Any, ...]],
                           plan: UpsertPlan[Any]) -> None:

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from ..domain.models import Person
 
-__all__ = ["UpsertPlan", "plan_upserts", "dedupe_last", "DEPARTURE_FIELDS"]
+__all__ = ["UpsertPlan", "plan_upserts", "dedupe_last", "by_id", "DEPARTURE_FIELDS"]
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -38,8 +38,24 @@ class UpsertPlan(Generic[R]):
         return self.created + self.updated
 
 
+def by_id(record: BaseModel) -> Hashable:
+    """A record's ``id``: the default identity of :func:`plan_upserts`."""
+    return record.id  # type: ignore[attr-defined, no-any-return]
+
+
 def dedupe_last(records: Iterable[R], key: Callable[[R], Hashable]) -> list[R]:
-    """Keep the last record for each key, in first-seen order."""
+    """Keep the last record for each key, in first-seen order.
+
+    Examples
+    --------
+    >>> from kamgraph.domain.models import Account
+    >>> kept = dedupe_last([Account(id="a", name="A1"), Account(id="b", name="B"), Account(id="a", name="A2")],
+    ...                    by_id)
+    >>> [(r.id, r.name) for r in kept]
+    [('a', 'A2'), ('b', 'B')]
+    """
+    if key is by_id:  # the usual key, without a call per record (a big import has 100,000s of records)
+        return list({record.id: record for record in records}.values())  # type: ignore[attr-defined]
     chosen: dict[Hashable, R] = {}
     for record in records:
         chosen[key(record)] = record
@@ -56,7 +72,7 @@ def _keep_departure(incoming: R, stored: R) -> R:
 
 
 def plan_upserts(incoming: Iterable[R], stored: Mapping[Hashable, R],
-                 key: Callable[[R], Hashable] = lambda r: r.id) -> UpsertPlan[R]:
+                 key: Callable[[R], Hashable] = by_id) -> UpsertPlan[R]:
     """Sort incoming records into created, updated and unchanged.
 
     Parameters
@@ -76,8 +92,11 @@ def plan_upserts(incoming: Iterable[R], stored: Mapping[Hashable, R],
     >>> [r.id for r in plan.created], [r.id for r in plan.updated], plan.unchanged
     (['b'], [], 1)
     """
+    records = dedupe_last(incoming, key)
+    if not stored:  # nothing stored yet (a first import): every record is new
+        return UpsertPlan(created=records)
     plan: UpsertPlan[R] = UpsertPlan()
-    for record in dedupe_last(incoming, key):
+    for record in records:
         before = stored.get(key(record))
         if before is None:
             plan.created.append(record)
