@@ -5,7 +5,7 @@
   graph the in-memory writer writes (``write_export(export_accounts(...))``), read back with networkx or as
   CSV/JSON: the same nodes in the same order with the same attributes, the same multiset of edges, in every
   format, names with XML and CSV specials included; the GEXF validates against the official grammar;
-* the streaming row insert (``_insert_rows``) writes every row for counts around its statement size.
+* the streaming row insert (``_insert_flat``) writes every row for counts around its statement size.
 """
 
 from __future__ import annotations
