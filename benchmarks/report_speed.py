@@ -4,8 +4,8 @@ Issue #15, item 4: ``report`` within 2.5x the wall time of ``xray``, ``plot`` wi
 as fresh processes on the demo store, in turn (xray, report, plot, xray, ...), ``--runs`` times, so the
 medians and ratios come from one run of this script, side by side. ``plot`` is timed writing SVG
 (kamgraph's own writer, no matplotlib), PNG (that SVG rasterised by resvg, no matplotlib either: what
-``plot -o FILE.png`` does) and, for comparison, PNG by matplotlib (the fallback when ``resvg-py`` is not
-installed: the same command with ``resvg_py`` hidden from the interpreter).
+``plot -o FILE.png`` does) and, for comparison, PNG by matplotlib (the fallback when ``resvg`` is not
+installed: the same command with ``resvg`` hidden from the interpreter).
 
 Usage::
 
@@ -14,7 +14,10 @@ Usage::
 Measured 2026-12-01 (``--runs 9``, 2 cores shared with other jobs, load average about 17): xray 2025 ms,
 report (html) 3018 ms, plot (map, svg) 2148 ms, plot (map, png by matplotlib) 8380 ms -- report / xray
 1.49 (goal 2.5), plot svg / xray 1.06 (goal 2), plot png / xray 4.14 (matplotlib's import). Before the SVG
-writer (same machine, load about 10): report / xray 4.40, plot (png) / xray 4.17.
+writer (same machine, load about 10): report / xray 4.40, plot (png) / xray 4.17. With the PNG from resvg
+(``--runs 5``, load about 6.5): xray 841 ms, report 1212 ms, plot svg 966 ms, plot png 1418 ms, plot png by
+matplotlib 3433 ms -- report / xray 1.44, plot svg / xray 1.15, plot png / xray 1.69 (goal 2), png by
+matplotlib / xray 4.08.
 """
 
 from __future__ import annotations
@@ -29,8 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ANCHOR = "2026-11-22"
-#: ``python -c HIDE_RESVG ARGS...``: ``kamgraph ARGS...`` as if resvg-py were not installed (matplotlib's PNG).
-HIDE_RESVG = (f"import runpy, sys; sys.modules['resvg_py'] = None; sys.path.insert(0, {str(ROOT)!r}); "
+#: ``python -c HIDE_RESVG ARGS...``: ``kamgraph ARGS...`` as if resvg were not installed (matplotlib's PNG).
+HIDE_RESVG = (f"import runpy, sys; sys.modules['resvg'] = None; sys.path.insert(0, {str(ROOT)!r}); "
               f"sys.argv = ['kamgraph', *sys.argv[1:]]; runpy.run_path({str(ROOT / 'cli.py')!r}, run_name='__main__')")
 
 
@@ -74,7 +77,7 @@ def main() -> None:
     print(f"ratio plot ({args.kind}, svg) / xray: {med['plot'] / med['xray']:.2f} (goal <= 2)")
     print(f"ratio plot ({args.kind}, png) / xray: {med['plot-png'] / med['xray']:.2f} (resvg; goal <= 2)")
     print(f"ratio plot ({args.kind}, png by matplotlib) / xray: {med['plot-mpl'] / med['xray']:.2f} "
-          "(the fallback without resvg-py)")
+          "(the fallback without resvg)")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ NS = "{http://www.w3.org/2000/svg}"
 ROOT = Path(__file__).resolve().parent.parent
 DPI = 100
 
-pytestmark = pytest.mark.skipif(not available() and not os.environ.get("CI"), reason="resvg-py is not installed")
+pytestmark = pytest.mark.skipif(not available() and not os.environ.get("CI"), reason="resvg is not installed")
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
@@ -163,7 +163,7 @@ def _run_cli(args: list[str], cwd: Path, *, block_resvg: bool = False) -> list[s
     """Run ``kamgraph ARGS`` in a fresh interpreter; the matplotlib modules it had imported when it exited."""
     code = ("import atexit, json, runpy, sys\n"
             f"sys.path.insert(0, {str(ROOT)!r})\n"  # this checkout's kamgraph, as `python cli.py` would have
-            + ("sys.modules['resvg_py'] = None\n" if block_resvg else "")
+            + ("sys.modules['resvg'] = None\n" if block_resvg else "")
             + "atexit.register(lambda: print('MPL', json.dumps(sorted(m for m in sys.modules "
               "if m.split('.')[0] == 'matplotlib')[:3]), file=sys.stderr))\n"
             f"sys.argv = ['kamgraph', *{args!r}]\n"

@@ -3,7 +3,7 @@
 :func:`write_plot` writes an ``.svg`` file with kamgraph's own SVG writers
 (:mod:`.svg_map`, :mod:`.svg_charts`: no matplotlib import, the fast path),
 ``.png`` from the same SVG rasterised by resvg (:mod:`.raster`; no matplotlib
-either, when ``resvg-py`` is installed, else matplotlib's PNG) and ``.pdf``
+either, when ``resvg`` is installed, else matplotlib's PNG) and ``.pdf``
 with matplotlib on the Agg canvas (see :mod:`kamgraph.views.plots.style`):
 nothing is displayed, no pyplot figure is left open. :func:`figure_bytes`
 turns any matplotlib figure into PNG, SVG (text kept as ``<text>``
@@ -78,7 +78,7 @@ def write_plot(analysis: AccountAnalysis, kind: str, path: str | Path, *, dpi: f
     """Draw one picture and write it to ``path`` (format from the suffix: .png, .svg or .pdf).
 
     SVG is written by kamgraph's SVG writers (no matplotlib); PNG is that SVG rasterised by resvg at ``dpi``
-    (pixels = points * dpi / 72; matplotlib's PNG when ``resvg-py`` is missing); PDF by matplotlib.
+    (pixels = points * dpi / 72; matplotlib's PNG when ``resvg`` is missing); PDF by matplotlib.
     """
     target = Path(path)
     fmt = target.suffix.lower().lstrip(".")
