@@ -1,11 +1,13 @@
 """Render the review pictures to PNG, SVG or PDF bytes and files.
 
 :func:`write_plot` writes an ``.svg`` file with kamgraph's own SVG writers
-(:mod:`.svg_map`, :mod:`.svg_charts`: no matplotlib import, the fast path) and
-``.png`` / ``.pdf`` with matplotlib on the Agg canvas (see
-:mod:`kamgraph.views.plots.style`): nothing is displayed, no pyplot figure is
-left open. :func:`figure_bytes` turns any matplotlib figure into PNG, SVG (text
-kept as ``<text>`` elements, escaped by matplotlib's writer) or PDF bytes.
+(:mod:`.svg_map`, :mod:`.svg_charts`: no matplotlib import, the fast path),
+``.png`` from the same SVG rasterised by resvg (:mod:`.raster`; no matplotlib
+either, when ``resvg`` is installed, else matplotlib's PNG) and ``.pdf``
+with matplotlib on the Agg canvas (see :mod:`kamgraph.views.plots.style`):
+nothing is displayed, no pyplot figure is left open. :func:`figure_bytes`
+turns any matplotlib figure into PNG, SVG (text kept as ``<text>``
+elements, escaped by matplotlib's writer) or PDF bytes.
 matplotlib is imported only when a matplotlib picture is made.
 """
 
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from . import raster
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -73,7 +77,8 @@ def write_plot(analysis: AccountAnalysis, kind: str, path: str | Path, *, dpi: f
                **options: Any) -> Path:
     """Draw one picture and write it to ``path`` (format from the suffix: .png, .svg or .pdf).
 
-    SVG is written by kamgraph's SVG writers (no matplotlib); PNG and PDF by matplotlib.
+    SVG is written by kamgraph's SVG writers (no matplotlib); PNG is that SVG rasterised by resvg at ``dpi``
+    (pixels = points * dpi / 72; matplotlib's PNG when ``resvg`` is missing); PDF by matplotlib.
     """
     target = Path(path)
     fmt = target.suffix.lower().lstrip(".")
@@ -82,6 +87,9 @@ def write_plot(analysis: AccountAnalysis, kind: str, path: str | Path, *, dpi: f
     if fmt == "svg":
         svg = plot_svg(analysis, kind, **options)
         target.write_text(svg, encoding="utf-8")
+        return target
+    if fmt == "png" and raster.available():
+        target.write_bytes(raster.svg_png(plot_svg(analysis, kind, **options), dpi))
         return target
     fig = plot_figure(analysis, kind, **options)
     data = figure_bytes(fig, fmt, dpi)
