@@ -87,7 +87,7 @@ def export_cmd(account: str | None, all_accounts: bool, fmt: str, output: str | 
 @click.option("--portfolio", "whole_portfolio", is_flag=True,
               help="Instead of one account: every account's qualification score against its fragility, by tier.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
-              help="Picture to write: FILE.png, FILE.svg or FILE.pdf (.svg is drawn without matplotlib: fastest).")
+              help="Picture to write: FILE.png, FILE.svg or FILE.pdf (.svg and .png are drawn without matplotlib).")
 @click.option("--by", type=click.Choice(["department", "buying_role"]), default="department", show_default=True,
               help="timeline: stack the bars by department or buying role.")
 @click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True, help="PNG resolution.")

@@ -113,17 +113,21 @@ def draw_pictures(content: ReviewContent, analysis: AccountAnalysis, fmt: str = 
 
     SVG comes from kamgraph's own writers (no matplotlib), with a fourth, ``map_print``: the map laid out
     for the printed page (:data:`PRINT_WIDTH`, names only, legend below), which the page shows in print
-    instead of the screen's map so that printed at 100 % its labels are 7 pt or more. PNG and PDF come
-    from matplotlib.
+    instead of the screen's map so that printed at 100 % its labels are 7 pt or more. PNG is that SVG
+    rasterised (:mod:`kamgraph.views.plots.raster`) when resvg is installed; PDF, and PNG without resvg,
+    come from matplotlib.
     """
-    if fmt == "svg":
+    from ..plots import raster
+
+    if fmt == "svg" or (fmt == "png" and raster.available()):
         from ..plots.svg_charts import matrix_svg, timeline_svg
         from ..plots.svg_map import map_svg
 
-        return {"map": map_svg(content.xray).encode(),
-                "map_print": map_svg(content.xray, fit_width=PRINT_WIDTH - 4).encode(),
-                "matrix": matrix_svg(analysis).encode(),
-                "timeline": timeline_svg(analysis).encode()}
+        svg = {"map": map_svg(content.xray), "matrix": matrix_svg(analysis), "timeline": timeline_svg(analysis)}
+        if fmt == "png":
+            return {kind: raster.svg_png(text, dpi) for kind, text in svg.items()}
+        return {"map": svg["map"].encode(), "map_print": map_svg(content.xray, fit_width=PRINT_WIDTH - 4).encode(),
+                "matrix": svg["matrix"].encode(), "timeline": svg["timeline"].encode()}
     from ..plots import figure_bytes, plot_map, plot_matrix, plot_timeline
 
     pictures = {}
