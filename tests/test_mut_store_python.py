@@ -1,0 +1,198 @@
+"""Tests written for the survivors of the mutation run of the Python code of ``kamgraph/store``
+(``scripts/mutation.sh store``, docs/mutation.md): URL display, the Cypher catalogue's loader and errors,
+account-name matching, and SQLite paths the contract suite did not pin. Every expectation is written out by
+hand in the test; stored values are read back with plain SQL where the store's own reader could hide them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kamgraph.domain.dataset import Batch
+from kamgraph.domain.models import Account, CompetitorTie, Staff, Stakeholder
+from kamgraph.domain.plans import Objective
+from kamgraph.errors import NotFoundError
+from kamgraph.store import cypher as cypher_module
+from kamgraph.store import open_store
+from kamgraph.store.base import _best_name_matches
+from kamgraph.store.cypher import CypherCatalogError, NamedQuery, load_queries, parse_queries, query_dir
+from kamgraph.store.url import shown_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# -- shown_url -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("kam.db", "kam.db"),                                               # no scheme: as given
+    ("/tmp/a?b#c", "/tmp/a?b#c"),
+    ("bolt://u:pw@db.example:7687", "bolt://db.example:7687"),          # user-info dropped
+    ("bolt://neo4j:p@ss@db.example:7687/x", "bolt://db.example:7687/x"),  # a password with '@' in it
+    ("bolt://db.example:7687/x?password=s3cret?x=1", "bolt://db.example:7687/x"),  # the whole query, two '?'
+    ("bolt://db.example:7687/x?next=http://evil", "bolt://db.example:7687/x"),    # '://' again in the query
+    ("neo4j://h/x#a#b", "neo4j://h/x"),                                 # the whole fragment, two '#'
+    ("bolt://u:pw@h/a@b/c", "bolt://h/a@b/c"),                          # an '@' in the path stays
+])
+def test_shown_url_drops_user_info_query_and_fragment(url: str, shown: str) -> None:
+    assert shown_url(url) == shown
+
+
+# -- the Cypher catalogue -----------------------------------------------------------------------------
+
+def test_parse_queries_keeps_every_field() -> None:
+    source = ("// a comment before the first header\n"
+              "// name: first\n"
+              "// The first one.\n"
+              "MATCH (n)\n"
+              "RETURN n\n"
+              "\n"
+              "// name: second\n"
+              "//Tight description.\n"
+              "RETURN 2\n")
+    assert parse_queries(source, "x.cypher") == {
+        "first": NamedQuery(name="first", description="The first one.", text="MATCH (n)\nRETURN n",
+                            file="x.cypher", line=2),
+        "second": NamedQuery(name="second", description="Tight description.", text="RETURN 2",
+                             file="x.cypher", line=7),
+    }
+
+
+@pytest.mark.parametrize(("source", "message"), [
+    ("// name: last", "x.cypher:1: query 'last' needs a one-line '// description' right after its name"),
+    ("// name: a\n// name: b\n// B.\nRETURN 1", "x.cypher:1: query 'a' needs a one-line '// description' "
+                                                "right after its name"),
+    ("// name: a\n//   \nRETURN 1", "x.cypher:1: query 'a' needs a one-line '// description' right after its name"),
+    ("// name: a\n// A.", "x.cypher:1: query 'a' has no statement"),
+])
+def test_parse_queries_errors_name_file_and_line(source: str, message: str) -> None:
+    with pytest.raises(CypherCatalogError) as caught:
+        parse_queries(source, "x.cypher")
+    assert str(caught.value) == message
+
+
+def test_an_unknown_query_name_lists_at_most_three_near_misses() -> None:
+    source = "".join(f"// name: count_{w}\n// Count {w}.\nRETURN 1\n" for w in ("aa", "ab", "ac", "ad"))
+    book = cypher_module.QueryBook(parse_queries(source, "x.cypher"))
+    with pytest.raises(CypherCatalogError) as caught:
+        book["count_a"]
+    message = str(caught.value)
+    hint = re.fullmatch(r"no Cypher query named 'count_a' in cypher/\*\.cypher \(did you mean (.*)\?\)", message)
+    assert hint, message
+    near = hint[1].split(", ")
+    assert len(near) == 3 and set(near) <= {"count_aa", "count_ab", "count_ac", "count_ad"}
+    with pytest.raises(CypherCatalogError) as caught:
+        book["zzz"]
+    assert str(caught.value) == "no Cypher query named 'zzz' in cypher/*.cypher"
+
+
+def test_load_queries_reads_every_file_of_the_shipped_catalogue() -> None:
+    # counted from the files themselves: every '// name:' header of cypher/*.cypher
+    expected = {m for f in (ROOT / "cypher").glob("*.cypher")
+                for m in re.findall(r"^//\s*name:\s*(\S+)\s*$", f.read_text(), re.MULTILINE)}
+    assert set(load_queries()) == expected
+    assert len(load_queries()) == len(expected)
+
+
+def test_load_queries_from_a_directory_reads_only_cypher_files(tmp_path: Path) -> None:
+    (tmp_path / "b.cypher").write_text("// name: bee\n// Größe.\nRETURN 'ß'\n", encoding="utf-8")
+    (tmp_path / "a.cypher").write_text("// name: ay\n// A.\nRETURN 1\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("// name: not_a_query\n// No.\nRETURN 0\n")
+    book = load_queries(tmp_path)
+    assert list(book) == ["ay", "bee"]
+    assert (book["bee"].description, book["bee"].text) == ("Größe.", "RETURN 'ß'")
+    (tmp_path / "c.cypher").write_text("// name: ay\n// Again.\nRETURN 3\n")
+    with pytest.raises(CypherCatalogError) as caught:
+        load_queries(tmp_path)
+    assert str(caught.value) == "c.cypher:1: duplicate query name 'ay' (first defined at a.cypher:1)"
+
+
+def test_a_missing_query_directory_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # an installed package without its cypher/ data: a real directory standing for the package, empty
+    monkeypatch.setattr(cypher_module.resources, "files", lambda package: tmp_path)
+    with pytest.raises(CypherCatalogError) as caught:
+        query_dir()
+    assert str(caught.value) == ("the Cypher query files are missing (kamgraph/cypher/ does not exist); "
+                                 "reinstall kamgraph")
+
+
+# -- account names -----------------------------------------------------------------------------------------
+
+def test_best_name_matches_prefers_the_exact_name_and_sorts_by_id() -> None:
+    accounts = [Account(id="2", name="Twin"), Account(id="0", name="X"), Account(id="1", name="twin")]
+    assert [a.id for a in _best_name_matches(accounts, "Twin")] == ["2"]
+    assert [a.id for a in _best_name_matches(accounts, "twin")] == ["1"]
+    assert [a.id for a in _best_name_matches(accounts, "TWIN")] == ["1", "2"]
+    assert _best_name_matches(accounts, "Twins") == []
+
+
+def test_sqlite_finds_non_ascii_account_names_ignoring_case(tmp_path: Path) -> None:
+    # NOCASE folds ASCII only; a non-ASCII name goes through the generic casefold() comparison
+    accounts = [Account(id="k2", name="Ærø Fisk"), Account(id="k1", name="ærø fisk"), Account(id="k3", name="Ærø")]
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(Batch(accounts=accounts))
+        assert [a.id for a in store.find_account_by_name("ÆRØ FISK")] == ["k1", "k2"]
+        assert [a.id for a in store.find_account_by_name("Ærø Fisk")] == ["k2"]
+        assert [a.id for a in store.find_account_by_name("acme")] == []
+
+
+# -- SQLite paths --------------------------------------------------------------------------------------------
+
+def _people() -> Batch:
+    return Batch(accounts=[Account(id="acc", name="Acme", tier="A", segment="Retail")],
+                 staff=[Staff(id="s1", name="Sam", email="Sam@Us.example", accounts=["acc"]),
+                        Staff(id="s0", name="Zed", email="shared@x.example", accounts=["acc"])],
+                 stakeholders=[Stakeholder(id="c1", account="acc", name="Cy", email="cy@them.example"),
+                               Stakeholder(id="c2", account="acc", name="Di", email="shared@x.example")])
+
+
+def test_people_by_email_finds_staff_and_stakeholders_case_blind(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(_people())
+        found = store.people_by_email(["SAM@us.example", "cy@them.example", "shared@x.example", "no@one.example"])
+    # emails are stored lower-cased; a shared address goes to the lowest id ("c2" sorts before "s0")
+    assert {email: person.id for email, person in found.items()} == {
+        "sam@us.example": "s1", "cy@them.example": "c1", "shared@x.example": "c2"}
+
+
+def test_list_accounts_carries_tier_and_segment(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(_people())
+        store.import_batch(Batch(accounts=[Account(id="b", name="Bare")]))
+        rows = [(a.id, a.name, a.tier, a.segment, a.stakeholders, a.staff) for a in store.list_accounts()]
+    assert rows == [("acc", "Acme", "A", "Retail", 2, 2), ("b", "Bare", None, None, 0, 0)]
+
+
+def test_removing_a_competitor_tie_bumps_the_data_generation_once(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(_people())
+        store.import_batch(Batch(competitor_ties=[CompetitorTie(stakeholder="c1", competitor="Rival")]))
+        before = store.data_generation()
+        assert store.remove_competitor_tie("c1", "Rival") is True
+        assert store.data_generation() == before + 1
+        assert store.remove_competitor_tie("c1", "Rival") is False
+        assert store.data_generation() == before + 1
+        assert store.competitor_ties() == []
+
+
+def test_objectives_store_closed_on_and_sorted_data_and_name_the_missing_id(tmp_path: Path) -> None:
+    path = tmp_path / "kam.db"
+    done = Objective(id="acc-1", account="acc", kind="cover_person", subject="c1", due=dt.date(2026, 6, 30),
+                     created_on=dt.date(2026, 5, 1), state="done", closed_on=dt.date(2026, 5, 20),
+                     data={"zeta": 1, "alpha": [2]})
+    with open_store(f"sqlite:///{path}", create=True) as store:
+        store.import_batch(_people())
+        store.save_objective(done)
+        assert store.get_objective("acc-1").closed_on == dt.date(2026, 5, 20)
+        for call in (lambda: store.get_objective("nope"), lambda: store.delete_objective("nope"),
+                     lambda: store.set_objective_state("nope", "done", dt.date(2026, 5, 2))):
+            with pytest.raises(NotFoundError) as caught:
+                call()
+            assert str(caught.value) == "no objective with id 'nope'"
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT closed_on, data FROM objective").fetchall() == [
+            ("2026-05-20", '{"alpha": [2], "zeta": 1}')]
