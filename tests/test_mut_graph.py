@@ -27,11 +27,11 @@ def _offline_snapshot() -> AccountSnapshot:
               Stakeholder(id="c3", account="a", name="C3", status="left", left_on=dt.date(2025, 6, 1))]
     meeting = Meeting(id="m1", date=AS_OF, kind="meeting", attendees=["s1", "c1"])
     ties = [
+        Relationship(source="s1", target="c2", kind=TieKind.INFLUENCES),  # not KNOWS: skipped, the rest still read
         Relationship(source="s2", target="c1"),                   # a KNOWS tie: s2 becomes c1's second thread
         Relationship(source="c1", target="s1"),                   # s1 is already a thread of c1: nothing
         Relationship(source="c2", target="s2"),                   # stakeholder -> staff counts too
         Relationship(source="s1", target="c2"),                   # c2's threads are listed by staff id: s1, s2
-        Relationship(source="s1", target="c2", kind=TieKind.INFLUENCES),  # not KNOWS: nothing (twice over)
         Relationship(source="s3", target="c2"),                   # s3 left: nothing
         Relationship(source="s2", target="c3"),                   # c3 left: nothing
         Relationship(source="s1", target="s2"),                   # two staff: nothing

@@ -13,14 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from kamgraph.domain.dataset import Batch
-from kamgraph.domain.models import Account, CompetitorTie, Staff, Stakeholder
+from kamgraph.domain.alert_state import AlertRecord, Delivery
+from kamgraph.domain.dataset import STORED_KINDS, Batch
+from kamgraph.domain.models import Account, CompetitorTie, Meeting, Staff, Stakeholder
 from kamgraph.domain.plans import Objective
-from kamgraph.errors import NotFoundError
+from kamgraph.errors import ConflictError, InputError, NotFoundError
 from kamgraph.store import cypher as cypher_module
 from kamgraph.store import open_store
 from kamgraph.store.base import _best_name_matches
 from kamgraph.store.cypher import CypherCatalogError, NamedQuery, load_queries, parse_queries, query_dir
+from kamgraph.store.transfer import copy_steps, copy_store
 from kamgraph.store.url import shown_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -196,3 +198,76 @@ def test_objectives_store_closed_on_and_sorted_data_and_name_the_missing_id(tmp_
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT closed_on, data FROM objective").fetchall() == [
             ("2026-05-20", '{"alpha": [2], "zeta": 1}')]
+
+
+def test_departures_name_the_person_and_refuse_a_second_one(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(_people())
+        assert store.mark_left("c1", dt.date(2026, 3, 1)).left_on == dt.date(2026, 3, 1)
+        with pytest.raises(ConflictError) as caught:
+            store.mark_left("c1", dt.date(2026, 4, 1))
+        assert str(caught.value) == "c1 is already recorded as left; 'kamgraph return c1' undoes that"
+        assert store.mark_returned("c1").left_on is None
+        for call in (lambda: store.mark_left("ghost", dt.date(2026, 3, 1)), lambda: store.mark_returned("ghost")):
+            with pytest.raises(NotFoundError) as missing:
+                call()
+            assert str(missing.value) == "no person with id 'ghost'"
+        with pytest.raises(NotFoundError) as caught_delivery:
+            store.finish_delivery("nope", delivered=True)
+        assert str(caught_delivery.value) == "no undelivered webhook payload with id 'nope'"
+
+
+# -- copying a store -----------------------------------------------------------------------------------------
+
+def test_copy_steps_write_each_kind_in_order_and_meetings_in_chunks() -> None:
+    batch = Batch(accounts=[Account(id="a1", name="A"), Account(id="a2", name="B")],
+                  staff=[Staff(id="s1", name="S")],
+                  meetings=[Meeting(id=f"m{i}", date=dt.date(2026, 1, i), attendees=["s1", "c1"]) for i in range(1, 6)],
+                  person_kinds={"s1": "staff"})
+    steps = list(copy_steps(batch, chunk=2))
+    # accounts in one step, staff in one, no stakeholders, meetings 2 + 2 + 1, nothing else
+    assert [(kind, [r.id for r in getattr(step, kind)]) for step in steps for kind in STORED_KINDS
+            if getattr(step, kind)] == [("accounts", ["a1", "a2"]), ("staff", ["s1"]), ("meetings", ["m1", "m2"]),
+                                        ("meetings", ["m3", "m4"]), ("meetings", ["m5"])]
+    assert [len(step) for step in steps] == [2, 1, 2, 2, 1]
+    assert all(step.person_kinds == {"s1": "staff"} for step in steps)
+    assert [len(step) for step in copy_steps(batch, chunk=1)] == [2, 1, 1, 1, 1, 1, 1]
+    with pytest.raises(InputError) as caught:
+        list(copy_steps(batch, chunk=0))
+    assert (str(caught.value), caught.value.field) == ("chunk: chunk size must be at least 1 (got 0)", "chunk")
+
+
+def test_copy_store_brings_objectives_open_and_closed_and_the_alert_state(tmp_path: Path) -> None:
+    source = open_store(f"sqlite:///{tmp_path / 'a.db'}", create=True)
+    target = open_store(f"sqlite:///{tmp_path / 'b.db'}", create=True)
+    try:
+        source.import_batch(_people())
+        target.import_batch(_people())
+        kw = {"account": "acc", "kind": "cover_person", "subject": "c1", "created_on": dt.date(2026, 5, 1),
+              "due": dt.date(2026, 6, 30)}
+        source.save_objective(Objective(id="o1", note="source", **kw))
+        source.save_objective(Objective(id="o2", state="dropped", closed_on=dt.date(2026, 5, 9), **kw))
+        target.save_objective(Objective(id="o1", note="target's old one", **kw))
+        alert = AlertRecord(key="overdue:acc:c1", rule="overdue", account="acc", subject="c1", severity="medium",
+                            state="overdue", title="t", message="m", raised_on=dt.date(2026, 5, 1),
+                            data={"zeta": 1, "alpha": 2})
+        source.record_alert_check(dt.date(2026, 5, 1), {"acc": {"coverage": 1}}, raised=[alert],
+                                  deliveries=[Delivery(id="d1", created_on=dt.date(2026, 5, 1), payload="{}")])
+        source.record_alert_check(dt.date(2026, 5, 8), {"acc": {"coverage": 2}}, cleared=["overdue:acc:c1"])
+        sizes: list[int] = []
+        summary = copy_store(source, target, chunk=1, progress=sizes.append)
+        assert sizes == [1, 2, 2]                              # one account, two staff, two stakeholders
+        assert (summary.counts("accounts").unchanged, summary.counts("stakeholders").unchanged) == (1, 2)
+        assert [(o.id, o.note, o.state.value) for o in target.load_objectives(include_closed=True)] == [
+            ("o1", "source", "open"), ("o2", None, "dropped")]
+        # the alert state, read with the store's plain readers: the cleared alert, the last check, the payload
+        assert [(a.key, a.cleared_on, a.data) for a in target.load_alerts(include_cleared=True)] == [
+            ("overdue:acc:c1", dt.date(2026, 5, 8), {"alpha": 2, "zeta": 1})]
+        assert {k: (c.checked_on, c.facts) for k, c in target.alert_checks().items()} == {
+            "acc": (dt.date(2026, 5, 8), {"coverage": 2})}
+        assert [d.id for d in target.pending_deliveries()] == ["d1"]
+        with pytest.raises(InputError):
+            copy_store(source, source)
+    finally:
+        source.close()
+        target.close()
