@@ -100,7 +100,7 @@ run_mutmut() {
     echo "source_paths=kamgraph"
     echo "only_mutate="; for g in ${MUTATE[$target]}; do echo "    $g"; done
     echo "do_not_mutate=kamgraph/*/__init__.py"
-    echo "also_copy="; for d in cypher kamgraph/cypher cli.py kamgraph_commands tests benchmarks; do echo "    $d"; done
+    echo "also_copy="; for d in cypher kamgraph/cypher cli.py kamgraph_commands tests benchmarks docs; do echo "    $d"; done
     echo "pytest_add_cli_args="; for a in $PYTEST_ARGS; do echo "    $a"; done
     [ -n "${ARGS[$target]:-}" ] && while IFS= read -r a; do echo "    $a"; done <<<"${ARGS[$target]}"
     echo "pytest_add_cli_args_test_selection="; for t in ${TESTS[$target]}; do [ -e "$dest/$t" ] && echo "    $t"; done

@@ -22,7 +22,7 @@ from kamgraph.store import cypher as cypher_module
 from kamgraph.store import open_store
 from kamgraph.store.base import _best_name_matches
 from kamgraph.store.cypher import CypherCatalogError, NamedQuery, load_queries, parse_queries, query_dir
-from kamgraph.store.transfer import copy_steps, copy_store
+from kamgraph.store.transfer import copy_alert_state, copy_steps, copy_store
 from kamgraph.store.url import shown_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -243,6 +243,8 @@ def test_copy_store_brings_objectives_open_and_closed_and_the_alert_state(tmp_pa
     try:
         source.import_batch(_people())
         target.import_batch(_people())
+        source.import_batch(Batch(meetings=[Meeting(id=f"m{i}", date=dt.date(2026, 2, i), attendees=["s1", "c1"])
+                                            for i in (1, 2)]))
         kw = {"account": "acc", "kind": "cover_person", "subject": "c1", "created_on": dt.date(2026, 5, 1),
               "due": dt.date(2026, 6, 30)}
         source.save_objective(Objective(id="o1", note="source", **kw))
@@ -256,8 +258,10 @@ def test_copy_store_brings_objectives_open_and_closed_and_the_alert_state(tmp_pa
         source.record_alert_check(dt.date(2026, 5, 8), {"acc": {"coverage": 2}}, cleared=["overdue:acc:c1"])
         sizes: list[int] = []
         summary = copy_store(source, target, chunk=1, progress=sizes.append)
-        assert sizes == [1, 2, 2]                              # one account, two staff, two stakeholders
+        assert sizes == [1, 2, 2, 1, 1]                # one account, two staff, two stakeholders, 2 x 1 meeting
         assert (summary.counts("accounts").unchanged, summary.counts("stakeholders").unchanged) == (1, 2)
+        assert (summary.counts("meetings").created, summary.counts("meetings").updated) == (2, 0)
+        assert summary.counts("accounts").created == 0
         assert [(o.id, o.note, o.state.value) for o in target.load_objectives(include_closed=True)] == [
             ("o1", "source", "open"), ("o2", None, "dropped")]
         # the alert state, read with the store's plain readers: the cleared alert, the last check, the payload
@@ -266,8 +270,26 @@ def test_copy_store_brings_objectives_open_and_closed_and_the_alert_state(tmp_pa
         assert {k: (c.checked_on, c.facts) for k, c in target.alert_checks().items()} == {
             "acc": (dt.date(2026, 5, 8), {"coverage": 2})}
         assert [d.id for d in target.pending_deliveries()] == ["d1"]
-        with pytest.raises(InputError):
-            copy_store(source, source)
+        assert copy_alert_state(source, target) == 0           # all there already: nothing written
+        # a second change to a stored meeting is an update, counted over the steps
+        source.import_batch(Batch(meetings=[Meeting(id=f"m{i}", date=dt.date(2026, 2, i), subject="New",
+                                                    attendees=["s1", "c1"]) for i in (1, 2)]))
+        again = copy_store(source, target, chunk=1)
+        assert (again.counts("meetings").updated, again.counts("meetings").unchanged) == (2, 0)
+        assert again.counts("stakeholders").unchanged == 2
+        with open_store(source.url) as twin:                    # the same file, opened twice
+            for same in (source, twin):
+                with pytest.raises(InputError) as caught:
+                    copy_store(source, same)
+                assert str(caught.value) == f"source and target are the same store ({source.url})"
     finally:
         source.close()
         target.close()
+
+
+def test_two_throw_away_stores_may_be_copied_into_each_other() -> None:
+    with open_store(":memory:", create=True) as source, open_store(":memory:", create=True) as target:
+        source.import_batch(_people())
+        assert source.url == target.url == ":memory:"
+        assert copy_store(source, target).counts("stakeholders").created == 2
+        assert [p.id for p in target.list_stakeholders()] == ["c1", "c2"]
