@@ -15,13 +15,15 @@ import pytest
 
 from kamgraph.domain.alert_state import AlertRecord, Delivery
 from kamgraph.domain.dataset import STORED_KINDS, Batch
-from kamgraph.domain.models import Account, CompetitorTie, Meeting, Staff, Stakeholder
+from kamgraph.domain.models import Account, CompetitorTie, Meeting, Relationship, Staff, Stakeholder
 from kamgraph.domain.plans import Objective
 from kamgraph.errors import ConflictError, InputError, NotFoundError
+from kamgraph.settings import ExecutorSettings
 from kamgraph.store import cypher as cypher_module
 from kamgraph.store import open_store
 from kamgraph.store.base import _best_name_matches
 from kamgraph.store.cypher import CypherCatalogError, NamedQuery, load_queries, parse_queries, query_dir
+from kamgraph.store.executor import DaskExecutor, ProcessExecutor, executor_for
 from kamgraph.store.transfer import copy_alert_state, copy_steps, copy_store
 from kamgraph.store.url import shown_url
 
@@ -293,3 +295,64 @@ def test_two_throw_away_stores_may_be_copied_into_each_other() -> None:
         assert source.url == target.url == ":memory:"
         assert copy_store(source, target).counts("stakeholders").created == 2
         assert [p.id for p in target.list_stakeholders()] == ["c1", "c2"]
+
+
+# -- one account's snapshot, by hand ------------------------------------------------------------------------
+
+def test_load_account_brings_the_right_people_lines_ties_and_attendees(tmp_path: Path) -> None:
+    batch = Batch(
+        accounts=[Account(id="acc", name="Acme"), Account(id="oth", name="Other")],
+        staff=[Staff(id="s_team", name="On the team", accounts=["acc"]),   # no meeting: on the team
+               Staff(id="s_meet", name="Met c1"),                          # not on the team: a meeting
+               Staff(id="s_late", name="Met c1 later"),                    # only a meeting after the as-of date
+               Staff(id="s_tie", name="Knows c1"),                         # only a KNOWS tie
+               Staff(id="s_far", name="Knows cx")],                        # a tie with another account's person
+        stakeholders=[Stakeholder(id="c1", account="acc", name="C1", reports_to="c2", dotted_to=["c3"]),
+                      Stakeholder(id="c2", account="acc", name="C2"),
+                      Stakeholder(id="c3", account="acc", name="C3", dotted_to=["c1"]),  # dotted only
+                      Stakeholder(id="cx", account="oth", name="CX")],
+        meetings=[Meeting(id="m1", date=dt.date(2026, 1, 10), attendees=["s_meet", "c1", "cx"]),
+                  Meeting(id="m2", date=dt.date(2026, 3, 1), attendees=["s_late", "c1"])],
+        relationships=[Relationship(source="s_tie", target="c1"), Relationship(source="c1", target="cx"),
+                       Relationship(source="s_far", target="cx")])
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(batch)
+        snap = store.load_account("acc", dt.date(2026, 2, 1))
+        later = store.load_account("acc")
+    assert [s.id for s in snap.staff] == ["s_meet", "s_team", "s_tie"]
+    assert [s.id for s in later.staff] == ["s_late", "s_meet", "s_team", "s_tie"]
+    assert [s.id for s in snap.stakeholders] == ["c1", "c2", "c3"]
+    assert [(r.stakeholder, r.manager, r.line.value) for r in snap.reporting_lines] == [
+        ("c1", "c2", "solid"), ("c1", "c3", "dotted"), ("c3", "c1", "dotted")]
+    assert [(r.source, r.target) for r in snap.relationships] == [("s_tie", "c1")]   # not c1 -> cx (other account)
+    assert [(m.id, m.attendees) for m in snap.meetings] == [("m1", ["c1", "s_meet"])]  # cx is not of this account
+    assert (snap.as_of, later.as_of) == (dt.date(2026, 2, 1), None)
+
+
+def test_load_account_keeps_the_one_tie_of_the_smallest_account(tmp_path: Path) -> None:
+    # one stakeholder, one staff member known only through a tie: the pair is every person there is
+    batch = Batch(accounts=[Account(id="acc", name="Acme")], staff=[Staff(id="s", name="S")],
+                  stakeholders=[Stakeholder(id="c", account="acc", name="C")],
+                  relationships=[Relationship(source="c", target="s")])
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(batch)
+        snap = store.load_account("acc")
+    assert ([(r.source, r.target) for r in snap.relationships], [s.id for s in snap.staff]) == ([("c", "s")], ["s"])
+
+
+# -- executors ------------------------------------------------------------------------------------------------
+
+def test_executor_for_reads_every_setting_and_both_dask_spellings() -> None:
+    settings = ExecutorSettings(workers=3, chunk_size=50, min_accounts=7)
+    local = executor_for("local", settings)
+    assert isinstance(local, ProcessExecutor)
+    assert (local.chunk_size, local.workers, local.min_accounts) == (50, 3, 7)
+    for spec in ("dask://sched.example:8786", "tcp://sched.example:8786", " dask://sched.example:8786 "):
+        dask = executor_for(spec, settings)
+        assert isinstance(dask, DaskExecutor)
+        assert (dask.address, dask.chunk_size) == ("tcp://sched.example:8786", 50)
+    with pytest.raises(InputError) as caught:
+        executor_for("TCP://x:1", settings)
+    assert caught.value.field == "executor"
+    assert str(caught.value) == ("executor: unknown executor 'TCP://x:1' (use 'local', 'serial' or "
+                                 "'dask://HOST:PORT')")
