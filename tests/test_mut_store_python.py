@@ -257,7 +257,7 @@ def test_copy_store_brings_objectives_open_and_closed_and_the_alert_state(tmp_pa
                             data={"zeta": 1, "alpha": 2})
         source.record_alert_check(dt.date(2026, 5, 1), {"acc": {"coverage": 1}}, raised=[alert],
                                   deliveries=[Delivery(id="d1", created_on=dt.date(2026, 5, 1), payload="{}")])
-        source.record_alert_check(dt.date(2026, 5, 8), {"acc": {"coverage": 2}}, cleared=["overdue:acc:c1"])
+        source.record_alert_check(dt.date(2026, 5, 8), {"acc": {"zeta": 0, "coverage": 2}}, cleared=["overdue:acc:c1"])
         sizes: list[int] = []
         summary = copy_store(source, target, chunk=1, progress=sizes.append)
         assert sizes == [1, 2, 2, 1, 1]                # one account, two staff, two stakeholders, 2 x 1 meeting
@@ -270,8 +270,11 @@ def test_copy_store_brings_objectives_open_and_closed_and_the_alert_state(tmp_pa
         assert [(a.key, a.cleared_on, a.data) for a in target.load_alerts(include_cleared=True)] == [
             ("overdue:acc:c1", dt.date(2026, 5, 8), {"alpha": 2, "zeta": 1})]
         assert {k: (c.checked_on, c.facts) for k, c in target.alert_checks().items()} == {
-            "acc": (dt.date(2026, 5, 8), {"coverage": 2})}
+            "acc": (dt.date(2026, 5, 8), {"coverage": 2, "zeta": 0})}
         assert [d.id for d in target.pending_deliveries()] == ["d1"]
+        with sqlite3.connect(tmp_path / "b.db") as db:  # stored as JSON with sorted keys
+            assert db.execute("SELECT data FROM alert").fetchall() == [('{"alpha": 2, "zeta": 1}',)]
+            assert db.execute("SELECT facts FROM alert_check").fetchall() == [('{"coverage": 2, "zeta": 0}',)]
         assert copy_alert_state(source, target) == 0           # all there already: nothing written
         # a second change to a stored meeting is an update, counted over the steps
         source.import_batch(Batch(meetings=[Meeting(id=f"m{i}", date=dt.date(2026, 2, i), subject="New",
