@@ -157,6 +157,7 @@ def _people() -> Batch:
 def test_people_by_email_finds_staff_and_stakeholders_case_blind(tmp_path: Path) -> None:
     with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
         store.import_batch(_people())
+        store.import_batch(Batch(staff=[Staff(id="s9", name="Not asked for", email="other@us.example")]))
         found = store.people_by_email(["SAM@us.example", "cy@them.example", "shared@x.example", "no@one.example"])
     # emails are stored lower-cased; a shared address goes to the lowest id ("c2" sorts before "s0")
     assert {email: person.id for email, person in found.items()} == {
