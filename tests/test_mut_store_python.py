@@ -15,13 +15,14 @@ import pytest
 
 from kamgraph.domain.alert_state import AlertRecord, Delivery
 from kamgraph.domain.dataset import STORED_KINDS, Batch
+from kamgraph.domain.erasure import Erasure, ErasureCounts
 from kamgraph.domain.models import Account, CompetitorTie, Meeting, Relationship, Staff, Stakeholder
 from kamgraph.domain.plans import Objective
 from kamgraph.errors import ConflictError, InputError, NotFoundError
 from kamgraph.settings import ExecutorSettings
 from kamgraph.store import cypher as cypher_module
 from kamgraph.store import open_store
-from kamgraph.store.base import _best_name_matches
+from kamgraph.store.base import GraphStore, _best_name_matches
 from kamgraph.store.cypher import CypherCatalogError, NamedQuery, load_queries, parse_queries, query_dir
 from kamgraph.store.executor import DaskExecutor, ProcessExecutor, executor_for
 from kamgraph.store.transfer import copy_alert_state, copy_steps, copy_store
@@ -360,3 +361,56 @@ def test_executor_for_reads_every_setting_and_both_dask_spellings() -> None:
     assert caught.value.field == "executor"
     assert str(caught.value) == ("executor: unknown executor 'TCP://x:1' (use 'local', 'serial' or "
                                  "'dask://HOST:PORT')")
+
+
+# -- erasure (kamgraph forget), counted by hand ------------------------------------------------------------------
+
+def _erasure_batch() -> Batch:
+    return Batch(
+        accounts=[Account(id="acc", name="Acme"), Account(id="gone", name="Gone Ltd")],
+        staff=[Staff(id="s1", name="Sam", accounts=["acc"]), Staff(id="s2", name="Sue", accounts=["acc", "gone"])],
+        stakeholders=[Stakeholder(id="c1", account="acc", name="Cy Smith", reports_to="c2"),
+                      Stakeholder(id="c2", account="acc", name="Di", dotted_to=["c1"]),
+                      Stakeholder(id="g1", account="gone", name="Gil")],
+        meetings=[Meeting(id="m1", date=dt.date(2026, 1, 5), attendees=["s1", "c1"]),          # only c1: goes
+                  Meeting(id="m2", date=dt.date(2026, 1, 6), attendees=["s1", "s2", "c1", "c2"],
+                          subject="Review with Cy Smith"),                                     # stays, scrubbed
+                  Meeting(id="m3", date=dt.date(2026, 1, 7), attendees=["s2", "g1"])],        # only g1: goes
+        relationships=[Relationship(source="s2", target="c1")])
+
+
+def _erase(store: GraphStore) -> ErasureCounts:
+    return store.erase(Erasure(people=["c1", "g1"], accounts=["gone"], needles=["Cy Smith"]), lambda state: state)
+
+
+def test_erasure_counts_every_kind_of_record_it_removes(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(_erasure_batch())
+        counts = _erase(store)
+        kept_meetings = {m.id: (m.subject, m.attendees) for m in store.load_account("acc").meetings}
+    # attendances: c1 in m1 and m2, g1 in m3 (3), then our staff in the two meetings that go, s1 in m1 and
+    # s2 in m3 (2); reporting lines c1 -> c2 and c2 -> c1 (dotted); the subject of m2 loses the name
+    assert (counts.accounts, counts.stakeholders, counts.staff, counts.meetings, counts.attendances) == (1, 2, 0, 2, 5)
+    assert (counts.reporting_lines, counts.relationships, counts.objectives, counts.texts_scrubbed) == (2, 1, 0, 1)
+    assert (counts.alerts, counts.checks_scrubbed, counts.outbox) == (0, 0, 0)
+    assert list(kept_meetings) == ["m2"] and kept_meetings["m2"][1] == ["c2", "s1", "s2"]
+    assert "Cy Smith" not in (kept_meetings["m2"][0] or "")
+
+
+@pytest.mark.xfail(strict=True, raises=TypeError, reason=(
+    "SqliteStore._erase_tx passes the objective's numeric target (REAL column) to the mention test, which "
+    "only takes text: any stored objective with a target whose subject names nobody erased makes "
+    "'kamgraph forget' fail with a TypeError; the Neo4j store compares str(v)"))
+def test_erasure_removes_the_objectives_about_the_erased(tmp_path: Path) -> None:
+    kw = {"created_on": dt.date(2026, 1, 1), "due": dt.date(2026, 6, 30)}
+    objectives = [Objective(id="o1", account="acc", kind="cover_person", subject="c1", **kw),     # about c1
+                  Objective(id="o2", account="acc", kind="cover_person", subject="c2", note="ask Cy Smith", **kw),
+                  Objective(id="o3", account="acc", kind="cover_person", subject="c2", **kw),    # kept
+                  Objective(id="o4", account="gone", kind="concentration", target=0.4, **kw)]  # the erased account
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(_erasure_batch())
+        for objective in objectives:
+            store.save_objective(objective)
+        counts = _erase(store)
+        kept = [o.id for o in store.load_objectives(include_closed=True)]
+    assert (counts.objectives, kept) == (3, ["o3"])    # o1 (its subject), o2 (its note), o4 (its account)
