@@ -18,7 +18,7 @@ from kamgraph.domain.dataset import STORED_KINDS, Batch
 from kamgraph.domain.erasure import Erasure, ErasureCounts
 from kamgraph.domain.models import Account, CompetitorTie, Meeting, Relationship, Staff, Stakeholder
 from kamgraph.domain.plans import Objective
-from kamgraph.errors import ConflictError, InputError, NotFoundError
+from kamgraph.errors import ConflictError, InputError, NotFoundError, StoreError
 from kamgraph.settings import ExecutorSettings
 from kamgraph.store import cypher as cypher_module
 from kamgraph.store import open_store
@@ -414,3 +414,31 @@ def test_erasure_removes_the_objectives_about_the_erased(tmp_path: Path) -> None
         counts = _erase(store)
         kept = [o.id for o in store.load_objectives(include_closed=True)]
     assert (counts.objectives, kept) == (3, ["o3"])    # o1 (its subject), o2 (its note), o4 (its account)
+
+
+def test_find_mentions_counts_needles_in_the_file_ignoring_case(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(_erasure_batch())
+        # "Cy Smith" as written, "CY SMITH" in another case, "Di" (two letters): 3; "x" is too short to count
+        # (one letter is in any file) and "Nobody Here" is not there
+        needles = ["Cy Smith", "CY SMITH", "Di", "x", "Nobody Here"]
+        assert store.find_mentions(Erasure(needles=needles)) == 3
+    with open_store(":memory:", create=True) as memory:
+        with pytest.raises(StoreError) as caught:
+            memory.find_mentions(Erasure(needles=["Cy Smith"]))
+        assert str(caught.value) == "an in-memory store has no file to search"
+
+
+def test_missing_records_are_named_in_the_error(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(_people())
+        no_account = "no account with id 'nope' (see 'kamgraph accounts')"
+        for call, message in ((lambda: store.get_account("nope"), no_account),
+                              (lambda: store.get_person("nope"), "no person with id 'nope'"),
+                              (lambda: store.load_account("nope"), no_account)):
+            with pytest.raises(NotFoundError) as caught:
+                call()
+            assert str(caught.value) == message
+    with pytest.raises(CypherCatalogError) as catalogue:
+        load_queries().in_file("nope")
+    assert str(catalogue.value) == "no Cypher file nope.cypher (or it holds no queries)"
