@@ -27,7 +27,7 @@ from kamgraph.store.cypher import CypherCatalogError, NamedQuery, load_queries, 
 from kamgraph.store.executor import DaskExecutor, ProcessExecutor, executor_for
 from kamgraph.store.sqlite import SqliteStore
 from kamgraph.store.transfer import copy_alert_state, copy_steps, copy_store
-from kamgraph.store.url import shown_url
+from kamgraph.store.url import is_neo4j_url, shown_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,6 +46,13 @@ ROOT = Path(__file__).resolve().parent.parent
 ])
 def test_shown_url_drops_user_info_query_and_fragment(url: str, shown: str) -> None:
     assert shown_url(url) == shown
+
+
+def test_the_scheme_is_what_comes_before_the_first_separator() -> None:
+    assert is_neo4j_url("bolt://db.example:7687/x?next=http://elsewhere")
+    assert is_neo4j_url("NEO4J+S://db.example")
+    assert not is_neo4j_url("http://db.example/x?next=bolt://db")
+    assert not is_neo4j_url("kam.db")
 
 
 # -- the Cypher catalogue -----------------------------------------------------------------------------
