@@ -533,3 +533,34 @@ def test_a_store_without_the_extras_says_so(tmp_path: Path) -> None:
             assert str(caught.value) == message
     finally:
         store.close()
+
+
+def test_deleting_meetings_in_two_chunks_counts_both_and_bumps_the_generation(tmp_path: Path) -> None:
+    # 901 meetings are deleted in two chunks (900, then 1): 901 deleted, one generation bump; none: no bump
+    meetings = [Meeting(id=f"m{i:04d}", date=dt.date(2026, 1, 1), attendees=["s1", "c1"]) for i in range(902)]
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        assert store.data_generation() == 0                    # a new store: nothing written yet
+        store.import_batch(_people())
+        store.import_batch(Batch(meetings=meetings))
+        before = store.data_generation()
+        assert store.delete_meetings([m.id for m in meetings[:901]] + ["m0000", "ghost"]) == 901
+        assert store.data_generation() == before + 1
+        assert store.delete_meetings(["ghost"]) == 0
+        assert store.data_generation() == before + 1
+        assert [m.id for m in store.load_account("acc").meetings] == ["m0901"]
+
+
+def test_restored_alert_state_is_stored_as_sorted_json(tmp_path: Path) -> None:
+    from kamgraph.domain.alert_state import AccountCheck
+    from kamgraph.domain.erasure import AlertState
+
+    alert = AlertRecord(key="overdue:acc:c1", rule="overdue", account="acc", subject="c1", severity="medium",
+                        state="overdue", title="t", message="m", raised_on=dt.date(2026, 5, 1),
+                        data={"zeta": 1, "alpha": 2})
+    check = AccountCheck(account="acc", checked_on=dt.date(2026, 5, 1), facts={"zeta": 0, "coverage": 2})
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(_people())
+        assert store.restore_alert_state(AlertState(alerts=[alert], checks=[check], outbox=[])) == 2
+    with sqlite3.connect(tmp_path / "kam.db") as db:
+        assert db.execute("SELECT data FROM alert").fetchall() == [('{"alpha": 2, "zeta": 1}',)]
+        assert db.execute("SELECT facts FROM alert_check").fetchall() == [('{"coverage": 2, "zeta": 0}',)]
