@@ -66,6 +66,9 @@ copy_tree() {  # tracked files + untracked new ones (or the files of commit $REV
   local dest="$1"
   if [ -n "${RESUME:-}" ] && [ -z "${RECHECK:-}" ] && [ -d "$dest/mutants" ]; then  # keep mutants/ (outcomes)
     rm -rf "$dest/kamgraph" "$dest/tests" "$dest/cypher" "$dest/kamgraph_commands"
+    # mutmut copies a source file into mutants/ only when it is not there yet: drop the old copies (every
+    # file but the outcomes, *.meta), so that the unchanged and the mutated files are all made afresh
+    find "$dest/mutants/kamgraph" -type f ! -name '*.meta' -delete 2>/dev/null || true
   else
     rm -rf "$dest"
   fi
