@@ -66,12 +66,16 @@ def test_parse_queries_keeps_every_field() -> None:
               "\n"
               "// name: second\n"
               "//Tight description.\n"
-              "RETURN 2\n")
+              "RETURN 2\n"
+              "// name: third\n"
+              "//3\n"
+              "RETURN 3\n")
     assert parse_queries(source, "x.cypher") == {
         "first": NamedQuery(name="first", description="The first one.", text="MATCH (n)\nRETURN n",
                             file="x.cypher", line=2),
         "second": NamedQuery(name="second", description="Tight description.", text="RETURN 2",
                              file="x.cypher", line=7),
+        "third": NamedQuery(name="third", description="3", text="RETURN 3", file="x.cypher", line=10),
     }
 
 
