@@ -409,6 +409,24 @@ def test_erasure_counts_every_kind_of_record_it_removes(tmp_path: Path) -> None:
     assert "Cy Smith" not in (kept_meetings["m2"][0] or "")
 
 
+def test_an_erasure_that_leaves_an_account_stakeholders_writes_nothing(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(_erasure_batch())
+        with pytest.raises(StoreError) as caught:                      # g1 of 'gone' is not in the erasure
+            store.erase(Erasure(people=["c1"], accounts=["gone"]), lambda state: state)
+        assert str(caught.value) == "an erased account still has stakeholders; nothing erased"
+        assert [a.id for a in store.all_accounts()] == ["acc", "gone"]
+        assert [p.id for p in store.list_stakeholders()] == ["c1", "c2", "g1"]
+
+
+def test_a_dump_names_the_kind_of_every_person(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(_erasure_batch())
+        dump = store.dump()
+    assert dump.person_kinds == {"s1": "staff", "s2": "staff", "c1": "stakeholder", "c2": "stakeholder",
+                                 "g1": "stakeholder"}
+
+
 @pytest.mark.xfail(strict=True, raises=TypeError, reason=(
     "SqliteStore._erase_tx passes the objective's numeric target (REAL column) to the mention test, which "
     "only takes text: any stored objective with a target whose subject names nobody erased makes "
@@ -486,7 +504,8 @@ def test_the_generic_reads_give_the_documented_answers(tmp_path: Path) -> None:
     try:
         store.import_batch(_erasure_batch())
         store.import_batch(Batch(accounts=[Account(id="twin", name="acme")],
-                                 staff=[Staff(id="s0", name="Zed", email="di@x.example")],
+                                 staff=[Staff(id="s0", name="Zed", email="di@x.example"),
+                                        Staff(id="s8", name="Not asked for", email="s8@x.example")],
                                  stakeholders=[Stakeholder(id="c9", account="twin", name="Ann", email="Di@X.example")]))
         # a shared address goes to the smallest id: "c9" sorts before "s0"
         assert {e: p.id for e, p in store.people_by_email(["DI@x.example", "none@x.example"]).items()} == {
@@ -497,6 +516,8 @@ def test_the_generic_reads_give_the_documented_answers(tmp_path: Path) -> None:
         assert list(store.get_people(["s1", "nope", "c1", "s1"])) == ["s1", "c1"]
         assert store.stakeholder_accounts(["c1", "s1", "g1"]) == {"c1": "acc", "g1": "gone"}
         assert [s.account.id for s in store.load_accounts(["gone", "acc"])] == ["gone", "acc"]
+        early = next(store.load_accounts(["acc"], dt.date(2026, 1, 5)))   # m2 (6 January) not yet
+        assert (early.as_of, [m.id for m in early.meetings]) == (dt.date(2026, 1, 5), ["m1"])
         assert [a.id for a in store.all_accounts()] == ["acc", "gone", "twin"]
         assert [a.id for a in store.find_account_by_name("ACME")] == ["acc", "twin"]
         assert [a.id for a in store.find_account_by_name("acme")] == ["twin"]
