@@ -589,3 +589,12 @@ def test_restored_alert_state_is_stored_as_sorted_json(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "kam.db") as db:
         assert db.execute("SELECT data FROM alert").fetchall() == [('{"alpha": 2, "zeta": 1}',)]
         assert db.execute("SELECT facts FROM alert_check").fetchall() == [('{"coverage": 2, "zeta": 0}',)]
+
+
+def test_an_unverified_stakeholder_reads_back_unverified(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(Batch(accounts=[Account(id="acc", name="Acme")],
+                                 stakeholders=[Stakeholder(id="c1", account="acc", name="C1", verified=False),
+                                               Stakeholder(id="c2", account="acc", name="C2")]))
+        # verified is True unless an import says otherwise
+        assert [(p.id, p.verified) for p in store.list_stakeholders()] == [("c1", False), ("c2", True)]
