@@ -61,7 +61,7 @@ def test_parse_queries_keeps_every_field() -> None:
     source = ("// a comment before the first header\n"
               "// name: first\n"
               "// The first one.\n"
-              "MATCH (n)\n"
+              "match (n)\n"
               "RETURN n\n"
               "\n"
               "// name: second\n"
@@ -71,7 +71,7 @@ def test_parse_queries_keeps_every_field() -> None:
               "//3\n"
               "RETURN 3\n")
     assert parse_queries(source, "x.cypher") == {
-        "first": NamedQuery(name="first", description="The first one.", text="MATCH (n)\nRETURN n",
+        "first": NamedQuery(name="first", description="The first one.", text="match (n)\nRETURN n",
                             file="x.cypher", line=2),
         "second": NamedQuery(name="second", description="Tight description.", text="RETURN 2",
                              file="x.cypher", line=7),
