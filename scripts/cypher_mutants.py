@@ -13,8 +13,11 @@ sqlite.py it executes (coverage.py, one context per test: :data:`SQL_TRACE_PLUGI
 Cypher queries it looks up (:data:`TRACE_PLUGIN`); a mutant whose code no test reaches is reported as
 ``no tests``.
 
-Usage: ``python scripts/cypher_mutants.py cypher|sql [--list] [--jobs N]``; survivors are printed with
-their line, and judged in docs/mutation.md.
+Usage: ``python scripts/cypher_mutants.py cypher|sql [--list] [--jobs N] [--resume]``; survivors are
+printed with their line, and judged in docs/mutation.md. Every outcome is also written, as it comes, to
+``/tmp/kamgraph-mutation-TARGET.jsonl`` (``--results``); ``--resume`` keeps the outcomes recorded there for
+the same query text (a digest of the mutated files) and runs only the other mutants, so a stopped run
+continues where it stopped.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import ast
 import concurrent.futures
+import hashlib
 import io
 import json
 import os
@@ -299,6 +303,25 @@ def copy_tree(dest: Path, rev: str | None = None) -> None:
         shutil.copy2(built, dest / "kamgraph" / "kernels" / built.name)
 
 
+def _keys(mutants: list[Mutant]) -> dict[Mutant, str]:
+    """A stable name per mutant: ``path:line: what`` and, for a repeated one, its number among those."""
+    seen: dict[str, int] = {}
+    keys = {}
+    for m in mutants:
+        label = f"{m.path}:{m.line}: {m.what}"
+        seen[label] = seen.get(label, 0) + 1
+        keys[m] = label if seen[label] == 1 else f"{label} #{seen[label]}"
+    return keys
+
+
+def _digest(mutants: list[Mutant]) -> str:
+    """What the recorded outcomes hold for: the text of the mutated files."""
+    digest = hashlib.sha256()
+    for path in sorted({m.path for m in mutants}):
+        digest.update(path.encode() + b"\0" + (ROOT / path).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("target", choices=sorted(TESTS))
@@ -311,8 +334,14 @@ def main() -> int:
     parser.add_argument("--all-tests", action="store_true", help="run the whole test list for every mutant")
     parser.add_argument("--only", help="only the mutants whose 'path:line: what' contains one of these texts "
                                        "(separated by commas), e.g. a survivor list to recheck")
+    parser.add_argument("--results", type=Path, help="where each outcome is recorded as it comes "
+                                                     "(default /tmp/kamgraph-mutation-TARGET.jsonl)")
+    parser.add_argument("--resume", action="store_true", help="keep the outcomes recorded for the same query "
+                                                              "text and run only the other mutants")
     args = parser.parse_args()
     mutants = cypher_mutants() if args.target == "cypher" else sql_mutants()
+    keys, digest = _keys(mutants), _digest(mutants)
+    record = args.results or Path(tempfile.gettempdir()) / f"kamgraph-mutation-{args.target}.jsonl"
     if args.tests:
         TESTS[args.target] = [*args.tests.split(","), *(t for t in TESTS[args.target] if not t.endswith(".py"))]
     if args.only:
@@ -323,7 +352,20 @@ def main() -> int:
             print(f"{m.path}:{m.line}: {m.what}")
         print(f"{len(mutants)} mutants")
         return 0
-    with tempfile.TemporaryDirectory(prefix=f"kamgraph-{args.target}-mutants-") as tmp:
+    results: list[tuple[Mutant, str, float]] = []
+    if args.resume and record.exists():
+        done = {}
+        for line in record.read_text().splitlines():
+            entry = json.loads(line)
+            if entry["digest"] == digest:
+                done[entry["key"]] = (entry["status"], entry["seconds"])
+        results = [(m, *done[keys[m]]) for m in mutants if keys[m] in done]
+        mutants = [m for m in mutants if keys[m] not in done]
+        print(f"resuming: {len(results)} outcomes recorded, {len(mutants)} mutants to run", file=sys.stderr)
+    elif not args.only and record.exists():
+        record.unlink()
+    with tempfile.TemporaryDirectory(prefix=f"kamgraph-{args.target}-mutants-") as tmp, \
+            record.open("a") as log:
         dirs = [Path(tmp) / f"w{i}" for i in range(max(1, args.jobs))]
         for d in dirs:
             copy_tree(d, args.rev)
@@ -332,7 +374,7 @@ def main() -> int:
             print(f"the unmutated tests do not pass ({clean}): nothing to measure", file=sys.stderr)
             return 1
         chosen = trace_tests(mutants, args.target, args.python, dirs[0]) if not args.all_tests else {}
-        results = []
+        first = len(results)
         with concurrent.futures.ThreadPoolExecutor(len(dirs)) as pool:
             free = list(dirs)
             pending = {}
@@ -347,8 +389,11 @@ def main() -> int:
                     free.append(pending.pop(future))
                     results.append(future.result())
                     mutant, status, seconds = results[-1]
-                    print(f"[{len(results)}/{len(mutants)}] {status:8s} {seconds:5.0f} s  {mutant.path}:{mutant.line}: "
-                          f"{mutant.what}", file=sys.stderr, flush=True)
+                    log.write(json.dumps({"key": keys[mutant], "status": status, "seconds": round(seconds, 1),
+                                          "digest": digest}) + "\n")
+                    log.flush()
+                    print(f"[{len(results) - first}/{len(mutants)}] {status:8s} {seconds:5.0f} s  {keys[mutant]}",
+                          file=sys.stderr, flush=True)
     killed = sum(1 for _, status, _ in results if status in ("killed", "timeout"))
     # (the survivor list below includes "no tests": a query no test of the list reaches)
     for mutant, status, _ in sorted(results, key=lambda r: (r[0].path, r[0].line, r[0].what)):

@@ -9,6 +9,11 @@
 #       # after new tests: only the survivors of the last full run of the target, against only these tests;
 #       # prints the target's score with the survivors these tests kill counted as killed (RECHECK=2: the
 #       # survivors of recheck 1, and so on)
+#   RESUME=1 scripts/mutation.sh analysis
+#       # continue a run that was stopped: the copy is updated in place, not made afresh; mutmut keeps the
+#       # outcome of every mutant whose function is unchanged (it stores a hash per function in
+#       # mutants/*.meta) and runs only the others (new, changed or not reached); for `cypher` and `sql`,
+#       # the outcomes recorded in /tmp/kamgraph-mutation-<target>.jsonl for the same query text are kept
 #
 # Python targets run mutmut (>= 3, the `mutation` extra) in a throw-away copy of the tracked files
 # (/tmp/kamgraph-mutation-<target>), each restricted to the tests that exercise it, with the kernels'
@@ -35,14 +40,14 @@ MUTATE[analysis]="kamgraph/analysis/*.py"
 TESTS[analysis]="tests/test_mut_analysis.py tests/test_analysis_edges.py tests/test_cli_values.py tests/test_public_graphs.py tests/test_demo_xray.py tests/test_analysis.py tests/test_fragility.py tests/test_cadence_bands.py tests/test_graph_reference.py tests/test_departure.py tests/test_trend.py tests/test_team.py tests/test_people.py tests/test_kernels.py tests/test_properties.py"
 ARGS[analysis]="$NOBOLT"
 MUTATE[graph]="kamgraph/graph/*.py"
-TESTS[graph]="tests/test_graph_reference.py tests/test_strength.py tests/test_analysis.py tests/test_fragility.py tests/test_properties.py tests/test_public_graphs.py"
+TESTS[graph]="tests/test_mut_graph.py tests/test_graph_reference.py tests/test_strength.py tests/test_analysis.py tests/test_fragility.py tests/test_properties.py tests/test_public_graphs.py"
 ARGS[graph]="$NOBOLT"
 MUTATE[kernels]="kamgraph/kernels/python.py"
 TESTS[kernels]="tests/test_mut_kernels.py tests/test_kernels.py tests/test_strength.py tests/test_graph_reference.py tests/test_analysis.py tests/test_fastpath.py"
 ARGS[kernels]="$NOBOLT"
 # store/: the SQLite side and the shared modules without the Bolt server; neo4j.py with it (slow).
 MUTATE[store]="kamgraph/store/base.py kamgraph/store/sqlite.py kamgraph/store/cypher.py kamgraph/store/executor.py kamgraph/store/transfer.py kamgraph/store/trusted.py kamgraph/store/upsert.py kamgraph/store/url.py"
-TESTS[store]="tests/test_mut_store.py tests/test_store.py tests/test_store_ties.py tests/test_sqlite_specific.py tests/test_sqlite_bulk.py tests/test_cypher.py tests/test_executor.py tests/test_store_creation.py tests/test_alert_store.py tests/test_store_alert_clear.py"
+TESTS[store]="tests/test_mut_store_python.py tests/test_mut_store.py tests/test_store.py tests/test_store_ties.py tests/test_sqlite_specific.py tests/test_sqlite_bulk.py tests/test_sqlite_query_plans.py tests/test_cypher.py tests/test_executor.py tests/test_store_creation.py tests/test_alert_store.py tests/test_store_alert_clear.py tests/test_plans_store.py tests/test_competitors_store.py tests/test_copy_alerts.py tests/test_neo4j_config.py tests/test_forget.py tests/test_connectors_provenance.py tests/test_writeback.py tests/test_departure.py"
 ARGS[store]="$NOBOLT"
 MUTATE[store-neo4j]="kamgraph/store/neo4j.py kamgraph/store/neo4j_config.py"
 TESTS[store-neo4j]="tests/test_store.py tests/test_store_ties.py tests/test_neo4j_store.py tests/test_neo4j_config.py tests/test_cypher_rows.py"
@@ -59,7 +64,15 @@ DEFAULT_TARGETS="analysis graph kernels store escaping import cypher sql"
 
 copy_tree() {  # tracked files + untracked new ones (or the files of commit $REV), no build artefacts
   local dest="$1"
-  rm -rf "$dest"; mkdir -p "$dest"
+  if [ -n "${RESUME:-}" ] && [ -z "${RECHECK:-}" ] && [ -d "$dest/mutants" ]; then  # keep mutants/ (outcomes)
+    rm -rf "$dest/kamgraph" "$dest/tests" "$dest/cypher" "$dest/kamgraph_commands"
+    # mutmut copies a source file into mutants/ only when it is not there yet: drop the old copies (every
+    # file but the outcomes, *.meta), so that the unchanged and the mutated files are all made afresh
+    find "$dest/mutants/kamgraph" -type f ! -name '*.meta' -delete 2>/dev/null || true
+  else
+    rm -rf "$dest"
+  fi
+  mkdir -p "$dest"
   if [ -n "${REV:-}" ]; then
     (cd "$ROOT" && git archive "$REV" | tar -x -C "$dest")
   else
@@ -80,14 +93,17 @@ run_mutmut() {
              | awk -F: '{print $1}' | tr -d ' ' | tr '\n' ' ')"
     dest="$dest-recheck${RECHECK#1}"
   fi
+  local resuming=""
+  [ -n "${RESUME:-}" ] && [ -z "${RECHECK:-}" ] && [ -s "$dest/setup.cfg" ] && [ -d "$dest/mutants" ] && resuming=1
   copy_tree "$dest"
   [ -n "${TESTS_ONLY:-}" ] && TESTS[$target]="$TESTS_ONLY"
-  {
+  # A resumed run keeps its setup.cfg: mutmut drops every recorded outcome when the test selection changes.
+  [ -n "$resuming" ] || {
     echo "[mutmut]"
     echo "source_paths=kamgraph"
     echo "only_mutate="; for g in ${MUTATE[$target]}; do echo "    $g"; done
     echo "do_not_mutate=kamgraph/*/__init__.py"
-    echo "also_copy="; for d in cypher kamgraph/cypher cli.py kamgraph_commands tests; do echo "    $d"; done
+    echo "also_copy="; for d in cypher kamgraph/cypher cli.py kamgraph_commands tests benchmarks docs; do echo "    $d"; done
     echo "pytest_add_cli_args="; for a in $PYTEST_ARGS; do echo "    $a"; done
     [ -n "${ARGS[$target]:-}" ] && while IFS= read -r a; do echo "    $a"; done <<<"${ARGS[$target]}"
     echo "pytest_add_cli_args_test_selection="; for t in ${TESTS[$target]}; do [ -e "$dest/$t" ] && echo "    $t"; done
@@ -130,7 +146,8 @@ PY
 cd "$ROOT"
 for target in ${*:-$DEFAULT_TARGETS}; do
   case "$target" in
-    cypher|sql) "$PYTHON" scripts/cypher_mutants.py "$target" --jobs "$JOBS" ${REV:+--rev "$REV"} ;;
+    cypher|sql) nice -n "${NICE:-15}" "$PYTHON" scripts/cypher_mutants.py "$target" --jobs "$JOBS" \
+                  ${REV:+--rev "$REV"} ${RESUME:+--resume} ;;
     *) [ -n "${MUTATE[$target]:-}" ] || { echo "unknown target $target" >&2; exit 2; }; run_mutmut "$target" ;;
   esac
 done
