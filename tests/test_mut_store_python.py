@@ -427,10 +427,6 @@ def test_a_dump_names_the_kind_of_every_person(tmp_path: Path) -> None:
                                  "g1": "stakeholder"}
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=(
-    "SqliteStore._erase_tx passes the objective's numeric target (REAL column) to the mention test, which "
-    "only takes text: any stored objective with a target whose subject names nobody erased makes "
-    "'kamgraph forget' fail with a TypeError; the Neo4j store compares str(v)"))
 def test_erasure_removes_the_objectives_about_the_erased(tmp_path: Path) -> None:
     kw = {"created_on": dt.date(2026, 1, 1), "due": dt.date(2026, 6, 30)}
     objectives = [Objective(id="o1", account="acc", kind="cover_person", subject="c1", **kw),     # about c1
@@ -525,9 +521,6 @@ def test_the_generic_reads_give_the_documented_answers(tmp_path: Path) -> None:
         store.close()
 
 
-@pytest.mark.xfail(strict=True, raises=NotFoundError, reason=(
-    "GraphStore.stakeholder_accounts (the generic version) documents that unknown ids are left out, but "
-    "calls get_person, which raises NotFoundError for them (SQLite and Neo4j override it and leave them out)"))
 def test_the_generic_stakeholder_accounts_leaves_unknown_ids_out(tmp_path: Path) -> None:
     store = _GenericReads(tmp_path / "kam.db")
     try:

@@ -227,12 +227,8 @@ class GraphStore(ABC):
 
     def stakeholder_accounts(self, stakeholder_ids: Iterable[str]) -> dict[str, str]:
         """The account of each of these stored stakeholders (unknown ids are left out)."""
-        found = {}
-        for pid in stakeholder_ids:
-            person = self.get_person(pid)
-            if isinstance(person, Stakeholder):
-                found[pid] = person.account
-        return found
+        return {pid: person.account for pid, person in self.get_people(stakeholder_ids).items()
+                if isinstance(person, Stakeholder)}
 
     def get_people(self, person_ids: Iterable[str]) -> dict[str, Stakeholder | Staff]:
         """The stored people with these ids (unknown ids are left out).

@@ -504,7 +504,7 @@ class SqliteStore(GraphStore):
         mentions = erasure.mention_test()
         doomed = [r[0] for r in db.execute("SELECT id, account_id, subject, target, owner_id, note, data "
                                            "FROM objective")
-                  if r[1] in erasure.accounts or any(mentions(v) for v in r[2:])]
+                  if r[1] in erasure.accounts or any(mentions(v) for v in r[2:] if isinstance(v, str))]
         counts.objectives = run(f"DELETE FROM objective WHERE id IN {inp}", json.dumps(doomed))
         records = json.dumps(sorted({*erasure.people, *erasure.accounts, *json.loads(gone)}))
         counts.provenance = run(f"DELETE FROM provenance WHERE record_id IN {inp}", records)
