@@ -193,3 +193,28 @@ def test_hostile_names_rasterise(tmp_path: Path) -> None:
     root = ET.fromstring(plot_svg(analysis, "map"))
     image = Image.open(write_plot(analysis, "map", tmp_path / "hostile.png", dpi=DPI))
     assert abs(image.width - float(root.get("width", "")[:-2]) * DPI / 72) <= 1
+
+
+def test_the_deck_and_the_markdown_report_rasterise_without_matplotlib(tmp_path: Path) -> None:
+    """``report --format pptx`` and ``--format md`` take their pictures from the SVG writers through resvg (no
+    matplotlib imported), and fall back to matplotlib without resvg; the deck's map keeps the SVG's proportions."""
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    store = ["--store", str(tmp_path / "demo.db")]
+    subprocess.run([sys.executable, str(ROOT / "cli.py"), *store, "demo", "--as-of", DEMO_AS_OF.isoformat()],
+                   cwd=tmp_path, check=True, capture_output=True)
+    report = [*store, "report", "northwind", "--as-of", DEMO_AS_OF.isoformat()]
+    assert _run_cli([*report, "--format", "pptx", "-o", str(tmp_path / "fast.pptx")], tmp_path) == []
+    assert _run_cli([*report, "--format", "md", "-o", str(tmp_path / "fast.md")], tmp_path) == []
+    assert _run_cli([*report, "--format", "pptx", "-o", str(tmp_path / "slow.pptx")], tmp_path,
+                    block_resvg=True) != []
+    from .review_data import demo_analysis
+
+    root = ET.fromstring(plot_svg(demo_analysis(), "map", title=False))
+    ratio = float(root.get("width", "")[:-2]) / float(root.get("height", "")[:-2])
+    deck = Presentation(str(tmp_path / "fast.pptx"))
+    picture = next(sh for sh in deck.slides[2].shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE)
+    image = Image.open(io.BytesIO(picture.image.blob))
+    assert abs(image.width / image.height - ratio) < 0.01 and abs(picture.width / picture.height - ratio) < 0.01
+    assert (tmp_path / "fast-map.png").read_bytes().startswith(b"\x89PNG")

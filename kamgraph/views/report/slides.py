@@ -7,12 +7,12 @@ placeholders of the default layouts, tables for figures); the pictures are
 PNG rendered for the space they fill on the slide (:data:`SLIDE_DPI` dots per
 inch of slide), so they are sharp on a projector without bloating the file.
 
-The pictures are drawn with matplotlib, imported only here (lazily, when a
-deck is written): PowerPoint needs raster pictures (python-pptx embeds PNG or
-JPEG, not SVG), and the alternative -- rasterising kamgraph's SVG in headless
-Chromium -- would make ``--format pptx`` need a browser and pay for starting
-it (about a second) per picture or per deck, where matplotlib is already a
-dependency and draws the same scene (:mod:`kamgraph.views.plots.map_scene`).
+PowerPoint needs raster pictures (python-pptx embeds PNG or JPEG, not SVG): the
+pictures are kamgraph's own SVG (:mod:`kamgraph.views.plots.svg_map`,
+:mod:`~kamgraph.views.plots.svg_charts`) rasterised by resvg
+(:mod:`kamgraph.views.plots.raster`), the same pictures as the HTML report's;
+without resvg, matplotlib draws the same scene (:mod:`kamgraph.views.plots.map_scene`),
+imported only then.
 """
 
 from __future__ import annotations
@@ -48,6 +48,19 @@ def _picture_png(fig: object, box_w: float, box_h: float) -> tuple[bytes, float,
     return data, w_in * scale, h_in * scale
 
 
+def _svg_picture_png(svg: str, box_w: float, box_h: float) -> tuple[bytes, float, float]:
+    """PNG of an SVG picture (sized in points) rasterised for a box of ``box_w`` x ``box_h`` inches."""
+    import re
+
+    from ..plots.raster import svg_png
+
+    size = re.search(r'<svg[^>]*\swidth="([\d.]+)pt"[^>]*\sheight="([\d.]+)pt"', svg)
+    assert size is not None, "kamgraph's SVG writers size their pictures in points"
+    w_in, h_in = float(size.group(1)) / 72, float(size.group(2)) / 72
+    scale = min(box_w / w_in, box_h / h_in)
+    return svg_png(svg, dpi=max(50.0, SLIDE_DPI * scale)), w_in * scale, h_in * scale
+
+
 def write_slides(analysis: AccountAnalysis, path: str | Path, *, top_risks: int = 3,
                  previous: AccountAnalysis | None = None, content: ReviewContent | None = None,
                  objectives: Sequence[Objective] = ()) -> Path:
@@ -56,7 +69,9 @@ def write_slides(analysis: AccountAnalysis, path: str | Path, *, top_risks: int 
     from pptx import Presentation
     from pptx.util import Inches, Pt
 
-    from ..plots import plot_map, plot_matrix, plot_timeline
+    from ..plots import raster
+    from ..plots.svg_charts import matrix_svg, timeline_svg
+    from ..plots.svg_map import map_svg
 
     content = content or review_content(analysis, top_risks=top_risks, previous=previous, objectives=objectives)
     x = content.xray
@@ -104,12 +119,19 @@ def write_slides(analysis: AccountAnalysis, path: str | Path, *, top_risks: int 
                         run.font.size = Pt(10)
 
     box_w, box_h = _WIDTH_IN - 0.8, _HEIGHT_IN - 1.4
-    for title, draw in ((SLIDE_TITLES[1], lambda: plot_map(x, title=False)),
-                        (SLIDE_TITLES[2], lambda: plot_matrix(analysis, title="")),
-                        (SLIDE_TITLES[3], lambda: plot_timeline(analysis, title=False))):
-        fig = draw().figure
-        data, w, h = _picture_png(fig, box_w, box_h)
-        fig.clear()
+    if not raster.available():  # matplotlib draws the pictures instead
+        from ..plots import plot_map, plot_matrix, plot_timeline
+    pictures = ((SLIDE_TITLES[1], lambda: map_svg(x, title=False), lambda: plot_map(x, title=False)),
+                (SLIDE_TITLES[2], lambda: matrix_svg(analysis, title=""), lambda: plot_matrix(analysis, title="")),
+                (SLIDE_TITLES[3], lambda: timeline_svg(analysis, title=False),
+                 lambda: plot_timeline(analysis, title=False)))
+    for title, svg, draw in pictures:
+        if raster.available():
+            data, w, h = _svg_picture_png(svg(), box_w, box_h)
+        else:
+            fig = draw().figure
+            data, w, h = _picture_png(fig, box_w, box_h)
+            fig.clear()
         slide = titled(only_title, title)
         slide.shapes.add_picture(io.BytesIO(data), Inches(0.4 + (box_w - w) / 2), Inches(1.2), Inches(w), Inches(h))
 
