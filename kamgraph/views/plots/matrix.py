@@ -17,8 +17,8 @@ from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch, Rectangle
 
 from ...analysis.matrix import CommunicationMatrix
-from .matrix_data import matrix_input
-from .style import CADENCE_COLORS, FONT, new_figure, short, text_width
+from .matrix_data import CELL, LABEL_SIZE, STATUS_LABELS, matrix_layout
+from .style import CADENCE_COLORS, FONT, new_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -27,9 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["plot_matrix"]
 
-CELL = 15.0
-LABEL_SIZE = 7.0
-_STATUS_LABELS = {"ok": "ok (met recently)", "due": "due", "overdue": "overdue", "never": "never met"}
 
 
 def plot_matrix(source: AccountAnalysis | CommunicationMatrix, ax: Axes | None = None, *,
@@ -47,15 +44,10 @@ def plot_matrix(source: AccountAnalysis | CommunicationMatrix, ax: Axes | None =
     title : str, optional
         Heading (default: the account name and date when an analysis is given).
     """
-    grid, key, title = matrix_input(source, key, title)
+    at = matrix_layout(source, key, title)
+    grid, key, title, col_names, row_names = at.grid, at.key, at.title, at.col_names, at.row_names
     staff, clients = grid.staff, grid.stakeholders
-    col_names = {c: short(grid.names[c], 26) for c in clients}
-    row_names = {s: short(grid.names[s], 26) for s in staff}
-    top = max((text_width(n, LABEL_SIZE, "bold") for n in col_names.values()), default=20) + 10
-    left = max((text_width(n, LABEL_SIZE, "bold") for n in row_names.values()), default=20) + 10
-    head = 30.0 if title else 6.0
-    width = left + (len(clients) + 1) * CELL + 10
-    height = head + top + (len(staff) + 1) * CELL + 50
+    top, left, head, width, height = at.top, at.left, at.head, at.width, at.height
     if ax is None:
         fig = new_figure(max(width, 360), height)
         ax = fig.add_axes((0, 0, 1, 1))
@@ -100,7 +92,7 @@ def plot_matrix(source: AccountAnalysis | CommunicationMatrix, ax: Axes | None =
                            edgecolor="#888888", linewidth=0.8))
     ax.set_xlim(0, max(width, 360))
     ax.set_ylim(height, 0)
-    handles = [Patch(facecolor=CADENCE_COLORS[k], edgecolor="#999999", label=v) for k, v in _STATUS_LABELS.items()]
+    handles = [Patch(facecolor=CADENCE_COLORS[k], edgecolor="#999999", label=v) for k, v in STATUS_LABELS.items()]
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(x0 / max(width, 360), 0.0), ncols=4,
               frameon=False, fontsize=7, title="cell: meetings, coloured by the pair's cadence; columns by "
               "importance (key in bold)", title_fontsize=7)

@@ -16,7 +16,7 @@ import datetime as dt
 import math
 from typing import TYPE_CHECKING
 
-from .matrix_data import matrix_input
+from .matrix_data import CELL, LABEL_SIZE, STATUS_LABELS, matrix_layout
 from .palette import CADENCE_COLORS, STAFF_COLOR
 from .svg import Svg
 from .textmetrics import short, text_width
@@ -32,23 +32,15 @@ __all__ = ["matrix_svg", "timeline_svg", "TAB20"]
 TAB20 = ("#1f77b4", "#aec7e8", "#ff7f0e", "#ffbb78", "#2ca02c", "#98df8a", "#d62728", "#ff9896", "#9467bd",
          "#c5b0d5", "#8c564b", "#c49c94", "#e377c2", "#f7b6d2", "#7f7f7f", "#c7c7c7", "#bcbd22", "#dbdb8d",
          "#17becf", "#9edae5")
-CELL = 15.0
-LABEL_SIZE = 7.0
-_STATUS_LABELS = {"ok": "ok (met recently)", "due": "due", "overdue": "overdue", "never": "never met"}
 
 
 def matrix_svg(source: AccountAnalysis | CommunicationMatrix, *, key: set[str] | None = None,
                title: str | None = None) -> str:
     """The communication matrix heatmap as an SVG document (arguments as :func:`~.matrix.plot_matrix`)."""
-    grid, key, title = matrix_input(source, key, title)
+    at = matrix_layout(source, key, title)
+    grid, key, title, col_names, row_names = at.grid, at.key, at.title, at.col_names, at.row_names
     staff, clients = grid.staff, grid.stakeholders
-    col_names = {c: short(grid.names[c], 26) for c in clients}
-    row_names = {s: short(grid.names[s], 26) for s in staff}
-    top = max((text_width(n, LABEL_SIZE, "bold") for n in col_names.values()), default=20) + 10
-    left = max((text_width(n, LABEL_SIZE, "bold") for n in row_names.values()), default=20) + 10
-    head = 30.0 if title else 6.0
-    width = max(left + (len(clients) + 1) * CELL + 10, 360)
-    height = head + top + (len(staff) + 1) * CELL + 50
+    top, left, head, width, height = at.top, at.left, at.head, max(at.width, 360), at.height
     doc = Svg(width, height, label=title or "communication matrix")
     x0, y0 = left, head + top
     if title:
@@ -83,7 +75,7 @@ def matrix_svg(source: AccountAnalysis | CommunicationMatrix, *, key: set[str] |
     doc.text(x0, ly, "cell: meetings, coloured by the pair's cadence; columns by importance (key in bold)", size=7,
              va="center")
     x = x0
-    for status, label in _STATUS_LABELS.items():
+    for status, label in STATUS_LABELS.items():
         doc.rect(x, ly + 9, 14, 9, fill=CADENCE_COLORS[status], stroke="#999999", width=0.5)
         doc.text(x + 18, ly + 13.5, label, size=7, va="center")
         x += 26 + text_width(label, 7)
