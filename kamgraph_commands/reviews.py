@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from pathlib import Path
 
 import click
@@ -214,6 +215,9 @@ def report(account: str, output: str | None, fmt: str, top_risks: int, compare_d
         _written([target], as_json)
     elif fmt == "pptx":
         from kamgraph.views.report.slides import write_slides
+
+        if importlib.util.find_spec("pptx") is None:
+            raise CliError("kamgraph report --format pptx needs python-pptx: pip install 'kamgraph[report]'", 1)
 
         with _Writing():
             write_slides(analysis, target, top_risks=top_risks, previous=previous, objectives=objectives)
