@@ -15,7 +15,8 @@ process each time (start-up, store reads, analysis and output included), on stor
 Medians of ``--repeat`` runs, measured side by side in one run, each with its CPU time (user + system of the
 command and its worker processes, from ``getrusage`` of children) and the load average: on a shared machine
 the CPU time is the steadier figure. ``--against DIR`` times another checkout (kernels built) on the same
-stores, run by run beside this one. The executor is the default (local worker processes;
+records, run by run beside this one (on stores that checkout writes itself, so that a schema change between
+the two does not stop it). The executor is the default (local worker processes;
 ``KAMGRAPH_EXECUTOR__URL`` picks another).
 
 Usage::
@@ -111,22 +112,41 @@ class Stores:
 
             self.server = start_arcadedb(heap=os.environ.get("KAMGRAPH_BENCH_HEAP", "2g"))
 
-    def new(self, batch: Batch) -> dict[str, str]:
-        """A store holding ``batch``; the environment that points the CLI at it."""
+    def new(self, batch: Batch, root: Path = ROOT, size: int = 0) -> dict[str, str]:
+        """A store holding ``batch``; the environment that points the CLI at it.
+
+        With another checkout as ``root``, that checkout writes the store itself, in a process of its own
+        (``synth_portfolio(size)`` with the same seed: the same records): its code may read only a schema
+        as old as its own.
+        """
         self.n += 1
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "PYTHONPATH": str(root)}
         if self.server is None:
             url = f"sqlite:///{self.tmp / f'bench{self.n}.db'}"
-            store = open_store(url, create=True)
         else:
             name = f"bench{self.n}"
             self.server.create_database(name)
             url = f"{self.server.bolt_uri}/{name}".replace("://", f"://{self.server.user}@", 1)
-            store = open_store(url, password=self.server.password, env={})
             env["KAMGRAPH_NEO4J_PASSWORD"] = self.server.password
-        with store:
-            store.import_batch(Batch(accounts=batch.accounts, staff=batch.staff))
-            store.import_batch(batch)
+        if root == ROOT:
+            with (open_store(url, create=True) if self.server is None
+                  else open_store(url, password=self.server.password, env={})) as store:
+                store.import_batch(Batch(accounts=batch.accounts, staff=batch.staff))
+                store.import_batch(batch)
+        else:
+            builder = ("import datetime as dt, os, sys\n"
+                       f"sys.path.insert(0, {str(root)!r})\n"
+                       "from kamgraph.domain.dataset import Batch\n"
+                       "from kamgraph.samples.synth import synth_portfolio\n"
+                       "from kamgraph.store import open_store\n"
+                       f"batch = synth_portfolio({size:d}, seed={SEED:d}, "
+                       f"as_of=dt.date.fromisoformat({AS_OF.isoformat()!r}))\n"
+                       "password = os.environ.get('KAMGRAPH_NEO4J_PASSWORD')\n"
+                       "with (open_store(sys.argv[1], password=password, env={}) if password else "
+                       "open_store(sys.argv[1], create=True)) as store:\n"
+                       "    store.import_batch(Batch(accounts=batch.accounts, staff=batch.staff))\n"
+                       "    store.import_batch(batch)\n")
+            subprocess.run([sys.executable, "-c", builder, url], env=env, cwd=root, check=True)
         env["KAMGRAPH_STORE"] = url
         return env
 
@@ -163,7 +183,11 @@ def main() -> None:
                     env = stores.new(batch)
                     print(f"[{backend}] {n} accounts: store built in {time.perf_counter() - start:.0f} s "
                           f"({len(batch.meetings)} meetings)", flush=True)
+                    envs = {ROOT: env}
+                    for _label, root in roots[1:]:
+                        envs[root] = stores.new(batch, root, n)
                     for label, root in roots:
+                        env = envs[root]
                         t_port, c_port = median(["portfolio", *day], env, args.repeat, root)
                         t_first = cli(["alerts", *day], env, root)
                         t_alerts, c_alerts = median(["alerts", *day], env, args.repeat, root)
@@ -174,7 +198,7 @@ def main() -> None:
                               f"alerts {t_alerts:7.2f} s {n / t_alerts:7.1f} accounts/s (CPU {c_alerts:6.2f} s, "
                               f"{1000 * c_alerts / n:5.1f} ms/account)   (first alerts run {t_first:.2f} s)   {load()}",
                               flush=True)
-                    big_env, big = env, batch
+                    big_env, big = envs[ROOT], batch
                 for job, costs in per_account.items():
                     if len(costs) > 1:
                         print(f"[{backend}] {job}: per-account time at {sizes[-1]} / at {sizes[0]} accounts = "

@@ -32,8 +32,9 @@ __all__ = ["GraphStore", "SCHEMA_VERSION", "DEFAULT_CHUNK"]
 
 #: Version of the stored data layout; stores refuse to open a newer one.
 #: 1: the account graph. 2: adds alert state (alerts, last checks, webhook outbox).
-#: 3: indexes for portfolio-wide loads and look-ups by name (no new data).
-SCHEMA_VERSION = 4
+#: 3: indexes for portfolio-wide loads and look-ups by name (no new data). 4: account plans, competitors,
+#: account keys, provenance, analysis snapshots. 5: (SQLite) each account's view of its meetings, kept on write.
+SCHEMA_VERSION = 5
 
 #: Accounts per set-based read of :meth:`GraphStore.load_accounts`.
 DEFAULT_CHUNK = 200

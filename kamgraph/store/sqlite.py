@@ -220,12 +220,27 @@ CREATE TABLE data_generation (
 INSERT INTO data_generation (name, generation) VALUES ('data', 0);
 """
 
+#: Version 5: each account's view of its meetings, kept on write so that a portfolio-wide load reads one index
+#: range per account: one row per account and meeting one of its stakeholders attended, with the attendees
+#: that account sees (every one of our staff and its own stakeholders, sorted, comma-joined; ids never hold a
+#: comma). Derived data: rebuilt from the meeting tables on migration, refreshed by every write that changes
+#: a meeting, its attendees or a stakeholder's account (see ``_refresh_account_meetings``).
+_SCHEMA_V5_ACCOUNT_MEETINGS = """
+CREATE TABLE account_meeting (
+    account_id TEXT NOT NULL, date TEXT NOT NULL, meeting_id TEXT NOT NULL, attendees TEXT NOT NULL,
+    PRIMARY KEY (account_id, date, meeting_id)
+) WITHOUT ROWID;
+CREATE INDEX account_meeting_meeting ON account_meeting(meeting_id);
+"""
+
 #: DDL that takes a store from version ``v`` to ``v + 1``.
 _MIGRATIONS = {1: _SCHEMA_V2, 2: _SCHEMA_V3,
                3: _SCHEMA_V4_PLANS + _SCHEMA_V4_COMPETITORS + _SCHEMA_V4_ACCOUNT_KEYS + _SCHEMA_V4_PROVENANCE
-               + _SCHEMA_V4_METRICS}
+               + _SCHEMA_V4_METRICS,
+               4: _SCHEMA_V5_ACCOUNT_MEETINGS}
 
-_TABLES = ("account_metrics", "person_metrics", "tie_metrics", "provenance", "competitor_tie", "objective",
+_TABLES = ("account_meeting", "account_metrics", "person_metrics", "tie_metrics", "provenance", "competitor_tie",
+           "objective",
            "alert", "alert_check", "alert_outbox",
            "relationship", "meeting_stakeholder", "meeting_staff", "meeting", "reporting_line",
            "stakeholder", "staff_account", "staff", "account")
@@ -333,6 +348,8 @@ class SqliteStore(GraphStore):
                     for statement in script.split(";"):
                         if statement.strip():
                             self._db.execute(statement)
+                if 0 < version < 5:  # the derived table of version 5, from the meetings kept
+                    self._refresh_account_meetings(None)
                 self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
         except sqlite3.DatabaseError as exc:
             if version == 0:
@@ -496,6 +513,7 @@ class SqliteStore(GraphStore):
         counts.attendances += run(f"DELETE FROM meeting_staff WHERE meeting_id IN {inp}", gone)
         counts.meetings = run(f"DELETE FROM meeting WHERE id IN {inp}", gone)
         run(f"UPDATE meeting SET account_id = NULL WHERE account_id IN {ina}", accounts)
+        self._refresh_account_meetings(touched)
         counts.reporting_lines = run(f"DELETE FROM reporting_line WHERE stakeholder_id IN {inp} "
                                      f"OR manager_id IN {inp}", people, people)
         counts.relationships = run(f"DELETE FROM relationship WHERE source_id IN {inp} OR target_id IN {inp}",
@@ -597,15 +615,21 @@ class SqliteStore(GraphStore):
     def _import_tx(self, batch: Batch, summary: ImportSummary) -> None:
         with self._tx():
             self._check_id_spaces(batch)
+            touched: set[str] = set()  # meetings whose account_meeting rows change
             for kind in KINDS:
                 records = getattr(batch, kind)
                 if not records:
                     continue
                 plan = self._plan(kind, records)
                 self._write(kind, plan, batch.person_kinds)
+                if kind == "meetings":
+                    touched.update(m.id for m in plan.writes)
+                elif kind == "stakeholders" and plan.updated:  # perhaps moved to another account
+                    touched.update(self._meetings_of_stakeholders([p.id for p in plan.updated]))
                 counts = summary.kinds[kind]
                 counts.created, counts.updated, counts.unchanged = (
                     len(plan.created), len(plan.updated), plan.unchanged)
+            self._refresh_account_meetings(touched)
             self._import_competitor_ties(batch.competitor_ties, summary)
             self._data_changed(summary)
             if summary.dry_run:
@@ -1035,7 +1059,9 @@ class SqliteStore(GraphStore):
 
         Records are rebuilt with :func:`~kamgraph.store.trusted.trusted` (they were validated on write).
         A meeting's attendees, as each account sees them -- its own stakeholders and every one of our staff --
-        come aggregated from SQLite (ids never hold a comma), one row per account and meeting.
+        come from the ``account_meeting`` table kept on write (schema 5), one row per account and meeting;
+        :meth:`load_account` reads the meeting tables themselves, so the two agree only if that table is right
+        (the store contract tests compare them).
         """
         unique = sorted(set(ids))
         marks = _marks(len(unique))
@@ -1046,34 +1072,30 @@ class SqliteStore(GraphStore):
         stakeholders = self._chunk_stakeholders(unique)
         cutoff = _iso(as_of)
         by_account: dict[str, list[Meeting]] = defaultdict(list)
-        meeting_staff: dict[str, set[str]] = defaultdict(set)
+        meeting_staff: dict[str, set[str]] = {}
+        seen_in_meetings: dict[str, set[str]] = defaultdict(set)
         kinds = members(MeetingKind)
         days: dict[str, dt.date] = {}
-        # Each account's stakeholders in a meeting are grouped first (one index range per stakeholder), then the
-        # meeting and its staff are looked up once per (account, meeting): five times cheaper than a correlated
-        # look-up of every attendee's account.
-        for acc, mid, account, day, kind, subject, source, source_id, ours, theirs in self._db.execute(f"""
-                SELECT g.acc, m.id, m.account_id, m.date, m.kind, m.subject, m.source, m.source_id,
-                  (SELECT group_concat(x.staff_id) FROM meeting_staff x WHERE x.meeting_id = m.id), g.theirs
-                FROM (SELECT s.account_id AS acc, ms.meeting_id AS mid, group_concat(ms.stakeholder_id) AS theirs
-                      FROM stakeholder s JOIN meeting_stakeholder ms ON ms.stakeholder_id = s.id
-                      WHERE s.account_id IN ({marks}) GROUP BY s.account_id, ms.meeting_id) g
-                JOIN meeting m ON m.id = g.mid
-                WHERE ? IS NULL OR m.date <= ?
-                ORDER BY m.date, m.id""", [*unique, cutoff, cutoff]):
+        # Each account's view of its meetings is kept on write (account_meeting, schema 5): one index range per
+        # account, the attendees it sees already sorted and joined.
+        for acc, mid, account, day, kind, subject, source, source_id, attendees in self._db.execute(f"""
+                SELECT a.account_id, a.meeting_id, m.account_id, a.date, m.kind, m.subject, m.source, m.source_id,
+                  a.attendees
+                FROM account_meeting a JOIN meeting m ON m.id = a.meeting_id
+                WHERE a.account_id IN ({marks}) AND (? IS NULL OR a.date <= ?)
+                ORDER BY a.account_id, a.date, a.meeting_id""", [*unique, cutoff, cutoff]):
             date = days.get(day)
             if date is None:
                 date = days[day] = dt.date.fromisoformat(day)
-            if ours:
-                staff_here = ours.split(",")
-                meeting_staff[acc].update(staff_here)
-                attendees = (ours + "," + theirs).split(",")
-                attendees.sort()
-            else:
-                attendees = sorted(theirs.split(","))
+            people = attendees.split(",")
+            seen_in_meetings[acc].update(people)
             by_account[acc].append(trusted(Meeting, {
                 "id": mid, "date": date, "kind": kinds[kind], "account": account, "subject": subject,
-                "source": source, "source_id": source_id, "attendees": attendees}))
+                "source": source, "source_id": source_id, "attendees": people}))
+        for acc, people in stakeholders.items():  # the rest of whom an account's meetings saw are our staff
+            seen = seen_in_meetings.get(acc)
+            if seen:
+                meeting_staff[acc] = seen.difference([p.id for p in people])
         team: dict[str, set[str]] = defaultdict(set)
         for sid, acc in self._db.execute(
                 f"SELECT staff_id, account_id FROM staff_account WHERE account_id IN ({marks})", unique):
@@ -1157,6 +1179,56 @@ class SqliteStore(GraphStore):
               AND (? IS NULL OR m.date <= ?)
             ORDER BY m.date DESC, m.id""", (person_id, person_id, cutoff, cutoff)).fetchall()
         return self._meetings(rows)
+
+    # -- each account's view of its meetings (schema 5) ---------------------------------
+    #: Meetings refreshed per round of queries (bounds the memory a million-meeting import needs here).
+    _REFRESH_CHUNK: ClassVar[int] = 20_000
+
+    def _refresh_account_meetings(self, meeting_ids: Iterable[str] | None) -> None:
+        """Rewrite the ``account_meeting`` rows of these meetings (of every meeting when None) from the
+        meeting tables, inside the caller's write transaction.
+
+        A meeting gets one row per account with a stakeholder in it, carrying its date and the attendees that
+        account sees: every one of our staff in it and that account's own stakeholders, sorted. A meeting
+        that no longer exists, or that no stakeholder attends, keeps no row. Written in Python rather than
+        one ``INSERT ... SELECT``: SQLite before 3.44 does not promise the order of ``group_concat``.
+        """
+        db = self._db
+        if meeting_ids is None:
+            db.execute("DELETE FROM account_meeting")
+            ids = [r[0] for r in db.execute("SELECT id FROM meeting ORDER BY id")]
+        else:
+            ids = sorted(set(meeting_ids))
+        within = "(SELECT value FROM json_each(?))"
+        for start in range(0, len(ids), self._REFRESH_CHUNK):
+            part = json.dumps(ids[start:start + self._REFRESH_CHUNK])
+            if meeting_ids is not None:
+                db.execute(f"DELETE FROM account_meeting WHERE meeting_id IN {within}", (part,))
+            staff: dict[str, list[str]] = defaultdict(list)
+            for mid, sid in db.execute(f"SELECT meeting_id, staff_id FROM meeting_staff WHERE meeting_id IN {within}",
+                                       (part,)):
+                staff[mid].append(sid)
+            seen: dict[tuple[str, str], list[str]] = defaultdict(list)
+            for mid, acc, cid in db.execute(
+                    f"SELECT ms.meeting_id, s.account_id, ms.stakeholder_id FROM meeting_stakeholder ms "
+                    f"JOIN stakeholder s ON s.id = ms.stakeholder_id WHERE ms.meeting_id IN {within}", (part,)):
+                seen[acc, mid].append(cid)
+            days = dict(db.execute(f"SELECT id, date FROM meeting WHERE id IN {within}", (part,)))
+            rows = []
+            for (acc, mid), theirs in seen.items():
+                people = staff.get(mid, []) + theirs
+                people.sort()
+                rows.append((acc, days[mid], mid, ",".join(people)))
+            db.executemany("INSERT INTO account_meeting (account_id, date, meeting_id, attendees) VALUES (?,?,?,?)",
+                           rows)
+
+    def _meetings_of_stakeholders(self, stakeholder_ids: Sequence[str]) -> set[str]:
+        """The ids of the meetings these stakeholders attended."""
+        found: set[str] = set()
+        for part in _chunks(stakeholder_ids):
+            found.update(r[0] for r in self._db.execute(
+                f"SELECT meeting_id FROM meeting_stakeholder WHERE stakeholder_id IN ({_marks(len(part))})", part))
+        return found
 
     # -- competitors and cadence overrides (schema 4) ---------------------------------
     def competitor_ties(self, account_ids: Iterable[str] | None = None) -> list[CompetitorTie]:
@@ -1300,6 +1372,7 @@ class SqliteStore(GraphStore):
                 db.execute(f"DELETE FROM meeting_stakeholder WHERE meeting_id IN ({marks})", part)
                 db.execute(f"DELETE FROM provenance WHERE kind = 'meeting' AND record_id IN ({marks})", part)
                 deleted += db.execute(f"DELETE FROM meeting WHERE id IN ({marks})", part).rowcount
+            self._refresh_account_meetings(wanted)
             self._data_changed(deleted)
         return deleted
 

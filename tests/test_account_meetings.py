@@ -1,0 +1,155 @@
+"""Each account's view of its meetings (SQLite schema 5, ``account_meeting``), kept on write.
+
+The table is derived data: every test rebuilds what it must hold from the store's own records by brute force
+(:meth:`~kamgraph.store.base.GraphStore.dump` reads the meeting tables, never this table) and compares it
+row by row after each kind of write -- imports, re-imports that change attendees, a stakeholder moved to
+another account, erasure of a stakeholder and of a staff member, deleted meetings, a dry run, a refused
+import, a cleared store -- and checks that the portfolio's bulk read (which reads the table) gives the same
+snapshots as the one-account read (which reads the meeting tables).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kamgraph.domain.dataset import Batch
+from kamgraph.domain.models import Meeting
+from kamgraph.errors import KamgraphError
+from kamgraph.monitor.forget import forget
+from kamgraph.samples.synth import synth_portfolio
+from kamgraph.store import open_store
+from kamgraph.store.sqlite import SqliteStore
+
+AS_OF = dt.date(2026, 6, 30)
+V4_FILE = Path(__file__).parent / "data" / "store-v4.sqlite"
+
+
+def _stored_rows(path: Path) -> set[tuple[str, str, str, str]]:
+    raw = sqlite3.connect(path)
+    try:
+        return set(raw.execute("SELECT account_id, date, meeting_id, attendees FROM account_meeting"))
+    finally:
+        raw.close()
+
+
+def _expected_rows(store: SqliteStore) -> set[tuple[str, str, str, str]]:
+    """By brute force from the records: per meeting and account with a stakeholder in it, that account's
+    stakeholders and all our staff in the meeting, sorted and comma-joined."""
+    dump = store.dump()
+    account_of = {s.id: s.account for s in dump.stakeholders}
+    staff = {s.id for s in dump.staff}
+    rows = set()
+    for m in dump.meetings:
+        ours = [p for p in m.attendees if p in staff]
+        for account in {account_of[p] for p in m.attendees if p in account_of}:
+            seen = sorted(ours + [p for p in m.attendees if account_of.get(p) == account])
+            rows.add((account, m.date.isoformat(), m.id, ",".join(seen)))
+    return rows
+
+
+def _check(store: SqliteStore, path: Path) -> None:
+    assert _stored_rows(path) == _expected_rows(store)
+    ids = store.account_ids()
+    for as_of in (None, AS_OF - dt.timedelta(days=200)):
+        bulk = list(store.load_accounts(ids, as_of))
+        assert bulk == [store.load_account(a, as_of) for a in ids]
+
+
+def _portfolio(seed: int) -> Batch:
+    return synth_portfolio(4, seed=seed, as_of=AS_OF, min_stakeholders=8, max_stakeholders=14, min_staff=3,
+                           max_staff=6, days=400, meetings_per_stakeholder=2.0)
+
+
+def test_a_joint_meeting_is_seen_by_each_account_with_its_own_people(tmp_path: Path) -> None:
+    path = tmp_path / "kam.db"
+    batch = _portfolio(3)
+    by_account: dict[str, list[str]] = {}
+    for s in batch.stakeholders:
+        by_account.setdefault(s.account, []).append(s.id)
+    (a, mine), (b, theirs) = sorted(by_account.items())[:2]
+    joint = Meeting(id="joint", date=dt.date(2026, 1, 5), kind="meeting", account=a, subject="Steering",
+                    attendees=[batch.staff[0].id, mine[0], theirs[0], theirs[1]])
+    batch.meetings.append(joint)
+    with open_store(str(path), create=True) as store:
+        store.import_batch(batch)
+        assert store.schema_version() == 5
+        _check(store, path)
+    rows = {r[0]: r[3] for r in _stored_rows(path) if r[2] == "joint"}
+    # worked by hand: account a sees our staff member and its one stakeholder, b its two
+    assert rows == {a: ",".join(sorted([batch.staff[0].id, mine[0]])),
+                    b: ",".join(sorted([batch.staff[0].id, theirs[0], theirs[1]]))}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_every_kind_of_write_keeps_the_table_equal_to_the_records(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    path = tmp_path / "kam.db"
+    batch = _portfolio(seed)
+    with open_store(str(path), create=True) as store:
+        store.import_batch(batch)
+        _check(store, path)
+
+        # re-import: attendees changed (one dropped, one of another account added), a date moved
+        people = [s.id for s in batch.stakeholders]
+        changed = []
+        for m in rng.sample(batch.meetings, 12):
+            attendees = [p for p in m.attendees if p != m.attendees[-1]] + [rng.choice(people)]
+            changed.append(m.model_copy(update={"attendees": sorted(set(attendees)),
+                                                "date": m.date - dt.timedelta(days=rng.randint(1, 30))}))
+        store.import_batch(Batch(meetings=changed))
+        _check(store, path)
+
+        # a stakeholder moves to another account (the meetings stay): both accounts' views change
+        accounts = [a.id for a in batch.accounts]
+        mover = rng.choice([s for s in batch.stakeholders if any(s.id in m.attendees for m in batch.meetings)])
+        target = next(a for a in accounts if a != mover.account)
+        store.import_batch(Batch(stakeholders=[mover.model_copy(update={"account": target})]))
+        _check(store, path)
+
+        # a dry run and a refused import change nothing
+        before = _stored_rows(path)
+        extra = Meeting(id="extra", date=dt.date(2026, 2, 1), kind="call", account=accounts[0],
+                        attendees=[batch.staff[0].id, people[0]])
+        store.import_batch(Batch(meetings=[extra]), dry_run=True)
+        assert _stored_rows(path) == before
+        bad = extra.model_copy(update={"attendees": [people[0], "nobody-known"]})
+        with pytest.raises(KamgraphError):
+            store.import_batch(Batch(meetings=[extra.model_copy(update={"id": "fine"}), bad]))
+        assert _stored_rows(path) == before
+
+        # erasure of a stakeholder and of a staff member who attended meetings
+        attended = [s.id for s in batch.stakeholders if any(s.id in m.attendees for m in batch.meetings)]
+        forget(store, people=[rng.choice(attended)])
+        _check(store, path)
+        staff_in_meetings = sorted({p for m in batch.meetings for p in m.attendees} & {s.id for s in batch.staff})
+        forget(store, people=[rng.choice(staff_in_meetings)])
+        _check(store, path)
+
+        # deleted meetings lose their rows
+        gone = [m.id for m in rng.sample(store.dump().meetings, 5)]
+        assert store.delete_meetings(gone) == 5
+        _check(store, path)
+        assert not {r for r in _stored_rows(path) if r[2] in gone}
+
+        store.clear()
+        assert _stored_rows(path) == set()
+
+
+def test_a_real_version_4_file_gets_the_table_on_opening(tmp_path: Path) -> None:
+    copy = tmp_path / "v4.sqlite"
+    shutil.copy(V4_FILE, copy)  # written by kamgraph at schema 4 (the demo and one joint meeting)
+    raw = sqlite3.connect(copy)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert not raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'account_meeting'").fetchone()
+    raw.close()
+    with open_store(str(copy)) as store:
+        assert store.schema_version() == 5
+        _check(store, copy)
+        joint = {r[0] for r in _stored_rows(copy) if r[2] == "joint-1"}
+        assert joint == {"northwind", "helios"}  # the file's joint meeting, seen by both accounts
