@@ -35,14 +35,16 @@ def test_big_import_dry_run_and_real_keep_every_index(tmp_path: Path, monkeypatc
     with open_store(str(db), create=True) as store:
         import_files(sorted(CANONICAL.glob("*.csv")), store)
     before = _schema(db)
-    assert {name for name, _ in before} >= {"meeting_date", "meeting_staff_staff", "meeting_stakeholder_stakeholder"}
+    assert {name for name, _ in before} >= {"meeting_date", "meeting_staff_staff", "meeting_stakeholder_stakeholder",
+                                        "account_meeting_meeting"}
     statements: list[str] = []
     with open_store(str(db)) as store:
         store._db.set_trace_callback(statements.append)  # type: ignore[attr-defined]
         dry = import_files([meetings], store, dry_run=True)
         assert dry.kinds["meetings"].created == 1_000 and store.counts()["meetings"] == 5
     assert _schema(db) == before
-    assert sum(s.startswith("DROP INDEX") for s in statements) == 3  # the bulk path was taken
+    # the bulk path was taken: the meeting tables' three indexes and account_meeting's (schema 5)
+    assert sum(s.startswith("DROP INDEX") for s in statements) == 4
     with open_store(str(db)) as store:
         store._db.set_trace_callback(statements.append)  # type: ignore[attr-defined]
         import_files([meetings], store)
@@ -51,7 +53,7 @@ def test_big_import_dry_run_and_real_keep_every_index(tmp_path: Path, monkeypatc
         assert (counts["meetings"], counts["attendances"]) == (1_005, 500 * 2 + 500 * 3 + 15)
         assert len(store.person_meetings("c-eng")) == 500 + 1  # the even rows and sample meeting m-003
     assert _schema(db) == before
-    assert sum(s.startswith("CREATE INDEX") for s in statements) == 6  # both imports rebuilt the three
+    assert sum(s.startswith("CREATE INDEX") for s in statements) == 8  # both imports rebuilt the four
     raw = sqlite3.connect(db)
     assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert raw.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -615,7 +615,8 @@ class SqliteStore(GraphStore):
     def _import_tx(self, batch: Batch, summary: ImportSummary) -> None:
         with self._tx():
             self._check_id_spaces(batch)
-            touched: set[str] = set()  # meetings whose account_meeting rows change
+            meetings: UpsertPlan[Any] | None = None
+            moved: set[str] = set()  # meetings of stakeholders written again (perhaps moved to another account)
             for kind in KINDS:
                 records = getattr(batch, kind)
                 if not records:
@@ -623,13 +624,16 @@ class SqliteStore(GraphStore):
                 plan = self._plan(kind, records)
                 self._write(kind, plan, batch.person_kinds)
                 if kind == "meetings":
-                    touched.update(m.id for m in plan.writes)
-                elif kind == "stakeholders" and plan.updated:  # perhaps moved to another account
-                    touched.update(self._meetings_of_stakeholders([p.id for p in plan.updated]))
+                    meetings = plan
+                elif kind == "stakeholders" and plan.updated:
+                    moved = self._meetings_of_stakeholders([p.id for p in plan.updated])
                 counts = summary.kinds[kind]
                 counts.created, counts.updated, counts.unchanged = (
                     len(plan.created), len(plan.updated), plan.unchanged)
-            self._refresh_account_meetings(touched)
+            if meetings is not None:
+                self._index_meetings(meetings, batch.stakeholders)
+                moved.difference_update(m.id for m in meetings.writes)
+            self._refresh_account_meetings(moved)
             self._import_competitor_ties(batch.competitor_ties, summary)
             self._data_changed(summary)
             if summary.dry_run:
@@ -1221,6 +1225,44 @@ class SqliteStore(GraphStore):
                 rows.append((acc, days[mid], mid, ",".join(people)))
             db.executemany("INSERT INTO account_meeting (account_id, date, meeting_id, attendees) VALUES (?,?,?,?)",
                            rows)
+
+    def _index_meetings(self, plan: UpsertPlan[Meeting], stakeholders: Sequence[Stakeholder]) -> None:
+        """The ``account_meeting`` rows of the meetings an import wrote, made from the records themselves
+        (after every record of the batch is written; ``stakeholders`` are the batch's).
+
+        Faster than :meth:`_refresh_account_meetings`, which reads the meetings back: an import of new
+        meetings deletes nothing and reads only the accounts of stakeholders the batch does not carry.
+        """
+        db = self._db
+        if plan.updated:
+            db.executemany("DELETE FROM account_meeting WHERE meeting_id = ?", [(m.id,) for m in plan.updated])
+        account_of = {s.id: s.account for s in stakeholders}
+        others = sorted({p for m in plan.writes for p in m.attendees}.difference(account_of))
+        for part in _chunks(others):
+            account_of.update(db.execute(f"SELECT id, account_id FROM stakeholder WHERE id IN ({_marks(len(part))})",
+                                         part))
+        days: dict[dt.date, str] = {}
+        writes = plan.writes
+        with self._bulk_load(len(writes), "account_meeting", ("account_meeting_meeting",)):  # ~ a row a meeting
+            for start in range(0, len(writes), self._REFRESH_CHUNK):  # bounded memory on a big import
+                rows: list[tuple[str, str, str, str]] = []
+                for m in writes[start:start + self._REFRESH_CHUNK]:
+                    day = days.get(m.date)
+                    if day is None:
+                        day = days[m.date] = m.date.isoformat()
+                    people = m.attendees
+                    accounts = {account_of.get(p) for p in people}
+                    accounts.discard(None)  # our staff
+                    if len(accounts) == 1:  # the common case: everybody in it is ours or of one account
+                        rows.append((accounts.pop(), day, m.id, ",".join(sorted(people))))  # type: ignore[arg-type]
+                        continue
+                    ours = [p for p in people if p not in account_of]
+                    for account in accounts:
+                        seen = ours + [p for p in people if account_of.get(p) == account]
+                        rows.append((account, day, m.id, ",".join(sorted(seen))))  # type: ignore[arg-type]
+                rows.sort()  # in key order: SQLite appends to the table's tree rather than inserting all over it
+                self._insert_flat("INSERT INTO account_meeting (account_id, date, meeting_id, attendees)",
+                                  list(chain.from_iterable(rows)), 4)
 
     def _meetings_of_stakeholders(self, stakeholder_ids: Sequence[str]) -> set[str]:
         """The ids of the meetings these stakeholders attended."""
