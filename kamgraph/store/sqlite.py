@@ -1245,24 +1245,22 @@ class SqliteStore(GraphStore):
         writes = plan.writes
         with self._bulk_load(len(writes), "account_meeting", ("account_meeting_meeting",)):  # ~ a row a meeting
             for start in range(0, len(writes), self._REFRESH_CHUNK):  # bounded memory on a big import
-                rows: list[tuple[str, str, str, str]] = []
+                rows: list[str] = []  # four values a row, end to end
                 for m in writes[start:start + self._REFRESH_CHUNK]:
                     day = days.get(m.date)
                     if day is None:
                         day = days[m.date] = m.date.isoformat()
-                    people = m.attendees
-                    accounts = {account_of.get(p) for p in people}
-                    accounts.discard(None)  # our staff
-                    if len(accounts) == 1:  # the common case: everybody in it is ours or of one account
-                        rows.append((accounts.pop(), day, m.id, ",".join(sorted(people))))  # type: ignore[arg-type]
-                        continue
-                    ours = [p for p in people if p not in account_of]
-                    for account in accounts:
-                        seen = ours + [p for p in people if account_of.get(p) == account]
-                        rows.append((account, day, m.id, ",".join(sorted(seen))))  # type: ignore[arg-type]
-                rows.sort()  # in key order: SQLite appends to the table's tree rather than inserting all over it
-                self._insert_flat("INSERT INTO account_meeting (account_id, date, meeting_id, attendees)",
-                                  list(chain.from_iterable(rows)), 4)
+                    ours: list[str] = []
+                    theirs: dict[str, list[str]] = {}
+                    for p in m.attendees:
+                        account = account_of.get(p)
+                        if account is None:  # one of our staff
+                            ours.append(p)
+                        else:
+                            theirs.setdefault(account, []).append(p)
+                    for account, people in theirs.items():
+                        rows += (account, day, m.id, ",".join(sorted(ours + people)))
+                self._insert_flat("INSERT INTO account_meeting (account_id, date, meeting_id, attendees)", rows, 4)
 
     def _meetings_of_stakeholders(self, stakeholder_ids: Sequence[str]) -> set[str]:
         """The ids of the meetings these stakeholders attended."""
