@@ -987,13 +987,10 @@ class SqliteStore(GraphStore):
               (SELECT count(*) FROM stakeholder s WHERE s.account_id = a.id AND s.status = 'left'),
               (SELECT count(*) FROM (
                   SELECT sa.staff_id FROM staff_account sa WHERE sa.account_id = a.id
-                  UNION SELECT mst.staff_id FROM meeting_staff mst
-                    JOIN meeting_stakeholder ms ON ms.meeting_id = mst.meeting_id
-                    JOIN stakeholder s ON s.id = ms.stakeholder_id WHERE s.account_id = a.id)),
-              (SELECT count(DISTINCT ms.meeting_id) FROM meeting_stakeholder ms
-                 JOIN stakeholder s ON s.id = ms.stakeholder_id WHERE s.account_id = a.id),
-              (SELECT max(m.date) FROM meeting m JOIN meeting_stakeholder ms ON ms.meeting_id = m.id
-                 JOIN stakeholder s ON s.id = ms.stakeholder_id WHERE s.account_id = a.id)
+                  UNION SELECT mst.staff_id FROM account_meeting am
+                    JOIN meeting_staff mst ON mst.meeting_id = am.meeting_id WHERE am.account_id = a.id)),
+              (SELECT count(*) FROM account_meeting am WHERE am.account_id = a.id),
+              (SELECT max(am.date) FROM account_meeting am WHERE am.account_id = a.id)
             FROM account a ORDER BY a.id""")
         return [AccountSummary(id=r[0], name=r[1], tier=r[2], segment=r[3], stakeholders=r[4],
                                stakeholders_left=r[5], staff=r[6], meetings=r[7], last_meeting=_day(r[8]))

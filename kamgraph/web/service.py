@@ -130,7 +130,7 @@ class Reports:
         with self._lock:
             if self._ids is not None and self._fresh(self._ids[0]):
                 return list(self._ids[1])
-        ids = [a.id for a in self.store.list_accounts()]
+        ids = self.store.account_ids()
         with self._lock:
             self._ids = (self.clock(), ids)
         return list(ids)
