@@ -249,7 +249,7 @@ _TABLES = ("account_meeting", "account_metrics", "person_metrics", "tie_metrics"
 _IMPORT_CACHE_KIB = -65536
 #: Loads of at least this many new meetings that at least double the table rebuild its indexes afterwards.
 _BULK_MIN_ROWS = 20_000
-_MEETING_INDEXES = ("meeting_date", "meeting_staff_staff", "meeting_stakeholder_stakeholder")
+_MEETING_INDEXES = ("meeting_date", "meeting_staff_staff", "meeting_stakeholder_stakeholder", "account_meeting_meeting")
 
 _CHUNK = 900  # stay under SQLite's default limit of bound parameters
 
@@ -615,7 +615,6 @@ class SqliteStore(GraphStore):
     def _import_tx(self, batch: Batch, summary: ImportSummary) -> None:
         with self._tx():
             self._check_id_spaces(batch)
-            meetings: UpsertPlan[Any] | None = None
             moved: set[str] = set()  # meetings of stakeholders written again (perhaps moved to another account)
             for kind in KINDS:
                 records = getattr(batch, kind)
@@ -623,16 +622,13 @@ class SqliteStore(GraphStore):
                     continue
                 plan = self._plan(kind, records)
                 self._write(kind, plan, batch.person_kinds)
-                if kind == "meetings":
-                    meetings = plan
+                if kind == "meetings":  # their account_meeting rows are written with them (_index_meetings)
+                    moved.difference_update(m.id for m in plan.writes)
                 elif kind == "stakeholders" and plan.updated:
                     moved = self._meetings_of_stakeholders([p.id for p in plan.updated])
                 counts = summary.kinds[kind]
                 counts.created, counts.updated, counts.unchanged = (
                     len(plan.created), len(plan.updated), plan.unchanged)
-            if meetings is not None:
-                self._index_meetings(meetings, batch.stakeholders)
-                moved.difference_update(m.id for m in meetings.writes)
             self._refresh_account_meetings(moved)
             self._import_competitor_ties(batch.competitor_ties, summary)
             self._data_changed(summary)
@@ -725,6 +721,7 @@ class SqliteStore(GraphStore):
         elif kind == "meetings":
             with self._bulk_load(len(plan.created), "meeting", _MEETING_INDEXES):
                 self._write_meetings(plan, person_kinds)
+                self._index_meetings(plan)
         elif kind == "relationships":
             db.executemany(
                 "INSERT INTO relationship (source_id, target_id, kind, weight) VALUES (?,?,?,?) "
@@ -1223,41 +1220,41 @@ class SqliteStore(GraphStore):
             db.executemany("INSERT INTO account_meeting (account_id, date, meeting_id, attendees) VALUES (?,?,?,?)",
                            rows)
 
-    def _index_meetings(self, plan: UpsertPlan[Meeting], stakeholders: Sequence[Stakeholder]) -> None:
-        """The ``account_meeting`` rows of the meetings an import wrote, made from the records themselves
-        (after every record of the batch is written; ``stakeholders`` are the batch's).
+    def _index_meetings(self, plan: UpsertPlan[Meeting]) -> None:
+        """The ``account_meeting`` rows of the meetings an import writes, made from the records themselves,
+        right after they are written (the stakeholders of the import are written before its meetings).
 
-        Faster than :meth:`_refresh_account_meetings`, which reads the meetings back: an import of new
-        meetings deletes nothing and reads only the accounts of stakeholders the batch does not carry.
+        Faster than :meth:`_refresh_account_meetings`, which reads the meetings back: new meetings delete
+        nothing, and only the accounts of the stakeholders in them are read. Inside the import's bulk load,
+        which drops and rebuilds this table's meeting-id index with the meeting tables' indexes.
         """
         db = self._db
         if plan.updated:
             db.executemany("DELETE FROM account_meeting WHERE meeting_id = ?", [(m.id,) for m in plan.updated])
-        account_of = {s.id: s.account for s in stakeholders}
-        others = sorted({p for m in plan.writes for p in m.attendees}.difference(account_of))
-        for part in _chunks(others):
+        writes = plan.writes
+        people = sorted({p for m in writes for p in m.attendees})
+        account_of: dict[str, str] = {}
+        for part in _chunks(people):
             account_of.update(db.execute(f"SELECT id, account_id FROM stakeholder WHERE id IN ({_marks(len(part))})",
                                          part))
         days: dict[dt.date, str] = {}
-        writes = plan.writes
-        with self._bulk_load(len(writes), "account_meeting", ("account_meeting_meeting",)):  # ~ a row a meeting
-            for start in range(0, len(writes), self._REFRESH_CHUNK):  # bounded memory on a big import
-                rows: list[str] = []  # four values a row, end to end
-                for m in writes[start:start + self._REFRESH_CHUNK]:
-                    day = days.get(m.date)
-                    if day is None:
-                        day = days[m.date] = m.date.isoformat()
-                    ours: list[str] = []
-                    theirs: dict[str, list[str]] = {}
-                    for p in m.attendees:
-                        account = account_of.get(p)
-                        if account is None:  # one of our staff
-                            ours.append(p)
-                        else:
-                            theirs.setdefault(account, []).append(p)
-                    for account, people in theirs.items():
-                        rows += (account, day, m.id, ",".join(sorted(ours + people)))
-                self._insert_flat("INSERT INTO account_meeting (account_id, date, meeting_id, attendees)", rows, 4)
+        for start in range(0, len(writes), self._REFRESH_CHUNK):  # bounded memory on a big import
+            rows: list[str] = []  # four values a row, end to end
+            for m in writes[start:start + self._REFRESH_CHUNK]:
+                day = days.get(m.date)
+                if day is None:
+                    day = days[m.date] = m.date.isoformat()
+                ours: list[str] = []
+                theirs: dict[str, list[str]] = {}
+                for p in m.attendees:
+                    account = account_of.get(p)
+                    if account is None:  # one of our staff
+                        ours.append(p)
+                    else:
+                        theirs.setdefault(account, []).append(p)
+                for account, seen in theirs.items():
+                    rows += (account, day, m.id, ",".join(sorted(ours + seen)))
+            self._insert_flat("INSERT INTO account_meeting (account_id, date, meeting_id, attendees)", rows, 4)
 
     def _meetings_of_stakeholders(self, stakeholder_ids: Sequence[str]) -> set[str]:
         """The ids of the meetings these stakeholders attended."""
