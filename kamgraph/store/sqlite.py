@@ -1193,15 +1193,13 @@ class SqliteStore(GraphStore):
         """
         db = self._db
         if meeting_ids is None:
-            db.execute("DELETE FROM account_meeting")
-            ids = [r[0] for r in db.execute("SELECT id FROM meeting ORDER BY id")]
-        else:
-            ids = sorted(set(meeting_ids))
+            self._rebuild_account_meetings()
+            return
+        ids = sorted(set(meeting_ids))
         within = "(SELECT value FROM json_each(?))"
         for start in range(0, len(ids), self._REFRESH_CHUNK):
             part = json.dumps(ids[start:start + self._REFRESH_CHUNK])
-            if meeting_ids is not None:
-                db.execute(f"DELETE FROM account_meeting WHERE meeting_id IN {within}", (part,))
+            db.execute(f"DELETE FROM account_meeting WHERE meeting_id IN {within}", (part,))
             staff: dict[str, list[str]] = defaultdict(list)
             for mid, sid in db.execute(f"SELECT meeting_id, staff_id FROM meeting_staff WHERE meeting_id IN {within}",
                                        (part,)):
@@ -1219,6 +1217,41 @@ class SqliteStore(GraphStore):
                 rows.append((acc, days[mid], mid, ",".join(people)))
             db.executemany("INSERT INTO account_meeting (account_id, date, meeting_id, attendees) VALUES (?,?,?,?)",
                            rows)
+
+    def _rebuild_account_meetings(self) -> None:
+        """Every ``account_meeting`` row afresh (the migration to schema 5): the meeting tables read once each
+        in meeting-id order (their primary keys) and merged, the stakeholders' accounts held in memory; about
+        four times faster than :meth:`_refresh_account_meetings` over every meeting."""
+        db = self._db
+        db.execute("DELETE FROM account_meeting")
+        account_of = dict(db.execute("SELECT id, account_id FROM stakeholder"))
+        staff = db.execute("SELECT meeting_id, staff_id FROM meeting_staff ORDER BY meeting_id").fetchmany
+        clients = db.execute("SELECT meeting_id, stakeholder_id FROM meeting_stakeholder ORDER BY meeting_id").fetchmany
+
+        def rows(fetch: Callable[[int], list[Any]]) -> Iterator[tuple[str, str]]:
+            while block := fetch(10_000):
+                yield from block
+
+        staff_rows, client_rows = rows(staff), rows(clients)
+        next_staff, next_client = next(staff_rows, None), next(client_rows, None)
+        out: list[str] = []
+        for mid, day in rows(db.execute("SELECT id, date FROM meeting ORDER BY id").fetchmany):
+            ours: list[str] = []
+            while next_staff is not None and next_staff[0] <= mid:  # (< : a row of no meeting, skipped)
+                if next_staff[0] == mid:
+                    ours.append(next_staff[1])
+                next_staff = next(staff_rows, None)
+            theirs: dict[str, list[str]] = {}
+            while next_client is not None and next_client[0] <= mid:
+                if next_client[0] == mid and next_client[1] in account_of:
+                    theirs.setdefault(account_of[next_client[1]], []).append(next_client[1])
+                next_client = next(client_rows, None)
+            for account, seen in theirs.items():
+                out += (account, day, mid, ",".join(sorted(ours + seen)))
+            if len(out) >= 4 * self._REFRESH_CHUNK:
+                self._insert_flat("INSERT INTO account_meeting (account_id, date, meeting_id, attendees)", out, 4)
+                out = []
+        self._insert_flat("INSERT INTO account_meeting (account_id, date, meeting_id, attendees)", out, 4)
 
     def _index_meetings(self, plan: UpsertPlan[Meeting]) -> None:
         """The ``account_meeting`` rows of the meetings an import writes, made from the records themselves,
