@@ -17,6 +17,7 @@ import hashlib
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from kamgraph.domain.models import (
     Staff,
     Stakeholder,
 )
+from kamgraph.errors import NotFoundError
 from kamgraph.samples.demo import build_demo
 from kamgraph.samples.synth import synth_portfolio
 from kamgraph.store import open_store
@@ -229,3 +231,26 @@ def test_the_positional_queries_read_every_field_in_the_constants_order() -> Non
     assert _columns("bulk_staff", "s") == list(Neo4jStore._BULK_STAFF)
     assert _columns("bulk_meetings", "m") == list(Neo4jStore._BULK_MEETING)
     assert _columns("bulk_people", "c")[len(Neo4jStore._BULK_STAKEHOLDER):] == []
+
+
+def test_read_ahead_stops_cleanly_and_reports_an_unknown_id_where_it_is(
+        stores: tuple[Batch, GraphStore, GraphStore, str]) -> None:
+    """The next step is read on a thread while one is used: stopping early leaves no thread behind, and an
+    unknown id fails when its step is reached, after the snapshots before it."""
+    _, neo, _, _ = stores
+    ids = neo.account_ids()
+    steps = neo.load_accounts(ids * 3, AS_OF, chunk_size=1)
+    assert next(steps) == neo.load_account(ids[0], AS_OF)
+    assert _read_ahead_threads()  # reading the next step while this one is used
+    steps.close()
+    assert not _read_ahead_threads()
+    got = []
+    with pytest.raises(NotFoundError, match="'nope'"):
+        for snapshot in neo.load_accounts([ids[1], ids[0], "nope", ids[2]], AS_OF, chunk_size=1):
+            got.append(snapshot.account.id)
+    assert got == [ids[1], ids[0]]
+    assert not _read_ahead_threads()
+
+
+def _read_ahead_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("kamgraph-read-ahead")]

@@ -36,6 +36,7 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from enum import Enum
 from operator import itemgetter
@@ -116,6 +117,9 @@ class _DayCache(dict[str | None, dt.date | None]):
 
 
 _MISSING = object()
+
+#: What Neo4jStore._read_chunk reads: (bulk_people rows, bulk_meetings rows, bulk_staff rows, competitor ties).
+_ChunkRows = tuple[list[list[Any]], list[list[Any]], list[list[Any]], list[dict[str, Any]]]
 
 
 def _native(value: Any) -> Any:
@@ -864,13 +868,28 @@ class Neo4jStore(GraphStore):
             rows = self._query("accounts_by_folded_name", account_name=name)
         return _best_name_matches((self._account(r["props"]) for r in rows), name)
 
+    #: Accounts per read transaction of :meth:`load_accounts` at most: a chunk is read in steps this big, the
+    #: next step's read running (mostly waiting on the server) while this one's snapshots are built and used.
+    _READ_STEP = 25
+
     def load_accounts(self, account_ids: Iterable[str], as_of: dt.date | None = None, *,
                       chunk_size: int = DEFAULT_CHUNK) -> Iterator[AccountSnapshot]:
+        """See :meth:`GraphStore.load_accounts`: read in steps of at most :attr:`_READ_STEP` accounts (one read
+        transaction each), the next step read ahead on a thread while the snapshots of this one are built and
+        consumed -- the server computes while kamgraph works, instead of each waiting for the other."""
         ids = list(account_ids)
-        for part in _chunks(ids, max(1, chunk_size)):
-            with paused_gc():  # many small records, no cycles among them
-                snapshots = self._load_chunk(list(part), as_of)
-            yield from snapshots
+        steps = [list(part) for part in _chunks(ids, max(1, min(chunk_size, self._READ_STEP)))]
+        if len(steps) < 2:
+            for step in steps:
+                yield from self._load_chunk(step, as_of)
+            return
+        with ThreadPoolExecutor(1, thread_name_prefix="kamgraph-read-ahead") as pool:
+            ahead = pool.submit(self._read_chunk, steps[0], as_of)
+            for n, step in enumerate(steps):
+                raw = ahead.result()
+                if n + 1 < len(steps):
+                    ahead = pool.submit(self._read_chunk, steps[n + 1], as_of)
+                yield from self._build_chunk(step, as_of, raw)
 
     #: The columns of ``cypher/bulk.cypher``'s per-record lists, in order (tests/test_neo4j_bulk_read.py checks
     #: the queries against them, and that they name every field of the model but its links).
@@ -880,16 +899,17 @@ class Neo4jStore(GraphStore):
     _BULK_MEETING = ("id", "date", "kind", "account", "subject", "source", "source_id")
 
     def _load_chunk(self, ids: list[str], as_of: dt.date | None) -> list[AccountSnapshot]:
-        """The snapshots of a chunk of accounts (same result as :meth:`load_account` of each).
+        """The snapshots of a chunk of accounts (same result as :meth:`load_account` of each), read in one
+        transaction (:meth:`_read_chunk`) and built (:meth:`_build_chunk`)."""
+        return self._build_chunk(ids, as_of, self._read_chunk(ids, as_of))
 
-        One read transaction of three named queries over the chunk (``cypher/bulk.cypher``: accounts with
-        their stakeholders, teams and ties; meetings; staff) and the competitor ties, one row per account of
-        flat, positional lists (see that file for why). Records are rebuilt with
-        :func:`~kamgraph.store.trusted.trusted`: they were validated when they were written.
-        """
+    def _read_chunk(self, ids: list[str], as_of: dt.date | None) -> _ChunkRows:
+        """The rows of a chunk of accounts: one read transaction of three named queries over the chunk
+        (``cypher/bulk.cypher``: accounts with their stakeholders, teams and ties; meetings; staff) and the
+        competitor ties, one row per account of flat, positional lists (see that file for why)."""
         unique = sorted(set(ids))
 
-        def work(t: _Tx) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]], list[dict[str, Any]]]:
+        def work(t: _Tx) -> _ChunkRows:
             people = self._values(t, "bulk_people", ids=unique)
             if len(people) != len(unique):
                 return people, [], [], []
@@ -904,7 +924,17 @@ class Neo4jStore(GraphStore):
                 staff.extend(self._values(t, "bulk_staff", ids=list(part)))
             return people, meetings, staff, t.rows("competitor_ties_of_accounts", "ids", unique)
 
-        people, meeting_rows, staff_rows, lean_rows = self._read(work)
+        return self._read(work)
+
+    def _build_chunk(self, ids: list[str], as_of: dt.date | None, rows: _ChunkRows) -> list[AccountSnapshot]:
+        """The snapshots, in the order of ``ids``, from :meth:`_read_chunk`'s rows. Records are rebuilt with
+        :func:`~kamgraph.store.trusted.trusted` (they were validated when they were written), with the cyclic
+        garbage collector paused (many small records, no cycles among them)."""
+        with paused_gc():
+            return self._build_snapshots(ids, as_of, rows)
+
+    def _build_snapshots(self, ids: list[str], as_of: dt.date | None, rows: _ChunkRows) -> list[AccountSnapshot]:
+        people, meeting_rows, staff_rows, lean_rows = rows
         found = {row[0] for row in people}
         missing = [i for i in ids if i not in found]
         if missing:
