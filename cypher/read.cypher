@@ -162,16 +162,10 @@ RETURN properties(a) AS props
 MATCH (a:Account)
 RETURN a.id AS id
 
-// name: chunk_stakeholders
-// Everybody ever recorded at these accounts (people who left included), with their reporting lines.
-UNWIND $ids AS id
-MATCH (:Account {id: id})<-[:WORKS_AT]-(c:Stakeholder)
-RETURN properties(c) AS props, [(c)-[r:REPORTS_TO]->(m:Stakeholder) | {manager: m.id, line: r.line}] AS lines
-
 // name: chunk_meetings
 // Per account of $ids, one row: the meetings its stakeholders attended, up to $as_of unless it is null, each
-// with its attendees and the staff among them. One row per account, not per meeting: the driver decodes a
-// few big records faster than many small ones (ArcadeDB, 10 accounts: 0.73 s against 1.14 s).
+// a map with its properties, attendees and the staff among them. The shape the bulk read had before
+// cypher/bulk.cypher's bulk_meetings; kept for benchmarks/bolt_read.py --shapes, which times the two.
 UNWIND $ids AS id
 MATCH (:Account {id: id})<-[:WORKS_AT]-(:Stakeholder)-[:ATTENDED]->(m:Meeting)
 WHERE $as_of IS NULL OR m.date <= $as_of
@@ -179,17 +173,3 @@ WITH DISTINCT id, m
 WITH id, collect({props: properties(m), attendees: [(m)<-[:ATTENDED]-(p:Person) | p.id],
                   staff: [(m)<-[:ATTENDED]-(s:Staff) | s.id]}) AS meetings
 RETURN id AS account, meetings
-
-// name: chunk_teams
-// Per account of $ids: the staff on its team.
-UNWIND $ids AS id
-MATCH (:Account {id: id})<-[:ON_TEAM]-(s:Staff)
-RETURN id AS account, s.id AS staff
-
-// name: chunk_ties
-// Per account of $ids: the KNOWS / INFLUENCES ties with at least one end at one of its stakeholders.
-UNWIND $ids AS id
-MATCH (:Account {id: id})<-[:WORKS_AT]-(:Stakeholder)-[t:KNOWS|INFLUENCES]-(:Person)
-WITH DISTINCT id, t
-RETURN id AS account, startNode(t).id AS source, endNode(t).id AS target, toLower(type(t)) AS kind,
-       t.weight AS weight

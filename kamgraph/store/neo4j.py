@@ -36,8 +36,10 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from enum import Enum
+from operator import itemgetter
 from typing import Any, TypeVar
 
 import neo4j
@@ -50,12 +52,16 @@ from ..domain.erasure import AlertState, Erasure, ErasureCounts, merge_alert_sta
 from ..domain.metrics import AccountMetrics, MetricsSnapshot
 from ..domain.models import (
     Account,
+    BuyingRole,
     CompetitorTie,
+    LineKind,
     Meeting,
     MeetingKind,
     Relationship,
     ReportingLine,
+    Seniority,
     Staff,
+    StaffRole,
     Stakeholder,
     Status,
     TieKind,
@@ -68,6 +74,7 @@ from ..settings import Neo4jSettings, Neo4jTimeoutSettings
 from .base import DEFAULT_CHUNK, SCHEMA_VERSION, GraphStore, _best_name_matches
 from .cypher import QueryBook, queries
 from .neo4j_config import PASSWORD_ENV, bolt_target, resolve_password, resolve_timeouts
+from .trusted import members, trusted
 from .upsert import UpsertPlan, plan_upserts
 
 __all__ = ["Neo4jStore"]
@@ -83,6 +90,36 @@ logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 _META_KEY = "schema"
 _CREATE_TIES = {TieKind.KNOWS: "create_knows", TieKind.INFLUENCES: "create_influences"}
+
+# Look-up tables of the bulk read (Neo4jStore._load_chunk): stored value -> member (None -> None).
+_STATUS, _SENIORITY, _BUYING_ROLE, _STAFF_ROLE = members(Status), members(Seniority), members(BuyingRole), members(
+    StaffRole)
+_TIE_TYPES = {"KNOWS": TieKind.KNOWS, "INFLUENCES": TieKind.INFLUENCES}
+_DATE_THEN_ID = itemgetter(1, 0)  # of a bulk_meetings list: ISO dates sort as the dates do
+
+
+class _DayCache(dict[str | None, dt.date | None]):
+    """ISO text -> ``datetime.date``, each text parsed once (a portfolio's meetings share a few hundred days).
+
+    >>> day = _DayCache()
+    >>> day("2026-06-30"), day(None), day("2026-06-30") is day("2026-06-30")
+    (datetime.date(2026, 6, 30), None, True)
+    """
+
+    def __init__(self) -> None:
+        super().__init__({None: None})
+
+    def __call__(self, text: str | None) -> dt.date | None:
+        found = self.get(text, _MISSING)
+        if found is _MISSING:
+            found = self[text] = dt.date.fromisoformat(text)  # type: ignore[arg-type]
+        return found  # type: ignore[return-value]
+
+
+_MISSING = object()
+
+#: What Neo4jStore._read_chunk reads: (bulk_people rows, bulk_meetings rows, bulk_staff rows, competitor ties).
+_ChunkRows = tuple[list[list[Any]], list[list[Any]], list[list[Any]], list[dict[str, Any]]]
 
 
 def _native(value: Any) -> Any:
@@ -831,73 +868,142 @@ class Neo4jStore(GraphStore):
             rows = self._query("accounts_by_folded_name", account_name=name)
         return _best_name_matches((self._account(r["props"]) for r in rows), name)
 
+    #: Accounts per read transaction of :meth:`load_accounts` at most: a chunk is read in steps this big, the
+    #: next step's read running (mostly waiting on the server) while this one's snapshots are built and used.
+    _READ_STEP = 25
+
     def load_accounts(self, account_ids: Iterable[str], as_of: dt.date | None = None, *,
                       chunk_size: int = DEFAULT_CHUNK) -> Iterator[AccountSnapshot]:
+        """See :meth:`GraphStore.load_accounts`: read in steps of at most :attr:`_READ_STEP` accounts (one read
+        transaction each), the next step read ahead on a thread while the snapshots of this one are built and
+        consumed -- the server computes while kamgraph works, instead of each waiting for the other."""
         ids = list(account_ids)
-        for part in _chunks(ids, max(1, chunk_size)):
-            with paused_gc():  # many small records, no cycles among them
-                snapshots = self._load_chunk(list(part), as_of)
-            yield from snapshots
+        steps = [list(part) for part in _chunks(ids, max(1, min(chunk_size, self._READ_STEP)))]
+        if len(steps) < 2:
+            for step in steps:
+                yield from self._load_chunk(step, as_of)
+            return
+        with ThreadPoolExecutor(1, thread_name_prefix="kamgraph-read-ahead") as pool:
+            ahead = pool.submit(self._read_chunk, steps[0], as_of)
+            for n, step in enumerate(steps):
+                raw = ahead.result()
+                if n + 1 < len(steps):
+                    ahead = pool.submit(self._read_chunk, steps[n + 1], as_of)
+                yield from self._build_chunk(step, as_of, raw)
+
+    #: The columns of ``cypher/bulk.cypher``'s per-record lists, in order (tests/test_neo4j_bulk_read.py checks
+    #: the queries against them, and that they name every field of the model but its links).
+    _BULK_STAKEHOLDER = ("id", "name", "title", "email", "status", "left_on", "moved_to", "note", "department",
+                         "seniority", "buying_role", "influence", "attitude", "verified", "cadence_days")
+    _BULK_STAFF = ("id", "name", "title", "email", "status", "left_on", "moved_to", "note", "team", "role")
+    _BULK_MEETING = ("id", "date", "kind", "account", "subject", "source", "source_id")
 
     def _load_chunk(self, ids: list[str], as_of: dt.date | None) -> list[AccountSnapshot]:
-        """The snapshots of a chunk of accounts: one read transaction, one query per record kind over the chunk."""
+        """The snapshots of a chunk of accounts (same result as :meth:`load_account` of each), read in one
+        transaction (:meth:`_read_chunk`) and built (:meth:`_build_chunk`)."""
+        return self._build_chunk(ids, as_of, self._read_chunk(ids, as_of))
+
+    def _read_chunk(self, ids: list[str], as_of: dt.date | None) -> _ChunkRows:
+        """The rows of a chunk of accounts: one read transaction of three named queries over the chunk
+        (``cypher/bulk.cypher``: accounts with their stakeholders, teams and ties; meetings; staff) and the
+        competitor ties, one row per account of flat, positional lists (see that file for why)."""
         unique = sorted(set(ids))
 
-        def work(t: _Tx) -> dict[str, list[dict[str, Any]]]:
-            found = {"accounts": t.run("accounts_by_ids", ids=unique)}
-            if len(found["accounts"]) == len(unique):
-                found["stakeholders"] = t.run("chunk_stakeholders", ids=unique)
-                found["meetings"] = t.run("chunk_meetings", ids=unique, as_of=as_of)
-                found["team"] = t.run("chunk_teams", ids=unique)
-                found["ties"] = t.run("chunk_ties", ids=unique)
-                ends = {r[end] for r in found["ties"] for end in ("source", "target")}
-                ends |= {p for r in found["meetings"] for m in r["meetings"] for p in m["staff"]}
-                ends |= {r["staff"] for r in found["team"]}
-                found["staff"] = t.rows("staff_by_ids", "ids", sorted(ends))
-            return found
+        def work(t: _Tx) -> _ChunkRows:
+            people = self._values(t, "bulk_people", ids=unique)
+            if len(people) != len(unique):
+                return people, [], [], []
+            meetings = self._values(t, "bulk_meetings", ids=unique, as_of=as_of)
+            clients = {c[0] for row in people for c in row[2]}
+            # Meeting attendees come filtered to the account's own stakeholders and our staff: the rest are staff.
+            wanted = {p for _acc, found in meetings for m in found for p in m[7] if p not in clients}
+            wanted.update(s for row in people for s in row[3])
+            wanted.update(end for row in people for tie in row[4] for end in tie[:2] if end not in clients)
+            staff: list[list[Any]] = []
+            for part in _chunks(sorted(wanted), t.batch_size):
+                staff.extend(self._values(t, "bulk_staff", ids=list(part)))
+            return people, meetings, staff, t.rows("competitor_ties_of_accounts", "ids", unique)
 
-        raw = self._read(work)
-        accounts = {r["id"]: self._account(r["props"]) for r in raw["accounts"]}
-        missing = [i for i in ids if i not in accounts]
+        return self._read(work)
+
+    def _build_chunk(self, ids: list[str], as_of: dt.date | None, rows: _ChunkRows) -> list[AccountSnapshot]:
+        """The snapshots, in the order of ``ids``, from :meth:`_read_chunk`'s rows. Records are rebuilt with
+        :func:`~kamgraph.store.trusted.trusted` (they were validated when they were written), with the cyclic
+        garbage collector paused (many small records, no cycles among them)."""
+        with paused_gc():
+            return self._build_snapshots(ids, as_of, rows)
+
+    def _build_snapshots(self, ids: list[str], as_of: dt.date | None, rows: _ChunkRows) -> list[AccountSnapshot]:
+        people, meeting_rows, staff_rows, lean_rows = rows
+        found = {row[0] for row in people}
+        missing = [i for i in ids if i not in found]
         if missing:
             raise NotFoundError(f"no account with id {missing[0]!r} (see 'kamgraph accounts')")
-        stakeholders: dict[str, list[Stakeholder]] = defaultdict(list)
-        for person in sorted((self._stakeholder(r["props"], r["lines"]) for r in raw["stakeholders"]),
-                             key=lambda s: s.id):
-            stakeholders[person.account].append(person)
-        meetings: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for r in raw["meetings"]:
-            meetings[r["account"]].extend(r["meetings"])
-        team: dict[str, set[str]] = defaultdict(set)
-        for r in raw["team"]:
-            team[r["account"]].add(r["staff"])
-        ties: dict[str, dict[tuple[str, str, str], Relationship]] = defaultdict(dict)
-        for r in raw["ties"]:
-            tie = self._tie(r)
-            ties[r["account"]][tie.key] = tie
-        staff = {member.id: member for member in (self._staff(r["props"], r["accounts"]) for r in raw["staff"])}
-        leans = self._competitor_ties_by_account(unique)
-        snapshots = []
-        for account_id in ids:
-            people = stakeholders.get(account_id, [])
-            client_ids = {s.id for s in people}
-            own = meetings.get(account_id, [])
-            staff_ids = set(team.get(account_id, ())) | {p for r in own for p in r["staff"]}
-            relationships = sorted((tie for tie in ties.get(account_id, {}).values()
-                                    if all(p in client_ids or p in staff for p in (tie.source, tie.target))),
-                                   key=lambda tie: tie.key)
-            staff_ids |= {p for tie in relationships for p in (tie.source, tie.target) if p in staff}
-            lines = [ReportingLine(stakeholder=s.id, manager=m, line="solid" if m == s.reports_to else "dotted")
-                     for s in people for m in sorted({*s.dotted_to, *([s.reports_to] if s.reports_to else [])})
+        day = _DayCache()
+        staff = {member.id: member for member in (self._bulk_staff(row[0], day) for row in staff_rows)}
+        meetings = dict(meeting_rows)
+        leans: dict[str, list[CompetitorTie]] = defaultdict(list)
+        for row in sorted(lean_rows, key=lambda r: (r["stakeholder"], r["competitor"])):
+            leans[row["account"]].append(self._competitor_tie(row))
+        kinds, tie_kinds = members(MeetingKind), _TIE_TYPES
+        solid, dotted = LineKind.SOLID, LineKind.DOTTED
+        built: dict[str, AccountSnapshot] = {}
+        for account_id, props, people_rows, team, tie_rows in people:
+            stakeholders = [self._bulk_stakeholder(account_id, row, day) for row in sorted(people_rows)]
+            client_ids = {s.id for s in stakeholders}
+            staff_ids = set(team)
+            own = []
+            for m in sorted(meetings.get(account_id, ()), key=_DATE_THEN_ID):
+                attendees = sorted(set(m[7]))
+                staff_ids.update(p for p in attendees if p not in client_ids)
+                own.append(trusted(Meeting, {"id": m[0], "date": day(m[1]), "kind": kinds[m[2]], "account": m[3],
+                                             "subject": m[4], "source": m[5], "source_id": m[6],
+                                             "attendees": attendees}))
+            ties = {}  # a tie between two of the account's stakeholders comes twice
+            for source, target, kind, weight in tie_rows:
+                if (source in client_ids or source in staff) and (target in client_ids or target in staff):
+                    ties[(source, target, tie_kinds[kind])] = weight
+            relationships = [trusted(Relationship, {"source": key[0], "target": key[1], "kind": key[2],
+                                                    "weight": weight}) for key, weight in sorted(ties.items())]
+            staff_ids.update(p for r in relationships for p in (r.source, r.target) if p in staff)
+            lines = [trusted(ReportingLine, {"stakeholder": s.id, "manager": m,
+                                             "line": solid if m == s.reports_to else dotted})
+                     for s in stakeholders for m in sorted({*s.dotted_to, *([s.reports_to] if s.reports_to else [])})
                      if m in client_ids]
-            keep = client_ids | staff_ids
-            snapshots.append(AccountSnapshot(
-                account=accounts[account_id], stakeholders=people, staff=[staff[i] for i in sorted(staff_ids)],
-                reporting_lines=lines, relationships=relationships,
-                meetings=sorted((self._meeting(r["props"], r["attendees"], keep) for r in own),
-                                key=lambda m: (m.date, m.id)),
-                as_of=as_of, competitor_ties=leans.get(account_id, [])))
-        return snapshots
+            built[account_id] = AccountSnapshot(
+                account=self._account(props), stakeholders=stakeholders, staff=[staff[i] for i in sorted(staff_ids)],
+                reporting_lines=lines, relationships=relationships, meetings=own, as_of=as_of,
+                competitor_ties=leans.get(account_id, []))
+        return [built[account_id] for account_id in ids]
+
+    @staticmethod
+    def _values(t: _Tx, name: str, **params: Any) -> list[list[Any]]:
+        """A named query's rows as lists of values: no ``Record.data()``, which walks every nested value again."""
+        return t.tx.run(t.book[name].text, params).values()
+
+    @classmethod
+    def _bulk_stakeholder(cls, account: str, row: Sequence[Any], day: _DayCache) -> Stakeholder:
+        """A stakeholder from a ``bulk_people`` list (:data:`_BULK_STAKEHOLDER`, then its reporting lines)."""
+        (pid, name, title, email, status, left_on, moved_to, note, department, seniority, buying_role, influence,
+         attitude, verified, cadence_days, lines) = row
+        solid = [m for m, kind in lines if kind == "solid"]
+        return trusted(Stakeholder, {
+            "id": pid, "name": name, "title": title, "email": email,
+            "status": _STATUS[status] or Status.ACTIVE, "left_on": day(left_on), "moved_to": moved_to,
+            "note": note, "account": account, "department": department, "seniority": _SENIORITY[seniority],
+            "buying_role": _BUYING_ROLE[buying_role], "influence": 3 if influence is None else influence,
+            "attitude": 0 if attitude is None else attitude, "reports_to": min(solid) if solid else None,
+            "dotted_to": sorted({m for m, kind in lines if kind == "dotted"}),
+            "verified": True if verified is None else verified, "cadence_days": cadence_days})
+
+    @staticmethod
+    def _bulk_staff(row: Sequence[Any], day: _DayCache) -> Staff:
+        """A staff member from a ``bulk_staff`` list (:data:`_BULK_STAFF`, then the team's accounts)."""
+        pid, name, title, email, status, left_on, moved_to, note, team, role, accounts = row
+        return trusted(Staff, {"id": pid, "name": name, "title": title, "email": email,
+                               "status": _STATUS[status] or Status.ACTIVE, "left_on": day(left_on),
+                               "moved_to": moved_to, "note": note, "team": team,
+                               "role": _STAFF_ROLE[role] or StaffRole.OTHER, "accounts": sorted(set(accounts))})
 
     def _staff_by_ids(self, ids: Sequence[str]) -> list[Staff]:
         rows = self._read(lambda t: t.rows("staff_by_ids", "ids", sorted(set(ids))))
