@@ -9,8 +9,7 @@ is read with :meth:`~kamgraph.store.base.GraphStore.load_accounts`, the two stor
 time and the median CPU time of this process (``time.process_time``: kamgraph and the driver decoding, not
 the server), per account, and the ratio Bolt / SQLite of each.
 
-``--shapes`` also times the meetings query alone, in the shape the bulk read had before (a map per
-meeting) and in today's (a list per meeting). ``--pure-driver`` hides the driver's Rust extension
+``--pure-driver`` hides the driver's Rust extension
 (``neo4j-rust-ext``) to measure the pure-Python decoder; ``--chunk`` sets ``load_accounts``' chunk size;
 ``--root DIR`` keeps the server's databases and the SQLite file in DIR, so that a second run skips building
 them.
@@ -19,7 +18,7 @@ Usage::
 
     python benchmarks/bolt_read.py                         # 100 accounts, 5 rounds
     python benchmarks/bolt_read.py --accounts 300 --repeat 3 --chunk 100
-    python benchmarks/bolt_read.py --root /tmp/bolt-read --shapes --pure-driver
+    python benchmarks/bolt_read.py --root /tmp/bolt-read --pure-driver
 """
 
 from __future__ import annotations
@@ -44,7 +43,6 @@ from kamgraph.domain.dataset import Batch  # noqa: E402
 from kamgraph.samples.synth import synth_portfolio  # noqa: E402
 from kamgraph.store import open_store  # noqa: E402
 from kamgraph.store.base import DEFAULT_CHUNK, GraphStore  # noqa: E402
-from kamgraph.store.neo4j import Neo4jStore  # noqa: E402
 
 AS_OF = dt.date(2026, 6, 30)
 
@@ -70,26 +68,6 @@ def read_all(store: GraphStore, as_of: dt.date | None, chunk: int) -> tuple[floa
     return time.perf_counter() - wall, time.process_time() - cpu, meetings
 
 
-def shapes(store: Neo4jStore, repeat: int) -> None:
-    """The meetings of every account in one query, in the shape the bulk read had (``chunk_meetings``: a map
-    per meeting, read with ``Record.data()``) and in today's (``bulk_meetings``: a list per meeting, read as
-    values), taking turns; wall and CPU medians of this process."""
-    ids = store.account_ids()
-    runs = {"chunk_meetings + data()": lambda t: t.run("chunk_meetings", ids=ids, as_of=AS_OF),
-            "bulk_meetings + values()": lambda t: store._values(t, "bulk_meetings", ids=ids, as_of=AS_OF)}
-    walls: dict[str, list[float]] = {name: [] for name in runs}
-    cpus: dict[str, list[float]] = {name: [] for name in runs}
-    for _ in range(repeat):
-        for name, work in runs.items():
-            wall, cpu = time.perf_counter(), time.process_time()
-            store._read(work)
-            walls[name].append(time.perf_counter() - wall)
-            cpus[name].append(time.process_time() - cpu)
-    for name in runs:
-        print(f"[shapes] {name:26s} wall {statistics.median(walls[name]):6.2f} s  "
-              f"CPU {statistics.median(cpus[name]):6.2f} s", flush=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=100)
@@ -99,8 +77,6 @@ def main() -> None:
     parser.add_argument("--root", type=Path, default=None, help="keep the stores here between runs")
     parser.add_argument("--heap", default="2g", help="the server's JVM heap")
     parser.add_argument("--pure-driver", action="store_true", help="hide neo4j-rust-ext (see above)")
-    parser.add_argument("--shapes", action="store_true",
-                        help="also time the meetings query in its old and its new shape (see shapes())")
     parser.add_argument("--backends", nargs="+", default=["sqlite", "bolt"], choices=["sqlite", "bolt"])
     args = parser.parse_args()
     from tests.bolt_server import start_arcadedb
@@ -157,8 +133,6 @@ def main() -> None:
                 wall_ratio = statistics.median(walls["bolt"]) / statistics.median(walls["sqlite"])
                 cpu_ratio = statistics.median(cpus["bolt"]) / statistics.median(cpus["sqlite"])
                 print(f"ratio bolt/sqlite: wall {wall_ratio:.2f}  CPU {cpu_ratio:.2f}")
-            if args.shapes and "bolt" in stores:
-                shapes(stores["bolt"], args.repeat)
             for store in stores.values():
                 store.close()
         finally:

@@ -161,15 +161,3 @@ RETURN properties(a) AS props
 // Every account id.
 MATCH (a:Account)
 RETURN a.id AS id
-
-// name: chunk_meetings
-// Per account of $ids, one row: the meetings its stakeholders attended, up to $as_of unless it is null, each
-// a map with its properties, attendees and the staff among them. The shape the bulk read had before
-// cypher/bulk.cypher's bulk_meetings; kept for benchmarks/bolt_read.py --shapes, which times the two.
-UNWIND $ids AS id
-MATCH (:Account {id: id})<-[:WORKS_AT]-(:Stakeholder)-[:ATTENDED]->(m:Meeting)
-WHERE $as_of IS NULL OR m.date <= $as_of
-WITH DISTINCT id, m
-WITH id, collect({props: properties(m), attendees: [(m)<-[:ATTENDED]-(p:Person) | p.id],
-                  staff: [(m)<-[:ATTENDED]-(s:Staff) | s.id]}) AS meetings
-RETURN id AS account, meetings

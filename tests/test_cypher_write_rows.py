@@ -301,16 +301,16 @@ def test_stakeholders_of_accounts(db: Db) -> None:
 # -- read queries the first row checks left open ------------------------------------------------------
 
 
-def test_accounts_by_folded_name_and_chunk_meetings_by_date(db: Db) -> None:
+def test_accounts_by_folded_name_and_bulk_meetings_by_date(db: Db) -> None:
     people(db)
     db.plain("make_two_meetings")
     assert [r["props"]["id"] for r in db.named("accounts_by_folded_name", account_name="ACME")] == ["acme"]
     assert db.named("accounts_by_folded_name", account_name="Gamma") == []
 
     def meetings(as_of: object) -> list[str]:
-        rows = db.named("chunk_meetings", ids=["acme"], as_of=as_of)
+        rows = db.named("bulk_meetings", ids=["acme"], as_of=as_of)
         assert all(r["account"] == "acme" for r in rows) and len(rows) <= 1  # one row per account
-        return sorted(m["props"]["id"] for r in rows for m in r["meetings"])
+        return sorted(m[0] for r in rows for m in r["meetings"])
     assert meetings(None) == ["m1", "m2"]
     assert meetings(D(2025, 1, 31)) == ["m1"]  # m2 (2025-02-10) is after the date
     assert meetings(D(2025, 2, 10)) == ["m1", "m2"]  # a meeting on the date counts
