@@ -8,6 +8,7 @@ The blocks are made small (a few hundred meetings) so that a test file of a few 
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 from pathlib import Path
@@ -265,3 +266,41 @@ def test_small_files_and_other_kinds_take_the_ordinary_path(base: tuple[Path, li
     assert _tables(target) == before
     assert pipeline.meeting_files([file], kind="staff") is None
     assert pipeline.meeting_files([file]) == [(file, "meetings")]
+
+
+def test_kamgraph_import_through_the_pipeline(base: tuple[Path, list[Any], list[Any]], tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command: a bad row in the last block is the one-line error, exit 2, nothing written; a dry run
+    counts and writes nothing; a good file is imported as the ordinary path imports it."""
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    path, staff, clients = base
+    good = tmp_path / "good" / "meetings.csv"
+    good.parent.mkdir()
+    lines = _unique_csv(good, staff, clients, 1_200, seed=21)
+    bad = tmp_path / "meetings.csv"
+    cells = lines[-1].rstrip("\r\n").split(",")
+    cells[1] = "2025-13-01"
+    bad.write_text("".join([*lines[:-1], ",".join(cells) + "\r\n"]), encoding="utf-8")
+    target = tmp_path / "run.db"
+    shutil.copy(path, target)
+    before = _tables(target)
+    monkeypatch.setattr(pipeline, "BLOCK", BLOCK)
+    runner = CliRunner()
+    store = ["--store", f"sqlite:///{target}"]
+    config = tmp_path / "kamgraph.toml"
+    config.write_text('[ingest]\nour_domains = ["ourco.example"]\n', encoding="utf-8")
+    failed = runner.invoke(cli, [*store, "--config", str(config), "import", "-q", str(bad)])
+    assert failed.exit_code == 2, failed.output
+    assert failed.output.startswith(f"Error: {bad}:{len(lines)}: date: ")
+    assert len(failed.output.strip().splitlines()) == 1 and "Traceback" not in failed.output
+    assert _tables(target) == before and _readers() == []
+    dry = runner.invoke(cli, [*store, "--config", str(config), "import", "-q", "--dry-run", "--json", str(good)])
+    assert dry.exit_code == 0, dry.output
+    assert json.loads(dry.output)["kinds"]["meetings"]["created"] == 1_200
+    assert _tables(target) == before
+    done = runner.invoke(cli, [*store, "--config", str(config), "import", "-q", str(good)])
+    assert done.exit_code == 0, done.output
+    assert _tables(target) == _tables_after(path, tmp_path, [good], monkeypatch)
