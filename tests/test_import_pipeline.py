@@ -142,7 +142,7 @@ def _tables_after(base_db: Path, tmp_path: Path, files: list[Path], monkeypatch:
     return _tables(target)
 
 
-@pytest.mark.parametrize("bad", ["date", "person", "columns"])
+@pytest.mark.parametrize("bad", ["date", "person", "account", "columns"])
 def test_a_bad_row_in_the_last_block_leaves_every_table_as_it_was(bad: str, base: tuple[Path, list[Any], list[Any]],
                                                                    tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
@@ -154,6 +154,8 @@ def test_a_bad_row_in_the_last_block_leaves_every_table_as_it_was(bad: str, base
         last[1] = "2025-02-30"
     elif bad == "person":
         last[-1] = last[-1] + ";nobody-we-know"
+    elif bad == "account":
+        last[3] = "no-such-account"
     else:
         last.append("extra")
     lines[-2] = ",".join(last) + "\r\n"

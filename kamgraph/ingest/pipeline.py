@@ -37,9 +37,9 @@ from ..errors import InputError
 from ..settings import LimitSettings
 from ..store.base import GraphStore
 from .canonical import csv_blocks
-from .parsed import Located, Parsed
+from .parsed import Located
 from .progress import SILENT, Progress
-from .references import check_references
+from .references import MeetingBlocks
 from .sniff import InputLimits, canonical_kind, check_rows, check_size, decode_bytes, delimiter_of
 from .tabular import count_lines
 
@@ -165,14 +165,14 @@ class _Reader:
 def _checked(blocks: Iterator[list[Located]], store: GraphStore, progress: Progress) -> Iterator[Batch]:
     """Each block's batch, its references checked; :class:`NotStreamableError` at the first id seen twice."""
     seen: set[str] = set()
+    check = MeetingBlocks(store)
     for block in blocks:
         before = len(seen)
         seen.update([item.record.id for item in block])
         if len(seen) != before + len(block):
             raise NotStreamableError("a meeting id appears twice")  # the ordinary path compares the copies
-        parsed = Parsed(meetings=block)
-        batch = check_references(parsed, store)
-        del parsed, block
+        batch = check.batch(block)
+        del block
         yield batch
         progress.advance(len(batch.meetings))
 
