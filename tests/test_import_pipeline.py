@@ -19,7 +19,7 @@ import pytest
 import kamgraph.ingest.canonical as canonical
 import kamgraph.ingest.pipeline as pipeline
 from kamgraph.errors import InputError
-from kamgraph.ingest import Progress, import_files
+from kamgraph.ingest import Progress, detect_format, import_files
 from kamgraph.samples.synth import synth_portfolio
 from kamgraph.store import open_store
 from tests.test_import_speed_store import AS_OF, OURS, SETTINGS, _meetings_csv, _tables
@@ -66,7 +66,7 @@ def _streamed(base_db: Path, target: Path, files: list[Path], **options: Any) ->
     if not target.exists():
         shutil.copy(base_db, target)
     with open_store(str(target)) as store:
-        return pipeline.import_meetings(files, store, block=BLOCK, **options)
+        return pipeline.import_meetings(files, store, block=BLOCK, format_of=detect_format, **options)
 
 
 def _readers() -> list[threading.Thread]:
@@ -245,7 +245,8 @@ def test_ctrl_c_mid_import_rolls_back_and_stops_the_reader(base: tuple[Path, lis
     assert _readers() == []
     assert _tables(target) == before
     with open_store(str(target)) as store:  # the store is usable: the next import goes through
-        assert pipeline.import_meetings([file], store, block=BLOCK).kinds["meetings"].created == 2_000  # type: ignore[union-attr]
+        again = pipeline.import_meetings([file], store, block=BLOCK, format_of=detect_format)
+    assert again is not None and again.kinds["meetings"].created == 2_000
 
 
 def test_small_files_and_other_kinds_take_the_ordinary_path(base: tuple[Path, list[Any], list[Any]],
@@ -261,13 +262,13 @@ def test_small_files_and_other_kinds_take_the_ordinary_path(base: tuple[Path, li
     shutil.copy(path, target)
     before = _tables(target)
     with open_store(str(target)) as store:
-        assert pipeline.import_meetings([file], store, block=BLOCK) is None
-        assert pipeline.import_meetings([file, staff_file], store, block=100) is None
-        assert pipeline.import_meetings([semicolons], store, block=100) is None
-        assert pipeline.import_meetings([tmp_path / "missing.csv"], store, block=100) is None
+        assert pipeline.import_meetings([file], store, block=BLOCK, format_of=detect_format) is None
+        assert pipeline.import_meetings([file, staff_file], store, block=100, format_of=detect_format) is None
+        assert pipeline.import_meetings([semicolons], store, block=100, format_of=detect_format) is None
+        assert pipeline.import_meetings([tmp_path / "missing.csv"], store, block=100, format_of=detect_format) is None
     assert _tables(target) == before
-    assert pipeline.meeting_files([file], kind="staff") is None
-    assert pipeline.meeting_files([file]) == [(file, "meetings")]
+    assert pipeline.meeting_files([file], kind="staff", format_of=detect_format) is None
+    assert pipeline.meeting_files([file], format_of=detect_format) == [(file, "meetings")]
 
 
 def test_kamgraph_import_through_the_pipeline(base: tuple[Path, list[Any], list[Any]], tmp_path: Path,

@@ -312,7 +312,7 @@ def import_files(paths: Sequence[str | Path], store: GraphStore, *, dry_run: boo
 
             try:
                 streamed = import_meetings(paths, store, dry_run=dry_run, kind=kind, progress=progress,
-                                           limits=limits)
+                                           limits=limits, format_of=lambda p: detect_format(p, format))
             except (InputError, ValidationError, NotStreamableError):
                 streamed = None
             if streamed is not None:

@@ -633,7 +633,7 @@ class SqliteStore(GraphStore):
                             raise ValueError("import_meeting_blocks takes batches of meetings only")
                         # A fresh table holds no meeting of this import's ids (no batch repeats another's).
                         plan = plan_upserts(batch.meetings, {}) if fresh else self._plan("meetings", batch.meetings)
-                        self._write_meetings(plan, batch.person_kinds, )
+                        self._write_meetings(plan, batch.person_kinds)
                         counts.created += len(plan.created)
                         counts.updated += len(plan.updated)
                         counts.unchanged += plan.unchanged
