@@ -36,7 +36,7 @@ from .parsed import Located, Parsed, validate_record
 from .progress import SILENT, Progress
 
 __all__ = ["MODELS", "COLUMNS", "COMPETITOR_COLUMNS", "read_csv", "read_json", "read_competitor_csv",
-           "sniff_csv_kind", "csv_rows"]
+           "sniff_csv_kind", "csv_rows", "csv_blocks"]
 
 #: The model behind each record kind.
 MODELS: dict[str, type[BaseModel]] = {
@@ -137,6 +137,32 @@ def read_csv(path: str | Path, kind: str | None = None, *, progress: Progress = 
         ``FILE:LINE: FIELD: problem`` for the first bad cell.
     """
     path = Path(path)
+    kind, blocks = csv_blocks(path, kind, progress=progress)
+    parsed = Parsed(sources=[str(path)])
+    target: list[Located] = getattr(parsed, kind)
+    for block in blocks:
+        target.extend(block)
+    return parsed
+
+
+def csv_blocks(path: Path, kind: str | None = None, *, size: int = 1 << 62, progress: Progress = SILENT
+               ) -> tuple[str, Iterator[list[Located]]]:
+    """The kind of one canonical CSV file (its header checked now) and its records, ``size`` at a time.
+
+    The blocks come as they are read (:func:`read_csv` joins them; the import pipeline,
+    :mod:`kamgraph.ingest.pipeline`, writes each one while the next is read). Raises, now or while the
+    blocks are read, the :class:`InputError` :func:`read_csv` raises.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "meetings.csv").write_text("id,date,attendees\\nm1,2025-01-15,s1;c1\\n\\n"
+    ...                                          "m2,2025-01-16,s1;c2\\nm3,2025-01-17,s2;c1\\n")
+    >>> kind, blocks = csv_blocks(folder / "meetings.csv", size=2)
+    >>> kind, [[(item.record.id, item.line) for item in block] for block in blocks]
+    ('meetings', [[('m1', 2), ('m2', 4)], [('m3', 5)]])
+    """
     name = str(path)
     rows, header = _with_header(path)
     if "competitor" in header and {"stakeholder", "stakeholder_id"} & set(header):
@@ -160,14 +186,19 @@ def read_csv(path: str | Path, kind: str | None = None, *, progress: Progress = 
         if required not in seen:
             raise InputError(f"required column missing from the {kind} header", file=name, line=1,
                              field=required)
-    parsed = Parsed(sources=[name])
-    target: list[Located] = getattr(parsed, kind)
+    return kind, _records(rows, header, kind, name, size, progress)
+
+
+def _records(rows: Iterator[tuple[int, list[str]]], header: list[str], kind: str, name: str, size: int,
+             progress: Progress) -> Iterator[list[Located]]:
+    """The records of the rows after a checked header, in lists of ``size`` (the last one shorter)."""
     model = MODELS[kind]
     fast = fast_meeting if kind == "meetings" else None
     by_row = row_reader(header) if kind == "meetings" else None
     has_criteria = any(column.startswith("criteria.") for column in header)
     width = len(header)
     done = 0
+    target: list[Located] = []
     append = target.append
     for line, cells in rows:
         done += 1
@@ -179,6 +210,10 @@ def read_csv(path: str | Path, kind: str | None = None, *, progress: Progress = 
             record = by_row(cells)
             if record is not None:
                 append(Located(record, name, line))
+                if len(target) >= size:
+                    yield target
+                    target = []
+                    append = target.append
                 continue
         if not "".join(cells).strip():
             continue
@@ -200,9 +235,14 @@ def read_csv(path: str | Path, kind: str | None = None, *, progress: Progress = 
             if criteria:
                 data["criteria"] = _criteria(criteria, name, line)
         record = fast(data) if fast is not None else None
-        target.append(Located(record, name, line) if record is not None else validate_record(model, data, name, line))
+        append(Located(record, name, line) if record is not None else validate_record(model, data, name, line))
+        if len(target) >= size:
+            yield target
+            target = []
+            append = target.append
     progress.advance(done)
-    return parsed
+    if target:
+        yield target
 
 
 def _criteria(cells: dict[str, str], file: str, line: int) -> dict[str, float]:

@@ -45,7 +45,8 @@ def clean_email(value: str | None) -> str | None:
     if text[:7].lower() == "mailto:":
         text = text[7:]
     text = text.strip().strip("<>").strip().lower()
-    if text.count("@") != 1 or ":" in text or not text.isprintable() or any(ch.isspace() for ch in text):
+    # Printable text holds no white space but the ASCII space (str.isprintable: separators are not printable).
+    if text.count("@") != 1 or ":" in text or not text.isprintable() or " " in text:
         return None  # a broken mailto: ("mailt\r:x@y"), a space or a control character: not an address
     local, domain = text.split("@")
     if not local or "." not in domain:

@@ -54,6 +54,7 @@ _DATES: dict[str, dt.date] = {}
 _SOURCES: dict[str, str] = {}
 _GIVEN: dict[frozenset[str], set[str]] = {}
 _CACHE_LIMIT = 200_000
+_known_id = _GOOD_IDS.get
 
 
 def _good_id(value: str) -> str | None:
@@ -199,7 +200,7 @@ def _make(mid: str, day: str, kind: Any, account: str | None, subject: str | Non
         source = source.strip()
         if not source or not source.isprintable():
             return None
-        source = _shared(_SOURCES, source)
+        source = _SOURCES.get(source) or _shared(_SOURCES, source)
     if source_id is not None:
         source_id = source_id.strip()
         if not source_id or not source_id.isprintable():
@@ -214,17 +215,21 @@ def _make(mid: str, day: str, kind: Any, account: str | None, subject: str | Non
             return None
         if len(_DATES) < _CACHE_LIMIT:
             _DATES[day] = date
-    parts = []
-    for p in attendees.split(";"):
-        known = _GOOD_IDS.get(p)  # the cache holds stripped valid ids: a hit needs no strip
-        if known is None:
-            p = p.strip()
-            if not p:
-                continue
-            known = _GOOD_IDS.get(p) or _good_id(p)
+    given_ids = attendees.split(";")
+    # The usual row names people already seen: every id a hit of the cache (stripped, valid ids), found in C.
+    parts = list(map(_known_id, given_ids))
+    if None in parts:
+        parts = []
+        for p in given_ids:
+            known = _known_id(p)
             if known is None:
-                return None
-        parts.append(known)
+                p = p.strip()
+                if not p:
+                    continue
+                known = _known_id(p) or _good_id(p)
+                if known is None:
+                    return None
+            parts.append(known)
     if len(parts) < 2:
         return None
     fields_set = given if type(given) is set else None

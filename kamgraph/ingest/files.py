@@ -305,6 +305,18 @@ def import_files(paths: Sequence[str | Path], store: GraphStore, *, dry_run: boo
         Created / updated / unchanged per record kind, and the skipped rows with their reasons.
     """
     with paused_gc():
+        if mapping is None and format in ("auto", "canonical"):
+            # Big meetings files: read and written overlapped, in one transaction (ingest/pipeline.py). Any
+            # trouble there rolls back and lands here, on the ordinary path, which says what is wrong.
+            from .pipeline import NotStreamableError, import_meetings
+
+            try:
+                streamed = import_meetings(paths, store, dry_run=dry_run, kind=kind, progress=progress,
+                                           limits=limits, format_of=lambda p: detect_format(p, format))
+            except (InputError, ValidationError, NotStreamableError):
+                streamed = None
+            if streamed is not None:
+                return streamed
         parsed = read_files(paths, store, format=format, mapping=mapping, settings=settings, since=since,
                             until=until, progress=progress, kind=kind, calendar=calendar, limits=limits)
         batch = check_references(parsed, store)

@@ -40,6 +40,9 @@ True
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
+from functools import partial
+from typing import Any
 
 from icalendar.parser import Contentline, Parameters
 
@@ -55,6 +58,27 @@ __all__ = ["QuickLine", "content_lines"]
 _PLAIN = re.compile(r"([A-Za-z0-9-]+)((?:;[A-Za-z0-9-]+=[^\x00-\x1f\x7f\"\\^%;:,=]*)*):")
 #: A space next to a delimiter, which icalendar's lenient mode strips: such a line is not plain.
 _LOOSE = re.compile(r" [;=]|[;=] ")
+
+
+def _parameters_maker() -> tuple[Any, Any]:
+    """How to make an empty :class:`~icalendar.parser.Parameters` and store a plain key in it, quickly.
+
+    ``Parameters()`` runs three ``__init__`` methods (defaults, case folding of the keys given) that do
+    nothing for an empty one; on a calendar export that is a tenth of the parse. When an empty instance holds
+    no state beyond the (ordered) dictionary -- checked here, once -- it is made with ``__new__``, and a key
+    that is already ``str`` and upper-cased is stored by the ordered dictionary's ``__setitem__``, as
+    ``CaselessDict.__setitem__`` ends up doing. Otherwise (another icalendar) the public way is used.
+    """
+    probe = Parameters.__new__(Parameters)
+    made = Parameters()
+    plain = (isinstance(made, OrderedDict) and not getattr(made, "__dict__", {}) and made == probe
+             and type(made).__setitem__ is not OrderedDict.__setitem__)
+    if not plain:  # pragma: no cover - an icalendar whose Parameters keep more state
+        return Parameters, Parameters.__setitem__
+    return partial(Parameters.__new__, Parameters), OrderedDict.__setitem__
+
+
+_empty_parameters, _store = _parameters_maker()
 
 
 class QuickLine(Contentline):
@@ -75,13 +99,13 @@ class QuickLine(Contentline):
         if match is None or self.strict:
             return super().parts()
         raw = match.group(2)
-        params = Parameters()
+        if raw and (_LOOSE.search(raw) or raw[-1].isspace()):  # icalendar strips white space at the end too
+            return super().parts()
+        params = _empty_parameters()
         if raw:
-            if _LOOSE.search(raw) or raw[-1].isspace():  # icalendar strips white space at the end too
-                return super().parts()
             for item in raw[1:].split(";"):
                 key, _, value = item.partition("=")
-                params[key] = value
+                _store(params, key.upper(), value)  # Parameters' own __setitem__, for a plain str key
         value = self[match.end():]
         if "\\" in value:
             value = unescape_backslash(value)

@@ -17,7 +17,7 @@ from ..store.base import GraphStore
 from .fastpath import with_account
 from .parsed import Located, Parsed
 
-__all__ = ["check_references"]
+__all__ = ["check_references", "MeetingBlocks"]
 
 
 def _no_conflicting_duplicates(items: Iterable[Located], key_name: str = "id") -> None:
@@ -167,3 +167,71 @@ def check_references(parsed: Parsed, store: GraphStore) -> Batch:
         person_kinds={p: people[p] for p in involved},
     )
 
+
+
+class MeetingBlocks:
+    """:func:`check_references` for an import of meetings only, a block at a time (the import pipeline).
+
+    Each person and account is looked up in the store once per import, not once per block; a block's
+    meetings get their account exactly as :func:`check_references` gives it, and the first broken
+    reference of a block raises the error :func:`check_references` raises for it. The blocks must not
+    repeat an id (the pipeline gives up on that before calling this).
+
+    Examples
+    --------
+    >>> from kamgraph.domain.models import Meeting
+    >>> from kamgraph.samples.demo import build_demo
+    >>> from kamgraph.store import open_store
+    >>> import datetime as dt
+    >>> with open_store(":memory:", create=True) as store:
+    ...     _ = store.import_batch(build_demo(dt.date(2025, 6, 30)))
+    ...     staff, client = store.list_staff()[0].id, store.list_stakeholders()[0]
+    ...     check = MeetingBlocks(store)
+    ...     met = Meeting(id="x1", date="2025-06-01", attendees=[staff, client.id])
+    ...     batch = check.batch([Located(met, "m.csv", 2)])
+    >>> batch.meetings[0].account == client.account, batch.person_kinds[staff]
+    (True, 'staff')
+    """
+
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+        self._kinds: dict[str, str] = {}
+        self._tag: dict[str, object] = {}
+        self._accounts: set[str] = set()
+        self._asked_accounts: set[str] = set()
+
+    def batch(self, items: list[Located]) -> Batch:
+        """The batch of one block's meetings, references checked, accounts filled in."""
+        tag = self._tag
+        block_people = set(chain.from_iterable(item.record.attendees for item in items))
+        new_people = block_people.difference(tag)
+        new_accounts = {item.record.account for item in items} - {None, ""} - self._asked_accounts
+        if new_people or new_accounts:
+            people, accounts = self._store.known_ids(new_people, new_accounts)
+            self._kinds.update(people)
+            self._accounts |= accounts
+            self._asked_accounts |= new_accounts
+            clients = [p for p, kind in people.items() if kind == "stakeholder"]
+            owner = self._store.stakeholder_accounts(clients) if clients else {}
+            for pid in new_people:
+                kind = people.get(pid)
+                tag[pid] = _UNKNOWN if kind is None else _STAFF if kind == "staff" else owner.get(pid)
+        accounts_known = self._accounts
+        meetings = []
+        for item in items:
+            rec = item.record
+            owners = {tag[p] for p in rec.attendees}
+            if _UNKNOWN in owners or _STAFF not in owners or len(owners) == 1:
+                raise _meeting_error(item, self._kinds)
+            account = rec.account
+            if account is not None:
+                if account not in accounts_known:
+                    raise item.error(f"unknown account {account!r}", field="account")
+            elif len(owners) == 2:
+                owners.discard(_STAFF)
+                owner_id = owners.pop()
+                if owner_id is not None:
+                    rec = with_account(rec, owner_id)  # type: ignore[arg-type]
+            meetings.append(rec)
+        kinds = self._kinds
+        return Batch(meetings=meetings, person_kinds={p: kinds[p] for p in block_people})

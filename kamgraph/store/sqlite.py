@@ -630,10 +630,51 @@ class SqliteStore(GraphStore):
                 counts.created, counts.updated, counts.unchanged = (
                     len(plan.created), len(plan.updated), plan.unchanged)
             self._refresh_account_meetings(moved)
-            self._import_competitor_ties(batch.competitor_ties, summary)
-            self._data_changed(summary)
-            if summary.dry_run:
-                raise _DryRunRollbackError()
+            self._finish_import(batch.competitor_ties, summary)
+
+    def import_meeting_blocks(self, blocks: Iterable[Batch], *, expected: int = 0,
+                              dry_run: bool = False) -> ImportSummary:
+        """Import batches of meetings as they come, all of them in ONE transaction.
+
+        The streaming twin of :meth:`import_batch` for an import of meetings only
+        (:mod:`kamgraph.ingest.pipeline`): each batch holds meetings whose references are checked and
+        whose ids no other batch repeats (the caller's promise; it makes each batch's upsert plan the
+        plan of the whole import). Whatever ``blocks`` raises while it is read rolls everything back,
+        so a bad row in the last batch leaves the store as it was. ``expected`` (the rows about to
+        come) decides, as the number of new meetings does for :meth:`import_batch`, whether the
+        secondary indexes are dropped and rebuilt around the load.
+        """
+        summary = ImportSummary(dry_run=dry_run)
+        previous = self._db.execute("PRAGMA cache_size").fetchone()[0]
+        self._db.execute(f"PRAGMA cache_size = {_IMPORT_CACHE_KIB:d}")
+        try:
+            with suppress(_DryRunRollbackError), self._tx():
+                counts = summary.kinds["meetings"]
+                fresh = not self._db.execute("SELECT EXISTS (SELECT 1 FROM meeting)").fetchone()[0]
+                with self._bulk_load(expected, "meeting", _MEETING_INDEXES):
+                    for batch in blocks:
+                        if len(batch) != len(batch.meetings) or batch.competitor_ties:
+                            raise ValueError("import_meeting_blocks takes batches of meetings only")
+                        # A fresh table holds no meeting of this import's ids (no batch repeats another's).
+                        plan = plan_upserts(batch.meetings, {}) if fresh else self._plan("meetings", batch.meetings)
+                        self._write_meetings(plan, batch.person_kinds)
+                        self._index_meetings(plan)
+                        counts.created += len(plan.created)
+                        counts.updated += len(plan.updated)
+                        counts.unchanged += plan.unchanged
+                self._finish_import([], summary)
+        finally:
+            self._db.execute(f"PRAGMA cache_size = {int(previous):d}")
+        return summary
+
+    def _finish_import(self, competitor_ties: list[Any], summary: ImportSummary) -> None:
+        """The end of every import's write transaction, every row of the import written (both
+        :meth:`import_batch` and :meth:`import_meeting_blocks` end here): competitor ties, the change
+        stamp, and the roll-back of a dry run."""
+        self._import_competitor_ties(competitor_ties, summary)
+        self._data_changed(summary)
+        if summary.dry_run:
+            raise _DryRunRollbackError()
 
     def _check_id_spaces(self, batch: Batch) -> None:
         """Staff and stakeholders share one id space: refuse an id used on both sides."""
