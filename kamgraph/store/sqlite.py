@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -252,6 +253,9 @@ _BULK_MIN_ROWS = 20_000
 _MEETING_INDEXES = ("meeting_date", "meeting_staff_staff", "meeting_stakeholder_stakeholder", "account_meeting_meeting")
 
 _CHUNK = 900  # stay under SQLite's default limit of bound parameters
+
+
+_by_account = itemgetter(0)
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
@@ -1313,7 +1317,7 @@ class SqliteStore(GraphStore):
                                          part))
         days: dict[dt.date, str] = {}
         for start in range(0, len(writes), self._REFRESH_CHUNK):  # bounded memory on a big import
-            rows: list[str] = []  # four values a row, end to end
+            rows: list[tuple[str, str, str, str]] = []
             for m in writes[start:start + self._REFRESH_CHUNK]:
                 day = days.get(m.date)
                 if day is None:
@@ -1327,8 +1331,10 @@ class SqliteStore(GraphStore):
                     else:
                         theirs.setdefault(account, []).append(p)
                 for account, seen in theirs.items():
-                    rows += (account, day, m.id, ",".join(sorted(ours + seen)))
-            self._insert_flat("INSERT INTO account_meeting (account_id, date, meeting_id, attendees)", rows, 4)
+                    rows.append((account, day, m.id, ",".join(sorted(ours + seen))))
+            rows.sort(key=_by_account)  # an account's rows together: SQLite inserts them into one part of its tree
+            self._insert_flat("INSERT INTO account_meeting (account_id, date, meeting_id, attendees)",
+                              list(chain.from_iterable(rows)), 4)
 
     def _meetings_of_stakeholders(self, stakeholder_ids: Sequence[str]) -> set[str]:
         """The ids of the meetings these stakeholders attended."""
