@@ -20,8 +20,10 @@ import datetime as dt
 
 from kamgraph.analysis.actions import Action, next_actions, role_owner, successors
 from kamgraph.analysis.pipeline import analyze
+from kamgraph.analysis.trend import snapshot_on
+from kamgraph.analysis.whatif import with_people_back, without_people
 from kamgraph.domain.dataset import AccountSnapshot
-from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
+from kamgraph.domain.models import Account, CompetitorTie, Meeting, Staff, Stakeholder
 from kamgraph.settings import Settings
 
 AS_OF = dt.date(2025, 6, 30)
@@ -116,3 +118,33 @@ def test_successors_of_lou_by_hand() -> None:
                    ("M", 2.72, ("peer under the same manager",)),
                    ("O2", 2.3, ("peer under the same manager",)),
                    ("O1", 2.2, ("peer under the same manager",))]
+
+
+def test_department_gateways_by_size_then_department_then_gateway() -> None:
+    snap = _account()
+
+    def sh(pid: str, boss: str, department: str) -> Stakeholder:
+        return Stakeholder(id=pid, account="acc", name=pid, influence=1, reports_to=boss, department=department)
+    # Ops gets a third member under Kim; Fin (two people) hangs on Eve; HR has one person, under Kim
+    snap.stakeholders += [sh("O3", "K", "Ops"), sh("F1", "E", "Fin"), sh("F2", "E", "Fin"), sh("H1", "K", "HR")]
+    got = [(g.department, g.gateway, g.cut_off, g.reachable) for g in analyze(snap, AS_OF, Settings()).gateways]
+    # Kim and Sam (whose leaving cuts Kim off) each hold all three of Ops; Eve holds Fin (Sue and Stu both
+    # reach her). HR has one reachable member: a department needs two to have a gateway.
+    assert got == [("Ops", "K", ("O1", "O2", "O3"), 3), ("Ops", "S1", ("O1", "O2", "O3"), 3),
+                   ("Fin", "E", ("F1", "F2"), 2)]
+
+
+def test_the_cuts_keep_the_competitor_ties_and_the_date() -> None:
+    snap = _account()
+    snap.as_of = AS_OF
+    snap.competitor_ties = [CompetitorTie(stakeholder="K", competitor="Contoso", strength=4,
+                                          since=dt.date(2025, 1, 1))]
+    gone = without_people(snap, ["K"], dt.date(2025, 6, 1))
+    assert (gone.as_of, gone.competitor_ties) == (AS_OF, snap.competitor_ties)
+    assert next(p for p in gone.stakeholders if p.id == "K").left_on == dt.date(2025, 6, 1)
+    back = with_people_back(gone, ["K"])
+    assert (back.as_of, back.competitor_ties) == (AS_OF, snap.competitor_ties)
+    assert next(p for p in back.stakeholders if p.id == "K").left_on is None
+    cut = snapshot_on(snap, dt.date(2025, 6, 1))
+    assert (cut.as_of, cut.competitor_ties, [m.id for m in cut.meetings]) == (dt.date(2025, 6, 1),
+                                                                              snap.competitor_ties, ["q1"])
