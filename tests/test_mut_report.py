@@ -19,6 +19,7 @@ from kamgraph.domain.dataset import AccountSnapshot
 from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
 from kamgraph.domain.plans import Objective
 from kamgraph.settings import Settings
+from kamgraph.views.graph_export import plain
 from kamgraph.views.report.content import review_content
 from kamgraph.views.report.html import content_html, draw_pictures, inline_svg, render_html_report
 from kamgraph.views.report.markdown import write_markdown_report
@@ -94,3 +95,16 @@ def test_inline_svg_keeps_the_outer_element_and_says_what_is_wrong() -> None:
     assert inline_svg(nested.encode("utf-8")) == '<svg a="1"><svg b="2"></svg></svg>'
     with pytest.raises(ValueError, match=r"^not an SVG document$"):
         inline_svg("<html></html>")
+
+
+def test_a_custom_style_sheet_cannot_close_the_style_element(tmp_path: Path) -> None:
+    # [report] template_dir may replace report.css; a '</' in it must not end the page's <style> element
+    (tmp_path / "report.css").write_text("p { color: red } </style><script>alert(1)</script>", encoding="utf-8")
+    page = render_html_report(_analysis(), template_dir=tmp_path)
+    assert page.count("</style") == 1 and "</script" not in page   # the element ends once, after the sheet
+    assert "p { color: red } <\\/style><script>alert(1)<\\/script>" in page
+
+
+def test_plain_writes_any_other_value_as_its_text() -> None:
+    assert plain(Path("a") / "b") == str(Path("a") / "b")
+    assert plain(dt.datetime(2025, 1, 2, 3, 4)) == "2025-01-02T03:04:00"
