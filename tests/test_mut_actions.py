@@ -148,3 +148,122 @@ def test_the_cuts_keep_the_competitor_ties_and_the_date() -> None:
     cut = snapshot_on(snap, dt.date(2025, 6, 1))
     assert (cut.as_of, cut.competitor_ties, [m.id for m in cut.meetings]) == (dt.date(2025, 6, 1),
                                                                               snap.competitor_ties, ["q1"])
+
+
+# -- departures, caps and owners (small accounts of their own) ------------------------------------------
+
+def _sh(pid: str, name: str, influence: int, role: str | None = None, **kw: object) -> Stakeholder:
+    return Stakeholder(id=pid, account="acc", name=name, influence=influence, buying_role=role, **kw)
+
+
+def _snap(staff: list[Staff], stakeholders: list[Stakeholder], meetings: list[Meeting]) -> AccountSnapshot:
+    return AccountSnapshot(account=Account(id="acc", name="Acme"), relationships=[], reporting_lines=[],
+                           staff=staff, stakeholders=stakeholders, meetings=meetings)
+
+
+def test_rethread_actions_by_hand() -> None:
+    left = {"status": "left"}
+    snap = _snap(
+        [Staff(id="S1", name="Sam", role="kam", accounts=["acc"]),
+         Staff(id="S2", name="Sue", role="exec_sponsor", accounts=["acc"])],
+        [_sh("C", "Cal", 1),                                                   # Sam's thread
+         _sh("B", "Bea", 3, title="Buyer", department="Proc", reports_to="C"),   # reached through Cal
+         _sh("U", "Una", 1, title="Analyst"),                                   # nobody reaches her
+         # coach (1.2): 5 x 1.2 = 6; left exactly 180 days (the window) before the date
+         _sh("D1", "Dan", 5, "coach", title="Buyer", department="Proc", left_on=dt.date(2025, 1, 1), **left),
+         _sh("D2", "Dora", 5, left_on=dt.date(2025, 6, 1), **left),           # 5: at the key threshold
+         _sh("D3", "Eli", 2, title="Analyst", left_on=dt.date(2025, 6, 1), **left),  # 2, but Sue met him
+         _sh("D0", "Fay", 1, left_on=dt.date(2025, 6, 1), **left),             # 1 and never met: no action
+         _sh("D9", "Gus", 5, left_on=dt.date(2024, 12, 31), **left)],         # 181 days: out of the window
+        [Meeting(id="m1", date=dt.date(2025, 6, 20), attendees=["S1", "C"]),
+         Meeting(id="m2", date=dt.date(2025, 3, 1), attendees=["S2", "D3"])])
+    got = [a for a in next_actions(analyze(snap, AS_OF, Settings())) if a.kind == "rethread"]
+    assert got == [
+        # Dan: not a required role, 6 x 1.0 x 1.2; Bea: same title 4 + department 1.5 + 0.3 + uncovered 1
+        Action(kind="rethread", priority=7.2, title="Re-thread after Dan left",
+               reason="Dan (Buyer, coach) left on 2025-01-01; build a relationship with Bea via Cal",
+               target="B", owner="S1", path=["S1", "C", "B"], related=["D1", "B"]),
+        Action(kind="rethread", priority=6.0, title="Re-thread after Dora left",
+               reason="Dora (stakeholder) left on 2025-06-01; no successor identified yet: find out who took over",
+               target=None, owner=None, path=[], related=["D2"]),
+        # Eli: 2 x 1.0 x 1.2; his successor Una (same title) has no route from us
+        Action(kind="rethread", priority=2.4, title="Re-thread after Eli left",
+               reason="Eli (Analyst, stakeholder) left on 2025-06-01; build a relationship with Una",
+               target="U", owner=None, path=[], related=["D3", "U"]),
+    ]
+    # a role the settings give no weight counts 1: Dan weighs 5 x 1 = 5, 5 x 1.2 = 6.0
+    settings = Settings()
+    settings.importance.role_weights = {}
+    dan = next(a for a in next_actions(analyze(snap, AS_OF, settings)) if a.title == "Re-thread after Dan left")
+    assert dan.priority == 6.0
+
+
+def test_reconnect_lateness_is_capped_and_a_lone_kam_asks_a_colleague() -> None:
+    # Kim, key technical buyer (6.5), met by Sam alone 70 days ago: 2 ** (-70/90) = 0.58, a thread; 70/30 = 2.33
+    # is capped at 2: 6.5 x 2 x 0.5 = 6.5. Her add-thread action (5.85) has nobody to suggest: a colleague.
+    snap = _snap([Staff(id="S1", name="Sam", role="kam", accounts=["acc"])],
+                 [_sh("K", "Kim", 5, "technical_buyer")],
+                 [Meeting(id="m1", date=dt.date(2025, 4, 21), attendees=["S1", "K"])])
+    kim = [a for a in next_actions(analyze(snap, AS_OF, Settings())) if a.target == "K"]
+    assert kim == [Action(kind="reconnect", priority=6.5, title="Reconnect with Kim",
+                          reason="last met 70 days ago; target every 30 days; also: only Sam meets them; ask Sam "
+                                 "to introduce a colleague", target="K", owner="S1")]
+
+
+def test_meet_owners_and_role_owner_by_seniority() -> None:
+    # Zed (C-level, 5) nobody reaches: the exec sponsor should meet him. Yan (5) reports to Quy, whom Sue
+    # meets: Sue, the start of the route, owns it (the role rule would say the KAM).
+    snap = _snap([Staff(id="S1", name="Sam", role="kam", accounts=["acc"]),
+                  Staff(id="S2", name="Sue", role="exec_sponsor", accounts=["acc"])],
+                 [_sh("Z", "Zed", 5, seniority="c_level"), _sh("Q", "Quy", 1), _sh("Y", "Yan", 5, reports_to="Q"),
+                  _sh("V", "Val", 1, seniority="vp"), _sh("R", "Rex", 1, seniority="director")],
+                 [Meeting(id="m1", date=dt.date(2025, 6, 20), attendees=["S2", "Q"])])
+    analysis = analyze(snap, AS_OF, Settings())
+    meets = {a.target: (a.owner, a.path) for a in next_actions(analysis) if a.kind == "meet"}
+    assert meets == {"Z": ("S2", []), "Y": ("S2", ["S2", "Q", "Y"])}
+    assert (role_owner(analysis, "V", set()), role_owner(analysis, "R", set())) == ("S2", "S1")
+
+
+def test_bridge_actions_start_with_the_most_important_and_stay_apart_from_meet() -> None:
+    snap = _account()
+
+    def sh(pid: str, boss: str, department: str, influence: int = 1) -> Stakeholder:
+        return Stakeholder(id=pid, account="acc", name=pid, influence=influence, reports_to=boss,
+                           department=department)
+    # Fin hangs on Eve; F1 (5, key, never met) outweighs F2 (1): the bridge starts with F1, who also gets
+    # a meet action of her own
+    snap.stakeholders += [sh("F1", "E", "Fin", 5), sh("F2", "E", "Fin")]
+    actions = next_actions(analyze(snap, AS_OF, Settings()))
+    bridges = [(a.title, a.target, a.related) for a in actions if a.kind == "bridge_department"]
+    assert bridges == [("Build direct ties into Fin", "F1", ["E", "F1", "F2"]),
+                       ("Build direct ties into Ops", "O2", ["K", "O1", "O2"])]
+    assert [a.kind for a in actions if a.target == "F1"] == ["meet", "bridge_department"]
+
+
+def test_no_spread_without_concentration_or_without_orphans() -> None:
+    staff = [Staff(id=f"S{i}", name=f"S{i}", accounts=["acc"]) for i in (1, 2)]
+    # Sam holds 2/3 of the strength but Ann and Ben also meet Sue: nobody is cut off if Sam leaves
+    both = _snap(staff, [_sh("A", "Ann", 1), _sh("B", "Ben", 1)],
+                 [Meeting(id="m1", date=dt.date(2025, 6, 20), kind="qbr", attendees=["S1", "A", "B"]),
+                  Meeting(id="m2", date=dt.date(2025, 6, 20), attendees=["S2", "A", "B"])])
+    assert [a.kind for a in next_actions(analyze(both, AS_OF, Settings()))] == []
+    # three staff members, each the only thread of one stakeholder: each holds 1/3, under the 0.5 threshold
+    three = _snap([*staff, Staff(id="S3", name="S3", accounts=["acc"])],
+                  [_sh("A", "Ann", 1), _sh("B", "Ben", 1), _sh("C", "Cy", 1)],
+                  [Meeting(id=f"m{i}", date=dt.date(2025, 6, 20), attendees=[f"S{i}", c])
+                   for i, c in zip((1, 2, 3), "ABC", strict=True)])
+    assert [a.kind for a in next_actions(analyze(three, AS_OF, Settings()))] == []
+    # one holder, orphans without a key person: no "including"
+    alone = _snap(staff[:1], [_sh("A", "Ann", 1)], [Meeting(id="m1", date=dt.date(2025, 6, 20),
+                                                           attendees=["S1", "A"])])
+    spread = next_actions(analyze(alone, AS_OF, Settings()))
+    assert [(a.kind, a.reason) for a in spread] == [
+        ("spread", "S1 holds 100% of the account's tie strength; 1 stakeholders would lose every thread or path "
+                   "if they left")]
+
+
+def test_a_supporter_of_plus_one_is_named() -> None:
+    snap = _account()
+    snap.stakeholders = [p.model_copy(update={"attitude": 1}) if p.id == "M" else p for p in snap.stakeholders]
+    got = {s.person: s.reasons for s in successors(analyze(snap, AS_OF, Settings()), "L")}
+    assert got["M"] == ("peer under the same manager", "supporter (+1)")
