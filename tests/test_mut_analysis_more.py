@@ -1,0 +1,46 @@
+"""More tests for survivors of the fourth mutation round of ``kamgraph/analysis`` (docs/mutation.md): each
+expected value is worked out by hand in the test."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import networkx as nx
+
+from kamgraph.analysis.bridging import compact_brokers
+from kamgraph.analysis.pipeline import analyze
+from kamgraph.analysis.trend import watch_sustained_fall
+from kamgraph.domain.dataset import AccountSnapshot
+from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
+from kamgraph.graph.compact import CompactGraph
+from kamgraph.settings import Settings
+
+
+def test_a_stakeholder_without_a_department_brokers_nothing() -> None:
+    # S meets X (Ops); X is tied to Y (Finance), Y to V (no department). X and Y each see the other's
+    # department besides their own: brokers. V sees only Finance and has none of its own: one department.
+    g = nx.Graph()
+    g.add_node("S", kind="staff", name="Sam")
+    for pid, dept in (("V", None), ("X", "Ops"), ("Y", "Finance")):
+        g.add_node(pid, kind="stakeholder", name=pid, department=dept)
+    g.add_edges_from([("S", "X"), ("X", "Y"), ("Y", "V")])
+    cg = CompactGraph.from_networkx(g)
+    found = {cg.ids[v]: depts for v, _, depts in compact_brokers(cg)}
+    assert found == {"X": ("Finance", "Ops"), "Y": ("Finance", "Ops")}
+
+
+def test_watch_sustained_fall_uses_the_given_analysis_only_for_the_date_itself() -> None:
+    # The doctest's account: the economic buyer's only thread (one meeting on 5 January) decays below 0.5
+    # after 90 days, so key coverage is 1 at the end of March and 0 on 30 June: a fall from 1.0 to 0.0.
+    snap = AccountSnapshot(account=Account(id="a", name="A"), staff=[Staff(id="s", name="S", accounts=["a"])],
+                           stakeholders=[Stakeholder(id="eb", account="a", name="EB", influence=5,
+                                                     buying_role="economic_buyer")],
+                           reporting_lines=[], relationships=[],
+                           meetings=[Meeting(id="m", date=dt.date(2026, 1, 5), attendees=["s", "eb"])])
+    settings = Settings()
+    settings.trend.sustained_fall.figure, settings.trend.sustained_fall.drop = "key_coverage", 1.0
+    as_of = dt.date(2026, 6, 30)
+    today = analyze(snap, as_of, settings, detail=False)
+    for given in (None, today):
+        fall = watch_sustained_fall(snap, as_of, settings, today=given)
+        assert fall is not None and (fall.since, fall.before, fall.after) == (dt.date(2026, 3, 31), 1.0, 0.0)
