@@ -9,6 +9,8 @@
 #       # after new tests: only the survivors of the last full run of the target, against only these tests;
 #       # prints the target's score with the survivors these tests kill counted as killed (RECHECK=2: the
 #       # survivors of recheck 1, and so on)
+#   MUTATE_ONLY="kamgraph/analysis/attitude.py" scripts/mutation.sh analysis
+#       # only these files of the target, with its tests, in a copy of their own (/tmp/kamgraph-mutation-<target>-only)
 #   RESUME=1 scripts/mutation.sh analysis
 #       # continue a run that was stopped: the copy is updated in place, not made afresh; mutmut keeps the
 #       # outcome of every mutant whose function is unchanged (it stores a hash per function in
@@ -81,7 +83,8 @@ copy_tree() {  # tracked files + untracked new ones (or the files of commit $REV
 }
 
 run_mutmut() {
-  local target="$1" dest="/tmp/kamgraph-mutation-$1${REV:+-$REV}" names=""
+  local target="$1" dest="/tmp/kamgraph-mutation-$1${REV:+-$REV}${MUTATE_ONLY:+-only}" names=""
+  [ -n "${MUTATE_ONLY:-}" ] && MUTATE[$target]="$MUTATE_ONLY"  # some files of the target, in a copy of their own
   if [ -n "${RECHECK:-}" ]; then  # the survivors of the last full run (or recheck), in another copy
     local first="$dest"
     [ "$RECHECK" -gt 1 ] && first="$dest-recheck$((RECHECK - 1))"
