@@ -8,12 +8,13 @@ import datetime as dt
 import networkx as nx
 
 from kamgraph.analysis.bridging import compact_brokers
+from kamgraph.analysis.cadence import cadence_source, stakeholder_target_days
 from kamgraph.analysis.pipeline import analyze
 from kamgraph.analysis.trend import watch_sustained_fall
 from kamgraph.domain.dataset import AccountSnapshot
 from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
 from kamgraph.graph.compact import CompactGraph
-from kamgraph.settings import Settings
+from kamgraph.settings import CadenceSettings, Settings
 
 
 def test_a_stakeholder_without_a_department_brokers_nothing() -> None:
@@ -44,3 +45,16 @@ def test_watch_sustained_fall_uses_the_given_analysis_only_for_the_date_itself()
     for given in (None, today):
         fall = watch_sustained_fall(snap, as_of, settings, today=given)
         assert fall is not None and (fall.since, fall.before, fall.after) == (dt.date(2026, 3, 31), 1.0, 0.0)
+
+
+def test_a_stakeholders_target_is_their_own_else_their_roles() -> None:
+    settings = CadenceSettings()                 # defaults: champion 21 days, no role 120
+    champion = Stakeholder(id="c", account="a", name="C", buying_role="champion")
+    assert (stakeholder_target_days(champion, settings), cadence_source(champion)) == (21, "role")
+    own = champion.model_copy(update={"cadence_days": 10})
+    assert (stakeholder_target_days(own, settings), cadence_source(own)) == (10, "person")
+    nobody = Stakeholder(id="n", account="a", name="N")
+    assert stakeholder_target_days(nobody, settings) == 120
+    settings.target_days = {"champion": 14}
+    settings.default_days = 99
+    assert (stakeholder_target_days(champion, settings), stakeholder_target_days(nobody, settings)) == (14, 99)
