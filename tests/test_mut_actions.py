@@ -267,3 +267,14 @@ def test_a_supporter_of_plus_one_is_named() -> None:
     snap.stakeholders = [p.model_copy(update={"attitude": 1}) if p.id == "M" else p for p in snap.stakeholders]
     got = {s.person: s.reasons for s in successors(analyze(snap, AS_OF, Settings()), "L")}
     assert got["M"] == ("peer under the same manager", "supporter (+1)")
+
+
+def test_successors_skip_a_manager_who_left_and_keep_every_peer() -> None:
+    # Lou and twenty peers report to Bo, who left too: Bo is a candidate (their manager) but not active,
+    # so he is skipped; every peer stays (1 + 0.1 + 1 uncovered each, in id order)
+    left = {"status": "left", "left_on": dt.date(2025, 6, 1)}
+    peers = [_sh(f"P{i:02d}", f"Peer {i}", 1, reports_to="B0") for i in range(20)]
+    snap = _snap([Staff(id="S1", name="Sam", accounts=["acc"])],
+                 [_sh("B0", "Bo", 1, **left), _sh("L", "Lou", 1, reports_to="B0", **left), *peers], [])
+    got = [(s.person, round(s.score, 6)) for s in successors(analyze(snap, AS_OF, Settings()), "L")]
+    assert got == [(p.id, 2.1) for p in peers]
