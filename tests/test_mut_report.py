@@ -108,3 +108,14 @@ def test_a_custom_style_sheet_cannot_close_the_style_element(tmp_path: Path) -> 
 def test_plain_writes_any_other_value_as_its_text() -> None:
     assert plain(Path("a") / "b") == str(Path("a") / "b")
     assert plain(dt.datetime(2025, 1, 2, 3, 4)) == "2025-01-02T03:04:00"
+
+
+def test_the_cards_of_the_page() -> None:
+    analysis = _analysis()
+    cards = dict((label, value) for value, label in
+                 re.findall(r'<div class="card"><b>(.*?)</b>(.*?)</div>', render_html_report(analysis)))
+    # key: Client A alone (influence 5); all four covered; 5/14 cut off by Staff 1; each staff member a quarter
+    assert (cards["key covered"], cards["coverage"], cards["fragility"], cards["concentration"]) == (
+        "1/1", "100 %", "36 %", "25 %")
+    # the shape in words: its name with spaces for underscores
+    assert "_" in analysis.summary.shape and cards["shape"] == " ".join(analysis.summary.shape.split("_"))
