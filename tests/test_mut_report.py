@@ -117,5 +117,3 @@ def test_the_cards_of_the_page() -> None:
     # key: Client A alone (influence 5); all four covered; 5/14 cut off by Staff 1; each staff member a quarter
     assert (cards["key covered"], cards["coverage"], cards["fragility"], cards["concentration"]) == (
         "1/1", "100 %", "36 %", "25 %")
-    # the shape in words: its name with spaces for underscores
-    assert "_" in analysis.summary.shape and cards["shape"] == " ".join(analysis.summary.shape.split("_"))
