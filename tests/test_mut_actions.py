@@ -231,12 +231,13 @@ def test_bridge_actions_start_with_the_most_important_and_stay_apart_from_meet()
         return Stakeholder(id=pid, account="acc", name=pid, influence=influence, reports_to=boss,
                            department=department)
     # Fin hangs on Eve; F1 (5, key, never met) outweighs F2 (1): the bridge starts with F1, who also gets
-    # a meet action of her own
-    snap.stakeholders += [sh("F1", "E", "Fin", 5), sh("F2", "E", "Fin")]
+    # a meet action of her own. Ops gets a third member (O3, 1): its gateways, Kim and Sam (staff, no action),
+    # come before Fin's, and Fin's action must still follow. Both at (2 + 3 + 1) x 0.8 = (5 + 1) x 0.8 = 4.8.
+    snap.stakeholders += [sh("F1", "E", "Fin", 5), sh("F2", "E", "Fin"), sh("O3", "K", "Ops")]
     actions = next_actions(analyze(snap, AS_OF, Settings()))
-    bridges = [(a.title, a.target, a.related) for a in actions if a.kind == "bridge_department"]
-    assert bridges == [("Build direct ties into Fin", "F1", ["E", "F1", "F2"]),
-                       ("Build direct ties into Ops", "O2", ["K", "O1", "O2"])]
+    bridges = [(a.title, a.priority, a.target, a.related) for a in actions if a.kind == "bridge_department"]
+    assert bridges == [("Build direct ties into Fin", 4.8, "F1", ["E", "F1", "F2"]),
+                       ("Build direct ties into Ops", 4.8, "O2", ["K", "O1", "O2", "O3"])]
     assert [a.kind for a in actions if a.target == "F1"] == ["meet", "bridge_department"]
 
 
@@ -278,3 +279,14 @@ def test_successors_skip_a_manager_who_left_and_keep_every_peer() -> None:
                  [_sh("B0", "Bo", 1, **left), _sh("L", "Lou", 1, reports_to="B0", **left), *peers], [])
     got = [(s.person, round(s.score, 6)) for s in successors(analyze(snap, AS_OF, Settings()), "L")]
     assert got == [(p.id, 2.1) for p in peers]
+
+
+def test_a_spread_action_names_at_most_four_key_people() -> None:
+    # Sam alone meets five key stakeholders (influence 5 each): all five are cut off if Sam leaves
+    people = [_sh(c, f"Key {c}", 5) for c in "ABCDE"]
+    snap = _snap([Staff(id="S1", name="Sam", accounts=["acc"])], people,
+                 [Meeting(id="m1", date=dt.date(2025, 6, 20), attendees=["S1", *"ABCDE"])])
+    spread = next(a for a in next_actions(analyze(snap, AS_OF, Settings())) if a.kind == "spread")
+    assert (spread.priority, spread.reason) == (25.0, "Sam holds 100% of the account's tie strength; 5 stakeholders "
+                                                      "would lose every thread or path if they left, including "
+                                                      "Key A, Key B, Key C, Key D")
