@@ -58,3 +58,32 @@ def test_a_stakeholders_target_is_their_own_else_their_roles() -> None:
     settings.target_days = {"champion": 14}
     settings.default_days = 99
     assert (stakeholder_target_days(champion, settings), stakeholder_target_days(nobody, settings)) == (14, 99)
+
+
+def _one_thread(*extra: Stakeholder) -> AccountSnapshot:
+    """Sam meets Ann (influence 5, no role: key) ten days before 2026-06-30; ``extra`` people besides."""
+    return AccountSnapshot(account=Account(id="a", name="A"), staff=[Staff(id="s", name="Sam", accounts=["a"])],
+                           stakeholders=[Stakeholder(id="ann", account="a", name="Ann", influence=5), *extra],
+                           reporting_lines=[], relationships=[],
+                           meetings=[Meeting(id="m", date=dt.date(2026, 6, 20), attendees=["s", "ann"])])
+
+
+def test_health_by_hand_with_and_without_required_roles() -> None:
+    # health = 100 x (0.35 key coverage + 0.2 weighted coverage + 0.15 required roles + 0.2 (1 - fragility)
+    #                 + 0.1 (1 - overdue share)); Ann is covered (1, 1), Sam's leaving cuts her off (fragility 1),
+    # she is not overdue (0). The four default required roles are held by nobody: 0 of 4.
+    as_of = dt.date(2026, 6, 30)
+    assert analyze(_one_thread(), as_of, Settings()).summary.health == round(100 * (0.35 + 0.2 + 0 + 0 + 0.1), 1)
+    settings = Settings()
+    settings.coverage.required_roles = []            # no role required: that part counts in full
+    assert analyze(_one_thread(), as_of, settings).summary.health == round(100 * (0.35 + 0.2 + 0.15 + 0 + 0.1), 1)
+
+
+def test_an_account_without_stakeholders_has_no_health_and_a_never_met_key_person_is_overdue() -> None:
+    as_of = dt.date(2026, 6, 30)
+    empty = AccountSnapshot(account=Account(id="a", name="A"), staff=[Staff(id="s", name="Sam", accounts=["a"])],
+                            stakeholders=[], reporting_lines=[], relationships=[], meetings=[])
+    assert analyze(empty, as_of, Settings()).summary.health == 0.0
+    ben = Stakeholder(id="ben", account="a", name="Ben", influence=5)        # key, never met
+    summary = analyze(_one_thread(ben), as_of, Settings()).summary
+    assert (summary.key_stakeholders, summary.overdue_key) == (2, 1)
