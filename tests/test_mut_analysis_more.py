@@ -12,7 +12,7 @@ from kamgraph.analysis.cadence import cadence_source, stakeholder_target_days
 from kamgraph.analysis.pipeline import analyze
 from kamgraph.analysis.trend import watch_sustained_fall
 from kamgraph.domain.dataset import AccountSnapshot
-from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
+from kamgraph.domain.models import Account, Meeting, Relationship, Staff, Stakeholder
 from kamgraph.graph.compact import CompactGraph
 from kamgraph.settings import CadenceSettings, Settings
 
@@ -87,3 +87,68 @@ def test_an_account_without_stakeholders_has_no_health_and_a_never_met_key_perso
     ben = Stakeholder(id="ben", account="a", name="Ben", influence=5)        # key, never met
     summary = analyze(_one_thread(ben), as_of, Settings()).summary
     assert (summary.key_stakeholders, summary.overdue_key) == (2, 1)
+
+
+def _people(*ids: str, **kw: object) -> list[Stakeholder]:
+    return [Stakeholder(id=c, account="a", name=c, influence=3, **kw) for c in ids]
+
+
+def test_the_pipeline_honours_weighted_betweenness() -> None:
+    # Sam meets A four times and B once today; C, whom nobody of us met, knows both. By hops C's two
+    # shortest paths run through A and through B (half each); by distance 1/strength the one through A
+    # (1/4 + 1) is shorter than the one through B (1 + 1): A carries all of it.
+    snap = AccountSnapshot(
+        account=Account(id="a", name="A"), staff=[Staff(id="s", name="Sam", accounts=["a"])],
+        stakeholders=_people("A", "B", "C"), reporting_lines=[],
+        relationships=[Relationship(source="A", target="C", kind="knows"),
+                       Relationship(source="B", target="C", kind="knows")],
+        meetings=[*(Meeting(id=f"a{i}", date=dt.date(2026, 6, 30), attendees=["s", "A"]) for i in range(4)),
+                  Meeting(id="b", date=dt.date(2026, 6, 30), attendees=["s", "B"])])
+    as_of = dt.date(2026, 6, 30)
+    hops = analyze(snap, as_of, Settings()).team_betweenness
+    weighted = analyze(snap, as_of, Settings(bridges={"weighted_betweenness": True})).team_betweenness
+    assert hops["A"] == hops["B"] > 0
+    assert weighted["A"] == 2 * hops["A"] and weighted["B"] == 0.0
+
+
+def test_cut_edges_by_size_then_from_our_side_and_impacts_name_their_person() -> None:
+    # Sam - A - B - D in a chain (a thread, then reporting lines), and Sam - Z: the links cut off
+    # {A, B, D} (3), {B, D} (2), {Z} and {D} (1 each); of the two single cuts Sam's comes first (our staff
+    # come before stakeholders in the graph's order).
+    snap = AccountSnapshot(
+        account=Account(id="a", name="A"), staff=[Staff(id="s", name="Sam", accounts=["a"])],
+        stakeholders=[*_people("A", "Z"), *_people("B", reports_to="A"), *_people("D", reports_to="B")],
+        reporting_lines=[], relationships=[],
+        meetings=[Meeting(id="m1", date=dt.date(2026, 6, 30), attendees=["s", "A"]),   # apart: attending together
+                  Meeting(id="m2", date=dt.date(2026, 6, 30), attendees=["s", "Z"])])  # would tie A and Z
+    analysis = analyze(snap, dt.date(2026, 6, 30), Settings())
+    assert [(frozenset((e.a, e.b)), e.cut_off) for e in analysis.cut_edges] == [
+        (frozenset(("s", "A")), ("A", "B", "D")), (frozenset(("A", "B")), ("B", "D")),
+        (frozenset(("s", "Z")), ("Z",)), (frozenset(("B", "D")), ("D",))]
+    assert {p: i.person for p, i in analysis.impacts.items()} == {p: p for p in analysis.impacts}
+    assert set(analysis.impacts) >= {"s", "A", "B"}
+
+
+def test_an_impact_that_cuts_off_only_people_of_no_weight_is_kept() -> None:
+    # a role weighted 0 gives its holders importance 0: Sam's leaving still cuts Uma off, at a share of 0
+    settings = Settings()
+    settings.importance.role_weights = {"user": 0.0}
+    snap = AccountSnapshot(account=Account(id="a", name="A"), staff=[Staff(id="s", name="Sam", accounts=["a"])],
+                           stakeholders=_people("U", buying_role="user"), reporting_lines=[], relationships=[],
+                           meetings=[Meeting(id="m", date=dt.date(2026, 6, 30), attendees=["s", "U"])])
+    impact = analyze(snap, dt.date(2026, 6, 30), settings).impacts["s"]
+    assert (impact.share, impact.lost) == (0.0, ("U",))
+
+
+def test_the_broker_list_keeps_the_settings_top() -> None:
+    # X (Ops) is tied to Y (Finance) and Z (IT): X, Y and Z are brokers; the settings keep the best one
+    snap = AccountSnapshot(
+        account=Account(id="a", name="A"), staff=[Staff(id="s", name="Sam", accounts=["a"])],
+        stakeholders=[*_people("X", department="Ops"), *_people("Y", department="Finance"),
+                      *_people("Z", department="IT")], reporting_lines=[],
+        relationships=[Relationship(source="X", target="Y", kind="knows"),
+                       Relationship(source="X", target="Z", kind="knows")],
+        meetings=[Meeting(id="m", date=dt.date(2026, 6, 30), attendees=["s", "X"])])
+    settings = Settings(bridges={"top": 1})
+    brokers = analyze(snap, dt.date(2026, 6, 30), settings).brokers
+    assert [b.person for b in brokers] == ["X"]       # constraint 2 x (1/2)^2 = 0.5, the others 1
