@@ -152,3 +152,20 @@ def test_the_broker_list_keeps_the_settings_top() -> None:
     settings = Settings(bridges={"top": 1})
     brokers = analyze(snap, dt.date(2026, 6, 30), settings).brokers
     assert [b.person for b in brokers] == ["X"]       # constraint 2 x (1/2)^2 = 0.5, the others 1
+
+
+def test_brokers_rank_by_their_exact_constraint_before_the_number_of_departments() -> None:
+    # P (Ops) is tied to F1, F2, F3 (Finance), none tied to another: 3 x (1/3)^2 = 1/3, two departments.
+    # Q (IT) is tied to G (Legal) and H (HR): 2 x (1/2)^2 = 1/2, three departments. The F, G and H see one
+    # neighbour each: constraint 1. Lowest constraint first: P, then Q (not Q first for its departments).
+    snap = AccountSnapshot(
+        account=Account(id="a", name="A"), staff=[Staff(id="s", name="Sam", accounts=["a"])],
+        stakeholders=[*_people("P", department="Ops"), *_people("F1", "F2", "F3", department="Finance"),
+                      *_people("Q", department="IT"), *_people("G", department="Legal"),
+                      *_people("H", department="HR")], reporting_lines=[],
+        relationships=[Relationship(source=a, target=b, kind="knows")
+                       for a, b in (("P", "F1"), ("P", "F2"), ("P", "F3"), ("Q", "G"), ("Q", "H"))],
+        meetings=[Meeting(id="m", date=dt.date(2026, 6, 30), attendees=["s", "P"]),
+                  Meeting(id="n", date=dt.date(2026, 6, 30), attendees=["s", "Q"])])
+    brokers = analyze(snap, dt.date(2026, 6, 30), Settings(bridges={"top": 2})).brokers
+    assert [b.person for b in brokers] == ["P", "Q"]
