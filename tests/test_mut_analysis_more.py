@@ -169,3 +169,13 @@ def test_brokers_rank_by_their_exact_constraint_before_the_number_of_departments
                   Meeting(id="n", date=dt.date(2026, 6, 30), attendees=["s", "Q"])])
     brokers = analyze(snap, dt.date(2026, 6, 30), Settings(bridges={"top": 2})).brokers
     assert [b.person for b in brokers] == ["P", "Q"]
+
+
+def test_each_role_keeps_its_own_cadence_target_after_a_person_without_one() -> None:
+    # defaults: no role 120 days, champion 21, economic buyer 60; the people without a role come first
+    snap = AccountSnapshot(account=Account(id="a", name="A"), staff=[Staff(id="s", name="Sam", accounts=["a"])],
+                           stakeholders=[*_people("N1", "N2"), *_people("C", buying_role="champion"),
+                                         *_people("E", buying_role="economic_buyer", cadence_days=7)],
+                           reporting_lines=[], relationships=[], meetings=[])
+    cadence = analyze(snap, dt.date(2026, 6, 30), Settings()).cadence
+    assert {c: cadence[c].target_days for c in ("N1", "N2", "C", "E")} == {"N1": 120, "N2": 120, "C": 21, "E": 7}
