@@ -172,10 +172,13 @@ def test_brokers_rank_by_their_exact_constraint_before_the_number_of_departments
 
 
 def test_each_role_keeps_its_own_cadence_target_after_a_person_without_one() -> None:
-    # defaults: no role 120 days, champion 21, economic buyer 60; the people without a role come first
+    # defaults: no role 120 days, champion 21; E has her own 7. People without a role come first, by list
+    # and by id (A1), and last (Z1): a role's target never comes from theirs
     snap = AccountSnapshot(account=Account(id="a", name="A"), staff=[Staff(id="s", name="Sam", accounts=["a"])],
-                           stakeholders=[*_people("N1", "N2"), *_people("C", buying_role="champion"),
-                                         *_people("E", buying_role="economic_buyer", cadence_days=7)],
+                           stakeholders=[*_people("A1", "N2"), *_people("C", buying_role="champion"),
+                                         *_people("E", buying_role="economic_buyer", cadence_days=7),
+                                         *_people("Z1")],
                            reporting_lines=[], relationships=[], meetings=[])
     cadence = analyze(snap, dt.date(2026, 6, 30), Settings()).cadence
-    assert {c: cadence[c].target_days for c in ("N1", "N2", "C", "E")} == {"N1": 120, "N2": 120, "C": 21, "E": 7}
+    assert {c: cadence[c].target_days for c in ("A1", "N2", "C", "E", "Z1")} == {
+        "A1": 120, "N2": 120, "C": 21, "E": 7, "Z1": 120}
