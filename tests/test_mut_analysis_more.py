@@ -7,12 +7,15 @@ import datetime as dt
 
 import networkx as nx
 
+from kamgraph.analysis.attitude import attitude_summary
 from kamgraph.analysis.bridging import compact_brokers
 from kamgraph.analysis.cadence import cadence_source, stakeholder_target_days
+from kamgraph.analysis.competition import competitor_ties_on
 from kamgraph.analysis.pipeline import analyze
 from kamgraph.analysis.trend import watch_sustained_fall
 from kamgraph.domain.dataset import AccountSnapshot
-from kamgraph.domain.models import Account, Meeting, Relationship, Staff, Stakeholder
+from kamgraph.domain.models import Account, CompetitorTie, Meeting, Relationship, Staff, Stakeholder
+from kamgraph.graph.account_graph import build_account_graph
 from kamgraph.graph.compact import CompactGraph
 from kamgraph.settings import CadenceSettings, Settings
 
@@ -182,3 +185,35 @@ def test_each_role_keeps_its_own_cadence_target_after_a_person_without_one() -> 
     cadence = analyze(snap, dt.date(2026, 6, 30), Settings()).cadence
     assert {c: cadence[c].target_days for c in ("A1", "N2", "C", "E", "Z1")} == {
         "A1": 120, "N2": 120, "C": 21, "E": 7, "Z1": 120}
+
+
+def test_the_weighted_attitude_by_hand_and_of_an_empty_account() -> None:
+    # importance 5 (attitude +1) and 10 (attitude 0): (5 x 1 + 10 x 0) / 15 = 1/3, to six places
+    snap = AccountSnapshot(account=Account(id="a", name="A"), staff=[Staff(id="s", name="Sam", accounts=["a"])],
+                           stakeholders=[Stakeholder(id="p", account="a", name="P", influence=5, attitude=1),
+                                         Stakeholder(id="q", account="a", name="Q", influence=5,
+                                                     buying_role="economic_buyer")],
+                           reporting_lines=[], relationships=[], meetings=[])
+    as_of = dt.date(2026, 6, 30)
+    assert attitude_summary(build_account_graph(snap, as_of, Settings())).weighted_attitude == 0.333333
+    empty = AccountSnapshot(account=Account(id="a", name="A"), staff=[], stakeholders=[], reporting_lines=[],
+                            relationships=[], meetings=[])
+    assert attitude_summary(build_account_graph(empty, as_of, Settings())).weighted_attitude == 0.0
+
+
+def test_competitor_ties_on_the_day_with_their_note_strongest_then_most_important_first() -> None:
+    as_of = dt.date(2026, 6, 30)
+    snap = AccountSnapshot(
+        account=Account(id="a", name="A"), staff=[Staff(id="s", name="Sam", accounts=["a"])],
+        stakeholders=[Stakeholder(id="low", account="a", name="Low", influence=2),
+                      Stakeholder(id="top", account="a", name="Top", influence=5)],
+        reporting_lines=[], relationships=[], meetings=[],
+        competitor_ties=[CompetitorTie(stakeholder="low", competitor="Contoso", strength=3, since=as_of,
+                                       note="their pilot"),                       # noticed on the day itself
+                         CompetitorTie(stakeholder="top", competitor="Contoso", strength=3),
+                         CompetitorTie(stakeholder="top", competitor="Later", strength=5,
+                                       since=as_of + dt.timedelta(days=1))])      # not yet noticed
+    found = [(x.stakeholder, x.competitor, x.since, x.note) for x in
+             competitor_ties_on(build_account_graph(snap, as_of, Settings()))]
+    # equal strength: Top (importance 5) before Low (2)
+    assert found == [("top", "Contoso", None, None), ("low", "Contoso", as_of, "their pilot")]
