@@ -12,6 +12,7 @@ from kamgraph.analysis.bridging import compact_brokers
 from kamgraph.analysis.cadence import cadence_source, stakeholder_target_days
 from kamgraph.analysis.competition import competitor_ties_on
 from kamgraph.analysis.pipeline import analyze
+from kamgraph.analysis.snapshot import metrics_snapshot
 from kamgraph.analysis.trend import watch_sustained_fall
 from kamgraph.domain.dataset import AccountSnapshot
 from kamgraph.domain.models import Account, CompetitorTie, Meeting, Relationship, Staff, Stakeholder
@@ -217,3 +218,44 @@ def test_competitor_ties_on_the_day_with_their_note_strongest_then_most_importan
              competitor_ties_on(build_account_graph(snap, as_of, Settings()))]
     # equal strength: Top (importance 5) before Low (2)
     assert found == [("top", "Contoso", None, None), ("low", "Contoso", as_of, "their pilot")]
+
+
+def test_the_metrics_snapshot_of_a_small_account_by_hand() -> None:
+    # Sam meets Ann twice and Sue once, ten days before the date (2 ** (-10/90) = d each); Bob reports to
+    # Ann and was never met. Ann (influence 5) is key, Bob (2) is not; Bob is reached only through Ann.
+    d = 2 ** (-10 / 90)
+    on = dt.date(2026, 6, 20)
+    snap = AccountSnapshot(
+        account=Account(id="a", name="A"),
+        staff=[Staff(id="S1", name="Sam", accounts=["a"]), Staff(id="S2", name="Sue", accounts=["a"])],
+        stakeholders=[Stakeholder(id="A", account="a", name="Ann", influence=5),
+                      Stakeholder(id="B", account="a", name="Bob", influence=2, reports_to="A")],
+        reporting_lines=[], relationships=[],
+        meetings=[Meeting(id="m1", date=on, attendees=["S1", "A"]), Meeting(id="m2", date=on, attendees=["S1", "A"]),
+                  Meeting(id="m3", date=on, attendees=["S2", "A"])])
+    as_of = dt.date(2026, 6, 30)
+    snap_of = metrics_snapshot(analyze(snap, as_of, Settings()), fingerprint="f", generation=3,
+                               computed_at=dt.datetime(2026, 6, 30, 12, 0))
+    acc = snap_of.account
+    assert (acc.active_staff, acc.departed, acc.meetings, acc.ties, acc.articulation_points) == (2, 0, 3, 2, 1)
+    people = {p.person: p for p in snap_of.people}
+    assert list(people) == ["A", "B", "S1", "S2"]
+    ann, bob, sam, sue = (people[k] for k in ("A", "B", "S1", "S2"))
+    assert (ann.kind, ann.importance, ann.key, ann.covered, ann.threads, ann.cadence, ann.cadence_target_days,
+            ann.last_contact, ann.days_since_contact, ann.reachable) == (
+        "stakeholder", 5.0, True, True, 2, "ok", 120, on, 10, True)
+    assert (ann.articulation_point, ann.cut_off) == (True, 1) and ann.removal_share > 0 and ann.bridging > 0
+    assert (bob.importance, bob.key, bob.covered, bob.threads, bob.cadence, bob.last_contact,
+            bob.days_since_contact, bob.reachable, bob.connectivity) == (2.0, False, False, 0, "never", None, None,
+                                                                         True, None)
+    assert (bob.articulation_point, bob.cut_off, bob.removal_share, bob.bridging) == (False, 0, 0.0, 0.0)
+    # staff: each is a thread of Ann, the only thread of nobody; strength and share of 3d
+    assert (sam.kind, sam.threads, sam.sole_threads, sam.strength, sam.share_of_strength) == (
+        "staff", 1, 0, round(2 * d, 6), round(2 / 3, 6))
+    assert (sue.threads, sue.sole_threads, sue.strength, sue.share_of_strength) == (1, 0, round(d, 6),
+                                                                                   round(1 / 3, 6))
+    assert (sam.articulation_point, sam.cut_off, sam.removal_share) == (False, 0, 0.0)
+    ties = [(t.staff, t.stakeholder, t.strength, t.meetings, t.first_met, t.last_met, t.thread, t.sole_thread)
+            for t in snap_of.ties]
+    assert ties == [("S1", "A", round(2 * d, 6), 2, on, on, True, False),
+                    ("S2", "A", round(d, 6), 1, on, on, True, False)]
