@@ -245,6 +245,7 @@ def test_the_metrics_snapshot_of_a_small_account_by_hand() -> None:
             ann.last_contact, ann.days_since_contact, ann.reachable) == (
         "stakeholder", 5.0, True, True, 2, "ok", 120, on, 10, True)
     assert (ann.articulation_point, ann.cut_off) == (True, 1) and ann.removal_share > 0 and ann.bridging > 0
+    assert ann.connectivity == 2        # both Sam and Sue must leave to cut Ann off
     assert (bob.importance, bob.key, bob.covered, bob.threads, bob.cadence, bob.last_contact,
             bob.days_since_contact, bob.reachable, bob.connectivity) == (2.0, False, False, 0, "never", None, None,
                                                                          True, None)
