@@ -9,6 +9,8 @@
 #       # after new tests: only the survivors of the last full run of the target, against only these tests;
 #       # prints the target's score with the survivors these tests kill counted as killed (RECHECK=2: the
 #       # survivors of recheck 1, and so on)
+#   MUTATE_ONLY="kamgraph/analysis/attitude.py" scripts/mutation.sh analysis
+#       # only these files of the target, with its tests, in a copy of their own (/tmp/kamgraph-mutation-<target>-only)
 #   RESUME=1 scripts/mutation.sh analysis
 #       # continue a run that was stopped: the copy is updated in place, not made afresh; mutmut keeps the
 #       # outcome of every mutant whose function is unchanged (it stores a hash per function in
@@ -37,7 +39,7 @@ MUTATE[cadence]="kamgraph/analysis/cadence.py"
 TESTS[cadence]="tests/test_cadence_bands.py tests/test_analysis.py"
 ARGS[cadence]="$NOBOLT"
 MUTATE[analysis]="kamgraph/analysis/*.py"
-TESTS[analysis]="tests/test_mut_analysis.py tests/test_analysis_edges.py tests/test_cli_values.py tests/test_public_graphs.py tests/test_demo_xray.py tests/test_analysis.py tests/test_fragility.py tests/test_cadence_bands.py tests/test_graph_reference.py tests/test_departure.py tests/test_trend.py tests/test_team.py tests/test_people.py tests/test_kernels.py tests/test_properties.py"
+TESTS[analysis]="tests/test_mut_analysis.py tests/test_mut_actions.py tests/test_mut_analysis_more.py tests/test_attitude.py tests/test_writeback.py tests/test_analysis_edges.py tests/test_cli_values.py tests/test_public_graphs.py tests/test_demo_xray.py tests/test_analysis.py tests/test_fragility.py tests/test_cadence_bands.py tests/test_graph_reference.py tests/test_departure.py tests/test_trend.py tests/test_team.py tests/test_people.py tests/test_kernels.py tests/test_properties.py"
 ARGS[analysis]="$NOBOLT"
 MUTATE[graph]="kamgraph/graph/*.py"
 TESTS[graph]="tests/test_mut_graph.py tests/test_graph_reference.py tests/test_strength.py tests/test_analysis.py tests/test_fragility.py tests/test_properties.py tests/test_public_graphs.py"
@@ -47,7 +49,7 @@ TESTS[kernels]="tests/test_mut_kernels.py tests/test_kernels.py tests/test_stren
 ARGS[kernels]="$NOBOLT"
 # store/: the SQLite side and the shared modules without the Bolt server; neo4j.py with it (slow).
 MUTATE[store]="kamgraph/store/base.py kamgraph/store/sqlite.py kamgraph/store/cypher.py kamgraph/store/executor.py kamgraph/store/transfer.py kamgraph/store/trusted.py kamgraph/store/upsert.py kamgraph/store/url.py"
-TESTS[store]="tests/test_mut_store_python.py tests/test_mut_store.py tests/test_store.py tests/test_store_ties.py tests/test_sqlite_specific.py tests/test_sqlite_bulk.py tests/test_sqlite_query_plans.py tests/test_cypher.py tests/test_executor.py tests/test_store_creation.py tests/test_alert_store.py tests/test_store_alert_clear.py tests/test_plans_store.py tests/test_competitors_store.py tests/test_copy_alerts.py tests/test_neo4j_config.py tests/test_forget.py tests/test_connectors_provenance.py tests/test_writeback.py tests/test_departure.py"
+TESTS[store]="tests/test_mut_store_python.py tests/test_mut_store_erasure.py tests/test_mut_store.py tests/test_store.py tests/test_store_ties.py tests/test_sqlite_specific.py tests/test_sqlite_bulk.py tests/test_sqlite_query_plans.py tests/test_cypher.py tests/test_executor.py tests/test_store_creation.py tests/test_alert_store.py tests/test_store_alert_clear.py tests/test_plans_store.py tests/test_competitors_store.py tests/test_copy_alerts.py tests/test_neo4j_config.py tests/test_forget.py tests/test_connectors_provenance.py tests/test_writeback.py tests/test_departure.py"
 ARGS[store]="$NOBOLT"
 MUTATE[store-neo4j]="kamgraph/store/neo4j.py kamgraph/store/neo4j_config.py"
 TESTS[store-neo4j]="tests/test_store.py tests/test_store_ties.py tests/test_neo4j_store.py tests/test_neo4j_config.py tests/test_cypher_rows.py"
@@ -55,7 +57,7 @@ ARGS[store-neo4j]=""
 MUTATE[escaping]="kamgraph/views/report/html.py kamgraph/views/report/markdown.py kamgraph/views/graph_export.py kamgraph/views/csv_text.py"
 # Of those files, only the escaping functions count in the score (graph_export also builds the graphs).
 SCORED[escaping]='report\.(html|markdown)\.|csv_text\.x_(safe_cell|csv_text|_plain_cell)__|graph_export\.x_(plain|encode_token|decode_token|to_graphml|_gexf_value|to_gexf|_csv_value|to_csv)__'
-TESTS[escaping]="tests/test_mut_escaping.py tests/test_escaping.py tests/test_report.py tests/test_export.py tests/test_hostile_input.py"
+TESTS[escaping]="tests/test_mut_escaping.py tests/test_mut_report.py tests/test_escaping.py tests/test_report.py tests/test_export.py tests/test_hostile_input.py"
 ARGS[escaping]="$NOBOLT"
 MUTATE[import]="kamgraph/ingest/*.py"
 TESTS[import]="tests/test_mut_import.py tests/test_import.py tests/test_import_calendar.py tests/test_import_crm.py tests/test_import_sniff.py tests/test_fastpath.py tests/test_cli_import.py tests/test_hostile_input.py"
@@ -81,7 +83,8 @@ copy_tree() {  # tracked files + untracked new ones (or the files of commit $REV
 }
 
 run_mutmut() {
-  local target="$1" dest="/tmp/kamgraph-mutation-$1${REV:+-$REV}" names=""
+  local target="$1" dest="/tmp/kamgraph-mutation-$1${REV:+-$REV}${MUTATE_ONLY:+-only}" names=""
+  [ -n "${MUTATE_ONLY:-}" ] && MUTATE[$target]="$MUTATE_ONLY"  # some files of the target, in a copy of their own
   if [ -n "${RECHECK:-}" ]; then  # the survivors of the last full run (or recheck), in another copy
     local first="$dest"
     [ "$RECHECK" -gt 1 ] && first="$dest-recheck$((RECHECK - 1))"
