@@ -547,8 +547,8 @@ class SqliteStore(GraphStore):
         before = self._alert_state()
         after = scrub(before)
         counts.alerts = len(before.alerts) - len(after.alerts)
-        counts.checks_scrubbed = sum(1 for a, b in zip(before.checks, after.checks, strict=False) if a != b) \
-            + len(before.checks) - len(after.checks)
+        kept_checks = {c.account: c for c in after.checks}  # by account: a check dropped shifts the others
+        counts.checks_scrubbed = sum(1 for c in before.checks if kept_checks.get(c.account) != c)
         kept = {d.id: d for d in after.outbox}
         counts.outbox = sum(1 for d in before.outbox if kept.get(d.id) != d)
         self._replace_alert_state(after)
