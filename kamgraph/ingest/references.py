@@ -8,8 +8,9 @@ broken reference is reported with the file and line of the record holding it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from itertools import chain
+from typing import Any
 
 from ..domain.dataset import KINDS, Batch
 from ..errors import InputError
@@ -52,6 +53,24 @@ def _meeting_error(item: Located, people: dict[str, str]) -> InputError:
             return item.error(f"unknown person {p!r}", field="attendees")
         sides.add(side)
     return item.error("a meeting needs at least one of our staff and one stakeholder", field="attendees")
+
+
+def _settled(item: Located, owners: set[object], accounts: Container[str], people: dict[str, str]) -> Any:
+    """The meeting of ``item`` with its references checked and, when its stakeholders are all of one account
+    and it names none, that account filled in. ``owners`` is what its attendees are (``_STAFF``, a
+    stakeholder's account, None when not known, ``_UNKNOWN``); ``people`` the kind of every known id."""
+    rec = item.record
+    if _UNKNOWN in owners or _STAFF not in owners or len(owners) == 1:
+        raise _meeting_error(item, people)
+    if rec.account is not None:
+        if rec.account not in accounts:
+            raise item.error(f"unknown account {rec.account!r}", field="account")
+    elif len(owners) == 2:
+        owners.discard(_STAFF)
+        owner = owners.pop()
+        if owner is not None:
+            rec = with_account(rec, owner)  # type: ignore[arg-type]
+    return rec
 
 
 def check_references(parsed: Parsed, store: GraphStore) -> Batch:
@@ -134,21 +153,10 @@ def check_references(parsed: Parsed, store: GraphStore) -> Batch:
     tag_of = tag.get
     meetings_list = parsed.meetings
     for index, item in enumerate(meetings_list):
-        rec = item.record
-        owners = {tag_of(p, _UNKNOWN) for p in rec.attendees}
-        if _UNKNOWN in owners or _STAFF not in owners or len(owners) == 1:
-            raise _meeting_error(item, people)
-        account = rec.account
-        if account is not None:
-            if account not in accounts:
-                raise item.error(f"unknown account {account!r}", field="account")
-        elif len(owners) == 2:
-            owners.discard(_STAFF)
-            owner = owners.pop()
-            if owner is not None:
-                rec = with_account(rec, owner)  # type: ignore[arg-type]
-                # Point the parsed item at the new record so the old one is freed (a big import keeps one copy).
-                meetings_list[index] = Located(rec, item.file, item.line, item.partial)
+        rec = _settled(item, {tag_of(p, _UNKNOWN) for p in item.record.attendees}, accounts, people)
+        if rec is not item.record:
+            # Point the parsed item at the new record so the old one is freed (a big import keeps one copy).
+            meetings_list[index] = Located(rec, item.file, item.line, item.partial)
         meetings.append(rec)
     for item in parsed.relationships:
         for end in ("source", "target"):
@@ -219,19 +227,6 @@ class MeetingBlocks:
         accounts_known = self._accounts
         meetings = []
         for item in items:
-            rec = item.record
-            owners = {tag[p] for p in rec.attendees}
-            if _UNKNOWN in owners or _STAFF not in owners or len(owners) == 1:
-                raise _meeting_error(item, self._kinds)
-            account = rec.account
-            if account is not None:
-                if account not in accounts_known:
-                    raise item.error(f"unknown account {account!r}", field="account")
-            elif len(owners) == 2:
-                owners.discard(_STAFF)
-                owner_id = owners.pop()
-                if owner_id is not None:
-                    rec = with_account(rec, owner_id)  # type: ignore[arg-type]
-            meetings.append(rec)
+            meetings.append(_settled(item, {tag[p] for p in item.record.attendees}, accounts_known, self._kinds))
         kinds = self._kinds
         return Batch(meetings=meetings, person_kinds={p: kinds[p] for p in block_people})
