@@ -1307,8 +1307,12 @@ class SqliteStore(GraphStore):
         which drops and rebuilds this table's meeting-id index with the meeting tables' indexes.
         """
         db = self._db
-        if plan.updated:
-            db.executemany("DELETE FROM account_meeting WHERE meeting_id = ?", [(m.id,) for m in plan.updated])
+        # One statement per block, not one per meeting: inside a bulk load the meeting-id index is dropped, and
+        # each statement then scans the table once.
+        updated = [m.id for m in plan.updated]
+        for start in range(0, len(updated), self._REFRESH_CHUNK):
+            db.execute("DELETE FROM account_meeting WHERE meeting_id IN (SELECT value FROM json_each(?))",
+                       (json.dumps(updated[start:start + self._REFRESH_CHUNK]),))
         writes = plan.writes
         people = sorted({p for m in writes for p in m.attendees})
         account_of: dict[str, str] = {}
