@@ -36,7 +36,6 @@ import os
 import random
 import resource
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -213,14 +212,9 @@ def main() -> None:
 def same_rows(one: Path, other: Path, label: str) -> None:
     """Stop unless the two stores hold the same rows in every table they both have (a table of a newer
     schema, in one only, is named)."""
-    def tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
-        db = sqlite3.connect(path)
-        try:
-            names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-            return {name: sorted(db.execute(f"SELECT * FROM {name}").fetchall(), key=repr) for name in names}
-        finally:
-            db.close()
-    mine, theirs = tables(one), tables(other)
+    from tests.sqlite_rows import table_rows  # this checkout's (a worker of the other one never compares)
+
+    mine, theirs = table_rows(one), table_rows(other)
     alone = sorted(set(mine) ^ set(theirs))
     mine = {k: v for k, v in mine.items() if k in theirs}
     theirs = {k: v for k, v in theirs.items() if k in mine}

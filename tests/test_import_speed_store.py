@@ -14,7 +14,6 @@ import csv
 import datetime as dt
 import random
 import shutil
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from kamgraph.ingest import import_files
 from kamgraph.samples.synth import synth_portfolio
 from kamgraph.settings import IngestSettings
 from kamgraph.store import open_store
+from tests.sqlite_rows import table_rows as _tables
 
 AS_OF = dt.date(2025, 6, 30)
 OURS = "ourco.example"
@@ -91,15 +91,6 @@ def _calendar(path: Path, staff: list[Any], clients: list[Any], events: int) -> 
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode())
-
-
-def _tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    db = sqlite3.connect(path)
-    try:
-        names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {name: sorted(db.execute(f"SELECT * FROM {name}").fetchall(), key=repr) for name in names}
-    finally:
-        db.close()
 
 
 def _import(base: Path, target: Path, files: list[Path], *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> Any:

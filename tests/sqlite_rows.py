@@ -1,0 +1,17 @@
+"""Every row of every table of a SQLite file, for tests and benchmarks that compare two stores."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+
+def table_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """``{table: its rows, sorted}`` of the SQLite file at ``path`` (row order does not count)."""
+    db = sqlite3.connect(path)
+    try:
+        names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {name: sorted(db.execute(f"SELECT * FROM {name}").fetchall(), key=repr) for name in names}
+    finally:
+        db.close()
