@@ -30,7 +30,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..graph.account_graph import AccountGraph
-from .cadence import CadenceStatus, cadence_status, target_days
+from .cadence import CadenceStatus, cadence_status, stakeholder_target_days
 
 __all__ = ["MatrixCell", "MatrixTotals", "CommunicationMatrix", "communication_matrix",
            "matrix_dict"]
@@ -84,11 +84,12 @@ def communication_matrix(ag: AccountGraph) -> CommunicationMatrix:
     threshold = settings.strength.thread_threshold
     rows = {s: MatrixTotals() for s in ag.staff}
     cols = {c: MatrixTotals() for c in ag.stakeholders}
+    # each stakeholder's own target (cadence_days) before their role's, as the X-ray's cadence judges it
+    targets = {c: stakeholder_target_days(p, settings.cadence) for c, p in ag.stakeholders.items()}
     for (s, c), tie in ag.ties.items():
         if s not in ag.staff or c not in ag.stakeholders:
             continue
-        target = target_days(ag.stakeholders[c].buying_role, settings.cadence)
-        status = cadence_status((ag.as_of - tie.last).days, target, settings.cadence)
+        status = cadence_status((ag.as_of - tie.last).days, targets[c], settings.cadence)
         cells[(s, c)] = MatrixCell(count=tie.count, last=tie.last, strength=round(tie.strength, 6), status=status)
         rows[s].strength += tie.strength
         cols[c].strength += tie.strength
@@ -117,8 +118,7 @@ def communication_matrix(ag: AccountGraph) -> CommunicationMatrix:
         total.count = len(client_meetings[c])
         total.strength = round(total.strength, 6)
         days = (ag.as_of - total.last).days if total.last else None
-        total.status = cadence_status(days, target_days(ag.stakeholders[c].buying_role, settings.cadence),
-                                      settings.cadence)
+        total.status = cadence_status(days, targets[c], settings.cadence)
     staff_order = sorted(ag.staff, key=lambda s: (-rows[s].strength, s))
     client_order = sorted(ag.stakeholders, key=lambda c: (-weight[c], c))
     return CommunicationMatrix(as_of=ag.as_of, staff=staff_order, stakeholders=client_order, names=names,
