@@ -36,9 +36,13 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing
+import pickle  # between this process and the reader it forks, nothing else
 import queue
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +51,21 @@ from ..errors import InputError
 from ..settings import LimitSettings
 from ..store.base import GraphStore
 from .canonical import csv_blocks
+from .fastpath import TRANSPORTABLE, meeting_from_state, meeting_state
 from .parsed import Located
 from .progress import SILENT, Progress
 from .references import MeetingBlocks
 from .sniff import InputLimits, canonical_kind, check_rows, check_size, decode_bytes, delimiter_of
 from .tabular import count_lines
 
-__all__ = ["BLOCK", "NotStreamableError", "import_meetings", "meeting_files"]
+__all__ = ["BLOCK", "READER", "NotStreamableError", "import_meetings", "meeting_files"]
+
+#: Where the files are read: ``"process"``, a forked process (the default where the platform forks), or
+#: ``"thread"``, a thread of this process (see the module docs).
+READER = "process"
+
+#: Meetings in the first block of the reader process (the writer waits for it; the rest are :data:`BLOCK`).
+FIRST_BLOCK = 1_000
 
 #: Meetings per block. Smaller blocks overlap sooner; bigger ones pay less per block. Files of fewer than
 #: two blocks take the ordinary path (nothing to overlap).
@@ -174,6 +186,98 @@ class _Reader:
             self._thread.join(0.05)
 
 
+def _produce(files: list[tuple[Path, str]], size: int, out: Connection) -> None:
+    """The reader process: each block of the files, pickled as plain tuples, down ``out``; then the end, or the
+    error that stopped it (one the parent can rebuild, else a :class:`NotStreamableError`: the ordinary path
+    then says what is wrong). Ctrl-C is ignored here: the parent decides, and stops this process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    dumps = pickle.dumps
+    step = min(size, FIRST_BLOCK)
+    try:
+        try:
+            pending: list[tuple[str, int, tuple[Any, ...]]] = []
+            first = True
+            for path, kind in files:
+                _, blocks = csv_blocks(path, kind, size=step)
+                for block in blocks:
+                    pending += [(item.file, item.line, meeting_state(item.record)) for item in block]
+                    del block
+                    if first or len(pending) >= size:  # a small first block: the writer starts at once
+                        out.send_bytes(dumps(("block", pending), pickle.HIGHEST_PROTOCOL))
+                        pending, first = [], False
+            if pending:
+                out.send_bytes(dumps(("block", pending), pickle.HIGHEST_PROTOCOL))
+            out.send_bytes(dumps(("end", None)))
+        except Exception as exc:  # handed to the parent, who raises it
+            try:
+                payload = dumps(("error", exc))
+                pickle.loads(payload)  # noqa: S301 -- our own bytes, made just above
+            except Exception:  # an error that does not pickle: the ordinary path will name it
+                payload = dumps(("error", NotStreamableError(f"the reader stopped: {type(exc).__name__}")))
+            out.send_bytes(payload)
+    except (BrokenPipeError, OSError):  # the parent stopped reading: nothing more to do
+        pass
+    finally:
+        out.close()
+
+
+class _ProcessReader:
+    """:class:`_Reader` in a separate process (forked, so it starts at once and sees this process's modules):
+    the reading and checking of rows then runs on the second core for real, not in turns with the writer for
+    the interpreter lock. Blocks come as plain tuples (:func:`~kamgraph.ingest.fastpath.meeting_state`),
+    their records rebuilt here; the pipe's backpressure keeps at most one finished block in the reader."""
+
+    def __init__(self, files: list[tuple[Path, str]], size: int) -> None:
+        context = multiprocessing.get_context("fork")
+        self._conn, child = context.Pipe(duplex=False)
+        self._process = context.Process(target=_produce, args=(files, size, child), name="kamgraph-import-reader",
+                                        daemon=True)
+        self._child = child
+
+    def __enter__(self) -> _ProcessReader:
+        self._process.start()
+        self._child.close()  # the parent's copy of the writing end: EOF once the reader is gone
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def blocks(self) -> Iterator[list[Located]]:
+        """The blocks in file order; raises what the reader raised."""
+        conn = self._conn
+        while True:
+            if not conn.poll(0.05):  # a timeout, so that Ctrl-C is seen promptly
+                if not self._process.is_alive() and not conn.poll(0):
+                    raise RuntimeError("the import's reader process stopped without a word")
+                continue
+            try:
+                tag, value = pickle.loads(conn.recv_bytes())  # noqa: S301 -- from our own forked reader
+            except EOFError:
+                raise RuntimeError("the import's reader process stopped without a word") from None
+            if tag == "end":
+                return
+            if tag == "error":
+                raise value
+            yield [Located(meeting_from_state(state), name, line) for name, line, state in value]
+            del value
+
+    def close(self) -> None:
+        """Stop the process (it may be waiting to hand over a block nobody will take) and wait for it."""
+        process = self._process
+        if process.is_alive():
+            process.terminate()
+        if process.pid is not None:
+            process.join()
+        self._conn.close()
+
+
+def _reader(files: list[tuple[Path, str]], size: int) -> _Reader | _ProcessReader:
+    """The reader of :data:`READER` (a thread where processes cannot be forked)."""
+    if READER == "process" and TRANSPORTABLE and "fork" in multiprocessing.get_all_start_methods():
+        return _ProcessReader(files, size)
+    return _Reader(files, size)
+
+
 def _checked(blocks: Iterator[list[Located]], store: GraphStore, progress: Progress) -> Iterator[Batch]:
     """Each block's batch, its references checked; :class:`NotStreamableError` at the first id seen twice."""
     seen: set[str] = set()
@@ -221,11 +325,11 @@ def import_meetings(paths: Sequence[str | Path], store: GraphStore, *, format_of
     check_rows(total, bounds, ", ".join(str(p) for p in paths))
     if total < 2 * size:
         return None
-    progress.start("Importing", total)
-    try:
-        with _Reader(files, size) as reader:
+    with _reader(files, size) as reader:  # started before the progress display (a process forks best alone)
+        progress.start("Importing", total)
+        try:
             summary: ImportSummary = write(_checked(reader.blocks(), store, progress), expected=total,
                                            dry_run=dry_run)
-    finally:
-        progress.finish()
+        finally:
+            progress.finish()
     return summary
