@@ -248,12 +248,12 @@ class _ProcessReader:
         while True:
             if not conn.poll(0.05):  # a timeout, so that Ctrl-C is seen promptly
                 if not self._process.is_alive() and not conn.poll(0):
-                    raise RuntimeError("the import's reader process stopped without a word")
+                    raise NotStreamableError("the import's reader process stopped without a word")
                 continue
             try:
                 tag, value = pickle.loads(conn.recv_bytes())  # noqa: S301 -- from our own forked reader
-            except EOFError:
-                raise RuntimeError("the import's reader process stopped without a word") from None
+            except EOFError:  # killed (out of memory?): the ordinary path reads the files itself
+                raise NotStreamableError("the import's reader process stopped without a word") from None
             if tag == "end":
                 return
             if tag == "error":
