@@ -83,7 +83,7 @@ def _streamed(base_db: Path, target: Path, files: list[Path], **options: Any) ->
 
 def _readers() -> list[Any]:
     """The pipeline's reader threads and processes still alive."""
-    return ([t for t in threading.enumerate() if t.name == "kamgraph-import-reader"]
+    return ([t for t in threading.enumerate() if t.name.startswith("kamgraph-import-")]
             + [p for p in multiprocessing.active_children() if p.name == "kamgraph-import-reader"])
 
 
@@ -337,8 +337,8 @@ def test_the_reader_is_a_separate_process_where_the_platform_forks(base: tuple[P
 
         def advance(self, n: int = 1) -> None:
             alive = _readers()
-            self.seen.append((sum(isinstance(r, threading.Thread) for r in alive),
-                              sum(getattr(r, "pid", None) not in (None, os.getpid()) for r in alive)))
+            threads = sum(isinstance(r, threading.Thread) and r.name == "kamgraph-import-reader" for r in alive)
+            self.seen.append((threads, sum(getattr(r, "pid", None) not in (None, os.getpid()) for r in alive)))
 
     seen = Readers()
     summary = _streamed(path, tmp_path / "run.db", [file], progress=seen)

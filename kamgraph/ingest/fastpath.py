@@ -150,9 +150,11 @@ def meeting_state(meeting: Meeting) -> tuple[Any, ...]:
 
 def meeting_from_state(state: tuple[Any, ...]) -> Meeting:
     """The meeting :func:`meeting_state` took apart (its values were valid then; nothing is checked again)."""
+    mid, date, kind, account, subject, source, source_id, attendees, fields_set = state  # the order of _ORDER
     meeting = _new(Meeting)
-    _set(meeting, "__dict__", dict(zip(_ORDER, state, strict=False)))
-    _set(meeting, "__pydantic_fields_set__", state[-1])
+    _set(meeting, "__dict__", {"id": mid, "date": date, "kind": kind, "account": account, "subject": subject,
+                               "source": source, "source_id": source_id, "attendees": attendees})
+    _set(meeting, "__pydantic_fields_set__", fields_set)
     _set(meeting, "__pydantic_extra__", None)
     _set(meeting, "__pydantic_private__", None)
     return meeting
