@@ -324,31 +324,28 @@ def test_kamgraph_import_through_the_pipeline(base: tuple[Path, list[Any], list[
 
 
 def test_the_reader_is_a_separate_process_where_the_platform_forks(base: tuple[Path, list[Any], list[Any]],
-                                                                    tmp_path: Path, reader: str) -> None:
+                                                                    tmp_path: Path, reader: str,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     path, staff, clients = base
     file = tmp_path / "meetings.csv"
     _unique_csv(file, staff, clients, 1_000, seed=22)
+    where = tmp_path / "read-by.txt"
+    real = pipeline.csv_blocks
 
-    class Readers(Progress):
-        """Which readers are alive while each block is written."""
+    def noted(*args: Any, **kwargs: Any) -> Any:  # notes the process and thread that read the file
+        where.write_text(f"{os.getpid()} {threading.current_thread().name}", encoding="utf-8")
+        return real(*args, **kwargs)
 
-        def __init__(self) -> None:
-            self.seen: list[tuple[int, int]] = []
-
-        def advance(self, n: int = 1) -> None:
-            alive = _readers()
-            threads = sum(isinstance(r, threading.Thread) and r.name == "kamgraph-import-reader" for r in alive)
-            self.seen.append((threads, sum(getattr(r, "pid", None) not in (None, os.getpid()) for r in alive)))
-
-    seen = Readers()
-    summary = _streamed(path, tmp_path / "run.db", [file], progress=seen)
+    monkeypatch.setattr(pipeline, "csv_blocks", noted)
+    summary = _streamed(path, tmp_path / "run.db", [file])
     assert summary is not None and summary.kinds["meetings"].created == 1_000
-    forks = "fork" in multiprocessing.get_all_start_methods()
-    one = (0, 1) if reader == "process" and forks else (1, 0)
-    # (threads, processes) as the first block is written (a process may be done, and gone, before the last one)
-    other = 0 if one[1] else 1  # the kind of reader that must never be seen
-    assert seen.seen[0] == one and all(alive[other] == 0 for alive in seen.seen)
+    pid, thread = where.read_text(encoding="utf-8").split()
+    if reader == "process" and "fork" in multiprocessing.get_all_start_methods():
+        assert int(pid) != os.getpid() and thread == "MainThread"
+    else:
+        assert int(pid) == os.getpid() and thread == "kamgraph-import-reader"
     assert _readers() == []
+    assert _tables(tmp_path / "run.db") == _tables_after(path, tmp_path, [file], monkeypatch)
 
 
 class _UnpicklableError(Exception):
