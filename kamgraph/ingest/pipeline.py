@@ -60,9 +60,10 @@ from .tabular import count_lines
 
 __all__ = ["BLOCK", "READER", "NotStreamableError", "import_meetings", "meeting_files"]
 
-#: Where the files are read: ``"process"``, a forked process (the default where the platform forks), or
-#: ``"thread"``, a thread of this process (see the module docs).
-READER = "process"
+#: Where the files are read: ``"thread"``, a thread of this process (the default), or ``"process"``, a forked
+#: process (where the platform forks and this process runs no other thread; else the thread). See the module docs
+#: for what each costs; ``benchmarks/import_speed.py --reader`` times either.
+READER = "thread"
 
 #: Meetings in the first block of the reader process (the writer waits for it; the rest are :data:`BLOCK`).
 FIRST_BLOCK = 1_000
@@ -297,8 +298,10 @@ class _ProcessReader:
 
 
 def _reader(files: list[tuple[Path, str]], size: int) -> _Reader | _ProcessReader:
-    """The reader of :data:`READER` (a thread where processes cannot be forked)."""
-    if READER == "process" and TRANSPORTABLE and "fork" in multiprocessing.get_all_start_methods():
+    """The reader of :data:`READER`: a thread where a process cannot be forked, or not safely (a lock another
+    thread holds at the fork stays held in the child for ever, e.g. in a web server's worker)."""
+    if (READER == "process" and TRANSPORTABLE and "fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1):
         return _ProcessReader(files, size)
     return _Reader(files, size)
 
