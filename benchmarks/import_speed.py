@@ -14,10 +14,6 @@ Usage::
 
     python benchmarks/import_speed.py [--runs 5] [--rows 100000] [--events 10000] [--memory-rows 1000000]
     python benchmarks/import_speed.py --runs 5 --against /tmp/import-base
-    python benchmarks/import_speed.py --runs 5 --reader process --against /tmp/import-base
-
-``--reader`` picks this checkout's pipeline reader (``kamgraph.ingest.pipeline.READER``: a thread, the
-default, or a forked process), for the timed imports and the ``--memory-rows`` one.
 
 ``--against DIR`` times another checkout (kernels built) on the same files and
 the same base store, side by side: every run imports in a new process, the
@@ -33,7 +29,6 @@ and ``blocked`` (neither: I/O such as fsync, and sleeps), from ``/proc/self/sche
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import datetime as dt
 import json
@@ -45,7 +40,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -152,19 +146,10 @@ def main() -> None:
                              "print its peak RSS (issue #15's goal: 1,000,000 meetings under 1 GB).")
     parser.add_argument("--against", type=Path, default=None,
                         help="Another checkout (kernels built) to time side by side on the same files.")
-    parser.add_argument("--reader", choices=("thread", "process"), default=None,
-                        help="The import pipeline's reader in this checkout (kamgraph.ingest.pipeline.READER; "
-                             "default: its own default).")
     parser.add_argument("--worker", nargs=3, metavar=("BASE", "WORK", "FILE"), help=argparse.SUPPRESS)
     parser.add_argument("--build-base", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     settings = IngestSettings(our_domains=[OURS])
-    reader = args.reader or os.environ.get("KAMGRAPH_BENCH_READER")
-    if reader and ROOT == HERE:  # this checkout's reader (the other checkout keeps its own)
-        from kamgraph.ingest import pipeline
-
-        pipeline.READER = reader
-        os.environ["KAMGRAPH_BENCH_READER"] = reader  # for this checkout's worker processes
     if args.build_base:  # for --against: the other checkout writes its own base store (its own schema)
         build_base(args.build_base)
         return
@@ -261,58 +246,18 @@ def peak_import(base: Path, work: Path, rows: int, staff: list[str], clients: li
     shutil.copy(base, target)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    reader = os.environ.get("KAMGRAPH_BENCH_READER")
-    start_cli = [str(ROOT / "cli.py")] if not reader else [  # 'kamgraph import' with that reader
-        "-c", "import sys; from kamgraph.ingest import pipeline; pipeline.READER = sys.argv.pop(1); "
-              "from cli import cli; cli(prog_name='kamgraph')", reader]
-    command = subprocess.Popen([sys.executable, *start_cli, "--store", f"sqlite:///{target}", "import",
-                                "-q", "--json", str(big)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    peaks: list[int] = []
-    sampler = threading.Thread(target=lambda: peaks.append(tree_rss_peak(command)), daemon=True)
-    sampler.start()
-    out, err = command.communicate()
-    sampler.join()
+    done = subprocess.run([sys.executable, str(ROOT / "cli.py"), "--store", f"sqlite:///{target}", "import", "-q",
+                           "--json", str(big)], cwd=ROOT, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if command.returncode:
-        raise SystemExit(f"import failed: {err.strip()[-500:]}")
-    created = json.loads(out)["kinds"]["meetings"]["created"]
+    if done.returncode:
+        raise SystemExit(f"import failed: {done.stderr.strip()[-500:]}")
+    created = json.loads(done.stdout)["kinds"]["meetings"]["created"]
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    tree = f"; the command and its reader process together, sampled: {peaks[0] / 2**20:,.0f} MB" if peaks[0] else ""
     print(f"kamgraph import of {created:,} meetings in a new process: peak RSS {after.ru_maxrss / 1024:,.0f} MB "
-          f"({after.ru_maxrss * 1024 / created:,.0f} bytes per meeting; the biggest process){tree}, wall {wall:.1f} s, "
-          f"CPU {cpu:.1f} s (load average {os.getloadavg()[0]:.1f})")
-
-
-def tree_rss_peak(command: subprocess.Popen[str]) -> int:
-    """The highest sum of the resident sets of a running command and its child processes (sampled every 20 ms
-    from ``/proc``, Linux), in bytes; 0 where ``/proc`` is not there. ``ru_maxrss`` of the children gives the
-    peak of the biggest process only, and the import's reader is a process of its own."""
-    def rss(pid: int) -> int:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-        except OSError:
-            pass
-        return 0
-
-    def children(pid: int) -> list[int]:
-        found = []
-        for task in Path(f"/proc/{pid}/task").glob("*/children"):
-            with contextlib.suppress(OSError):
-                found += [int(c) for c in task.read_text().split()]
-        return found
-
-    if not Path("/proc/self/status").exists():
-        return 0
-    peak = 0
-    while command.poll() is None:
-        pids = [command.pid, *children(command.pid)]
-        peak = max(peak, sum(rss(p) for p in pids))
-        time.sleep(0.02)
-    return peak
+          f"({after.ru_maxrss * 1024 / created:,.0f} bytes per meeting), wall {wall:.1f} s, CPU {cpu:.1f} s "
+          f"(load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

@@ -1,19 +1,14 @@
-"""The import pipeline (kamgraph/ingest/pipeline.py): big meetings files read in a forked process (or a thread),
-written a block at a time.
+"""The import pipeline (kamgraph/ingest/pipeline.py): big meetings files read on a thread, written a block at a time.
 
-Against real SQLite files, with each of the two readers (a real forked process, a thread): the pipeline stores
-exactly the rows of the ordinary path (fast paths on and off), counts the same, and a bad row or reference in
-the LAST block, a meeting id repeated across blocks, a dry run and a Ctrl-C all leave every table as it was,
-with the ordinary path's one-line error and no reader thread or process left; a reader process that dies or
-raises an error that does not pickle hands over to the ordinary path.
+Against real SQLite files: the pipeline stores exactly the rows of the ordinary path (fast paths on and off),
+counts the same, and a bad row or reference in the LAST block, a meeting id repeated across blocks, a dry run
+and a Ctrl-C all leave every table as it was, with the ordinary path's one-line error and no thread left.
 The blocks are made small (a few hundred meetings) so that a test file of a few thousand rows has many.
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
 import shutil
 import threading
 from pathlib import Path
@@ -30,13 +25,6 @@ from kamgraph.store import open_store
 from tests.test_import_speed_store import AS_OF, OURS, SETTINGS, _meetings_csv, _tables
 
 BLOCK = 250
-
-
-@pytest.fixture(autouse=True, params=["process", "thread"])
-def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Every test with each reader of the pipeline."""
-    monkeypatch.setattr(pipeline, "READER", request.param)
-    return str(request.param)
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +69,8 @@ def _streamed(base_db: Path, target: Path, files: list[Path], **options: Any) ->
         return pipeline.import_meetings(files, store, block=BLOCK, format_of=detect_format, **options)
 
 
-def _readers() -> list[Any]:
-    """The pipeline's reader threads and processes still alive."""
-    return ([t for t in threading.enumerate() if t.name.startswith("kamgraph-import-")]
-            + [p for p in multiprocessing.active_children() if p.name == "kamgraph-import-reader"])
+def _readers() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "kamgraph-import-reader"]
 
 
 def test_pipeline_stores_the_rows_of_the_ordinary_path(base: tuple[Path, list[Any], list[Any]], tmp_path: Path,
@@ -321,90 +307,3 @@ def test_kamgraph_import_through_the_pipeline(base: tuple[Path, list[Any], list[
     done = runner.invoke(cli, [*store, "--config", str(config), "import", "-q", str(good)])
     assert done.exit_code == 0, done.output
     assert _tables(target) == _tables_after(path, tmp_path, [good], monkeypatch)
-
-
-@pytest.mark.parametrize("other_thread", [False, True])
-def test_the_reader_is_a_separate_process_where_the_platform_forks(base: tuple[Path, list[Any], list[Any]],
-                                                                    tmp_path: Path, reader: str, other_thread: bool,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """READER "process" reads in a forked process, unless another thread runs (a fork would copy the locks it
-    holds): then, as with READER "thread", in a thread."""
-    path, staff, clients = base
-    file = tmp_path / "meetings.csv"
-    _unique_csv(file, staff, clients, 1_000, seed=22)
-    where = tmp_path / "read-by.txt"
-    real = pipeline.csv_blocks
-
-    def noted(*args: Any, **kwargs: Any) -> Any:  # notes the process and thread that read the file
-        where.write_text(f"{os.getpid()} {threading.current_thread().name}", encoding="utf-8")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "csv_blocks", noted)
-    done = threading.Event()
-    busy = threading.Thread(target=done.wait, name="some-other-work", daemon=True)
-    if other_thread:
-        busy.start()
-    alone = threading.active_count() == 1
-    try:
-        summary = _streamed(path, tmp_path / "run.db", [file])
-    finally:
-        done.set()
-    assert summary is not None and summary.kinds["meetings"].created == 1_000
-    pid, thread = where.read_text(encoding="utf-8").split()
-    if reader == "process" and "fork" in multiprocessing.get_all_start_methods() and alone:
-        assert int(pid) != os.getpid() and thread == "MainThread"
-    else:
-        assert int(pid) == os.getpid() and thread == "kamgraph-import-reader"
-    assert _readers() == []
-    assert _tables(tmp_path / "run.db") == _tables_after(path, tmp_path, [file], monkeypatch)
-
-
-class _UnpicklableError(Exception):
-    """An error that cannot cross to the parent (it holds a lock)."""
-
-    def __init__(self) -> None:
-        super().__init__("no")
-        self.lock = threading.Lock()
-
-
-@pytest.mark.parametrize("reader", ["process"], indirect=True)
-@pytest.mark.parametrize("trouble", ["unpicklable", "killed"])
-def test_a_reader_that_fails_oddly_hands_over_to_the_ordinary_path(trouble: str, reader: str,
-                                                                   base: tuple[Path, list[Any], list[Any]],
-                                                                   tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """In the reader process, an error that does not pickle, or the process killed midway (as by the kernel's
-    out-of-memory killer): the pipeline rolls back and gives up, and ``import_files`` imports the file by the
-    ordinary path, which stores the rows it stores on its own."""
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
-        pytest.skip("no reader process where the platform does not fork, or beside another thread")
-    path, staff, clients = base
-    file = tmp_path / "meetings.csv"
-    _unique_csv(file, staff, clients, 1_000, seed=23)
-    real = pipeline.csv_blocks
-
-    def failing(*args: Any, **kwargs: Any) -> Any:
-        kind, blocks = real(*args, **kwargs)
-
-        def odd() -> Any:
-            for number, block in enumerate(blocks):
-                if number == 2:
-                    if trouble == "killed":
-                        os._exit(9)
-                    raise _UnpicklableError()
-                yield block
-        return kind, odd()
-
-    target = tmp_path / "run.db"
-    shutil.copy(path, target)
-    before = _tables(target)
-    with monkeypatch.context() as patch:  # the forked reader runs the patched function
-        patch.setattr(pipeline, "csv_blocks", failing)
-        with pytest.raises(pipeline.NotStreamableError):
-            _streamed(path, target, [file])
-        assert _tables(target) == before and _readers() == []
-        patch.setattr(pipeline, "BLOCK", BLOCK)
-        with open_store(str(target)) as store:
-            summary = import_files([file], store, settings=SETTINGS)
-    assert summary.kinds["meetings"].created == 1_000 and _readers() == []
-    assert _tables(target) == _tables_after(path, tmp_path, [file], monkeypatch)

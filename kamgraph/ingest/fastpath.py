@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from operator import itemgetter
 from typing import Any
 
 from ..domain.models import _ID_RE, Meeting, MeetingKind
 
-__all__ = ["TRANSPORTABLE", "build_meeting", "fast_meeting", "meeting_from_state", "meeting_state", "row_reader",
-           "with_account"]
+__all__ = ["fast_meeting", "build_meeting", "row_reader", "with_account"]
 
 _KINDS = {kind.value: kind for kind in MeetingKind}
 _TEXT = ("subject", "source", "source_id")
@@ -123,41 +121,6 @@ def with_account(meeting: Meeting, account: str) -> Meeting:
     _set(copy, "__pydantic_extra__", None)
     _set(copy, "__pydantic_private__", None)
     return copy
-
-
-_values = itemgetter(*_ORDER)
-#: Whether :func:`meeting_state` and :func:`meeting_from_state` know the model (they take it apart by field order).
-TRANSPORTABLE = _ENABLED
-
-
-def meeting_state(meeting: Meeting) -> tuple[Any, ...]:
-    """A meeting as a plain tuple -- its field values in declaration order, then its set of given fields --
-    for :func:`meeting_from_state` in another process (the import pipeline's reader process).
-
-    A tuple pickles in a fraction of the time and bytes of the model (whose pickling goes through pydantic's
-    ``__getstate__``), and the ids, dates and field sets :func:`fast_meeting` shares are pickled once per
-    block (pickle's memo keeps shared objects shared). Only where :data:`TRANSPORTABLE`.
-
-    Examples
-    --------
-    >>> m = fast_meeting({"id": "m1", "date": "2025-01-15", "kind": "qbr", "attendees": "s1;c1"})
-    >>> again = meeting_from_state(meeting_state(m))
-    >>> again == m, again.model_fields_set == m.model_fields_set, again.attendees
-    (True, True, ['c1', 's1'])
-    """
-    return (*_values(meeting.__dict__), meeting.__pydantic_fields_set__)
-
-
-def meeting_from_state(state: tuple[Any, ...]) -> Meeting:
-    """The meeting :func:`meeting_state` took apart (its values were valid then; nothing is checked again)."""
-    mid, date, kind, account, subject, source, source_id, attendees, fields_set = state  # the order of _ORDER
-    meeting = _new(Meeting)
-    _set(meeting, "__dict__", {"id": mid, "date": date, "kind": kind, "account": account, "subject": subject,
-                               "source": source, "source_id": source_id, "attendees": attendees})
-    _set(meeting, "__pydantic_fields_set__", fields_set)
-    _set(meeting, "__pydantic_extra__", None)
-    _set(meeting, "__pydantic_private__", None)
-    return meeting
 
 
 def fast_meeting(data: dict[str, Any]) -> Meeting | None:

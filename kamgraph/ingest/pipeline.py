@@ -30,19 +30,21 @@ memory: the ordinary path holds every record of the file at once (942 MB peak
 for 1,000,000 meetings), this one a few blocks (304 MB).
 (Feeding each block to SQLite as one JSON parameter, one step without the
 lock, was tried: ``json_each`` costs twice the CPU of bound parameters.)
+A forked reader process was tried too (issue #15; commit f07cc21 has it): the
+reading leaves the importing process, but every block then crosses a pipe as
+plain tuples and its records are rebuilt here, which costs the writer about
+as much as the reading saved it, and about 1 s more CPU in all per 100,000
+meetings; side by side on this 2-core machine under other work it took
+1.2-1.4x the wall time of this thread (docs/scaling.md).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import multiprocessing
-import pickle  # between this process and the reader it forks, nothing else
 import queue
-import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -51,22 +53,13 @@ from ..errors import InputError
 from ..settings import LimitSettings
 from ..store.base import GraphStore
 from .canonical import csv_blocks
-from .fastpath import TRANSPORTABLE, meeting_from_state, meeting_state
 from .parsed import Located
 from .progress import SILENT, Progress
 from .references import MeetingBlocks
 from .sniff import InputLimits, canonical_kind, check_rows, check_size, decode_bytes, delimiter_of
 from .tabular import count_lines
 
-__all__ = ["BLOCK", "READER", "NotStreamableError", "import_meetings", "meeting_files"]
-
-#: Where the files are read: ``"thread"``, a thread of this process (the default), or ``"process"``, a forked
-#: process (where the platform forks and this process runs no other thread; else the thread). See the module docs
-#: for what each costs; ``benchmarks/import_speed.py --reader`` times either.
-READER = "thread"
-
-#: Meetings in the first block of the reader process (the writer waits for it; the rest are :data:`BLOCK`).
-FIRST_BLOCK = 1_000
+__all__ = ["BLOCK", "NotStreamableError", "import_meetings", "meeting_files"]
 
 #: Meetings per block. Smaller blocks overlap sooner; bigger ones pay less per block. Files of fewer than
 #: two blocks take the ordinary path (nothing to overlap).
@@ -187,125 +180,6 @@ class _Reader:
             self._thread.join(0.05)
 
 
-def _produce(files: list[tuple[Path, str]], size: int, out: Connection) -> None:
-    """The reader process: each block of the files, pickled as plain tuples, down ``out``; then the end, or the
-    error that stopped it (one the parent can rebuild, else a :class:`NotStreamableError`: the ordinary path
-    then says what is wrong). Ctrl-C is ignored here: the parent decides, and stops this process."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    dumps = pickle.dumps
-    step = min(size, FIRST_BLOCK)
-    try:
-        try:
-            pending: list[tuple[str, int, tuple[Any, ...]]] = []
-            target = step  # small blocks first, so that the writer starts at once: FIRST_BLOCK, 4x that, ... BLOCK
-            for path, kind in files:
-                _, blocks = csv_blocks(path, kind, size=step)
-                for block in blocks:
-                    pending += [(item.file, item.line, meeting_state(item.record)) for item in block]
-                    del block
-                    if len(pending) >= target:
-                        out.send_bytes(dumps(("block", pending), pickle.HIGHEST_PROTOCOL))
-                        pending, target = [], min(size, 4 * target)
-            if pending:
-                out.send_bytes(dumps(("block", pending), pickle.HIGHEST_PROTOCOL))
-            out.send_bytes(dumps(("end", None)))
-        except Exception as exc:  # handed to the parent, who raises it
-            try:
-                payload = dumps(("error", exc))
-                pickle.loads(payload)  # noqa: S301 -- our own bytes, made just above
-            except Exception:  # an error that does not pickle: the ordinary path will name it
-                payload = dumps(("error", NotStreamableError(f"the reader stopped: {type(exc).__name__}")))
-            out.send_bytes(payload)
-    except (BrokenPipeError, OSError):  # the parent stopped reading: nothing more to do
-        pass
-    finally:
-        out.close()
-
-
-class _ProcessReader:
-    """:class:`_Reader` in a separate process (forked, so it starts at once and sees this process's modules):
-    the reading and checking of rows then runs on the second core for real, not in turns with the writer for
-    the interpreter lock. Blocks come as plain tuples (:func:`~kamgraph.ingest.fastpath.meeting_state`),
-    their records rebuilt here. A thread of this process takes each block's bytes off the pipe as soon as it
-    is sent (waiting in ``read``, without the interpreter lock), so that the reader runs up to two blocks
-    ahead of the writer; at most five blocks exist at once (one being read, two as bytes, one being rebuilt
-    or written), about 13 MB for blocks of 20,000 meetings."""
-
-    def __init__(self, files: list[tuple[Path, str]], size: int) -> None:
-        context = multiprocessing.get_context("fork")
-        self._conn, child = context.Pipe(duplex=False)
-        self._process = context.Process(target=_produce, args=(files, size, child), name="kamgraph-import-reader",
-                                        daemon=True)
-        self._child = child
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
-        self._stop = threading.Event()
-        self._receiver = threading.Thread(target=self._receive, name="kamgraph-import-receiver", daemon=True)
-
-    def __enter__(self) -> _ProcessReader:
-        self._process.start()
-        self._child.close()  # the parent's copy of the writing end: EOF once the reader is gone
-        self._receiver.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _receive(self) -> None:
-        """Each message's bytes onto the queue; None at the end of the pipe (the reader gone)."""
-        item: bytes | None = b""
-        while item is not None and not self._stop.is_set():
-            try:
-                item = self._conn.recv_bytes()
-            except (EOFError, OSError):
-                item = None
-            while not self._stop.is_set():
-                try:
-                    self._queue.put(item, timeout=0.05)
-                    break
-                except queue.Full:
-                    continue
-
-    def blocks(self) -> Iterator[list[Located]]:
-        """The blocks in file order; raises what the reader raised."""
-        while True:
-            try:
-                raw = self._queue.get(timeout=0.05)  # a timeout, so that Ctrl-C is seen promptly
-            except queue.Empty:
-                continue
-            if raw is None:  # killed (out of memory?): the ordinary path reads the files itself
-                raise NotStreamableError("the import's reader process stopped without a word")
-            tag, value = pickle.loads(raw)  # noqa: S301 -- from our own forked reader
-            del raw
-            if tag == "end":
-                return
-            if tag == "error":
-                raise value
-            yield [Located(meeting_from_state(state), name, line) for name, line, state in value]
-            del value
-
-    def close(self) -> None:
-        """Stop the process (it may be waiting to hand over a block nobody will take) and the receiving thread,
-        and wait for both."""
-        self._stop.set()
-        process = self._process
-        if process.is_alive():
-            process.terminate()
-        if process.pid is not None:
-            process.join()
-        if self._receiver.ident is not None:
-            self._receiver.join()  # the pipe's writing end is closed (the process is gone): recv_bytes returns
-        self._conn.close()
-
-
-def _reader(files: list[tuple[Path, str]], size: int) -> _Reader | _ProcessReader:
-    """The reader of :data:`READER`: a thread where a process cannot be forked, or not safely (a lock another
-    thread holds at the fork stays held in the child for ever, e.g. in a web server's worker)."""
-    if (READER == "process" and TRANSPORTABLE and "fork" in multiprocessing.get_all_start_methods()
-            and threading.active_count() == 1):
-        return _ProcessReader(files, size)
-    return _Reader(files, size)
-
-
 def _checked(blocks: Iterator[list[Located]], store: GraphStore, progress: Progress) -> Iterator[Batch]:
     """Each block's batch, its references checked; :class:`NotStreamableError` at the first id seen twice."""
     seen: set[str] = set()
@@ -353,11 +227,11 @@ def import_meetings(paths: Sequence[str | Path], store: GraphStore, *, format_of
     check_rows(total, bounds, ", ".join(str(p) for p in paths))
     if total < 2 * size:
         return None
-    with _reader(files, size) as reader:  # started before the progress display (a process forks best alone)
-        progress.start("Importing", total)
-        try:
+    progress.start("Importing", total)
+    try:
+        with _Reader(files, size) as reader:
             summary: ImportSummary = write(_checked(reader.blocks(), store, progress), expected=total,
                                            dry_run=dry_run)
-        finally:
-            progress.finish()
+    finally:
+        progress.finish()
     return summary
