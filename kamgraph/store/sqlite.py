@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -252,6 +253,9 @@ _BULK_MIN_ROWS = 20_000
 _MEETING_INDEXES = ("meeting_date", "meeting_staff_staff", "meeting_stakeholder_stakeholder", "account_meeting_meeting")
 
 _CHUNK = 900  # stay under SQLite's default limit of bound parameters
+
+
+_by_account = itemgetter(0)
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
@@ -1316,33 +1320,25 @@ class SqliteStore(GraphStore):
             account_of.update(db.execute(f"SELECT id, account_id FROM stakeholder WHERE id IN ({_marks(len(part))})",
                                          part))
         days: dict[dt.date, str] = {}
-        owner = account_of.get
         for start in range(0, len(writes), self._REFRESH_CHUNK):  # bounded memory on a big import
-            # Each account's rows laid end to end in its own list, the accounts then in order: an account's rows
-            # together, so that SQLite inserts them into one part of its tree.
-            by_account: dict[str, list[str]] = {}
+            rows: list[tuple[str, str, str, str]] = []
             for m in writes[start:start + self._REFRESH_CHUNK]:
                 day = days.get(m.date)
                 if day is None:
                     day = days[m.date] = m.date.isoformat()
-                attendees = m.attendees
-                accounts = set(map(owner, attendees))  # None: one of our staff
-                accounts.discard(None)
-                if len(accounts) == 1:  # the usual meeting: one account sees every attendee
-                    (account,) = accounts
-                    rows = by_account.get(account)
-                    if rows is None:
-                        rows = by_account[account] = []
-                    rows += (account, day, m.id, ",".join(sorted(attendees)))
-                    continue
-                ours = [p for p in attendees if owner(p) is None]
-                for account in accounts:
-                    rows = by_account.get(account)
-                    if rows is None:
-                        rows = by_account[account] = []
-                    rows += (account, day, m.id, ",".join(sorted(ours + [p for p in attendees if owner(p) == account])))
+                ours: list[str] = []
+                theirs: dict[str, list[str]] = {}
+                for p in m.attendees:
+                    account = account_of.get(p)
+                    if account is None:  # one of our staff
+                        ours.append(p)
+                    else:
+                        theirs.setdefault(account, []).append(p)
+                for account, seen in theirs.items():
+                    rows.append((account, day, m.id, ",".join(sorted(ours + seen))))
+            rows.sort(key=_by_account)  # an account's rows together: SQLite inserts them into one part of its tree
             self._insert_flat("INSERT INTO account_meeting (account_id, date, meeting_id, attendees)",
-                              list(chain.from_iterable(by_account[a] for a in sorted(by_account))), 4)
+                              list(chain.from_iterable(rows)), 4)
 
     def _meetings_of_stakeholders(self, stakeholder_ids: Sequence[str]) -> set[str]:
         """The ids of the meetings these stakeholders attended."""
