@@ -14,10 +14,12 @@ import datetime as dt
 import random
 import shutil
 import sqlite3
+from itertools import chain
 from pathlib import Path
 
 import pytest
 
+import kamgraph.store.sqlite as sqlite_module
 from kamgraph.domain.dataset import Batch
 from kamgraph.domain.models import Meeting
 from kamgraph.errors import KamgraphError
@@ -139,6 +141,76 @@ def test_every_kind_of_write_keeps_the_table_equal_to_the_records(tmp_path: Path
 
         store.clear()
         assert _stored_rows(path) == set()
+
+
+def _indexes(path: Path) -> set[str]:
+    raw = sqlite3.connect(path)
+    try:
+        return {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+    finally:
+        raw.close()
+
+
+@pytest.mark.parametrize("way", ["batch", "blocks"])
+def test_bulk_loads_and_a_second_import_keep_the_table_equal_to_the_records(tmp_path: Path, way: str,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bulk-load path (secondary indexes dropped and rebuilt around the load, ``account_meeting``'s included)
+    through ``import_batch`` and through ``import_meeting_blocks`` (the pipeline's), into an empty store and then
+    again into the same, non-empty one (meetings re-imported with other attendees and dates, joint meetings of
+    two accounts, new meetings), against the brute force; and a load refused by its last block leaves the rows
+    and the indexes as they were."""
+    monkeypatch.setattr(sqlite_module, "_BULK_MIN_ROWS", 50)  # small loads take the bulk path
+    rng = random.Random(7)
+    path = tmp_path / "kam.db"
+    batch = _portfolio(4)
+    meetings, batch.meetings = batch.meetings, []
+    by_account: dict[str, list[str]] = {}
+    for s in batch.stakeholders:
+        by_account.setdefault(s.account, []).append(s.id)
+    staff = [s.id for s in batch.staff]
+    accounts = sorted(by_account)
+
+    def joint(i: int) -> Meeting:  # people of two accounts
+        a, b = rng.sample(accounts, 2)
+        return Meeting(id=f"joint-{i}", date=AS_OF - dt.timedelta(days=rng.randint(0, 300)), kind="meeting",
+                       attendees=[rng.choice(staff), rng.choice(by_account[a]), *rng.sample(by_account[b], 2)])
+
+    def load(store: SqliteStore, records: list[Meeting]) -> None:
+        if way == "batch":
+            store.import_batch(Batch(meetings=records))
+            return
+        kinds = {p: "staff" for p in staff} | {p: "stakeholder" for p in chain.from_iterable(by_account.values())}
+        blocks = [records[i:i + 40] for i in range(0, len(records), 40)]
+        store.import_meeting_blocks((Batch(meetings=b, person_kinds=kinds) for b in blocks), expected=len(records))
+
+    first = meetings + [joint(i) for i in range(30)]
+    assert len(first) >= 2 * 50
+    with open_store(str(path), create=True) as store:
+        store.import_batch(batch)
+        indexes = _indexes(path)
+        load(store, first)
+        _check(store, path)
+        assert _indexes(path) == indexes  # rebuilt after the load
+        # Again, into the non-empty store: a third re-imported with other attendees and dates, more new ones
+        # beside than the store holds (so that this is a bulk load too).
+        people = [s.id for s in batch.stakeholders]
+        again = [m.model_copy(update={"attendees": sorted({*m.attendees[:-1], rng.choice(people)}),
+                                      "date": m.date - dt.timedelta(days=rng.randint(1, 30))})
+                 for m in rng.sample(first, len(first) // 3)]
+        again += [joint(1000 + i) for i in range(160)] + [m.model_copy(update={"id": m.id + "-new"})
+                                                         for m in meetings[:40]]
+        rng.shuffle(again)
+        load(store, again)
+        _check(store, path)
+        assert _indexes(path) == indexes
+        # A load refused by its last meeting: nothing of it stays, the indexes included.
+        before = _stored_rows(path)
+        refused = [joint(2000 + i) for i in range(400)]  # more than the store holds: a bulk load too
+        refused[-1] = refused[-1].model_copy(update={"attendees": [staff[0], "nobody-known"]})
+        with pytest.raises(KamgraphError):
+            load(store, refused)
+        assert _stored_rows(path) == before and _indexes(path) == indexes
+        _check(store, path)
 
 
 def test_a_real_version_4_file_gets_the_table_on_opening(tmp_path: Path) -> None:

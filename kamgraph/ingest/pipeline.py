@@ -30,6 +30,12 @@ memory: the ordinary path holds every record of the file at once (942 MB peak
 for 1,000,000 meetings), this one a few blocks (304 MB).
 (Feeding each block to SQLite as one JSON parameter, one step without the
 lock, was tried: ``json_each`` costs twice the CPU of bound parameters.)
+A forked reader process was tried too (issue #15; commit f07cc21 has it): the
+reading leaves the importing process, but every block then crosses a pipe as
+plain tuples and its records are rebuilt here, which costs the writer about
+as much as the reading saved it, and about 1 s more CPU in all per 100,000
+meetings; side by side on this 2-core machine under other work it took
+1.2-1.4x the wall time of this thread (docs/scaling.md).
 """
 
 from __future__ import annotations
