@@ -148,7 +148,8 @@ def import_cmd(files: tuple[Path, ...], fmt: str, kind: str | None, mapping: Pat
     are counted with their reason.
     """
     from kamgraph.ingest import import_files
-    from kamgraph.ingest.report import render_import, write_skipped
+    from kamgraph.ingest.report import render_import
+    from kamgraph.views.csv_text import skipped_csv
 
     state = _state()
     settings = state.settings.ingest
@@ -158,7 +159,7 @@ def import_cmd(files: tuple[Path, ...], fmt: str, kind: str | None, mapping: Pat
                                settings=settings, since=since, until=until, progress=progress,  # type: ignore[arg-type]
                                kind=kind, calendar=state.settings.calendar, limits=state.settings.limits)
     if report is not None:
-        write_skipped(summary, report)
+        Path(report).write_text(skipped_csv(summary), encoding="utf-8", newline="")
     emit(summary, as_json, lambda: render_import(summary, store.url, reasons=not quiet))
 
 

@@ -1,4 +1,5 @@
-"""What an import says afterwards: the summary text and the file of skipped rows.
+"""What an import says afterwards: the summary text (the file of skipped rows is
+:func:`kamgraph.views.csv_text.skipped_csv`, formulas neutralised like every CSV kamgraph writes).
 
 Examples
 --------
@@ -15,15 +16,9 @@ kam.db: created 12, updated 0, unchanged 0, skipped 3 (meetings 12/0/0)
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 from ..domain.dataset import ImportSummary
 
-__all__ = ["render_import", "write_skipped", "REPORT_COLUMNS"]
-
-#: Columns of the ``--report`` file.
-REPORT_COLUMNS = ("file", "line", "reason", "detail", "row")
+__all__ = ["render_import"]
 
 
 def render_import(summary: ImportSummary, store_url: str, *, reasons: bool = True) -> str:
@@ -34,18 +29,3 @@ def render_import(summary: ImportSummary, store_url: str, *, reasons: bool = Tru
         text += f"\n  skipped: {counts}"
     return text
 
-
-def write_skipped(summary: ImportSummary, path: str | Path) -> int:
-    """Write every skipped row (file, line, reason, detail, the row as read) to a CSV file.
-
-    Returns
-    -------
-    int
-        The number of rows written (the header not counted).
-    """
-    with Path(path).open("w", encoding="utf-8", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow(REPORT_COLUMNS)
-        for item in summary.skipped:
-            out.writerow([item.file, "" if item.line is None else item.line, item.reason, item.detail, item.row])
-    return len(summary.skipped)

@@ -30,10 +30,11 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..analysis.matrix import CommunicationMatrix, MatrixCell, MatrixTotals
+    from ..domain.dataset import ImportSummary
     from ..portfolio.table import Portfolio
 
-__all__ = ["csv_text", "safe_cell", "matrix_csv", "portfolio_csv", "MATRIX_VALUES", "set_neutralising",
-           "neutralising", "NEUTRALISE_ENV"]
+__all__ = ["csv_text", "safe_cell", "matrix_csv", "portfolio_csv", "skipped_csv", "SKIPPED_COLUMNS",
+           "MATRIX_VALUES", "set_neutralising", "neutralising", "NEUTRALISE_ENV"]
 
 #: The ``[csv] neutralise_formulas`` setting as an environment variable.
 NEUTRALISE_ENV = "KAMGRAPH_CSV__NEUTRALISE_FORMULAS"
@@ -158,3 +159,26 @@ def portfolio_csv(portfolio: Portfolio) -> str:
         data = row.model_dump(mode="json")
         rows.append([data[f] for f in fields])
     return csv_text(fields, rows)
+
+
+#: Columns of ``kamgraph import --report FILE``: where each row skipped on purpose was, why, and the row.
+SKIPPED_COLUMNS = ("file", "line", "reason", "detail", "row")
+
+
+def skipped_csv(summary: ImportSummary) -> str:
+    """The rows an import skipped on purpose (cancelled events, contacts without an account, ...) as CSV.
+
+    The row as read comes from someone else's calendar or CRM: a cell that a spreadsheet would run as a
+    formula gets an apostrophe like every other CSV kamgraph writes.
+
+    Examples
+    --------
+    >>> from kamgraph.domain.dataset import ImportSummary, Skipped
+    >>> s = ImportSummary()
+    >>> s.skipped.append(Skipped(file="crm.csv", line=7, reason="no account", row='=HYPERLINK("http://x")'))
+    >>> print(skipped_csv(s), end="")
+    file,line,reason,detail,row
+    crm.csv,7,no account,,"'=HYPERLINK(""http://x"")"
+    """
+    return csv_text(SKIPPED_COLUMNS, [[item.file, item.line, item.reason, item.detail, item.row]
+                                      for item in summary.skipped])
