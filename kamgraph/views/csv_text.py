@@ -169,7 +169,7 @@ def skipped_csv(summary: ImportSummary) -> str:
     """The rows an import skipped on purpose (cancelled events, contacts without an account, ...) as CSV.
 
     The row as read comes from someone else's calendar or CRM: a cell that a spreadsheet would run as a
-    formula gets an apostrophe like every other CSV kamgraph writes.
+    formula gets an apostrophe, as in the other tables kamgraph writes for a spreadsheet.
 
     Examples
     --------
