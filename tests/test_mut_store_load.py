@@ -1,0 +1,90 @@
+"""Tests written for the survivors of the fifth round's run of the SQLite paths every test calls (the bulk
+read ``load_accounts``, the import's plan and writes; ``PENDING=1 scripts/mutation.sh store``,
+docs/mutation.md). Every expectation is written out by hand in the test; stored values are read back with
+plain SQL where the store's own reader could hide them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from kamgraph.domain.dataset import Batch
+from kamgraph.domain.models import Account, CompetitorTie, Meeting, Relationship, Staff, Stakeholder
+from kamgraph.errors import NotFoundError
+from kamgraph.store import open_store
+from kamgraph.store.base import GraphStore
+
+
+def _store(tmp_path: Path) -> GraphStore:
+    return open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True)
+
+
+def _accounts(n: int) -> Batch:
+    return Batch(accounts=[Account(id=f"a{i}", name=f"Account {i}") for i in range(n)])
+
+
+# -- load_accounts: chunks, unknown ids ----------------------------------------------------------------------
+
+def test_an_unknown_account_is_raised_when_its_chunk_is_read(tmp_path: Path) -> None:
+    # chunks of two: a0 and a1 come out before the chunk holding the unknown id is read (the documented contract)
+    with _store(tmp_path) as store:
+        store.import_batch(_accounts(3))
+        snapshots = store.load_accounts(["a0", "a1", "nope", "a2"], chunk_size=2)
+        assert [next(snapshots).account.id, next(snapshots).account.id] == ["a0", "a1"]
+        with pytest.raises(NotFoundError, match=r"^no account with id 'nope' \(see 'kamgraph accounts'\)$"):
+            next(snapshots)
+
+
+def test_an_unknown_account_in_the_first_chunk_names_the_first_unknown_id(tmp_path: Path) -> None:
+    with _store(tmp_path) as store:
+        store.import_batch(_accounts(2))
+        with pytest.raises(NotFoundError, match=r"^no account with id 'x2' "):
+            list(store.load_accounts(["a0", "x2", "a1", "x1"]))
+
+
+def _two_accounts() -> Batch:
+    return Batch(
+        accounts=[Account(id="acc", name="Acme"), Account(id="bare", name="No people"),
+                  Account(id="oth", name="Other")],
+        staff=[Staff(id="s_team", name="On acc's team", accounts=["acc"]),  # never met anyone
+               Staff(id="s_both", name="On oth's team, met acc", accounts=["oth"]),
+               Staff(id="s_meet", name="Met c1")],                       # on no team: a meeting only
+        stakeholders=[Stakeholder(id="c1", account="acc", name="C1", reports_to="c2"),
+                      Stakeholder(id="c2", account="acc", name="C2", dotted_to=["c1"]),
+                      Stakeholder(id="cx", account="oth", name="CX")],
+        meetings=[Meeting(id="m1", date=dt.date(2026, 1, 10), attendees=["s_meet", "c1"]),
+                  Meeting(id="m2", date=dt.date(2026, 1, 10), attendees=["s_both", "c2", "cx"]),
+                  Meeting(id="m3", date=dt.date(2026, 2, 5), attendees=["s_meet", "cx"])],
+        relationships=[Relationship(source="c1", target="cx")],  # across accounts: neither account keeps it
+        competitor_ties=[CompetitorTie(stakeholder="c1", competitor="Rival", strength=4),
+                         CompetitorTie(stakeholder="cx", competitor="Contoso", strength=2)])
+
+
+def test_load_accounts_brings_each_account_its_own_team_meetings_and_people(tmp_path: Path) -> None:
+    with _store(tmp_path) as store:
+        store.import_batch(_two_accounts())
+        acc, bare, oth = store.load_accounts(["acc", "bare", "oth"])
+        cut = next(store.load_accounts(["oth"], dt.date(2026, 1, 31)))
+    # acc: its team (s_team) and whom its meetings saw (s_meet in m1, s_both in m2); both meetings, its people only
+    assert [s.id for s in acc.staff] == ["s_both", "s_meet", "s_team"]
+    assert [(m.id, m.attendees) for m in acc.meetings] == [("m1", ["c1", "s_meet"]), ("m2", ["c2", "s_both"])]
+    assert [(r.stakeholder, r.manager, r.line.value) for r in acc.reporting_lines] == [
+        ("c1", "c2", "solid"), ("c2", "c1", "dotted")]
+    assert acc.relationships == []
+    # bare: an account with no people, no team and no meetings reads back empty, not as an error
+    assert (bare.account.name, bare.stakeholders, bare.staff, bare.meetings) == ("No people", [], [], [])
+    # oth: its team member s_both (who met it too) and s_meet, who met cx in m3
+    assert [s.id for s in oth.staff] == ["s_both", "s_meet"]
+    assert [(m.id, m.attendees) for m in oth.meetings] == [("m2", ["cx", "s_both"]), ("m3", ["cx", "s_meet"])]
+    # as of 31 January m3 has not happened: s_meet is no longer among oth's staff, s_both stays (team)
+    assert [s.id for s in cut.staff] == ["s_both"]
+    assert [m.id for m in cut.meetings] == ["m2"]
+    assert [m.date for m in cut.meetings] == [dt.date(2026, 1, 10)]
+    assert (acc.as_of, cut.as_of) == (None, dt.date(2026, 1, 31))
+    # each account's stakeholders' leanings, none for the account without people
+    assert [(t.stakeholder, t.competitor, t.strength) for t in acc.competitor_ties] == [("c1", "Rival", 4.0)]
+    assert [(t.stakeholder, t.competitor) for t in oth.competitor_ties] == [("cx", "Contoso")]
+    assert bare.competitor_ties == []
