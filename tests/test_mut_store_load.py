@@ -53,7 +53,8 @@ def _two_accounts() -> Batch:
                Staff(id="s_both", name="On oth's team, met acc", accounts=["oth"]),
                Staff(id="s_meet", name="Met c1")],                       # on no team: a meeting only
         stakeholders=[Stakeholder(id="c1", account="acc", name="C1", reports_to="c2"),
-                      Stakeholder(id="c2", account="acc", name="C2", dotted_to=["c1"]),
+                      Stakeholder(id="c2", account="acc", name="C2", dotted_to=["c3", "c1"]),
+                      Stakeholder(id="c3", account="acc", name="C3"),
                       Stakeholder(id="cx", account="oth", name="CX")],
         meetings=[Meeting(id="m1", date=dt.date(2026, 1, 10), attendees=["s_meet", "c1"]),
                   Meeting(id="m2", date=dt.date(2026, 1, 10), attendees=["s_both", "c2", "cx"]),
@@ -72,7 +73,9 @@ def test_load_accounts_brings_each_account_its_own_team_meetings_and_people(tmp_
     assert [s.id for s in acc.staff] == ["s_both", "s_meet", "s_team"]
     assert [(m.id, m.attendees) for m in acc.meetings] == [("m1", ["c1", "s_meet"]), ("m2", ["c2", "s_both"])]
     assert [(r.stakeholder, r.manager, r.line.value) for r in acc.reporting_lines] == [
-        ("c1", "c2", "solid"), ("c2", "c1", "dotted")]
+        ("c1", "c2", "solid"), ("c2", "c1", "dotted"), ("c2", "c3", "dotted")]
+    assert [(s.id, s.reports_to, s.dotted_to) for s in acc.stakeholders] == [
+        ("c1", "c2", []), ("c2", None, ["c1", "c3"]), ("c3", None, [])]
     assert acc.relationships == []
     # bare: an account with no people, no team and no meetings reads back empty, not as an error
     assert (bare.account.name, bare.stakeholders, bare.staff, bare.meetings) == ("No people", [], [], [])
@@ -88,3 +91,21 @@ def test_load_accounts_brings_each_account_its_own_team_meetings_and_people(tmp_
     assert [(t.stakeholder, t.competitor, t.strength) for t in acc.competitor_ties] == [("c1", "Rival", 4.0)]
     assert [(t.stakeholder, t.competitor) for t in oth.competitor_ties] == [("cx", "Contoso")]
     assert bare.competitor_ties == []
+
+
+# -- competitor ties of many accounts ------------------------------------------------------------------------
+
+def test_competitor_ties_of_more_accounts_than_one_query_takes(tmp_path: Path) -> None:
+    # 901 accounts: read in two chunks of at most 900 ids (SQLite's parameter limit); a tie in each chunk
+    ids = [f"a{i:03d}" for i in range(901)]
+    batch = Batch(accounts=[Account(id=i, name=i) for i in ids],
+                  stakeholders=[Stakeholder(id="c_first", account="a000", name="First"),
+                                Stakeholder(id="c_last", account="a900", name="Last")],
+                  competitor_ties=[CompetitorTie(stakeholder="c_last", competitor="Alpha", strength=1),
+                                   CompetitorTie(stakeholder="c_first", competitor="Zeta", strength=3)])
+    with _store(tmp_path) as store:
+        store.import_batch(batch)
+        ties = store.competitor_ties(reversed(ids))
+    # sorted by stakeholder, then competitor (not by competitor first: "Alpha" is c_last's)
+    assert [(t.stakeholder, t.competitor, t.strength) for t in ties] == [
+        ("c_first", "Zeta", 3.0), ("c_last", "Alpha", 1.0)]
