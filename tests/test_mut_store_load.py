@@ -7,13 +7,14 @@ plain SQL where the store's own reader could hide them.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from kamgraph.domain.dataset import Batch
 from kamgraph.domain.models import Account, CompetitorTie, Meeting, Relationship, Staff, Stakeholder
-from kamgraph.errors import NotFoundError
+from kamgraph.errors import InputError, NotFoundError
 from kamgraph.store import open_store
 from kamgraph.store.base import GraphStore
 
@@ -109,3 +110,47 @@ def test_competitor_ties_of_more_accounts_than_one_query_takes(tmp_path: Path) -
     # sorted by stakeholder, then competitor (not by competitor first: "Alpha" is c_last's)
     assert [(t.stakeholder, t.competitor, t.strength) for t in ties] == [
         ("c_first", "Zeta", 3.0), ("c_last", "Alpha", 1.0)]
+
+
+# -- every field of an account ------------------------------------------------------------------------------
+
+def test_every_field_of_an_account_reads_back(tmp_path: Path) -> None:
+    account = Account(id="nw", name="Northwind", tier="A", segment="Retail", revenue=120.5, potential=400,
+                      category_spend=1000, currency="EUR", criteria={"fit": 7, "access": 3.5},
+                      domains=["@NW.example", "nw-group.example"], aliases="NWL; Northwind Group",
+                      crm_ids=["0015g00000XyZ1", "hs-77"])
+    with _store(tmp_path) as store:
+        store.import_batch(Batch(accounts=[account]))
+        bulk = next(store.load_accounts(["nw"])).account
+        single = store.load_account("nw").account
+    expected = {"id": "nw", "name": "Northwind", "tier": "A", "segment": "Retail", "revenue": 120.5,
+                "potential": 400.0, "category_spend": 1000.0, "currency": "EUR",
+                "criteria": {"access": 3.5, "fit": 7.0}, "domains": ["nw-group.example", "nw.example"],
+                "aliases": ["NWL", "Northwind Group"], "crm_ids": ["0015g00000XyZ1", "hs-77"]}
+    assert bulk.model_dump() == expected
+    assert single.model_dump() == expected
+    with sqlite3.connect(tmp_path / "kam.db") as db:  # the list columns are JSON text
+        row = db.execute("SELECT criteria, domains, aliases, crm_ids FROM account").fetchone()
+    assert row == ('{"access": 3.5, "fit": 7.0}', '["nw-group.example", "nw.example"]',
+                   '["NWL", "Northwind Group"]', '["0015g00000XyZ1", "hs-77"]')
+
+
+# -- the import's writes -------------------------------------------------------------------------------------
+
+def test_a_meeting_with_an_unknown_attendee_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    # c1 and s1 come in the same batch; "ghost" is nowhere (neither in the batch nor in the store)
+    batch = Batch(accounts=[Account(id="a", name="A")], staff=[Staff(id="s1", name="S")],
+                  stakeholders=[Stakeholder(id="c1", account="a", name="C")],
+                  meetings=[Meeting(id="m1", date=dt.date(2026, 1, 1), attendees=["c1", "s1"]),
+                            Meeting(id="m2", date=dt.date(2026, 1, 2), attendees=["c1", "ghost"])])
+    with _store(tmp_path) as store:
+        with pytest.raises(InputError) as caught:
+            store.import_batch(batch)
+        assert str(caught.value) == "attendees: unknown person 'ghost' in meeting 'm2'"
+        assert store.counts() == {"accounts": 0, "staff": 0, "stakeholders": 0, "meetings": 0, "relationships": 0,
+                                  "reporting_lines": 0, "attendances": 0}
+        # the same meeting against people already stored: they are looked up, the ghost still refused
+        store.import_batch(Batch(accounts=batch.accounts, staff=batch.staff, stakeholders=batch.stakeholders))
+        with pytest.raises(InputError, match="unknown person 'ghost' in meeting 'm2'"):
+            store.import_batch(Batch(meetings=batch.meetings))
+        assert store.counts()["meetings"] == 0
