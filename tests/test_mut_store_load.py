@@ -154,3 +154,48 @@ def test_a_meeting_with_an_unknown_attendee_is_refused_and_nothing_is_written(tm
         with pytest.raises(InputError, match="unknown person 'ghost' in meeting 'm2'"):
             store.import_batch(Batch(meetings=batch.meetings))
         assert store.counts()["meetings"] == 0
+
+
+def test_one_id_cannot_be_a_staff_member_and_a_stakeholder_either_way(tmp_path: Path) -> None:
+    with _store(tmp_path) as store:
+        store.import_batch(Batch(accounts=[Account(id="a", name="A")], staff=[Staff(id="s1", name="S")],
+                                 stakeholders=[Stakeholder(id="c1", account="a", name="C")]))
+        with pytest.raises(InputError) as as_staff:
+            store.import_batch(Batch(staff=[Staff(id="c1", name="Also staff")]))
+        with pytest.raises(InputError) as as_client:
+            store.import_batch(Batch(stakeholders=[Stakeholder(id="s1", account="a", name="Also a client")]))
+        assert [(s.id, s.name) for s in store.load_account("a").stakeholders] == [("c1", "C")]
+    assert str(as_staff.value) == ("id: 'c1' is already a stakeholder; it cannot also be a staff member "
+                                   "(people share one id space)")
+    assert str(as_client.value).startswith("id: 's1' is already a staff")
+    assert str(as_client.value).endswith("; it cannot also be a stakeholder (people share one id space)")
+
+
+@pytest.mark.xfail(strict=True, reason="the message names the table, 'a staff', not 'a staff member' "
+                   "(SqliteStore._check_id_spaces and Neo4jStore's twin); left to the lead")
+def test_a_stakeholder_id_of_a_staff_member_says_staff_member(tmp_path: Path) -> None:
+    with _store(tmp_path) as store:
+        store.import_batch(Batch(accounts=[Account(id="a", name="A")], staff=[Staff(id="s1", name="S")]))
+        with pytest.raises(InputError) as caught:
+            store.import_batch(Batch(stakeholders=[Stakeholder(id="s1", account="a", name="Also a client")]))
+    assert str(caught.value) == ("id: 's1' is already a staff member; it cannot also be a stakeholder "
+                                 "(people share one id space)")
+
+
+def test_the_meetings_of_a_stakeholder_moved_to_another_account_move_with_them(tmp_path: Path) -> None:
+    people = Batch(accounts=[Account(id="a", name="A"), Account(id="b", name="B")], staff=[Staff(id="s1", name="S")],
+                   stakeholders=[Stakeholder(id="c1", account="a", name="C1"),
+                                 Stakeholder(id="c2", account="a", name="C2")],
+                   meetings=[Meeting(id="m1", date=dt.date(2026, 1, 5), attendees=["s1", "c1"]),
+                             Meeting(id="m2", date=dt.date(2026, 1, 6), attendees=["s1", "c2"])])
+    with _store(tmp_path) as store:
+        store.import_batch(people)
+        # c1 changes account; the meetings are not imported again
+        store.import_batch(Batch(stakeholders=[Stakeholder(id="c1", account="b", name="C1")]))
+        a, b = store.load_accounts(["a", "b"])
+    assert [(m.id, m.attendees) for m in a.meetings] == [("m2", ["c2", "s1"])]
+    assert [(m.id, m.attendees) for m in b.meetings] == [("m1", ["c1", "s1"])]
+    with sqlite3.connect(tmp_path / "kam.db") as db:  # the per-account view of each meeting, as written
+        rows = db.execute("SELECT account_id, meeting_id, date, attendees FROM account_meeting "
+                          "ORDER BY account_id, meeting_id").fetchall()
+    assert rows == [("a", "m2", "2026-01-06", "c2,s1"), ("b", "m1", "2026-01-05", "c1,s1")]
