@@ -199,3 +199,59 @@ def test_the_meetings_of_a_stakeholder_moved_to_another_account_move_with_them(t
         rows = db.execute("SELECT account_id, meeting_id, date, attendees FROM account_meeting "
                           "ORDER BY account_id, meeting_id").fetchall()
     assert rows == [("a", "m2", "2026-01-06", "c2,s1"), ("b", "m1", "2026-01-05", "c1,s1")]
+
+
+def test_every_field_of_staff_and_stakeholders_reads_back_and_is_updated(tmp_path: Path) -> None:
+    accounts = [Account(id="a", name="A"), Account(id="b", name="B")]
+    sam = Staff(id="s1", name="Sam", title="KAM", team="North", role="kam", email="Sam@Us.example",
+                accounts=["a"], note="joined in May")
+    boss = Stakeholder(id="c0", account="a", name="Boss")
+    cy = Stakeholder(id="c1", account="a", name="Cy", title="CFO", department="Finance", seniority="c_level",
+                     buying_role="economic_buyer", influence=5, attitude=-1, email="cy@them.example",
+                     reports_to="c0", dotted_to=["c2"], verified=False, cadence_days=21, note="prefers calls")
+    # a dotted line to one's own solid manager is that solid line, stored once
+    di = Stakeholder(id="c2", account="a", name="Di", reports_to="c0", dotted_to=["c0", "c1"])
+    with _store(tmp_path) as store:
+        store.import_batch(Batch(accounts=accounts, staff=[sam], stakeholders=[boss, cy, di]))
+        first = store.load_account("a")
+        bulk = next(store.load_accounts(["a"]))
+        # the second import changes every field: sam leaves and moves to b's team, cy drops the dotted line
+        sam2 = Staff(id="s1", name="Samuel", title="Director", team="South", role="exec_sponsor",
+                     email="samuel@us.example", accounts=["b"], status="left", left_on="2026-03-31",
+                     moved_to="Rival Corp", note=None)
+        cy2 = Stakeholder(id="c1", account="a", name="Cy Young", title="CEO", department="Board", seniority="vp",
+                          buying_role="champion", influence=2, attitude=2, email=None, reports_to="c2",
+                          verified=True, cadence_days=None, status="left", left_on="2026-04-01", moved_to="c0")
+        summary = store.import_batch(Batch(staff=[sam2], stakeholders=[cy2]))
+        second_a, second_b = store.load_accounts(["a", "b"])
+    expected_sam = {"id": "s1", "name": "Sam", "title": "KAM", "email": "sam@us.example", "status": "active",
+                    "left_on": None, "moved_to": None, "note": "joined in May", "team": "North", "role": "kam",
+                    "accounts": ["a"]}
+    expected_cy = {"id": "c1", "name": "Cy", "title": "CFO", "email": "cy@them.example", "status": "active",
+                   "left_on": None, "moved_to": None, "note": "prefers calls", "account": "a",
+                   "department": "Finance", "seniority": "c_level", "buying_role": "economic_buyer",
+                   "influence": 5, "attitude": -1, "reports_to": "c0", "dotted_to": ["c2"], "verified": False,
+                   "cadence_days": 21}
+    for snapshot in (first, bulk):
+        assert [s.model_dump(mode="json") for s in snapshot.staff] == [expected_sam]
+        assert snapshot.stakeholders[1].model_dump(mode="json") == expected_cy
+        assert [(p.id, p.reports_to, p.dotted_to) for p in snapshot.stakeholders] == [
+            ("c0", None, []), ("c1", "c0", ["c2"]), ("c2", "c0", ["c1"])]
+    assert (summary.kinds["staff"].updated, summary.kinds["stakeholders"].updated) == (1, 1)
+    assert [s.model_dump(mode="json") for s in second_b.staff] == [{
+        "id": "s1", "name": "Samuel", "title": "Director", "email": "samuel@us.example", "status": "left",
+        "left_on": "2026-03-31", "moved_to": "Rival Corp", "note": None, "team": "South", "role": "exec_sponsor",
+        "accounts": ["b"]}]
+    assert second_a.staff == []  # no longer on a's team, never met anyone there
+    assert second_a.stakeholders[1].model_dump(mode="json") == {
+        "id": "c1", "name": "Cy Young", "title": "CEO", "email": None, "status": "left", "left_on": "2026-04-01",
+        "moved_to": "c0", "note": None, "account": "a", "department": "Board", "seniority": "vp",
+        "buying_role": "champion", "influence": 2, "attitude": 2, "reports_to": "c2", "dotted_to": [],
+        "verified": True, "cadence_days": None}
+    with sqlite3.connect(tmp_path / "kam.db") as db:  # the rows as written: c1's dotted line gone, verified as 1
+        lines = db.execute("SELECT stakeholder_id, manager_id, line FROM reporting_line ORDER BY 1, 2").fetchall()
+        flags = db.execute("SELECT id, verified, cadence_days FROM stakeholder ORDER BY id").fetchall()
+        team = db.execute("SELECT staff_id, account_id FROM staff_account").fetchall()
+    assert lines == [("c1", "c2", "solid"), ("c2", "c0", "solid"), ("c2", "c1", "dotted")]
+    assert flags == [("c0", 1, None), ("c1", 1, None), ("c2", 1, None)]
+    assert team == [("s1", "b")]
