@@ -255,3 +255,14 @@ def test_every_field_of_staff_and_stakeholders_reads_back_and_is_updated(tmp_pat
     assert lines == [("c1", "c2", "solid"), ("c2", "c0", "solid"), ("c2", "c1", "dotted")]
     assert flags == [("c0", 1, None), ("c1", 1, None), ("c2", 1, None)]
     assert team == [("s1", "b")]
+
+
+def test_a_competitor_tie_of_an_unknown_stakeholder_is_refused_with_the_whole_import(tmp_path: Path) -> None:
+    with _store(tmp_path) as store:
+        with pytest.raises(InputError) as caught:
+            store.import_batch(Batch(accounts=[Account(id="a", name="A")],
+                                     stakeholders=[Stakeholder(id="c1", account="a", name="C")],
+                                     competitor_ties=[CompetitorTie(stakeholder="c1", competitor="Rival"),
+                                                      CompetitorTie(stakeholder="ghost", competitor="Rival")]))
+        assert str(caught.value) == "stakeholder: unknown stakeholder 'ghost'"
+        assert (store.counts()["accounts"], store.competitor_ties()) == (0, [])
