@@ -107,8 +107,8 @@ run_mutmut() {
     local merged="$first/mutmut-merged.txt"
     [ -s "$merged" ] || merged="$first/mutmut-results.txt"
     [ -s "$merged" ] || { echo "RECHECK: run scripts/mutation.sh $target first" >&2; exit 2; }
-    local source="$merged"  # a pending run's first recheck: only the survivors of the mutants it ran
-    [ -n "${PENDING:-}" ] && [ "$RECHECK" -eq 1 ] && source="$first/mutmut-results.txt"
+    local source="$merged"  # a pending run's rechecks: only the survivors among the mutants it (re)ran
+    [ -n "${PENDING:-}" ] && source="$first/mutmut-results.txt"
     names="$(grep -v ': killed$\|: timeout$\|: not checked$\|: caught by type check$' "$source" \
              | awk -F: '{print $1}' | tr -d ' ' | tr '\n' ' ')"
     dest="$dest-recheck${RECHECK#1}"

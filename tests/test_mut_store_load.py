@@ -153,6 +153,10 @@ def test_a_meeting_with_an_unknown_attendee_is_refused_and_nothing_is_written(tm
         store.import_batch(Batch(accounts=batch.accounts, staff=batch.staff, stakeholders=batch.stakeholders))
         with pytest.raises(InputError, match="unknown person 'ghost' in meeting 'm2'"):
             store.import_batch(Batch(meetings=batch.meetings))
+        # a meeting of nobody known at all (no attendee found in the store either)
+        nobody = Meeting(id="m3", date=dt.date(2026, 1, 3), attendees=["ghost", "phantom"])
+        with pytest.raises(InputError, match=r"^attendees: unknown person 'ghost' in meeting 'm3'$"):  # the first
+            store.import_batch(Batch(meetings=[nobody]))
         assert store.counts()["meetings"] == 0
 
 
