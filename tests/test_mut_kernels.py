@@ -142,3 +142,64 @@ def test_warm_paths_by_hand() -> None:
     # a weak contact without strength counts as 1e9
     tree = kp.warm_paths(5, 2, indptr, indices, lengths, [(0, 4, 0.0)])
     assert (tree.dist[4], tree.prev[4]) == (1e9, 0)
+
+
+# -- brokers ---------------------------------------------------------------------------------------------
+
+def _reference_brokers(n: int, n_staff: int, edges: set[tuple[int, int]], department: list[int]
+                       ) -> dict[int, tuple[float, list[int]]]:
+    """From the docstring: a stakeholder whose stakeholder neighbours sit in a department other than its own
+    and, with its own (if any), in two or more; its departments in the order its sorted neighbours show them,
+    then its own; Burt's constraint (networkx, unit weights) on the stakeholder subgraph."""
+    clients = nx.Graph()
+    clients.add_nodes_from(range(n_staff, n))
+    clients.add_edges_from((a, b) for a, b in edges if a >= n_staff and b >= n_staff)
+    constraint = nx.constraint(clients)
+    found = {}
+    for v in range(n_staff, n):
+        own = department[v]
+        depts: list[int] = []
+        for w in sorted(clients[v]):
+            if department[w] and department[w] != own and department[w] not in depts:
+                depts.append(department[w])
+        if depts and own:
+            depts.append(own)
+        if len(depts) >= 2:
+            found[v] = (constraint[v], depts)
+    return found
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_brokers_are_the_stakeholders_tied_into_two_departments(seed: int) -> None:
+    rng = random.Random(2000 + seed)
+    n_staff = rng.randint(1, 3)
+    n = n_staff + rng.randint(3, 10)
+    edges = _random_graph(rng, n, 0.4)
+    n_departments = rng.randint(1, 3)
+    department = [0] * n_staff + [rng.randint(0, n_departments) for _ in range(n - n_staff)]
+    indptr, indices, _ = _csr(n, edges)
+    table = kp.brokers(n, n_staff, indptr, indices, array("i", department), n_departments)
+    expected = _reference_brokers(n, n_staff, edges, department)
+    assert table.node == sorted(expected)
+    assert table.departments == [expected[v][1] for v in table.node]
+    assert table.constraint == pytest.approx([expected[v][0] for v in table.node], rel=1e-12)
+
+
+def test_brokers_by_hand() -> None:
+    # staff 0; stakeholders 1 (dept 1), 2 (dept 2), 3 (no dept), 4 (dept 1).  Staff ties do not count.
+    # 3 knows 1, 2 and staff 0: neighbours in departments 1 and 2, no own: a broker, departments [1, 2].
+    # 1 knows 3 and 4 (dept 1, its own) and 0: no other department: not a broker.
+    # 2 knows 3 and 4: department 1 besides its own 2: [1, 2].  4 knows 1 (its own dept) and 2: [2, 1].
+    # No two neighbours of anyone are tied: each constraint is 2 * (1/2)^2 = 0.5.
+    edges = {(0, 3), (0, 1), (1, 3), (2, 3), (1, 4), (2, 4)}
+    indptr, indices, _ = _csr(5, edges)
+    table = kp.brokers(5, 1, indptr, indices, array("i", [0, 1, 2, 0, 1]), 2)
+    assert (table.node, table.departments) == ([2, 3, 4], [[1, 2], [1, 2], [2, 1]])
+    assert table.constraint == pytest.approx([0.5, 0.5, 0.5])
+    # a triangle 1-2-3 and 4 tied to 1; departments 1, 2, none, 2.  1 is a broker ([2, 1]); its p = 1/3;
+    # to 2: 1/3 + (1/3)(1/2) through 3 = 1/2; to 3 likewise 1/2; to 4: 1/3.  1/4 + 1/4 + 1/9 = 11/18.
+    edges = {(1, 2), (1, 3), (2, 3), (1, 4)}
+    indptr, indices, _ = _csr(5, edges)
+    table = kp.brokers(5, 1, indptr, indices, array("i", [0, 1, 2, 0, 2]), 2)
+    assert table.node[0] == 1 and table.departments[0] == [2, 1]
+    assert table.constraint[0] == pytest.approx(11 / 18)
