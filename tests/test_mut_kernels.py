@@ -203,3 +203,66 @@ def test_brokers_by_hand() -> None:
     table = kp.brokers(5, 1, indptr, indices, array("i", [0, 1, 2, 0, 2]), 2)
     assert table.node[0] == 1 and table.departments[0] == [2, 1]
     assert table.constraint[0] == pytest.approx(11 / 18)
+
+
+# -- removal impacts -----------------------------------------------------------------------------------------
+
+def _reached(n: int, n_staff: int, edges: set[tuple[int, int]], gone: int | None = None,
+             cut: tuple[int, int] | None = None) -> set[int]:
+    """Stakeholders reachable from the staff, without the node ``gone`` or the link ``cut`` (a plain search)."""
+    g = nx.Graph()
+    g.add_nodes_from(v for v in range(n) if v != gone)
+    g.add_edges_from(e for e in edges if gone not in e and e != cut)
+    seen: set[int] = set()
+    for s in range(n_staff):
+        if s != gone:
+            seen |= nx.node_connected_component(g, s)
+    return {v for v in seen if v >= n_staff}
+
+
+@pytest.mark.parametrize("seed", range(50))
+def test_impacts_are_what_removing_each_person_costs(seed: int) -> None:
+    rng = random.Random(3000 + seed)
+    n_staff = rng.randint(1, 3)
+    n = n_staff + rng.randint(2, 10)
+    edges = _random_graph(rng, n, rng.choice([0.15, 0.25, 0.4]))
+    # a stakeholder's only thread is someone else (or none, or several: -1)
+    sole = array("i", [-1] * n_staff + [rng.choice([-1, -1, rng.choice([v for v in range(n) if v != c])])
+                                        for c in range(n_staff, n)])
+    importance = [0.0] * n_staff + [rng.choice([0.0, 0.5, 1.0, 2.5]) for _ in range(n - n_staff)]
+    indptr, indices, _ = _csr(n, edges)
+    got = kp.impacts(n, n_staff, indptr, indices, sole, importance, True)
+    today = _reached(n, n_staff, edges)
+    total = sum(importance)
+    assert got.reach == today
+    for v in range(n):
+        paths = sorted(today - {v} - _reached(n, n_staff, edges, gone=v))
+        threads = sorted(c for c in today if sole[c] == v)
+        lost = sorted(set(paths) | set(threads))
+        assert (got.lost_paths[v], got.lost_threads[v], got.lost[v]) == (paths, threads, lost), (seed, v)
+        share = sum(importance[c] for c in lost) / total if total else 0.0
+        assert got.share[v] == pytest.approx(share, abs=1e-12)
+    bridges = set()
+    for a, b in edges:
+        cut_off = sorted(today - _reached(n, n_staff, edges, cut=(a, b)))
+        if cut_off:
+            bridges.add((a, b, tuple(cut_off)))
+    assert set(zip(got.bridges.u, got.bridges.v, map(tuple, got.bridges.cut_off), strict=True)) == bridges
+    assert len(got.bridges.u) == len(bridges)
+    assert kp.impacts(n, n_staff, indptr, indices, sole, importance, False).bridges == ([], [], [])
+
+
+def test_impacts_by_hand() -> None:
+    # staff 0, 1; 2 knows 0 and 1; 3 knows only 2; 4 knows only 3; 5 knows nobody.  3's only thread is 1.
+    # Removing 2 cuts off 3 and 4; removing 3 cuts off 4; removing 1 costs 3 its only thread.
+    # Links 2-3 and 3-4 are bridges (cutting 3, 4 and 4); 0-2 and 1-2 are not (2 keeps the other).
+    edges = {(0, 2), (1, 2), (2, 3), (3, 4)}
+    indptr, indices, _ = _csr(6, edges)
+    sole = array("i", [-1, -1, -1, 1, -1, -1])
+    got = kp.impacts(6, 2, indptr, indices, sole, [0.0, 0.0, 1.0, 2.0, 1.0, 4.0], True)
+    assert got.reach == {2, 3, 4}
+    assert got.lost == [[], [3], [3, 4], [4], [], []]
+    assert (got.lost_threads[1], got.lost_paths[1], got.lost_paths[2]) == ([3], [], [3, 4])
+    assert got.share == pytest.approx([0.0, 2 / 8, 3 / 8, 1 / 8, 0.0, 0.0])  # 5 unreachable still counts in 8
+    assert sorted(zip(got.bridges.u, got.bridges.v, got.bridges.cut_off, strict=True)) == [
+        (2, 3, [3, 4]), (3, 4, [4])]
