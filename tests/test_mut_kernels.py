@@ -63,6 +63,19 @@ def test_connectivity_is_the_number_of_disjoint_paths_from_the_team(seed: int) -
             assert kp.connectivity(n, n_staff, indptr, indices, rev, target, cap) == min(cap, expected)
 
 
+def test_connectivity_on_larger_graphs_where_paths_must_be_rerouted() -> None:
+    # bigger and sparser than above: augmenting paths that cancel and step back through people already used
+    for seed in range(300):
+        rng = random.Random(10_000 + seed)
+        n_staff = rng.randint(2, 5)
+        n = n_staff + rng.randint(4, 14)
+        edges = _random_graph(rng, n, rng.choice([0.15, 0.25, 0.35]))
+        indptr, indices, rev = _csr(n, edges)
+        for target in range(n_staff, n):
+            expected = _reference_connectivity(n, n_staff, edges, target)
+            assert kp.connectivity(n, n_staff, indptr, indices, rev, target, -1) == expected, (seed, target)
+
+
 def test_connectivity_by_hand() -> None:
     # staff 0, 1; stakeholders 2..5.  2 knows both staff: two paths.  3 knows 0 (and 4, 5, who know only 3):
     # one path for 3, and one for 4 and for 5, whose every path runs through 3.
@@ -74,10 +87,19 @@ def test_connectivity_by_hand() -> None:
     indptr, indices, rev = _csr(6, edges)
     assert kp.connectivity(6, 2, indptr, indices, rev, 5, -1) == 2
     # a staff member's own connectivity is the team's size, capped
-    assert [kp.connectivity(6, 2, indptr, indices, rev, 0, cap) for cap in (-1, 1, 5)] == [2, 1, 2]
+    assert [kp.connectivity(6, 2, indptr, indices, rev, 0, cap) for cap in (-1, 0, 1, 5)] == [2, 0, 1, 2]
     # an isolated stakeholder: no path at all
     indptr, indices, rev = _csr(4, {(0, 2)})
     assert kp.connectivity(4, 2, indptr, indices, rev, 3, -1) == 0
+
+
+def test_two_paths_to_one_staff_member_count_once() -> None:
+    # staff 0 (alone) and 1; target 6 knows 2 and 3; 2-4-1 and 3-5-1: both paths end at staff member 1, who
+    # is one person: one disjoint path (staff 0 knows nobody)
+    edges = {(6, 2), (6, 3), (2, 4), (3, 5), (4, 1), (5, 1)}
+    indptr, indices, rev = _csr(7, edges)
+    assert _reference_connectivity(7, 2, edges, 6) == 1
+    assert kp.connectivity(7, 2, indptr, indices, rev, 6, -1) == 1
 
 
 def test_connectivity_needs_an_augmenting_path_that_cancels_a_greedy_one() -> None:
@@ -266,3 +288,6 @@ def test_impacts_by_hand() -> None:
     assert got.share == pytest.approx([0.0, 2 / 8, 3 / 8, 1 / 8, 0.0, 0.0])  # 5 unreachable still counts in 8
     assert sorted(zip(got.bridges.u, got.bridges.v, got.bridges.cut_off, strict=True)) == [
         (2, 3, [3, 4]), (3, 4, [4])]
+    # when no active stakeholder carries any importance, every share is 0 (not a division by zero, not 1)
+    got = kp.impacts(6, 2, indptr, indices, sole, [0.0] * 6, False)
+    assert (got.share, got.lost[2]) == ([0.0] * 6, [3, 4])
