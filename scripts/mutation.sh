@@ -11,6 +11,11 @@
 #       # survivors of recheck 1, and so on)
 #   MUTATE_ONLY="kamgraph/analysis/attitude.py" scripts/mutation.sh analysis
 #       # only these files of the target, with its tests, in a copy of their own (/tmp/kamgraph-mutation-<target>-only)
+#   PENDING=1 scripts/mutation.sh store
+#       # the mutants the last full run left unrun ("not checked", "no tests"), in a fresh copy of their own
+#       # (/tmp/kamgraph-mutation-<target>-pending) with today's test list and call records; PENDING_MATCH (a
+#       # glob of mutant names, e.g. 'kamgraph.store.sqlite.*') and PENDING_STATUS ('not checked') restrict them; prints the target's score with
+#       # their outcomes in place of the first run's (RECHECK=1 PENDING=1: the survivors of that run)
 #   RESUME=1 scripts/mutation.sh analysis
 #       # continue a run that was stopped: the copy is updated in place, not made afresh; mutmut keeps the
 #       # outcome of every mutant whose function is unchanged (it stores a hash per function in
@@ -85,6 +90,16 @@ copy_tree() {  # tracked files + untracked new ones (or the files of commit $REV
 run_mutmut() {
   local target="$1" dest="/tmp/kamgraph-mutation-$1${REV:+-$REV}${MUTATE_ONLY:+-only}" names=""
   [ -n "${MUTATE_ONLY:-}" ] && MUTATE[$target]="$MUTATE_ONLY"  # some files of the target, in a copy of their own
+  if [ -n "${PENDING:-}" ] && [ -z "${RECHECK:-}" ]; then  # the mutants the last full run did not run
+    local merged="$dest/mutmut-merged.txt"
+    [ -s "$merged" ] || merged="$dest/mutmut-results.txt"
+    [ -s "$merged" ] || { echo "PENDING: run scripts/mutation.sh $target first" >&2; exit 2; }
+    names="$(grep -E ": (${PENDING_STATUS:-not checked|no tests})\$" "$merged" | awk -F: '{print $1}' | tr -d ' ' \
+             | { if [ -n "${PENDING_MATCH:-}" ]; then grep -E "$(printf '%s' "$PENDING_MATCH" | sed 's/\./\\./g; s/\*/.*/g')"; else cat; fi; } \
+             | tr '\n' ' ' || true)"
+    [ -n "$names" ] || { echo "PENDING: nothing left unrun in $merged" >&2; exit 0; }
+    dest="$dest-pending"
+  elif [ -n "${PENDING:-}" ]; then dest="$dest-pending"; fi
   if [ -n "${RECHECK:-}" ]; then  # the survivors of the last full run (or recheck), in another copy
     local first="$dest"
     [ "$RECHECK" -gt 1 ] && first="$dest-recheck$((RECHECK - 1))"
@@ -92,7 +107,9 @@ run_mutmut() {
     local merged="$first/mutmut-merged.txt"
     [ -s "$merged" ] || merged="$first/mutmut-results.txt"
     [ -s "$merged" ] || { echo "RECHECK: run scripts/mutation.sh $target first" >&2; exit 2; }
-    names="$(grep -v ': killed$\|: timeout$\|: not checked$\|: caught by type check$' "$merged" \
+    local source="$merged"  # a pending run's rechecks: only the survivors among the mutants it (re)ran
+    [ -n "${PENDING:-}" ] && source="$first/mutmut-results.txt"
+    names="$(grep -v ': killed$\|: timeout$\|: not checked$\|: caught by type check$' "$source" \
              | awk -F: '{print $1}' | tr -d ' ' | tr '\n' ' ')"
     dest="$dest-recheck${RECHECK#1}"
   fi
@@ -116,9 +133,11 @@ run_mutmut() {
   (cd "$dest" && KAMGRAPH_PURE_PYTHON=1 nice -n "${NICE:-15}" "$BIN/mutmut" run --max-children "$JOBS" $names \
      >mutmut-run.log 2>&1 || true)
   (cd "$dest" && "$BIN/mutmut" results --all true > mutmut-results.txt 2>/dev/null || true)
-  SCORED="${SCORED[$target]:-}" "$PYTHON" - "$target" "$dest/mutmut-results.txt" ${RECHECK:+"${merged:-}"} <<'PY'
+  local base="${merged:-}"; [ -n "${RECHECK:-}${PENDING:-}" ] || base=""
+  SCORED="${SCORED[$target]:-}" PENDING="${PENDING:-}" RECHECK="${RECHECK:-}" "$PYTHON" - "$target" "$dest/mutmut-results.txt" ${base:+"$base"} <<'PY'
 import collections, os, re, sys
 target, path, *first = sys.argv[1:]
+pending = os.environ.get("PENDING") and not os.environ.get("RECHECK")
 scored = re.compile(os.environ.get("SCORED") or ".")
 def outcomes(path):
     found = {}
@@ -132,7 +151,10 @@ now = outcomes(path)
 if first:  # a recheck: the first run's outcomes, with the survivors these tests killed counted as killed
     merged = outcomes(first[0])
     for name, outcome in now.items():
-        if merged.get(name) not in (None, "killed", "timeout", "not checked") and outcome in ("killed", "timeout"):
+        if pending:  # the unrun mutants of the first run: their outcome now, whatever it is, if they were run
+            if merged.get(name) in ("not checked", "no tests") and outcome != "not checked":
+                merged[name] = outcome
+        elif merged.get(name) not in (None, "killed", "timeout", "not checked") and outcome in ("killed", "timeout"):
             merged[name] = outcome
     now = merged
     with open(path.replace("mutmut-results.txt", "mutmut-merged.txt"), "w") as out:
