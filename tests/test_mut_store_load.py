@@ -175,13 +175,10 @@ def test_one_id_cannot_be_a_staff_member_and_a_stakeholder_either_way(tmp_path: 
     assert str(as_client.value).endswith("; it cannot also be a stakeholder (people share one id space)")
 
 
-@pytest.mark.xfail(strict=True, reason="the message names the table, 'a staff', not 'a staff member' "
-                   "(SqliteStore._check_id_spaces and Neo4jStore's twin); left to the lead")
-def test_a_stakeholder_id_of_a_staff_member_says_staff_member(tmp_path: Path) -> None:
-    with _store(tmp_path) as store:
-        store.import_batch(Batch(accounts=[Account(id="a", name="A")], staff=[Staff(id="s1", name="S")]))
-        with pytest.raises(InputError) as caught:
-            store.import_batch(Batch(stakeholders=[Stakeholder(id="s1", account="a", name="Also a client")]))
+def test_a_stakeholder_id_of_a_staff_member_says_staff_member(store: GraphStore) -> None:
+    store.import_batch(Batch(accounts=[Account(id="a", name="A")], staff=[Staff(id="s1", name="S")]))
+    with pytest.raises(InputError) as caught:
+        store.import_batch(Batch(stakeholders=[Stakeholder(id="s1", account="a", name="Also a client")]))
     assert str(caught.value) == ("id: 's1' is already a staff member; it cannot also be a stakeholder "
                                  "(people share one id space)")
 

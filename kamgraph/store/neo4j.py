@@ -554,7 +554,8 @@ class Neo4jStore(GraphStore):
                                      (batch.stakeholders, "stakeholder", "staff")):
             for row in t.rows("people_by_ids", "ids", sorted({r.id for r in records})):
                 if row["kind"] == other:
-                    raise InputError(f"{row['id']!r} is already a {other}; it cannot also be a {mine} "
+                    theirs = "staff member" if other == "staff" else other
+                    raise InputError(f"{row['id']!r} is already a {theirs}; it cannot also be a {mine} "
                                      "(people share one id space)", field="id")
                 found[row["id"]] = row["kind"]
         return found

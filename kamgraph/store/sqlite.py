@@ -689,7 +689,8 @@ class SqliteStore(GraphStore):
                                          part).fetchone()
                 if clash:
                     mine = "staff member" if other == "stakeholder" else "stakeholder"
-                    raise InputError(f"{clash[0]!r} is already a {other}; it cannot also be a {mine} "
+                    theirs = "staff member" if other == "staff" else other
+                    raise InputError(f"{clash[0]!r} is already a {theirs}; it cannot also be a {mine} "
                                      "(people share one id space)", field="id")
 
     def _plan(self, kind: str, records: list[Any]) -> UpsertPlan[Any]:
@@ -1187,8 +1188,9 @@ class SqliteStore(GraphStore):
         """Every stakeholder of these accounts, by account, sorted by id.
 
         Reporting lines come from one join over the chunk, not two subqueries per stakeholder (SQLite's time
-        for the two: 0.87 -> 0.76 ms per account of 167 stakeholders). A stakeholder's ``reports_to`` is its smallest solid manager id (there is at most one),
-        ``dotted_to`` its dotted managers in id order, as :meth:`load_account` reads them.
+        for the two: 0.87 -> 0.76 ms per account of 167 stakeholders). A stakeholder's ``reports_to`` is its
+        smallest solid manager id (there is at most one), ``dotted_to`` its dotted managers in id order, as
+        :meth:`load_account` reads them.
         """
         seniority, roles, status = members(Seniority), members(BuyingRole), members(Status)
         marks = _marks(len(account_ids))
