@@ -1,5 +1,5 @@
 """What an import says afterwards: the summary text (the file of skipped rows is
-:func:`kamgraph.views.csv_text.skipped_csv`, formulas neutralised like every CSV kamgraph writes).
+:func:`kamgraph.views.csv_text.skipped_csv`, formulas neutralised as in kamgraph's other spreadsheet tables).
 
 Examples
 --------

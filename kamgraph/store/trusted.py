@@ -56,7 +56,8 @@ def trusted(cls: type[M], values: dict[str, Any]) -> M:
 
     Every instance of a class shares one set of "fields set" (all of them): pydantic only ever adds names to
     that set (on assignment, of a name already in it) and copies it before changing it (``model_copy``), so
-    sharing it is safe, and it saves building a set per record -- a quarter of the cost of this function.
+    sharing it is safe, and it saves building a set per record (with the descriptors: 1.41 -> 1.15 us a
+    record, ``python -m timeit`` on a Meeting).
     """
     fields = _FIELDS.get(cls)
     if fields is None:
