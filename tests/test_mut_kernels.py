@@ -38,6 +38,16 @@ def _random_graph(rng: random.Random, n: int, p: float) -> set[tuple[int, int]]:
     return {(a, b) for a in range(n) for b in range(a + 1, n) if rng.random() < p}
 
 
+def _random_team_graph(rng: random.Random, staff: tuple[int, int], others: tuple[int, int],
+                       density: float | list[float]) -> tuple[int, int, set[tuple[int, int]]]:
+    """``(n_staff, n, edges)``: staff and other people in the given ranges, each pair linked with the
+    probability ``density`` (or one of them, picked at random)."""
+    n_staff = rng.randint(*staff)
+    n = n_staff + rng.randint(*others)
+    p = rng.choice(density) if isinstance(density, list) else density
+    return n_staff, n, _random_graph(rng, n, p)
+
+
 # -- connectivity ---------------------------------------------------------------------------------------
 
 def _reference_connectivity(n: int, n_staff: int, edges: set[tuple[int, int]], target: int) -> int:
@@ -49,31 +59,28 @@ def _reference_connectivity(n: int, n_staff: int, edges: set[tuple[int, int]], t
     return nx.algorithms.connectivity.local_node_connectivity(g, "team", target)
 
 
-@pytest.mark.parametrize("seed", range(60))
-def test_connectivity_is_the_number_of_disjoint_paths_from_the_team(seed: int) -> None:
-    rng = random.Random(seed)
-    n_staff = rng.randint(1, 4)
-    n = n_staff + rng.randint(2, 9)
-    edges = _random_graph(rng, n, rng.choice([0.2, 0.35, 0.5]))
+def _check_connectivity(seed: int, staff: tuple[int, int], others: tuple[int, int], densities: list[float],
+                        caps: tuple[int, ...]) -> None:
+    """The kernel's connectivity of every stakeholder of one random graph against networkx, uncapped and
+    with each of ``caps``."""
+    n_staff, n, edges = _random_team_graph(random.Random(seed), staff, others, densities)
     indptr, indices, rev = _csr(n, edges)
     for target in range(n_staff, n):
         expected = _reference_connectivity(n, n_staff, edges, target)
         assert kp.connectivity(n, n_staff, indptr, indices, rev, target, -1) == expected, (seed, target)
-        for cap in (0, 1, 2):
+        for cap in caps:
             assert kp.connectivity(n, n_staff, indptr, indices, rev, target, cap) == min(cap, expected)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_connectivity_is_the_number_of_disjoint_paths_from_the_team(seed: int) -> None:
+    _check_connectivity(seed, (1, 4), (2, 9), [0.2, 0.35, 0.5], caps=(0, 1, 2))
 
 
 def test_connectivity_on_larger_graphs_where_paths_must_be_rerouted() -> None:
     # bigger and sparser than above: augmenting paths that cancel and step back through people already used
     for seed in range(400):
-        rng = random.Random(seed)
-        n_staff = rng.randint(2, 5)
-        n = n_staff + rng.randint(4, 14)
-        edges = _random_graph(rng, n, rng.choice([0.15, 0.25, 0.35]))
-        indptr, indices, rev = _csr(n, edges)
-        for target in range(n_staff, n):
-            expected = _reference_connectivity(n, n_staff, edges, target)
-            assert kp.connectivity(n, n_staff, indptr, indices, rev, target, -1) == expected, (seed, target)
+        _check_connectivity(seed, (2, 5), (4, 14), [0.15, 0.25, 0.35], caps=())
 
 
 def test_connectivity_by_hand() -> None:
@@ -126,9 +133,7 @@ def _reference_distances(n: int, n_staff: int, weights: dict[tuple[int, int], fl
 @pytest.mark.parametrize("seed", range(40))
 def test_warm_paths_are_the_shortest_distances_from_the_team(seed: int) -> None:
     rng = random.Random(1000 + seed)
-    n_staff = rng.randint(1, 3)
-    n = n_staff + rng.randint(2, 10)
-    edges = _random_graph(rng, n, 0.3)
+    n_staff, n, edges = _random_team_graph(rng, (1, 3), (2, 10), 0.3)
     indptr, indices, _ = _csr(n, edges)
     length = {e: rng.uniform(0.05, 2.0) for e in edges}
     lengths = array("d", [length[min(v, w), max(v, w)] for v in range(n)
@@ -194,9 +199,7 @@ def _reference_brokers(n: int, n_staff: int, edges: set[tuple[int, int]], depart
 @pytest.mark.parametrize("seed", range(40))
 def test_brokers_are_the_stakeholders_tied_into_two_departments(seed: int) -> None:
     rng = random.Random(2000 + seed)
-    n_staff = rng.randint(1, 3)
-    n = n_staff + rng.randint(3, 10)
-    edges = _random_graph(rng, n, 0.4)
+    n_staff, n, edges = _random_team_graph(rng, (1, 3), (3, 10), 0.4)
     n_departments = rng.randint(1, 3)
     department = [0] * n_staff + [rng.randint(0, n_departments) for _ in range(n - n_staff)]
     indptr, indices, _ = _csr(n, edges)
@@ -245,9 +248,7 @@ def _reached(n: int, n_staff: int, edges: set[tuple[int, int]], gone: int | None
 @pytest.mark.parametrize("seed", range(50))
 def test_impacts_are_what_removing_each_person_costs(seed: int) -> None:
     rng = random.Random(3000 + seed)
-    n_staff = rng.randint(1, 3)
-    n = n_staff + rng.randint(2, 10)
-    edges = _random_graph(rng, n, rng.choice([0.15, 0.25, 0.4]))
+    n_staff, n, edges = _random_team_graph(rng, (1, 3), (2, 10), [0.15, 0.25, 0.4])
     # a stakeholder's only thread is someone else (or none, or several: -1)
     sole = array("i", [-1] * n_staff + [rng.choice([-1, -1, rng.choice([v for v in range(n) if v != c])])
                                         for c in range(n_staff, n)])

@@ -550,11 +550,10 @@ class Neo4jStore(GraphStore):
         Returns the kind of each incoming person id that exists already.
         """
         found: dict[str, str] = {}
-        for records, mine, other in ((batch.staff, "staff member", "stakeholder"),
-                                     (batch.stakeholders, "stakeholder", "staff")):
+        for records, mine, other, theirs in ((batch.staff, "staff member", "stakeholder", "stakeholder"),
+                                             (batch.stakeholders, "stakeholder", "staff", "staff member")):
             for row in t.rows("people_by_ids", "ids", sorted({r.id for r in records})):
                 if row["kind"] == other:
-                    theirs = "staff member" if other == "staff" else other
                     raise InputError(f"{row['id']!r} is already a {theirs}; it cannot also be a {mine} "
                                      "(people share one id space)", field="id")
                 found[row["id"]] = row["kind"]

@@ -682,14 +682,13 @@ class SqliteStore(GraphStore):
 
     def _check_id_spaces(self, batch: Batch) -> None:
         """Staff and stakeholders share one id space: refuse an id used on both sides."""
-        for records, other in ((batch.staff, "stakeholder"), (batch.stakeholders, "staff")):
+        for records, table, theirs, mine in ((batch.staff, "stakeholder", "stakeholder", "staff member"),
+                                             (batch.stakeholders, "staff", "staff member", "stakeholder")):
             ids = [r.id for r in records]
             for part in _chunks(ids):
-                clash = self._db.execute(f"SELECT id FROM {other} WHERE id IN ({_marks(len(part))}) LIMIT 1",
+                clash = self._db.execute(f"SELECT id FROM {table} WHERE id IN ({_marks(len(part))}) LIMIT 1",
                                          part).fetchone()
                 if clash:
-                    mine = "staff member" if other == "stakeholder" else "stakeholder"
-                    theirs = "staff member" if other == "staff" else other
                     raise InputError(f"{clash[0]!r} is already a {theirs}; it cannot also be a {mine} "
                                      "(people share one id space)", field="id")
 
