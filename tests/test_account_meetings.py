@@ -1,21 +1,25 @@
-"""Each account's view of its meetings (SQLite schema 5, ``account_meeting``), kept on write.
+"""Each account's view of its meetings (SQLite schema 5, ``account_meeting``, with the meeting's own columns
+since schema 6) and its people pack (schema 6, ``account_people_pack``), kept on write.
 
 The table is derived data: every test rebuilds what it must hold from the store's own records by brute force
 (:meth:`~kamgraph.store.base.GraphStore.dump` reads the meeting tables, never this table) and compares it
 row by row after each kind of write -- imports, re-imports that change attendees, a stakeholder moved to
 another account, erasure of a stakeholder and of a staff member, deleted meetings, a dry run, a refused
 import, a cleared store -- and checks that the portfolio's bulk read (which reads the table) gives the same
-snapshots as the one-account read (which reads the meeting tables).
+snapshots as the one-account read (which reads the meeting tables). The packs are checked the same way:
+each account's stakeholders as the brute force lays them out, and no stale note left after a write.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import shutil
 import sqlite3
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,19 +34,24 @@ from kamgraph.store.sqlite import SqliteStore
 
 AS_OF = dt.date(2026, 6, 30)
 V4_FILE = Path(__file__).parent / "data" / "store-v4.sqlite"
+V5_FILE = Path(__file__).parent / "data" / "store-v5.sqlite"
 
 
-def _stored_rows(path: Path) -> set[tuple[str, str, str, str]]:
+Row = tuple[str | None, ...]
+
+
+def _stored_rows(path: Path) -> set[Row]:
     raw = sqlite3.connect(path)
     try:
-        return set(raw.execute("SELECT account_id, date, meeting_id, attendees FROM account_meeting"))
+        return set(raw.execute("SELECT account_id, date, meeting_id, attendees, meeting_account, kind, subject, "
+                               "source, source_id FROM account_meeting"))
     finally:
         raw.close()
 
 
-def _expected_rows(store: SqliteStore) -> set[tuple[str, str, str, str]]:
+def _expected_rows(store: SqliteStore) -> set[Row]:
     """By brute force from the records: per meeting and account with a stakeholder in it, that account's
-    stakeholders and all our staff in the meeting, sorted and comma-joined."""
+    stakeholders and all our staff in the meeting, sorted and comma-joined, then the meeting's own columns."""
     dump = store.dump()
     account_of = {s.id: s.account for s in dump.stakeholders}
     staff = {s.id for s in dump.staff}
@@ -51,12 +60,40 @@ def _expected_rows(store: SqliteStore) -> set[tuple[str, str, str, str]]:
         ours = [p for p in m.attendees if p in staff]
         for account in {account_of[p] for p in m.attendees if p in account_of}:
             seen = sorted(ours + [p for p in m.attendees if account_of.get(p) == account])
-            rows.add((account, m.date.isoformat(), m.id, ",".join(seen)))
+            rows.add((account, m.date.isoformat(), m.id, ",".join(seen), m.account, m.kind.value, m.subject,
+                      m.source, m.source_id))
     return rows
+
+
+Packs = dict[str, list[list[Any]]]
+
+
+def _stored_packs(path: Path) -> Packs:
+    raw = sqlite3.connect(path)
+    try:
+        assert raw.execute("SELECT count(*) FROM pack_stale").fetchone()[0] == 0  # every write repacks
+        return {a: json.loads(p) for a, p in raw.execute("SELECT account_id, pack FROM account_people_pack")}
+    finally:
+        raw.close()
+
+
+def _expected_packs(store: SqliteStore) -> Packs:
+    """By brute force from the records: per account with stakeholders, each as its columns, its solid manager
+    and its dotted managers, by id."""
+    dump = store.dump()
+    people: Packs = {}
+    for p in sorted(dump.stakeholders, key=lambda p: p.id):
+        people.setdefault(p.account, []).append([
+            p.id, p.name, p.title, p.department, p.seniority and p.seniority.value,
+            p.buying_role and p.buying_role.value, p.influence, p.attitude, p.email, p.status.value,
+            p.left_on and p.left_on.isoformat(), p.moved_to, p.note, int(p.verified), p.cadence_days, p.reports_to,
+            sorted(p.dotted_to)])
+    return people
 
 
 def _check(store: SqliteStore, path: Path) -> None:
     assert _stored_rows(path) == _expected_rows(store)
+    assert _stored_packs(path) == _expected_packs(store)
     ids = store.account_ids()
     for as_of in (None, AS_OF - dt.timedelta(days=200)):
         bulk = list(store.load_accounts(ids, as_of))
@@ -80,7 +117,7 @@ def test_a_joint_meeting_is_seen_by_each_account_with_its_own_people(tmp_path: P
     batch.meetings.append(joint)
     with open_store(str(path), create=True) as store:
         store.import_batch(batch)
-        assert store.schema_version() == 5
+        assert store.schema_version() == 6
         _check(store, path)
     rows = {r[0]: r[3] for r in _stored_rows(path) if r[2] == "joint"}
     # worked by hand: account a sees our staff member and its one stakeholder, b its two
@@ -140,7 +177,7 @@ def test_every_kind_of_write_keeps_the_table_equal_to_the_records(tmp_path: Path
         assert not {r for r in _stored_rows(path) if r[2] in gone}
 
         store.clear()
-        assert _stored_rows(path) == set()
+        assert _stored_rows(path) == set() and _stored_packs(path) == {}
 
 
 def _indexes(path: Path) -> set[str]:
@@ -221,7 +258,73 @@ def test_a_real_version_4_file_gets_the_table_on_opening(tmp_path: Path) -> None
     assert not raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'account_meeting'").fetchone()
     raw.close()
     with open_store(str(copy)) as store:
-        assert store.schema_version() == 5
+        assert store.schema_version() == 6
         _check(store, copy)
         joint = {r[0] for r in _stored_rows(copy) if r[2] == "joint-1"}
         assert joint == {"northwind", "helios"}  # the file's joint meeting, seen by both accounts
+
+
+def test_an_erased_name_leaves_the_copies_of_a_subject(tmp_path: Path) -> None:
+    """An erasure scrubs a name out of the subjects that stay (an update of ``meeting`` alone: the person was not at
+    the meeting): the copy in ``account_meeting`` of every account that holds the meeting is scrubbed too."""
+    path = tmp_path / "kam.db"
+    batch = _portfolio(5)
+    by_account: dict[str, list[str]] = {}
+    for s in batch.stakeholders:
+        by_account.setdefault(s.account, []).append(s.id)
+    (a, mine), (b, theirs) = sorted(by_account.items())[:2]
+    named = next(s for s in batch.stakeholders if s.id == mine[1])
+    batch.meetings.append(Meeting(id="named", date=dt.date(2026, 1, 5), kind="call", account=a,
+                                  subject=f"Call with {named.name} about the renewal",
+                                  attendees=[batch.staff[0].id, mine[0], theirs[0]]))
+    with open_store(str(path), create=True) as store:
+        store.import_batch(batch)
+        subjects = {r[0]: r[6] for r in _stored_rows(path) if r[2] == "named"}
+        assert subjects == {a: f"Call with {named.name} about the renewal", b: subjects[a]}
+        forget(store, people=[named.id])
+        _check(store, path)
+        subjects = {r[0]: r[6] for r in _stored_rows(path) if r[2] == "named"}
+        assert set(subjects) == {a, b}
+        assert all(named.name not in t and t.endswith("about the renewal") for t in subjects.values())
+
+
+def test_a_stale_note_or_a_missing_pack_makes_the_bulk_read_use_the_tables(tmp_path: Path) -> None:
+    """A people pack is only read when no stale note is left and it exists: a pack emptied by hand behind a stale
+    note (a write that did not repack) is ignored, and an account without a pack is read from the tables."""
+    path = tmp_path / "kam.db"
+    with open_store(str(path), create=True) as store:
+        store.import_batch(_portfolio(6))
+        ids = store.account_ids()
+        expected = [store.load_account(a, AS_OF) for a in ids]
+        assert all(s.stakeholders for s in expected)
+        raw = sqlite3.connect(path)
+        raw.execute("UPDATE account_people_pack SET pack = '[]' WHERE account_id = ?", (ids[0],))
+        raw.execute("INSERT INTO pack_stale (kind, id) VALUES ('people', ?)", (ids[1],))
+        raw.commit()
+        assert list(store.load_accounts(ids, AS_OF)) == expected
+        raw.execute("DELETE FROM pack_stale")
+        raw.execute("DELETE FROM account_people_pack WHERE account_id = ?", (ids[0],))
+        raw.commit()
+        raw.close()
+        assert list(store.load_accounts(ids, AS_OF)) == expected
+        # the next write that touches the account's people repacks it
+        first = expected[0].stakeholders[0]
+        store.import_batch(Batch(stakeholders=[first.model_copy(update={"title": "Head of Renewals"})]))
+        _check(store, path)
+
+
+def test_a_real_version_5_file_gets_the_meeting_columns_and_the_packs_on_opening(tmp_path: Path) -> None:
+    copy = tmp_path / "v5.sqlite"
+    shutil.copy(V5_FILE, copy)  # written by kamgraph at schema 5 (four synthetic accounts and one joint meeting)
+    raw = sqlite3.connect(copy)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 5
+    assert [r[1] for r in raw.execute("PRAGMA table_info(account_meeting)")] == [
+        "account_id", "date", "meeting_id", "attendees"]
+    assert not raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'account_people_pack'").fetchone()
+    raw.close()
+    with open_store(str(copy)) as store:
+        assert store.schema_version() == 6
+        assert len(_stored_packs(copy)) == 4
+        _check(store, copy)
+        joint = {r[0]: r[6] for r in _stored_rows(copy) if r[2] == "joint-1"}
+        assert joint == {"a00000": "Steering", "a00001": "Steering"}  # the file's joint meeting, in both accounts

@@ -17,7 +17,7 @@ import pytest
 from kamgraph.domain.provenance import Provenance
 from kamgraph.ingest import import_files
 from kamgraph.store import open_store
-from kamgraph.store.base import GraphStore
+from kamgraph.store.base import SCHEMA_VERSION, GraphStore
 
 from .conftest import CANONICAL
 
@@ -88,7 +88,7 @@ def test_a_v3_file_migrates_with_the_provenance_table(tmp_path: Path) -> None:
     copy = tmp_path / "v3.sqlite"
     shutil.copy(Path(__file__).parent / "data" / "store-v3.sqlite", copy)
     with open_store(f"sqlite:///{copy}") as store:
-        assert store.schema_version() == 5
+        assert store.schema_version() == SCHEMA_VERSION == 6
         meeting = store.dump().meetings[0].id
         assert store.record_provenance([_entry("meeting", meeting, "file", "meetings.csv", D1)]) == 1
         assert store.delete_meetings([meeting]) == 1

@@ -95,7 +95,7 @@ def test_a_real_version_3_file_migrates_and_then_keeps_objectives(tmp_path: Path
     assert raw.execute("PRAGMA user_version").fetchone()[0] == 3
     raw.close()
     with open_store(str(path)) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 5
+        assert store.schema_version() == SCHEMA_VERSION == 6
         assert store.load_objectives(include_closed=True) == []
         acme = store.get_account("acme")
         eb = next(p for p in store.load_account("acme").stakeholders if p.buying_role is not None)
@@ -103,7 +103,7 @@ def test_a_real_version_3_file_migrates_and_then_keeps_objectives(tmp_path: Path
                               due=dt.date(2025, 6, 30), created_on=dt.date(2025, 5, 1))
         store.save_objective(objective)
     with open_store(str(path)) as store:  # reopened: no second migration, the objective is there
-        assert store.schema_version() == 5
+        assert store.schema_version() == 6
         assert store.load_objectives() == [objective]
 
 

@@ -25,7 +25,8 @@ AS_OF = dt.date(2025, 6, 30)
 
 #: Tables whose size grows with the store (all of kamgraph's tables).
 GROWING = {"account", "staff", "staff_account", "stakeholder", "reporting_line", "meeting", "meeting_staff",
-           "meeting_stakeholder", "relationship", "alert", "alert_check", "alert_outbox"}
+           "meeting_stakeholder", "relationship", "alert", "alert_check", "alert_outbox", "account_meeting",
+           "account_meeting_pack", "account_people_pack"}
 
 
 def _store(tmp_path: Path) -> SqliteStore:

@@ -90,7 +90,7 @@ def test_a_real_version_1_file_is_migrated_keeping_its_data(tmp_path: Path) -> N
     assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
     raw.close()
     with open_store(str(path)) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 5
+        assert store.schema_version() == SCHEMA_VERSION == 6
         # Counted by hand in tests/data/canonical: 1 account, 3 staff, 6 stakeholders, 5 meetings, 2 ties;
         # reporting lines: 5 solid + c-buy's dotted line; attendees: 4 + 4 + 3 + 2 + 2.
         assert store.counts() == {"accounts": 1, "staff": 3, "stakeholders": 6, "meetings": 5, "relationships": 2,
@@ -104,7 +104,7 @@ def test_a_real_version_1_file_is_migrated_keeping_its_data(tmp_path: Path) -> N
                              raised_on=dt.date(2025, 3, 15))
         store.record_alert_check(dt.date(2025, 3, 15), {"acme": {}}, raised=[record])
     with open_store(str(path)) as store:  # opening again changes nothing
-        assert store.schema_version() == 5 and [a.key for a in store.load_alerts()] == [record.key]
+        assert store.schema_version() == 6 and [a.key for a in store.load_alerts()] == [record.key]
     raw = sqlite3.connect(path)
     tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"alert", "alert_check", "alert_outbox", "stakeholder", "meeting"} <= tables
@@ -118,7 +118,7 @@ def test_a_failed_migration_leaves_the_version_1_file_as_it_was(tmp_path: Path) 
     raw.execute("CREATE TABLE alert_outbox (x)")  # clashes with a table version 2 adds
     raw.commit()
     raw.close()
-    with pytest.raises(StoreError, match="could not upgrade the store from schema version 1 to 5"):
+    with pytest.raises(StoreError, match="could not upgrade the store from schema version 1 to 6"):
         open_store(str(path))
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
@@ -151,7 +151,7 @@ def test_a_real_version_2_file_gets_the_version_3_indexes_keeping_its_data(tmp_p
     raw.close()
     assert "staff_account_account" not in _indexes(path)
     with open_store(str(path)) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 5
+        assert store.schema_version() == SCHEMA_VERSION == 6
         assert store.counts() == {"accounts": 1, "staff": 3, "stakeholders": 6, "meetings": 5, "relationships": 2,
                                   "reporting_lines": 6, "attendances": 15}
         assert store.get_person("c-cto").left_on == dt.date(2025, 3, 12)
@@ -168,7 +168,7 @@ def test_a_failed_version_3_migration_leaves_the_version_2_file_as_it_was(tmp_pa
     raw.execute("CREATE INDEX account_name ON account(id)")  # clashes with an index version 3 adds
     raw.commit()
     raw.close()
-    with pytest.raises(StoreError, match="could not upgrade the store from schema version 2 to 5"):
+    with pytest.raises(StoreError, match="could not upgrade the store from schema version 2 to 6"):
         open_store(str(path))
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
@@ -191,7 +191,7 @@ def test_a_real_version_3_file_gets_the_version_4_tables_keeping_its_data(tmp_pa
     raw.close()
     assert before["alert"] == 7 and before["stakeholder"] == 6
     with open_store(str(path)) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 5
+        assert store.schema_version() == SCHEMA_VERSION == 6
         assert len(store.load_alerts()) == 7
     raw = sqlite3.connect(path)
     after = {t: raw.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in before}

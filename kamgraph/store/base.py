@@ -34,7 +34,8 @@ __all__ = ["GraphStore", "SCHEMA_VERSION", "DEFAULT_CHUNK"]
 #: 1: the account graph. 2: adds alert state (alerts, last checks, webhook outbox).
 #: 3: indexes for portfolio-wide loads and look-ups by name (no new data). 4: account plans, competitors,
 #: account keys, provenance, analysis snapshots. 5: (SQLite) each account's view of its meetings, kept on write.
-SCHEMA_VERSION = 5
+#: 6: (SQLite) each account's meetings packed in one row, kept on write.
+SCHEMA_VERSION = 6
 
 #: Accounts per set-based read of :meth:`GraphStore.load_accounts`.
 DEFAULT_CHUNK = 200
