@@ -1,7 +1,8 @@
 """The overdue and decay rules at their edges, each case worked by hand (tie strength 2**(-days/90)).
 
 Companion of tests/test_alerts.py (the rules' main cases): the owner named for an overdue stakeholder with
-no thread left, a tie exactly at the decay threshold, the decay rule's ``key_only``.
+no thread left, a tie exactly at the decay threshold, the decay rule's ``key_only``, people who left (neither
+watched nor decayed) and the date a decayed pair last met.
 """
 
 from __future__ import annotations
@@ -45,3 +46,28 @@ def test_decay_watches_only_key_stakeholders_unless_told() -> None:
     assert evaluate_account(snap, AS_OF, AS_OF, only("decay"))[0] == []
     findings, _ = evaluate_account(snap, AS_OF, AS_OF, only("decay", key_only=False))
     assert [(f.subject, f.data["after"]) for f in findings] == [("S1>C", round(2 ** (-100 / 90), 6))]
+
+
+def test_decay_and_the_watched_ties_leave_out_people_who_left_and_say_when_the_pair_last_met() -> None:
+    # key_only off, so nothing but the rule's own filters stand between it and the ties. C (user, not key) met S1
+    # 100 and 200 days ago: strength 2**(-100/90) + 2**(-200/90) = 0.463 + 0.214 = 0.677, watched; D met S1
+    # 120 days ago (0.397, below 0.5) and S2 30 days ago (0.794, watched); E met S1 150 days ago (0.315) but
+    # left 10 days ago, and S3 (met D 140 days ago: 0.340) left 5 days ago: neither is watched nor decays.
+    left = {"status": "left", "left_on": AS_OF - dt.timedelta(days=10)}
+    snap = snapshot([person("C", 2, "user"), person("D", 2, "user"), person("E", 2, "user").model_copy(update=left)],
+                    [us("S1"), us("S2", "delivery"),
+                     us("S3", "delivery").model_copy(update={"status": "left",
+                                                             "left_on": AS_OF - dt.timedelta(days=5)})],
+                    [met("m1", 200, "S1", "C"), met("m2", 100, "S1", "C"), met("m3", 120, "S1", "D"),
+                     met("m4", 30, "S2", "D"), met("m5", 150, "S1", "E"), met("m6", 140, "S3", "D")])
+    settings = only("decay", key_only=False)
+    facts = account_facts(analyze(snap, AS_OF, settings).ag, settings)
+    assert facts["ties"] == {"S1>C": round(2 ** (-100 / 90) + 2 ** (-200 / 90), 6), "S2>D": round(2 ** (-30 / 90), 6)}
+    previous = {"ties": {"S1>D": 0.61}}
+    findings, _ = evaluate_account(snap, AS_OF, AS_OF - 30 * DAY, settings, previous=previous)
+    met_d = AS_OF - dt.timedelta(days=120)
+    assert [(f.subject, f.trigger, f.message) for f in findings] == [
+        ("S1>D", True, f"strength 0.61 at the last check ({AS_OF - 30 * DAY}) -> {2 ** (-120 / 90):.2f} now; "
+                       f"last met {met_d} (120 days ago)")]
+    assert findings[0].data == {"staff": "S1", "person": "D", "before": 0.61, "after": round(2 ** (-120 / 90), 6),
+                                "threshold": 0.5, "last": met_d.isoformat()}

@@ -264,12 +264,28 @@ def _overdue(snapshot: AccountSnapshot, now: AccountAnalysis, settings: Settings
     return found
 
 
+def _active_ties(ag: AccountGraph) -> list[tuple[str, str, float, dt.date]]:
+    """``(staff, stakeholder, strength, last met)`` of every pair of our active staff and active stakeholders who
+    met, by staff then stakeholder id.
+
+    Read off the account graph's tie table: :attr:`AccountGraph.ties` would make a record of every pair, those
+    of people who left too, to keep a few. People are numbered active staff first, then active stakeholders,
+    each group in id order, so ordering the numbers orders the ids.
+    """
+    staff_at, client_at, _count, _first, last_at, strength = ag.table[0]
+    n_staff = len(ag.staff)
+    n_active = n_staff + len(ag.stakeholders)
+    found = sorted((s, c, w, last) for s, c, w, last in zip(staff_at, client_at, strength, last_at, strict=True)
+                   if s < n_staff and n_staff <= c < n_active)
+    ids, meetings = ag.ids, ag.meetings
+    return [(ids[s], ids[c], w, meetings[last].date) for s, c, w, last in found]
+
+
 def _watched_ties(ag: AccountGraph, settings: Settings) -> dict[str, float]:
     """``{"STAFF>STAKEHOLDER": strength}`` of the ties the decay rule watches that are at or above its threshold."""
     rule = settings.alerts.decay
-    return {f"{s}>{c}": round(tie.strength, 6) for (s, c), tie in sorted(ag.ties.items())
-            if s in ag.staff and c in ag.stakeholders and tie.strength >= rule.threshold
-            and (c in ag.key or not rule.key_only)}
+    return {f"{s}>{c}": round(w, 6) for s, c, w, _ in _active_ties(ag)
+            if w >= rule.threshold and (c in ag.key or not rule.key_only)}
 
 
 def _decay(snapshot: AccountSnapshot, now: AccountAnalysis, previous: dict[str, Any], baseline: dt.date,
@@ -278,8 +294,8 @@ def _decay(snapshot: AccountSnapshot, now: AccountAnalysis, previous: dict[str, 
     ag = now.ag
     strong = previous.get("ties", {})
     found = []
-    for (s, c), tie in sorted(ag.ties.items()):
-        if s not in ag.staff or c not in ag.stakeholders or tie.strength >= rule.threshold:
+    for s, c, strength, last in _active_ties(ag):
+        if strength >= rule.threshold:
             continue
         if rule.key_only and c not in now.key:
             continue
@@ -288,10 +304,10 @@ def _decay(snapshot: AccountSnapshot, now: AccountAnalysis, previous: dict[str, 
             "decay", snapshot.account.id, f"{s}>{c}", state="below", trigger=was is not None,
             title=f"{ag.name(s)}'s tie with {_who(ag.stakeholders[c], c in now.key)} decayed below "
                   f"{rule.threshold:g}",
-            message=f"strength {was or 0:.2f} at the last check ({baseline}) -> {tie.strength:.2f} now; "
-                    f"last met {tie.last} ({(now.ag.as_of - tie.last).days} days ago)",
-            data={"staff": s, "person": c, "before": was, "after": round(tie.strength, 6),
-                  "threshold": rule.threshold, "last": tie.last.isoformat()}))
+            message=f"strength {was or 0:.2f} at the last check ({baseline}) -> {strength:.2f} now; "
+                    f"last met {last} ({(now.ag.as_of - last).days} days ago)",
+            data={"staff": s, "person": c, "before": was, "after": round(strength, 6),
+                  "threshold": rule.threshold, "last": last.isoformat()}))
     return found
 
 
