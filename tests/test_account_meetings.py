@@ -25,7 +25,7 @@ import pytest
 
 import kamgraph.store.sqlite as sqlite_module
 from kamgraph.domain.dataset import Batch
-from kamgraph.domain.models import Meeting
+from kamgraph.domain.models import Account, Meeting, Stakeholder
 from kamgraph.errors import KamgraphError
 from kamgraph.monitor.forget import forget
 from kamgraph.samples.synth import synth_portfolio
@@ -328,3 +328,18 @@ def test_a_real_version_5_file_gets_the_meeting_columns_and_the_packs_on_opening
         _check(store, copy)
         joint = {r[0]: r[6] for r in _stored_rows(copy) if r[2] == "joint-1"}
         assert joint == {"a00000": "Steering", "a00001": "Steering"}  # the file's joint meeting, in both accounts
+
+
+def test_a_reporting_line_removed_alone_repacks_the_account_of_the_stakeholder(tmp_path: Path) -> None:
+    """Erasing a manager of another account removes the reporting line of a stakeholder whose own row stays as
+    it was: that stakeholder's account is repacked all the same (the line's trigger, not the row's)."""
+    path = tmp_path / "kam.db"
+    with open_store(str(path), create=True) as store:
+        store.import_batch(Batch(accounts=[Account(id="A", name="A"), Account(id="B", name="B")], stakeholders=[
+            Stakeholder(id="b1", account="B", name="Bea Boss"), Stakeholder(id="b2", account="B", name="Bo Other"),
+            Stakeholder(id="a1", account="A", name="Al", reports_to="b1", dotted_to=["b2"])]))
+        assert [p[0][15:] for p in _stored_packs(path).values()] == [["b1", ["b2"]], [None, []]]  # A's, B's
+        forget(store, people=["b1", "b2"])
+        _check(store, path)
+        assert _stored_packs(path) == {"A": [["a1", "Al", None, None, None, None, 3, 0, None, "active", None, None,
+                                              None, 1, None, None, []]]}
