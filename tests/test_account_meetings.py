@@ -1,5 +1,5 @@
 """Each account's view of its meetings (SQLite schema 5, ``account_meeting``, with the meeting's own columns
-since schema 6) and its people pack (schema 6, ``account_people_pack``), kept on write.
+since schema 6) and its two packs (schema 6, ``account_meeting_pack`` and ``account_people_pack``), kept on write.
 
 The table is derived data: every test rebuilds what it must hold from the store's own records by brute force
 (:meth:`~kamgraph.store.base.GraphStore.dump` reads the meeting tables, never this table) and compares it
@@ -7,7 +7,8 @@ row by row after each kind of write -- imports, re-imports that change attendees
 another account, erasure of a stakeholder and of a staff member, deleted meetings, a dry run, a refused
 import, a cleared store -- and checks that the portfolio's bulk read (which reads the table) gives the same
 snapshots as the one-account read (which reads the meeting tables). The packs are checked the same way:
-each account's stakeholders as the brute force lays them out, and no stale note left after a write.
+each account's meetings and stakeholders as the brute force lays them out, and no stale note left after a
+write.
 """
 
 from __future__ import annotations
@@ -68,13 +69,22 @@ def _expected_rows(store: SqliteStore) -> set[Row]:
 Packs = dict[str, list[list[Any]]]
 
 
-def _stored_packs(path: Path) -> Packs:
+def _stored_packs(path: Path, table: str = "account_people_pack") -> Packs:
     raw = sqlite3.connect(path)
     try:
         assert raw.execute("SELECT count(*) FROM pack_stale").fetchone()[0] == 0  # every write repacks
-        return {a: json.loads(p) for a, p in raw.execute("SELECT account_id, pack FROM account_people_pack")}
+        return {a: json.loads(p) for a, p in raw.execute(f"SELECT account_id, pack FROM {table}")}
     finally:
         raw.close()
+
+
+def _expected_meeting_packs(store: SqliteStore) -> Packs:
+    """By brute force from the records: per account with meetings, its ``account_meeting`` rows as the brute force
+    makes them, ``[date, id, meeting's account, kind, subject, source, source id, attendees]``, by date then id."""
+    packs: Packs = {}
+    for account, day, mid, attendees, *columns in sorted(_expected_rows(store), key=lambda r: (r[0], r[1], r[2])):
+        packs.setdefault(account, []).append([day, mid, *columns, attendees])
+    return packs
 
 
 def _expected_packs(store: SqliteStore) -> Packs:
@@ -94,6 +104,7 @@ def _expected_packs(store: SqliteStore) -> Packs:
 def _check(store: SqliteStore, path: Path) -> None:
     assert _stored_rows(path) == _expected_rows(store)
     assert _stored_packs(path) == _expected_packs(store)
+    assert _stored_packs(path, "account_meeting_pack") == _expected_meeting_packs(store)
     ids = store.account_ids()
     for as_of in (None, AS_OF - dt.timedelta(days=200)):
         bulk = list(store.load_accounts(ids, as_of))
@@ -177,7 +188,7 @@ def test_every_kind_of_write_keeps_the_table_equal_to_the_records(tmp_path: Path
         assert not {r for r in _stored_rows(path) if r[2] in gone}
 
         store.clear()
-        assert _stored_rows(path) == set() and _stored_packs(path) == {}
+        assert _stored_rows(path) == set() and _stored_packs(path) == _stored_packs(path, "account_meeting_pack") == {}
 
 
 def _indexes(path: Path) -> set[str]:
@@ -289,8 +300,9 @@ def test_an_erased_name_leaves_the_copies_of_a_subject(tmp_path: Path) -> None:
 
 
 def test_a_stale_note_or_a_missing_pack_makes_the_bulk_read_use_the_tables(tmp_path: Path) -> None:
-    """A people pack is only read when no stale note is left and it exists: a pack emptied by hand behind a stale
-    note (a write that did not repack) is ignored, and an account without a pack is read from the tables."""
+    """A pack is only read when no stale note is left and it exists: packs emptied by hand behind a stale note (a
+    write that did not repack) are ignored, an account without packs is read from the tables, and a meeting pack
+    out of order is put in order."""
     path = tmp_path / "kam.db"
     with open_store(str(path), create=True) as store:
         store.import_batch(_portfolio(6))
@@ -298,18 +310,27 @@ def test_a_stale_note_or_a_missing_pack_makes_the_bulk_read_use_the_tables(tmp_p
         expected = [store.load_account(a, AS_OF) for a in ids]
         assert all(s.stakeholders for s in expected)
         raw = sqlite3.connect(path)
-        raw.execute("UPDATE account_people_pack SET pack = '[]' WHERE account_id = ?", (ids[0],))
+        for table in ("account_people_pack", "account_meeting_pack"):
+            raw.execute(f"UPDATE {table} SET pack = '[]' WHERE account_id = ?", (ids[0],))
         raw.execute("INSERT INTO pack_stale (kind, id) VALUES ('people', ?)", (ids[1],))
         raw.commit()
         assert list(store.load_accounts(ids, AS_OF)) == expected
         raw.execute("DELETE FROM pack_stale")
-        raw.execute("DELETE FROM account_people_pack WHERE account_id = ?", (ids[0],))
+        for table in ("account_people_pack", "account_meeting_pack"):
+            raw.execute(f"DELETE FROM {table} WHERE account_id = ?", (ids[0],))
+        # a meeting pack out of order (SQLite does not promise an aggregate's order): read in order all the same
+        (pack,) = raw.execute("SELECT pack FROM account_meeting_pack WHERE account_id = ?", (ids[1],)).fetchone()
+        raw.execute("UPDATE account_meeting_pack SET pack = ? WHERE account_id = ?",
+                    (json.dumps(json.loads(pack)[::-1]), ids[1]))
         raw.commit()
         raw.close()
         assert list(store.load_accounts(ids, AS_OF)) == expected
-        # the next write that touches the account's people repacks it
+        # the next writes that touch the account's people and meetings repack them
         first = expected[0].stakeholders[0]
-        store.import_batch(Batch(stakeholders=[first.model_copy(update={"title": "Head of Renewals"})]))
+        store.import_batch(Batch(stakeholders=[first.model_copy(update={"title": "Head of Renewals"})],
+                                 meetings=[expected[0].meetings[0].model_copy(update={"subject": "Renewal"})]))
+        assert _stored_packs(path, "account_meeting_pack")[ids[1]] != _expected_meeting_packs(store)[ids[1]]
+        store.import_batch(Batch(meetings=[expected[1].meetings[0].model_copy(update={"subject": "Renewal"})]))
         _check(store, path)
 
 
@@ -324,7 +345,7 @@ def test_a_real_version_5_file_gets_the_meeting_columns_and_the_packs_on_opening
     raw.close()
     with open_store(str(copy)) as store:
         assert store.schema_version() == 6
-        assert len(_stored_packs(copy)) == 4
+        assert len(_stored_packs(copy)) == len(_stored_packs(copy, "account_meeting_pack")) == 4
         _check(store, copy)
         joint = {r[0]: r[6] for r in _stored_rows(copy) if r[2] == "joint-1"}
         assert joint == {"a00000": "Steering", "a00001": "Steering"}  # the file's joint meeting, in both accounts

@@ -16,7 +16,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from itertools import chain, groupby
+from itertools import chain, groupby, pairwise
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, ClassVar
@@ -234,18 +234,24 @@ CREATE TABLE account_meeting (
 CREATE INDEX account_meeting_meeting ON account_meeting(meeting_id);
 """
 
-#: Version 6, so that a portfolio-wide load reads one row per meeting without a join and one row per account for
-#: its stakeholders (about half of SQLite's time on a 2,000-account store):
+#: Version 6, so that a portfolio-wide load reads one row per account for its meetings and one for its
+#: stakeholders, instead of one per meeting (and a join to ``meeting``) and one per stakeholder (and a join for
+#: the reporting lines): about 40 % of the CPU of ``kamgraph portfolio`` on a 2,000-account store.
 #:
 #: * ``account_meeting`` also carries the meeting's own columns (its account, kind, subject, source, source id),
-#:   written with the row from the records an import holds anyway, so the bulk read needs no join to
-#:   ``meeting`` (rebuilt on migration);
-#: * ``account_people_pack``: each account's stakeholders in one row, a JSON array of each one's columns, its
-#:   solid manager and its dotted managers, sorted by id. Derived data, never written by hand: triggers note in
-#:   ``pack_stale`` every account whose stakeholders or reporting lines change (with ``NOT EXISTS``, not ``OR
-#:   IGNORE``: an upsert's own conflict policy would override the trigger's), and every write transaction
-#:   repacks those before it commits (``SqliteStore._repack_stale``). A reader that finds a stale note, or no
-#:   pack, reads the tables themselves.
+#:   written with the row from the records an import holds anyway (rebuilt on migration);
+#: * ``account_meeting_pack``: each account's ``account_meeting`` rows in one JSON array of ``[date, meeting
+#:   id, meeting's account, kind, subject, source, source id, attendees]``, by date then id, made by SQLite
+#:   itself (``json_group_array``) from the index range of the account;
+#: * ``account_people_pack``: each account's stakeholders in one JSON array of each one's columns, its solid
+#:   manager and its dotted managers, sorted by id.
+#:
+#: Both packs are derived data, never written by hand. ``pack_stale`` notes the accounts whose packs a write
+#: changed: the writes of ``account_meeting`` rows note their accounts themselves (a trigger per inserted row
+#: would cost an import 0.3 s per 100,000 rows); triggers note those whose rows are deleted or updated and those
+#: whose stakeholders or reporting lines change (with ``NOT EXISTS``, not ``OR IGNORE``: an upsert's own conflict
+#: policy would override the trigger's). Every write transaction repacks the noted accounts before it commits
+#: (``SqliteStore._repack_stale``). A reader that finds a note left, or no pack, reads the tables themselves.
 _SCHEMA_V6 = """
 DROP INDEX account_meeting_meeting;
 DROP TABLE account_meeting;
@@ -255,12 +261,25 @@ CREATE TABLE account_meeting (
     PRIMARY KEY (account_id, date, meeting_id)
 ) WITHOUT ROWID;
 CREATE INDEX account_meeting_meeting ON account_meeting(meeting_id);
+CREATE TABLE account_meeting_pack (
+    account_id TEXT PRIMARY KEY, pack TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE account_people_pack (
     account_id TEXT PRIMARY KEY, pack TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE pack_stale (
     kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id)
 ) WITHOUT ROWID;
+CREATE TRIGGER account_meeting_removed AFTER DELETE ON account_meeting BEGIN
+    INSERT INTO pack_stale (kind, id) SELECT 'meetings', OLD.account_id
+    WHERE NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'meetings' AND id = OLD.account_id);
+END;
+CREATE TRIGGER account_meeting_changed AFTER UPDATE ON account_meeting BEGIN
+    INSERT INTO pack_stale (kind, id) SELECT 'meetings', OLD.account_id
+    WHERE NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'meetings' AND id = OLD.account_id);
+    INSERT INTO pack_stale (kind, id) SELECT 'meetings', NEW.account_id
+    WHERE NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'meetings' AND id = NEW.account_id);
+END;
 CREATE TRIGGER stakeholder_added AFTER INSERT ON stakeholder BEGIN
     INSERT INTO pack_stale (kind, id) SELECT 'people', NEW.account_id
     WHERE NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'people' AND id = NEW.account_id);
@@ -301,8 +320,8 @@ _MIGRATIONS = {1: _SCHEMA_V2, 2: _SCHEMA_V3,
                + _SCHEMA_V4_METRICS,
                4: _SCHEMA_V5_ACCOUNT_MEETINGS, 5: _SCHEMA_V6}
 
-_TABLES = ("account_people_pack", "account_meeting", "account_metrics", "person_metrics", "tie_metrics", "provenance",
-           "competitor_tie", "objective",
+_TABLES = ("account_meeting_pack", "account_people_pack", "account_meeting", "account_metrics", "person_metrics",
+           "tie_metrics", "provenance", "competitor_tie", "objective",
            "alert", "alert_check", "alert_outbox",
            "relationship", "meeting_stakeholder", "meeting_staff", "meeting", "reporting_line",
            "stakeholder", "staff_account", "staff", "account")
@@ -432,7 +451,8 @@ class SqliteStore(GraphStore):
                         self._db.execute(statement)
                 if 0 < version < 6:  # the derived data of versions 5 and 6, from the records kept, at this commit
                     self._refresh_account_meetings(None)
-                    self._db.execute("INSERT OR IGNORE INTO pack_stale (kind, id) SELECT 'people', id FROM account")
+                    self._db.execute("INSERT OR IGNORE INTO pack_stale (kind, id) "
+                                     "SELECT 'people', id FROM account UNION SELECT 'meetings', id FROM account")
                 self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
         except sqlite3.DatabaseError as exc:
             if version == 0:
@@ -1206,8 +1226,8 @@ class SqliteStore(GraphStore):
         current: str | None = None
         found: list[Meeting] = []
         seen: set[str] = set()
-        for acc, day, mid, account, kind, subject, source, source_id, attendees in self._db.execute(
-                self._ACCOUNT_MEETING_ROWS.format(marks=marks), [*unique, cutoff, cutoff]):
+        for acc, day, mid, account, kind, subject, source, source_id, attendees in self._chunk_meeting_rows(
+                unique, cutoff):
             if acc != current:
                 current, found, seen = acc, by_account[acc], seen_in_meetings[acc]
             date = days.get(day)
@@ -1270,6 +1290,24 @@ class SqliteStore(GraphStore):
             packs = dict(db.execute(f"SELECT account_id, pack FROM {table} "
                                     f"WHERE account_id IN ({_marks(len(account_ids))})", account_ids))
         return packs, [a for a in account_ids if a not in packs]
+
+    def _chunk_meeting_rows(self, account_ids: list[str], cutoff: str | None) -> Iterator[Sequence[Any]]:
+        """``(account, date, meeting id, meeting's account, kind, subject, source, source id, attendees)`` of these
+        (sorted, distinct) accounts' meetings up to ``cutoff``, account by account, by date then id: from the
+        accounts' meeting packs where current (one row and one ``json.loads`` an account instead of a row a
+        meeting), else from ``account_meeting``."""
+        packs, rest = self._current_packs("account_meeting_pack", account_ids)
+        for account_id, pack in sorted(packs.items()):
+            meetings = json.loads(pack)
+            if any(a > b for a, b in pairwise(meetings)):  # by date, then id (unique): see _repack_stale
+                meetings.sort()
+            for meeting in meetings:
+                if cutoff is not None and meeting[0] > cutoff:
+                    break
+                yield account_id, *meeting
+        if rest:
+            yield from self._db.execute(self._ACCOUNT_MEETING_ROWS.format(marks=_marks(len(rest))),
+                                        [*rest, cutoff, cutoff])
 
     def _chunk_stakeholders(self, account_ids: list[str]) -> dict[str, list[Stakeholder]]:
         """Every stakeholder of these (sorted, distinct) accounts, by account, sorted by id: from the accounts'
@@ -1379,6 +1417,7 @@ class SqliteStore(GraphStore):
                 day, *columns = meetings[mid]
                 rows.append((acc, day, mid, ",".join(people), *columns))
             db.executemany(f"{self._ACCOUNT_MEETING_INSERT} VALUES ({_marks(9)})", rows)
+            self._stale("meetings", (r[0] for r in rows))
 
     #: The meetings of some accounts (``{marks}``) up to a date, account by account, by date then id.
     _ACCOUNT_MEETING_ROWS: ClassVar[str] = """
@@ -1389,16 +1428,38 @@ class SqliteStore(GraphStore):
     _ACCOUNT_MEETING_INSERT: ClassVar[str] = ("INSERT INTO account_meeting (account_id, date, meeting_id, attendees, "
                                              "meeting_account, kind, subject, source, source_id)")
 
+    def _stale(self, kind: str, account_ids: Iterable[str]) -> None:
+        """Note that these accounts' packs of ``kind`` (``meetings``, ``people``) need rewriting at this commit."""
+        self._db.execute("INSERT OR IGNORE INTO pack_stale (kind, id) SELECT ?, value FROM json_each(?)",
+                         (kind, json.dumps(sorted(set(account_ids)))))
+
     def _repack_stale(self) -> None:
-        """Rewrite the people pack (schema 6) of every account ``pack_stale`` names -- those whose stakeholders or
-        reporting lines changed -- at the end of a write transaction. An account left with no stakeholders keeps
-        no pack."""
+        """Rewrite the packs (schema 6) ``pack_stale`` notes, at the end of a write transaction: the meeting packs
+        of the accounts whose ``account_meeting`` rows changed, the people packs of those whose stakeholders or
+        reporting lines did. An account left with no meetings (no stakeholders) keeps no such pack.
+
+        A meeting pack is made by SQLite (``json_group_array`` over the account's rows in key order: SQLite before
+        3.44 does not promise that order to an aggregate, so the reader checks it); a people pack in Python.
+        """
         db = self._db
-        stale = [r[0] for r in db.execute("SELECT id FROM pack_stale WHERE kind = 'people' ORDER BY id")]
+        stale: dict[str, list[str]] = defaultdict(list)
+        for kind, account_id in db.execute("SELECT kind, id FROM pack_stale ORDER BY kind, id"):
+            stale[kind].append(account_id)
         if not stale:
             return
+        within = "(SELECT value FROM json_each(?))"
+        for part in _chunks(stale.get("meetings", []), DEFAULT_CHUNK):
+            ids = json.dumps(list(part))
+            db.execute(f"DELETE FROM account_meeting_pack WHERE account_id IN {within}", (ids,))
+            db.execute(f"""
+                INSERT INTO account_meeting_pack (account_id, pack)
+                SELECT account_id, json_group_array(json_array(date, meeting_id, meeting_account, kind, subject,
+                                                               source, source_id, attendees))
+                FROM (SELECT * FROM account_meeting WHERE account_id IN {within}
+                      ORDER BY account_id, date, meeting_id)
+                GROUP BY account_id""", (ids,))
         dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
-        for part in _chunks(stale, DEFAULT_CHUNK):
+        for part in _chunks(stale.get("people", []), DEFAULT_CHUNK):
             db.execute(f"DELETE FROM account_people_pack WHERE account_id IN ({_marks(len(part))})", part)
             db.executemany("INSERT INTO account_people_pack (account_id, pack) VALUES (?, ?)",
                            [(account, dumps([r for _, r in found]))
@@ -1412,6 +1473,7 @@ class SqliteStore(GraphStore):
         db = self._db
         db.execute("DELETE FROM account_meeting")
         account_of = dict(db.execute("SELECT id, account_id FROM stakeholder"))
+        self._stale("meetings", account_of.values())
         staff = db.execute("SELECT meeting_id, staff_id FROM meeting_staff ORDER BY meeting_id").fetchmany
         clients = db.execute("SELECT meeting_id, stakeholder_id FROM meeting_stakeholder ORDER BY meeting_id").fetchmany
 
@@ -1483,6 +1545,7 @@ class SqliteStore(GraphStore):
                                  m.source, m.source_id))
             rows.sort(key=_by_account)  # an account's rows together: SQLite inserts them into one part of its tree
             self._insert_flat(self._ACCOUNT_MEETING_INSERT, list(chain.from_iterable(rows)), 9)
+            self._stale("meetings", {r[0] for r in rows})
 
     def _meetings_of_stakeholders(self, stakeholder_ids: Sequence[str]) -> set[str]:
         """The ids of the meetings these stakeholders attended."""
