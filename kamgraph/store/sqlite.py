@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -336,6 +337,7 @@ _CHUNK = 900  # stay under SQLite's default limit of bound parameters
 
 
 _by_account = itemgetter(0)
+_by_date = itemgetter(0)
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -1204,9 +1206,9 @@ class SqliteStore(GraphStore):
 
         Records are rebuilt with :func:`~kamgraph.store.trusted.trusted` (they were validated on write).
         A meeting's attendees, as each account sees them -- its own stakeholders and every one of our staff --
-        come from the ``account_meeting`` table kept on write (schema 5), one row per account and meeting;
-        :meth:`load_account` reads the meeting tables themselves, so the two agree only if that table is right
-        (the store contract tests compare them).
+        come from the ``account_meeting`` table kept on write (schema 5), one row per account and meeting, or
+        from its pack (schema 6); :meth:`load_account` reads the meeting tables themselves, so the two agree
+        only if those are right (the store contract tests compare them).
         """
         unique = sorted(set(ids))
         marks = _marks(len(unique))
@@ -1221,23 +1223,19 @@ class SqliteStore(GraphStore):
         seen_in_meetings: dict[str, set[str]] = defaultdict(set)
         kinds = members(MeetingKind)
         days: dict[str, dt.date] = {}
-        # Each account's view of its meetings is kept on write (account_meeting, schema 5): one index range per
-        # account, the attendees it sees already sorted and joined. Rows come account by account.
-        current: str | None = None
-        found: list[Meeting] = []
-        seen: set[str] = set()
-        for acc, day, mid, account, kind, subject, source, source_id, attendees in self._chunk_meeting_rows(
-                unique, cutoff):
-            if acc != current:
-                current, found, seen = acc, by_account[acc], seen_in_meetings[acc]
-            date = days.get(day)
-            if date is None:
-                date = days[day] = dt.date.fromisoformat(day)
-            people = attendees.split(",")
-            seen.update(people)
-            found.append(trusted(Meeting, {
-                "id": mid, "date": date, "kind": kinds[kind], "account": account, "subject": subject,
-                "source": source, "source_id": source_id, "attendees": people}))
+        # Each account's view of its meetings is kept on write (account_meeting, schema 5, and its pack, schema 6):
+        # the attendees it sees already sorted and joined.
+        for acc, meetings in self._chunk_meetings(unique, cutoff):
+            found, seen = by_account[acc], seen_in_meetings[acc]
+            for day, mid, account, kind, subject, source, source_id, attendees in meetings:
+                date = days.get(day)
+                if date is None:
+                    date = days[day] = dt.date.fromisoformat(day)
+                people = attendees.split(",")
+                seen.update(people)
+                found.append(trusted(Meeting, {
+                    "id": mid, "date": date, "kind": kinds[kind], "account": account, "subject": subject,
+                    "source": source, "source_id": source_id, "attendees": people}))
         for acc, people in stakeholders.items():  # the rest of whom an account's meetings saw are our staff
             seen = seen_in_meetings.get(acc)
             if seen:
@@ -1291,9 +1289,9 @@ class SqliteStore(GraphStore):
                                     f"WHERE account_id IN ({_marks(len(account_ids))})", account_ids))
         return packs, [a for a in account_ids if a not in packs]
 
-    def _chunk_meeting_rows(self, account_ids: list[str], cutoff: str | None) -> Iterator[Sequence[Any]]:
-        """``(account, date, meeting id, meeting's account, kind, subject, source, source id, attendees)`` of these
-        (sorted, distinct) accounts' meetings up to ``cutoff``, account by account, by date then id: from the
+    def _chunk_meetings(self, account_ids: list[str], cutoff: str | None) -> Iterator[tuple[str, Sequence[Any]]]:
+        """``(account, its meetings up to cutoff)`` of these (sorted, distinct) accounts with meetings, each meeting
+        ``(date, id, meeting's account, kind, subject, source, source id, attendees)``, by date then id: from the
         accounts' meeting packs where current (one row and one ``json.loads`` an account instead of a row a
         meeting), else from ``account_meeting``."""
         packs, rest = self._current_packs("account_meeting_pack", account_ids)
@@ -1301,13 +1299,13 @@ class SqliteStore(GraphStore):
             meetings = json.loads(pack)
             if any(a > b for a, b in pairwise(meetings)):  # by date, then id (unique): see _repack_stale
                 meetings.sort()
-            for meeting in meetings:
-                if cutoff is not None and meeting[0] > cutoff:
-                    break
-                yield account_id, *meeting
+            if cutoff is not None:
+                meetings = meetings[:bisect_right(meetings, cutoff, key=_by_date)]
+            yield account_id, meetings
         if rest:
-            yield from self._db.execute(self._ACCOUNT_MEETING_ROWS.format(marks=_marks(len(rest))),
-                                        [*rest, cutoff, cutoff])
+            rows = self._db.execute(self._ACCOUNT_MEETING_ROWS.format(marks=_marks(len(rest))), [*rest, cutoff, cutoff])
+            for account_id, found in groupby(rows, _by_account):
+                yield account_id, [r[1:] for r in found]
 
     def _chunk_stakeholders(self, account_ids: list[str]) -> dict[str, list[Stakeholder]]:
         """Every stakeholder of these (sorted, distinct) accounts, by account, sorted by id: from the accounts'
