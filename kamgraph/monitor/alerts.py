@@ -206,7 +206,8 @@ def _departures(snapshot: AccountSnapshot, now: AccountAnalysis, start: dt.date,
     rule = settings.alerts.departure
     ag = now.ag
     account = snapshot.account.id
-    met = {c for (_, c) in ag.ties} | {s for (s, _) in ag.ties}
+    staff_at, client_at = ag.table[0][:2]  # everyone in a pair that met, people who left too
+    met = {ag.ids[i] for i in {*staff_at, *client_at}}
     found = []
     for pid, person in sorted({**ag.departed, **ag.departed_staff}.items()):
         left = person.left_on
@@ -244,9 +245,9 @@ def _overdue(snapshot: AccountSnapshot, now: AccountAnalysis, settings: Settings
     latest: dict[str, tuple[dt.date, str]] = {}  # each overdue stakeholder's last met active staff (latest, then id)
     if overdue:
         wanted = set(overdue)
-        for (s, c), tie in ag.ties.items():
-            if c in wanted and s in ag.staff and (c not in latest or (tie.last, s) > latest[c]):
-                latest[c] = (tie.last, s)
+        for s, c, _strength, last in _active_ties(ag):
+            if c in wanted and (c not in latest or (last, s) > latest[c]):
+                latest[c] = (last, s)
     for cid in overdue:
         cad = now.cadence[cid]
         person = ag.stakeholders[cid]
