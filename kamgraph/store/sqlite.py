@@ -1445,17 +1445,14 @@ class SqliteStore(GraphStore):
             stale[kind].append(account_id)
         if not stale:
             return
-        within = "(SELECT value FROM json_each(?))"
-        for part in _chunks(stale.get("meetings", []), DEFAULT_CHUNK):
-            ids = json.dumps(list(part))
-            db.execute(f"DELETE FROM account_meeting_pack WHERE account_id IN {within}", (ids,))
-            db.execute(f"""
+        for account_id in stale.get("meetings", []):  # one at a time: SQLite holds a whole pack in memory
+            db.execute("DELETE FROM account_meeting_pack WHERE account_id = ?", (account_id,))
+            db.execute("""
                 INSERT INTO account_meeting_pack (account_id, pack)
                 SELECT account_id, json_group_array(json_array(date, meeting_id, meeting_account, kind, subject,
                                                                source, source_id, attendees))
-                FROM (SELECT * FROM account_meeting WHERE account_id IN {within}
-                      ORDER BY account_id, date, meeting_id)
-                GROUP BY account_id""", (ids,))
+                FROM (SELECT * FROM account_meeting WHERE account_id = ? ORDER BY date, meeting_id)
+                GROUP BY account_id""", (account_id,))
         dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
         for part in _chunks(stale.get("people", []), DEFAULT_CHUNK):
             db.execute(f"DELETE FROM account_people_pack WHERE account_id IN ({_marks(len(part))})", part)
