@@ -71,11 +71,26 @@ def _heat(value: float, top: float) -> str:
     return f"h{min(5, 1 + int(4.999 * value / top))}"
 
 
+def _segment(value: object) -> str:
+    """An id as one URL path segment: ``/``, ``?``, ``#``, ``%`` and spaces percent-encoded (ids may hold them),
+    the characters RFC 3986 allows in a segment (``@``, ``:``, the sub-delimiters) kept as they are.
+
+    Examples
+    --------
+    >>> _segment("kim@ourco.example"), _segment("c#1/2? 50%")
+    ('kim@ourco.example', 'c%231%2F2%3F%2050%25')
+    """
+    from urllib.parse import quote
+
+    return quote(str(value), safe="@:!$&'()*+,;=")
+
+
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("kamgraph.web", "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True, finalize=printable)  # names lose their bidi controls
     env.filters["pct"] = _fmt_pct
     env.filters["num"] = _fmt_num
+    env.filters["segment"] = _segment  # ids in link paths
     env.globals["heat"] = _heat
     return env
 
