@@ -1,5 +1,5 @@
-"""Each account's view of its meetings (SQLite schema 5, ``account_meeting``, with the meeting's own columns
-since schema 6) and its two packs (schema 6, ``account_meeting_pack`` and ``account_people_pack``), kept on write.
+"""Each account's view of its meetings (SQLite schema 5, ``account_meeting``) and its two packs (schema 6,
+``account_meeting_pack`` and ``account_people_pack``), kept on write.
 
 The table is derived data: every test rebuilds what it must hold from the store's own records by brute force
 (:meth:`~kamgraph.store.base.GraphStore.dump` reads the meeting tables, never this table) and compares it
@@ -44,15 +44,14 @@ Row = tuple[str | None, ...]
 def _stored_rows(path: Path) -> set[Row]:
     raw = sqlite3.connect(path)
     try:
-        return set(raw.execute("SELECT account_id, date, meeting_id, attendees, meeting_account, kind, subject, "
-                               "source, source_id FROM account_meeting"))
+        return set(raw.execute("SELECT account_id, date, meeting_id, attendees FROM account_meeting"))
     finally:
         raw.close()
 
 
 def _expected_rows(store: SqliteStore) -> set[Row]:
     """By brute force from the records: per meeting and account with a stakeholder in it, that account's
-    stakeholders and all our staff in the meeting, sorted and comma-joined, then the meeting's own columns."""
+    stakeholders and all our staff in the meeting, sorted and comma-joined."""
     dump = store.dump()
     account_of = {s.id: s.account for s in dump.stakeholders}
     staff = {s.id for s in dump.staff}
@@ -61,8 +60,7 @@ def _expected_rows(store: SqliteStore) -> set[Row]:
         ours = [p for p in m.attendees if p in staff]
         for account in {account_of[p] for p in m.attendees if p in account_of}:
             seen = sorted(ours + [p for p in m.attendees if account_of.get(p) == account])
-            rows.add((account, m.date.isoformat(), m.id, ",".join(seen), m.account, m.kind.value, m.subject,
-                      m.source, m.source_id))
+            rows.add((account, m.date.isoformat(), m.id, ",".join(seen)))
     return rows
 
 
@@ -80,10 +78,14 @@ def _stored_packs(path: Path, table: str = "account_people_pack") -> Packs:
 
 def _expected_meeting_packs(store: SqliteStore) -> Packs:
     """By brute force from the records: per account with meetings, its ``account_meeting`` rows as the brute force
-    makes them, ``[date, id, meeting's account, kind, subject, source, source id, attendees]``, by date then id."""
+    makes them with the meeting's own columns, ``[date, id, meeting's account, kind, subject, source, source id,
+    attendees]``, by date then id."""
+    meetings = {m.id: m for m in store.dump().meetings}
     packs: Packs = {}
-    for account, day, mid, attendees, *columns in sorted(_expected_rows(store), key=lambda r: (r[0], r[1], r[2])):
-        packs.setdefault(account, []).append([day, mid, *columns, attendees])
+    for account, day, mid, attendees in sorted(_expected_rows(store)):
+        m = meetings[mid]
+        packs.setdefault(account, []).append([day, mid, m.account, m.kind.value, m.subject, m.source, m.source_id,
+                                              attendees])
     return packs
 
 
@@ -275,9 +277,9 @@ def test_a_real_version_4_file_gets_the_table_on_opening(tmp_path: Path) -> None
         assert joint == {"northwind", "helios"}  # the file's joint meeting, seen by both accounts
 
 
-def test_an_erased_name_leaves_the_copies_of_a_subject(tmp_path: Path) -> None:
+def test_an_erased_name_leaves_the_packs_with_its_subject(tmp_path: Path) -> None:
     """An erasure scrubs a name out of the subjects that stay (an update of ``meeting`` alone: the person was not at
-    the meeting): the copy in ``account_meeting`` of every account that holds the meeting is scrubbed too."""
+    the meeting): the meeting pack of every account that holds the meeting is rewritten without it."""
     path = tmp_path / "kam.db"
     batch = _portfolio(5)
     by_account: dict[str, list[str]] = {}
@@ -290,13 +292,16 @@ def test_an_erased_name_leaves_the_copies_of_a_subject(tmp_path: Path) -> None:
                                   attendees=[batch.staff[0].id, mine[0], theirs[0]]))
     with open_store(str(path), create=True) as store:
         store.import_batch(batch)
-        subjects = {r[0]: r[6] for r in _stored_rows(path) if r[2] == "named"}
-        assert subjects == {a: f"Call with {named.name} about the renewal", b: subjects[a]}
+        def subjects() -> dict[str, str]:
+            return {acc: m[4] for acc, pack in _stored_packs(path, "account_meeting_pack").items() for m in pack
+                    if m[1] == "named"}
+
+        assert subjects() == {a: f"Call with {named.name} about the renewal", b: subjects()[a]}
         forget(store, people=[named.id])
         _check(store, path)
-        subjects = {r[0]: r[6] for r in _stored_rows(path) if r[2] == "named"}
-        assert set(subjects) == {a, b}
-        assert all(named.name not in t and t.endswith("about the renewal") for t in subjects.values())
+        found = subjects()
+        assert set(found) == {a, b}
+        assert all(named.name not in t and t.endswith("about the renewal") for t in found.values())
 
 
 def test_a_stale_note_or_a_missing_pack_makes_the_bulk_read_use_the_tables(tmp_path: Path) -> None:
@@ -334,20 +339,19 @@ def test_a_stale_note_or_a_missing_pack_makes_the_bulk_read_use_the_tables(tmp_p
         _check(store, path)
 
 
-def test_a_real_version_5_file_gets_the_meeting_columns_and_the_packs_on_opening(tmp_path: Path) -> None:
+def test_a_real_version_5_file_gets_the_packs_on_opening(tmp_path: Path) -> None:
     copy = tmp_path / "v5.sqlite"
     shutil.copy(V5_FILE, copy)  # written by kamgraph at schema 5 (four synthetic accounts and one joint meeting)
     raw = sqlite3.connect(copy)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == 5
-    assert [r[1] for r in raw.execute("PRAGMA table_info(account_meeting)")] == [
-        "account_id", "date", "meeting_id", "attendees"]
     assert not raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'account_people_pack'").fetchone()
     raw.close()
     with open_store(str(copy)) as store:
         assert store.schema_version() == 6
         assert len(_stored_packs(copy)) == len(_stored_packs(copy, "account_meeting_pack")) == 4
         _check(store, copy)
-        joint = {r[0]: r[6] for r in _stored_rows(copy) if r[2] == "joint-1"}
+        joint = {acc: m[4] for acc, pack in _stored_packs(copy, "account_meeting_pack").items() for m in pack
+                 if m[1] == "joint-1"}
         assert joint == {"a00000": "Steering", "a00001": "Steering"}  # the file's joint meeting, in both accounts
 
 

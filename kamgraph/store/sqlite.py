@@ -239,29 +239,21 @@ CREATE INDEX account_meeting_meeting ON account_meeting(meeting_id);
 #: stakeholders, instead of one per meeting (and a join to ``meeting``) and one per stakeholder (and a join for
 #: the reporting lines): about 40 % of the CPU of ``kamgraph portfolio`` on a 2,000-account store.
 #:
-#: * ``account_meeting`` also carries the meeting's own columns (its account, kind, subject, source, source id),
-#:   written with the row from the records an import holds anyway (rebuilt on migration);
-#: * ``account_meeting_pack``: each account's ``account_meeting`` rows in one JSON array of ``[date, meeting
-#:   id, meeting's account, kind, subject, source, source id, attendees]``, by date then id, made by SQLite
-#:   itself (``json_group_array``) from the index range of the account;
+#: * ``account_meeting_pack``: each account's ``account_meeting`` rows joined to ``meeting``, in one JSON array of
+#:   ``[date, meeting id, meeting's account, kind, subject, source, source id, attendees]``, by date then id,
+#:   made by SQLite itself (``json_group_array``) from the account's index range;
 #: * ``account_people_pack``: each account's stakeholders in one JSON array of each one's columns, its solid
 #:   manager and its dotted managers, sorted by id.
 #:
-#: Both packs are derived data, never written by hand. ``pack_stale`` notes the accounts whose packs a write
-#: changed: the writes of ``account_meeting`` rows note their accounts themselves (a trigger per inserted row
-#: would cost an import 0.3 s per 100,000 rows); triggers note those whose rows are deleted or updated and those
-#: whose stakeholders or reporting lines change (with ``NOT EXISTS``, not ``OR IGNORE``: an upsert's own conflict
-#: policy would override the trigger's). Every write transaction repacks the noted accounts before it commits
-#: (``SqliteStore._repack_stale``). A reader that finds a note left, or no pack, reads the tables themselves.
+#: Both are derived data, never written by hand. ``pack_stale`` notes what a write changed: the writes of
+#: ``account_meeting`` rows note their accounts themselves (a trigger per inserted row would cost an import 0.3 s
+#: per 100,000 rows); triggers note the accounts whose rows are deleted or updated, the meetings whose row is
+#: updated (an import's update, a subject an erasure scrubs: their accounts are looked up when repacking, after
+#: a bulk load has rebuilt the index that finds them) and the accounts whose stakeholders or reporting lines
+#: change (with ``NOT EXISTS``, not ``OR IGNORE``: an upsert's own conflict policy would override the
+#: trigger's). Every write transaction repacks what was noted before it commits (``SqliteStore._repack_stale``).
+#: A reader that finds a note left, or no pack, reads the tables themselves.
 _SCHEMA_V6 = """
-DROP INDEX account_meeting_meeting;
-DROP TABLE account_meeting;
-CREATE TABLE account_meeting (
-    account_id TEXT NOT NULL, date TEXT NOT NULL, meeting_id TEXT NOT NULL, attendees TEXT NOT NULL,
-    meeting_account TEXT, kind TEXT NOT NULL, subject TEXT, source TEXT, source_id TEXT,
-    PRIMARY KEY (account_id, date, meeting_id)
-) WITHOUT ROWID;
-CREATE INDEX account_meeting_meeting ON account_meeting(meeting_id);
 CREATE TABLE account_meeting_pack (
     account_id TEXT PRIMARY KEY, pack TEXT NOT NULL
 ) WITHOUT ROWID;
@@ -280,6 +272,10 @@ CREATE TRIGGER account_meeting_changed AFTER UPDATE ON account_meeting BEGIN
     WHERE NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'meetings' AND id = OLD.account_id);
     INSERT INTO pack_stale (kind, id) SELECT 'meetings', NEW.account_id
     WHERE NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'meetings' AND id = NEW.account_id);
+END;
+CREATE TRIGGER meeting_changed AFTER UPDATE ON meeting BEGIN
+    INSERT INTO pack_stale (kind, id) SELECT 'meeting', NEW.id
+    WHERE NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'meeting' AND id = NEW.id);
 END;
 CREATE TRIGGER stakeholder_added AFTER INSERT ON stakeholder BEGIN
     INSERT INTO pack_stale (kind, id) SELECT 'people', NEW.account_id
@@ -451,8 +447,9 @@ class SqliteStore(GraphStore):
                 for script in scripts:
                     for statement in _statements(script):
                         self._db.execute(statement)
-                if 0 < version < 6:  # the derived data of versions 5 and 6, from the records kept, at this commit
+                if 0 < version < 5:  # the derived table of version 5, from the meetings kept
                     self._refresh_account_meetings(None)
+                if 0 < version < 6:  # the packs of version 6, of every account, at this commit
                     self._db.execute("INSERT OR IGNORE INTO pack_stale (kind, id) "
                                      "SELECT 'people', id FROM account UNION SELECT 'meetings', id FROM account")
                 self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
@@ -666,8 +663,6 @@ class SqliteStore(GraphStore):
                 if clean != list(row[1:]):
                     sets = ", ".join(f"{c} = ?" for c in columns)
                     self._db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*clean, row[0]])
-                    if table == "meeting":  # account_meeting keeps a copy of these columns
-                        self._db.execute(f"UPDATE account_meeting SET {sets} WHERE meeting_id = ?", [*clean, row[0]])
                     changed += 1
         return changed
 
@@ -1405,26 +1400,23 @@ class SqliteStore(GraphStore):
                     f"SELECT ms.meeting_id, s.account_id, ms.stakeholder_id FROM meeting_stakeholder ms "
                     f"JOIN stakeholder s ON s.id = ms.stakeholder_id WHERE ms.meeting_id IN {within}", (part,)):
                 seen[acc, mid].append(cid)
-            meetings = {r[0]: r[1:] for r in db.execute(
-                f"SELECT id, date, account_id, kind, subject, source, source_id FROM meeting WHERE id IN {within}",
-                (part,))}
+            days = dict(db.execute(f"SELECT id, date FROM meeting WHERE id IN {within}", (part,)))
             rows = []
             for (acc, mid), theirs in seen.items():
                 people = staff.get(mid, []) + theirs
                 people.sort()
-                day, *columns = meetings[mid]
-                rows.append((acc, day, mid, ",".join(people), *columns))
-            db.executemany(f"{self._ACCOUNT_MEETING_INSERT} VALUES ({_marks(9)})", rows)
+                rows.append((acc, days[mid], mid, ",".join(people)))
+            db.executemany(f"{self._ACCOUNT_MEETING_INSERT} VALUES (?,?,?,?)", rows)
             self._stale("meetings", (r[0] for r in rows))
 
     #: The meetings of some accounts (``{marks}``) up to a date, account by account, by date then id.
     _ACCOUNT_MEETING_ROWS: ClassVar[str] = """
-        SELECT account_id, date, meeting_id, meeting_account, kind, subject, source, source_id, attendees
-        FROM account_meeting WHERE account_id IN ({marks}) AND (? IS NULL OR date <= ?)
-        ORDER BY account_id, date, meeting_id"""
-    #: The columns of an ``account_meeting`` row (schema 6), in the order the write paths lay them out.
-    _ACCOUNT_MEETING_INSERT: ClassVar[str] = ("INSERT INTO account_meeting (account_id, date, meeting_id, attendees, "
-                                             "meeting_account, kind, subject, source, source_id)")
+        SELECT a.account_id, a.date, a.meeting_id, m.account_id, m.kind, m.subject, m.source, m.source_id, a.attendees
+        FROM account_meeting a JOIN meeting m ON m.id = a.meeting_id
+        WHERE a.account_id IN ({marks}) AND (? IS NULL OR a.date <= ?)
+        ORDER BY a.account_id, a.date, a.meeting_id"""
+    #: The columns of an ``account_meeting`` row, in the order the write paths lay them out.
+    _ACCOUNT_MEETING_INSERT: ClassVar[str] = "INSERT INTO account_meeting (account_id, date, meeting_id, attendees)"
 
     def _stale(self, kind: str, account_ids: Iterable[str]) -> None:
         """Note that these accounts' packs of ``kind`` (``meetings``, ``people``) need rewriting at this commit."""
@@ -1433,8 +1425,9 @@ class SqliteStore(GraphStore):
 
     def _repack_stale(self) -> None:
         """Rewrite the packs (schema 6) ``pack_stale`` notes, at the end of a write transaction: the meeting packs
-        of the accounts whose ``account_meeting`` rows changed, the people packs of those whose stakeholders or
-        reporting lines did. An account left with no meetings (no stakeholders) keeps no such pack.
+        of the accounts whose ``account_meeting`` rows changed or that hold a changed meeting, the people packs of
+        those whose stakeholders or reporting lines did. An account left with no meetings (no stakeholders) keeps
+        no such pack.
 
         A meeting pack is made by SQLite (``json_group_array`` over the account's rows in key order: SQLite before
         3.44 does not promise that order to an aggregate, so the reader checks it); a people pack in Python.
@@ -1445,14 +1438,22 @@ class SqliteStore(GraphStore):
             stale[kind].append(account_id)
         if not stale:
             return
-        for account_id in stale.get("meetings", []):  # one at a time: SQLite holds a whole pack in memory
+        accounts = set(stale.get("meetings", []))
+        meetings = stale.get("meeting", [])
+        for start in range(0, len(meetings), self._REFRESH_CHUNK):  # the accounts holding a changed meeting
+            accounts.update(r[0] for r in db.execute(
+                "SELECT DISTINCT account_id FROM account_meeting WHERE meeting_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(meetings[start:start + self._REFRESH_CHUNK]),)))
+        for account_id in sorted(accounts):  # one at a time: SQLite holds a whole pack in memory
             db.execute("DELETE FROM account_meeting_pack WHERE account_id = ?", (account_id,))
             db.execute("""
                 INSERT INTO account_meeting_pack (account_id, pack)
-                SELECT account_id, json_group_array(json_array(date, meeting_id, meeting_account, kind, subject,
-                                                               source, source_id, attendees))
-                FROM (SELECT * FROM account_meeting WHERE account_id = ? ORDER BY date, meeting_id)
-                GROUP BY account_id""", (account_id,))
+                SELECT ?, json_group_array(json_array(day, mid, account, kind, subject, source, source_id, attendees))
+                FROM (SELECT a.date AS day, a.meeting_id AS mid, m.account_id AS account, m.kind AS kind,
+                        m.subject AS subject, m.source AS source, m.source_id AS source_id, a.attendees AS attendees
+                      FROM account_meeting a JOIN meeting m ON m.id = a.meeting_id
+                      WHERE a.account_id = ? ORDER BY a.date, a.meeting_id)
+                HAVING count(*) > 0""", (account_id, account_id))
         dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
         for part in _chunks(stale.get("people", []), DEFAULT_CHUNK):
             db.execute(f"DELETE FROM account_people_pack WHERE account_id IN ({_marks(len(part))})", part)
@@ -1479,8 +1480,7 @@ class SqliteStore(GraphStore):
         staff_rows, client_rows = rows(staff), rows(clients)
         next_staff, next_client = next(staff_rows, None), next(client_rows, None)
         out: list[str] = []
-        for mid, day, *columns in rows(db.execute(
-                "SELECT id, date, account_id, kind, subject, source, source_id FROM meeting ORDER BY id").fetchmany):
+        for mid, day in rows(db.execute("SELECT id, date FROM meeting ORDER BY id").fetchmany):
             ours: list[str] = []
             while next_staff is not None and next_staff[0] <= mid:  # (< : a row of no meeting, skipped)
                 if next_staff[0] == mid:
@@ -1492,11 +1492,11 @@ class SqliteStore(GraphStore):
                     theirs.setdefault(account_of[next_client[1]], []).append(next_client[1])
                 next_client = next(client_rows, None)
             for account, seen in theirs.items():
-                out += (account, day, mid, ",".join(sorted(ours + seen)), *columns)
-            if len(out) >= 9 * self._REFRESH_CHUNK:
-                self._insert_flat(self._ACCOUNT_MEETING_INSERT, out, 9)
+                out += (account, day, mid, ",".join(sorted(ours + seen)))
+            if len(out) >= 4 * self._REFRESH_CHUNK:
+                self._insert_flat(self._ACCOUNT_MEETING_INSERT, out, 4)
                 out = []
-        self._insert_flat(self._ACCOUNT_MEETING_INSERT, out, 9)
+        self._insert_flat(self._ACCOUNT_MEETING_INSERT, out, 4)
 
     def _index_meetings(self, plan: UpsertPlan[Meeting]) -> None:
         """The ``account_meeting`` rows of the meetings an import writes, made from the records themselves,
@@ -1534,12 +1534,10 @@ class SqliteStore(GraphStore):
                         ours.append(p)
                     else:
                         theirs.setdefault(account, []).append(p)
-                kind = _enum(m.kind)
                 for account, seen in theirs.items():
-                    rows.append((account, day, m.id, ",".join(sorted(ours + seen)), m.account, kind, m.subject,
-                                 m.source, m.source_id))
+                    rows.append((account, day, m.id, ",".join(sorted(ours + seen))))
             rows.sort(key=_by_account)  # an account's rows together: SQLite inserts them into one part of its tree
-            self._insert_flat(self._ACCOUNT_MEETING_INSERT, list(chain.from_iterable(rows)), 9)
+            self._insert_flat(self._ACCOUNT_MEETING_INSERT, list(chain.from_iterable(rows)), 4)
             self._stale("meetings", {r[0] for r in rows})
 
     def _meetings_of_stakeholders(self, stakeholder_ids: Sequence[str]) -> set[str]:
