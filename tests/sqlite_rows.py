@@ -1,4 +1,4 @@
-"""Every row of every table of a SQLite file, for tests and benchmarks that compare two stores."""
+"""Every row of every table of a SQLite file, and its indexes, for tests and benchmarks that compare stores."""
 
 from __future__ import annotations
 
@@ -7,24 +7,20 @@ from pathlib import Path
 from typing import Any
 
 
-def table_rows(path: Path, columns: dict[str, list[str]] | None = None) -> dict[str, list[tuple[Any, ...]]]:
-    """``{table: its rows, sorted}`` of the SQLite file at ``path`` (row order does not count); with ``columns``,
-    only those columns of the tables it names (a table a newer schema widened, compared with an older one)."""
+def table_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """``{table: its rows, sorted}`` of the SQLite file at ``path`` (row order does not count)."""
     db = sqlite3.connect(path)
     try:
         names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        wanted = columns or {}
-        return {name: sorted(db.execute(f"SELECT {', '.join(wanted.get(name, ['*']))} FROM {name}").fetchall(),
-                             key=repr) for name in names}
+        return {name: sorted(db.execute(f"SELECT * FROM {name}").fetchall(), key=repr) for name in names}
     finally:
         db.close()
 
 
-def table_columns(path: Path) -> dict[str, list[str]]:
-    """``{table: its column names}`` of the SQLite file at ``path``."""
+def index_names(path: Path) -> set[str]:
+    """The names of the indexes created by a schema in the SQLite file at ``path`` (not the automatic ones)."""
     db = sqlite3.connect(path)
     try:
-        names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {name: [r[1] for r in db.execute(f"PRAGMA table_info({name})")] for name in names}
+        return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
     finally:
         db.close()

@@ -33,6 +33,8 @@ from kamgraph.samples.synth import synth_portfolio
 from kamgraph.store import open_store
 from kamgraph.store.sqlite import SqliteStore
 
+from .sqlite_rows import index_names
+
 AS_OF = dt.date(2026, 6, 30)
 V4_FILE = Path(__file__).parent / "data" / "store-v4.sqlite"
 V5_FILE = Path(__file__).parent / "data" / "store-v5.sqlite"
@@ -113,6 +115,14 @@ def _check(store: SqliteStore, path: Path) -> None:
         assert bulk == [store.load_account(a, as_of) for a in ids]
 
 
+def _people_by_account(batch: Batch) -> dict[str, list[str]]:
+    """The ids of each account's stakeholders in ``batch``."""
+    found: dict[str, list[str]] = {}
+    for s in batch.stakeholders:
+        found.setdefault(s.account, []).append(s.id)
+    return found
+
+
 def _portfolio(seed: int) -> Batch:
     return synth_portfolio(4, seed=seed, as_of=AS_OF, min_stakeholders=8, max_stakeholders=14, min_staff=3,
                            max_staff=6, days=400, meetings_per_stakeholder=2.0)
@@ -121,9 +131,7 @@ def _portfolio(seed: int) -> Batch:
 def test_a_joint_meeting_is_seen_by_each_account_with_its_own_people(tmp_path: Path) -> None:
     path = tmp_path / "kam.db"
     batch = _portfolio(3)
-    by_account: dict[str, list[str]] = {}
-    for s in batch.stakeholders:
-        by_account.setdefault(s.account, []).append(s.id)
+    by_account = _people_by_account(batch)
     (a, mine), (b, theirs) = sorted(by_account.items())[:2]
     joint = Meeting(id="joint", date=dt.date(2026, 1, 5), kind="meeting", account=a, subject="Steering",
                     attendees=[batch.staff[0].id, mine[0], theirs[0], theirs[1]])
@@ -193,13 +201,6 @@ def test_every_kind_of_write_keeps_the_table_equal_to_the_records(tmp_path: Path
         assert _stored_rows(path) == set() and _stored_packs(path) == _stored_packs(path, "account_meeting_pack") == {}
 
 
-def _indexes(path: Path) -> set[str]:
-    raw = sqlite3.connect(path)
-    try:
-        return {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
-    finally:
-        raw.close()
-
 
 @pytest.mark.parametrize("way", ["batch", "blocks"])
 def test_bulk_loads_and_a_second_import_keep_the_table_equal_to_the_records(tmp_path: Path, way: str,
@@ -214,9 +215,7 @@ def test_bulk_loads_and_a_second_import_keep_the_table_equal_to_the_records(tmp_
     path = tmp_path / "kam.db"
     batch = _portfolio(4)
     meetings, batch.meetings = batch.meetings, []
-    by_account: dict[str, list[str]] = {}
-    for s in batch.stakeholders:
-        by_account.setdefault(s.account, []).append(s.id)
+    by_account = _people_by_account(batch)
     staff = [s.id for s in batch.staff]
     accounts = sorted(by_account)
 
@@ -237,10 +236,10 @@ def test_bulk_loads_and_a_second_import_keep_the_table_equal_to_the_records(tmp_
     assert len(first) >= 2 * 50
     with open_store(str(path), create=True) as store:
         store.import_batch(batch)
-        indexes = _indexes(path)
+        indexes = index_names(path)
         load(store, first)
         _check(store, path)
-        assert _indexes(path) == indexes  # rebuilt after the load
+        assert index_names(path) == indexes  # rebuilt after the load
         # Again, into the non-empty store: a third re-imported with other attendees and dates, more new ones
         # beside than the store holds (so that this is a bulk load too).
         people = [s.id for s in batch.stakeholders]
@@ -252,24 +251,32 @@ def test_bulk_loads_and_a_second_import_keep_the_table_equal_to_the_records(tmp_
         rng.shuffle(again)
         load(store, again)
         _check(store, path)
-        assert _indexes(path) == indexes
+        assert index_names(path) == indexes
         # A load refused by its last meeting: nothing of it stays, the indexes included.
         before = _stored_rows(path)
         refused = [joint(2000 + i) for i in range(400)]  # more than the store holds: a bulk load too
         refused[-1] = refused[-1].model_copy(update={"attendees": [staff[0], "nobody-known"]})
         with pytest.raises(KamgraphError):
             load(store, refused)
-        assert _stored_rows(path) == before and _indexes(path) == indexes
+        assert _stored_rows(path) == before and index_names(path) == indexes
         _check(store, path)
 
 
-def test_a_real_version_4_file_gets_the_table_on_opening(tmp_path: Path) -> None:
-    copy = tmp_path / "v4.sqlite"
-    shutil.copy(V4_FILE, copy)  # written by kamgraph at schema 4 (the demo and one joint meeting)
+def _old_file(source: Path, tmp_path: Path, version: int, new_table: str) -> Path:
+    """A copy of a store file kamgraph wrote at schema ``version``, checked to be one: without ``new_table``."""
+    copy = tmp_path / source.name
+    shutil.copy(source, copy)
     raw = sqlite3.connect(copy)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == 4
-    assert not raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'account_meeting'").fetchone()
-    raw.close()
+    try:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == version
+        assert not raw.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (new_table,)).fetchone()
+    finally:
+        raw.close()
+    return copy
+
+
+def test_a_real_version_4_file_gets_the_table_on_opening(tmp_path: Path) -> None:
+    copy = _old_file(V4_FILE, tmp_path, 4, "account_meeting")  # the demo and one joint meeting
     with open_store(str(copy)) as store:
         assert store.schema_version() == 6
         _check(store, copy)
@@ -282,9 +289,7 @@ def test_an_erased_name_leaves_the_packs_with_its_subject(tmp_path: Path) -> Non
     the meeting): the meeting pack of every account that holds the meeting is rewritten without it."""
     path = tmp_path / "kam.db"
     batch = _portfolio(5)
-    by_account: dict[str, list[str]] = {}
-    for s in batch.stakeholders:
-        by_account.setdefault(s.account, []).append(s.id)
+    by_account = _people_by_account(batch)
     (a, mine), (b, theirs) = sorted(by_account.items())[:2]
     named = next(s for s in batch.stakeholders if s.id == mine[1])
     batch.meetings.append(Meeting(id="named", date=dt.date(2026, 1, 5), kind="call", account=a,
@@ -340,12 +345,7 @@ def test_a_stale_note_or_a_missing_pack_makes_the_bulk_read_use_the_tables(tmp_p
 
 
 def test_a_real_version_5_file_gets_the_packs_on_opening(tmp_path: Path) -> None:
-    copy = tmp_path / "v5.sqlite"
-    shutil.copy(V5_FILE, copy)  # written by kamgraph at schema 5 (four synthetic accounts and one joint meeting)
-    raw = sqlite3.connect(copy)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == 5
-    assert not raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'account_people_pack'").fetchone()
-    raw.close()
+    copy = _old_file(V5_FILE, tmp_path, 5, "account_people_pack")  # four synthetic accounts, one joint meeting
     with open_store(str(copy)) as store:
         assert store.schema_version() == 6
         assert len(_stored_packs(copy)) == len(_stored_packs(copy, "account_meeting_pack")) == 4

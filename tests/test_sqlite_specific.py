@@ -11,6 +11,8 @@ from kamgraph.errors import StoreError
 from kamgraph.store import open_store, sqlite_path
 from kamgraph.store.base import SCHEMA_VERSION
 
+from .sqlite_rows import index_names
+
 
 def test_file_is_created_with_wal_foreign_keys_and_version(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "kam.db"
@@ -131,13 +133,6 @@ def test_a_failed_migration_leaves_the_version_1_file_as_it_was(tmp_path: Path) 
 V2_FILE = Path(__file__).parent / "data" / "store-v2.sqlite"
 
 
-def _indexes(path: Path) -> set[str]:
-    raw = sqlite3.connect(path)
-    try:
-        return {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL")}
-    finally:
-        raw.close()
-
 
 def test_a_real_version_2_file_gets_the_version_3_indexes_keeping_its_data(tmp_path: Path) -> None:
     """tests/data/store-v2.sqlite was written by kamgraph's schema-2 code (commit 027f546): the canonical
@@ -149,7 +144,7 @@ def test_a_real_version_2_file_gets_the_version_3_indexes_keeping_its_data(tmp_p
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
     raw.close()
-    assert "staff_account_account" not in _indexes(path)
+    assert "staff_account_account" not in index_names(path)
     with open_store(str(path)) as store:
         assert store.schema_version() == SCHEMA_VERSION == 6
         assert store.counts() == {"accounts": 1, "staff": 3, "stakeholders": 6, "meetings": 5, "relationships": 2,
@@ -158,7 +153,7 @@ def test_a_real_version_2_file_gets_the_version_3_indexes_keeping_its_data(tmp_p
         assert [(a.rule, a.subject) for a in store.load_alerts()] == [("overdue", "c-cfo")]
         assert store.alert_checks()["acme"].facts == {"x": 1}
         assert list(store.load_accounts(["acme"])) == [store.load_account("acme")]
-    assert {"staff_account_account", "account_name"} <= _indexes(path)
+    assert {"staff_account_account", "account_name"} <= index_names(path)
 
 
 def test_a_failed_version_3_migration_leaves_the_version_2_file_as_it_was(tmp_path: Path) -> None:
@@ -173,7 +168,7 @@ def test_a_failed_version_3_migration_leaves_the_version_2_file_as_it_was(tmp_pa
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
     raw.close()
-    assert "staff_account_account" not in _indexes(path)
+    assert "staff_account_account" not in index_names(path)
 
 
 V3_FILE = Path(__file__).parent / "data" / "store-v3.sqlite"

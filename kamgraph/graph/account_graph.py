@@ -83,6 +83,7 @@ class AccountGraph:
     offline: dict[str, list[str]] = field(default_factory=dict)
     _staff_strength: dict[str, float] = field(default_factory=dict, repr=False)
     _ties: dict[tuple[str, str], TieStats] | None = field(default=None, repr=False)
+    _active_ties: list[tuple[str, str, float, dt.date]] | None = field(default=None, repr=False)
 
     @property
     def ties(self) -> dict[tuple[str, str], TieStats]:
@@ -90,6 +91,24 @@ class AccountGraph:
         if self._ties is None:
             self._ties = ties_from_table(self.table[0], self.ids, [m.date for m in self.meetings])
         return self._ties
+
+    def active_ties(self) -> list[tuple[str, str, float, dt.date]]:
+        """``(staff, stakeholder, strength, last met)`` of every pair of active staff and active stakeholders who
+        met, by staff then stakeholder id (made on first use).
+
+        Read off the tie table: :attr:`ties` would make a record of every pair, those of people who left too.
+        People are numbered active staff first, then active stakeholders, each group in id order, so ordering
+        the numbers orders the ids.
+        """
+        if self._active_ties is None:
+            staff_at, client_at, _count, _first, last_at, strength = self.table[0]
+            n_staff = len(self.staff)
+            n_active = n_staff + len(self.stakeholders)
+            found = sorted((s, c, w, last) for s, c, w, last in zip(staff_at, client_at, strength, last_at, strict=True)
+                           if s < n_staff and n_staff <= c < n_active)
+            ids, meetings = self.ids, self.meetings
+            self._active_ties = [(ids[s], ids[c], w, meetings[last].date) for s, c, w, last in found]
+        return self._active_ties
 
     @property
     def first_meeting(self) -> dt.date | None:

@@ -245,7 +245,7 @@ def _overdue(snapshot: AccountSnapshot, now: AccountAnalysis, settings: Settings
     latest: dict[str, tuple[dt.date, str]] = {}  # each overdue stakeholder's last met active staff (latest, then id)
     if overdue:
         wanted = set(overdue)
-        for s, c, _strength, last in _active_ties(ag):
+        for s, c, _strength, last in ag.active_ties():
             if c in wanted and (c not in latest or (last, s) > latest[c]):
                 latest[c] = (last, s)
     for cid in overdue:
@@ -265,27 +265,10 @@ def _overdue(snapshot: AccountSnapshot, now: AccountAnalysis, settings: Settings
     return found
 
 
-def _active_ties(ag: AccountGraph) -> list[tuple[str, str, float, dt.date]]:
-    """``(staff, stakeholder, strength, last met)`` of every pair of our active staff and active stakeholders who
-    met, by staff then stakeholder id.
-
-    Read off the account graph's tie table: :attr:`AccountGraph.ties` would make a record of every pair, those
-    of people who left too, to keep a few. People are numbered active staff first, then active stakeholders,
-    each group in id order, so ordering the numbers orders the ids.
-    """
-    staff_at, client_at, _count, _first, last_at, strength = ag.table[0]
-    n_staff = len(ag.staff)
-    n_active = n_staff + len(ag.stakeholders)
-    found = sorted((s, c, w, last) for s, c, w, last in zip(staff_at, client_at, strength, last_at, strict=True)
-                   if s < n_staff and n_staff <= c < n_active)
-    ids, meetings = ag.ids, ag.meetings
-    return [(ids[s], ids[c], w, meetings[last].date) for s, c, w, last in found]
-
-
 def _watched_ties(ag: AccountGraph, settings: Settings) -> dict[str, float]:
     """``{"STAFF>STAKEHOLDER": strength}`` of the ties the decay rule watches that are at or above its threshold."""
     rule = settings.alerts.decay
-    return {f"{s}>{c}": round(w, 6) for s, c, w, _ in _active_ties(ag)
+    return {f"{s}>{c}": round(w, 6) for s, c, w, _ in ag.active_ties()
             if w >= rule.threshold and (c in ag.key or not rule.key_only)}
 
 
@@ -295,7 +278,7 @@ def _decay(snapshot: AccountSnapshot, now: AccountAnalysis, previous: dict[str, 
     ag = now.ag
     strong = previous.get("ties", {})
     found = []
-    for s, c, strength, last in _active_ties(ag):
+    for s, c, strength, last in ag.active_ties():
         if strength >= rule.threshold:
             continue
         if rule.key_only and c not in now.key:

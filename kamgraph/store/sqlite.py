@@ -253,6 +253,26 @@ CREATE INDEX account_meeting_meeting ON account_meeting(meeting_id);
 #: change (with ``NOT EXISTS``, not ``OR IGNORE``: an upsert's own conflict policy would override the
 #: trigger's). Every write transaction repacks what was noted before it commits (``SqliteStore._repack_stale``).
 #: A reader that finds a note left, or no pack, reads the tables themselves.
+def _noting_trigger(name: str, event: str, table: str, kind: str, *ids: str) -> str:
+    """DDL of a trigger that notes in ``pack_stale`` the ``kind`` packs each of ``ids`` (SQL expressions over the
+    row, one of which may come out NULL: nothing to note) names, once.
+
+    >>> print(_noting_trigger("t", "DELETE", "x", "people", "OLD.account_id"))  # doctest: +NORMALIZE_WHITESPACE
+    CREATE TRIGGER t AFTER DELETE ON x BEGIN
+        INSERT INTO pack_stale (kind, id) SELECT 'people', v FROM (SELECT OLD.account_id AS v)
+        WHERE v IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'people' AND id = v);
+    END;
+    """
+    body = "".join(f"    INSERT INTO pack_stale (kind, id) SELECT '{kind}', v FROM (SELECT {expr} AS v)\n"
+                   f"    WHERE v IS NOT NULL\n"
+                   f"    AND NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = '{kind}' AND id = v);\n"
+                   for expr in ids)
+    return f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN\n{body}END;\n"
+
+
+_ACCOUNT_OF = "(SELECT account_id FROM stakeholder WHERE id = {}.stakeholder_id)"  # a reporting line's account
+
 _SCHEMA_V6 = """
 CREATE TABLE account_meeting_pack (
     account_id TEXT PRIMARY KEY, pack TEXT NOT NULL
@@ -263,53 +283,19 @@ CREATE TABLE account_people_pack (
 CREATE TABLE pack_stale (
     kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id)
 ) WITHOUT ROWID;
-CREATE TRIGGER account_meeting_removed AFTER DELETE ON account_meeting BEGIN
-    INSERT INTO pack_stale (kind, id) SELECT 'meetings', OLD.account_id
-    WHERE NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'meetings' AND id = OLD.account_id);
-END;
-CREATE TRIGGER account_meeting_changed AFTER UPDATE ON account_meeting BEGIN
-    INSERT INTO pack_stale (kind, id) SELECT 'meetings', OLD.account_id
-    WHERE NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'meetings' AND id = OLD.account_id);
-    INSERT INTO pack_stale (kind, id) SELECT 'meetings', NEW.account_id
-    WHERE NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'meetings' AND id = NEW.account_id);
-END;
-CREATE TRIGGER meeting_changed AFTER UPDATE ON meeting BEGIN
-    INSERT INTO pack_stale (kind, id) SELECT 'meeting', NEW.id
-    WHERE NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'meeting' AND id = NEW.id);
-END;
-CREATE TRIGGER stakeholder_added AFTER INSERT ON stakeholder BEGIN
-    INSERT INTO pack_stale (kind, id) SELECT 'people', NEW.account_id
-    WHERE NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'people' AND id = NEW.account_id);
-END;
-CREATE TRIGGER stakeholder_removed AFTER DELETE ON stakeholder BEGIN
-    INSERT INTO pack_stale (kind, id) SELECT 'people', OLD.account_id
-    WHERE NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'people' AND id = OLD.account_id);
-END;
-CREATE TRIGGER stakeholder_changed AFTER UPDATE ON stakeholder BEGIN
-    INSERT INTO pack_stale (kind, id) SELECT 'people', OLD.account_id
-    WHERE NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'people' AND id = OLD.account_id);
-    INSERT INTO pack_stale (kind, id) SELECT 'people', NEW.account_id
-    WHERE NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'people' AND id = NEW.account_id);
-END;
-CREATE TRIGGER reporting_line_added AFTER INSERT ON reporting_line BEGIN
-    INSERT INTO pack_stale (kind, id) SELECT 'people', account_id FROM stakeholder
-    WHERE stakeholder.id = NEW.stakeholder_id
-    AND NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'people' AND pack_stale.id = stakeholder.account_id);
-END;
-CREATE TRIGGER reporting_line_removed AFTER DELETE ON reporting_line BEGIN
-    INSERT INTO pack_stale (kind, id) SELECT 'people', account_id FROM stakeholder
-    WHERE stakeholder.id = OLD.stakeholder_id
-    AND NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'people' AND pack_stale.id = stakeholder.account_id);
-END;
-CREATE TRIGGER reporting_line_changed AFTER UPDATE ON reporting_line BEGIN
-    INSERT INTO pack_stale (kind, id) SELECT 'people', account_id FROM stakeholder
-    WHERE stakeholder.id = OLD.stakeholder_id
-    AND NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'people' AND pack_stale.id = stakeholder.account_id);
-    INSERT INTO pack_stale (kind, id) SELECT 'people', account_id FROM stakeholder
-    WHERE stakeholder.id = NEW.stakeholder_id
-    AND NOT EXISTS (SELECT 1 FROM pack_stale WHERE kind = 'people' AND pack_stale.id = stakeholder.account_id);
-END;
-"""
+""" + "".join([
+    _noting_trigger("account_meeting_removed", "DELETE", "account_meeting", "meetings", "OLD.account_id"),
+    _noting_trigger("account_meeting_changed", "UPDATE", "account_meeting", "meetings", "OLD.account_id",
+                    "NEW.account_id"),
+    _noting_trigger("meeting_changed", "UPDATE", "meeting", "meeting", "NEW.id"),
+    _noting_trigger("stakeholder_added", "INSERT", "stakeholder", "people", "NEW.account_id"),
+    _noting_trigger("stakeholder_removed", "DELETE", "stakeholder", "people", "OLD.account_id"),
+    _noting_trigger("stakeholder_changed", "UPDATE", "stakeholder", "people", "OLD.account_id", "NEW.account_id"),
+    _noting_trigger("reporting_line_added", "INSERT", "reporting_line", "people", _ACCOUNT_OF.format("NEW")),
+    _noting_trigger("reporting_line_removed", "DELETE", "reporting_line", "people", _ACCOUNT_OF.format("OLD")),
+    _noting_trigger("reporting_line_changed", "UPDATE", "reporting_line", "people", _ACCOUNT_OF.format("OLD"),
+                    _ACCOUNT_OF.format("NEW")),
+])
 
 #: DDL that takes a store from version ``v`` to ``v + 1``.
 _MIGRATIONS = {1: _SCHEMA_V2, 2: _SCHEMA_V3,
