@@ -47,7 +47,7 @@ from ..domain.provenance import Provenance
 from ..errors import ConflictError, InputError, NotFoundError, StoreError
 from ..kernels.gc_pause import paused_gc
 from .base import DEFAULT_CHUNK, SCHEMA_VERSION, GraphStore, _best_name_matches
-from .trusted import members, trusted
+from .trusted import members, trusted, trusted_all
 from .upsert import UpsertPlan, plan_upserts
 
 __all__ = ["SqliteStore", "BUSY_SECONDS"]
@@ -1207,16 +1207,19 @@ class SqliteStore(GraphStore):
         # Each account's view of its meetings is kept on write (account_meeting, schema 5, and its pack, schema 6):
         # the attendees it sees already sorted and joined.
         for acc, meetings in self._chunk_meetings(unique, cutoff):
-            found, seen = by_account[acc], seen_in_meetings[acc]
-            for day, mid, account, kind, subject, source, source_id, attendees in meetings:
-                date = days.get(day)
-                if date is None:
-                    date = days[day] = dt.date.fromisoformat(day)
-                people = attendees.split(",")
-                seen.update(people)
-                found.append(trusted(Meeting, {
-                    "id": mid, "date": date, "kind": kinds[kind], "account": account, "subject": subject,
-                    "source": source, "source_id": source_id, "attendees": people}))
+            seen = seen_in_meetings[acc]
+
+            def records(meetings: Iterable[Sequence[Any]] = meetings, note: Callable[..., None] = seen.update
+                        ) -> Iterator[dict[str, Any]]:
+                for day, mid, account, kind, subject, source, source_id, attendees in meetings:
+                    date = days.get(day)
+                    if date is None:
+                        date = days[day] = dt.date.fromisoformat(day)
+                    people = attendees.split(",")
+                    note(people)
+                    yield {"id": mid, "date": date, "kind": kinds[kind], "account": account, "subject": subject,
+                           "source": source, "source_id": source_id, "attendees": people}
+            by_account[acc].extend(trusted_all(Meeting, records()))
         for acc, people in stakeholders.items():  # the rest of whom an account's meetings saw are our staff
             seen = seen_in_meetings.get(acc)
             if seen:
@@ -1250,10 +1253,12 @@ class SqliteStore(GraphStore):
                              if (r.source in client_ids or r.source in staff)
                              and (r.target in client_ids or r.target in staff)]
             staff_ids.update(p for r in relationships for p in (r.source, r.target) if p in staff)
-            lines = [trusted(ReportingLine, {"stakeholder": s.id, "manager": m,
-                                             "line": solid if m == s.reports_to else dotted})
-                     for s in people for m in sorted({*s.dotted_to, *([s.reports_to] if s.reports_to else [])})
-                     if m in client_ids]
+            lines = trusted_all(ReportingLine, (
+                {"stakeholder": s.id, "manager": m, "line": solid if m == s.reports_to else dotted}
+                for s in people if s.reports_to or s.dotted_to  # most people have one solid line or none
+                for m in (sorted({*s.dotted_to, *([s.reports_to] if s.reports_to else [])}) if s.dotted_to
+                          else (s.reports_to,))
+                if m in client_ids))
             snapshots.append(AccountSnapshot(
                 account=accounts[account_id], stakeholders=people, staff=[staff[i] for i in sorted(staff_ids)],
                 reporting_lines=lines, relationships=relationships, meetings=by_account.get(account_id, []),
@@ -1294,13 +1299,14 @@ class SqliteStore(GraphStore):
         seniority, roles, status = members(Seniority), members(BuyingRole), members(Status)
         packs, rest = self._current_packs("account_people_pack", account_ids)
         rows = chain(((a, r) for a, pack in packs.items() for r in json.loads(pack)), self._stakeholder_rows(rest))
-        found: dict[str, list[Stakeholder]] = defaultdict(list)
-        for account_id, r in rows:
-            found[account_id].append(trusted(Stakeholder, {
+        found: dict[str, list[Stakeholder]] = {}
+        for account_id, group in groupby(rows, key=itemgetter(0)):  # rows come by account
+            found.setdefault(account_id, []).extend(trusted_all(Stakeholder, ({
                 "id": r[0], "name": r[1], "title": r[2], "email": r[8], "status": status[r[9]],
                 "left_on": _day(r[10]), "moved_to": r[11], "note": r[12], "account": account_id, "department": r[3],
                 "seniority": seniority[r[4]], "buying_role": roles[r[5]], "influence": r[6], "attitude": r[7],
-                "reports_to": r[15], "dotted_to": r[16], "verified": bool(r[13]), "cadence_days": r[14]}))
+                "reports_to": r[15], "dotted_to": r[16], "verified": bool(r[13]), "cadence_days": r[14]}
+                for _, r in group)))
         return found
 
     def _stakeholder_rows(self, account_ids: Sequence[str]) -> Iterator[tuple[str, list[Any]]]:
@@ -1769,6 +1775,10 @@ class SqliteStore(GraphStore):
         return [AlertRecord(key=r[0], rule=r[1], account=r[2], subject=r[3], severity=r[4], state=r[5],
                             title=r[6], message=r[7], raised_on=dt.date.fromisoformat(r[8]),
                             cleared_on=_day(r[9]), data=json.loads(r[10])) for r in rows]
+
+    def open_alert_counts(self) -> dict[str, int]:
+        return dict(self._db.execute(
+            "SELECT account_id, count(*) FROM alert WHERE cleared_on IS NULL GROUP BY account_id ORDER BY account_id"))
 
     def alert_checks(self) -> dict[str, AccountCheck]:
         return {a: AccountCheck(account=a, checked_on=dt.date.fromisoformat(d), facts=json.loads(f)) for a, d, f in
