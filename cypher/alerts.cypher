@@ -36,6 +36,12 @@ MATCH (a:Alert)
 WHERE ($cleared_too OR a.cleared_on IS NULL) AND ($accounts IS NULL OR a.account IN $accounts)
 RETURN properties(a) AS props
 
+// name: alert_open_counts
+// How many open alerts each account has (accounts without one: no row).
+MATCH (a:Alert)
+WHERE a.cleared_on IS NULL
+RETURN a.account AS account, count(a) AS n
+
 // name: alert_check_load
 // The last alert check of every account.
 MATCH (c:AlertCheck)

@@ -42,6 +42,19 @@ def test_record_load_clear_and_raise_again(store: GraphStore) -> None:
     assert store.alert_checks()["acme"].checked_on == D2 and store.alert_checks()["beta"].checked_on == D1
 
 
+def test_open_alert_counts_count_open_alerts_only_by_account(store: GraphStore) -> None:
+    assert store.open_alert_counts() == {}
+    a1, a2, b1 = alert("overdue", "acme", "c1"), alert("overdue", "acme", "c2"), alert("decay", "beta", "s1>c2")
+    store.record_alert_check(D1, {"acme": {}, "beta": {}}, raised=[a1, a2, b1])
+    assert store.open_alert_counts() == {"acme": 2, "beta": 1}
+    # a1 cleared and raised again (one open, one cleared: counted once), b1 cleared: beta has none open
+    store.record_alert_check(D2, {"acme": {}, "beta": {}}, raised=[alert("overdue", "acme", "c1", "x", D2)],
+                             cleared=[a1.key, b1.key])
+    assert store.open_alert_counts() == {"acme": 2}
+    # what the counts stand for: the open alerts load_alerts gives, counted by hand
+    assert [a.account for a in store.load_alerts()] == ["acme", "acme"]
+
+
 def test_a_second_open_alert_with_the_same_key_is_refused_and_nothing_is_written(store: GraphStore) -> None:
     a = alert("overdue", "acme", "c1")
     store.record_alert_check(D1, {"acme": {}}, raised=[a])

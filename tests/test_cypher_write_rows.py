@@ -250,6 +250,8 @@ def test_alert_keys_clear_and_load(db: Db) -> None:
     assert loaded(False, ["beta"]) == [2]
     assert loaded(True, ["acme"]) == [0, 1]
     assert loaded(True, []) == []
+    # open alerts counted by account: acme seq 1, beta seq 2 (seq 0 and 3 are cleared)
+    assert sorted((r["account"], r["n"]) for r in db.named("alert_open_counts")) == [("acme", 1), ("beta", 1)]
     # clearing touches open alerts of the given keys only; the date of an earlier clear stays
     assert db.named("alert_clear", keys=["a", "c"], day="2025-06-01") == [{"written": 1}]
     assert db.plain("alert_clears") == [

@@ -198,10 +198,6 @@ def _row_of(account: Account, summary: SummaryScores, stage: StageResult, settin
 def _open_alert_counts(store: GraphStore) -> dict[str, int] | None:
     """Open alerts per account, or None when the store keeps no alert state."""
     try:
-        alerts = store.load_alerts()
+        return store.open_alert_counts()
     except StoreError:
         return None
-    counts: dict[str, int] = {}
-    for alert in alerts:
-        counts[alert.account] = counts.get(alert.account, 0) + 1
-    return counts

@@ -379,6 +379,17 @@ class GraphStore(ABC):
         """
         raise self._no_alert_state()
 
+    def open_alert_counts(self) -> dict[str, int]:
+        """``{account_id: how many open alerts it has}``; accounts without one are absent.
+
+        What :meth:`load_alerts` would give, counted (the stores override it with one counting query: the
+        portfolio table needs only the counts, not every alert record).
+        """
+        counts: dict[str, int] = {}
+        for alert in self.load_alerts():
+            counts[alert.account] = counts.get(alert.account, 0) + 1
+        return counts
+
     def alert_checks(self) -> dict[str, AccountCheck]:
         """``{account_id: its last recorded check}``; accounts never checked are absent."""
         raise self._no_alert_state()

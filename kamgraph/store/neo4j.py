@@ -1236,6 +1236,9 @@ class Neo4jStore(GraphStore):
             found.append((props["raised_on"], props["key"], seq, AlertRecord.model_validate(props)))
         return [alert for *_, alert in sorted(found, key=lambda item: item[:3])]
 
+    def open_alert_counts(self) -> dict[str, int]:
+        return {r["account"]: r["n"] for r in sorted(self._query("alert_open_counts"), key=lambda r: r["account"])}
+
     def alert_checks(self) -> dict[str, AccountCheck]:
         rows = self._query("alert_check_load")
         return {r["account"]: AccountCheck(account=r["account"], checked_on=_native(r["checked_on"]),
