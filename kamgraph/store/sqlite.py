@@ -345,6 +345,20 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]
         yield items[start:start + size]
 
 
+def _meeting_fields(rows: Iterable[Sequence[Any]], days: dict[str, dt.date], kinds: Mapping[Any, Any],
+                    note: Callable[[list[str]], None]) -> Iterator[dict[str, Any]]:
+    """The fields of each meeting of an account's pack rows ``[date, id, account, kind, subject, source,
+    source_id, "attendee,attendee,..."]``; ``note`` is given each attendee list, ``days`` caches the dates."""
+    for day, mid, account, kind, subject, source, source_id, attendees in rows:
+        date = days.get(day)
+        if date is None:
+            date = days[day] = dt.date.fromisoformat(day)
+        people = attendees.split(",")
+        note(people)
+        yield {"id": mid, "date": date, "kind": kinds[kind], "account": account, "subject": subject,
+               "source": source, "source_id": source_id, "attendees": people}
+
+
 def _marks(n: int) -> str:
     """``?,?,?`` for ``n`` parameters (structure only, never values)."""
     return ",".join("?" * n)
@@ -1207,19 +1221,8 @@ class SqliteStore(GraphStore):
         # Each account's view of its meetings is kept on write (account_meeting, schema 5, and its pack, schema 6):
         # the attendees it sees already sorted and joined.
         for acc, meetings in self._chunk_meetings(unique, cutoff):
-            seen = seen_in_meetings[acc]
-
-            def records(meetings: Iterable[Sequence[Any]] = meetings, note: Callable[..., None] = seen.update
-                        ) -> Iterator[dict[str, Any]]:
-                for day, mid, account, kind, subject, source, source_id, attendees in meetings:
-                    date = days.get(day)
-                    if date is None:
-                        date = days[day] = dt.date.fromisoformat(day)
-                    people = attendees.split(",")
-                    note(people)
-                    yield {"id": mid, "date": date, "kind": kinds[kind], "account": account, "subject": subject,
-                           "source": source, "source_id": source_id, "attendees": people}
-            by_account[acc].extend(trusted_all(Meeting, records()))
+            by_account[acc].extend(trusted_all(Meeting, _meeting_fields(meetings, days, kinds,
+                                                                        seen_in_meetings[acc].update)))
         for acc, people in stakeholders.items():  # the rest of whom an account's meetings saw are our staff
             seen = seen_in_meetings.get(acc)
             if seen:
