@@ -153,7 +153,10 @@ def _opponent_gaps(ag: AccountGraph, gaps: CoverageGaps) -> None:
     """Fill the opponent gaps (see the module docstring for the severities)."""
     below = ag.settings.attitude.detractor_below
     weight = ag.importance
+    blocker = BuyingRole.BLOCKER
     for cid, person in ag.stakeholders.items():
+        if person.attitude >= below and person.buying_role is not blocker:
+            continue  # neither a detractor nor a blocker: no reasons (most people; checked without a call)
         reasons = opponent_reasons(person, below)
         if not reasons:
             continue

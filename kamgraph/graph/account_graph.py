@@ -35,6 +35,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from ..domain.dataset import AccountSnapshot
 from ..domain.models import Meeting, Relationship, Staff, Stakeholder, TieKind
@@ -142,6 +143,10 @@ class AccountGraph:
         return person_id
 
 
+#: A person's id, as a sort key (C-level: one Python call fewer per person than a function).
+_by_id = attrgetter("id")
+
+
 def build_account_graph(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings) -> AccountGraph:
     """Split people by status on ``as_of`` and compute tie strengths and threads.
 
@@ -211,6 +216,3 @@ def _with_offline_threads(threads: dict[str, list[tuple[str, float]]], ties: lis
         merged[c] = [*threads.get(c, ()), *((s, 0.0) for s in sorted(people))]
     return merged, {c: sorted(people) for c, people in sorted(offline.items())}
 
-
-def _by_id(person: Staff | Stakeholder) -> str:
-    return person.id
