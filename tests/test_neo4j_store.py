@@ -112,6 +112,29 @@ def test_met_edges_follow_the_meetings(bolt: BoltServer, bolt_database: str) -> 
         assert met_of(store) == met
 
 
+def test_met_edges_of_one_member_split_across_statements(bolt: BoltServer, bolt_database: str) -> None:
+    """One staff member meeting more new stakeholders than a statement holds (batch size 2): the MET
+    entries go in several statements (a whole list in one made a message the Bolt test server refused),
+    and every edge is made."""
+    with neo_store(bolt, bolt_database, batch_size=2) as store:
+        base = sample_batch()
+        people = [c.model_copy(update={"id": f"a-p{i}", "email": None}) for i, c in enumerate(
+            [base.stakeholders[0]] * 5)]
+        batch = Batch(accounts=base.accounts, staff=base.staff, stakeholders=base.stakeholders + people,
+                      meetings=[*base.meetings,
+                                Meeting(id="m-all", date="2025-05-05", attendees=["s1", *(p.id for p in people)]),
+                                Meeting(id="m-two", date="2025-05-06", attendees=["s2", "a-p0", "a-p4"])])
+        store.import_batch(batch)
+        met = met_of(store)
+        d = dt.date(2025, 5, 5)
+        # by hand: s1 met each of the five once on 05-05; s2 met a-p0 and a-p4 on 05-06
+        assert {pair: v for pair, v in met.items() if pair[1].startswith("a-p")} == {
+            **{("s1", f"a-p{i}"): (1, d, d) for i in range(5)},
+            ("s2", "a-p0"): (1, dt.date(2025, 5, 6), dt.date(2025, 5, 6)),
+            ("s2", "a-p4"): (1, dt.date(2025, 5, 6), dt.date(2025, 5, 6))}
+        assert met == expected_met(batch)
+
+
 def test_failure_after_many_batches_writes_nothing(bolt: BoltServer, bolt_database: str) -> None:
     with neo_store(bolt, bolt_database, batch_size=2) as store:
         assert store.batch_size == 2

@@ -190,6 +190,35 @@ class _Tx:
         return sum(int(r.get("written", 0)) for r in self.rows(name, key, rows))
 
 
+def _met_statements(by_staff: Mapping[str, list[dict[str, Any]]], size: int) -> Iterator[list[dict[str, Any]]]:
+    """The ``create_met`` rows (``{staff, met: [...]}``) in statements of at most ``size`` MET entries each.
+
+    Batching by rows alone would put every staff member's whole list in one statement: an import of 500
+    accounts made a 16 MB parameter list, which the Bolt test server (ArcadeDB) refuses as one message -- and
+    then answers nothing, leaving the import waiting. A member's list is cut across statements where needed.
+
+    Examples
+    --------
+    >>> met = {"s1": [{"stakeholder": c} for c in "abcde"], "s2": [{"stakeholder": "f"}]}
+    >>> [[(r["staff"], len(r["met"])) for r in part] for part in _met_statements(met, 2)]
+    [[('s1', 2)], [('s1', 2)], [('s1', 1), ('s2', 1)]]
+    """
+    part: list[dict[str, Any]] = []
+    room = size = max(1, size)
+    for staff, met in sorted(by_staff.items()):
+        start = 0
+        while start < len(met):
+            piece = met[start:start + room]
+            part.append({"staff": staff, "met": piece})
+            start += len(piece)
+            room -= len(piece)
+            if room == 0:
+                yield part
+                part, room = [], size
+    if part:
+        yield part
+
+
 class _ConflictError(StoreError):
     """A write found fewer records than it expected: a missing reference -- or, on a server with
     optimistic transactions (ArcadeDB), another transaction writing the same new records at the same
@@ -676,8 +705,10 @@ class Neo4jStore(GraphStore):
             if c in new:
                 by_staff[s].append({"stakeholder": c, "count": len(days), "first": min(days).isoformat(),
                                     "last": max(days).isoformat()})
-        rows = [{"staff": s, "met": met} for s, met in sorted(by_staff.items())]
-        if rows and t.written("create_met", rows) != sum(len(r["met"]) for r in rows):
+        expected = sum(len(met) for met in by_staff.values())
+        written = sum(int(r.get("written", 0)) for part in _met_statements(by_staff, t.batch_size)
+                      for r in t.run("create_met", rows=part))
+        if written != expected:
             raise _ConflictError(f"{self.url}: import refused: MET edges could not be made; nothing written")
         t.written("refresh_met", sorted(touched - new), key="ids")
 
