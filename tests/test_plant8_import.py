@@ -269,3 +269,46 @@ def test_a_contact_belongs_to_its_first_company(sample: GraphStore, tmp_path: Pa
                         f'777,Lena,Vogt,lena@home.example,"{company}"\n')
     import_files([HS_COMPANIES, contacts], sample, settings=OURS)
     assert sample.get_person("hs-777").account == "initech"
+
+
+# -- Salesforce ---------------------------------------------------------------------------------------
+
+SF = CANONICAL.parent / "salesforce"
+SF_PEOPLE = [SF / "Account.csv", SF / "Contact.csv", SF / "User.csv"]
+HANK, MINDY = "0035g00000HnkS1AAJ", "0035g00000MndL2AAJ"  # contacts of Contact.csv
+
+
+def test_the_first_primary_contact_role_wins_and_a_primary_beats_an_earlier_other(sample: GraphStore,
+                                                                                   tmp_path: Path) -> None:
+    roles = tmp_path / "OpportunityContactRole.csv"
+    roles.write_text("Id,OpportunityId,ContactId,Role,IsPrimary\n"
+                     f"00K5g00000Rl01AEAR,0065g00000Op01AAAQ,{HANK},Economic Buyer,true\n"
+                     f"00K5g00000Rl02AEAR,0065g00000Op02AAAQ,{HANK},Technical Buyer,true\n"
+                     f"00K5g00000Rl03AEAR,0065g00000Op01AAAQ,{MINDY},Influencer,false\n"
+                     f"00K5g00000Rl04AEAR,0065g00000Op02AAAQ,{MINDY},Decision Maker,true\n")
+    import_files([*SF_PEOPLE, roles], sample)
+    assert (sample.get_person(HANK).buying_role.value,  # type: ignore[union-attr]
+            sample.get_person(MINDY).buying_role.value) == ("economic_buyer", "decision_maker")  # type: ignore[union-attr]
+
+
+def test_a_task_s_subtype_comes_before_its_type(sample: GraphStore, tmp_path: Path) -> None:
+    task = tmp_path / "Task.csv"
+    task.write_text("ID,WHOID,SUBJECT,ACTIVITYDATE,OWNERID,ISDELETED,TASKSUBTYPE,TYPE\n"
+                    f"00T5g00000Tk01AEAR,{HANK},Call: pricing,2025-02-20,0055g00000LenP2AAJ,false,Call,Email\n")
+    import_files([*SF_PEOPLE, task], sample)
+    assert [(m.id, m.kind.value) for m in sample.dump().meetings if m.id.startswith("00T")] == [
+        ("00T5g00000Tk01AEAR", "call")]
+
+
+def test_a_declined_invitation_padded_with_spaces_is_declined(sample: GraphStore, tmp_path: Path) -> None:
+    # cells are read stripped: " Declined " is Declined, so Mindy, who declined, is no attendee
+    event = tmp_path / "Event.csv"
+    event.write_text("ID,ISDELETED,SUBJECT,ACTIVITYDATE,WHOID,OWNERID,ISCHILD\n"
+                     f"00U5g00000Evt9AEAR,false,Kick-off,2025-02-11,{HANK},0055g00000LenP2AAJ,false\n")
+    relation = tmp_path / "EventRelation.csv"
+    relation.write_text("ID,EVENTID,RELATIONID,ISINVITEE,ISWHAT,STATUS\n"
+                        f"0RE5g00000Rel9AGAR,00U5g00000Evt9AEAR,{MINDY},true,false, Declined \n")
+    summary = import_files([*SF_PEOPLE, event, relation], sample)
+    assert summary.skip_reasons().get("declined") == 1
+    assert [m.attendees for m in sample.dump().meetings if m.id == "00U5g00000Evt9AEAR"] == [
+        sorted(["0055g00000LenP2AAJ", HANK])]
