@@ -312,3 +312,56 @@ def test_a_declined_invitation_padded_with_spaces_is_declined(sample: GraphStore
     assert summary.skip_reasons().get("declined") == 1
     assert [m.attendees for m in sample.dump().meetings if m.id == "00U5g00000Evt9AEAR"] == [
         sorted(["0055g00000LenP2AAJ", HANK])]
+
+
+# -- the Salesforce connector -------------------------------------------------------------------------
+
+
+def _pull_salesforce(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, invited: list[tuple[str, str]],
+                     contacts: list[tuple[str, str]]) -> list[list[str]]:
+    """The attendees of the replayed event ``EVENT`` after a first pull into the canonical sample, with more
+    ``contacts`` (id, name) at Globex and more invitations (relation id, who) to the event."""
+    from kamgraph.ingest.connectors.base import Connection
+    from kamgraph.monitor.pull import PullState, pull
+    from kamgraph.settings import Settings
+
+    from .connector_replay import SECRET, Replay
+    from .test_connectors_salesforce import EVENT, T1, TODAY, _first
+
+    server = Replay(tmp_path)
+    store = open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True)
+    try:
+        import_files(sorted(CANONICAL.glob("*.csv")), store)
+        _first(server)
+        globex = server.salesforce["Account"][0]["Id"]
+        server.salesforce["Contact"] += [
+            {"Id": cid, "AccountId": globex, "Name": name, "LastName": name.split()[-1],
+             "Email": f"{name.split()[0].lower()}@globex.example", "IsDeleted": False, "SystemModstamp": T1}
+            for cid, name in contacts]
+        server.salesforce["EventRelation"] += [
+            {"Id": rid, "EventId": EVENT, "RelationId": who, "Status": "Accepted", "IsWhat": False,
+             "IsDeleted": False, "SystemModstamp": T1} for rid, who in invited]
+        monkeypatch.setenv("KAMGRAPH_SALESFORCE_CLIENT_SECRET", SECRET)
+        settings = Settings.model_validate({"ingest": {"our_domains": ["ourco.example"]},
+                                            "connectors": {"state_file": str(tmp_path / "state.json"),
+                                                           "ca_bundle": server.ca_file, "backoff_seconds": 0.01}})
+        state = PullState(tmp_path / "state.json")
+        state.connect(Connection("salesforce", {"client_id": "3MVG9-app", "login_url": server.url}))
+        state.save()
+        pull(store, settings, today=TODAY)
+        return [m.attendees for m in store.dump().meetings if m.id == EVENT]
+    finally:
+        store.close()
+        server.close()
+
+
+def test_an_event_s_invitations_are_read_past_the_first_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the replay server answers in pages of two records: three invitations to one event need two pages
+    from .test_connectors_salesforce import HANK, LENA, MINDY, OTTO
+
+    zed = "0035g00000ZedQ1AAJ"
+    attendees = _pull_salesforce(tmp_path, monkeypatch, [("0RE5g00000Rel2AAB", OTTO), ("0RE5g00000Rel3AAB", zed)],
+                                 [(OTTO, "Otto Mann"), (zed, "Zed Quist")])
+    # the owner Lena, the WhoId Hank, the invited Mindy (in _first), Otto and Zed
+    assert attendees == [sorted([LENA, HANK, MINDY, OTTO, zed])]
+
