@@ -365,3 +365,12 @@ def test_an_event_s_invitations_are_read_past_the_first_page(tmp_path: Path, mon
     # the owner Lena, the WhoId Hank, the invited Mindy (in _first), Otto and Zed
     assert attendees == [sorted([LENA, HANK, MINDY, OTTO, zed])]
 
+
+def test_a_user_matched_by_e_mail_is_an_attendee_of_events_of_a_later_page(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # Salesforce's Kim (0055g00000KimB1AAJ) is our s-kim, matched by e-mail when the User page is written;
+    # the Event page comes later, in a read of its own: her invitation must still find s-kim (by provenance)
+    from .test_connectors_salesforce import HANK, KIM, LENA, MINDY
+
+    attendees = _pull_salesforce(tmp_path, monkeypatch, [("0RE5g00000Rel0AAB", KIM)], [])
+    assert attendees == [sorted([LENA, HANK, MINDY, "s-kim"])]
