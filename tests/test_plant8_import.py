@@ -7,10 +7,17 @@
   first, a name from ``N`` alone, ``RELATED`` without a ``TYPE``, a manager named by a name two cards share;
 - accounts by e-mail domain: a domain that only ends like an account's, a domain two accounts share;
 - mappings: a table's ``files`` pattern in other case than the file name, a partial record's list field
-  united with the stored one, two meetings of one day and the same people told apart by their subject.
+  united with the stored one, two meetings of one day and the same people told apart by their subject, padded
+  cells read stripped, an error naming the first of joined columns;
+- blank cells of canonical files (white space only) not given, criteria included;
+- CRM: a HubSpot contact's first company id (also written ``9001.0``); Salesforce's first primary contact
+  role, a Task's subtype before its type, a ``Declined`` status padded with spaces; the Salesforce
+  connector's invitations past the first page, and a User matched by e-mail to our staff still an attendee
+  of the events of a later page (a defect, fixed).
 
 The sample is the canonical one of ``tests/data/canonical`` (Acme, domain ``acme-robotics.example``; our
-domain ``ourco.example``), imported into a SQLite file in ``tmp_path``.
+domain ``ourco.example``), imported into a SQLite file in ``tmp_path``; the connectors' replay server of
+``tests/connector_replay.py`` for the Salesforce pulls.
 """
 
 from __future__ import annotations
