@@ -50,7 +50,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..domain.models import Account, BuyingRole, Meeting, MeetingKind, Staff, Stakeholder
-from ..errors import InputError
+from ..errors import InputError, StoreError
 from ..settings import IngestSettings
 from .directory import Directory, clean_email, domain_of_site
 from .parsed import Located, Parsed, validate_record
@@ -188,7 +188,24 @@ class _Reader:
         self.unlinked: dict[str, list[Row]] = defaultdict(list)
 
     def resolve(self, sfid: str | None) -> str | None:
-        return None if sfid is None else self.alias.get(sfid, sfid)
+        """The kamgraph id of a Salesforce id: the record this import made of it, else the record an earlier
+        pull wrote it as (its provenance: a user or contact matched by e-mail keeps the stored id), else
+        the id itself."""
+        if sfid is None:
+            return None
+        if sfid not in self.alias:
+            self.alias[sfid] = self._stored_as(sfid) or sfid
+        return self.alias[sfid]
+
+    def _stored_as(self, sfid: str) -> str | None:
+        """The record an earlier pull wrote this Salesforce record as, when it is not stored by this id."""
+        if self.directory.by_id(sfid) is not None or self.directory.account(sfid) is not None:
+            return None
+        try:
+            entries = self.directory.store.provenance_from(SOURCE, [sfid])
+        except StoreError:  # a store that keeps no provenance
+            return None
+        return next((e.record_id for e in entries if e.kind != "meeting"), None)
 
     # -- objects --------------------------------------------------------------------
     def users(self, table: Table) -> None:
