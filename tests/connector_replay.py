@@ -117,6 +117,9 @@ class Replay:
         #: Archived HubSpot objects per type (``GET /crm/v3/objects/{type}?archived=true``).
         self.hubspot_archived: dict[str, list[dict[str, Any]]] = {}
         self.faults: dict[tuple[str, int], tuple[int, dict[str, str]]] = {}
+        #: A paging loop (a service's bug): route (``"graph"``, ``"google"``) -> the page whose next link points
+        #: at itself.
+        self.loop_page: dict[str, int] = {}
         #: Installed-app OAuth (Google): the consent requests seen, codes not yet redeemed, refresh tokens issued
         #: (once any is issued, a refresh grant must present one), and every grant type asked for.
         self.authorizations: list[dict[str, str]] = []
@@ -307,7 +310,7 @@ class Replay:
         answer: dict[str, Any] = {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Collection(event)",
                                   "value": pages[page]}
         if page + 1 < len(pages):
-            answer["@odata.nextLink"] = f"{base}?$skiptoken={page + 1}"
+            answer["@odata.nextLink"] = f"{base}?$skiptoken={page if self.loop_page.get('graph') == page else page + 1}"
         else:
             answer["@odata.deltaLink"] = f"{base}?$deltatoken=1"
         return self._send(handler, 200, answer)
@@ -326,7 +329,7 @@ class Replay:
         pages = self.google.get(calendar, [[]])
         answer: dict[str, Any] = {"kind": "calendar#events", "summary": calendar, "items": pages[page]}
         if page + 1 < len(pages):
-            answer["nextPageToken"] = f"p{page + 1}"
+            answer["nextPageToken"] = f"p{page if self.loop_page.get('google') == page else page + 1}"
         else:
             answer["nextSyncToken"] = "sync-1"
         return self._send(handler, 200, answer)

@@ -211,6 +211,20 @@ def test_a_failed_pull_resumes_where_it_stopped(base: GraphStore, replay: Replay
     assert _dump(base) == _dump(clean)
 
 
+def test_a_next_link_given_again_stops_the_pull_instead_of_paging_for_ever(
+        base: GraphStore, replay: Replay, tmp_path: Path) -> None:
+    settings = _settings(replay, tmp_path)
+    _connect(replay, settings)
+    replay.loop_page["graph"] = 1  # Kim's page 1 (of 3) links to itself
+    with pytest.raises(KamgraphError, match=rf"m365: {KIM}: the service gave the same next page again \(after 1 "
+                                            r"pages\): a paging loop, the pull stops$"):
+        pull(base, settings, today=TODAY)
+    graph_calls = [path for route, path, _ in replay.log if route == "graph"]
+    assert len(graph_calls) == 2  # page 0, then page 1, whose link is page 1 again: not asked for
+    # pages 0 and 1 were written as they came (the Roadmap and Integration; the Webinar, the cancelled e4 not)
+    assert sorted(_calendar(base)) == ["Integration", "Roadmap", "Webinar"]
+
+
 def _dump(store: GraphStore) -> str:
     return _dump_of(store.dump())
 

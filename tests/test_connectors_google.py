@@ -112,6 +112,16 @@ def test_full_pull_then_sync_token(base: GraphStore, replay: Replay, settings: S
     assert "PRIVATE KEY" not in json.dumps(state)
 
 
+def test_a_page_token_given_again_stops_the_pull(base: GraphStore, replay: Replay, settings: Settings) -> None:
+    replay.loop_page["google"] = 0  # page 0 (of 2) names itself as the next page
+    with pytest.raises(KamgraphError, match=rf"^google: {KIM}: the service gave the same next page again \(after 1 "
+                                            r"pages\): a paging loop, the pull stops$"):
+        pull(base, settings, today=TODAY)
+    assert [path for route, path, _ in replay.log if route == "google"] == [
+        f"/calendar/v3/calendars/{KIM}/events"] * 2  # page 0, then page 0 again (p0): its token is not followed
+    assert sorted(_meetings(base)) == ["Integration", "Roadmap"]  # page 0 was written as it came, once
+
+
 def test_a_stale_sync_token_starts_a_full_pull(base: GraphStore, replay: Replay, settings: Settings) -> None:
     state = PullState(Path(settings.connectors.state_file or ""))
     state.set_cursor("google", KIM, {"sync": "sync--1", "since": "2023-03-01", "until": "2026-03-01"})

@@ -43,7 +43,7 @@ from urllib.parse import quote
 
 from ...settings import Settings
 from .base import CalendarConnector, Connection, Page, occurrence
-from .http import ConnectorError, GoneError, HttpClient, SignInTokens, TokenSource
+from .http import ConnectorError, GoneError, HttpClient, NextPages, SignInTokens, TokenSource
 from .secrets import get_secret, keyring_usable, set_secret
 
 __all__ = ["GoogleCalendar", "ServiceAccountTokens", "OAuthTokens", "installed_sign_in", "CALENDAR_API", "SOURCE",
@@ -232,6 +232,7 @@ class GoogleCalendar(CalendarConnector):
             base.update(timeMin=f"{since.isoformat()}T00:00:00Z", timeMax=f"{until.isoformat()}T00:00:00Z")
         page_token = cursor.get("page")
         position = 0
+        tokens = NextPages("google", calendar)
         while True:
             params = dict(base, **({"pageToken": page_token} if page_token else {}))
             try:
@@ -258,7 +259,7 @@ class GoogleCalendar(CalendarConnector):
             if following:
                 yield Page(found, {"page": following, **({"sync": sync} if sync else {})}, False, removed,
                            origins, gone)
-                page_token = following
+                page_token = tokens.follow(following)
                 continue
             token = body.get("nextSyncToken")
             if not token:

@@ -23,7 +23,7 @@ from typing import Any
 from ...errors import KamgraphError
 from ...settings import ConnectorSettings
 
-__all__ = ["ConnectorError", "GoneError", "TokenSource", "HttpClient", "retry_after_seconds"]
+__all__ = ["ConnectorError", "GoneError", "NextPages", "TokenSource", "HttpClient", "retry_after_seconds"]
 
 _RETRY = {429, 503}
 _SERVER = {500, 502, 504}
@@ -33,6 +33,41 @@ class ConnectorError(KamgraphError):
     """A service refused or failed a request for good (after the retries)."""
 
     exit_code = 1
+
+
+class NextPages:
+    """The next-page links (or tokens) one paged listing has followed, so that a loop stops the pull.
+
+    A service that hands back a link it gave before -- a vendor's bug, or the code reading the wrong field --
+    would have the pull ask for the same page for ever; :meth:`follow` ends it with a one-line error instead
+    (the link itself is not shown: it may carry a delta or skip token).
+
+    Examples
+    --------
+    >>> pages = NextPages("m365", "alice@ours.example")
+    >>> pages.follow("https://graph.example/next?p=2"), pages.follow("https://graph.example/next?p=3")
+    ('https://graph.example/next?p=2', 'https://graph.example/next?p=3')
+    >>> try:
+    ...     pages.follow("https://graph.example/next?p=2")
+    ... except ConnectorError as exc:
+    ...     for part in str(exc).split(": "):
+    ...         print(part)
+    m365
+    alice@ours.example
+    the service gave the same next page again (after 2 pages)
+    a paging loop, the pull stops
+    """
+
+    def __init__(self, source: str, listing: str) -> None:
+        self.source, self.listing, self.seen = source, listing, set[str]()
+
+    def follow(self, link: str) -> str:
+        """``link``, the next page to ask for; :class:`ConnectorError` if it was followed before."""
+        if link in self.seen:
+            raise ConnectorError(f"{self.source}: {self.listing}: the service gave the same next page again "
+                                 f"(after {len(self.seen)} pages): a paging loop, the pull stops")
+        self.seen.add(link)
+        return link
 
 
 class GoneError(ConnectorError):

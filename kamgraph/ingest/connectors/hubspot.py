@@ -32,7 +32,7 @@ from ..directory import Directory, clean_email
 from ..hubspot import ID_PREFIX
 from ..parsed import Located, Parsed, validate_record
 from .base import Connection
-from .http import ConnectorError
+from .http import ConnectorError, NextPages
 from .salesforce import RecordPage
 from .secrets import get_secret
 
@@ -135,6 +135,7 @@ class HubSpotRecords:
         mark = str(cursor.get("mark") or int(since.replace(tzinfo=dt.UTC).timestamp() * 1000))
         newest = str(cursor.get("newest") or mark)
         after = cursor.get("after")
+        cursors = NextPages("hubspot", obj)
         while True:
             body = self._search(obj, mark, after)
             results = body.get("results") or []
@@ -145,6 +146,7 @@ class HubSpotRecords:
             after = ((body.get("paging") or {}).get("next") or {}).get("after")
             if after:
                 yield RecordPage(page.tables, {"after": after, "mark": mark, "newest": newest}, False, page.build)
+                cursors.follow(after)
                 continue
             gone = self.archived(obj) if obj in _KIND else []
             yield RecordPage(page.tables, {"mark": newest}, True, page.build, gone=gone)
@@ -159,6 +161,7 @@ class HubSpotRecords:
         """
         found: list[str] = []
         after = None
+        cursors = NextPages("hubspot", f"archived {obj}")
         while True:
             body = self._call(lambda c, a=after: c.crm.objects.basic_api.get_page(
                 object_type=obj, archived=True, limit=self.settings.connectors.page_size,
@@ -167,6 +170,7 @@ class HubSpotRecords:
             after = ((body.get("paging") or {}).get("next") or {}).get("after")
             if not after:
                 return found
+            cursors.follow(after)
 
     def _page(self, obj: str, results: list[dict[str, Any]]) -> RecordPage:
         if obj in ("companies", "contacts"):

@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 from ...settings import Settings
 from .base import CalendarConnector, Connection, Page, occurrence
-from .http import ConnectorError, HttpClient, SignInTokens, TokenSource
+from .http import ConnectorError, HttpClient, NextPages, SignInTokens, TokenSource
 from .secrets import get_secret, keyring_usable, set_secret
 
 __all__ = ["M365Calendar", "MsalTokens", "device_sign_in", "GRAPH", "SOURCE"]
@@ -164,6 +164,7 @@ class M365Calendar(CalendarConnector):
                       "endDateTime": f"{until.isoformat()}T00:00:00Z"}
         headers = {"Prefer": f'outlook.timezone="UTC", odata.maxpagesize={self.settings.connectors.page_size}'}
         position = 0
+        links = NextPages(SOURCE, calendar)
         while True:
             body = self.http.get(url, params=params, headers=headers)
             if not isinstance(body, dict):
@@ -183,7 +184,7 @@ class M365Calendar(CalendarConnector):
             following = body.get("@odata.nextLink")
             if following:
                 yield Page(found, {"next": following}, False, removed, origins, gone)
-                url, params = following, None
+                url, params = links.follow(following), None
                 continue
             delta = body.get("@odata.deltaLink")
             if not delta:

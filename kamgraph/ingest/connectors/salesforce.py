@@ -32,7 +32,7 @@ from typing import Any
 
 from ...settings import Settings
 from .base import Connection
-from .http import ConnectorError
+from .http import ConnectorError, NextPages
 from .secrets import get_secret
 
 __all__ = ["SalesforceRecords", "RecordPage", "OBJECTS", "SOURCE"]
@@ -163,6 +163,7 @@ class SalesforceRecords:
         newest = str(cursor.get("newest") or mark)
         fields = (*(_RELATION_FIELDS if obj == "EventRelation" else OBJECTS[obj]), "SystemModstamp")
         deleted = obj in _DELETABLE
+        links = NextPages("salesforce", obj)
         if cursor.get("next"):
             body = self._call("query_more", cursor["next"], identifier_is_url=True, include_deleted=deleted)
         else:
@@ -187,7 +188,8 @@ class SalesforceRecords:
             if following and not body.get("done", True):
                 yield RecordPage(tables, {"next": following, "mark": mark, "newest": newest}, False, gone=gone,
                                  changed=count)
-                body = self._call("query_more", following, identifier_is_url=True, include_deleted=deleted)
+                body = self._call("query_more", links.follow(following), identifier_is_url=True,
+                                  include_deleted=deleted)
                 continue
             yield RecordPage(tables, {"mark": newest}, True, gone=gone, changed=count)
             return
@@ -200,8 +202,9 @@ class SalesforceRecords:
         fields = (*OBJECTS["Event"], "SystemModstamp")
         body = self._call("query", f"SELECT {', '.join(fields)} FROM Event WHERE Id IN ({quoted}) ORDER BY Id")
         rows = [_plain(r) for r in body.get("records") or []]
+        links = NextPages("salesforce", "Event")
         while body.get("nextRecordsUrl") and not body.get("done", True):
-            body = self._call("query_more", body["nextRecordsUrl"], identifier_is_url=True)
+            body = self._call("query_more", links.follow(body["nextRecordsUrl"]), identifier_is_url=True)
             rows += [_plain(r) for r in body.get("records") or []]
         return rows
 
@@ -212,8 +215,9 @@ class SalesforceRecords:
         body = self._call("query", f"SELECT {', '.join(_RELATION_FIELDS)} FROM EventRelation "
                                    f"WHERE EventId IN ({quoted}) ORDER BY Id")
         rows = [_plain(r) for r in body.get("records") or []]
+        links = NextPages("salesforce", "EventRelation")
         while body.get("nextRecordsUrl") and not body.get("done", True):
-            body = self._call("query_more", body["nextRecordsUrl"], identifier_is_url=True)
+            body = self._call("query_more", links.follow(body["nextRecordsUrl"]), identifier_is_url=True)
             rows += [_plain(r) for r in body.get("records") or []]
         return rows
 
