@@ -118,8 +118,11 @@ class Replay:
         self.hubspot_archived: dict[str, list[dict[str, Any]]] = {}
         self.faults: dict[tuple[str, int], tuple[int, dict[str, str]]] = {}
         #: A paging loop (a service's bug): route (``"graph"``, ``"google"``) -> the page whose next link points
-        #: at itself.
+        #: at itself (``"salesforce"``: every follow-up page of a query names itself; ``"hubspot"``: the search
+        #: page starting at that offset). Asked for more than three times, that page answers 400, so that a client that follows the
+        #: loop fails at once instead of hanging its test.
         self.loop_page: dict[str, int] = {}
+        self.loop_hits: dict[str, int] = {}
         #: Installed-app OAuth (Google): the consent requests seen, codes not yet redeemed, refresh tokens issued
         #: (once any is issued, a refresh grant must present one), and every grant type asked for.
         self.authorizations: list[dict[str, str]] = []
@@ -306,6 +309,8 @@ class Replay:
         if page == 0 and not ("startDateTime" in query and "endDateTime" in query):
             return self._send(handler, 400, {"error": {"code": "ErrorInvalidParameter",
                                                        "message": "startDateTime and endDateTime are required"}})
+        if self._looped("graph", page):
+            return self._send(handler, 400, {"error": {"code": "Loop", "message": "the replay's loop was followed"}})
         pages = self.graph.get(user, [[]])
         answer: dict[str, Any] = {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Collection(event)",
                                   "value": pages[page]}
@@ -314,6 +319,13 @@ class Replay:
         else:
             answer["@odata.deltaLink"] = f"{base}?$deltatoken=1"
         return self._send(handler, 200, answer)
+
+    def _looped(self, route: str, page: int) -> bool:
+        """True when ``page`` of ``route`` is the looping page and has been asked for more than three times."""
+        if self.loop_page.get(route) != page:
+            return False
+        self.loop_hits[route] = self.loop_hits.get(route, 0) + 1
+        return self.loop_hits[route] > 3
 
     def _google(self, handler: Any, path: str, query: dict[str, str]) -> None:
         calendar = unquote(path.split("/")[4])
@@ -326,6 +338,8 @@ class Replay:
             return self._send(handler, 200, {"kind": "calendar#events", "items": changes,
                                              "nextSyncToken": f"sync-{number + 1}"})
         page = int(query.get("pageToken", "p0").removeprefix("p"))
+        if self._looped("google", page):
+            return self._send(handler, 400, {"error": {"code": 400, "message": "the replay's loop was followed"}})
         pages = self.google.get(calendar, [[]])
         answer: dict[str, Any] = {"kind": "calendar#events", "summary": calendar, "items": pages[page]}
         if page + 1 < len(pages):
@@ -340,6 +354,13 @@ class Replay:
         end = path.rstrip("/").rsplit("/", 1)[1]
         if end not in ("query", "queryAll"):  # a nextRecordsUrl
             rows = self._cursors.get(end, [])
+            if "salesforce" in self.loop_page:  # every follow-up page names itself as the next one
+                if self._looped("salesforce", self.loop_page["salesforce"]):
+                    return self._send(handler, 400, [{"errorCode": "INVALID_QUERY_LOCATOR",
+                                                      "message": "the replay's loop was followed"}])
+                return self._send(handler, 200, {"totalSize": len(rows), "done": False,
+                                                 "records": rows[:self.salesforce_page],
+                                                 "nextRecordsUrl": f"/services/data/v59.0/query/{end}"})
         else:
             soql = query["q"]
             self.soql.append((end, soql))
@@ -401,6 +422,11 @@ class Replay:
         answer: dict[str, Any] = {"total": len(rows), "results": [
             {"id": r["id"], "properties": {p: r["properties"].get(p) for p in body.get("properties", [])},
              "createdAt": stamp, "updatedAt": stamp, "archived": False} for r in page]}
-        if start + size < len(rows):
+        if self.loop_page.get("hubspot") == start:  # this page names itself as the next one
+            if self._looped("hubspot", start):
+                return self._send(handler, 400, {"status": "error", "message": "the replay's loop was followed",
+                                                 "category": "VALIDATION_ERROR"})
+            answer["paging"] = {"next": {"after": str(start), "link": "?after=" + str(start)}}
+        elif start + size < len(rows):
             answer["paging"] = {"next": {"after": str(start + size), "link": "?after=" + str(start + size)}}
         return self._send(handler, 200, answer)

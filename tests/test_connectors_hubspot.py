@@ -95,6 +95,16 @@ def test_first_pull_then_changes(base: GraphStore, replay: Replay, settings: Set
         "hs-meetings-7001": [("meeting", "meetings/7001", TODAY)]}
 
 
+def test_a_paging_cursor_given_again_stops_the_pull(base: GraphStore, replay: Replay, settings: Settings) -> None:
+    from kamgraph.errors import KamgraphError
+
+    replay.loop_page["hubspot"] = 0  # the first search page names its own offset as the next page
+    with pytest.raises(KamgraphError, match=r"^hubspot: companies: the service gave the same next page again "
+                                            r"\(after 1 pages\): a paging loop, the pull stops$"):
+        pull(base, settings, today=TODAY)
+    assert replay.loop_hits == {"hubspot": 2}  # page 0, then page 0 again (its cursor "0"): not a third time
+
+
 def test_a_move_is_a_departure_and_an_archived_engagement_is_removed(
         base: GraphStore, replay: Replay, settings: Settings, tmp_path: Path, store_factory) -> None:  # type: ignore[no-untyped-def]
     pull(base, settings, today=TODAY)

@@ -155,6 +155,17 @@ def test_deleted_records_and_invitations_changed_without_their_event(
     assert _dump(base) == _dump(clean)
 
 
+def test_a_next_records_url_given_again_stops_the_pull(base: GraphStore, replay: Replay, settings: Settings) -> None:
+    from kamgraph.errors import KamgraphError
+
+    replay.salesforce_page = 1  # the two users come in two pages; the second names itself as the next
+    replay.loop_page["salesforce"] = 0
+    with pytest.raises(KamgraphError, match=r"^salesforce: User: the service gave the same next page again "
+                                            r"\(after 1 pages\): a paging loop, the pull stops$"):
+        pull(base, settings, today=TODAY)
+    assert replay.loop_hits == {"salesforce": 1}  # the follow-up page once: the link it names was followed already
+
+
 def test_throttled_and_expired_session(base: GraphStore, replay: Replay, settings: Settings) -> None:
     replay.faults[("salesforce", 1)] = (429, {"Retry-After": "0"})
     replay.expire_at = ("salesforce", 3)
