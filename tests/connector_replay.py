@@ -119,8 +119,8 @@ class Replay:
         self.faults: dict[tuple[str, int], tuple[int, dict[str, str]]] = {}
         #: A paging loop (a service's bug): route (``"graph"``, ``"google"``) -> the page whose next link points
         #: at itself (``"salesforce"``: every follow-up page of a query names itself; ``"hubspot"``: the search
-        #: page starting at that offset). Asked for more than three times, that page answers 400, so that a client that follows the
-        #: loop fails at once instead of hanging its test.
+        #: page starting at that offset). Asked for more than three times, that page answers 400, so that a
+        #: client that follows the loop fails at once instead of hanging its test.
         self.loop_page: dict[str, int] = {}
         self.loop_hits: dict[str, int] = {}
         #: Installed-app OAuth (Google): the consent requests seen, codes not yet redeemed, refresh tokens issued
