@@ -706,8 +706,7 @@ class Neo4jStore(GraphStore):
                 by_staff[s].append({"stakeholder": c, "count": len(days), "first": min(days).isoformat(),
                                     "last": max(days).isoformat()})
         expected = sum(len(met) for met in by_staff.values())
-        written = sum(int(r.get("written", 0)) for part in _met_statements(by_staff, t.batch_size)
-                      for r in t.run("create_met", rows=part))
+        written = sum(t.written("create_met", part) for part in _met_statements(by_staff, t.batch_size))
         if written != expected:
             raise _ConflictError(f"{self.url}: import refused: MET edges could not be made; nothing written")
         t.written("refresh_met", sorted(touched - new), key="ids")

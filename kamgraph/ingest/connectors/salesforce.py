@@ -201,12 +201,7 @@ class SalesforceRecords:
             return []
         fields = (*OBJECTS["Event"], "SystemModstamp")
         body = self._call("query", f"SELECT {', '.join(fields)} FROM Event WHERE Id IN ({quoted}) ORDER BY Id")
-        rows = [_plain(r) for r in body.get("records") or []]
-        links = NextPages("salesforce", "Event")
-        while body.get("nextRecordsUrl") and not body.get("done", True):
-            body = self._call("query_more", links.follow(body["nextRecordsUrl"]), identifier_is_url=True)
-            rows += [_plain(r) for r in body.get("records") or []]
-        return rows
+        return self._all_records(body, "Event")
 
     def _relations(self, events: list[str]) -> list[dict[str, Any]]:
         quoted = ", ".join("'" + e.replace("'", "") + "'" for e in events if e.isalnum())
@@ -214,8 +209,13 @@ class SalesforceRecords:
             return []
         body = self._call("query", f"SELECT {', '.join(_RELATION_FIELDS)} FROM EventRelation "
                                    f"WHERE EventId IN ({quoted}) ORDER BY Id")
+        return self._all_records(body, "EventRelation")
+
+
+    def _all_records(self, body: dict[str, Any], listing: str) -> list[dict[str, Any]]:
+        """The records of a query's first answer ``body`` and of every page after it (``nextRecordsUrl``)."""
         rows = [_plain(r) for r in body.get("records") or []]
-        links = NextPages("salesforce", "EventRelation")
+        links = NextPages("salesforce", listing)
         while body.get("nextRecordsUrl") and not body.get("done", True):
             body = self._call("query_more", links.follow(body["nextRecordsUrl"]), identifier_is_url=True)
             rows += [_plain(r) for r in body.get("records") or []]
