@@ -56,7 +56,7 @@ from ..domain.models import BuyingRole, Seniority, Stakeholder
 from ..graph.account_graph import AccountGraph
 
 __all__ = ["CoverageGaps", "OpponentGap", "coverage_gaps", "staff_strength", "is_detractor", "opponent_reasons",
-           "SEVERITY_ORDER"]
+           "required_role_gaps", "top_staff_share", "SEVERITY_ORDER"]
 
 #: Severities of an opponent gap, worst first.
 SEVERITY_ORDER = ("high", "medium", "low")
@@ -117,36 +117,82 @@ def coverage_gaps(ag: AccountGraph) -> CoverageGaps:
     covered = {c for c in people if ag.threads.get(c)}
     gaps = CoverageGaps()
     gaps.uncovered = sorted((c for c in people if c not in covered), key=lambda c: (-weight[c], c))
-    holders: dict[object, list[str]] = {}
     departments: dict[str, bool] = {}
     levels: dict[Seniority, bool] = {}
     for c, p in people.items():
-        if p.buying_role is not None:
-            holders.setdefault(p.buying_role, []).append(c)
         if p.department:
             departments[p.department] = departments.get(p.department, False) or c in covered
         if p.seniority:
             levels[p.seniority] = levels.get(p.seniority, False) or c in covered
-    for role in settings.coverage.required_roles:
-        held = holders.get(role)
-        if not held:
-            gaps.roles_missing.append(role.value)
-        elif not any(c in covered for c in held):
-            gaps.roles_uncovered.append(role.value)
+    gaps.roles_missing, gaps.roles_uncovered = required_role_gaps(ag, covered)
     gaps.departments_uncovered = sorted(d for d, ok in departments.items() if not ok)
     gaps.levels_uncovered = [lvl.value for lvl in Seniority if lvl in levels and not levels[lvl]]
     gaps.single_threaded_key = sorted(
         ((c, ag.threads[c][0][0]) for c in ag.key if len(ag.threads.get(c, ())) == 1),
         key=lambda pair: (-weight[pair[0]], pair[0]))
     _opponent_gaps(ag, gaps)
+    top, share = top_staff_share(ag)
+    if top is not None:
+        gaps.top_staff, gaps.concentration = top, share
+        gaps.concentrated = share >= settings.coverage.concentration_threshold
+    return gaps
+
+
+def required_role_gaps(ag: AccountGraph, covered: set[str]) -> tuple[list[str], list[str]]:
+    """The required roles (settings' order) that no active stakeholder holds, and those whose holders are all
+    uncovered (``covered``: the stakeholders with a thread).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from kamgraph.domain.models import Account, Stakeholder
+    >>> from kamgraph.domain.dataset import AccountSnapshot
+    >>> from kamgraph.settings import Settings
+    >>> from kamgraph.graph.account_graph import build_account_graph
+    >>> snap = AccountSnapshot(account=Account(id="a", name="A"), staff=[], reporting_lines=[], relationships=[],
+    ...     meetings=[], stakeholders=[Stakeholder(id="ch", account="a", name="CH", buying_role="champion")])
+    >>> missing, uncovered = required_role_gaps(build_account_graph(snap, dt.date(2025, 1, 2), Settings()), set())
+    >>> missing, uncovered
+    (['economic_buyer', 'decision_maker', 'technical_buyer'], ['champion'])
+    """
+    required = ag.settings.coverage.required_roles
+    held: dict[object, bool] = {}  # a required role someone holds -> whether a holder is covered
+    if required:
+        wanted = set(required)
+        for c, p in ag.stakeholders.items():
+            role = p.buying_role
+            if role in wanted:
+                held[role] = held.get(role, False) or c in covered
+    missing = [role.value for role in required if role not in held]
+    uncovered = [role.value for role in required if role in held and not held[role]]
+    return missing, uncovered
+
+
+def top_staff_share(ag: AccountGraph) -> tuple[str | None, float]:
+    """The staff member with the largest summed tie strength with active stakeholders (the smaller id on a
+    tie) and their share of the account's total, rounded to 6 places; ``(None, 0.0)`` when the total is 0.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
+    >>> from kamgraph.domain.dataset import AccountSnapshot
+    >>> from kamgraph.settings import Settings
+    >>> from kamgraph.graph.account_graph import build_account_graph
+    >>> snap = AccountSnapshot(account=Account(id="a", name="A"), reporting_lines=[], relationships=[],
+    ...     staff=[Staff(id="s1", name="S1"), Staff(id="s2", name="S2")],
+    ...     stakeholders=[Stakeholder(id="c", account="a", name="C")],
+    ...     meetings=[Meeting(id=f"m{i}", date="2025-01-01", attendees=[s, "c"])
+    ...               for i, s in enumerate(["s1", "s2", "s2"])])
+    >>> top_staff_share(build_account_graph(snap, dt.date(2025, 1, 1), Settings()))  # 2 of the 3 meetings
+    ('s2', 0.666667)
+    """
     totals = staff_strength(ag)
     total = sum(totals.values())
-    if total > 0:
-        top = min(totals, key=lambda s: (-totals[s], s))
-        gaps.top_staff = top
-        gaps.concentration = round(totals[top] / total, 6)
-        gaps.concentrated = gaps.concentration >= settings.coverage.concentration_threshold
-    return gaps
+    if total <= 0:
+        return None, 0.0
+    top = min(totals, key=lambda s: (-totals[s], s))
+    return top, round(totals[top] / total, 6)
 
 
 def _opponent_gaps(ag: AccountGraph, gaps: CoverageGaps) -> None:

@@ -35,12 +35,14 @@ buyer never:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from pydantic import BaseModel, Field
 
 from ..domain.dataset import AccountSnapshot
+from ..domain.models import Stakeholder
 from ..graph.account_graph import AccountGraph, build_account_graph
 from ..graph.compact import CompactGraph
 from ..kernels.gc_pause import paused_gc
@@ -48,10 +50,11 @@ from ..settings import Settings
 from .bridging import DepartmentGateway, compact_team_betweenness, department_gateways, ranked_brokers
 from .cadence import CadenceStatus, cadence_status, target_days
 from .fragility import compact_connectivity, compact_impacts
-from .gaps import CoverageGaps, coverage_gaps
+from .gaps import CoverageGaps, coverage_gaps, required_role_gaps, top_staff_share
 from .shape import Shape, relationship_shape
 
-__all__ = ["Impact", "Broker", "CutEdge", "Cadence", "PersonRef", "SummaryScores", "AccountAnalysis", "analyze"]
+__all__ = ["Impact", "Broker", "CutEdge", "Cadence", "PersonRef", "SummaryScores", "AccountAnalysis", "analyze",
+           "SUMMARY_FIGURES", "summary_figure"]
 
 
 class Impact(NamedTuple):
@@ -192,7 +195,7 @@ def _analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings, deta
                               tuple([ids[x] for x in lost_threads[v]]), tuple([ids[x] for x in lost_paths[v]]))
                for v, lost in enumerate(found.lost) if lost or shares[v] > 0}
     index_value, critical = 0.0, None
-    for person in sorted(impacts):
+    for person in sorted(impacts):  # the largest share; on a tie, the smallest id
         if impacts[person].share > index_value:
             index_value, critical = impacts[person].share, person
     keys = [i for i in range(n_staff, cg.n) if cg.key[i]]
@@ -210,11 +213,23 @@ def _analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings, deta
         team_between, cut_edges, gateways, brokers = {}, [], [], []
     gaps = coverage_gaps(ag)
 
+    cadence = _cadences(ag, as_of, settings, ag.stakeholders.items())
+    shape = relationship_shape(ag)
+    summary = _summary(ag, importance, key, reach, index_value, critical, connectivity, gaps, cadence, shape)
+    return AccountAnalysis(ag=ag, cg=cg, reach=reach, impacts=impacts, fragility_index=index_value,
+                           most_critical=critical, connectivity=connectivity, team_betweenness=team_between,
+                           cut_edges=cut_edges, gateways=gateways, brokers=brokers, gaps=gaps, cadence=cadence,
+                           shape=shape, summary=summary, importance=importance, key=key)
+
+
+def _cadences(ag: AccountGraph, as_of: dt.date, settings: Settings, people: Iterable[tuple[str, Stakeholder]]
+              ) -> dict[str, Cadence]:
+    """The cadence of each ``(id, stakeholder)`` of ``people`` (active stakeholders of ``ag``) on ``as_of``."""
     cadence: dict[str, Cadence] = {}
     statuses = settings.cadence
     targets: dict[object, int] = {}
     last_contact = ag.last_contact
-    for cid, person in ag.stakeholders.items():
+    for cid, person in people:
         role = person.buying_role
         target = getattr(person, "cadence_days", None) or targets.get(role)  # a per-person override first
         if target is None:
@@ -222,12 +237,7 @@ def _analyze(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings, deta
         last = last_contact.get(cid)
         days = (as_of - last).days if last else None
         cadence[cid] = Cadence(cadence_status(days, target, statuses), target, days)
-    shape = relationship_shape(ag)
-    summary = _summary(ag, importance, key, reach, index_value, critical, connectivity, gaps, cadence, shape)
-    return AccountAnalysis(ag=ag, cg=cg, reach=reach, impacts=impacts, fragility_index=index_value,
-                           most_critical=critical, connectivity=connectivity, team_betweenness=team_between,
-                           cut_edges=cut_edges, gateways=gateways, brokers=brokers, gaps=gaps, cadence=cadence,
-                           shape=shape, summary=summary, importance=importance, key=key)
+    return cadence
 
 
 def _summary_connectivity(cg: CompactGraph, keys: list[int], limit: int | None) -> dict[str, int]:
@@ -249,6 +259,35 @@ def _summary_connectivity(cg: CompactGraph, keys: list[int], limit: int | None) 
     return found
 
 
+def _share(part: float, whole: float) -> float:
+    return round(part / whole, 6) if whole else 0.0
+
+
+def _overdue_key(key: set[str], cadence: dict[str, Cadence]) -> int:
+    """Key stakeholders overdue or never met."""
+    return sum(1 for c in key if cadence[c].status in ("overdue", "never"))
+
+
+def _at_connectivity_1(connectivity: dict[str, int]) -> int:
+    """Key stakeholders that one departure would cut off."""
+    return sum(1 for v in connectivity.values() if v <= 1)
+
+
+def _health(people: int, key_coverage: float, weighted_coverage: float, roles_share: float, index_value: float,
+            overdue_share: float) -> float:
+    """The 0-100 composite documented on :attr:`SummaryScores.health`."""
+    health = 100 * (0.35 * key_coverage + 0.2 * weighted_coverage + 0.15 * roles_share + 0.2 * (1 - index_value)
+                    + 0.1 * (1 - overdue_share)) if people else 0.0
+    return round(health, 1)
+
+
+def _roles_ok(ag: AccountGraph, missing: list[str], uncovered: list[str]) -> tuple[int, float]:
+    """Required roles covered, and their share of the required roles (1.0 when none is required)."""
+    required = ag.settings.coverage.required_roles
+    ok = len(required) - len(uncovered) - len(missing)
+    return ok, (_share(ok, len(required)) if required else 1.0)
+
+
 def _summary(ag: AccountGraph, importance: dict[str, float], key: set[str], reach: set[str], index_value: float,
              critical: str | None, connectivity: dict[str, int], gaps: CoverageGaps,
              cadence: dict[str, Cadence], shape: Shape) -> SummaryScores:
@@ -256,26 +295,97 @@ def _summary(ag: AccountGraph, importance: dict[str, float], key: set[str], reac
     covered = {c for c in people if ag.threads.get(c)}
     total_imp = sum(importance.values())
     required = ag.settings.coverage.required_roles
-    roles_ok = len(required) - len(gaps.roles_uncovered) - len(gaps.roles_missing)
+    roles_ok, roles_share = _roles_ok(ag, gaps.roles_missing, gaps.roles_uncovered)
     key_covered = len(key & covered)
-    overdue = sum(1 for c in key if cadence[c].status in ("overdue", "never"))
-
-    def share(part: float, whole: float) -> float:
-        return round(part / whole, 6) if whole else 0.0
-
-    key_cov = share(key_covered, len(key))
-    weighted = share(sum(importance[c] for c in covered), total_imp)
-    roles_share = share(roles_ok, len(required)) if required else 1.0
-    overdue_share = share(overdue, len(key))
-    health = 100 * (0.35 * key_cov + 0.2 * weighted + 0.15 * roles_share + 0.2 * (1 - index_value)
-                    + 0.1 * (1 - overdue_share)) if people else 0.0
+    overdue = _overdue_key(key, cadence)
+    key_cov = _share(key_covered, len(key))
+    weighted = _share(sum(importance[c] for c in covered), total_imp)
     return SummaryScores(
-        active_stakeholders=len(people), covered=len(covered), coverage=share(len(covered), len(people)),
+        active_stakeholders=len(people), covered=len(covered), coverage=_share(len(covered), len(people)),
         weighted_coverage=weighted, key_stakeholders=len(key), key_covered=key_covered, key_coverage=key_cov,
-        reachable=share(sum(importance[c] for c in reach), total_imp),
+        reachable=_share(sum(importance[c] for c in reach), total_imp),
         required_roles_covered=roles_ok, required_roles=len(required),
         single_threaded_key=len(gaps.single_threaded_key), concentration=gaps.concentration,
         top_staff=gaps.top_staff, fragility_index=round(index_value, 6), most_critical_person=critical,
-        key_at_connectivity_1=sum(1 for v in connectivity.values() if v <= 1),
+        key_at_connectivity_1=_at_connectivity_1(connectivity),
         min_key_connectivity=min(connectivity.values()) if connectivity else None,
-        overdue_key=overdue, shape=shape.shape, health=round(health, 1))
+        overdue_key=overdue, shape=shape.shape,
+        health=_health(len(people), key_cov, weighted, roles_share, index_value, _share(overdue, len(key))))
+
+
+#: The summary figures :func:`summary_figure` computes on their own (the numeric ones a trend follows).
+SUMMARY_FIGURES = ("health", "coverage", "weighted_coverage", "key_coverage", "fragility_index", "concentration",
+                   "key_at_connectivity_1", "overdue_key")
+
+
+def summary_figure(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings, figure: str) -> float:
+    """One figure of ``analyze(snapshot, as_of, settings).summary``, computing only what that figure needs.
+
+    For a rule that watches one figure on past dates (the sustained fall): the health needs the threads, the
+    fragility index and the key stakeholders' cadence, but not the other gaps, the shape, the connectivity,
+    nor each person's impact; the coverage figures need the threads only. The value equals the summary's
+    (the same helpers compute both; ``tests/test_summary_figure.py`` compares them on random accounts).
+
+    Parameters
+    ----------
+    snapshot : AccountSnapshot
+        As for :func:`analyze`.
+    as_of : datetime.date
+        The date described.
+    settings : Settings
+        Thresholds and weights.
+    figure : str
+        One of :data:`SUMMARY_FIGURES`.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
+    >>> snap = AccountSnapshot(account=Account(id="a", name="A"), staff=[Staff(id="s1", name="S1")],
+    ...     stakeholders=[Stakeholder(id="ch", account="a", name="CH", influence=4, buying_role="champion"),
+    ...                   Stakeholder(id="eb", account="a", name="EB", influence=5, buying_role="economic_buyer")],
+    ...     reporting_lines=[], relationships=[], meetings=[Meeting(id="m", date="2025-03-03", attendees=["s1", "ch"])])
+    >>> day, settings = dt.date(2025, 3, 10), Settings()
+    >>> [summary_figure(snap, day, settings, f) for f in ("key_coverage", "weighted_coverage", "fragility_index")]
+    [0.5, 0.375, 0.375]
+
+    Both are key, of importance 6 (ch) and 10 (eb), so s1's thread to ch covers 3/8 and its loss cuts off 3/8.
+    One required role of four covered (champion; economic buyer uncovered, the other two missing), eb never
+    met: 100 x (0.35 x 0.5 + 0.2 x 0.375 + 0.15 x 0.25 + 0.2 x 0.625 + 0.1 x 0.5) = 46.25, rounded:
+
+    >>> summary_figure(snap, day, settings, "health"), analyze(snap, day, settings).summary.health
+    (46.2, 46.2)
+    """
+    if figure not in SUMMARY_FIGURES:
+        raise ValueError(f"not a summary figure: {figure!r} (one of: {', '.join(SUMMARY_FIGURES)})")
+    with paused_gc():
+        return _summary_figure(snapshot, as_of, settings, figure)
+
+
+def _summary_figure(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings, figure: str) -> float:
+    ag = build_account_graph(snapshot, as_of, settings)
+    if figure == "concentration":
+        return top_staff_share(ag)[1]
+    people, key, threads = ag.stakeholders, ag.key, ag.threads
+    if figure == "overdue_key":
+        return _overdue_key(key, _cadences(ag, as_of, settings, ((c, people[c]) for c in key)))
+    covered = {c for c in people if threads.get(c)}
+    if figure == "coverage":
+        return _share(len(covered), len(people))
+    importance = ag.importance
+    weighted = _share(sum(importance[c] for c in covered), sum(importance.values()))
+    key_cov = _share(len(key & covered), len(key))
+    if figure == "weighted_coverage":
+        return weighted
+    if figure == "key_coverage":
+        return key_cov
+    cg = CompactGraph.from_account(ag)
+    if figure == "key_at_connectivity_1":
+        keys = [i for i in range(cg.n_staff, cg.n) if cg.key[i]]
+        return _at_connectivity_1(_summary_connectivity(cg, keys, settings.fragility.connectivity_cap))
+    index_value = max(compact_impacts(cg, want_bridges=False).share, default=0.0)  # as the analysis's largest share
+    if figure == "fragility_index":
+        return round(index_value, 6)
+    _, roles_share = _roles_ok(ag, *required_role_gaps(ag, covered))
+    overdue = _overdue_key(key, _cadences(ag, as_of, settings, ((c, people[c]) for c in key)))
+    return _health(len(people), key_cov, weighted, roles_share, index_value, _share(overdue, len(key)))

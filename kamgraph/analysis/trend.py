@@ -51,7 +51,7 @@ from pydantic import BaseModel, Field
 from ..domain.dataset import AccountSnapshot
 from ..errors import InputError
 from ..settings import Settings
-from .pipeline import AccountAnalysis, analyze
+from .pipeline import AccountAnalysis, analyze, summary_figure
 
 __all__ = ["PERIODS", "FIGURES", "FIGURE_DIRECTIONS", "TrendPoint", "SustainedFall", "period_end", "trend_dates",
            "default_start", "snapshot_on", "analyses_on", "point_of", "trend_points", "sustained_fall",
@@ -178,7 +178,7 @@ def snapshot_on(snapshot: AccountSnapshot, day: dt.date) -> AccountSnapshot:
     kept = meetings[:bisect.bisect_right(dates, day)]
     account = snapshot.account.id
     staff_ids = {s.id for s in snapshot.staff}
-    wanted = {p for m in kept for p in m.attendees if p in staff_ids}
+    wanted = staff_ids & set().union(*[m.attendees for m in kept])  # every attendee, then our staff among them
     wanted |= {p for r in snapshot.relationships for p in (r.source, r.target) if p in staff_ids}
     staff = [s for s in snapshot.staff if s.id in wanted or account in s.accounts]
     return AccountSnapshot(account=snapshot.account, stakeholders=snapshot.stakeholders, staff=staff,
@@ -311,18 +311,23 @@ def watch_sustained_fall(snapshot: AccountSnapshot, as_of: dt.date, settings: Se
     dates = trend_dates(default_start(as_of, rule.every, rule.periods), as_of, rule.every)
     if len(dates) < rule.periods + 1:
         return None
-    # Walked back from the as-of date, one analysis per date: a step that got better ends the search, so most
-    # accounts need one or two analyses instead of every point (the result is what the whole series gives).
+    # Walked back from the as-of date, one date at a time: a step that got better ends the search, so most
+    # accounts need one or two past points instead of every point (the result is what the whole series gives).
+    # A past point computes the watched figure alone (summary_figure: for the health, not the other gaps, the
+    # shape or each person's impact), and the meeting count none of the analysis.
     dates_of = sorted(m.date for m in snapshot.meetings)
-    sign, eps = FIGURE_DIRECTIONS[rule.figure], 1e-9
+    figure = rule.figure
+    sign, eps = FIGURE_DIRECTIONS[figure], 1e-9
     series: list[tuple[dt.date, float]] = []
     for index in range(len(dates) - 1, len(dates) - rule.periods - 2, -1):
         day = dates[index]
-        before = dates[index - 1] if index else _period_before(dates[0], rule.every)
-        analysis = today if today is not None and day == as_of else analyze(
-            snapshot_on(snapshot, day), day, settings, detail=False)
-        count = bisect.bisect_right(dates_of, day) - bisect.bisect_right(dates_of, before)
-        value = float(getattr(point_of(day, analysis, count), rule.figure))
+        if figure == "meetings":
+            before = dates[index - 1] if index else _period_before(dates[0], rule.every)
+            value = float(bisect.bisect_right(dates_of, day) - bisect.bisect_right(dates_of, before))
+        elif today is not None and day == as_of:
+            value = float(getattr(today.summary, figure))
+        else:
+            value = float(summary_figure(snapshot_on(snapshot, day), day, settings, figure))
         if series and sign * (series[0][1] - value) > eps:  # the step from this date to the next got better
             return None
         series.insert(0, (day, value))
