@@ -105,10 +105,15 @@ class AccountGraph:
             staff_at, client_at, _count, _first, last_at, strength = self.table[0]
             n_staff = len(self.staff)
             n_active = n_staff + len(self.stakeholders)
-            found = sorted((s, c, w, last) for s, c, w, last in zip(staff_at, client_at, strength, last_at, strict=True)
-                           if s < n_staff and n_staff <= c < n_active)
+            # The pairs run by (stakeholder, staff): the active stakeholders' are one stretch of them, and a stable
+            # sort of its active staff's pairs by staff number puts them in (staff, stakeholder) order.
+            start = bisect.bisect_left(client_at, n_staff)
+            end = bisect.bisect_left(client_at, n_active, start)
+            found = [k for k in range(start, end) if staff_at[k] < n_staff]
+            found.sort(key=staff_at.__getitem__)
             ids, meetings = self.ids, self.meetings
-            self._active_ties = [(ids[s], ids[c], w, meetings[last].date) for s, c, w, last in found]
+            self._active_ties = [(ids[staff_at[k]], ids[client_at[k]], strength[k], meetings[last_at[k]].date)
+                                 for k in found]
         return self._active_ties
 
     @property

@@ -333,8 +333,13 @@ def _single_threaded(snapshot: AccountSnapshot, now: AccountAnalysis, previous: 
 
 def _covered_roles(ag: AccountGraph, settings: Settings) -> dict[str, list[str]]:
     """``{required role: covered holders}``."""
-    return {role.value: sorted(c for c, p in ag.stakeholders.items() if p.buying_role is role and ag.threads.get(c))
-            for role in settings.coverage.required_roles}
+    covered: dict[object, list[str]] = {role: [] for role in settings.coverage.required_roles}
+    threads = ag.threads
+    for c, p in ag.stakeholders.items():  # in id order
+        holders = covered.get(p.buying_role)
+        if holders is not None and threads.get(c):
+            holders.append(c)
+    return {role.value: covered[role] for role in settings.coverage.required_roles}
 
 
 def _role_uncovered(snapshot: AccountSnapshot, now: AccountAnalysis, previous: dict[str, Any], baseline: dt.date,
