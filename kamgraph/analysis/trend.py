@@ -178,9 +178,12 @@ def snapshot_on(snapshot: AccountSnapshot, day: dt.date) -> AccountSnapshot:
     kept = meetings[:bisect.bisect_right(dates, day)]
     account = snapshot.account.id
     staff_ids = {s.id for s in snapshot.staff}
-    wanted = staff_ids & set().union(*[m.attendees for m in kept])  # every attendee, then our staff among them
+    wanted = {s.id for s in snapshot.staff if account in s.accounts}
     wanted |= {p for r in snapshot.relationships for p in (r.source, r.target) if p in staff_ids}
-    staff = [s for s in snapshot.staff if s.id in wanted or account in s.accounts]
+    others = staff_ids - wanted  # kept only when they attended one of the kept meetings
+    if others:
+        wanted |= others & set().union(*[m.attendees for m in kept])
+    staff = [s for s in snapshot.staff if s.id in wanted]
     return AccountSnapshot(account=snapshot.account, stakeholders=snapshot.stakeholders, staff=staff,
                            reporting_lines=snapshot.reporting_lines, relationships=snapshot.relationships,
                            meetings=kept, as_of=day, competitor_ties=snapshot.competitor_ties)
@@ -315,8 +318,8 @@ def watch_sustained_fall(snapshot: AccountSnapshot, as_of: dt.date, settings: Se
     # accounts need one or two past points instead of every point (the result is what the whole series gives).
     # A past point computes the watched figure alone (summary_figure: for the health, not the other gaps, the
     # shape or each person's impact), and the meeting count none of the analysis.
-    dates_of = sorted(m.date for m in snapshot.meetings)
     figure = rule.figure
+    dates_of = sorted(m.date for m in snapshot.meetings) if figure == "meetings" else []
     sign, eps = FIGURE_DIRECTIONS[figure], 1e-9
     series: list[tuple[dt.date, float]] = []
     for index in range(len(dates) - 1, len(dates) - rule.periods - 2, -1):
