@@ -15,8 +15,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kamgraph.analysis.pipeline import SUMMARY_FIGURES, analyze, summary_figure
-from kamgraph.analysis.trend import (FIGURES, default_start, snapshot_on, sustained_fall, trend_dates, trend_points,
-                                     watch_sustained_fall)
+from kamgraph.analysis.trend import (
+    FIGURES,
+    default_start,
+    snapshot_on,
+    sustained_fall,
+    trend_dates,
+    trend_points,
+    watch_sustained_fall,
+)
 from kamgraph.domain.dataset import AccountSnapshot
 from kamgraph.samples.synth import synth_account
 from kamgraph.settings import Settings
