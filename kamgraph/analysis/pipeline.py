@@ -281,6 +281,20 @@ def _health(people: int, key_coverage: float, weighted_coverage: float, roles_sh
     return round(health, 1)
 
 
+def _covered_shares(ag: AccountGraph) -> tuple[set[str], float, float]:
+    """The covered stakeholders (with a thread), their importance-weighted share and the key ones' share."""
+    people, importance, key = ag.stakeholders, ag.importance, ag.key
+    covered = {c for c in people if ag.threads.get(c)}
+    return (covered, _share(sum(importance[c] for c in covered), sum(importance.values())),
+            _share(len(key & covered), len(key)))
+
+
+def _key_cadences(ag: AccountGraph, as_of: dt.date, settings: Settings) -> dict[str, Cadence]:
+    """The cadence of the key stakeholders only (what the overdue count needs)."""
+    people = ag.stakeholders
+    return _cadences(ag, as_of, settings, ((c, people[c]) for c in ag.key))
+
+
 def _roles_ok(ag: AccountGraph, missing: list[str], uncovered: list[str]) -> tuple[int, float]:
     """Required roles covered, and their share of the required roles (1.0 when none is required)."""
     required = ag.settings.coverage.required_roles
@@ -292,14 +306,12 @@ def _summary(ag: AccountGraph, importance: dict[str, float], key: set[str], reac
              critical: str | None, connectivity: dict[str, int], gaps: CoverageGaps,
              cadence: dict[str, Cadence], shape: Shape) -> SummaryScores:
     people = ag.stakeholders
-    covered = {c for c in people if ag.threads.get(c)}
+    covered, weighted, key_cov = _covered_shares(ag)
     total_imp = sum(importance.values())
     required = ag.settings.coverage.required_roles
     roles_ok, roles_share = _roles_ok(ag, gaps.roles_missing, gaps.roles_uncovered)
     key_covered = len(key & covered)
     overdue = _overdue_key(key, cadence)
-    key_cov = _share(key_covered, len(key))
-    weighted = _share(sum(importance[c] for c in covered), total_imp)
     return SummaryScores(
         active_stakeholders=len(people), covered=len(covered), coverage=_share(len(covered), len(people)),
         weighted_coverage=weighted, key_stakeholders=len(key), key_covered=key_covered, key_coverage=key_cov,
@@ -366,15 +378,12 @@ def _summary_figure(snapshot: AccountSnapshot, as_of: dt.date, settings: Setting
     ag = build_account_graph(snapshot, as_of, settings)
     if figure == "concentration":
         return top_staff_share(ag)[1]
-    people, key, threads = ag.stakeholders, ag.key, ag.threads
+    people, key = ag.stakeholders, ag.key
     if figure == "overdue_key":
-        return _overdue_key(key, _cadences(ag, as_of, settings, ((c, people[c]) for c in key)))
-    covered = {c for c in people if threads.get(c)}
+        return _overdue_key(key, _key_cadences(ag, as_of, settings))
+    covered, weighted, key_cov = _covered_shares(ag)
     if figure == "coverage":
         return _share(len(covered), len(people))
-    importance = ag.importance
-    weighted = _share(sum(importance[c] for c in covered), sum(importance.values()))
-    key_cov = _share(len(key & covered), len(key))
     if figure == "weighted_coverage":
         return weighted
     if figure == "key_coverage":
@@ -387,5 +396,5 @@ def _summary_figure(snapshot: AccountSnapshot, as_of: dt.date, settings: Setting
     if figure == "fragility_index":
         return round(index_value, 6)
     _, roles_share = _roles_ok(ag, *required_role_gaps(ag, covered))
-    overdue = _overdue_key(key, _cadences(ag, as_of, settings, ((c, people[c]) for c in key)))
+    overdue = _overdue_key(key, _key_cadences(ag, as_of, settings))
     return _health(len(people), key_cov, weighted, roles_share, index_value, _share(overdue, len(key)))
