@@ -45,7 +45,7 @@ def test_decay_watches_only_key_stakeholders_unless_told() -> None:
     snap = snapshot([person("C", 2, "user")], [us("S1")], [met("m1", 100, "S1", "C")])
     assert evaluate_account(snap, AS_OF, AS_OF, only("decay"))[0] == []
     findings, _ = evaluate_account(snap, AS_OF, AS_OF, only("decay", key_only=False))
-    assert [(f.subject, f.data["after"]) for f in findings] == [("S1>C", round(2 ** (-100 / 90), 6))]
+    assert [(f.subject, f.described().data["after"]) for f in findings] == [("S1>C", round(2 ** (-100 / 90), 6))]
 
 
 def test_decay_and_the_watched_ties_leave_out_people_who_left_and_say_when_the_pair_last_met() -> None:
@@ -66,7 +66,7 @@ def test_decay_and_the_watched_ties_leave_out_people_who_left_and_say_when_the_p
     previous = {"ties": {"S1>D": 0.61}}
     findings, _ = evaluate_account(snap, AS_OF, AS_OF - 30 * DAY, settings, previous=previous)
     met_d = AS_OF - dt.timedelta(days=120)
-    assert [(f.subject, f.trigger, f.message) for f in findings] == [
+    assert [(f.subject, f.trigger, f.described().message) for f in findings] == [
         ("S1>D", True, f"strength 0.61 at the last check ({AS_OF - 30 * DAY}) -> {2 ** (-120 / 90):.2f} now; "
                        f"last met {met_d} (120 days ago)")]
     assert findings[0].data == {"staff": "S1", "person": "D", "before": 0.61, "after": round(2 ** (-120 / 90), 6),

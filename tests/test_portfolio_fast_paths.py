@@ -85,8 +85,7 @@ def test_alert_findings_do_not_depend_on_a_detailed_analysis(snapshots: list[Acc
             findings, facts = evaluate_account(snapshot, AS_OF, baseline, settings,
                                                now=analyze(snapshot, AS_OF, settings, detail=detail))
             for f in findings:
-                if f.describe is not None:
-                    f.describe(f)
+                f.described()
             found[detail] = ([(f.rule, f.subject, f.state, f.title, f.message, f.data) for f in findings], facts)
         assert found[True] == found[False], snapshot.account.id
         raised += len(found[True][0])

@@ -126,6 +126,20 @@ class Finding:
         """``RULE:ACCOUNT:SUBJECT``."""
         return alert_key(self.rule, self.account, self.subject)
 
+    def described(self) -> Finding:
+        """This finding with its ``title``, ``message`` and ``data`` written (``describe`` called, once).
+
+        Examples
+        --------
+        >>> f = Finding("decay", "acme", "s>c", "below", describe=lambda f: setattr(f, "title", "decayed"))
+        >>> f.title, f.described().title, f.describe is None
+        ('', 'decayed', True)
+        """
+        if self.describe is not None:
+            describe, self.describe = self.describe, None
+            describe(self)
+        return self
+
 
 class AlertRun(BaseModel):
     """What one ``kamgraph alerts`` run found, recorded and delivered."""
@@ -274,24 +288,31 @@ def _watched_ties(ag: AccountGraph, settings: Settings) -> dict[str, float]:
 
 def _decay(snapshot: AccountSnapshot, now: AccountAnalysis, previous: dict[str, Any], baseline: dt.date,
            settings: Settings) -> list[Finding]:
+    """A finding for every watched tie below the threshold; it triggers when the tie was at or above it at the last
+    check. Its texts are written only when it is raised (``describe``): most weak ties neither trigger nor keep an
+    alert open, and the run drops them unread."""
     rule = settings.alerts.decay
     ag = now.ag
     strong = previous.get("ties", {})
+    account = snapshot.account.id
+    threshold, key_only, key = rule.threshold, rule.key_only, now.key
     found = []
     for s, c, strength, last in ag.active_ties():
-        if strength >= rule.threshold:
+        if strength >= threshold or (key_only and c not in key):
             continue
-        if rule.key_only and c not in now.key:
-            continue
-        was = strong.get(f"{s}>{c}")
-        found.append(Finding(
-            "decay", snapshot.account.id, f"{s}>{c}", state="below", trigger=was is not None,
-            title=f"{ag.name(s)}'s tie with {_who(ag.stakeholders[c], c in now.key)} decayed below "
-                  f"{rule.threshold:g}",
-            message=f"strength {was or 0:.2f} at the last check ({baseline}) -> {strength:.2f} now; "
-                    f"last met {last} ({(now.ag.as_of - last).days} days ago)",
-            data={"staff": s, "person": c, "before": was, "after": round(strength, 6),
-                  "threshold": rule.threshold, "last": last.isoformat()}))
+        subject = f"{s}>{c}"
+        was = strong.get(subject)
+
+        def describe(f: Finding, s: str = s, c: str = c, strength: float = strength, last: dt.date = last,
+                     was: float | None = was) -> None:
+            f.title = (f"{ag.name(s)}'s tie with {_who(ag.stakeholders[c], c in key)} decayed below "
+                       f"{threshold:g}")
+            f.message = (f"strength {was or 0:.2f} at the last check ({baseline}) -> {strength:.2f} now; "
+                         f"last met {last} ({(ag.as_of - last).days} days ago)")
+            f.data = {"staff": s, "person": c, "before": was, "after": round(strength, 6),
+                      "threshold": threshold, "last": last.isoformat()}
+
+        found.append(Finding("decay", account, subject, state="below", trigger=was is not None, describe=describe))
     return found
 
 
@@ -565,8 +586,7 @@ def _check_account(snapshot: AccountSnapshot, work: _ChunkInput) -> AccountOutco
             outcome.cleared.append(key)
         elif not finding.trigger:
             continue
-        if finding.describe is not None:
-            finding.describe(finding)
+        finding.described()
         outcome.raised.append(AlertRecord(
             key=key, rule=finding.rule, account=account, subject=finding.subject,
             severity=rule_settings(work.settings, finding.rule).severity, state=finding.state,
