@@ -254,3 +254,32 @@ def test_read_ahead_stops_cleanly_and_reports_an_unknown_id_where_it_is(
 
 def _read_ahead_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("kamgraph-read-ahead")]
+
+
+def test_each_staff_member_is_read_once_per_call_and_the_snapshots_stay_the_same(
+        stores: tuple[Batch, GraphStore, GraphStore, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A staff member on many accounts' teams is asked of the server once per ``load_accounts`` call, not
+    once per step; the snapshots are still those of the one-account loads (each staff member's own
+    accounts included)."""
+    batch, neo, _, _ = stores
+    ids = neo.account_ids()
+    expected = [neo.load_account(i, AS_OF) for i in ids]
+    asked: list[str] = []
+    values = Neo4jStore._values
+
+    def counting(t: object, name: str, **params: object) -> list[list[object]]:
+        if name == "bulk_staff":
+            asked.extend(params["ids"])  # type: ignore[arg-type]
+        return values(t, name, **params)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Neo4jStore, "_values", staticmethod(counting))
+    got = list(neo.load_accounts(ids, AS_OF, chunk_size=1))  # one step per account
+    assert got == expected
+    on_many = {s.id for snap in expected for s in snap.staff
+               if sum(s.id in {m.id for m in other.staff} for other in expected) > 1}
+    assert on_many  # the check is not vacuous: some staff member is in several accounts' snapshots
+    assert sorted(asked) == sorted(set(asked))  # nobody asked twice
+    staff = {s.id for snap in expected for s in snap.staff}
+    assert set(asked) >= staff
+    # the others asked are the ends of ties to other accounts' stakeholders: not staff, and not asked again
+    assert set(asked) - staff <= {p.id for p in batch.stakeholders}

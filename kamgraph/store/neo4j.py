@@ -118,6 +118,23 @@ class _DayCache(dict[str | None, dt.date | None]):
 
 _MISSING = object()
 
+class _StaffSeen:
+    """The staff members one :meth:`Neo4jStore.load_accounts` call has read so far: their ``bulk_staff`` rows
+    by id (written by the read-ahead thread, one step at a time), the ids asked for and not found, and the
+    :class:`~kamgraph.domain.models.Staff` records built from the rows (by the consuming thread only).
+
+    A staff member on many accounts' teams (an account executive with thirty accounts) would otherwise be
+    read from the server and rebuilt once per step of :attr:`Neo4jStore._READ_STEP` accounts.
+    """
+
+    __slots__ = ("absent", "built", "rows")
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[Any]] = {}
+        self.absent: set[str] = set()
+        self.built: dict[str, Staff] = {}
+
+
 #: What Neo4jStore._read_chunk reads: (bulk_people rows, bulk_meetings rows, bulk_staff rows, competitor ties).
 _ChunkRows = tuple[list[list[Any]], list[list[Any]], list[list[Any]], list[dict[str, Any]]]
 
@@ -913,13 +930,14 @@ class Neo4jStore(GraphStore):
             for step in steps:
                 yield from self._load_chunk(step, as_of)
             return
+        seen = _StaffSeen()  # a staff member on many accounts' teams is read and built once per call
         with ThreadPoolExecutor(1, thread_name_prefix="kamgraph-read-ahead") as pool:
-            ahead = pool.submit(self._read_chunk, steps[0], as_of)
+            ahead = pool.submit(self._read_chunk, steps[0], as_of, seen)
             for n, step in enumerate(steps):
                 raw = ahead.result()
                 if n + 1 < len(steps):
-                    ahead = pool.submit(self._read_chunk, steps[n + 1], as_of)
-                yield from self._build_chunk(step, as_of, raw)
+                    ahead = pool.submit(self._read_chunk, steps[n + 1], as_of, seen)
+                yield from self._build_chunk(step, as_of, raw, seen)
 
     #: The columns of ``cypher/bulk.cypher``'s per-record lists, in order (tests/test_neo4j_bulk_read.py checks
     #: the queries against them, and that they name every field of the model but its links).
@@ -931,12 +949,14 @@ class Neo4jStore(GraphStore):
     def _load_chunk(self, ids: list[str], as_of: dt.date | None) -> list[AccountSnapshot]:
         """The snapshots of a chunk of accounts (same result as :meth:`load_account` of each), read in one
         transaction (:meth:`_read_chunk`) and built (:meth:`_build_chunk`)."""
-        return self._build_chunk(ids, as_of, self._read_chunk(ids, as_of))
+        seen = _StaffSeen()
+        return self._build_chunk(ids, as_of, self._read_chunk(ids, as_of, seen), seen)
 
-    def _read_chunk(self, ids: list[str], as_of: dt.date | None) -> _ChunkRows:
+    def _read_chunk(self, ids: list[str], as_of: dt.date | None, seen: _StaffSeen) -> _ChunkRows:
         """The rows of a chunk of accounts: one read transaction of three named queries over the chunk
         (``cypher/bulk.cypher``: accounts with their stakeholders, teams and ties; meetings; staff) and the
-        competitor ties, one row per account of flat, positional lists (see that file for why)."""
+        competitor ties, one row per account of flat, positional lists (see that file for why). Staff members
+        an earlier step of the same call read (``seen``) are not asked for again: their rows are reused."""
         unique = sorted(set(ids))
 
         def work(t: _Tx) -> _ChunkRows:
@@ -949,28 +969,37 @@ class Neo4jStore(GraphStore):
             wanted = {p for _acc, found in meetings for m in found for p in m[7] if p not in clients}
             wanted.update(s for row in people for s in row[3])
             wanted.update(end for row in people for tie in row[4] for end in tie[:2] if end not in clients)
-            staff: list[list[Any]] = []
-            for part in _chunks(sorted(wanted), t.batch_size):
-                staff.extend(self._values(t, "bulk_staff", ids=list(part)))
+            unread = sorted(wanted.difference(seen.rows, seen.absent))
+            for part in _chunks(unread, t.batch_size):
+                for row in self._values(t, "bulk_staff", ids=list(part)):
+                    seen.rows[row[0][0]] = row
+            seen.absent.update(i for i in unread if i not in seen.rows)
+            staff = [seen.rows[i] for i in sorted(wanted) if i in seen.rows]
             return people, meetings, staff, t.rows("competitor_ties_of_accounts", "ids", unique)
 
         return self._read(work)
 
-    def _build_chunk(self, ids: list[str], as_of: dt.date | None, rows: _ChunkRows) -> list[AccountSnapshot]:
+    def _build_chunk(self, ids: list[str], as_of: dt.date | None, rows: _ChunkRows,
+                     seen: _StaffSeen) -> list[AccountSnapshot]:
         """The snapshots, in the order of ``ids``, from :meth:`_read_chunk`'s rows. Records are rebuilt with
         :func:`~kamgraph.store.trusted.trusted` (they were validated when they were written), with the cyclic
         garbage collector paused (many small records, no cycles among them)."""
         with paused_gc():
-            return self._build_snapshots(ids, as_of, rows)
+            return self._build_snapshots(ids, as_of, rows, seen)
 
-    def _build_snapshots(self, ids: list[str], as_of: dt.date | None, rows: _ChunkRows) -> list[AccountSnapshot]:
+    def _build_snapshots(self, ids: list[str], as_of: dt.date | None, rows: _ChunkRows,
+                         seen: _StaffSeen) -> list[AccountSnapshot]:
         people, meeting_rows, staff_rows, lean_rows = rows
         found = {row[0] for row in people}
         missing = [i for i in ids if i not in found]
         if missing:
             raise NotFoundError(f"no account with id {missing[0]!r} (see 'kamgraph accounts')")
         day = _DayCache()
-        staff = {member.id: member for member in (self._bulk_staff(row[0], day) for row in staff_rows)}
+        built_staff = seen.built  # only this (the consuming) thread builds and reads these
+        for row in staff_rows:
+            if row[0][0] not in built_staff:
+                built_staff[row[0][0]] = self._bulk_staff(row[0], day)
+        staff = {row[0][0]: built_staff[row[0][0]] for row in staff_rows}
         meetings = dict(meeting_rows)
         leans: dict[str, list[CompetitorTie]] = defaultdict(list)
         for row in sorted(lean_rows, key=lambda r: (r["stakeholder"], r["competitor"])):
