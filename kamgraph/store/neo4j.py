@@ -74,7 +74,7 @@ from ..settings import Neo4jSettings, Neo4jTimeoutSettings
 from .base import DEFAULT_CHUNK, SCHEMA_VERSION, GraphStore, _best_name_matches
 from .cypher import QueryBook, queries
 from .neo4j_config import PASSWORD_ENV, bolt_target, resolve_password, resolve_timeouts
-from .trusted import members, trusted
+from .trusted import members, trusted, trusted_all
 from .upsert import UpsertPlan, plan_upserts
 
 __all__ = ["Neo4jStore"]
@@ -1011,13 +1011,12 @@ class Neo4jStore(GraphStore):
             stakeholders = [self._bulk_stakeholder(account_id, row, day) for row in sorted(people_rows)]
             client_ids = {s.id for s in stakeholders}
             staff_ids = set(team)
-            own = []
-            for m in sorted(meetings.get(account_id, ()), key=_DATE_THEN_ID):
-                attendees = sorted(set(m[7]))
-                staff_ids.update(p for p in attendees if p not in client_ids)
-                own.append(trusted(Meeting, {"id": m[0], "date": day(m[1]), "kind": kinds[m[2]], "account": m[3],
-                                             "subject": m[4], "source": m[5], "source_id": m[6],
-                                             "attendees": attendees}))
+            rows_of = sorted(meetings.get(account_id, ()), key=_DATE_THEN_ID)
+            attending = [sorted(set(m[7])) for m in rows_of]
+            staff_ids.update(set().union(*attending).difference(client_ids))
+            own = trusted_all(Meeting, ({"id": m[0], "date": day(m[1]), "kind": kinds[m[2]], "account": m[3],
+                                         "subject": m[4], "source": m[5], "source_id": m[6], "attendees": attendees}
+                                        for m, attendees in zip(rows_of, attending, strict=True)))
             ties = {}  # a tie between two of the account's stakeholders comes twice
             for source, target, kind, weight in tie_rows:
                 if (source in client_ids or source in staff) and (target in client_ids or target in staff):
