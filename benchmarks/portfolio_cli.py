@@ -8,7 +8,9 @@ process each time (start-up, store reads, analysis and output included), on stor
   and on the Bolt test server (ArcadeDB from ``tests/bolt_server.py``, needs the ``test`` extra), and the
   scaling ratio: time per account at the largest size over that at the smallest (goal <= 1.2);
   ``alerts`` is timed on runs after the first (the first of a store also analyses every account as of
-  ``first_check_days`` earlier; it is printed apart);
+  ``first_check_days`` earlier; it is printed apart), and again on runs that each follow a write to the
+  store (an alias of one account: no figure changes, but the data generation does, so the check computes
+  the sustained-fall rule's past points afresh instead of reading those the last check kept);
 * ``xray`` of one account by id and by exact name (upper-cased: the look-up ignoring case) on a 4-account
   store and on the largest store holding the same 4 accounts and more, runs interleaved (goal: within 1.1x).
 
@@ -124,6 +126,33 @@ def median(args: list[str], env: dict[str, str], repeat: int, root: Path = ROOT)
     return statistics.median(walls), statistics.median(cpus)
 
 
+#: Writes one change to the store that no figure reads (an alias of the first account): the data generation
+#: moves on, so an alert check after it finds no past points it may reuse (see ``past_points_key``).
+TOUCH = ("import os, sys\n"
+         "from kamgraph.domain.dataset import Batch\n"
+         "from kamgraph.store import open_store\n"
+         "password = os.environ.get('KAMGRAPH_NEO4J_PASSWORD')\n"
+         "url = os.environ['KAMGRAPH_STORE']\n"
+         "with (open_store(url, password=password, env={}) if password else open_store(url)) as store:\n"
+         "    first = store.get_account(store.account_ids()[0])\n"
+         "    store.import_batch(Batch(accounts=[first.model_copy(update={'aliases': [sys.argv[1]]})]))\n")
+
+
+def touch(env: dict[str, str], root: Path, mark: str) -> None:
+    """One write of :data:`TOUCH` (not timed)."""
+    subprocess.run([sys.executable, "-c", TOUCH, mark], env={**env, "PYTHONPATH": str(root)}, cwd=root, check=True)
+
+
+def after_writes(args: list[str], env: dict[str, str], repeat: int, root: Path) -> tuple[float, float]:
+    """Median wall and CPU time of ``repeat`` runs of ``args``, each after a write (:func:`touch`)."""
+    walls, cpus = [], []
+    for i in range(repeat):
+        touch(env, root, f"bench-touch-{i}")
+        walls.append(cli(args, env, root))
+        cpus.append(LAST_CPU[0])
+    return statistics.median(walls), statistics.median(cpus)
+
+
 def load() -> str:
     return "load average " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -220,13 +249,15 @@ def main() -> None:
                         t_port, c_port = median(["portfolio", *day], env, args.repeat, root)
                         t_first = cli(["alerts", *day], env, root)
                         t_alerts, c_alerts = median(["alerts", *day], env, args.repeat, root)
+                        t_wrote, c_wrote = after_writes(["alerts", *day], env, args.repeat, root)
                         if root == ROOT:
                             per_account["portfolio"][n], per_account["alerts"][n] = t_port / n, t_alerts / n
                         print(f"[{backend}]{label} {n:5d} accounts  portfolio {t_port:7.2f} s {n / t_port:7.1f} "
                               f"accounts/s (CPU {c_port:6.2f} s, {1000 * c_port / n:5.1f} ms/account)   "
                               f"alerts {t_alerts:7.2f} s {n / t_alerts:7.1f} accounts/s (CPU {c_alerts:6.2f} s, "
-                              f"{1000 * c_alerts / n:5.1f} ms/account)   (first alerts run {t_first:.2f} s)   {load()}",
-                              flush=True)
+                              f"{1000 * c_alerts / n:5.1f} ms/account)   alerts after a write {t_wrote:7.2f} s "
+                              f"{n / t_wrote:7.1f} accounts/s (CPU {1000 * c_wrote / n:5.1f} ms/account)   "
+                              f"(first alerts run {t_first:.2f} s)   {load()}", flush=True)
                     big_env, big = envs[ROOT], batch
                 for job, costs in per_account.items():
                     if len(costs) > 1:

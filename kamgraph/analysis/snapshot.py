@@ -32,9 +32,10 @@ from .pipeline import AccountAnalysis, SummaryScores
 __all__ = ["FINGERPRINT_SECTIONS", "analysis_fingerprint", "metrics_snapshot", "summary_of"]
 
 #: The settings sections the stored figures depend on: tie strength and meeting size (threads), importance,
-#: coverage, cadence, shape, bridges, fragility, and the stage ladder (the stored stage).
+#: coverage, cadence, shape, bridges, fragility, the stage ladder (the stored stage), ``analysis`` (whether a
+#: recorded KNOWS tie counts as a thread) and ``attitude`` (the detractor threshold of the gaps).
 FINGERPRINT_SECTIONS = ("strength", "meeting_size", "importance", "coverage", "cadence", "shape", "bridges",
-                        "fragility", "stage")
+                        "fragility", "stage", "analysis", "attitude")
 
 
 def analysis_fingerprint(settings: Settings) -> str:

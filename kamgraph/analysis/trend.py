@@ -44,7 +44,7 @@ import bisect
 import calendar
 import datetime as dt
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 
 from pydantic import BaseModel, Field
 
@@ -287,12 +287,19 @@ def sustained_fall(series: Sequence[tuple[dt.date, float]], figure: str, *, drop
 
 
 def watch_sustained_fall(snapshot: AccountSnapshot, as_of: dt.date, settings: Settings | None = None, *,
-                         today: AccountAnalysis | None = None) -> SustainedFall | None:
+                         today: AccountAnalysis | None = None,
+                         past: MutableMapping[dt.date, float] | None = None) -> SustainedFall | None:
     """The settings' sustained-fall rule (``[trend.sustained_fall]``) checked on ``as_of``: for monitoring.
 
     The series is the end of the period ``periods`` periods before the one ``as_of`` falls in, every
     period end after it, and ``as_of``: ``periods + 1`` points. None when the rule is disabled or finds
     no fall. ``today``, the analysis of ``snapshot`` on ``as_of`` when the caller has it, is the last point.
+
+    ``past`` holds the watched figure on period ends before ``as_of`` that the caller knows already (an
+    earlier check of the same data with the same settings: the alert run keeps them in the account's facts
+    while the store's data generation is unchanged): those points are read from it, and every past point
+    computed here is added to it. The caller answers for the values being those of this snapshot and these
+    settings; the figure on a past date does not depend on ``as_of``.
 
     Examples
     --------
@@ -306,6 +313,15 @@ def watch_sustained_fall(snapshot: AccountSnapshot, as_of: dt.date, settings: Se
     >>> fall = watch_sustained_fall(snap, dt.date(2026, 6, 30), s)  # the thread decays below 0.5 after 90 days
     >>> fall.since.isoformat(), fall.before, fall.after
     ('2026-03-31', 1.0, 0.0)
+
+    The past points it computed, for the next check of the same data (the last point, 30 June, is ``as_of``
+    itself and is not kept):
+
+    >>> known = {}
+    >>> watch_sustained_fall(snap, dt.date(2026, 6, 30), s, past=known) == fall
+    True
+    >>> {day.isoformat(): value for day, value in sorted(known.items())}
+    {'2026-03-31': 1.0, '2026-04-30': 0.0, '2026-05-31': 0.0}
     """
     settings = settings or Settings()
     rule = settings.trend.sustained_fall
@@ -329,8 +345,12 @@ def watch_sustained_fall(snapshot: AccountSnapshot, as_of: dt.date, settings: Se
             value = float(bisect.bisect_right(dates_of, day) - bisect.bisect_right(dates_of, before))
         elif today is not None and day == as_of:
             value = float(getattr(today.summary, figure))
+        elif past is not None and day != as_of and day in past:
+            value = past[day]
         else:
             value = float(summary_figure(snapshot_on(snapshot, day), day, settings, figure))
+            if past is not None and day != as_of:
+                past[day] = value
         if series and sign * (series[0][1] - value) > eps:  # the step from this date to the next got better
             return None
         series.insert(0, (day, value))

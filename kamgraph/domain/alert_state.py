@@ -32,7 +32,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["AlertRecord", "AccountCheck", "Delivery", "alert_key"]
+__all__ = ["AlertRecord", "AccountCheck", "Delivery", "alert_key", "KEPT_POINTS"]
+
+#: The key of :attr:`AccountCheck.facts` under which an alert check keeps figures it computed for past dates
+#: (the sustained-fall rule's, :func:`kamgraph.monitor.alerts.past_points_key`), valid only for the store that
+#: computed them: a copy of the alert state into another store leaves them out.
+KEPT_POINTS = "past_points"
 
 
 def alert_key(rule: str, account: str, subject: str) -> str:

@@ -72,9 +72,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from .. import __version__
 from ..analysis.pipeline import AccountAnalysis, analyze
+from ..analysis.snapshot import analysis_fingerprint
 from ..analysis.trend import watch_sustained_fall
-from ..domain.alert_state import AlertRecord, Delivery, alert_key
+from ..domain.alert_state import KEPT_POINTS, AlertRecord, Delivery, alert_key
 from ..domain.dataset import AccountSnapshot
 from ..domain.plans import Objective, ObjectiveStatus, PlanStatus
 from ..errors import ConflictError
@@ -417,9 +419,9 @@ def _fmt_figure(figure: str, value: float) -> str:
     return _fmt_share(value)
 
 
-def _sustained_fall(snapshot: AccountSnapshot, now: AccountAnalysis, as_of: dt.date, settings: Settings
-                    ) -> list[Finding]:
-    fall = watch_sustained_fall(snapshot, as_of, settings, today=now)
+def _sustained_fall(snapshot: AccountSnapshot, now: AccountAnalysis, as_of: dt.date, settings: Settings,
+                    past: dict[dt.date, float] | None = None) -> list[Finding]:
+    fall = watch_sustained_fall(snapshot, as_of, settings, today=now, past=past)
     if fall is None:
         return []
     rule = settings.trend.sustained_fall
@@ -451,6 +453,42 @@ def _objectives_missed(snapshot: AccountSnapshot, now: AccountAnalysis, objectiv
     return found
 
 
+#: The key of an account's facts that keeps the sustained-fall rule's past points between checks.
+PAST_POINTS = KEPT_POINTS
+
+
+def past_points_key(generation: int, settings: Settings) -> str:
+    """What the sustained-fall rule's past points kept in an account's facts are valid for: the store's data
+    generation read before the run's accounts were loaded, the analysis settings (their fingerprint), the
+    watched figure and the kamgraph version. A check whose key differs computes the points again.
+
+    The figure on a past period end depends on the account's records, the settings and the code only, so a
+    check of unchanged data (an hourly check between nightly syncs) reads them instead of analysing the
+    account once more per past point. Any write that changes records bumps the generation (see
+    :meth:`~kamgraph.store.base.GraphStore.data_generation`): the first check after it computes them afresh.
+
+    Examples
+    --------
+    >>> s = Settings()
+    >>> past_points_key(7, s) == past_points_key(7, Settings()), past_points_key(7, s) == past_points_key(8, s)
+    (True, False)
+    >>> s.strength.half_life_days = 30  # another analysis: other values
+    >>> past_points_key(7, s) == past_points_key(7, Settings())
+    False
+    """
+    return f"{generation}/{analysis_fingerprint(settings)}/{settings.trend.sustained_fall.figure}/{__version__}"
+
+
+def _kept_points(previous: dict[str, Any] | None, key: str | None) -> dict[dt.date, float] | None:
+    """The past points kept in ``previous`` facts under ``key`` (a copy, to be filled in); None: not kept."""
+    if key is None:
+        return None
+    kept = (previous or {}).get(PAST_POINTS)
+    if not isinstance(kept, dict) or kept.get("key") != key:
+        return {}
+    return {dt.date.fromisoformat(day): float(value) for day, value in kept.get("values", {}).items()}
+
+
 def account_facts(ag: AccountGraph, settings: Settings) -> dict[str, Any]:
     """What the comparing rules compare with at the next check (JSON values only).
 
@@ -466,7 +504,8 @@ def account_facts(ag: AccountGraph, settings: Settings) -> dict[str, Any]:
 def evaluate_account(snapshot: AccountSnapshot, as_of: dt.date, baseline: dt.date, settings: Settings, *,
                      previous: dict[str, Any] | None = None, since: dt.date | None = None,
                      now: AccountAnalysis | None = None, objectives: Sequence[Objective] = (),
-                     evaluate_plans: PlanEvaluator | None = None) -> tuple[list[Finding], dict[str, Any]]:
+                     evaluate_plans: PlanEvaluator | None = None,
+                     past_key: str | None = None) -> tuple[list[Finding], dict[str, Any]]:
     """Every enabled rule on one account.
 
     Parameters
@@ -488,6 +527,10 @@ def evaluate_account(snapshot: AccountSnapshot, as_of: dt.date, baseline: dt.dat
         The account's stored objectives (for ``objective_missed``; only those open on ``as_of`` count).
     evaluate_plans : callable, optional
         :data:`PlanEvaluator` for the objectives; without it ``objective_missed`` is skipped.
+    past_key : str, optional
+        :func:`past_points_key` of this check: the sustained-fall rule reads the past points that
+        ``previous`` keeps under the same key, and the facts returned keep this check's (under
+        :data:`PAST_POINTS`). Without it nothing is kept or read.
 
     Returns
     -------
@@ -514,7 +557,11 @@ def evaluate_account(snapshot: AccountSnapshot, as_of: dt.date, baseline: dt.dat
     if rules.decay.enabled:
         found += _decay(snapshot, now, previous, baseline, settings)
     if settings.trend.sustained_fall.enabled:
-        found += _sustained_fall(snapshot, now, as_of, settings)
+        past = _kept_points(previous, past_key)
+        found += _sustained_fall(snapshot, now, as_of, settings, past)
+        if past:  # the latest points only: the series of the next check moves on a period at a time
+            latest = sorted(past.items())[-settings.trend.sustained_fall.periods:]
+            facts[PAST_POINTS] = {"key": past_key, "values": {day.isoformat(): value for day, value in latest}}
     if settings.plans.objective_missed.enabled and evaluate_plans is not None and objectives:
         found += _objectives_missed(snapshot, now, objectives, evaluate_plans, settings)
     return found, facts
@@ -540,6 +587,8 @@ class _ChunkInput:
     objectives: dict[str, list[Objective]] = field(default_factory=dict)
     #: The objectives' evaluator (a module-level function, so that it pickles to a worker).
     evaluate_plans: PlanEvaluator | None = None
+    #: :func:`past_points_key` of the run (None: the sustained-fall rule's past points are not kept).
+    past_key: str | None = None
 
 
 @dataclass
@@ -571,7 +620,7 @@ def _check_account(snapshot: AccountSnapshot, work: _ChunkInput) -> AccountOutco
     baseline, previous, open_states = work.accounts[account]
     findings, facts = evaluate_account(snapshot, work.as_of, baseline, work.settings, since=work.since,
                                        previous=previous, objectives=work.objectives.get(account, ()),
-                                       evaluate_plans=work.evaluate_plans)
+                                       evaluate_plans=work.evaluate_plans, past_key=work.past_key)
     outcome = AccountOutcome(account=account, facts=facts, raised=[], cleared=[], seen=set(), ongoing=0)
     for finding in findings:
         key = finding.key
@@ -645,6 +694,8 @@ def _run_alerts_once(store: GraphStore, as_of: dt.date, settings: Settings | Non
                      executor: Executor | None = None, evaluate_plans: PlanEvaluator | None = None) -> AlertRun:
     """One evaluation and recording (see :func:`run_alerts`)."""
     settings = settings or Settings()
+    # Read before any account is loaded: a write landing during the run leaves the points it keeps stale.
+    past_key = past_points_key(store.data_generation(), settings)
     ids = [store.find_account(a).id for a in accounts] if accounts is not None else store.account_ids()
     ids = sorted(set(ids))
     checks = store.alert_checks()
@@ -669,7 +720,7 @@ def _run_alerts_once(store: GraphStore, as_of: dt.date, settings: Settings | Non
         return _ChunkInput(as_of=as_of, settings=settings, since=since,
                            accounts={a: (baselines[a], previous[a], open_by_account.get(a, {})) for a in part},
                            objectives={a: objectives[a] for a in part if a in objectives},
-                           evaluate_plans=evaluate_plans)
+                           evaluate_plans=evaluate_plans, past_key=past_key)
 
     executor = executor or executor_for(settings=settings.executor)
     facts: dict[str, dict[str, Any]] = {}

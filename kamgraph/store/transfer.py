@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from ..domain.alert_state import KEPT_POINTS
 from ..domain.dataset import STORED_KINDS, Batch, ImportSummary
 from ..errors import InputError
 from .base import GraphStore
@@ -53,8 +54,13 @@ def copy_steps(batch: Batch, chunk: int = DEFAULT_CHUNK) -> Iterator[Batch]:
 
 def copy_alert_state(source: GraphStore, target: GraphStore) -> int:
     """Add the source's whole alert state to the target's, in one transaction; returns the records written
-    (0 when the target had it all already)."""
-    return target.restore_alert_state(source.dump_alert_state())
+    (0 when the target had it all already). The figures a check kept for past dates
+    (:data:`~kamgraph.domain.alert_state.KEPT_POINTS`) stay behind: they are keyed by the source's data
+    generation, which the target's may equal by chance while its records differ."""
+    state = source.dump_alert_state()
+    checks = [c.model_copy(update={"facts": {k: v for k, v in c.facts.items() if k != KEPT_POINTS}})
+              if KEPT_POINTS in c.facts else c for c in state.checks]
+    return target.restore_alert_state(state.model_copy(update={"checks": checks}))
 
 
 def copy_objectives(source: GraphStore, target: GraphStore) -> int:
