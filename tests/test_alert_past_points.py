@@ -123,6 +123,12 @@ def test_kept_points_under_the_current_key_are_what_the_rule_reads(store: GraphS
     found, facts = evaluate_account(snap, AS_OF, AS_OF, settings, previous=flat, past_key=key + "x")
     assert [(f.rule, f.data["before"], f.data["after"]) for f in found] == [("sustained_fall", 1.0, 0.0)]
     assert facts[PAST_POINTS]["values"] == PAST and len(past_days) == 3
+    # Kept points that are not what a check writes (no values, a date that is not one) are computed again.
+    for broken in ({"key": key}, {"key": key, "values": {"31 March": 0.0}}, {"key": key, "values": [0.0]}):
+        past_days.clear()
+        found, facts = evaluate_account(snap, AS_OF, AS_OF, settings, previous={PAST_POINTS: broken}, past_key=key)
+        assert [f.rule for f in found] == ["sustained_fall"] and len(past_days) == 3
+        assert facts[PAST_POINTS]["values"] == PAST
 
 
 def test_with_and_without_kept_points_the_rule_finds_the_same(store: GraphStore) -> None:

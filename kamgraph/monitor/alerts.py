@@ -486,7 +486,10 @@ def _kept_points(previous: dict[str, Any] | None, key: str | None) -> dict[dt.da
     kept = (previous or {}).get(PAST_POINTS)
     if not isinstance(kept, dict) or kept.get("key") != key:
         return {}
-    return {dt.date.fromisoformat(day): float(value) for day, value in kept.get("values", {}).items()}
+    try:  # facts are the store's own JSON; anything else in them is ignored, and the points computed again
+        return {dt.date.fromisoformat(day): float(value) for day, value in kept["values"].items()}
+    except (KeyError, AttributeError, TypeError, ValueError):
+        return {}
 
 
 def account_facts(ag: AccountGraph, settings: Settings) -> dict[str, Any]:
