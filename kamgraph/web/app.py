@@ -353,7 +353,22 @@ def create_app(open_store: Callable[[], GraphStore], settings: Settings | None =
         return ctx.page("account.html", x=figures.xray, body=account_body(figures, "", result))
 
     def person(ctx: _Context) -> Response:
-        found = ctx.person_or_404(ctx.request.path_params["person_id"])
+        return _person_page(ctx, ctx.request.path_params["person_id"])
+
+    def leave_page(ctx: _Context) -> Response:
+        """``GET /people/X/leave``: the person whose id is ``X/leave`` if there is one (ids may hold a slash),
+        else 405 -- a departure is recorded by the form on X's page, never by following a link."""
+        person_id = ctx.request.path_params["person_id"]
+        try:
+            return _person_page(ctx, f"{person_id}/leave")
+        except HTTPException as exc:
+            if exc.status_code != 404:
+                raise
+        raise HTTPException(405, "a departure is recorded with the form on the person's page",
+                            headers={"Allow": "POST"})
+
+    def _person_page(ctx: _Context, person_id: str) -> Response:
+        found = ctx.person_or_404(person_id)
         data = _person_data(ctx, found)
         if ctx.request.url.path.endswith(".json"):
             return JSONResponse({k: (v.model_dump(mode="json") if hasattr(v, "model_dump") else v)
@@ -451,9 +466,12 @@ def create_app(open_store: Callable[[], GraphStore], settings: Settings | None =
     def not_found(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 500)
         detail = getattr(exc, "detail", "error")
+        headers = getattr(exc, "headers", None) or {}  # e.g. the Allow of a 405
         if request.url.path.endswith(".json") or request.query_params.get("format") == "json":
-            return JSONResponse({"error": detail}, status_code=status)
-        return web.render(request, "error.html", status, status=status, detail=detail, user=None)
+            return JSONResponse({"error": detail}, status_code=status, headers=headers)
+        response = web.render(request, "error.html", status, status=status, detail=detail, user=None)
+        response.headers.update(headers)
+        return response
 
     def bad_input(request: Request, exc: Exception) -> Response:
         return web.render(request, "error.html", 400, status=400, detail=str(exc), user=None)
@@ -469,6 +487,7 @@ def create_app(open_store: Callable[[], GraphStore], settings: Settings | None =
         Route("/accounts/{account_id:path}", signed_in(account)),
         Route("/people/{person_id:path}.json", signed_in(person)),
         Route("/people/{person_id:path}/leave", signed_in(leave), methods=["POST"]),
+        Route("/people/{person_id:path}/leave", signed_in(leave_page), methods=["GET"]),
         Route("/people/{person_id:path}", signed_in(person)),
         Route("/alerts", signed_in(alerts)),
         Route("/alerts/acknowledge", signed_in(acknowledge), methods=["POST"]),
