@@ -7,7 +7,12 @@ store's code (plain ``sqlite3`` SQL, the plain Neo4j driver).
 - A person's meetings up to a date include the meetings *on* that date (``m.date <= ?``), for staff and
   stakeholders alike (both stores).
 - Neo4j ``analyze --write``: each staff member's MET edge into a stakeholder gets the figures of that tie, not
-  another staff member's (``metrics_write_ties`` matches the edge by both ends), read with the plain driver.
+  another staff member's (``metrics_write_ties`` matches the edge by both ends), read with the plain driver;
+- Neo4j ``analyze --write``: a staff member no longer in an account's newer snapshot loses that account from
+  ``kg_accounts`` and keeps their other accounts (``metrics_staff_of_accounts`` finds staff listing *any* of the
+  written accounts);
+- Neo4j's bulk read: a stakeholder node without the ``verified`` property reads as verified, as the one-account
+  read and the model's default have it.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import neo4j
 import pytest
 
 from kamgraph.domain.dataset import Batch
-from kamgraph.domain.metrics import AccountMetrics, MetricsSnapshot, TieMetrics
+from kamgraph.domain.metrics import AccountMetrics, MetricsSnapshot, PersonMetrics, TieMetrics
 from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
 from kamgraph.store import open_store
 from kamgraph.store.base import GraphStore
@@ -30,6 +35,10 @@ from .conftest import BoltServer
 
 #: The test-only reads of tests/test_writeback.py (every MET edge with its properties).
 WRITEBACK = parse_queries((Path(__file__).parent / "data" / "writeback.cypher").read_text(), "writeback.cypher")
+#: The test-only read of tests/test_writeback_staff_totals.py (a staff member's kg_ totals and accounts).
+TOTALS = parse_queries((Path(__file__).parent / "data" / "staff_totals.cypher").read_text(), "staff_totals.cypher")
+#: This file's own test-only statements.
+PLANT6 = parse_queries((Path(__file__).parent / "data" / "plant6.cypher").read_text(), "plant6.cypher")
 
 #: c-eng reports to c-cto (solid) and to c-cfo (dotted); c-cto reports to c-ceo.
 LINES = [("c-cto", "c-ceo", "solid"), ("c-eng", "c-cfo", "dotted"), ("c-eng", "c-cto", "solid")]
@@ -121,3 +130,48 @@ def test_each_met_edge_gets_its_own_tie_figures(bolt: BoltServer, bolt_database:
     figures = {pair: (props.get("kg_strength"), props.get("kg_thread"), props.get("kg_sole_thread"))
                for pair, props in found.items()}
     assert figures == {("s1", "c1"): (2.5, True, True), ("s2", "c1"): (0.25, False, False)}
+
+
+@pytest.mark.bolt
+def test_a_staff_member_gone_from_one_account_keeps_the_other_in_kg_accounts(bolt: BoltServer,
+                                                                           bolt_database: str) -> None:
+    day = dt.date(2026, 5, 1)
+    batch = Batch(accounts=[Account(id=a, name=a.title()) for a in ("acc", "other")],
+                  staff=[Staff(id="s1", name="Sam", accounts=["acc", "other"]),
+                         Staff(id="s2", name="Sue", accounts=["acc"])])
+
+    def snapshot(account: str, as_of: dt.date, staff: list[str]) -> MetricsSnapshot:
+        return MetricsSnapshot(
+            account=AccountMetrics(account=account, name=account.title(), as_of=as_of, fingerprint="f",
+                                   generation=1, computed_at=dt.datetime(2026, 5, 2, 9, 0)),
+            people=[PersonMetrics(account=account, person=s, as_of=as_of, kind="staff", name=s) for s in staff])
+
+    def accounts_of(staff: str) -> list[str] | None:
+        with neo4j.GraphDatabase.driver(bolt.uri, auth=(bolt.user, bolt.password)) as driver, \
+                driver.session(database=bolt_database) as session:
+            found = session.run(TOTALS["st_staff_totals"].text, {"id": staff}).single()["accounts"]
+        return None if found is None else list(found)
+
+    with bolt.open(bolt_database) as store:
+        store.import_batch(batch)
+        assert store.write_metrics([snapshot("acc", day, ["s1", "s2"]), snapshot("other", day, ["s1"])]) == 2
+        assert (accounts_of("s1"), accounts_of("s2")) == (["acc", "other"], ["acc"])
+        # a day later s1 is no longer among acc's analysed staff: acc goes from s1's list, other stays
+        assert store.write_metrics([snapshot("acc", day + dt.timedelta(days=1), ["s2"])]) == 1
+        assert (accounts_of("s1"), accounts_of("s2")) == (["other"], ["acc"])
+
+
+@pytest.mark.bolt
+def test_a_stakeholder_without_the_verified_property_reads_as_verified(bolt: BoltServer, bolt_database: str) -> None:
+    # the model's default is verified = True; the bulk read (load_accounts) must agree with load_account
+    with bolt.open(bolt_database) as store:
+        store.import_batch(Batch(accounts=[Account(id="acme", name="Acme")],
+                                 stakeholders=[Stakeholder(id="c1", account="acme", name="Cy One"),
+                                               Stakeholder(id="c2", account="acme", name="Cy Two", verified=False)]))
+        with neo4j.GraphDatabase.driver(bolt.uri, auth=(bolt.user, bolt.password)) as driver:
+            records = driver.execute_query(PLANT6["p6_remove_verified"].text, {"id": "c1"},
+                                           database_=bolt_database).records
+        assert records[0]["written"] == 1
+        one = {p.id: p.verified for p in store.load_account("acme").stakeholders}
+        bulk = {p.id: p.verified for snap in store.load_accounts(["acme"]) for p in snap.stakeholders}
+        assert one == bulk == {"c1": True, "c2": False}
