@@ -62,7 +62,7 @@ ARGS[store-neo4j]=""
 MUTATE[escaping]="kamgraph/views/report/html.py kamgraph/views/report/markdown.py kamgraph/views/graph_export.py kamgraph/views/csv_text.py"
 # Of those files, only the escaping functions count in the score (graph_export also builds the graphs).
 SCORED[escaping]='report\.(html|markdown)\.|csv_text\.x_(safe_cell|csv_text|_plain_cell)__|graph_export\.x_(plain|encode_token|decode_token|to_graphml|_gexf_value|to_gexf|_csv_value|to_csv)__'
-TESTS[escaping]="tests/test_mut_escaping.py tests/test_mut_report.py tests/test_escaping.py tests/test_report.py tests/test_export.py tests/test_hostile_input.py tests/test_plant6_export.py"
+TESTS[escaping]="tests/test_mut_escaping.py tests/test_mut_report.py tests/test_escaping.py tests/test_report.py tests/test_export.py tests/test_hostile_input.py tests/test_plant6_export.py tests/test_plant6_escaping.py"
 ARGS[escaping]="$NOBOLT"
 MUTATE[import]="kamgraph/ingest/*.py"
 TESTS[import]="tests/test_mut_import.py tests/test_import.py tests/test_import_calendar.py tests/test_import_crm.py tests/test_import_sniff.py tests/test_fastpath.py tests/test_cli_import.py tests/test_hostile_input.py tests/test_plant6_import.py"
