@@ -45,12 +45,12 @@ TESTS = {
     "cypher": ["tests/test_cypher_write_rows.py", "tests/test_cypher_rows.py", "tests/test_store_ties.py",
                "tests/test_store.py", "tests/test_neo4j_store.py", "tests/test_alert_store.py",
                "tests/test_store_alert_clear.py", "tests/test_departure.py", "tests/test_alerts.py",
-               "tests/test_cypher.py", "-m", "bolt"],
+               "tests/test_cypher.py", "tests/test_plant6_store.py", "-m", "bolt"],
     "sql": ["tests/test_mut_store.py", "tests/test_store.py", "tests/test_store_ties.py",
             "tests/test_sqlite_specific.py", "tests/test_sqlite_bulk.py", "tests/test_alert_store.py",
             "tests/test_store_alert_clear.py", "tests/test_store_creation.py", "tests/test_departure.py",
             "tests/test_trend.py", "tests/test_team.py", "tests/test_portfolio.py", "tests/test_alerts.py",
-            "tests/test_sync.py", "tests/test_cli_values.py", "-m", "not bolt"],
+            "tests/test_sync.py", "tests/test_cli_values.py", "tests/test_plant6_store.py", "-m", "not bolt"],
 }
 #: Swaps inside a condition: (pattern, replacement).
 OPERATORS = [
