@@ -5,14 +5,19 @@ from the file itself, never taken from the store's own reader.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from kamgraph.domain.alert_state import AlertRecord, alert_key
+from kamgraph.domain.models import LineKind, ReportingLine, Staff
 from kamgraph.store import open_store
+from kamgraph.store.base import GraphStore
 from kamgraph.store.sqlite import SqliteStore
+from kamgraph.store.trusted import members, trusted, trusted_all
 
 V4_FILE = Path(__file__).parent / "data" / "store-v4.sqlite"
 
@@ -127,3 +132,74 @@ def test_a_sqlite_store_can_be_reopened_by_another_process(tmp_path: Path) -> No
     # Neo4j store whose password was typed at a prompt says no).
     with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
         assert store.reopenable() is True
+
+
+def _alert(rule: str, account: str, subject: str, on: dt.date) -> AlertRecord:
+    return AlertRecord(key=alert_key(rule, account, subject), rule=rule, account=account, subject=subject,
+                       severity="high", state="s", title=f"{rule} {subject}", message="m", raised_on=on)
+
+
+def test_the_generic_open_alert_counts_count_what_load_alerts_gives(tmp_path: Path) -> None:
+    # GraphStore's own open_alert_counts (both stores override it with one counting query): the open alerts of
+    # load_alerts, counted per account by hand.
+    d1, d2 = dt.date(2025, 3, 1), dt.date(2025, 3, 2)
+    a1, a2, b1 = _alert("overdue", "acme", "c1", d1), _alert("overdue", "acme", "c2", d1), _alert("decay", "beta",
+                                                                                                   "s1>c2", d1)
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        assert GraphStore.open_alert_counts(store) == {}
+        store.record_alert_check(d1, {"acme": {}, "beta": {}}, raised=[a1, a2, b1])
+        assert GraphStore.open_alert_counts(store) == {"acme": 2, "beta": 1}
+        # a1 cleared and raised again (one open), b1 cleared: beta has none open, acme still two
+        store.record_alert_check(d2, {"acme": {}, "beta": {}}, raised=[_alert("overdue", "acme", "c1", d2)],
+                                 cleared=[a1.key, b1.key])
+        assert GraphStore.open_alert_counts(store) == {"acme": 2}
+
+
+# -- trusted records (the doctests of kamgraph/store/trusted.py, which mutmut does not run) ---------------------
+
+def _same_record(built: object, validated: object) -> None:
+    assert built == validated and type(built) is type(validated)
+    if type(validated).model_config.get("frozen"):  # type: ignore[attr-defined]
+        assert hash(built) == hash(validated)
+    # pydantic's own slots: every field set, no extra values, no private values -- as a validated record has
+    assert built.model_fields_set == set(type(validated).model_fields)  # type: ignore[attr-defined]
+    assert built.__pydantic_extra__ is None and built.__pydantic_private__ is None  # type: ignore[attr-defined]
+    assert built.model_dump() == validated.model_dump()  # type: ignore[attr-defined]
+
+
+def test_trusted_builds_the_record_validation_would() -> None:
+    line = trusted(ReportingLine, {"stakeholder": "c1", "manager": "c2", "line": LineKind.DOTTED})
+    _same_record(line, ReportingLine(stakeholder="c1", manager="c2", line="dotted"))
+    copy = line.model_copy(update={"manager": "c3"})
+    assert (copy.manager, line.manager) == ("c3", "c2")
+    assert copy.model_dump() == {"stakeholder": "c1", "manager": "c3", "line": LineKind.DOTTED}
+
+
+def test_trusted_gives_a_left_out_field_its_default_and_a_fresh_list() -> None:
+    ann = trusted(Staff, {"id": "s1", "name": "Ann"})
+    _same_record(ann, Staff(id="s1", name="Ann"))
+    assert ann.accounts == [] and ann.title is None
+    # the list default comes from the field's factory, one per record, not shared
+    bob = trusted(Staff, {"id": "s2", "name": "Bob"})
+    assert bob.accounts == [] and bob.accounts is not ann.accounts
+    assert trusted(ReportingLine, {"stakeholder": "c1", "manager": "c2"}).line is LineKind.SOLID
+
+
+def test_trusted_all_builds_every_row_with_or_without_its_defaults() -> None:
+    full = {"stakeholder": "c1", "manager": "c9", "line": LineKind.DOTTED}
+    rows = [full, {"stakeholder": "c2", "manager": "c9"},
+            {"stakeholder": "c3", "manager": "c8", "line": LineKind.SOLID}]
+    built = trusted_all(ReportingLine, iter(rows))
+    expected = [ReportingLine(stakeholder="c1", manager="c9", line="dotted"),
+                ReportingLine(stakeholder="c2", manager="c9"),  # left out: solid, its default
+                ReportingLine(stakeholder="c3", manager="c8")]
+    assert len(built) == 3
+    for got, want in zip(built, expected, strict=True):
+        _same_record(got, want)
+    assert trusted_all(ReportingLine, []) == []
+    ann = trusted_all(Staff, [{"id": "s1", "name": "Ann"}])[0]
+    _same_record(ann, Staff(id="s1", name="Ann"))
+
+
+def test_members_maps_each_stored_value_and_none() -> None:
+    assert members(LineKind) == {"solid": LineKind.SOLID, "dotted": LineKind.DOTTED, None: None}
