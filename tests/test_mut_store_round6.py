@@ -13,11 +13,14 @@ from pathlib import Path
 import pytest
 
 from kamgraph.domain.alert_state import AlertRecord, alert_key
-from kamgraph.domain.models import LineKind, ReportingLine, Staff
+from kamgraph.domain.models import Account, LineKind, ReportingLine, Staff, Stakeholder, Status
+from kamgraph.errors import StoreError
 from kamgraph.store import open_store
 from kamgraph.store.base import GraphStore
 from kamgraph.store.sqlite import SqliteStore
 from kamgraph.store.trusted import members, trusted, trusted_all
+from kamgraph.store.upsert import by_id, dedupe_last, plan_upserts
+from kamgraph.store.url import backend_of, is_neo4j_url, resolve_store_url, shown_url, sqlite_path
 
 V4_FILE = Path(__file__).parent / "data" / "store-v4.sqlite"
 
@@ -203,3 +206,123 @@ def test_trusted_all_builds_every_row_with_or_without_its_defaults() -> None:
 
 def test_members_maps_each_stored_value_and_none() -> None:
     assert members(LineKind) == {"solid": LineKind.SOLID, "dotted": LineKind.DOTTED, None: None}
+
+
+# -- store URLs (kamgraph/store/url.py's doctests and their edges, worked by hand) ------------------------------
+
+def test_the_store_url_is_the_first_of_given_env_neo4j_env_default() -> None:
+    both = {"KAMGRAPH_STORE": "kam.db", "NEO4J_URI": "neo4j://db"}
+    assert resolve_store_url("given.db", env=both) == "given.db"
+    assert resolve_store_url(None, env=both) == "kam.db"
+    assert resolve_store_url(None, env={"NEO4J_URI": "neo4j://db"}) == "neo4j://db"
+    assert resolve_store_url(None, env={}) == "./kamgraph.db"
+    assert resolve_store_url(None, default="./demo.db", env={}) == "./demo.db"
+    assert resolve_store_url("", env={"KAMGRAPH_STORE": ""}, default="d.db") == "d.db"  # empty counts as unset
+
+
+def test_sqlite_paths_of_each_spelling() -> None:
+    assert sqlite_path("sqlite:///tmp/kam.db") == "/tmp/kam.db"
+    assert sqlite_path("sqlite:////tmp/kam.db") == "/tmp/kam.db"  # extra slashes after the three: one
+    assert sqlite_path("sqlite://rel/kam.db") == "rel/kam.db"
+    assert sqlite_path("sqlite:rel.db") == "rel.db"
+    assert sqlite_path("kam.db") == "kam.db" and sqlite_path("/abs/kam.db") == "/abs/kam.db"
+    assert sqlite_path("bolt://h:7687") is None and sqlite_path("http://h/x") is None
+
+
+def test_neo4j_urls_by_scheme_in_any_case() -> None:
+    for url in ("bolt://h:7687", "BOLT://h", "bolt+s://h", "bolt+ssc://h", "neo4j://h", "Neo4j+S://h",
+                "neo4j+ssc://h/db://x"):
+        assert is_neo4j_url(url), url
+    for url in ("sqlite:///tmp/kam.db", "kam.db", "http://h", "bolt:h", "boltx://h", "xbolt://h"):
+        assert not is_neo4j_url(url), url
+    assert [backend_of(u) for u in ("neo4j+s://db.example", "kam.db", "sqlite:///tmp/kam.db")] == [
+        "neo4j", "sqlite", "sqlite"]
+
+
+def test_an_unknown_scheme_is_refused_without_its_secrets() -> None:
+    with pytest.raises(StoreError) as caught:
+        backend_of("http://neo4j:s3cret@db.example:7474/x?password=s3cret#frag")
+    assert str(caught.value) == ("unknown store URL 'http://db.example:7474/x': use sqlite:///PATH, a file path, "
+                                 "bolt:// or neo4j://")
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("http://neo4j:s3cret@db.example:7474/x?password=s3cret", "http://db.example:7474/x"),
+    ("kam.db", "kam.db"),
+    ("bolt://db:7687", "bolt://db:7687"),
+    ("bolt://u:p@db:7687/data", "bolt://db:7687/data"),
+    ("bolt://a@b@db/x", "bolt://db/x"),                        # the host after the last @
+    ("bolt://db/x?a=1?b=2", "bolt://db/x"),                    # from the first ? on
+    ("bolt://db/x#frag#more", "bolt://db/x"),                  # from the first # on
+    ("bolt://db/x?q#f", "bolt://db/x"),
+    ("neo4j://u:p@db/p@th", "neo4j://db/p@th"),                # an @ of the path stays
+    ("neo4j://db/a://b", "neo4j://db/a://b"),                  # the scheme ends at the first ://
+])
+def test_a_shown_url_drops_user_info_query_and_fragment(url: str, shown: str) -> None:
+    assert shown_url(url) == shown
+
+
+# -- upsert planning (kamgraph/store/upsert.py), worked by hand ------------------------------------------------
+
+def test_dedupe_last_keeps_the_last_record_of_a_key_in_first_seen_order() -> None:
+    a1, b, a2 = Account(id="a", name="A1"), Account(id="b", name="B"), Account(id="a", name="A2")
+    assert [(r.id, r.name) for r in dedupe_last([a1, b, a2], by_id)] == [("a", "A2"), ("b", "B")]
+    # another key (the path every other caller takes): the name case-blind; x and y share it
+    x, y, z = Account(id="x", name="North"), Account(id="z", name="Main"), Account(id="y", name="NORTH")
+    assert [r.id for r in dedupe_last([x, y, z], key=lambda r: r.name.lower())] == ["y", "z"]
+    assert by_id(b) == "b"
+
+
+def test_plan_upserts_sorts_new_changed_and_same_records() -> None:
+    stored = {"a": Account(id="a", name="Acme"), "c": Account(id="c", name="Cyan")}
+    incoming = [Account(id="b", name="Beta"), Account(id="a", name="Acme Corp"), Account(id="c", name="Cyan"),
+                Account(id="d", name="Delta"), Account(id="b", name="Beta 2")]
+    plan = plan_upserts(incoming, stored)
+    assert [(r.id, r.name) for r in plan.created] == [("b", "Beta 2"), ("d", "Delta")]
+    assert [(r.id, r.name) for r in plan.updated] == [("a", "Acme Corp")]
+    assert plan.unchanged == 1
+    assert [r.id for r in plan.writes] == ["b", "d", "a"]  # created first, then updated
+    first = plan_upserts(incoming, {})  # nothing stored: every record (deduplicated) is new
+    assert [(r.id, r.name) for r in first.created] == [("b", "Beta 2"), ("a", "Acme Corp"), ("c", "Cyan"),
+                                                        ("d", "Delta")]
+    assert first.updated == [] and first.unchanged == 0
+
+
+def test_plan_upserts_with_another_key() -> None:
+    line = ReportingLine(stakeholder="c1", manager="c2")
+    stored = {("c1", "c2"): line}
+    plan = plan_upserts([ReportingLine(stakeholder="c1", manager="c2"), ReportingLine(stakeholder="c3", manager="c2")],
+                        stored, key=lambda r: (r.stakeholder, r.manager))
+    assert [(r.stakeholder, r.manager) for r in plan.created] == [("c3", "c2")]
+    assert plan.updated == [] and plan.unchanged == 1
+
+
+def test_a_recorded_departure_survives_a_re_import_that_does_not_mention_it() -> None:
+    left = Stakeholder(id="c1", account="acc", name="C1", status="left", left_on=dt.date(2026, 2, 1),
+                       moved_to="Rival", note="moved on")
+    # the same person from an older file, silent on the departure: unchanged, the departure kept
+    plan = plan_upserts([Stakeholder(id="c1", account="acc", name="C1")], {"c1": left})
+    assert plan.unchanged == 1 and plan.created == plan.updated == []
+    # a new title, silent on the departure: updated, with the four departure fields of the stored record
+    plan = plan_upserts([Stakeholder(id="c1", account="acc", name="C1", title="CFO")], {"c1": left})
+    [kept] = plan.updated
+    assert (kept.title, kept.status, kept.left_on, kept.moved_to, kept.note) == (
+        "CFO", Status.LEFT, dt.date(2026, 2, 1), "Rival", "moved on")
+    # a note of its own, still silent on status and date: its note, the stored departure otherwise
+    plan = plan_upserts([Stakeholder(id="c1", account="acc", name="C1", note="new note")], {"c1": left})
+    [kept] = plan.updated
+    assert (kept.status, kept.left_on, kept.moved_to, kept.note) == (Status.LEFT, dt.date(2026, 2, 1), "Rival",
+                                                                     "new note")
+    # a record that says it is active again (status given): the incoming record as it is
+    plan = plan_upserts([Stakeholder(id="c1", account="acc", name="C1", status="active")], {"c1": left})
+    [back] = plan.updated
+    assert (back.status, back.left_on, back.moved_to, back.note) == (Status.ACTIVE, None, None, None)
+    # a departure date alone (status follows from it): the incoming departure, not the stored one
+    plan = plan_upserts([Stakeholder(id="c1", account="acc", name="C1", left_on=dt.date(2026, 3, 1))],
+                        {"c1": left})
+    [moved] = plan.updated
+    assert (moved.status, moved.left_on, moved.moved_to, moved.note) == (Status.LEFT, dt.date(2026, 3, 1), None,
+                                                                         None)
+    # staff keep a departure the same way
+    gone = Staff(id="s1", name="S1", status="left", left_on=dt.date(2026, 1, 5))
+    assert plan_upserts([Staff(id="s1", name="S1")], {"s1": gone}).unchanged == 1
