@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
+import kamgraph.store.sqlite as sqlite_module
 from kamgraph.domain.alert_state import AlertRecord, alert_key
+from kamgraph.domain.dataset import Batch
+from kamgraph.domain.erasure import Erasure
 from kamgraph.domain.models import Account, LineKind, ReportingLine, Staff, Stakeholder, Status
 from kamgraph.errors import StoreError
 from kamgraph.store import open_store
@@ -326,3 +329,34 @@ def test_a_recorded_departure_survives_a_re_import_that_does_not_mention_it() ->
     # staff keep a departure the same way
     gone = Staff(id="s1", name="S1", status="left", left_on=dt.date(2026, 1, 5))
     assert plan_upserts([Staff(id="s1", name="S1")], {"s1": gone}).unchanged == 1
+
+
+# -- erasure while another connection reads ---------------------------------------------------------------------
+
+def test_an_erasure_while_another_connection_reads_says_so_and_keeps_the_erasure(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Another connection holds a read transaction: the final checkpoint cannot truncate the write-ahead log
+    # (busy), so the erasure is committed but the old pages may stay in the log, and the store says so. The busy
+    # timeout set to 0 s makes the checkpoint report at once instead of after BUSY_SECONDS.
+    monkeypatch.setattr(sqlite_module, "BUSY_SECONDS", 0)
+    path = tmp_path / "kam.db"
+    with open_store(f"sqlite:///{path}", create=True) as store:
+        store.import_batch(Batch(accounts=[Account(id="acc", name="Acme")],
+                                 stakeholders=[Stakeholder(id="c1", account="acc", name="Cy Smith"),
+                                               Stakeholder(id="c2", account="acc", name="Di Jones")]))
+        reader = sqlite3.connect(path, isolation_level=None)
+        try:
+            reader.execute("BEGIN")
+            assert reader.execute("SELECT count(*) FROM stakeholder").fetchone()[0] == 2
+            with pytest.raises(StoreError) as caught:
+                store.erase(Erasure(people=["c1"], accounts=[], needles=["Cy Smith"]), lambda state: state)
+            reader.execute("COMMIT")
+        finally:
+            reader.close()
+        assert str(caught.value) == (f"{path}: erased, but another process has the store open, so the old pages "
+                                     "may stay in its write-ahead log: close it and run 'kamgraph forget' again")
+    raw = sqlite3.connect(path)
+    try:
+        assert [r[0] for r in raw.execute("SELECT id FROM stakeholder")] == ["c2"]  # the erasure was committed
+    finally:
+        raw.close()
