@@ -6,6 +6,7 @@ from the file itself, never taken from the store's own reader.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -17,9 +18,11 @@ from kamgraph.domain.alert_state import AlertRecord, alert_key
 from kamgraph.domain.dataset import Batch
 from kamgraph.domain.erasure import Erasure
 from kamgraph.domain.models import Account, LineKind, ReportingLine, Staff, Stakeholder, Status
-from kamgraph.errors import StoreError
+from kamgraph.errors import InputError, StoreError
+from kamgraph.settings import ExecutorSettings
 from kamgraph.store import open_store
 from kamgraph.store.base import GraphStore
+from kamgraph.store.executor import DaskExecutor, ProcessExecutor, SerialExecutor, chunked, executor_for
 from kamgraph.store.sqlite import SqliteStore
 from kamgraph.store.trusted import members, trusted, trusted_all
 from kamgraph.store.upsert import by_id, dedupe_last, plan_upserts
@@ -360,3 +363,85 @@ def test_an_erasure_while_another_connection_reads_says_so_and_keeps_the_erasure
         assert [r[0] for r in raw.execute("SELECT id FROM stakeholder")] == ["c2"]  # the erasure was committed
     finally:
         raw.close()
+
+
+# -- executors: chunks, the serial fallbacks of the local executor, the choice by URL ------------------------
+
+def _where_run(store: GraphStore, ids: list[str], payload: object) -> list[tuple[str, object, int]]:
+    """A task (module level: a worker process must find it): each id with the chunk's payload and the process."""
+    return [(i, payload, os.getpid()) for i in ids]
+
+
+def test_chunks_are_consecutive_and_at_most_the_size() -> None:
+    ids = ["a", "b", "c", "d", "e"]
+    assert list(chunked(ids, 2)) == [["a", "b"], ["c", "d"], ["e"]]
+    assert list(chunked(ids, 5)) == [ids] and list(chunked(ids, 9)) == [ids]
+    assert list(chunked(ids, 1)) == [["a"], ["b"], ["c"], ["d"], ["e"]]
+    assert list(chunked([], 3)) == []
+
+
+def test_the_serial_executor_runs_each_chunk_here_in_order_with_its_payload(tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        results = SerialExecutor(2).run(store, _where_run, ["a", "b", "c"], payload=lambda part: "+".join(part),
+                                        progress=lambda done, total: seen.append((done, total)))
+    here = os.getpid()
+    assert results == [("a", "a+b", here), ("b", "a+b", here), ("c", "c", here)]
+    assert seen == [(2, 3), (3, 3)]  # after each chunk: the results so far, of all
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}") as store:  # no payload given: None
+        assert SerialExecutor(5).run(store, _where_run, ["x"]) == [("x", None, here)]
+
+
+def test_the_local_executor_balances_its_chunks_over_the_workers() -> None:
+    # at most chunk_size, and small enough that each worker gets two chunks: ceil(n / (2 * workers))
+    assert ProcessExecutor(200, workers=2).balanced_size(500) == 125
+    assert ProcessExecutor(200, workers=2).balanced_size(2000) == 200
+    assert ProcessExecutor(200, workers=2).balanced_size(801) == 200  # ceil(801 / 4) = 201, cut to 200
+    assert ProcessExecutor(200, workers=3).balanced_size(7) == 2       # ceil(7 / 6)
+    assert ProcessExecutor(200, workers=2).balanced_size(4) == 1
+    assert ProcessExecutor(200, workers=2).balanced_size(0) == 1       # never 0
+    assert ProcessExecutor(200, workers=1).balanced_size(500) == 200   # one worker: the chunk size
+    assert ProcessExecutor(50).workers == (os.cpu_count() or 1) and ProcessExecutor(50).min_accounts == 0
+
+
+def test_the_local_executor_stays_in_this_process_when_workers_would_not_pay(tmp_path: Path) -> None:
+    here = os.getpid()
+    ids = ["a", "b", "c", "d"]
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        def pids(executor: ProcessExecutor) -> set[int]:
+            return {pid for _i, _p, pid in executor.run(store, _where_run, ids)}
+
+        assert pids(ProcessExecutor(2, workers=1)) == {here}                   # one worker
+        one = ProcessExecutor(4, workers=2).run(store, _where_run, ["a"])      # one chunk only
+        assert one == [("a", None, here)]
+        assert pids(ProcessExecutor(2, workers=2, min_accounts=5)) == {here}   # fewer accounts than the minimum
+        # results in id order in every case, chunk payloads None
+        assert ProcessExecutor(2, workers=2, min_accounts=5).run(store, _where_run, ids) == [
+            (i, None, here) for i in ids]
+        # exactly the minimum: worker processes (the result order is the chunks' all the same)
+        out = ProcessExecutor(2, workers=2, min_accounts=4).run(store, _where_run, ids,
+                                                                  payload=lambda part: len(part))
+        assert [(i, p) for i, p, _pid in out] == [("a", 1), ("b", 1), ("c", 1), ("d", 1)]
+        assert here not in {pid for _i, _p, pid in out}
+        # the same, on a store another process cannot open again (a Neo4j password typed at a prompt): here
+        store.reopenable = lambda: False  # type: ignore[method-assign]
+        assert pids(ProcessExecutor(2, workers=2, min_accounts=4)) == {here}
+
+
+def test_the_executor_is_named_by_its_url() -> None:
+    settings = ExecutorSettings(url="serial", workers=3, chunk_size=7, min_accounts=11)
+    serial = executor_for(None, settings)
+    assert type(serial) is SerialExecutor and serial.chunk_size == 7
+    assert type(executor_for("  serial  ", settings)) is SerialExecutor
+    local = executor_for("local", settings)
+    assert type(local) is ProcessExecutor
+    assert (local.chunk_size, local.workers, local.min_accounts) == (7, 3, 11)
+    for url in ("dask://sched:8786", "tcp://sched:8786"):
+        dask = executor_for(url, settings)
+        assert type(dask) is DaskExecutor and (dask.address, dask.chunk_size) == ("tcp://sched:8786", 7)
+    assert DaskExecutor("tcp://x:1").chunk_size == 200 and ProcessExecutor().chunk_size == 200
+    with pytest.raises(InputError) as caught:
+        executor_for("spark://x", settings)
+    assert str(caught.value) == ("executor: unknown executor 'spark://x' (use 'local', 'serial' or "
+                                 "'dask://HOST:PORT')")
+    assert caught.value.field == "executor"
