@@ -367,6 +367,13 @@ def test_an_erasure_while_another_connection_reads_says_so_and_keeps_the_erasure
 
 # -- executors: chunks, the serial fallbacks of the local executor, the choice by URL ------------------------
 
+_MARK = "as imported"  # a module value the test changes: a forked worker sees the change, a spawned one does not
+
+
+def _marked(store: GraphStore, ids: list[str], payload: object) -> list[tuple[str, str, int]]:
+    return [(i, _MARK, os.getpid()) for i in ids]
+
+
 def _where_run(store: GraphStore, ids: list[str], payload: object) -> list[tuple[str, object, int]]:
     """A task (module level: a worker process must find it): each id with the chunk's payload and the process."""
     return [(i, payload, os.getpid()) for i in ids]
@@ -423,6 +430,9 @@ def test_the_local_executor_stays_in_this_process_when_workers_would_not_pay(tmp
                                                                   payload=lambda part: len(part))
         assert [(i, p) for i, p, _pid in out] == [("a", 1), ("b", 1), ("c", 1), ("d", 1)]
         assert here not in {pid for _i, _p, pid in out}
+        # two chunks (two accounts, two workers): worker processes
+        two = ProcessExecutor(2, workers=2).run(store, _where_run, ["a", "b"])
+        assert [i for i, _p, _pid in two] == ["a", "b"] and here not in {pid for _i, _p, pid in two}
         # the same, on a store another process cannot open again (a Neo4j password typed at a prompt): here
         store.reopenable = lambda: False  # type: ignore[method-assign]
         assert pids(ProcessExecutor(2, workers=2, min_accounts=4)) == {here}
@@ -445,3 +455,16 @@ def test_the_executor_is_named_by_its_url() -> None:
     assert str(caught.value) == ("executor: unknown executor 'spark://x' (use 'local', 'serial' or "
                                  "'dask://HOST:PORT')")
     assert caught.value.field == "executor"
+
+
+def test_the_local_executor_forks_its_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # "fork where available" (this is Linux): a forked worker is a copy of this process, a module value changed
+    # here included; a spawned one imports the module afresh.
+    import multiprocessing
+
+    assert "fork" in multiprocessing.get_all_start_methods()
+    monkeypatch.setattr(f"{__name__}._MARK", "changed by the test")
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        out = ProcessExecutor(2, workers=2).run(store, _marked, ["a", "b", "c", "d"])
+    assert [(i, mark) for i, mark, _pid in out] == [(i, "changed by the test") for i in "abcd"]
+    assert os.getpid() not in {pid for _i, _m, pid in out}
