@@ -164,6 +164,22 @@ def test_the_generic_open_alert_counts_count_what_load_alerts_gives(tmp_path: Pa
         assert GraphStore.open_alert_counts(store) == {"acme": 2}
 
 
+def test_an_alert_raised_already_cleared_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    d1 = dt.date(2025, 3, 1)
+    done = _alert("overdue", "acme", "c1", d1).model_copy(update={"cleared_on": d1})
+    path = tmp_path / "kam.db"
+    with open_store(f"sqlite:///{path}", create=True) as store:
+        with pytest.raises(StoreError) as caught:
+            store.record_alert_check(d1, {"acme": {}}, raised=[_alert("decay", "acme", "c2", d1), done])
+        assert str(caught.value) == "alert 'overdue:acme:c1' is raised already cleared"
+    raw = sqlite3.connect(path)
+    try:  # one transaction: neither the other alert nor the check was written
+        assert raw.execute("SELECT count(*) FROM alert").fetchone()[0] == 0
+        assert raw.execute("SELECT count(*) FROM alert_check").fetchone()[0] == 0
+    finally:
+        raw.close()
+
+
 # -- trusted records (the doctests of kamgraph/store/trusted.py, which mutmut does not run) ---------------------
 
 def _same_record(built: object, validated: object) -> None:
