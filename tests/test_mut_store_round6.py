@@ -6,7 +6,9 @@ from the file itself, never taken from the store's own reader.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -14,11 +16,12 @@ from pathlib import Path
 import pytest
 
 import kamgraph.store.sqlite as sqlite_module
+import kamgraph.store.trusted as trusted_module
 from kamgraph.domain.alert_state import AlertRecord, alert_key
 from kamgraph.domain.dataset import Batch
 from kamgraph.domain.erasure import Erasure
 from kamgraph.domain.models import Account, LineKind, ReportingLine, Staff, Stakeholder, Status
-from kamgraph.errors import InputError, StoreError
+from kamgraph.errors import ConflictError, InputError, StoreError
 from kamgraph.settings import ExecutorSettings
 from kamgraph.store import open_store
 from kamgraph.store.base import GraphStore
@@ -180,6 +183,41 @@ def test_an_alert_raised_already_cleared_is_refused_and_nothing_is_written(tmp_p
         raw.close()
 
 
+def test_an_alert_raised_while_it_is_open_is_refused_as_a_conflict(tmp_path: Path) -> None:
+    # The open alert's key is unique (alert_open_key): a second run raising it again, not cleared, lost a race.
+    d1, d2 = dt.date(2025, 3, 1), dt.date(2025, 3, 2)
+    path = tmp_path / "kam.db"
+    with open_store(f"sqlite:///{path}", create=True) as store:
+        store.record_alert_check(d1, {"acme": {}}, raised=[_alert("overdue", "acme", "c1", d1)])
+        with pytest.raises(ConflictError) as caught:
+            store.record_alert_check(d2, {"acme": {"x": 1}}, raised=[_alert("overdue", "acme", "c1", d2)])
+    assert re.fullmatch(re.escape(f"{path}: alert run refused (") + r"UNIQUE constraint failed: alert\.key"
+                        + re.escape("): another run recorded these alerts first; nothing written"), str(caught.value))
+    raw = sqlite3.connect(path)
+    try:  # nothing of the second run: one alert of d1, the check of d1
+        assert raw.execute("SELECT key, raised_on, cleared_on FROM alert").fetchall() == [
+            ("overdue:acme:c1", "2025-03-01", None)]
+        assert raw.execute("SELECT account_id, checked_on, facts FROM alert_check").fetchall() == [
+            ("acme", "2025-03-01", "{}")]
+    finally:
+        raw.close()
+
+
+def test_an_alerts_data_and_a_checks_facts_are_stored_as_json_with_sorted_keys(tmp_path: Path) -> None:
+    d1 = dt.date(2025, 3, 1)
+    path = tmp_path / "kam.db"
+    alert = _alert("overdue", "acme", "c1", d1).model_copy(update={"data": {"zeta": 1, "alpha": ["b", "a"]}})
+    with open_store(f"sqlite:///{path}", create=True) as store:
+        store.record_alert_check(d1, {"acme": {"thin": True, "gap": 2}}, raised=[alert])
+    raw = sqlite3.connect(path)
+    try:  # written the same whatever order the caller's dicts have: the file does not depend on it
+        assert raw.execute("SELECT data FROM alert").fetchone()[0] == '{"alpha": ["b", "a"], "zeta": 1}'
+        assert raw.execute("SELECT facts FROM alert_check").fetchone()[0] == '{"gap": 2, "thin": true}'
+    finally:
+        raw.close()
+    assert json.loads('{"alpha": ["b", "a"], "zeta": 1}') == alert.data
+
+
 # -- trusted records (the doctests of kamgraph/store/trusted.py, which mutmut does not run) ---------------------
 
 def _same_record(built: object, validated: object) -> None:
@@ -224,6 +262,19 @@ def test_trusted_all_builds_every_row_with_or_without_its_defaults() -> None:
     assert trusted_all(ReportingLine, []) == []
     ann = trusted_all(Staff, [{"id": "s1", "name": "Ann"}])[0]
     _same_record(ann, Staff(id="s1", name="Ann"))
+
+
+def test_trusted_fills_its_field_cache_on_a_first_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A process that has built no record of the class yet (the cache of field names empty): both builders
+    # work out the fields themselves and keep them.
+    monkeypatch.setattr(trusted_module, "_FIELDS", {})
+    lines = trusted_all(ReportingLine, [{"stakeholder": "c1", "manager": "c2", "line": LineKind.SOLID}])
+    _same_record(lines[0], ReportingLine(stakeholder="c1", manager="c2"))
+    assert {ReportingLine: {"stakeholder", "manager", "line"}} == trusted_module._FIELDS
+    monkeypatch.setattr(trusted_module, "_FIELDS", {})
+    _same_record(trusted(ReportingLine, {"stakeholder": "c1", "manager": "c2", "line": LineKind.DOTTED}),
+                 ReportingLine(stakeholder="c1", manager="c2", line="dotted"))
+    assert {ReportingLine: {"stakeholder", "manager", "line"}} == trusted_module._FIELDS
 
 
 def test_members_maps_each_stored_value_and_none() -> None:
@@ -466,6 +517,7 @@ def test_the_executor_is_named_by_its_url() -> None:
         dask = executor_for(url, settings)
         assert type(dask) is DaskExecutor and (dask.address, dask.chunk_size) == ("tcp://sched:8786", 7)
     assert DaskExecutor("tcp://x:1").chunk_size == 200 and ProcessExecutor().chunk_size == 200
+    assert SerialExecutor().chunk_size == 200
     with pytest.raises(InputError) as caught:
         executor_for("spark://x", settings)
     assert str(caught.value) == ("executor: unknown executor 'spark://x' (use 'local', 'serial' or "
