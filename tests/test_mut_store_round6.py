@@ -438,7 +438,9 @@ _MARK = "as imported"  # a module value the test changes: a forked worker sees t
 
 
 def _marked(store: GraphStore, ids: list[str], payload: object) -> list[tuple[str, str, int]]:
-    return [(i, _MARK, os.getpid()) for i in ids]
+    # the store a worker opened again: the accounts' names read from it
+    names = {a.id: a.name for a in store.list_accounts()}
+    return [(i, f"{_MARK}: {names.get(i)}", os.getpid()) for i in ids]
 
 
 def _where_run(store: GraphStore, ids: list[str], payload: object) -> list[tuple[str, object, int]]:
@@ -533,6 +535,7 @@ def test_the_local_executor_forks_its_workers(tmp_path: Path, monkeypatch: pytes
     assert "fork" in multiprocessing.get_all_start_methods()
     monkeypatch.setattr(f"{__name__}._MARK", "changed by the test")
     with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        store.import_batch(Batch(accounts=[Account(id=i, name=f"Account {i.upper()}") for i in "abcd"]))
         out = ProcessExecutor(2, workers=2).run(store, _marked, ["a", "b", "c", "d"])
-    assert [(i, mark) for i, mark, _pid in out] == [(i, "changed by the test") for i in "abcd"]
+    assert [(i, mark) for i, mark, _pid in out] == [(i, f"changed by the test: Account {i.upper()}") for i in "abcd"]
     assert os.getpid() not in {pid for _i, _m, pid in out}
