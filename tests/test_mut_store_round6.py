@@ -20,7 +20,7 @@ import kamgraph.store.trusted as trusted_module
 from kamgraph.domain.alert_state import AlertRecord, alert_key
 from kamgraph.domain.dataset import Batch
 from kamgraph.domain.erasure import Erasure
-from kamgraph.domain.models import Account, LineKind, ReportingLine, Staff, Stakeholder, Status
+from kamgraph.domain.models import Account, LineKind, Meeting, ReportingLine, Staff, Stakeholder, Status
 from kamgraph.errors import ConflictError, InputError, StoreError
 from kamgraph.settings import ExecutorSettings
 from kamgraph.store import open_store
@@ -539,3 +539,66 @@ def test_the_local_executor_forks_its_workers(tmp_path: Path, monkeypatch: pytes
         out = ProcessExecutor(2, workers=2).run(store, _marked, ["a", "b", "c", "d"])
     assert [(i, mark) for i, mark, _pid in out] == [(i, f"changed by the test: Account {i.upper()}") for i in "abcd"]
     assert os.getpid() not in {pid for _i, _m, pid in out}
+
+
+# -- the streamed import of meetings (import_meeting_blocks, the pipeline's) -----------------------------------
+
+_KINDS = {"s1": "staff", "c1": "stakeholder", "c2": "stakeholder"}
+
+
+def _meeting(mid: str, day: int, subject: str = "Review") -> Meeting:
+    return Meeting(id=mid, date=dt.date(2026, 1, day), subject=subject, attendees=["s1", "c1" if day % 2 else "c2"])
+
+
+def _people_store(path: Path) -> GraphStore:
+    store = open_store(f"sqlite:///{path}", create=True)
+    store.import_batch(Batch(accounts=[Account(id="acc", name="Acme")], staff=[Staff(id="s1", name="S1")],
+                             stakeholders=[Stakeholder(id="c1", account="acc", name="C1"),
+                                           Stakeholder(id="c2", account="acc", name="C2")]))
+    return store
+
+
+def _stored_meetings(path: Path) -> list[tuple[str, str]]:
+    raw = sqlite3.connect(path)
+    try:
+        return raw.execute("SELECT id, subject FROM meeting ORDER BY id").fetchall()
+    finally:
+        raw.close()
+
+
+def test_meeting_blocks_are_counted_over_every_block(tmp_path: Path) -> None:
+    path = tmp_path / "kam.db"
+    with _people_store(path) as store:
+        blocks = [Batch(meetings=[_meeting("m1", 1), _meeting("m2", 2)], person_kinds=_KINDS),
+                  Batch(meetings=[_meeting("m3", 3)], person_kinds=_KINDS)]
+        first = store.import_meeting_blocks(iter(blocks), expected=3)  # no dry_run given: written
+        assert (first.kinds["meetings"].created, first.kinds["meetings"].updated,
+                first.kinds["meetings"].unchanged) == (3, 0, 0)
+        assert _stored_meetings(path) == [("m1", "Review"), ("m2", "Review"), ("m3", "Review")]
+        # a second import into a table that holds meetings: m1 changed, m2 the same (first block), m4 new,
+        # m3 the same (second block)
+        again = [Batch(meetings=[_meeting("m1", 1, "Renewal"), _meeting("m2", 2)], person_kinds=_KINDS),
+                 Batch(meetings=[_meeting("m4", 4), _meeting("m3", 3)], person_kinds=_KINDS)]
+        second = store.import_meeting_blocks(iter(again), expected=4)
+        assert (second.kinds["meetings"].created, second.kinds["meetings"].updated,
+                second.kinds["meetings"].unchanged) == (1, 1, 2)
+        assert _stored_meetings(path) == [("m1", "Renewal"), ("m2", "Review"), ("m3", "Review"), ("m4", "Review")]
+
+
+def test_a_dry_run_of_meeting_blocks_counts_and_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "kam.db"
+    with _people_store(path) as store:
+        summary = store.import_meeting_blocks(iter([Batch(meetings=[_meeting("m1", 1)], person_kinds=_KINDS)]),
+                                              dry_run=True)
+        assert summary.dry_run and summary.kinds["meetings"].created == 1
+    assert _stored_meetings(path) == []
+
+
+def test_meeting_blocks_take_meetings_only_and_a_refused_block_leaves_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "kam.db"
+    with _people_store(path) as store:
+        blocks = [Batch(meetings=[_meeting("m1", 1)], person_kinds=_KINDS),
+                  Batch(meetings=[_meeting("m2", 2)], accounts=[Account(id="b", name="B")], person_kinds=_KINDS)]
+        with pytest.raises(ValueError, match=r"^import_meeting_blocks takes batches of meetings only$"):
+            store.import_meeting_blocks(iter(blocks))
+    assert _stored_meetings(path) == []  # the first block rolled back with the refused one
