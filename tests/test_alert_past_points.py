@@ -22,9 +22,10 @@ from pathlib import Path
 import pytest
 
 from kamgraph.analysis import trend
+from kamgraph.domain.alert_state import KEPT_POINTS
 from kamgraph.domain.dataset import Batch
 from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
-from kamgraph.monitor.alerts import PAST_POINTS, evaluate_account, past_points_key, run_alerts
+from kamgraph.monitor.alerts import evaluate_account, past_points_key, run_alerts
 from kamgraph.settings import Settings
 from kamgraph.store import open_store
 from kamgraph.store.base import GraphStore
@@ -79,19 +80,19 @@ def test_a_second_check_of_unchanged_data_reads_the_past_points(store: GraphStor
     first = run_alerts(store, AS_OF, settings)
     assert _falls(first) == [("2026-03-31", 1.0, 0.0)]
     assert sorted(past_days) == [dt.date(2026, 3, 31), dt.date(2026, 4, 30), dt.date(2026, 5, 31)]
-    kept = store.alert_checks()["a"].facts[PAST_POINTS]
+    kept = store.alert_checks()["a"].facts[KEPT_POINTS]
     assert kept == {"key": past_points_key(store.data_generation(), settings), "values": PAST}
     past_days.clear()
     second = run_alerts(store, AS_OF, settings)
     assert past_days == []  # nothing analysed again
     assert second.new == [] and second.ongoing == 1 and second.cleared == []
-    assert store.alert_checks()["a"].facts[PAST_POINTS] == kept
+    assert store.alert_checks()["a"].facts[KEPT_POINTS] == kept
 
 
 def test_a_write_or_other_settings_make_the_kept_points_unusable(store: GraphStore, past_days: list[dt.date]) -> None:
     settings = _settings()
     first = run_alerts(store, AS_OF, settings)
-    old_key = store.alert_checks()["a"].facts[PAST_POINTS]["key"]
+    old_key = store.alert_checks()["a"].facts[KEPT_POINTS]["key"]
     # S meets EB again on 20 June: on 30 June the tie is 2 ** (-10 / 90) = 0.93 + 2 ** (-176 / 90) = 0.26, a
     # thread, so key coverage is 1.0 again: May -> June got better, no fall; the alert clears.
     store.import_batch(Batch(meetings=[Meeting(id="m2", date=dt.date(2026, 6, 20), attendees=["s", "eb"])]))
@@ -99,14 +100,14 @@ def test_a_write_or_other_settings_make_the_kept_points_unusable(store: GraphSto
     second = run_alerts(store, AS_OF, settings)
     assert past_days == [dt.date(2026, 5, 31)]  # computed again (the walk back stops at the first better step)
     assert [a.key for a in second.cleared] == [a.key for a in first.new if a.rule == "sustained_fall"]
-    kept = store.alert_checks()["a"].facts[PAST_POINTS]
+    kept = store.alert_checks()["a"].facts[KEPT_POINTS]
     assert kept["key"] == past_points_key(store.data_generation(), settings) != old_key
     assert kept["values"] == {"2026-05-31": 0.0}
     # Other settings (a half-life of 30 days): another key, so the points are computed again as well.
     past_days.clear()
     run_alerts(store, AS_OF, _settings(half_life_days=30.0))
     assert past_days == [dt.date(2026, 5, 31)]
-    assert store.alert_checks()["a"].facts[PAST_POINTS]["key"] != kept["key"]
+    assert store.alert_checks()["a"].facts[KEPT_POINTS]["key"] != kept["key"]
 
 
 def test_kept_points_under_the_current_key_are_what_the_rule_reads(store: GraphStore,
@@ -116,19 +117,19 @@ def test_kept_points_under_the_current_key_are_what_the_rule_reads(store: GraphS
     settings = _settings()
     snap = store.load_account("a", AS_OF)
     key = past_points_key(store.data_generation(), settings)
-    flat = {PAST_POINTS: {"key": key, "values": {day: 0.0 for day in PAST}}}  # 0.0 on 31 March: no fall
+    flat = {KEPT_POINTS: {"key": key, "values": {day: 0.0 for day in PAST}}}  # 0.0 on 31 March: no fall
     found, facts = evaluate_account(snap, AS_OF, AS_OF, settings, previous=flat, past_key=key)
     assert found == [] and past_days == []  # read, not computed: 0 -> 0 -> 0 -> 0 is no fall
-    assert facts[PAST_POINTS]["values"] == {day: 0.0 for day in PAST}
+    assert facts[KEPT_POINTS]["values"] == {day: 0.0 for day in PAST}
     found, facts = evaluate_account(snap, AS_OF, AS_OF, settings, previous=flat, past_key=key + "x")
     assert [(f.rule, f.data["before"], f.data["after"]) for f in found] == [("sustained_fall", 1.0, 0.0)]
-    assert facts[PAST_POINTS]["values"] == PAST and len(past_days) == 3
+    assert facts[KEPT_POINTS]["values"] == PAST and len(past_days) == 3
     # Kept points that are not what a check writes (no values, a date that is not one) are computed again.
     for broken in ({"key": key}, {"key": key, "values": {"31 March": 0.0}}, {"key": key, "values": [0.0]}):
         past_days.clear()
-        found, facts = evaluate_account(snap, AS_OF, AS_OF, settings, previous={PAST_POINTS: broken}, past_key=key)
+        found, facts = evaluate_account(snap, AS_OF, AS_OF, settings, previous={KEPT_POINTS: broken}, past_key=key)
         assert [f.rule for f in found] == ["sustained_fall"] and len(past_days) == 3
-        assert facts[PAST_POINTS]["values"] == PAST
+        assert facts[KEPT_POINTS]["values"] == PAST
 
 
 def test_with_and_without_kept_points_the_rule_finds_the_same(store: GraphStore) -> None:
@@ -136,7 +137,7 @@ def test_with_and_without_kept_points_the_rule_finds_the_same(store: GraphStore)
     snap = store.load_account("a", AS_OF)
     key = past_points_key(store.data_generation(), settings)
     plain, plain_facts = evaluate_account(snap, AS_OF, AS_OF, settings)
-    assert PAST_POINTS not in plain_facts  # without a key nothing is kept
+    assert KEPT_POINTS not in plain_facts  # without a key nothing is kept
     _, facts = evaluate_account(snap, AS_OF, AS_OF, settings, past_key=key)
     again, again_facts = evaluate_account(snap, AS_OF, AS_OF, settings, previous=facts, past_key=key)
     assert [(f.key, f.state, f.data) for f in again] == [(f.key, f.state, f.data) for f in plain]
@@ -145,7 +146,7 @@ def test_with_and_without_kept_points_the_rule_finds_the_same(store: GraphStore)
     later = dt.date(2026, 7, 31)
     _, moved = evaluate_account(store.load_account("a", later), later, AS_OF, settings, previous=facts,
                                 past_key=key)
-    assert moved[PAST_POINTS]["values"] == {"2026-04-30": 0.0, "2026-05-31": 0.0, "2026-06-30": 0.0}
+    assert moved[KEPT_POINTS]["values"] == {"2026-04-30": 0.0, "2026-05-31": 0.0, "2026-06-30": 0.0}
 
 
 def test_a_copy_of_the_alert_state_leaves_the_kept_points_behind(store: GraphStore, tmp_path: Path) -> None:
@@ -154,10 +155,10 @@ def test_a_copy_of_the_alert_state_leaves_the_kept_points_behind(store: GraphSto
 
     run_alerts(store, AS_OF, _settings())
     source = store.alert_checks()["a"].facts
-    assert PAST_POINTS in source
+    assert KEPT_POINTS in source
     with open_store(f"sqlite:///{tmp_path / 'copy.db'}", create=True) as target:
         target.import_batch(_batch())
         copy_alert_state(store, target)
         copied = target.alert_checks()["a"]
-    assert copied.facts == {k: v for k, v in source.items() if k != PAST_POINTS}
+    assert copied.facts == {k: v for k, v in source.items() if k != KEPT_POINTS}
     assert copied.checked_on == AS_OF

@@ -345,12 +345,12 @@ def watch_sustained_fall(snapshot: AccountSnapshot, as_of: dt.date, settings: Se
             value = float(bisect.bisect_right(dates_of, day) - bisect.bisect_right(dates_of, before))
         elif today is not None and day == as_of:
             value = float(getattr(today.summary, figure))
-        elif past is not None and day != as_of and day in past:
+        elif past is not None and day != as_of:  # a past point: read if known, else computed and noted
+            if day not in past:
+                past[day] = float(summary_figure(snapshot_on(snapshot, day), day, settings, figure))
             value = past[day]
         else:
             value = float(summary_figure(snapshot_on(snapshot, day), day, settings, figure))
-            if past is not None and day != as_of:
-                past[day] = value
         if series and sign * (series[0][1] - value) > eps:  # the step from this date to the next got better
             return None
         series.insert(0, (day, value))

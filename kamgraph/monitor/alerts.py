@@ -453,10 +453,6 @@ def _objectives_missed(snapshot: AccountSnapshot, now: AccountAnalysis, objectiv
     return found
 
 
-#: The key of an account's facts that keeps the sustained-fall rule's past points between checks.
-PAST_POINTS = KEPT_POINTS
-
-
 def past_points_key(generation: int, settings: Settings) -> str:
     """What the sustained-fall rule's past points kept in an account's facts are valid for: the store's data
     generation read before the run's accounts were loaded, the analysis settings (their fingerprint), the
@@ -483,7 +479,7 @@ def _kept_points(previous: dict[str, Any] | None, key: str | None) -> dict[dt.da
     """The past points kept in ``previous`` facts under ``key`` (a copy, to be filled in); None: not kept."""
     if key is None:
         return None
-    kept = (previous or {}).get(PAST_POINTS)
+    kept = (previous or {}).get(KEPT_POINTS)
     if not isinstance(kept, dict) or kept.get("key") != key:
         return {}
     try:  # facts are the store's own JSON; anything else in them is ignored, and the points computed again
@@ -533,7 +529,7 @@ def evaluate_account(snapshot: AccountSnapshot, as_of: dt.date, baseline: dt.dat
     past_key : str, optional
         :func:`past_points_key` of this check: the sustained-fall rule reads the past points that
         ``previous`` keeps under the same key, and the facts returned keep this check's (under
-        :data:`PAST_POINTS`). Without it nothing is kept or read.
+        :data:`KEPT_POINTS`). Without it nothing is kept or read.
 
     Returns
     -------
@@ -564,7 +560,7 @@ def evaluate_account(snapshot: AccountSnapshot, as_of: dt.date, baseline: dt.dat
         found += _sustained_fall(snapshot, now, as_of, settings, past)
         if past:  # the latest points only: the series of the next check moves on a period at a time
             latest = sorted(past.items())[-settings.trend.sustained_fall.periods:]
-            facts[PAST_POINTS] = {"key": past_key, "values": {day.isoformat(): value for day, value in latest}}
+            facts[KEPT_POINTS] = {"key": past_key, "values": {day.isoformat(): value for day, value in latest}}
     if settings.plans.objective_missed.enabled and evaluate_plans is not None and objectives:
         found += _objectives_missed(snapshot, now, objectives, evaluate_plans, settings)
     return found, facts

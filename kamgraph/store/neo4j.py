@@ -118,6 +118,7 @@ class _DayCache(dict[str | None, dt.date | None]):
 
 _MISSING = object()
 
+
 class _StaffSeen:
     """The staff members one :meth:`Neo4jStore.load_accounts` call has read so far: their ``bulk_staff`` rows
     by id (written by the read-ahead thread, one step at a time), the ids asked for and not found, and the
@@ -995,11 +996,12 @@ class Neo4jStore(GraphStore):
         if missing:
             raise NotFoundError(f"no account with id {missing[0]!r} (see 'kamgraph accounts')")
         day = _DayCache()
-        built_staff = seen.built  # only this (the consuming) thread builds and reads these
-        for row in staff_rows:
-            if row[0][0] not in built_staff:
-                built_staff[row[0][0]] = self._bulk_staff(row[0], day)
-        staff = {row[0][0]: built_staff[row[0][0]] for row in staff_rows}
+        staff: dict[str, Staff] = {}
+        for (values,) in staff_rows:  # seen.built: only this (the consuming) thread builds and reads it
+            member = seen.built.get(values[0])
+            if member is None:
+                member = seen.built[values[0]] = self._bulk_staff(values, day)
+            staff[values[0]] = member
         meetings = dict(meeting_rows)
         leans: dict[str, list[CompetitorTie]] = defaultdict(list)
         for row in sorted(lean_rows, key=lambda r: (r["stakeholder"], r["competitor"])):
