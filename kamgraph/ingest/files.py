@@ -32,6 +32,7 @@ from .sniff import (
     delimiter_of,
     describe_delimiter,
 )
+from .sources import origin_provenance, write_noting_sources
 from .tabular import count_lines, peek_header
 
 __all__ = ["import_files", "read_files", "detect_format", "read_canonical_csv", "FORMATS", "KINDS", "Parsed",
@@ -320,6 +321,9 @@ def import_files(paths: Sequence[str | Path], store: GraphStore, *, dry_run: boo
         parsed = read_files(paths, store, format=format, mapping=mapping, settings=settings, since=since,
                             until=until, progress=progress, kind=kind, calendar=calendar, limits=limits)
         batch = check_references(parsed, store)
-        summary = store.import_batch(batch, dry_run=dry_run)
+        # The CRM records read are noted (their provenance), so that a later import of the same CRM's exports
+        # finds the users, contacts and accounts this one matched by e-mail or name.
+        entries = origin_provenance(parsed, batch, dt.date.today()) if parsed.origins and not dry_run else []
+        summary = write_noting_sources(store, batch, entries, dry_run=dry_run)
     summary.skipped = list(parsed.skipped)
     return summary

@@ -21,7 +21,9 @@ gatekeeper, Blocker -> blocker; Other is ignored.
 
 A contact whose e-mail address belongs to a known stakeholder updates that
 stakeholder; a company whose name or domain belongs to a known account
-updates that account.
+updates that account. The import notes which HubSpot record each was read from
+(its provenance, source ``hubspot``), so that a contacts export imported later
+finds a company stored under the id it was matched to.
 """
 
 from __future__ import annotations
@@ -30,16 +32,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..domain.models import Account, BuyingRole, Stakeholder
-from ..errors import InputError
+from ..errors import InputError, StoreError
 from .directory import Directory, clean_email, domain_of_site, email_domain
-from .parsed import Parsed, validate_record
+from .parsed import Origin, Parsed, validate_record
 from .progress import SILENT, Progress
 from .tabular import Row, Table, norm, read_table
 
-__all__ = ["read_hubspot", "looks_like_hubspot", "buying_role", "ROLE_ORDER", "ID_PREFIX"]
+__all__ = ["read_hubspot", "looks_like_hubspot", "buying_role", "ROLE_ORDER", "ID_PREFIX", "SOURCE"]
 
 #: Prefix of the ids of records imported from HubSpot.
 ID_PREFIX = "hs-"
+#: The source HubSpot records are noted as (as the connector's pull notes them).
+SOURCE = "hubspot"
 
 _HALLMARKS = {"recordid", "hsobjectid", "hsbuyingrole", "associatedcompanyid",
               "associatedcompanyids", "primaryassociatedcompanyid", "companydomainname", "hubspotownerid",
@@ -136,6 +140,19 @@ def _companies(table: Table, directory: Directory, parsed: Parsed, progress: Pro
             data["tier"] = tier.lower().replace(" ", "_")
         account = validate_record(Account, data, table.name, row.line).record
         directory.keep(parsed, account, table.name, row.line)
+        parsed.origins.append(Origin("account", account.id, SOURCE, rid.removeprefix(ID_PREFIX)))
+
+
+def _stored_as(directory: Directory, rid: str) -> str | None:
+    """The account an earlier import or pull wrote this HubSpot company as, when no account has its id ``rid``
+    (a company matched by name or domain keeps the stored account's id)."""
+    if directory.account(rid) is not None:
+        return None
+    try:
+        entries = directory.store.provenance_from(SOURCE, [rid.removeprefix(ID_PREFIX)])
+    except StoreError:  # a store that keeps no provenance
+        return None
+    return next((e.record_id for e in entries if e.kind == "account"), None)
 
 
 def _contacts(table: Table, directory: Directory, parsed: Parsed, progress: Progress,
@@ -147,7 +164,7 @@ def _contacts(table: Table, directory: Directory, parsed: Parsed, progress: Prog
         account = None
         if company := row.get(*_COMPANY_ID):
             first = ID_PREFIX + company.replace(",", ";").split(";")[0].strip().removesuffix(".0")
-            first = alias.get(first, first)
+            first = alias.get(first) or _stored_as(directory, first) or first
             account = first if directory.account(first) else None
         if account is None and (label := row.get(*_COMPANY_NAME)):
             account = directory.account_by_name(label)
@@ -174,6 +191,7 @@ def _contacts(table: Table, directory: Directory, parsed: Parsed, progress: Prog
             data["buying_role"] = role
         person = validate_record(Stakeholder, data, table.name, row.line).record
         directory.keep(parsed, person, table.name, row.line)
+        parsed.origins.append(Origin("stakeholder", person.id, SOURCE, rid.removeprefix(ID_PREFIX)))
 
 
 def read_hubspot(paths: Sequence[str | Path], directory: Directory, *, progress: Progress = SILENT) -> Parsed:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -11,7 +11,7 @@ from ..domain.dataset import KINDS, Skipped
 from ..domain.models import input_error_from_validation
 from ..errors import InputError
 
-__all__ = ["Located", "Parsed", "validate_record"]
+__all__ = ["Located", "Origin", "Parsed", "validate_record"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,21 @@ class Located:
         return InputError(problem, file=self.file, line=self.line, field=field)
 
 
+class Origin(NamedTuple):
+    """The record a source's own record was read as: ``kind`` (``account``, ``staff``, ``stakeholder``,
+    ``meeting``), our ``record_id``, the ``source`` (``salesforce``, ``hubspot``) and its id there.
+
+    A CRM export names other records by the CRM's ids (an event's owner, a contact's account); a user, contact or
+    account matched by e-mail or name is stored under the id it was matched to, so a later import needs this to
+    find it again (:class:`kamgraph.domain.provenance.Provenance`, written by the import).
+    """
+
+    kind: str
+    record_id: str
+    source: str
+    source_id: str
+
+
 @dataclass
 class Parsed:
     """Records read from one or more files, per kind (see :data:`kamgraph.domain.dataset.KINDS`)."""
@@ -44,6 +59,8 @@ class Parsed:
     skipped: list[Skipped] = field(default_factory=list)
     #: The files read, in order.
     sources: list[str] = field(default_factory=list)
+    #: The CRM records each record was read from (noted as their provenance when the import writes).
+    origins: list[Origin] = field(default_factory=list)
 
     def extend(self, other: Parsed) -> None:
         """Append another file's records."""
@@ -51,6 +68,7 @@ class Parsed:
             getattr(self, kind).extend(getattr(other, kind))
         self.skipped.extend(other.skipped)
         self.sources.extend(other.sources)
+        self.origins.extend(other.origins)
 
     def skip(self, file: str, line: int | None, reason: str, detail: str = "", row: str = "") -> None:
         """Record that a row or event is not imported, and why."""

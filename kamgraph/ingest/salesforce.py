@@ -53,7 +53,7 @@ from ..domain.models import Account, BuyingRole, Meeting, MeetingKind, Staff, St
 from ..errors import InputError, StoreError
 from ..settings import IngestSettings
 from .directory import Directory, clean_email, domain_of_site
-from .parsed import Located, Parsed, validate_record
+from .parsed import Located, Origin, Parsed, validate_record
 from .progress import SILENT, Progress
 from .tabular import Row, Table, norm, parse_bool, parse_day, read_table
 
@@ -88,6 +88,7 @@ _ID = ("id",)
 _CONTACT_ID = ("id", "contactid")
 _ACCOUNT_ID = ("accountid", "accountaccountid")
 _OWNER = ("ownerid", "owneroid", "contactownerid", "accountownerid", "assignedid")
+_WHO = ("whoid", "nameid", "contactid")
 
 
 def sf_id(value: str | None) -> str | None:
@@ -197,6 +198,41 @@ class _Reader:
             self.alias[sfid] = self._stored_as(sfid) or sfid
         return self.alias[sfid]
 
+    def prefetch(self, tables: Sequence[Table], *columns: Sequence[str]) -> None:
+        """Resolve every Salesforce id in these ``columns`` (each a tuple of names) of ``tables`` at once.
+
+        One look-up of the people and one of the provenance for all of them, instead of two round trips per id
+        this import did not make (an Event export names thousands of contacts and leads; on Neo4j each trip is
+        a query). :meth:`resolve` then finds them in ``alias``. A malformed id is left for the row's own turn,
+        so that errors come in file order.
+        """
+        wanted: set[str] = set()
+        for table in tables:
+            for row in table.rows:
+                for names in columns:
+                    try:
+                        sfid = _id(row, *names)
+                    except InputError:
+                        continue
+                    if sfid is not None and sfid not in self.alias:
+                        wanted.add(sfid)
+        if not wanted:
+            return
+        todo = sorted(wanted)
+        self.directory.prefetch(ids=todo)
+        unknown = [s for s in todo if self.directory.by_id(s) is None and self.directory.account(s) is None]
+        stored: dict[str, str] = {}
+        if unknown:
+            try:
+                entries = self.directory.store.provenance_from(SOURCE, unknown)
+            except StoreError:  # a store that keeps no provenance
+                entries = []
+            for entry in entries:  # sorted by key, so the first that is not a meeting, as in _stored_as
+                if entry.kind != "meeting":
+                    stored.setdefault(entry.source_id, entry.record_id)
+        for sfid in todo:
+            self.alias[sfid] = stored.get(sfid, sfid)
+
     def _stored_as(self, sfid: str) -> str | None:
         """The record an earlier pull wrote this Salesforce record as, when it is not stored by this id."""
         if self.directory.by_id(sfid) is not None or self.directory.account(sfid) is not None:
@@ -231,6 +267,7 @@ class _Reader:
                 data["email"] = email
             staff = validate_record(Staff, data, table.name, row.line).record
             self.directory.keep(self.parsed, staff, table.name, row.line)
+            self.parsed.origins.append(Origin("staff", pid, SOURCE, sfid))
 
     def accounts(self, table: Table) -> None:
         for row in table.rows:
@@ -253,12 +290,13 @@ class _Reader:
                 data["domains"] = [site]
             account = validate_record(Account, data, table.name, row.line).record
             self.directory.keep(self.parsed, account, table.name, row.line)
+            self.parsed.origins.append(Origin("account", aid, SOURCE, sfid))
             owner = _id(row, *_OWNER)
             if owner:
                 self.account_owners.append((aid, owner, row))
 
     def contacts(self, table: Table) -> None:
-        pending: list[tuple[Row, dict[str, object], str | None]] = []
+        pending: list[tuple[Row, dict[str, object], str | None, str]] = []
         for row in table.rows:
             self.progress.advance()
             if parse_bool(row.get("isdeleted")):
@@ -283,12 +321,12 @@ class _Reader:
             _given(row, data, "department", "department")
             if email:
                 data["email"] = email
-            pending.append((row, data, _id(row, "reportstoid")))
+            pending.append((row, data, _id(row, "reportstoid"), sfid))
             owner = _id(row, *_OWNER)
             if owner:
                 self.account_owners.append((account, owner, row))
-        contacts = {str(data["id"]) for _, data, _ in pending}
-        for row, data, manager in pending:  # managers may come later in the file
+        contacts = {str(data["id"]) for _, data, _, _ in pending}
+        for row, data, manager, sfid in pending:  # managers may come later in the file
             target = self.resolve(manager)
             if target is None or target == data["id"]:
                 pass
@@ -298,6 +336,7 @@ class _Reader:
                 self.unlinked["ReportsToId names no contact of this import or the store"].append(row)
             person = validate_record(Stakeholder, data, table.name, row.line).record
             self.directory.keep(self.parsed, person, table.name, row.line)
+            self.parsed.origins.append(Origin("stakeholder", person.id, SOURCE, sfid))
 
     def owners(self) -> None:
         """Put the owners of accounts and contacts on the account teams."""
@@ -319,6 +358,8 @@ class _Reader:
             self.parsed.staff.append(Located(update, row.table.name, row.line, partial=True))
 
     def events(self, tables: list[Table], relations: list[Table]) -> None:
+        self.prefetch(tables, _OWNER, _WHO, _ACCOUNT_ID)
+        self.prefetch(relations, ("relationid",))
         invited: dict[str, list[str]] = defaultdict(list)
         event_ids: set[str] = set()
         for table in tables:
@@ -377,6 +418,7 @@ class _Reader:
     def roles(self, table: Table) -> None:
         """Buying roles from OpportunityContactRole rows (the primary one wins)."""
         chosen: dict[str, tuple[bool, BuyingRole, Row]] = {}
+        self.prefetch([table], ("contactid",))
         for row in table.rows:
             self.progress.advance()
             if parse_bool(row.get("isdeleted")):
@@ -402,6 +444,7 @@ class _Reader:
 
     def tasks(self, table: Table) -> None:
         """Calls and e-mails logged as Tasks (see the module docstring)."""
+        self.prefetch([table], _OWNER, _WHO, _ACCOUNT_ID)
         for row in table.rows:
             self.progress.advance()
             if parse_bool(row.get("isdeleted")):
@@ -431,7 +474,7 @@ class _Reader:
     def contact(self, table: Table, row: Row, sfid: str, day: object, kind: MeetingKind,
                 invited: list[str]) -> None:
         """One event or task as a meeting of its kind, or a skip when a side is missing."""
-        people = [self.resolve(x) for x in [_id(row, *_OWNER), _id(row, "whoid", "nameid", "contactid"),
+        people = [self.resolve(x) for x in [_id(row, *_OWNER), _id(row, *_WHO),
                                             *invited]]
         found = {p: self.directory.by_id(p) for p in dict.fromkeys(p for p in people if p)}
         attendees = sorted(p for p, person in found.items() if person is not None)
@@ -447,6 +490,7 @@ class _Reader:
                 "account": account if account and self.directory.account(account) else None}
         meeting = validate_record(Meeting, data, table.name, row.line).record
         self.parsed.meetings.append(Located(meeting, table.name, row.line, partial=True))
+        self.parsed.origins.append(Origin("meeting", sfid, SOURCE, sfid))
 
 
 def read_salesforce(paths: Sequence[str | Path], directory: Directory, settings: IngestSettings, *,
