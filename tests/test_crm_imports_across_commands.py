@@ -164,3 +164,23 @@ def test_forgetting_a_contact_erases_its_salesforce_id_too(tmp_path: Path) -> No
                               "AND kind = 'stakeholder'"))
     assert ("c-arch", "0035g00000DnaK4AAJ") not in left and (HANK, HANK) in left
     assert not [r for r in left if "c-arch" in r or "0035g00000DnaK4AAJ" in r]
+
+
+def test_a_hubspot_company_id_is_looked_up_once(base: GraphStore, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Five contacts of one company this import does not bring and the store does not know (record 4242, no
+    provenance): one provenance look-up, and all five skipped for want of a company."""
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text("hs_object_id,firstname,lastname,email,associatedcompanyid\n" + "".join(
+        f"{800 + n},P{n},Q{n},p{n}@mail.example,4242\n" for n in range(5)), encoding="utf-8")
+    calls: list[list[str]] = []
+    real = base.provenance_from
+
+    def counted(source: str, ids):  # type: ignore[no-untyped-def]
+        calls.append([source, *ids])
+        return real(source, ids)
+
+    monkeypatch.setattr(base, "provenance_from", counted)
+    summary = import_files([contacts], base)
+    assert calls == [["hubspot", "4242"]]
+    assert [(s.line, s.reason) for s in summary.skipped] == [(n + 2, "no company") for n in range(5)]

@@ -164,7 +164,9 @@ def _contacts(table: Table, directory: Directory, parsed: Parsed, progress: Prog
         account = None
         if company := row.get(*_COMPANY_ID):
             first = ID_PREFIX + company.replace(",", ";").split(";")[0].strip().removesuffix(".0")
-            first = alias.get(first) or _stored_as(directory, first) or first
+            if first not in alias:  # looked up once per company id, whatever the number of its contacts
+                alias[first] = _stored_as(directory, first) or first
+            first = alias[first]
             account = first if directory.account(first) else None
         if account is None and (label := row.get(*_COMPANY_NAME)):
             account = directory.account_by_name(label)
