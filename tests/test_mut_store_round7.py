@@ -7,6 +7,8 @@ reader.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -14,16 +16,19 @@ import pytest
 
 from kamgraph.domain.dataset import Batch
 from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
+from kamgraph.errors import StoreError
 from kamgraph.store import open_store
 from kamgraph.store.sqlite import SqliteStore
 from kamgraph.store.url import sqlite_path
 
+V4_FILE = Path(__file__).parent / "data" / "store-v4.sqlite"
 
-def _rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+
+def _rows(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
     """The rows of one plain SQL query on the store file."""
     raw = sqlite3.connect(path)
     try:
-        return raw.execute(sql).fetchall()
+        return raw.execute(sql, params).fetchall()
     finally:
         raw.close()
 
@@ -89,3 +94,115 @@ def test_updated_meetings_lose_their_old_rows_in_every_chunk(tmp_path: Path, mon
                                            for i in range(5)], person_kinds={"s1": "staff", "c1": "stakeholder"}))
     assert _rows(path, "SELECT account_id, date, meeting_id, attendees FROM account_meeting ORDER BY meeting_id") == [
         ("acc", f"2026-03-0{1 + i}", f"m{i}", "c1,s1") for i in range(5)]
+
+
+# -- opening a store: the file, its URL, the connection's settings ------------------------------------------------
+
+def test_a_store_in_a_directory_not_made_yet_is_created_with_its_parents(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "kam.db"
+    store = SqliteStore(path)
+    try:
+        assert store.url == "sqlite:///" + str(path).lstrip("/")
+        assert store._db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        assert store._db.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+    finally:
+        store.close()
+    assert path.is_file()
+    assert _rows(path, "PRAGMA journal_mode") == [("wal",)]
+    assert _rows(path, "PRAGMA user_version") == [(6,)]
+    store = SqliteStore(path)  # again: the directories exist already
+    store.close()
+
+
+def test_a_relative_store_keeps_its_path_as_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = SqliteStore("rel.db")
+    try:
+        assert (store.path, store.url) == ("rel.db", "rel.db")
+    finally:
+        store.close()
+    assert (tmp_path / "rel.db").is_file()
+
+
+def test_a_missing_store_is_not_created_when_asked_not_to(tmp_path: Path) -> None:
+    path = tmp_path / "none" / "kam.db"
+    with pytest.raises(StoreError) as caught:
+        SqliteStore(path, create=False)
+    assert str(caught.value) == (f"no store at {path} (run 'kamgraph import' or 'kamgraph demo' first, or pick one "
+                                 "with --store / KAMGRAPH_STORE)")
+    assert not (tmp_path / "none").exists()
+
+
+def test_an_in_memory_store_needs_no_file_even_when_not_created(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = SqliteStore(":memory:", create=False)
+    try:
+        assert (store.path, store.url) == (":memory:", ":memory:")
+        assert store._db.execute("PRAGMA journal_mode").fetchone() == ("memory",)
+        assert store._db.execute("PRAGMA user_version").fetchone() == (6,)
+    finally:
+        store.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_of_a_newer_schema_is_refused_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA user_version = 7")
+    raw.close()
+    with pytest.raises(StoreError) as caught:
+        SqliteStore(path)
+    assert str(caught.value) == f"{path} has schema version 7; this kamgraph reads up to 6 -- upgrade kamgraph"
+    assert _rows(path, "PRAGMA user_version") == [(7,)]
+    assert _rows(path, "SELECT count(*) FROM sqlite_master") == [(0,)]
+
+
+def test_another_sqlite_file_and_a_file_of_no_database_are_refused(tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    raw = sqlite3.connect(other)
+    raw.execute("CREATE TABLE notes (x)")
+    raw.close()
+    with pytest.raises(StoreError) as caught:
+        SqliteStore(other)
+    assert str(caught.value) == f"{other} is an SQLite file, but not a kamgraph store"
+    assert _rows(other, "SELECT name FROM sqlite_master") == [("notes",)]
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all, " * 100)
+    with pytest.raises(StoreError) as caught:
+        SqliteStore(junk)
+    assert str(caught.value) == f"{junk}: not a kamgraph SQLite store (file is not a database)"
+
+
+def test_an_empty_sqlite_file_becomes_a_store(tmp_path: Path) -> None:
+    # Version 0 and no table: the whole schema is written, nothing else (no pack noted stale: no account).
+    path = tmp_path / "empty.db"
+    sqlite3.connect(path).close()
+    SqliteStore(path).close()
+    assert _rows(path, "PRAGMA user_version") == [(6,)]
+    assert _rows(path, "SELECT count(*) FROM pack_stale") == [(0,)]
+    assert {"account", "meeting", "account_meeting", "account_meeting_pack", "account_people_pack"} <= {
+        r[0] for r in _rows(path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+# -- the migration of a schema-4 file: the packs of version 6 written for every account --------------------------
+
+def test_a_v4_file_gets_a_meeting_pack_and_a_people_pack_for_every_account(tmp_path: Path) -> None:
+    copy = tmp_path / "v4.sqlite"
+    shutil.copy(V4_FILE, copy)
+    # read before the migration, with plain SQL: the accounts with a stakeholder in some meeting, and with stakeholders
+    met = {r[0] for r in _rows(copy, "SELECT DISTINCT s.account_id FROM meeting_stakeholder ms "
+                                     "JOIN stakeholder s ON s.id = ms.stakeholder_id")}
+    people = {r[0]: r[1] for r in _rows(copy, "SELECT account_id, count(*) FROM stakeholder GROUP BY account_id")}
+    assert met and people
+    SqliteStore(copy).close()
+    assert _rows(copy, "PRAGMA user_version") == [(6,)]
+    assert _rows(copy, "SELECT count(*) FROM pack_stale") == [(0,)]
+    assert {r[0] for r in _rows(copy, "SELECT account_id FROM account_meeting_pack")} == met
+    packs = {r[0]: json.loads(r[1]) for r in _rows(copy, "SELECT account_id, pack FROM account_people_pack")}
+    assert {a: len(p) for a, p in packs.items()} == people
+    # a meeting pack: one entry per account_meeting row of the account, in (date, meeting) order
+    for account, pack in _rows(copy, "SELECT account_id, pack FROM account_meeting_pack"):
+        rows = _rows(copy, "SELECT date, meeting_id, attendees FROM account_meeting WHERE account_id = ? "
+                           "ORDER BY date, meeting_id", account)
+        assert [(e[0], e[1], e[7]) for e in json.loads(pack)] == rows
