@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import kamgraph.store.sqlite as sqlite_module
 from kamgraph.domain.dataset import Batch
 from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
 from kamgraph.errors import StoreError
@@ -206,3 +207,103 @@ def test_a_v4_file_gets_a_meeting_pack_and_a_people_pack_for_every_account(tmp_p
         rows = _rows(copy, "SELECT date, meeting_id, attendees FROM account_meeting WHERE account_id = ? "
                            "ORDER BY date, meeting_id", account)
         assert [(e[0], e[1], e[7]) for e in json.loads(pack)] == rows
+
+
+# -- the packs of schema 6: written at the end of every write transaction -----------------------------------------
+
+def _packs(path: Path) -> dict[str, list[list[object]]]:
+    return {r[0]: json.loads(r[1]) for r in _rows(path, "SELECT account_id, pack FROM account_meeting_pack")}
+
+
+def _people_expected(path: Path, account: str) -> list[list[object]]:
+    """An account's people pack worked out with plain SQL: each stakeholder's columns, its solid manager and its
+    dotted managers in id order, by stakeholder id."""
+    out = []
+    for row in _rows(path, "SELECT id, name, title, department, seniority, buying_role, influence, attitude, email, "
+                           "status, left_on, moved_to, note, verified, cadence_days FROM stakeholder "
+                           "WHERE account_id = ? ORDER BY id", account):
+        solid = _rows(path, "SELECT manager_id FROM reporting_line WHERE stakeholder_id = ? AND line = 'solid'", row[0])
+        dotted = _rows(path, "SELECT manager_id FROM reporting_line WHERE stakeholder_id = ? AND line = 'dotted' "
+                             "ORDER BY manager_id", row[0])
+        out.append([*row, solid[0][0] if solid else None, [d[0] for d in dotted]])
+    return out
+
+
+def _pack_batch() -> Batch:
+    return Batch(
+        accounts=[Account(id="acc", name="Acme"), Account(id="oth", name="Other"), Account(id="nil", name="Nobody")],
+        staff=[Staff(id="s1", name="S1")],
+        stakeholders=[Stakeholder(id="c1", account="acc", name="C1", title="CFO"),
+                      Stakeholder(id="c2", account="acc", name="C2", reports_to="c1", dotted_to=["c3", "c1"]),
+                      Stakeholder(id="c3", account="acc", name="C3"),
+                      Stakeholder(id="cx", account="oth", name="CX")],
+        meetings=[Meeting(id="m1", date=dt.date(2026, 1, 10), account="acc", kind="call", subject="Kick-off",
+                          source="cal", source_id="e1", attendees=["s1", "c2", "c1"]),
+                  Meeting(id="m2", date=dt.date(2026, 1, 10), attendees=["c3", "cx"]),
+                  Meeting(id="m0", date=dt.date(2026, 2, 1), account="oth", attendees=["s1", "cx"])])
+
+
+def test_the_packs_of_an_import_written_out_by_hand(tmp_path: Path) -> None:
+    path = tmp_path / "kam.db"
+    with open_store(f"sqlite:///{path}", create=True) as store:
+        store.import_batch(_pack_batch())
+    assert _rows(path, "SELECT count(*) FROM pack_stale") == [(0,)]
+    # by date then meeting id; each account sees our staff and its own stakeholders only; "nil" has no meeting
+    assert _packs(path) == {
+        "acc": [["2026-01-10", "m1", "acc", "call", "Kick-off", "cal", "e1", "c1,c2,s1"],
+                ["2026-01-10", "m2", None, "meeting", None, None, None, "c3"]],
+        "oth": [["2026-01-10", "m2", None, "meeting", None, None, None, "cx"],
+                ["2026-02-01", "m0", "oth", "meeting", None, None, None, "cx,s1"]]}
+    people = {r[0]: json.loads(r[1]) for r in _rows(path, "SELECT account_id, pack FROM account_people_pack")}
+    assert sorted(people) == ["acc", "oth"]  # an account with no stakeholders keeps no pack
+    assert [(p[0], p[1], p[2], p[-2], p[-1]) for p in people["acc"]] == [
+        ("c1", "C1", "CFO", None, []), ("c2", "C2", None, "c1", ["c3"]), ("c3", "C3", None, None, [])]
+    assert people["acc"] == _people_expected(path, "acc")
+    assert people["oth"] == _people_expected(path, "oth")
+
+
+def test_changed_meetings_are_repacked_in_chunks_for_every_account_holding_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Chunks of two: the three meetings whose subject changes (noted as 'meeting' by the trigger) are looked up in
+    # two rounds, and both accounts holding them are repacked.
+    monkeypatch.setattr(SqliteStore, "_REFRESH_CHUNK", 2)
+    path = tmp_path / "kam.db"
+    batch = _pack_batch()
+    with open_store(f"sqlite:///{path}", create=True) as store:
+        store.import_batch(batch)
+        store.import_batch(Batch(meetings=[m.model_copy(update={"subject": f"new {m.id}"}) for m in batch.meetings],
+                                 person_kinds={"s1": "staff", "c1": "stakeholder", "c2": "stakeholder",
+                                               "c3": "stakeholder", "cx": "stakeholder"}))
+    assert _rows(path, "SELECT count(*) FROM pack_stale") == [(0,)]
+    assert _packs(path) == {
+        "acc": [["2026-01-10", "m1", "acc", "call", "new m1", "cal", "e1", "c1,c2,s1"],
+                ["2026-01-10", "m2", None, "meeting", "new m2", None, None, "c3"]],
+        "oth": [["2026-01-10", "m2", None, "meeting", "new m2", None, None, "cx"],
+                ["2026-02-01", "m0", "oth", "meeting", "new m0", None, None, "cx,s1"]]}
+
+
+def test_people_packs_are_rewritten_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # People packs written two accounts at a time: five accounts, three rounds, each account its own pack.
+    monkeypatch.setattr(sqlite_module, "DEFAULT_CHUNK", 2)
+    path = tmp_path / "kam.db"
+    with open_store(f"sqlite:///{path}", create=True) as store:
+        store.import_batch(Batch(accounts=[Account(id=f"a{i}", name=f"A{i}") for i in range(5)],
+                                 stakeholders=[Stakeholder(id=f"c{i}{j}", account=f"a{i}", name=f"C{i}{j}")
+                                               for i in range(5) for j in range(i + 1)]))
+        store.import_batch(Batch(stakeholders=[Stakeholder(id=f"c{i}0", account=f"a{i}", name=f"New {i}")
+                                               for i in range(5)]))
+    people = {r[0]: json.loads(r[1]) for r in _rows(path, "SELECT account_id, pack FROM account_people_pack")}
+    assert {a: [(p[0], p[1]) for p in pack] for a, pack in people.items()} == {
+        f"a{i}": [(f"c{i}0", f"New {i}")] + [(f"c{i}{j}", f"C{i}{j}") for j in range(1, i + 1)] for i in range(5)}
+    for i in range(5):
+        assert people[f"a{i}"] == _people_expected(path, f"a{i}")
+
+
+def test_an_account_whose_last_meeting_is_deleted_keeps_no_meeting_pack(tmp_path: Path) -> None:
+    path = tmp_path / "kam.db"
+    with open_store(f"sqlite:///{path}", create=True) as store:
+        store.import_batch(_pack_batch())
+        assert store.delete_meetings(["m0", "m2"]) == 2
+    assert _rows(path, "SELECT count(*) FROM pack_stale") == [(0,)]
+    assert _packs(path) == {"acc": [["2026-01-10", "m1", "acc", "call", "Kick-off", "cal", "e1", "c1,c2,s1"]]}
+    assert _rows(path, "SELECT account_id, meeting_id FROM account_meeting") == [("acc", "m1")]
