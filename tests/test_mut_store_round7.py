@@ -307,3 +307,45 @@ def test_an_account_whose_last_meeting_is_deleted_keeps_no_meeting_pack(tmp_path
     assert _rows(path, "SELECT count(*) FROM pack_stale") == [(0,)]
     assert _packs(path) == {"acc": [["2026-01-10", "m1", "acc", "call", "Kick-off", "cal", "e1", "c1,c2,s1"]]}
     assert _rows(path, "SELECT account_id, meeting_id FROM account_meeting") == [("acc", "m1")]
+
+
+# -- _refresh_account_meetings: the rows of the meetings of moved stakeholders, a chunk at a time ------------------
+
+def test_meetings_of_stakeholders_moved_to_another_account_are_refreshed_in_every_chunk(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Chunks of two meetings: c1 attends five meetings (with s1, and m4 also with c2, who stays at acc); c1 moves to
+    # oth, and every one of the five is rewritten in three rounds: c1's rows go to oth, c2's row of m4 stays at acc
+    # without c1 in it.
+    monkeypatch.setattr(SqliteStore, "_REFRESH_CHUNK", 2)
+    path = tmp_path / "kam.db"
+    meetings = [Meeting(id=f"m{i}", date=dt.date(2026, 1, 1 + i), attendees=["s1", "c1"]) for i in range(4)]
+    meetings.append(Meeting(id="m4", date=dt.date(2026, 1, 9), attendees=["s1", "c1", "c2"]))
+    with open_store(f"sqlite:///{path}", create=True) as store:
+        store.import_batch(Batch(accounts=[Account(id="acc", name="Acme"), Account(id="oth", name="Other")],
+                                 staff=[Staff(id="s1", name="S1")],
+                                 stakeholders=[Stakeholder(id="c1", account="acc", name="C1"),
+                                               Stakeholder(id="c2", account="acc", name="C2")],
+                                 meetings=meetings))
+        store.import_batch(Batch(stakeholders=[Stakeholder(id="c1", account="oth", name="C1")]))
+    assert _rows(path, "SELECT account_id, date, meeting_id, attendees FROM account_meeting "
+                       "ORDER BY account_id, meeting_id") == [
+        ("acc", "2026-01-09", "m4", "c2,s1"),
+        *[("oth", f"2026-01-0{1 + i}", f"m{i}", "c1,s1") for i in range(4)],
+        ("oth", "2026-01-09", "m4", "c1,s1")]
+    assert _rows(path, "SELECT count(*) FROM pack_stale") == [(0,)]
+    assert [e[1] for e in _packs(path)["oth"]] == ["m0", "m1", "m2", "m3", "m4"]
+    assert [(e[1], e[7]) for e in _packs(path)["acc"]] == [("m4", "c2,s1")]
+
+
+def test_deleting_meetings_in_chunks_removes_every_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(SqliteStore, "_REFRESH_CHUNK", 2)
+    path = tmp_path / "kam.db"
+    with open_store(f"sqlite:///{path}", create=True) as store:
+        store.import_batch(Batch(accounts=[Account(id="acc", name="Acme")], staff=[Staff(id="s1", name="S1")],
+                                 stakeholders=[Stakeholder(id="c1", account="acc", name="C1")],
+                                 meetings=[Meeting(id=f"m{i}", date=dt.date(2026, 1, 1 + i), attendees=["s1", "c1"])
+                                           for i in range(6)]))
+        assert store.delete_meetings(["m5", "m0", "m1", "m3", "m4"]) == 5
+    assert _rows(path, "SELECT account_id, date, meeting_id, attendees FROM account_meeting") == [
+        ("acc", "2026-01-03", "m2", "c1,s1")]
+    assert _packs(path) == {"acc": [["2026-01-03", "m2", None, "meeting", None, None, None, "c1,s1"]]}
