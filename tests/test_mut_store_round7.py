@@ -19,7 +19,7 @@ from kamgraph.domain.dataset import Batch
 from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
 from kamgraph.errors import StoreError
 from kamgraph.store import open_store
-from kamgraph.store.sqlite import SqliteStore
+from kamgraph.store.sqlite import SqliteStore, _chunks, _marks, _statements
 from kamgraph.store.url import sqlite_path
 
 V4_FILE = Path(__file__).parent / "data" / "store-v4.sqlite"
@@ -349,3 +349,37 @@ def test_deleting_meetings_in_chunks_removes_every_row(tmp_path: Path, monkeypat
     assert _rows(path, "SELECT account_id, date, meeting_id, attendees FROM account_meeting") == [
         ("acc", "2026-01-03", "m2", "c1,s1")]
     assert _packs(path) == {"acc": [["2026-01-03", "m2", None, "meeting", None, None, None, "c1,s1"]]}
+
+
+# -- the module's small helpers (their doctests are not run by mutmut) ---------------------------------------------
+
+def test_statements_split_a_script_and_keep_a_trigger_body_whole() -> None:
+    script = ("CREATE TABLE t (a);\n CREATE TRIGGER g AFTER INSERT ON t BEGIN DELETE FROM t; INSERT INTO t VALUES (1); "
+              "END;\n;  \n CREATE TABLE u (b)")
+    assert list(_statements(script)) == [
+        "CREATE TABLE t (a);",
+        "CREATE TRIGGER g AFTER INSERT ON t BEGIN DELETE FROM t; INSERT INTO t VALUES (1); END;",
+        "CREATE TABLE u (b);"]
+    # an unfinished statement at the end is given back as it is, with its semicolon
+    assert list(_statements("CREATE TABLE t (a); CREATE TRIGGER g AFTER INSERT ON t BEGIN DELETE FROM t")) == [
+        "CREATE TABLE t (a);", "CREATE TRIGGER g AFTER INSERT ON t BEGIN DELETE FROM t;"]
+    assert list(_statements("")) == [] and list(_statements(" ;\n; ")) == []
+
+
+def test_chunks_and_marks() -> None:
+    assert [len(c) for c in _chunks(list(range(1801)))] == [900, 900, 1]  # 900 by default
+    assert list(_chunks(["a", "b", "c", "d", "e"], 2)) == [["a", "b"], ["c", "d"], ["e"]]
+    assert list(_chunks([], 2)) == []
+    assert (_marks(3), _marks(1), _marks(0)) == ("?,?,?", "?", "")
+
+
+def test_schema_version_reads_the_files_user_version(tmp_path: Path) -> None:
+    path = tmp_path / "kam.db"
+    store = SqliteStore(path)
+    try:
+        assert store.schema_version() == 6
+        store._db.execute("PRAGMA user_version = 3")
+        assert store.schema_version() == 3
+    finally:
+        store.close()
+    assert _rows(path, "PRAGMA user_version") == [(3,)]
