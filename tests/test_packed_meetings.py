@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 
 from kamgraph import kernels
-from kamgraph.analysis.pipeline import analyze
+from kamgraph.analysis.pipeline import analyze, summary_figure
+from kamgraph.analysis.trend import snapshot_on, watch_sustained_fall
 from kamgraph.domain.dataset import AccountSnapshot, Batch, PackedSnapshot
 from kamgraph.domain.models import Account, Meeting, ReportingLine, Staff, Stakeholder
 from kamgraph.graph.account_graph import build_account_graph
@@ -184,3 +185,26 @@ def test_the_bulk_read_gives_packed_snapshots_equal_to_one_account_loads(tmp_pat
                                   and (as_of is None or m.date <= as_of))
                 own = {m.id for m in snap.meetings if m.account == snap.account.id}
                 assert sorted(own) == expected
+
+
+def test_a_past_point_is_cut_from_the_rows_as_from_the_records() -> None:
+    plain = _synthetic()
+    built: list[int] = []
+    packed = _packed(plain, built)
+    settings = Settings()
+    first, last = plain.meetings[0].date, plain.meetings[-1].date
+    for day in (first - dt.timedelta(days=1), first, first + (last - first) / 2, last, AS_OF):
+        cut, expected = snapshot_on(packed, day), snapshot_on(plain, day)
+        assert isinstance(cut, PackedSnapshot) and cut.as_of == day
+        assert summary_figure(cut, day, settings, "health") == summary_figure(expected, day, settings, "health")
+        assert built == []  # cut and analysed from the rows alone
+        # the meetings up to the day, and of the staff outside the team those who attended one: worked out
+        # here from the records, independently of either cut
+        kept = [m for m in plain.meetings if m.date <= day]
+        attended = {p for m in kept for p in m.attendees}
+        team = {s.id for s in plain.staff if plain.account.id in s.accounts}
+        tied = {p for r in plain.relationships for p in (r.source, r.target)}
+        assert [s.id for s in cut.staff] == [s.id for s in plain.staff if s.id in team | tied | attended]
+        assert cut == expected and [m.id for m in cut.meetings] == [m.id for m in kept]
+        built.clear()
+    assert watch_sustained_fall(_packed(plain), AS_OF, settings) == watch_sustained_fall(plain, AS_OF, settings)

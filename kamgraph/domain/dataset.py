@@ -268,6 +268,12 @@ class PackedSnapshot(AccountSnapshot):
         """The packed rows the meetings are built from, or None once :attr:`meetings` was assigned."""
         return self._rows
 
+    def with_meeting_rows(self, rows: list[MeetingRow], **fields: Any) -> PackedSnapshot:
+        """A snapshot of the same store holding ``rows`` (built by the same function) and ``fields``, the other
+        fields being this one's (:func:`kamgraph.analysis.trend.snapshot_on` cuts one at a past date so)."""
+        kept = {f: getattr(self, f) for f in _SNAPSHOT_FIELDS if f != "meetings"}
+        return PackedSnapshot(meeting_rows=rows, build=self._build, **{**kept, **fields})
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, AccountSnapshot):
             return NotImplemented
