@@ -129,6 +129,6 @@ def metrics_snapshot(analysis: AccountAnalysis, *, fingerprint: str, generation:
     account = AccountMetrics(
         account=account_id, name=ag.snapshot.account.name, as_of=as_of, fingerprint=fingerprint,
         generation=generation, computed_at=computed_at, **analysis.summary.model_dump(),
-        active_staff=len(ag.staff), departed=len(ag.departed), meetings=len(ag.meetings), ties=len(ties),
+        active_staff=len(ag.staff), departed=len(ag.departed), meetings=len(ag.meeting_dates), ties=len(ties),
         articulation_points=sum(1 for p in people if p.articulation_point))
     return MetricsSnapshot(account=account, people=sorted(people, key=lambda p: p.person), ties=ties)

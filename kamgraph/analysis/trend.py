@@ -44,11 +44,12 @@ import bisect
 import calendar
 import datetime as dt
 import itertools
-from collections.abc import Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 
 from pydantic import BaseModel, Field
 
-from ..domain.dataset import AccountSnapshot
+from ..domain.dataset import AccountSnapshot, MeetingRow, PackedSnapshot
+from ..domain.models import Staff
 from ..errors import InputError
 from ..settings import Settings
 from .pipeline import AccountAnalysis, analyze, summary_figure
@@ -170,23 +171,39 @@ def snapshot_on(snapshot: AccountSnapshot, day: dt.date) -> AccountSnapshot:
     Keeps the meetings up to ``day`` and, of the staff, the account team, those who attended one of
     those meetings and those in a recorded tie -- what ``load_account(account, day)`` returns.
     """
+    rows = snapshot.meeting_rows if isinstance(snapshot, PackedSnapshot) else None
+    if rows is not None and all(a[0] <= b[0] for a, b in itertools.pairwise(rows)):  # ISO dates sort as dates
+        # A store's packed rows are cut as rows: no Meeting record is built for a past point.
+        kept_rows = rows[:bisect.bisect_right(rows, day.isoformat(), key=_row_day)]
+        staff = _staff_on(snapshot, lambda: ",".join([r[7] for r in kept_rows]).split(","))
+        return snapshot.with_meeting_rows(kept_rows, staff=staff, as_of=day)
     meetings = snapshot.meetings
     dates = [m.date for m in meetings]
     if dates != sorted(dates):
         meetings = sorted(meetings, key=lambda m: (m.date, m.id))
         dates = [m.date for m in meetings]
     kept = meetings[:bisect.bisect_right(dates, day)]
+    staff = _staff_on(snapshot, lambda: set().union(*[m.attendees for m in kept]))
+    return AccountSnapshot(account=snapshot.account, stakeholders=snapshot.stakeholders, staff=staff,
+                           reporting_lines=snapshot.reporting_lines, relationships=snapshot.relationships,
+                           meetings=kept, as_of=day, competitor_ties=snapshot.competitor_ties)
+
+
+def _row_day(row: MeetingRow) -> str:
+    return row[0]
+
+
+def _staff_on(snapshot: AccountSnapshot, attendees: Callable[[], Iterable[str]]) -> list[Staff]:
+    """The staff :func:`snapshot_on` keeps: the account team, those in a recorded tie, and of the others those
+    among ``attendees()`` (everyone in the kept meetings, asked for only when there are such others)."""
     account = snapshot.account.id
     staff_ids = {s.id for s in snapshot.staff}
     wanted = {s.id for s in snapshot.staff if account in s.accounts}
     wanted |= {p for r in snapshot.relationships for p in (r.source, r.target) if p in staff_ids}
     others = staff_ids - wanted  # kept only when they attended one of the kept meetings
     if others:
-        wanted |= others & set().union(*[m.attendees for m in kept])
-    staff = [s for s in snapshot.staff if s.id in wanted]
-    return AccountSnapshot(account=snapshot.account, stakeholders=snapshot.stakeholders, staff=staff,
-                           reporting_lines=snapshot.reporting_lines, relationships=snapshot.relationships,
-                           meetings=kept, as_of=day, competitor_ties=snapshot.competitor_ties)
+        wanted |= others.intersection(attendees())
+    return [s for s in snapshot.staff if s.id in wanted]
 
 
 def analyses_on(snapshot: AccountSnapshot, dates: Sequence[dt.date], settings: Settings, every: str

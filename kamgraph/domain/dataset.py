@@ -3,21 +3,25 @@
 * :class:`Batch` -- the records one import command brings, written all or nothing.
 * :class:`ImportSummary` -- what an import created, updated or left unchanged.
 * :class:`AccountSnapshot` -- one account's people, lines, ties, meetings and
-  competitor ties, as a store loads them for analysis.
+  competitor ties, as a store loads them for analysis; :class:`PackedSnapshot` -- the same, with the meetings
+  kept in a store's packed rows until something reads them as records.
 * :class:`AccountSummary` -- one row of ``kamgraph accounts``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
+from typing import Any
 
 from pydantic import BaseModel
 
 from .models import Account, CompetitorTie, Meeting, Relationship, ReportingLine, Staff, Stakeholder
 
 __all__ = ["KINDS", "STORED_KINDS", "Batch", "KindCounts", "Skipped", "ImportSummary", "AccountSnapshot",
-           "AccountSummary"]
+           "PackedSnapshot", "MeetingRow", "AccountSummary"]
 
 #: Record kinds in the order they must be written (references point backwards).
 KINDS = ("accounts", "staff", "stakeholders", "meetings", "relationships")
@@ -179,6 +183,106 @@ class AccountSnapshot:
                 if person.id == person_id:
                     return person
         return None
+
+
+#: One meeting in a store's packed form: ``(date ISO, id, account, kind value, subject, source, source id,
+#: "attendee,attendee,...")`` -- the attendees the account sees, sorted and joined.
+MeetingRow = Sequence[Any]
+
+#: Stands for "no records given" in :class:`PackedSnapshot`'s ``__init__`` (and its call of the dataclass' own).
+_UNBUILT: list[Meeting] = []
+
+
+class PackedSnapshot(AccountSnapshot):
+    """An :class:`AccountSnapshot` whose meetings stay in the store's packed rows until they are read.
+
+    A portfolio-wide job reads hundreds of meetings per account but most of its analysis needs only each
+    meeting's date, kind and attendees: :func:`kamgraph.graph.account_graph.build_account_graph` sums the
+    tie strengths straight from :attr:`meeting_rows`, and the :class:`~kamgraph.domain.models.Meeting`
+    records are built (by ``build``, the store's own function) the first time anything reads
+    :attr:`meetings` -- a departure's impact, a trend, a report. Building them, and freeing them, was about
+    an eighth of the instructions of an alert check on a synthetic store (issue #15; callgrind,
+    ``benchmarks/alerts_callgrind.py``). Assigning :attr:`meetings` replaces the rows, so the two never disagree.
+
+    Parameters
+    ----------
+    meeting_rows : list of MeetingRow
+        Sorted by date, then id (the order of :attr:`AccountSnapshot.meetings`).
+    build : callable
+        ``rows -> list[Meeting]``, the same records in the same order (a module-level function, so that a
+        snapshot pickles).
+    meetings : list of Meeting, optional
+        Records instead of rows (what :func:`dataclasses.replace` passes): a plain snapshot, then.
+    **fields
+        The other fields of :class:`AccountSnapshot`.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from kamgraph.domain.models import Account
+    >>> built = []
+    >>> def build(rows):
+    ...     built.append(len(rows))
+    ...     return [Meeting(id=r[1], date=dt.date.fromisoformat(r[0]), account=r[2], kind=r[3],
+    ...                     attendees=r[7].split(",")) for r in rows]
+    >>> snap = PackedSnapshot(meeting_rows=[("2026-03-02", "m1", "a", "call", None, None, None, "c1,s1")],
+    ...                       build=build, account=Account(id="a", name="A"), stakeholders=[], staff=[],
+    ...                       reporting_lines=[], relationships=[])
+    >>> len(snap.meeting_rows), built
+    (1, [])
+    >>> [(m.id, m.date.isoformat(), m.attendees) for m in snap.meetings], built
+    ([('m1', '2026-03-02', ['c1', 's1'])], [1])
+    >>> snap == AccountSnapshot(account=snap.account, stakeholders=[], staff=[], reporting_lines=[],
+    ...                         relationships=[], meetings=snap.meetings)
+    True
+    >>> snap.meetings = []
+    >>> snap.meeting_rows is None, snap.meetings
+    (True, [])
+    """
+
+    def __init__(self, *, meeting_rows: list[MeetingRow] | None = None,
+                 build: Callable[[list[MeetingRow]], list[Meeting]] | None = None,
+                 meetings: list[Meeting] = _UNBUILT, **fields: Any) -> None:
+        if meeting_rows and build is None:
+            raise TypeError("PackedSnapshot: meeting_rows need the build function that makes their records")
+        self._rows: list[MeetingRow] | None = meeting_rows if meetings is _UNBUILT else None
+        self._build = build
+        self._built: list[Meeting] | None = None
+        super().__init__(meetings=meetings, **fields)  # records given (dataclasses.replace): the rows are dropped
+
+    @property  # type: ignore[override]
+    def meetings(self) -> list[Meeting]:
+        """The meetings as records (built from the rows on first use)."""
+        if self._built is None:
+            self._built = self._build(self._rows) if self._rows and self._build is not None else []
+        return self._built
+
+    @meetings.setter
+    def meetings(self, value: list[Meeting]) -> None:
+        if value is _UNBUILT:  # the dataclass' own __init__
+            return
+        self._built, self._rows = value, None
+
+    @property
+    def meeting_rows(self) -> list[MeetingRow] | None:
+        """The packed rows the meetings are built from, or None once :attr:`meetings` was assigned."""
+        return self._rows
+
+    def with_meeting_rows(self, rows: list[MeetingRow], **fields: Any) -> PackedSnapshot:
+        """A snapshot of the same store holding ``rows`` (built by the same function) and ``fields``, the other
+        fields being this one's (:func:`kamgraph.analysis.trend.snapshot_on` cuts one at a past date so)."""
+        kept = {f: getattr(self, f) for f in _SNAPSHOT_FIELDS if f != "meetings"}
+        return PackedSnapshot(meeting_rows=rows, build=self._build, **{**kept, **fields})
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, AccountSnapshot):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in _SNAPSHOT_FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # as the dataclass: mutable, compared by value
+
+
+_SNAPSHOT_FIELDS = tuple(f.name for f in dataclass_fields(AccountSnapshot))
 
 
 class AccountSummary(BaseModel):

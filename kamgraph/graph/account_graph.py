@@ -34,10 +34,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from ..domain.dataset import AccountSnapshot
+from ..domain.dataset import AccountSnapshot, MeetingRow
 from ..domain.models import Meeting, Relationship, Staff, Stakeholder, TieKind
 from ..settings import Settings
 from .importance import importance
@@ -78,19 +79,27 @@ class AccountGraph:
     importance: dict[str, float] = field(default_factory=dict)
     #: Active stakeholders whose importance reaches the key threshold.
     key: set[str] = field(default_factory=set)
-    #: The meetings the figures count, sorted by date then id.
-    meetings: list[Meeting] = field(default_factory=list)
+    #: The date of each meeting of :attr:`meetings`, by position (the positions the tie table holds).
+    meeting_dates: list[dt.date] = field(default_factory=list)
     #: Offline threads (recorded KNOWS ties counted as threads, see the module docstring): stakeholder -> staff.
     offline: dict[str, list[str]] = field(default_factory=dict)
     _staff_strength: dict[str, float] = field(default_factory=dict, repr=False)
+    #: The meetings when they are not the snapshot's own (sorted here because the snapshot's were not).
+    _meetings: list[Meeting] | None = field(default=None, repr=False)
     _ties: dict[tuple[str, str], TieStats] | None = field(default=None, repr=False)
     _active_ties: list[tuple[str, str, float, dt.date]] | None = field(default=None, repr=False)
+
+    @property
+    def meetings(self) -> list[Meeting]:
+        """The meetings the figures count, sorted by date then id (the snapshot's, built from its packed rows
+        on first use when a store gave them so: see :class:`~kamgraph.domain.dataset.PackedSnapshot`)."""
+        return self.snapshot.meetings if self._meetings is None else self._meetings
 
     @property
     def ties(self) -> dict[tuple[str, str], TieStats]:
         """Every (staff, stakeholder) pair that met, including people who left (built on first use)."""
         if self._ties is None:
-            self._ties = ties_from_table(self.table[0], self.ids, [m.date for m in self.meetings])
+            self._ties = ties_from_table(self.table[0], self.ids, self.meeting_dates)
         return self._ties
 
     def active_ties(self) -> list[tuple[str, str, float, dt.date]]:
@@ -111,8 +120,8 @@ class AccountGraph:
             end = bisect.bisect_left(client_at, n_active, start)
             found = [k for k in range(start, end) if staff_at[k] < n_staff]
             found.sort(key=staff_at.__getitem__)
-            ids, meetings = self.ids, self.meetings
-            self._active_ties = [(ids[staff_at[k]], ids[client_at[k]], strength[k], meetings[last_at[k]].date)
+            ids, dates = self.ids, self.meeting_dates
+            self._active_ties = [(ids[staff_at[k]], ids[client_at[k]], strength[k], dates[last_at[k]])
                                  for k in found]
         return self._active_ties
 
@@ -123,7 +132,7 @@ class AccountGraph:
         Read off the tie table's positions, without building :attr:`ties` (the portfolio's stage needs only this).
         """
         firsts = self.table[0][3]
-        return self.meetings[min(firsts)].date if firsts else None
+        return self.meeting_dates[min(firsts)] if firsts else None
 
     def met_with_strength(self, person_id: str) -> bool:
         """True when some staff member has a tie of positive strength with this stakeholder."""
@@ -176,16 +185,23 @@ def build_account_graph(snapshot: AccountSnapshot, as_of: dt.date, settings: Set
     index = {pid: i for i, pid in enumerate(ids)}
     n_staff, n_active = len(staff), len(staff) + len(stakeholders)
     is_staff = b"\1" * n_staff + bytes(len(stakeholders)) + b"\1" * len(departed_staff) + bytes(len(departed))
-    meetings = snapshot.meetings
     strength = settings.strength
     args = (index, is_staff, as_of.toordinal(), strength.half_life_days, strength.kind_weights,
             settings.meeting_size.full_weight_attendees)
-    table = aggregate_ties(meetings, *args)
-    if table is None:  # not in (date, id) order: sums must not depend on load order
-        meetings = sorted(meetings, key=lambda m: (m.date, m.id))
+    rows = getattr(snapshot, "meeting_rows", None)  # a PackedSnapshot's: the sums straight from the rows
+    table, own = None, None
+    if rows is not None:
+        dates, ordinals = _row_dates(rows)
+        table = aggregate_ties(rows, *args, ordinals)
+    if table is None:
+        meetings = snapshot.meetings
         table = aggregate_ties(meetings, *args)
+        if table is None:  # not in (date, id) order: sums must not depend on load order
+            meetings = own = sorted(meetings, key=lambda m: (m.date, m.id))
+            table = aggregate_ties(meetings, *args)
+        dates = [m.date for m in meetings]
     threads, last, staff_strength = tie_views(table[0], ids, n_staff, n_active, strength.thread_threshold)
-    last_contact = {cid: meetings[position].date for cid, position in last.items()}
+    last_contact = {cid: dates[position] for cid, position in last.items()}
     weights: dict[str, float] = {}
     seen: dict[tuple[object, int], float] = {}  # importance depends on role and influence only
     for cid, p in stakeholders.items():
@@ -202,7 +218,29 @@ def build_account_graph(snapshot: AccountSnapshot, as_of: dt.date, settings: Set
     return AccountGraph(snapshot=snapshot, as_of=as_of, settings=settings, stakeholders=stakeholders,
                         departed=departed, staff=staff, departed_staff=departed_staff, ids=ids, table=table,
                         threads=threads, last_contact=last_contact, importance=weights, key=key,
-                        meetings=meetings, _staff_strength=staff_strength, offline=offline)
+                        meeting_dates=dates, _staff_strength=staff_strength, offline=offline, _meetings=own)
+
+
+#: ISO date -> (date, ordinal), for the packed rows' dates (a few thousand distinct days at most in a store's
+#: history; cleared if it ever grows past :data:`_DAYS_KEPT`).
+_DAYS: dict[str, tuple[dt.date, int]] = {}
+_DAYS_KEPT = 100_000
+
+
+def _row_dates(rows: Sequence[MeetingRow]) -> tuple[list[dt.date], list[int]]:
+    """The date and its ordinal of each packed meeting row (see :data:`kamgraph.domain.dataset.MeetingRow`)."""
+    cache = _DAYS
+    if len(cache) > _DAYS_KEPT:
+        cache.clear()
+    dates, ordinals = [], []
+    for row in rows:
+        known = cache.get(row[0])
+        if known is None:
+            day = dt.date.fromisoformat(row[0])
+            known = cache[row[0]] = (day, day.toordinal())
+        dates.append(known[0])
+        ordinals.append(known[1])
+    return dates, ordinals
 
 
 def _with_offline_threads(threads: dict[str, list[tuple[str, float]]], ties: list[Relationship],

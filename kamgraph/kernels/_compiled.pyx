@@ -157,7 +157,7 @@ cdef inline object _field(object record, dict fields, str name):
 
 
 def aggregate_ties(list meetings, dict index, const unsigned char[::1] is_staff, long as_of, double half_life,
-                   dict weights, int full_size=0):
+                   dict weights, int full_size=0, list days=None):
     """Every staff-stakeholder pair and stakeholder pair that met, summed in meeting order.
 
     Parameters
@@ -176,6 +176,9 @@ def aggregate_ties(list meetings, dict index, const unsigned char[::1] is_staff,
         Meeting kind -> weight.
     full_size : int
         Attendees up to which a meeting counts fully; a bigger one counts ``full_size / n`` (0: always fully).
+    days : list of int, optional
+        With it, ``meetings`` are a store's packed rows (date, id, account, kind, subject, source, source id,
+        "attendee,attendee,...") and ``days[k]`` is the ordinal of row ``k``'s date.
 
     Returns
     -------
@@ -217,13 +220,18 @@ def aggregate_ties(list meetings, dict index, const unsigned char[::1] is_staff,
             raise MemoryError()
         for mi in range(n_meetings):
             meeting = meetings[mi]
-            fields = getattr(meeting, "__dict__", None)  # a model's fields, read without its attribute hooks
-            if type(fields) is not dict:
-                fields = {"date": meeting.date, "id": meeting.id, "attendees": meeting.attendees,
-                          "kind": meeting.kind}
-            date = _field(meeting, <dict>fields, "date")
-            day = date.toordinal()
-            meeting_id = _field(meeting, <dict>fields, "id")
+            if days is not None:  # a packed row: its fields by position, its date's ordinal given
+                day = days[mi]
+                meeting_id = meeting[1]
+                attendees = (<str>meeting[7]).split(",")
+            else:
+                fields = getattr(meeting, "__dict__", None)  # a model's fields, read without its attribute hooks
+                if type(fields) is not dict:
+                    fields = {"date": meeting.date, "id": meeting.id, "attendees": meeting.attendees,
+                              "kind": meeting.kind}
+                day = _field(meeting, <dict>fields, "date").toordinal()
+                meeting_id = _field(meeting, <dict>fields, "id")
+                attendees = _field(meeting, <dict>fields, "attendees")
             if day < previous_day:
                 return None
             if day == previous_day:
@@ -234,7 +242,6 @@ def aggregate_ties(list meetings, dict index, const unsigned char[::1] is_staff,
             if day > as_of:
                 continue
             n_ours = n_theirs = 0
-            attendees = _field(meeting, <dict>fields, "attendees")
             size = len(attendees)
             for person in attendees:
                 found = PyDict_GetItem(index, person)
@@ -252,7 +259,7 @@ def aggregate_ties(list meetings, dict index, const unsigned char[::1] is_staff,
                     n_theirs += 1
             if n_ours == 0 or n_theirs == 0:
                 continue
-            kind = _field(meeting, <dict>fields, "kind")
+            kind = meeting[3] if days is not None else _field(meeting, <dict>fields, "kind")
             for k in range(n_kinds):  # the weight of this kind, found by identity (kinds are enum members)
                 if kind_objects[k] == <PyObject*>kind:
                     weight = kind_weights[k]

@@ -36,7 +36,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections.abc import Hashable, Iterable, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .results import (
     BridgeTable,
@@ -74,8 +74,9 @@ class _Meeting(Protocol):
 
 
 # --------------------------------------------------------------------------- tie strengths
-def aggregate_ties(meetings: Sequence[_Meeting], index: dict[str, int], is_staff: bytes, as_of: int,
-                   half_life: float, weights: dict, full_size: int = 0) -> TieTable | None:
+def aggregate_ties(meetings: Sequence[_Meeting] | Sequence[Sequence[Any]], index: dict[str, int], is_staff: bytes,
+                   as_of: int, half_life: float, weights: dict, full_size: int = 0,
+                   days: Sequence[int] | None = None) -> TieTable | None:
     """Every staff-stakeholder pair and every stakeholder pair that met, with their figures.
 
     The kernel behind :func:`kamgraph.graph.strength.tie_stats` (which defines
@@ -102,6 +103,10 @@ def aggregate_ties(meetings: Sequence[_Meeting], index: dict[str, int], is_staff
         Attendees up to which a meeting counts fully: a meeting of ``n > full_size``
         attendees counts ``full_size / n`` of its weight for every pair in it
         (0: every meeting counts fully; see :class:`kamgraph.settings.MeetingSizeSettings`).
+    days : sequence of int, optional
+        With it, ``meetings`` are a store's packed rows -- ``(date, id, account, kind, subject, source,
+        source id, "attendee,attendee,...")``, see :data:`kamgraph.domain.dataset.MeetingRow` -- and
+        ``days[k]`` is the ordinal of row ``k``'s date: the same sums, without building a record a meeting.
 
     Returns
     -------
@@ -130,6 +135,14 @@ def aggregate_ties(meetings: Sequence[_Meeting], index: dict[str, int], is_staff
     >>> aggregate_ties(ms, {"s": 0, "a": 1, "b": 2}, bytes([1, 0, 0]), d.toordinal(), 90.0, {"meeting": 1.0},
     ...                2).pairs.strength
     [1.6666666666666665, 0.6666666666666666]
+
+The same meetings as packed rows, each date given by its ordinal:
+
+    >>> rows = [("2025-01-01", "m1", "x", "meeting", None, None, None, "s,a,b"),
+    ...         ("2025-01-01", "m2", "x", "meeting", None, None, None, "s,a")]
+    >>> aggregate_ties(rows, {"s": 0, "a": 1, "b": 2}, bytes([1, 0, 0]), d.toordinal(), 90.0, {"meeting": 1.0},
+    ...                days=[d.toordinal()] * 2) == (pairs, together)
+    True
     """
     n = len(is_staff)
     factors: dict[tuple[int, object], float] = {}
@@ -137,22 +150,24 @@ def aggregate_ties(meetings: Sequence[_Meeting], index: dict[str, int], is_staff
     together: dict[int, float] = {}
     previous = (-1, "")
     for position, meeting in enumerate(meetings):
-        day = meeting.date.toordinal()
-        if (day, meeting.id) < previous:
+        if days is None:
+            day, meeting_id, kind, attendees = meeting.date.toordinal(), meeting.id, meeting.kind, meeting.attendees
+        else:  # a packed row
+            day, meeting_id, kind, attendees = days[position], meeting[1], meeting[3], meeting[7].split(",")
+        if (day, meeting_id) < previous:
             return None
-        previous = (day, meeting.id)
+        previous = (day, meeting_id)
         if day > as_of:
             continue
-        people = {index[p] for p in meeting.attendees if p in index}
+        people = {index[p] for p in attendees if p in index}
         ours = sorted(i for i in people if is_staff[i])
         theirs = sorted(i for i in people if not is_staff[i])
         if not ours or not theirs:
             continue
-        kind = meeting.kind
         value = factors.get((day, kind))
         if value is None:
             value = factors[(day, kind)] = weights.get(kind, 0.0) * 2.0 ** (-max(as_of - day, 0) / half_life)
-        size = len(meeting.attendees)
+        size = len(attendees)
         if 0 < full_size < size:
             value = value * full_size / size
         for c in theirs:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..domain.alert_state import AccountCheck, AlertRecord, Delivery
-from ..domain.dataset import KINDS, AccountSnapshot, AccountSummary, Batch, ImportSummary
+from ..domain.dataset import KINDS, AccountSnapshot, AccountSummary, Batch, ImportSummary, PackedSnapshot
 from ..domain.erasure import AlertState, Erasure, ErasureCounts, merge_alert_states
 from ..domain.metrics import AccountMetrics, MetricsSnapshot
 from ..domain.models import (
@@ -357,6 +357,19 @@ def _meeting_fields(rows: Iterable[Sequence[Any]], days: dict[str, dt.date], kin
         note(people)
         yield {"id": mid, "date": date, "kind": kinds[kind], "account": account, "subject": subject,
                "source": source, "source_id": source_id, "attendees": people}
+
+
+def meetings_from_rows(rows: Iterable[Sequence[Any]]) -> list[Meeting]:
+    """The :class:`Meeting` records of an account's pack rows (see :func:`_meeting_fields`), in their order: what
+    a :class:`~kamgraph.domain.dataset.PackedSnapshot` of this store builds when its meetings are read."""
+    return trusted_all(Meeting, _meeting_fields(rows, {}, _MEETING_KINDS, _ignore))
+
+
+def _ignore(_: object) -> None:
+    return None
+
+
+_MEETING_KINDS = members(MeetingKind)
 
 
 def _marks(n: int) -> str:
@@ -1216,16 +1229,16 @@ class SqliteStore(GraphStore):
             raise NotFoundError(f"no account with id {missing[0]!r} (see 'kamgraph accounts')")
         stakeholders = self._chunk_stakeholders(unique)
         cutoff = _iso(as_of)
-        by_account: dict[str, list[Meeting]] = defaultdict(list)
+        by_account: dict[str, list[Sequence[Any]]] = defaultdict(list)
         meeting_staff: dict[str, set[str]] = {}
         seen_in_meetings: dict[str, set[str]] = defaultdict(set)
-        kinds = members(MeetingKind)
-        days: dict[str, dt.date] = {}
         # Each account's view of its meetings is kept on write (account_meeting, schema 5, and its pack, schema 6):
-        # the attendees it sees already sorted and joined.
-        for acc, meetings in self._chunk_meetings(unique, cutoff):
-            by_account[acc].extend(trusted_all(Meeting, _meeting_fields(meetings, days, kinds,
-                                                                        seen_in_meetings[acc].update)))
+        # the attendees it sees already sorted and joined. The rows stay rows (PackedSnapshot): the analysis sums
+        # the ties from them, and the Meeting records are built only if something reads them.
+        for acc, rows in self._chunk_meetings(unique, cutoff):
+            by_account[acc].extend(rows)
+            if rows:
+                seen_in_meetings[acc].update(",".join([r[7] for r in rows]).split(","))
         for acc, people in stakeholders.items():  # the rest of whom an account's meetings saw are our staff
             seen = seen_in_meetings.get(acc)
             if seen:
@@ -1265,10 +1278,10 @@ class SqliteStore(GraphStore):
                 for m in (sorted({*s.dotted_to, *([s.reports_to] if s.reports_to else [])}) if s.dotted_to
                           else (s.reports_to,))
                 if m in client_ids))
-            snapshots.append(AccountSnapshot(
+            snapshots.append(PackedSnapshot(
                 account=accounts[account_id], stakeholders=people, staff=[staff[i] for i in sorted(staff_ids)],
-                reporting_lines=lines, relationships=relationships, meetings=by_account.get(account_id, []),
-                as_of=as_of, competitor_ties=leans.get(account_id, [])))
+                reporting_lines=lines, relationships=relationships, meeting_rows=by_account.get(account_id, []),
+                build=meetings_from_rows, as_of=as_of, competitor_ties=leans.get(account_id, [])))
         return snapshots
 
     def _current_packs(self, table: str, account_ids: list[str]) -> tuple[dict[str, str], list[str]]:
