@@ -13,18 +13,30 @@ is the store's contract; the plain ``sqlite3`` module or the plain Neo4j driver 
   ``provenance_write_people`` writing the people's ``last`` list);
 - the bulk read (``load_accounts``) gives an account's snapshot only the reporting lines between its own
   stakeholders, as the one-account read does: a line to a manager at another account stays a field of the
-  stakeholder, not a line of the snapshot (Neo4j's ``_build_chunk``).
+  stakeholder, not a line of the snapshot (Neo4j's ``_build_chunk``);
+- ``kamgraph forget`` of a person leaves the meetings they were not in alone, an internal meeting of our staff
+  too (Neo4j's ``erase_account_meetings`` touches the meetings of the erased *accounts* only); forgetting an
+  account deletes the meetings recorded on it that no stakeholder is left in (SQLite's erasure looks them up
+  by ``meeting.account_id``);
+- Neo4j: a restored alert state (``kamgraph copy``, ``forget``) keeps its dates as Cypher dates, as
+  ``cypher/alerts.cypher`` says, so that a Cypher date comparison finds them (read with the plain driver).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+import neo4j
+import pytest
+
+from kamgraph.domain.alert_state import AlertRecord
 from kamgraph.domain.dataset import Batch
-from kamgraph.domain.erasure import ERASED, Erasure
+from kamgraph.domain.erasure import ERASED, AlertState, Erasure
 from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
 from kamgraph.domain.provenance import Provenance
 from kamgraph.store.base import GraphStore
+
+from .conftest import BoltServer
 
 
 def test_a_meeting_whose_last_stakeholder_is_erased_goes_with_its_staff_attendances(store: GraphStore) -> None:
@@ -108,3 +120,49 @@ def test_a_staff_members_title_naming_the_erased_is_scrubbed(store: GraphStore) 
     # only s1's title names Cy Smith: one text scrubbed, the rest of the title kept
     assert counts.texts_scrubbed == 1
     assert store.get_person("s1").title == f"Account lead for {ERASED}"
+
+
+def _two_meetings(store: GraphStore) -> None:
+    """m1: Sam and Cy (acc's only stakeholder); m-int: Sam and Tess alone, an internal meeting on acc."""
+    store.import_batch(Batch(
+        accounts=[Account(id="acc", name="Acme")],
+        staff=[Staff(id="s1", name="Sam", accounts=["acc"]), Staff(id="s2", name="Tess", accounts=["acc"])],
+        stakeholders=[Stakeholder(id="c1", account="acc", name="Cy Smith")],
+        meetings=[Meeting(id="m1", date=dt.date(2026, 1, 5), account="acc", attendees=["s1", "c1"]),
+                  Meeting(id="m-int", date=dt.date(2026, 1, 6), account="acc", attendees=["s1", "s2"])]))
+
+
+def test_forgetting_a_person_keeps_meetings_they_were_not_in(store: GraphStore) -> None:
+    _two_meetings(store)
+    counts = store.erase(Erasure(people=["c1"], accounts=[]), lambda state: state)
+    # m1 loses its only stakeholder and goes; m-int had nothing of c1 and stays, with both attendees
+    assert counts.meetings == 1
+    assert [(m.id, m.attendees) for m in store.person_meetings("s2")] == [("m-int", ["s1", "s2"])]
+    assert [m.id for m in store.person_meetings("s1")] == ["m-int"]
+
+
+def test_forgetting_an_account_deletes_the_meetings_recorded_on_it(store: GraphStore) -> None:
+    _two_meetings(store)
+    counts = store.erase(Erasure(people=["c1"], accounts=["acc"]), lambda state: state)
+    # m1 (c1 gone) and m-int (recorded on the erased account, no stakeholder in it) both go
+    assert (counts.accounts, counts.meetings) == (1, 2)
+    assert store.person_meetings("s1") == [] and store.person_meetings("s2") == []
+
+
+@pytest.mark.bolt
+def test_a_restored_alert_state_keeps_its_dates_as_cypher_dates(bolt: BoltServer, bolt_database: str) -> None:
+    alert = AlertRecord(key="overdue:acc:c1", rule="overdue", account="acc", subject="c1", severity="high",
+                        state="f1", title="Cy is overdue", message="Nobody met Cy", raised_on=dt.date(2026, 3, 1),
+                        cleared_on=dt.date(2026, 3, 9))
+    with bolt.open(bolt_database) as store:
+        store.import_batch(Batch(accounts=[Account(id="acc", name="Acme")]))
+        store.restore_alert_state(AlertState(alerts=[alert]))
+    with neo4j.GraphDatabase.driver(bolt.uri, auth=(bolt.user, bolt.password)) as driver:
+        records = driver.execute_query("MATCH (a:Alert) RETURN a.raised_on AS raised, a.cleared_on AS cleared",
+                                       database_=bolt_database).records
+        # as cypher/alerts.cypher says: dates are Cypher dates, so a date comparison in Cypher finds the alert
+        later = driver.execute_query("MATCH (a:Alert) WHERE a.cleared_on >= date('2026-03-05') RETURN count(a) AS n",
+                                     database_=bolt_database).records
+    dates = [(r["raised"], r["cleared"]) for r in records]
+    assert dates == [(neo4j.time.Date(2026, 3, 1), neo4j.time.Date(2026, 3, 9))]
+    assert later[0]["n"] == 1
