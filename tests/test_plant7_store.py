@@ -1,5 +1,5 @@
-"""Store rules the seventh round of planted bugs found unchecked, worked out by hand (both stores where the rule
-is the store's contract; the plain ``sqlite3`` module or the plain Neo4j driver where a value is read back).
+"""Store rules the seventh round of planted bugs found unchecked, worked out by hand (both stores, every rule
+being the store's contract; the plain Neo4j driver where a value is read back from the graph).
 
 - ``kamgraph forget``: a meeting whose last stakeholder is erased goes, with the attendances of our staff in it,
   while a meeting another stakeholder still attends stays (Neo4j's ``erase_meeting_client_attendees`` must
