@@ -25,6 +25,7 @@ being the store's contract; the plain Neo4j driver where a value is read back fr
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import neo4j
 import pytest
@@ -35,8 +36,12 @@ from kamgraph.domain.erasure import ERASED, AlertState, Erasure
 from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
 from kamgraph.domain.provenance import Provenance
 from kamgraph.store.base import GraphStore
+from kamgraph.store.cypher import parse_queries
 
 from .conftest import BoltServer
+
+#: The test-only statements the plain driver runs (no Cypher outside a catalogue file).
+PLANT7 = parse_queries((Path(__file__).parent / "data" / "plant7.cypher").read_text(), "plant7.cypher")
 
 
 def test_a_meeting_whose_last_stakeholder_is_erased_goes_with_its_staff_attendances(store: GraphStore) -> None:
@@ -158,10 +163,9 @@ def test_a_restored_alert_state_keeps_its_dates_as_cypher_dates(bolt: BoltServer
         store.import_batch(Batch(accounts=[Account(id="acc", name="Acme")]))
         store.restore_alert_state(AlertState(alerts=[alert]))
     with neo4j.GraphDatabase.driver(bolt.uri, auth=(bolt.user, bolt.password)) as driver:
-        records = driver.execute_query("MATCH (a:Alert) RETURN a.raised_on AS raised, a.cleared_on AS cleared",
-                                       database_=bolt_database).records
+        records = driver.execute_query(PLANT7["p7_alert_dates"].text, database_=bolt_database).records
         # as cypher/alerts.cypher says: dates are Cypher dates, so a date comparison in Cypher finds the alert
-        later = driver.execute_query("MATCH (a:Alert) WHERE a.cleared_on >= date('2026-03-05') RETURN count(a) AS n",
+        later = driver.execute_query(PLANT7["p7_alerts_cleared_since"].text, {"day": "2026-03-05"},
                                      database_=bolt_database).records
     dates = [(r["raised"], r["cleared"]) for r in records]
     assert dates == [(neo4j.time.Date(2026, 3, 1), neo4j.time.Date(2026, 3, 9))]
