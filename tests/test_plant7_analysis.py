@@ -7,6 +7,9 @@
 - Each staff member's summed strength counts the ties with *active* stakeholders only (``tie_views``, the
   Python twin and the compiled kernel alike): the meetings with someone who left add nothing to the
   concentration.
+- The decay rule raises an alert only for a tie that was watched (at or above the threshold) at the last check:
+  a key tie that was already weak then gives a finding that keeps an open alert open but raises none.
+- The overdue rule's owner is the stakeholder's *strongest* thread (threads run strongest first).
 """
 
 from __future__ import annotations
@@ -21,10 +24,13 @@ from kamgraph.analysis.gaps import top_staff_share
 from kamgraph.analysis.pipeline import analyze, summary_figure
 from kamgraph.graph.account_graph import build_account_graph
 from kamgraph.graph.networkx_view import relationship_graph
+from kamgraph.monitor.alerts import evaluate_account, run_alerts
 from kamgraph.monitor.departure import account_impact
 from kamgraph.settings import Settings
+from kamgraph.store import open_store
 
-from .accounts import AS_OF, met, min_cut_by_enumeration, person, snapshot, us
+from .accounts import AS_OF, as_batch, met, min_cut_by_enumeration, person, snapshot, us
+from .test_alerts import only
 
 
 def test_a_key_stakeholder_nobody_reaches_counts_at_connectivity_1() -> None:
@@ -99,3 +105,30 @@ def test_staff_strength_leaves_out_the_stakeholders_who_left(backend: str) -> No
     # and through whichever backend this process runs
     assert ag.staff_strength() == {"s-ann": pytest.approx(1.0), "s-bob": pytest.approx(2.0)}
     assert top_staff_share(ag) == ("s-bob", 0.666667)
+
+
+def test_a_key_tie_weak_at_the_last_check_too_raises_no_decay_alert() -> None:
+    # Key stakeholders (importance from 5): A 5 x 2.0 = 10, B 4 x 1.5 = 6. The first run compares with the data
+    # as of first_check_days (30) before the as-of date. S1 met A 200 days ago: 2 ** (-170/90) = 0.270 at that
+    # check and 2 ** (-200/90) = 0.214 now -- below 0.5 both times, so it never decayed. S1 met B 100 days ago:
+    # 2 ** (-70/90) = 0.583 then (watched), 2 ** (-100/90) = 0.463 now: B's tie decayed, A's did not.
+    snap = snapshot([person("A", 5, "economic_buyer"), person("B", 4, "champion")], [us("S1")],
+                    [met("m1", 200, "S1", "A"), met("m2", 100, "S1", "B")])
+    settings = only("decay")
+    findings, _ = evaluate_account(snap, AS_OF, AS_OF - dt.timedelta(days=30), settings)
+    assert sorted((f.subject, f.trigger) for f in findings) == [("S1>A", False), ("S1>B", True)]
+    with open_store(":memory:", create=True) as store:
+        store.import_batch(as_batch(snap))
+        run = run_alerts(store, AS_OF, settings)
+        assert [(a.rule, a.subject) for a in run.new] == [("decay", "S1>B")]
+
+
+def test_the_owner_of_an_overdue_stakeholder_is_their_strongest_thread() -> None:
+    # B: champion, influence 4 -> importance 6 (key), target 21 days. S1 met B 25 and 26 days ago:
+    # 2 ** (-25/90) + 2 ** (-26/90) = 0.825 + 0.819 = 1.643; S2 met B 30 days ago: 2 ** (-30/90) = 0.794. Both are
+    # threads (>= 0.5), S1 the stronger. Last met 25 days ago > 21: overdue, owned by S1.
+    snap = snapshot([person("B", 4, "champion")], [us("S1"), us("S2", "delivery")],
+                    [met("m1", 25, "S1", "B"), met("m2", 26, "S1", "B"), met("m3", 30, "S2", "B")])
+    findings, _ = evaluate_account(snap, AS_OF, AS_OF, only("overdue"))
+    assert [(f.subject, f.message, f.data["owner"]) for f in findings] == [
+        ("B", "target every 21 days; threads: Staff S1 1.6, Staff S2 0.8; owner: Staff S1", "S1")]

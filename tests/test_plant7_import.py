@@ -3,13 +3,19 @@
 - A meeting without an account gets the account of its stakeholders *as this import has them*: a stakeholder
   stored under one account and moved to another by the same import gives the meeting the new account, not the
   stored one (the store is asked only for the accounts of stakeholders the import does not name; both stores).
+- A mapping's table for a file no table names: the one table without ``files``; with two such tables the choice
+  is ambiguous, and the file is refused rather than read with the first.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from kamgraph.errors import InputError
 from kamgraph.ingest import import_files
+from kamgraph.ingest.mapping import load_mapping
 from kamgraph.store.base import GraphStore
 
 
@@ -33,3 +39,35 @@ def test_a_meeting_follows_a_stakeholder_moved_by_the_same_import(store: GraphSt
     assert store.get_person("c1").account == "beta"
     assert [(m.id, m.account) for m in store.person_meetings("c1")] == [("m1", "beta")]
     assert [(m.id, m.account) for m in store.person_meetings("c2")] == [("m2", "acme")]
+
+
+CATCH_ALL = '''[[table]]
+kind = "stakeholders"
+files = ["people*.csv"]
+[table.columns]
+id = "Ref"
+
+[[table]]
+kind = "staff"
+[table.columns]
+id = "Login"
+'''
+
+
+def test_a_file_no_table_names_goes_to_the_only_table_without_files(tmp_path: Path) -> None:
+    path = tmp_path / "map.toml"
+    path.write_text(CATCH_ALL, encoding="utf-8")
+    mapping = load_mapping(path)
+    assert mapping.table_for(Path("people-2025.csv")).kind == "stakeholders"
+    assert mapping.table_for(Path("team.csv")).kind == "staff"  # the one table with no files
+    # a second table without files: which one reads team.csv is ambiguous, so neither does
+    path.write_text(CATCH_ALL + '''
+[[table]]
+kind = "meetings"
+[table.columns]
+date = "When"
+''', encoding="utf-8")
+    mapping = load_mapping(path)
+    assert mapping.table_for(Path("people-2025.csv")).kind == "stakeholders"
+    with pytest.raises(InputError, match=r"no \[\[table\]\] of the mapping .* is for this file"):
+        mapping.table_for(Path("team.csv"))
