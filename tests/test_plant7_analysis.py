@@ -68,7 +68,7 @@ def test_a_colleague_at_exactly_their_capacity_after_the_handover_has_headroom()
     assert step.stakeholder.id == "c1" and step.to is not None and step.to.id == "s-bob"
     assert (step.to_load, step.to_capacity, step.over_capacity) == (1, 1, False)
     assert step.basis == "account team (kam)"
-    # one thread more than the capacity allows (capacity 0 is refused by the settings: s-bob already holds c2)
+    # one thread more than the capacity allows: s-bob already holds c2 (met yesterday: a thread)
     busy = snapshot(stakeholders=[person("c1", 4, "champion"), person("c2", 1)], staff=[us("s-ann"), us("s-bob")],
                     meetings=[met("m1", 1, "s-ann", "c1"), met("m2", 1, "s-bob", "c2")])
     [step] = [h for h in account_impact(busy, "s-ann", AS_OF, settings).handover_plan if h.stakeholder.id == "c1"]
