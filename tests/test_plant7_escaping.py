@@ -21,7 +21,7 @@ from kamgraph.domain.dataset import Batch
 from kamgraph.domain.models import Meeting, Stakeholder
 from kamgraph.store import open_store
 from kamgraph.views.report.content import review_content
-from kamgraph.views.report.markdown import content_markdown, picture_paths
+from kamgraph.views.report.markdown import content_markdown, picture_paths, write_markdown_report
 
 from .review_data import demo_analysis
 from .test_web import _client
@@ -47,6 +47,18 @@ def test_picture_links_with_spaces_and_parentheses_are_images() -> None:
     assert _images(markdown) == [("my%20review%20%28v2%29-map.png", "Relationship map"),
                                  ("my%20review%20%28v2%29-matrix.png", "Communication matrix"),
                                  ("my%20review%20%28v2%29-timeline.png", "Trends")]
+
+
+def test_picture_links_of_a_report_named_with_a_hash_a_question_mark_and_a_percent_sign(tmp_path: Path) -> None:
+    report = tmp_path / "review #3 ?50%.md"
+    written = write_markdown_report(demo_analysis(), report)
+    markdown = report.read_text(encoding="utf-8")
+    # worked by hand: " " -> %20, "#" -> %23, "?" -> %3F, "%" -> %25 (else a fragment, a query, an escape)
+    assert [src for src, _ in _images(markdown)] == [f"review%20%233%20%3F50%25-{kind}.png"
+                                                      for kind in ("map", "matrix", "timeline")]
+    # and each link, decoded as a browser does, names a picture that was written beside the report
+    for src, _ in _images(markdown):
+        assert (tmp_path / unquote(src)).is_file() and tmp_path / unquote(src) in written
 
 
 def test_the_departure_page_links_each_tie_lost_by_its_encoded_id(tmp_path: Path) -> None:

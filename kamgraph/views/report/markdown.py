@@ -28,6 +28,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from ...domain.plans import Objective
 from ..formatting import no_bidi_controls
@@ -112,7 +113,9 @@ def content_markdown(content: ReviewContent, pictures: dict[str, str]) -> str:
         if sid == "decisions":
             lines += _decisions(content)
         if shown.get(sid) in pictures:
-            link = pictures[shown[sid]].replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+            # Percent-encoded as a URL path: a space or a parenthesis would end the link, "#" and "?" would
+            # start a fragment or a query (a report named "review #3.md" showed no picture), "%" an escape.
+            link = quote(pictures[shown[sid]], safe="/")
             lines += [f"![{md_escape(title)}]({link})", ""]
         for table in content.tables.get(sid, []):
             lines += _table(table)
