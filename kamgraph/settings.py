@@ -105,6 +105,14 @@ CONFIG_FILE = "kamgraph.toml"
 #: Prefix of settings environment variables.
 ENV_PREFIX = "KAMGRAPH_"
 
+#: The values of the settings that are tables (a weight per meeting kind, a capacity per role, ...), bounded as
+#: their single-valued siblings are: a negative weight, a target of 0 days, a capacity or level below 1 is refused
+#: with the key named (``team.capacity.kam``), instead of turning every figure that reads it upside down.
+_Weight = Annotated[float, Field(ge=0)]
+_Days = Annotated[int, Field(gt=0)]
+_Score = Annotated[float, Field(ge=0, le=100)]
+_AtLeastOne = Annotated[int, Field(ge=1)]
+
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
@@ -116,7 +124,7 @@ class StrengthSettings(_Section):
     half_life_days: float = Field(default=90.0, gt=0, description="Days after which a meeting counts half.")
     thread_threshold: float = Field(default=0.5, gt=0,
                                     description="Minimum strength for a staff member to count as a thread.")
-    kind_weights: dict[MeetingKind, float] = Field(
+    kind_weights: dict[MeetingKind, _Weight] = Field(
         default_factory=lambda: {
             MeetingKind.MEETING: 1.0,
             MeetingKind.CALL: 0.6,
@@ -145,7 +153,7 @@ class ImportanceSettings(_Section):
     in a champion, decision-maker, economic-buyer or technical-buyer role).
     """
 
-    role_weights: dict[BuyingRole, float] = Field(
+    role_weights: dict[BuyingRole, _Weight] = Field(
         default_factory=lambda: {
             _R.ECONOMIC_BUYER: 2.0, _R.DECISION_MAKER: 1.8, _R.CHAMPION: 1.5, _R.TECHNICAL_BUYER: 1.3,
             _R.COACH: 1.2, _R.BLOCKER: 1.2, _R.INFLUENCER: 1.1, _R.GATEKEEPER: 1.0, _R.USER: 0.8,
@@ -174,7 +182,7 @@ class CadenceSettings(_Section):
     past it, ``never`` without any meeting.
     """
 
-    target_days: dict[BuyingRole, int] = Field(
+    target_days: dict[BuyingRole, _Days] = Field(
         default_factory=lambda: {
             _R.ECONOMIC_BUYER: 60, _R.DECISION_MAKER: 45, _R.CHAMPION: 21, _R.TECHNICAL_BUYER: 30,
             _R.COACH: 30, _R.BLOCKER: 45, _R.INFLUENCER: 60, _R.GATEKEEPER: 90, _R.USER: 90,
@@ -263,7 +271,7 @@ class PortfolioSettings(_Section):
     """Key-account qualification: criteria, tier thresholds, near-miss margin, review sensitivity."""
 
     criteria: list[Criterion] = Field(default_factory=_default_criteria)
-    tiers: dict[str, float] = Field(
+    tiers: dict[str, _Score] = Field(
         default_factory=lambda: {"strategic": 75.0, "key": 60.0, "development": 45.0},
         description="Minimum score (0-100) per tier; an account takes the highest tier it reaches.")
     below_tiers: str = Field(default="monitor", description="The tier of accounts below every threshold.")
@@ -506,10 +514,10 @@ class TeamSettings(_Section):
     they are a thread (the "customers" they look after); the practice quotes 40 per account manager.
     """
 
-    capacity: dict[StaffRole, int] = Field(default_factory=_default_capacity,
+    capacity: dict[StaffRole, _AtLeastOne] = Field(default_factory=_default_capacity,
                                            description="Stakeholders one person can hold threads to, per role.")
     default_capacity: int = Field(default=40, ge=1, description="Capacity of the roles not listed in capacity.")
-    levels: dict[StaffRole, int] = Field(
+    levels: dict[StaffRole, _AtLeastOne] = Field(
         default_factory=_default_levels,
         description="Seniority level per role (1 = most senior); the handover prefers a comparable level.")
     comparable_levels: int = Field(default=1, ge=0, description="Levels apart that still count as comparable.")
