@@ -10,22 +10,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
 
-from kamgraph.domain.dataset import Batch
-from kamgraph.domain.models import Meeting, Stakeholder
-from kamgraph.store import open_store
 from kamgraph.views.report.content import review_content
 from kamgraph.views.report.markdown import content_markdown, picture_paths, write_markdown_report
 
 from .review_data import demo_analysis
 from .test_web import _client
-from .web_support import DAY, add_users, build_store, csrf_token
+from .web_support import DAY, ODD_ID, build_store_with_odd_id, csrf_token
 
 
 def _images(markdown: str) -> list[tuple[str, str]]:
@@ -62,17 +58,7 @@ def test_picture_links_of_a_report_named_with_a_hash_a_question_mark_and_a_perce
 
 
 def test_the_departure_page_links_each_tie_lost_by_its_encoded_id(tmp_path: Path) -> None:
-    odd = "c#1 ?50%"
-    db = build_store(tmp_path)
-    with open_store(db) as store:
-        store.import_batch(Batch(
-            stakeholders=[Stakeholder(id=odd, account="northwind", name="Odd Id", influence=5,
-                                      buying_role="economic_buyer")],
-            meetings=[Meeting(id="m-odd", date=DAY - dt.timedelta(days=2), account="northwind",
-                              attendees=["st-maya", odd])]))
-    users = tmp_path / "users.json"
-    add_users(users)
-    client = _client((db, users), "boss")
+    client = _client(build_store_with_odd_id(tmp_path), "boss")  # stakeholder "c#1 ?50%", met by Maya
     csrf = csrf_token(client.get("/people/st-maya").text)
     page = client.post("/people/st-maya/leave", data={"date": DAY.isoformat(), "csrf": csrf})
     assert page.status_code == 200
@@ -82,4 +68,4 @@ def test_the_departure_page_links_each_tie_lost_by_its_encoded_id(tmp_path: Path
     # ('#' -> %23, ' ' -> %20, '?' -> %3F, '%' -> %25)
     [href] = [a.get("href") for a in tie.iter("a")]
     assert href == "/people/c%231%20%3F50%25"
-    assert unquote(urlsplit(href).path) == f"/people/{odd}"
+    assert unquote(urlsplit(href).path) == f"/people/{ODD_ID}"

@@ -16,24 +16,15 @@ from lxml import html as lxml_html
 from kamgraph.domain.dataset import Batch
 from kamgraph.domain.models import Account, Meeting, Stakeholder
 from kamgraph.store import open_store
-from tests.web_support import DAY, add_users, build_store
+from tests.web_support import DAY, ODD_ID, add_users, build_store, build_store_with_odd_id
 
 from .test_web import _client
 
-ODD = "c#1 ?50%"
+ODD = ODD_ID
 
 
 def test_links_to_an_id_with_url_characters_lead_to_that_person(tmp_path: Path) -> None:
-    db = build_store(tmp_path)
-    with open_store(db) as store:
-        store.import_batch(Batch(
-            stakeholders=[Stakeholder(id=ODD, account="northwind", name="Odd Id", influence=5,
-                                      buying_role="economic_buyer")],
-            meetings=[Meeting(id="m-odd", date=DAY - dt.timedelta(days=2), account="northwind",
-                              attendees=["st-maya", ODD])]))
-    users = tmp_path / "users.json"
-    add_users(users)
-    client = _client((db, users), "boss")
+    client = _client(build_store_with_odd_id(tmp_path), "boss")
     doc = lxml_html.fromstring(client.get("/accounts/northwind").text)
     links = {a.get("href") for a in doc.iter("a") if (a.get("href") or "").startswith("/people/c%23")}
     # the map node and the matrix column (both with the as-of date): the id as one encoded segment

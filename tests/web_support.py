@@ -32,6 +32,25 @@ def build_store(tmp: Path) -> str:
     return path
 
 
+#: A stakeholder id with the characters a URL gives a meaning to (fragment, space, query, escape).
+ODD_ID = "c#1 ?50%"
+
+
+def build_store_with_odd_id(tmp: Path) -> tuple[str, Path]:
+    """:func:`build_store` plus stakeholder :data:`ODD_ID` ("Odd Id", a key economic buyer) whom Maya met two
+    days before DAY, and the user file of :data:`USERS`; returns (store path, user file)."""
+    db = build_store(tmp)
+    with open_store(db) as store:
+        store.import_batch(Batch(
+            stakeholders=[Stakeholder(id=ODD_ID, account="northwind", name="Odd Id", influence=5,
+                                      buying_role="economic_buyer")],
+            meetings=[Meeting(id="m-odd", date=DAY - dt.timedelta(days=2), account="northwind",
+                              attendees=["st-maya", ODD_ID])]))
+    users = tmp / "users.json"
+    add_users(users)
+    return db, users
+
+
 def add_users(users_path: Path) -> None:
     files = UserFile(users_path)
     for name, (role, staff) in USERS.items():
