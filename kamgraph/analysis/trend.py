@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequen
 
 from pydantic import BaseModel, Field
 
-from ..domain.dataset import AccountSnapshot, MeetingRow, PackedSnapshot
+from ..domain.dataset import AccountSnapshot, MeetingRow, PackedSnapshot, row_attendees
 from ..domain.models import Staff
 from ..errors import InputError
 from ..settings import Settings
@@ -171,11 +171,12 @@ def snapshot_on(snapshot: AccountSnapshot, day: dt.date) -> AccountSnapshot:
     Keeps the meetings up to ``day`` and, of the staff, the account team, those who attended one of
     those meetings and those in a recorded tie -- what ``load_account(account, day)`` returns.
     """
-    rows = snapshot.meeting_rows if isinstance(snapshot, PackedSnapshot) else None
-    if rows is not None and all(a[0] <= b[0] for a, b in itertools.pairwise(rows)):  # ISO dates sort as dates
+    rows = snapshot.meeting_rows
+    if (isinstance(snapshot, PackedSnapshot) and rows is not None
+            and all(a[0] <= b[0] for a, b in itertools.pairwise(rows))):  # ISO dates sort as dates
         # A store's packed rows are cut as rows: no Meeting record is built for a past point.
         kept_rows = rows[:bisect.bisect_right(rows, day.isoformat(), key=_row_day)]
-        staff = _staff_on(snapshot, lambda: ",".join([r[7] for r in kept_rows]).split(","))
+        staff = _staff_on(snapshot, lambda: row_attendees(kept_rows))
         return snapshot.with_meeting_rows(kept_rows, staff=staff, as_of=day)
     meetings = snapshot.meetings
     dates = [m.date for m in meetings]

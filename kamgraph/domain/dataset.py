@@ -21,7 +21,8 @@ from pydantic import BaseModel
 from .models import Account, CompetitorTie, Meeting, Relationship, ReportingLine, Staff, Stakeholder
 
 __all__ = ["KINDS", "STORED_KINDS", "Batch", "KindCounts", "Skipped", "ImportSummary", "AccountSnapshot",
-           "PackedSnapshot", "MeetingRow", "AccountSummary"]
+           "PackedSnapshot", "MeetingRow", "row_attendees",
+           "AccountSummary"]
 
 #: Record kinds in the order they must be written (references point backwards).
 KINDS = ("accounts", "staff", "stakeholders", "meetings", "relationships")
@@ -176,6 +177,11 @@ class AccountSnapshot:
     as_of: dt.date | None = None
     competitor_ties: list[CompetitorTie] = field(default_factory=list)
 
+    @property
+    def meeting_rows(self) -> list[MeetingRow] | None:
+        """A store's packed rows the meetings are built from (:class:`PackedSnapshot`); None: records only."""
+        return None
+
     def person(self, person_id: str) -> Stakeholder | Staff | None:
         """Return the stakeholder or staff member with this id, if present."""
         for group in (self.stakeholders, self.staff):
@@ -188,6 +194,20 @@ class AccountSnapshot:
 #: One meeting in a store's packed form: ``(date ISO, id, account, kind value, subject, source, source id,
 #: "attendee,attendee,...")`` -- the attendees the account sees, sorted and joined.
 MeetingRow = Sequence[Any]
+
+def row_attendees(rows: Sequence[MeetingRow]) -> list[str]:
+    """Everyone in these packed meeting rows, once per attendance (one join and one split, not one a row).
+
+    Examples
+    --------
+    >>> row_attendees([("2026-03-02", "m1", "a", "call", None, None, None, "c1,s1"),
+    ...                ("2026-03-03", "m2", "a", "call", None, None, None, "c2,s1")])
+    ['c1', 's1', 'c2', 's1']
+    >>> row_attendees([])
+    []
+    """
+    return ",".join([row[7] for row in rows]).split(",") if rows else []
+
 
 #: Stands for "no records given" in :class:`PackedSnapshot`'s ``__init__`` (and its call of the dataclass' own).
 _UNBUILT: list[Meeting] = []

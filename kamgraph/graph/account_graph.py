@@ -188,7 +188,7 @@ def build_account_graph(snapshot: AccountSnapshot, as_of: dt.date, settings: Set
     strength = settings.strength
     args = (index, is_staff, as_of.toordinal(), strength.half_life_days, strength.kind_weights,
             settings.meeting_size.full_weight_attendees)
-    rows = getattr(snapshot, "meeting_rows", None)  # a PackedSnapshot's: the sums straight from the rows
+    rows = snapshot.meeting_rows  # a PackedSnapshot's: the sums straight from the rows
     table, own = None, None
     if rows is not None:
         dates, ordinals = _row_dates(rows)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..domain.alert_state import AccountCheck, AlertRecord, Delivery
-from ..domain.dataset import KINDS, AccountSnapshot, AccountSummary, Batch, ImportSummary, PackedSnapshot
+from ..domain.dataset import KINDS, AccountSnapshot, AccountSummary, Batch, ImportSummary, PackedSnapshot, row_attendees
 from ..domain.erasure import AlertState, Erasure, ErasureCounts, merge_alert_states
 from ..domain.metrics import AccountMetrics, MetricsSnapshot
 from ..domain.models import (
@@ -345,28 +345,23 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]
         yield items[start:start + size]
 
 
-def _meeting_fields(rows: Iterable[Sequence[Any]], days: dict[str, dt.date], kinds: Mapping[Any, Any],
-                    note: Callable[[list[str]], None]) -> Iterator[dict[str, Any]]:
-    """The fields of each meeting of an account's pack rows ``[date, id, account, kind, subject, source,
-    source_id, "attendee,attendee,..."]``; ``note`` is given each attendee list, ``days`` caches the dates."""
+def meetings_from_rows(rows: Iterable[Sequence[Any]]) -> list[Meeting]:
+    """The :class:`Meeting` records of an account's pack rows ``[date, id, account, kind, subject, source,
+    source_id, "attendee,attendee,..."]``, in their order: what a :class:`~kamgraph.domain.dataset.PackedSnapshot`
+    of this store builds when its meetings are read."""
+    return trusted_all(Meeting, _meeting_fields(rows))
+
+
+def _meeting_fields(rows: Iterable[Sequence[Any]]) -> Iterator[dict[str, Any]]:
+    """The fields of each meeting of pack rows (see :func:`meetings_from_rows`), each date parsed once."""
+    days: dict[str, dt.date] = {}
+    kinds = _MEETING_KINDS
     for day, mid, account, kind, subject, source, source_id, attendees in rows:
         date = days.get(day)
         if date is None:
             date = days[day] = dt.date.fromisoformat(day)
-        people = attendees.split(",")
-        note(people)
         yield {"id": mid, "date": date, "kind": kinds[kind], "account": account, "subject": subject,
-               "source": source, "source_id": source_id, "attendees": people}
-
-
-def meetings_from_rows(rows: Iterable[Sequence[Any]]) -> list[Meeting]:
-    """The :class:`Meeting` records of an account's pack rows (see :func:`_meeting_fields`), in their order: what
-    a :class:`~kamgraph.domain.dataset.PackedSnapshot` of this store builds when its meetings are read."""
-    return trusted_all(Meeting, _meeting_fields(rows, {}, _MEETING_KINDS, _ignore))
-
-
-def _ignore(_: object) -> None:
-    return None
+               "source": source, "source_id": source_id, "attendees": attendees.split(",")}
 
 
 _MEETING_KINDS = members(MeetingKind)
@@ -1237,8 +1232,7 @@ class SqliteStore(GraphStore):
         # the ties from them, and the Meeting records are built only if something reads them.
         for acc, rows in self._chunk_meetings(unique, cutoff):
             by_account[acc].extend(rows)
-            if rows:
-                seen_in_meetings[acc].update(",".join([r[7] for r in rows]).split(","))
+            seen_in_meetings[acc].update(row_attendees(rows))
         for acc, people in stakeholders.items():  # the rest of whom an account's meetings saw are our staff
             seen = seen_in_meetings.get(acc)
             if seen:
