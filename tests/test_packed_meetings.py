@@ -4,7 +4,8 @@ A portfolio-wide read of the SQLite store gives each account's meetings as the r
 kernel sums them straight from the rows (``aggregate_ties(..., days=...)``) and the ``Meeting`` records are
 built only when something reads them. Checked here: the kernels on rows against a hand-worked sum and
 against the same meetings as records (both kernels), the snapshot's laziness, equality, pickling and
-replacement, and the SQLite bulk read against one-account loads and its analysis against the records'.
+replacement, and the bulk read of both stores against one-account loads, its rows against rows worked out
+from the raw records, and its analysis against the records'.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import datetime as dt
 import math
 import pickle
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,8 +27,7 @@ from kamgraph.domain.models import Account, Meeting, ReportingLine, Staff, Stake
 from kamgraph.graph.account_graph import build_account_graph
 from kamgraph.samples.synth import synth_account, synth_portfolio
 from kamgraph.settings import Settings
-from kamgraph.store import open_store
-from kamgraph.store.sqlite import meetings_from_rows
+from kamgraph.store.packed_rows import meetings_from_rows
 
 AS_OF = dt.date(2026, 6, 30)
 MODULES = {"python": kernels.python, "compiled": kernels.compiled_module()}
@@ -165,26 +164,38 @@ def test_rows_without_a_build_function_are_refused() -> None:
     assert empty.meetings == [] and build_account_graph(empty, AS_OF, Settings()).threads == {}
 
 
-# --------------------------------------------------------------------------- the SQLite bulk read
-def test_the_bulk_read_gives_packed_snapshots_equal_to_one_account_loads(tmp_path: Path) -> None:
+# --------------------------------------------------------------------------- the bulk read of both stores
+def _expected_rows(batch: Batch, account: str, as_of: dt.date | None) -> list[tuple[object, ...]]:
+    """The packed rows of ``account`` worked out from the raw records: every meeting one of its stakeholders
+    attended up to ``as_of``, by date then id, with the attendees it sees (its own people and our staff)."""
+    own = {s.id for s in batch.stakeholders if s.account == account}
+    staff = {s.id for s in batch.staff}
+    return sorted((m.date.isoformat(), m.id, m.account, m.kind.value, m.subject, m.source, m.source_id,
+                   ",".join(sorted({p for p in m.attendees if p in own or p in staff})))
+                  for m in batch.meetings if own.intersection(m.attendees) and (as_of is None or m.date <= as_of))
+
+
+def test_the_bulk_read_gives_packed_snapshots_equal_to_one_account_loads(
+        store_factory: Callable[[], Any]) -> None:
     batch = synth_portfolio(6, seed=5, as_of=AS_OF)
-    with open_store(f"sqlite:///{tmp_path / 'p.db'}", create=True) as store:
-        store.import_batch(Batch(accounts=batch.accounts, staff=batch.staff))
-        store.import_batch(batch)
-        ids = sorted(a.id for a in batch.accounts)
-        for as_of in (AS_OF, AS_OF - dt.timedelta(days=120), None):
-            bulk = store.load_accounts(ids, as_of)
-            assert all(isinstance(s, PackedSnapshot) and s.meeting_rows is not None for s in bulk)
-            for snap in bulk:
-                one = store.load_account(snap.account.id, as_of)
-                assert build_account_graph(snap, AS_OF, Settings()).table == \
-                    build_account_graph(one, AS_OF, Settings()).table
-                assert snap == one and one == snap
-                # every meeting the account had up to the date, each once, from an independent count
-                expected = sorted(m.id for m in batch.meetings if m.account == snap.account.id
-                                  and (as_of is None or m.date <= as_of))
-                own = {m.id for m in snap.meetings if m.account == snap.account.id}
-                assert sorted(own) == expected
+    store = store_factory()
+    store.import_batch(Batch(accounts=batch.accounts, staff=batch.staff))
+    store.import_batch(batch)
+    ids = sorted(a.id for a in batch.accounts)
+    for as_of in (AS_OF, AS_OF - dt.timedelta(days=120), None):
+        bulk = list(store.load_accounts(ids, as_of))
+        assert all(isinstance(s, PackedSnapshot) and s.meeting_rows is not None for s in bulk)
+        for snap in bulk:
+            assert [tuple(r) for r in snap.meeting_rows] == _expected_rows(batch, snap.account.id, as_of)
+            one = store.load_account(snap.account.id, as_of)
+            assert build_account_graph(snap, AS_OF, Settings()).table == \
+                build_account_graph(one, AS_OF, Settings()).table
+            assert snap == one and one == snap
+            # every meeting the account had up to the date, each once, from an independent count
+            expected = sorted(m.id for m in batch.meetings if m.account == snap.account.id
+                              and (as_of is None or m.date <= as_of))
+            own = {m.id for m in snap.meetings if m.account == snap.account.id}
+            assert sorted(own) == expected
 
 
 def test_a_past_point_is_cut_from_the_rows_as_from_the_records() -> None:

@@ -47,7 +47,7 @@ from neo4j import exceptions as neo4j_errors
 from pydantic import BaseModel
 
 from ..domain.alert_state import AccountCheck, AlertRecord, Delivery
-from ..domain.dataset import KINDS, AccountSnapshot, AccountSummary, Batch, ImportSummary
+from ..domain.dataset import KINDS, AccountSnapshot, AccountSummary, Batch, ImportSummary, PackedSnapshot
 from ..domain.erasure import AlertState, Erasure, ErasureCounts, merge_alert_states
 from ..domain.metrics import AccountMetrics, MetricsSnapshot
 from ..domain.models import (
@@ -74,7 +74,8 @@ from ..settings import Neo4jSettings, Neo4jTimeoutSettings
 from .base import DEFAULT_CHUNK, SCHEMA_VERSION, GraphStore, _best_name_matches
 from .cypher import QueryBook, queries
 from .neo4j_config import PASSWORD_ENV, bolt_target, resolve_password, resolve_timeouts
-from .trusted import members, trusted, trusted_all
+from .packed_rows import meetings_from_rows, packed_row
+from .trusted import members, trusted
 from .upsert import UpsertPlan, plan_upserts
 
 __all__ = ["Neo4jStore"]
@@ -1006,19 +1007,18 @@ class Neo4jStore(GraphStore):
         leans: dict[str, list[CompetitorTie]] = defaultdict(list)
         for row in sorted(lean_rows, key=lambda r: (r["stakeholder"], r["competitor"])):
             leans[row["account"]].append(self._competitor_tie(row))
-        kinds, tie_kinds = members(MeetingKind), _TIE_TYPES
+        tie_kinds = _TIE_TYPES
         solid, dotted = LineKind.SOLID, LineKind.DOTTED
         built: dict[str, AccountSnapshot] = {}
         for account_id, props, people_rows, team, tie_rows in people:
             stakeholders = [self._bulk_stakeholder(account_id, row, day) for row in sorted(people_rows)]
             client_ids = {s.id for s in stakeholders}
             staff_ids = set(team)
+            # The meetings stay packed rows (as SQLite's do): the analysis sums the ties from them, and the
+            # Meeting records are built only if something reads them.
             rows_of = sorted(meetings.get(account_id, ()), key=_DATE_THEN_ID)
-            attending = [sorted(set(m[7])) for m in rows_of]
-            staff_ids.update(set().union(*attending).difference(client_ids))
-            own = trusted_all(Meeting, ({"id": m[0], "date": day(m[1]), "kind": kinds[m[2]], "account": m[3],
-                                         "subject": m[4], "source": m[5], "source_id": m[6], "attendees": attendees}
-                                        for m, attendees in zip(rows_of, attending, strict=True)))
+            staff_ids.update(set().union(*(m[7] for m in rows_of)).difference(client_ids))
+            packed = [packed_row(*m) for m in rows_of]
             ties = {}  # a tie between two of the account's stakeholders comes twice
             for source, target, kind, weight in tie_rows:
                 if (source in client_ids or source in staff) and (target in client_ids or target in staff):
@@ -1030,10 +1030,10 @@ class Neo4jStore(GraphStore):
                                              "line": solid if m == s.reports_to else dotted})
                      for s in stakeholders for m in sorted({*s.dotted_to, *([s.reports_to] if s.reports_to else [])})
                      if m in client_ids]
-            built[account_id] = AccountSnapshot(
+            built[account_id] = PackedSnapshot(
                 account=self._account(props), stakeholders=stakeholders, staff=[staff[i] for i in sorted(staff_ids)],
-                reporting_lines=lines, relationships=relationships, meetings=own, as_of=as_of,
-                competitor_ties=leans.get(account_id, []))
+                reporting_lines=lines, relationships=relationships, meeting_rows=packed, build=meetings_from_rows,
+                as_of=as_of, competitor_ties=leans.get(account_id, []))
         return [built[account_id] for account_id in ids]
 
     @staticmethod

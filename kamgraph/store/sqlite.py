@@ -47,6 +47,7 @@ from ..domain.provenance import Provenance
 from ..errors import ConflictError, InputError, NotFoundError, StoreError
 from ..kernels.gc_pause import paused_gc
 from .base import DEFAULT_CHUNK, SCHEMA_VERSION, GraphStore, _best_name_matches
+from .packed_rows import meetings_from_rows
 from .trusted import members, trusted, trusted_all
 from .upsert import UpsertPlan, plan_upserts
 
@@ -343,28 +344,6 @@ def _statements(script: str) -> Iterator[str]:
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
-
-
-def meetings_from_rows(rows: Iterable[Sequence[Any]]) -> list[Meeting]:
-    """The :class:`Meeting` records of an account's pack rows ``[date, id, account, kind, subject, source,
-    source_id, "attendee,attendee,..."]``, in their order: what a :class:`~kamgraph.domain.dataset.PackedSnapshot`
-    of this store builds when its meetings are read."""
-    return trusted_all(Meeting, _meeting_fields(rows))
-
-
-def _meeting_fields(rows: Iterable[Sequence[Any]]) -> Iterator[dict[str, Any]]:
-    """The fields of each meeting of pack rows (see :func:`meetings_from_rows`), each date parsed once."""
-    days: dict[str, dt.date] = {}
-    kinds = _MEETING_KINDS
-    for day, mid, account, kind, subject, source, source_id, attendees in rows:
-        date = days.get(day)
-        if date is None:
-            date = days[day] = dt.date.fromisoformat(day)
-        yield {"id": mid, "date": date, "kind": kinds[kind], "account": account, "subject": subject,
-               "source": source, "source_id": source_id, "attendees": attendees.split(",")}
-
-
-_MEETING_KINDS = members(MeetingKind)
 
 
 def _marks(n: int) -> str:
