@@ -6,12 +6,16 @@ swapped every round, so that a busy moment on a shared machine hits both), one w
 before the timed one. Printed per round and as medians: the wall time, the CPU time of the reading process
 (kamgraph and the driver) and the CPU time the server spent meanwhile (its JVM's ``/proc`` counters), and the
 ratios of this checkout over the other. The database is the one ``benchmarks/bolt_read.py --root DIR
---accounts N`` builds and keeps (``read{N}s1``); build it first.
+--accounts N`` builds and keeps (``read{N}s1``); build it first. Each read takes what an alert check or
+``kamgraph portfolio`` takes of a snapshot: its packed meeting rows where the store gives them
+(:class:`~kamgraph.domain.dataset.PackedSnapshot`), else its records; ``--records`` builds every record
+(what a report reads).
 
 Usage::
 
     python benchmarks/bolt_read.py --root /tmp/bolt-read --accounts 500 --repeat 1 --backends bolt
     python benchmarks/bolt_read_against.py --root /tmp/bolt-read --accounts 500 --against ../base --rounds 5
+    python benchmarks/bolt_read_against.py --root /tmp/bolt-read --accounts 500 --against ../base --records
 """
 
 from __future__ import annotations
@@ -38,7 +42,9 @@ store = open_store(sys.argv[1], password=sys.stdin.read(), env={})
 ids, day = store.account_ids(), dt.date(2026, 6, 30)
 sum(1 for _ in store.load_accounts(ids, day))  # warm-up: the server's caches, the JIT
 s0, c0, w0 = server_cpu(), time.process_time(), time.perf_counter()
-n = sum(len(s.meetings) for s in store.load_accounts(ids, day))
+records = sys.argv[3] == "records"  # read every meeting's record, or only what the analysis reads
+n = sum(len(s.meetings) if records or s.meeting_rows is None else len(s.meeting_rows)
+        for s in store.load_accounts(ids, day))
 print(time.perf_counter() - w0, time.process_time() - c0, server_cpu() - s0, n)
 '''
 
@@ -50,6 +56,9 @@ def main() -> None:
     parser.add_argument("--against", type=Path, required=True, help="the other checkout (kernels built)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--heap", default="2g")
+    parser.add_argument("--records", action="store_true",
+                        help="build every meeting's record (what a report reads); by default only what the "
+                             "analysis reads: a snapshot's packed rows when it has them")
     args = parser.parse_args()
     from tests.bolt_server import start_arcadedb
 
@@ -61,7 +70,8 @@ def main() -> None:
         for r in range(args.rounds):
             for name in (list(trees) if r % 2 == 0 else list(trees)[::-1]):
                 tree = trees[name]
-                done = subprocess.run([sys.executable, "-c", READ, url, str(server.process.pid)],
+                done = subprocess.run([sys.executable, "-c", READ, url, str(server.process.pid),
+                                       "records" if args.records else "rows"],
                                       input=server.password, text=True, capture_output=True, cwd=tree,
                                       env={**os.environ, "PYTHONPATH": str(tree)})
                 if done.returncode:
