@@ -175,7 +175,12 @@ def test_a_calendar_zone_naming_a_tzdata_folder_is_ignored_not_a_traceback(tmp_p
     calendar.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-TIMEZONE:Europe\r\nBEGIN:VEVENT\r\nUID:u1\r\n"
                         "DTSTART:20250110T090000\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", encoding="utf-8")
     with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
-        import_files([calendar], store)  # nobody known: nothing to import, and no traceback either
+        summary = import_files([calendar], store)  # nobody known: nothing to import, and no traceback either
+        # the event is read (its start as written, the bad zone ignored) and skipped for its attendees alone
+        assert [(s.line, s.reason, s.row) for s in summary.skipped] == [
+            (4, "no client attendee", "UID=u1; DTSTART=2025-01-10T09:00:00; SUMMARY=x")]
+        assert all(c.created == c.updated == 0 for c in summary.kinds.values())
+        assert store.dump().meetings == []
 
 
 def test_a_settings_zone_naming_a_tzdata_folder_is_a_settings_error() -> None:
