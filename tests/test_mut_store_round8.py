@@ -14,11 +14,15 @@ from pathlib import Path
 
 import pytest
 
+import kamgraph.store.sqlite as sqlite_module
 from kamgraph.domain.dataset import Batch
 from kamgraph.domain.erasure import Erasure
 from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
 from kamgraph.store import open_store
 from kamgraph.store.sqlite import SqliteStore
+
+DATA = Path(__file__).parent / "data"
+V1_FILE, V4_FILE, V5_FILE = DATA / "store-v1.sqlite", DATA / "store-v4.sqlite", DATA / "store-v5.sqlite"
 
 
 def _rows(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
@@ -59,6 +63,24 @@ def test_the_meetings_of_a_moved_stakeholder_are_refreshed_two_at_a_time(
         ["m0", "m1"], ["m2", "m3"], ["m4"]]
     assert _rows(path, "SELECT account_id, meeting_id, attendees FROM account_meeting ORDER BY meeting_id") == [
         ("oth", f"m{i}", "c1,s1") for i in range(5)]
+
+
+def test_people_packs_are_rewritten_two_accounts_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Five accounts' people packs, in rounds of DEFAULT_CHUNK (2 here) accounts: a0-a1, a2-a3, a4.
+    monkeypatch.setattr(sqlite_module, "DEFAULT_CHUNK", 2)
+    path = tmp_path / "kam.db"
+    with open_store(f"sqlite:///{path}", create=True) as store:
+        sent: list[str] = []
+        store._db.set_trace_callback(sent.append)
+        store.import_batch(Batch(accounts=[Account(id=f"a{i}", name=f"A{i}") for i in range(5)],
+                                 stakeholders=[Stakeholder(id=f"c{i}", account=f"a{i}", name=f"C{i}")
+                                               for i in range(5)]))
+        store._db.set_trace_callback(None)
+    rounds = [re.search(r"IN \((.*)\)", s).group(1) for s in sent
+              if s.startswith("DELETE FROM account_people_pack WHERE account_id IN")]
+    assert rounds == ["'a0','a1'", "'a2','a3'", "'a4'"]
+    assert _rows(path, "SELECT account_id, json_extract(pack, '$[0][0]') FROM account_people_pack "
+                       "ORDER BY account_id") == [(f"a{i}", f"c{i}") for i in range(5)]
 
 
 def _five_accounts_one_meeting_each() -> Batch:
@@ -109,3 +131,67 @@ def test_a_people_pack_is_compact_json_that_keeps_accented_names(tmp_path: Path)
                 'null,[]],["c2","C2",null,null,null,null,3,0,null,"active",null,null,null,1,null,"c1",[]]]')
     assert _rows(path, "SELECT account_id, pack FROM account_people_pack") == [("acc", expected)]
     assert _rows(path, "SELECT json(pack) = pack FROM account_people_pack") == [(1,)]  # SQLite's own compact form
+
+
+# -- the migration of a schema-1 file: the derived rows of versions 5 and 6 -----------------------------------------
+
+def test_a_v1_file_gets_its_account_meeting_rows_and_both_packs(tmp_path: Path) -> None:
+    # tests/data/store-v1.sqlite (read with plain SQL): account acme, stakeholders c-arch c-buy c-ceo c-cfo c-cto
+    # c-eng, staff s-eva s-kim s-raj, five meetings. Each meeting's row for acme, its attendees sorted, by hand:
+    copy = tmp_path / "v1.sqlite"
+    copy.write_bytes(V1_FILE.read_bytes())
+    assert _rows(copy, "PRAGMA user_version") == [(1,)]
+    SqliteStore(copy).close()
+    assert _rows(copy, "PRAGMA user_version") == [(6,)]
+    rows = [("acme", "2025-01-15", "m-001", "c-ceo,c-cfo,s-eva,s-kim"),
+            ("acme", "2025-02-03", "m-002", "c-arch,c-cto,s-kim,s-raj"),
+            ("acme", "2025-02-20", "m-003", "c-arch,c-eng,s-raj"),
+            ("acme", "2025-02-25", "m-004", "c-buy,s-kim"),
+            ("acme", "2025-03-10", "m-005", "c-arch,s-kim")]
+    assert _rows(copy, "SELECT account_id, date, meeting_id, attendees FROM account_meeting "
+                       "ORDER BY account_id, date, meeting_id") == rows
+    assert _rows(copy, "SELECT count(*) FROM pack_stale") == [(0,)]
+    meetings = {r[0]: json.loads(r[1]) for r in _rows(copy, "SELECT account_id, pack FROM account_meeting_pack")}
+    assert {a: [(e[0], e[1], e[7]) for e in pack] for a, pack in meetings.items()} == {
+        "acme": [(day, mid, who) for _, day, mid, who in rows]}
+    people = {r[0]: json.loads(r[1]) for r in _rows(copy, "SELECT account_id, pack FROM account_people_pack")}
+    # id, solid manager, dotted managers (the file's reporting lines)
+    assert {a: [(p[0], p[-2], p[-1]) for p in pack] for a, pack in people.items()} == {"acme": [
+        ("c-arch", "c-cto", []), ("c-buy", "c-cfo", ["c-cto"]), ("c-ceo", None, []), ("c-cfo", "c-ceo", []),
+        ("c-cto", "c-ceo", []), ("c-eng", "c-arch", [])]}
+    assert [p[1] for p in people["acme"]] == [
+        "Dana Kim", "Fay Olsen", "Alex Moreau", "Bea Novak", "Chris Adeyemi", "Eli Brandt"]
+
+
+def _opened_traced(path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SQL statements a store runs while it opens (and migrates) the file at ``path``."""
+    sent: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args: object, **kwargs: object) -> sqlite3.Connection:
+        db = connect(*args, **kwargs)
+        db.set_trace_callback(sent.append)
+        return db
+
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite_module.sqlite3, "connect", traced)
+        SqliteStore(path).close()
+    return sent
+
+
+def test_a_v5_file_keeps_its_account_meeting_rows_and_a_v4_file_has_them_built(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Version 5 holds account_meeting already: its migration to 6 only adds the packs and leaves the rows as they
+    # are (no rebuild, which costs a read of every meeting table); version 4 has no such table and gets it built.
+    v5 = tmp_path / "v5.sqlite"
+    v5.write_bytes(V5_FILE.read_bytes())
+    before = _rows(v5, "SELECT * FROM account_meeting ORDER BY account_id, date, meeting_id")
+    assert len(before) == 82  # counted with plain SQL
+    sent = _opened_traced(v5, monkeypatch)
+    assert not [s for s in sent if re.match(r"(DELETE FROM|INSERT INTO) account_meeting\b", s)]
+    assert _rows(v5, "PRAGMA user_version") == [(6,)]
+    assert _rows(v5, "SELECT * FROM account_meeting ORDER BY account_id, date, meeting_id") == before
+    v4 = tmp_path / "v4.sqlite"
+    v4.write_bytes(V4_FILE.read_bytes())
+    sent = _opened_traced(v4, monkeypatch)
+    assert [s for s in sent if s.startswith("DELETE FROM account_meeting")][:1] == ["DELETE FROM account_meeting"]
