@@ -195,3 +195,32 @@ def test_a_v5_file_keeps_its_account_meeting_rows_and_a_v4_file_has_them_built(
     v4.write_bytes(V4_FILE.read_bytes())
     sent = _opened_traced(v4, monkeypatch)
     assert [s for s in sent if s.startswith("DELETE FROM account_meeting")][:1] == ["DELETE FROM account_meeting"]
+
+
+# -- opening a store: the URL of an absolute path, the busy timeout -------------------------------------------------
+
+def test_an_absolute_path_whose_first_name_starts_with_x_keeps_it_in_the_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Only the leading slashes go: /Xdata/kam.db is sqlite:///Xdata/kam.db. No file at the root of the disk: the
+    # module's Path says the file exists (so nothing is created) and its connection opens an in-memory database.
+    class _Present(type(Path())):  # type: ignore[misc]
+        def exists(self, *args: object, **kwargs: object) -> bool:
+            return True
+
+    connect = sqlite3.connect
+    monkeypatch.setattr(sqlite_module, "Path", _Present)
+    monkeypatch.setattr(sqlite_module.sqlite3, "connect", lambda path, **kwargs: connect(":memory:", **kwargs))
+    store = SqliteStore("/Xdata/kam.db", create=False)
+    try:
+        assert (store.path, store.url) == ("/Xdata/kam.db", "sqlite:///Xdata/kam.db")
+    finally:
+        store.close()
+
+
+def test_a_store_waits_thirty_seconds_for_another_writer(tmp_path: Path) -> None:
+    # BUSY_SECONDS = 30 (documented: "how long a write waits for another process's write lock"): SQLite's busy
+    # timeout of the connection, in milliseconds.
+    store = SqliteStore(tmp_path / "kam.db")
+    try:
+        assert store._db.execute("PRAGMA busy_timeout").fetchone() == (30_000,)
+    finally:
+        store.close()
