@@ -142,3 +142,4 @@ def test_a_salesforce_event_known_by_its_start_alone_is_dated_in_our_time_zone(t
         import_files(sorted(tmp_path.glob("*.csv")), store, settings=settings, format="salesforce")
         meetings = store.dump().meetings
     assert [(m.subject, m.date) for m in meetings] == [("Late call", dt.date(2025, 2, 12))]
+
