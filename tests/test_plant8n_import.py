@@ -4,6 +4,15 @@
 
 - canonical CSV: an error names the line where its record *starts*, also when a quoted cell of that record or
   of one before it holds a line break; a bad ``criteria.NAME`` cell is reported under its column's name;
+- canonical JSON: an empty string means "not given", as an empty CSV cell does (the defaults apply);
+- mappings: a table's own ``day_first`` (``true`` or ``false``) wins over the ``[ingest] day_first`` setting,
+  which applies only to a table that says nothing;
+- an id given twice with other values is reported at its second copy, naming where the first one is;
+- HubSpot: a contact whose address is one of our staff's is not taken for that colleague (only a stakeholder
+  matched by address keeps the stored id);
+- Salesforce: an event known only by its ``StartDateTime`` (in UTC) is dated in the ``[ingest] timezone``.
+
+The canonical sample of ``tests/data/canonical``; SQLite files in ``tmp_path``.
 """
 
 from __future__ import annotations

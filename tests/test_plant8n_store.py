@@ -1,10 +1,19 @@
-"""Store rules the eighth round of planted bugs found unchecked, worked out by hand (both stores unless said;
-the plain Neo4j driver over ``tests/data/plant8.cypher`` where a value is read back from the graph).
+"""Store rules the eighth round of planted bugs found unchecked, worked out by hand (both stores, every rule
+being the store's contract).
 
 (``tests/test_plant8_store.py`` is the third round's file; this one is the eighth round's.)
 
 - an objective marked done (or dropped) a second time is refused and keeps the day it was closed on (Neo4j's
   ``objective_set_state`` writes nothing when the state is the one asked for);
+- objectives are listed by account, then due day, then id (Neo4j sorts them in Python);
+- of the people sharing an address, ``people_by_email`` gives the one with the smallest id, staff or
+  stakeholder (Neo4j keeps the first of the people sorted by id);
+- a person's meetings come latest first, those of one day by id (Neo4j sorts by id, then by date, stable);
+- a provenance source id with a space in it (a recurring calendar occurrence's ``UID INSTANT``) comes back
+  whole: Neo4j keeps ``SOURCE SOURCE_ID`` in one list element and splits it at the first space;
+- a store holding stakeholders but no staff yet still looks the incoming stakeholders up (an update, not a
+  second node) and refuses a staff member with a stakeholder's id (Neo4j's ``existing_kinds``: ties need
+  people of either kind).
 """
 
 from __future__ import annotations
