@@ -122,3 +122,15 @@ def test_a_store_of_stakeholders_alone_updates_them_and_keeps_the_id_space(store
     with pytest.raises(InputError, match="'c2' is already a stakeholder"):
         store.import_batch(Batch(staff=[Staff(id="c2", name="Di (ours)")]))
     assert store.counts()["staff"] == 0
+
+
+def test_a_dotted_line_to_the_solid_manager_is_stored_as_the_solid_line_only(store: GraphStore) -> None:
+    store.import_batch(Batch(accounts=[Account(id="a", name="A")], stakeholders=[
+        Stakeholder(id="m", account="a", name="Mo"), Stakeholder(id="x", account="a", name="Xi"),
+        Stakeholder(id="c", account="a", name="Cy", reports_to="m", dotted_to=["m", "x"])]))
+    # c -> m solid and c -> x dotted: two lines; m is c's solid manager, not a dotted one as well
+    assert store.counts()["reporting_lines"] == 2
+    c = store.get_person("c")
+    assert (c.reports_to, c.dotted_to) == ("m", ["x"])  # type: ignore[union-attr]
+    assert [(ln.manager, ln.line.value) for ln in store.load_account("a").reporting_lines] == [
+        ("m", "solid"), ("x", "dotted")]
