@@ -6,7 +6,8 @@
   of one before it holds a line break; a bad ``criteria.NAME`` cell is reported under its column's name;
 - canonical JSON: an empty string means "not given", as an empty CSV cell does (the defaults apply);
 - mappings: a table's own ``day_first`` (``true`` or ``false``) wins over the ``[ingest] day_first`` setting,
-  which applies only to a table that says nothing;
+  which applies only to a table that says nothing; a company name a mapping's ``values`` translate to, typed
+  with a space after it, still names the account (names are compared ignoring case and surrounding spaces);
 - an id given twice with other values is reported at its second copy, naming where the first one is;
 - HubSpot: a contact whose address is one of our staff's is not taken for that colleague (only a stakeholder
   matched by address keeps the stored id);
@@ -152,3 +153,27 @@ def test_a_salesforce_event_known_by_its_start_alone_is_dated_in_our_time_zone(t
         meetings = store.dump().meetings
     assert [(m.subject, m.date) for m in meetings] == [("Late call", dt.date(2025, 2, 12))]
 
+
+
+ORG_MAPPING = '''[[table]]
+kind = "stakeholders"
+files = ["people*.csv"]
+[table.columns]
+id = "Ref"
+name = "Name"
+account = "Org"
+[table.values.account]
+"ACME" = "Acme Robotics "
+'''
+
+
+def test_a_mapped_company_name_with_a_space_after_it_is_the_account(tmp_path: Path) -> None:
+    # the mapping translates the export's "ACME" to the account's name, typed with a space after it
+    (tmp_path / "map.toml").write_text(ORG_MAPPING, encoding="utf-8")
+    (tmp_path / "people.csv").write_text("Ref,Name,Org\np1,Nina Ortiz,ACME\np2,Omar Bell,acme robotics\n",
+                                         encoding="utf-8")
+    with open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True) as store:
+        import_files(sorted(CANONICAL.glob("*.csv")), store)
+        import_files([tmp_path / "people.csv"], store, mapping=tmp_path / "map.toml")
+        # the name is compared ignoring case and the spaces around it: both are Acme Robotics' (id acme)
+        assert [store.get_person(p).account for p in ("p1", "p2")] == ["acme", "acme"]  # type: ignore[union-attr]

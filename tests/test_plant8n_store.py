@@ -13,7 +13,9 @@ being the store's contract).
   whole: Neo4j keeps ``SOURCE SOURCE_ID`` in one list element and splits it at the first space;
 - a store holding stakeholders but no staff yet still looks the incoming stakeholders up (an update, not a
   second node) and refuses a staff member with a stakeholder's id (Neo4j's ``existing_kinds``: ties need
-  people of either kind).
+  people of either kind);
+- a dotted line to a stakeholder's own solid manager is stored as the solid line alone (two lines, not three;
+  the manager not read back among the dotted ones), as SQLite's one row per pair holds it.
 """
 
 from __future__ import annotations
