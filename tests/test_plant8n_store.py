@@ -15,7 +15,8 @@ being the store's contract).
   second node) and refuses a staff member with a stakeholder's id (Neo4j's ``existing_kinds``: ties need
   people of either kind);
 - a dotted line to a stakeholder's own solid manager is stored as the solid line alone (two lines, not three;
-  the manager not read back among the dotted ones), as SQLite's one row per pair holds it.
+  the manager not read back among the dotted ones), as SQLite's one row per pair holds it (since the
+  ``Stakeholder`` model drops that dotted line itself, the rule holds before either store sees the record).
 """
 
 from __future__ import annotations
