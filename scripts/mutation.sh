@@ -57,7 +57,7 @@ MUTATE[store]="kamgraph/store/base.py kamgraph/store/sqlite.py kamgraph/store/cy
 TESTS[store]="tests/test_mut_store_python.py tests/test_mut_store_load.py tests/test_mut_store_erasure.py tests/test_mut_store.py tests/test_store.py tests/test_store_ties.py tests/test_sqlite_specific.py tests/test_sqlite_bulk.py tests/test_sqlite_query_plans.py tests/test_cypher.py tests/test_executor.py tests/test_store_creation.py tests/test_alert_store.py tests/test_store_alert_clear.py tests/test_plans_store.py tests/test_competitors_store.py tests/test_copy_alerts.py tests/test_neo4j_config.py tests/test_forget.py tests/test_connectors_provenance.py tests/test_writeback.py tests/test_departure.py tests/test_store_date_edges.py tests/test_plant8_store.py tests/test_account_meetings.py tests/test_mut_store_round6.py tests/test_mut_store_round7.py tests/test_mut_store_round8.py tests/test_plant6_store.py tests/test_plant6_import.py tests/test_plant7_store.py tests/test_packed_meetings.py"
 ARGS[store]="$NOBOLT"
 MUTATE[store-neo4j]="kamgraph/store/neo4j.py kamgraph/store/neo4j_config.py"
-TESTS[store-neo4j]="tests/test_store.py tests/test_store_ties.py tests/test_neo4j_store.py tests/test_neo4j_config.py tests/test_cypher_rows.py tests/test_plant6_store.py tests/test_plant7_store.py tests/test_neo4j_bulk_read.py tests/test_forget.py tests/test_forget_edges.py tests/test_connectors_provenance.py tests/test_competitors_store.py"
+TESTS[store-neo4j]="tests/test_store.py tests/test_store_ties.py tests/test_neo4j_store.py tests/test_neo4j_config.py tests/test_cypher_rows.py tests/test_plant6_store.py tests/test_plant7_store.py tests/test_neo4j_bulk_read.py tests/test_forget.py tests/test_forget_edges.py tests/test_connectors_provenance.py tests/test_competitors_store.py tests/test_plant8n_store.py"
 ARGS[store-neo4j]=""
 MUTATE[escaping]="kamgraph/views/report/html.py kamgraph/views/report/markdown.py kamgraph/views/graph_export.py kamgraph/views/csv_text.py"
 # Of those files, only the escaping functions count in the score (graph_export also builds the graphs).
@@ -65,7 +65,7 @@ SCORED[escaping]='report\.(html|markdown)\.|csv_text\.x_(safe_cell|csv_text|_pla
 TESTS[escaping]="tests/test_mut_escaping.py tests/test_mut_report.py tests/test_escaping.py tests/test_report.py tests/test_export.py tests/test_hostile_input.py tests/test_plant6_export.py tests/test_plant6_escaping.py tests/test_plant7_escaping.py tests/test_export_ids_edges.py tests/test_svg_attributes.py tests/test_markdown_report_exact.py"
 ARGS[escaping]="$NOBOLT"
 MUTATE[import]="kamgraph/ingest/*.py"
-TESTS[import]="tests/test_import.py tests/test_import_calendar.py tests/test_import_crm.py tests/test_import_sniff.py tests/test_fastpath.py tests/test_cli_import.py tests/test_hostile_input.py tests/test_plant6_import.py tests/test_plant7_import.py"
+TESTS[import]="tests/test_import.py tests/test_import_calendar.py tests/test_import_crm.py tests/test_import_sniff.py tests/test_fastpath.py tests/test_cli_import.py tests/test_hostile_input.py tests/test_plant6_import.py tests/test_plant7_import.py tests/test_plant8n_import.py"
 ARGS[import]="$NOBOLT"
 DEFAULT_TARGETS="analysis graph kernels store escaping import cypher sql"
 

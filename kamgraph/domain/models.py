@@ -360,7 +360,8 @@ class Stakeholder(Person):
 
     ``influence`` runs 1 (little) to 5 (decisive), ``attitude`` -2 (hostile)
     to +2 (strong supporter). ``reports_to`` is the solid-line manager,
-    ``dotted_to`` any dotted-line managers. ``verified`` is False for people
+    ``dotted_to`` any dotted-line managers (the solid-line manager is not one
+    of them: a dotted line to them is dropped). ``verified`` is False for people
     created automatically (for instance an unknown calendar attendee).
     ``cadence_days``, when given, is this person's own target interval between
     meetings (days), used instead of the target of their buying role
@@ -382,6 +383,8 @@ class Stakeholder(Person):
     def _not_own_manager(self) -> Stakeholder:
         if self.reports_to == self.id or self.id in self.dotted_to:
             raise ValueError("reports_to: a person cannot report to themselves")
+        if self.reports_to in self.dotted_to:  # the solid line is the line to that manager; both stores keep one
+            self.dotted_to = [m for m in self.dotted_to if m != self.reports_to]
         return self
 
     @property
