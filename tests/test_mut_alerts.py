@@ -1,0 +1,246 @@
+"""The alert rules and the departure impact where the ``alerts`` mutation target found them unchecked.
+
+Every expectation is worked out by hand in the test from the records, the dates and the documented
+thresholds (tie strength ``2 ** (-days / 90)`` per meeting, thread from 0.5; importance influence x role
+weight, key from 5; cadence targets: economic buyer 60 days, champion 21), never read back from the code
+under test. Stores are SQLite files in ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from kamgraph.domain.dataset import AccountSnapshot, Batch
+from kamgraph.domain.models import Account, Meeting, MeetingKind, Staff, Stakeholder
+from kamgraph.domain.plans import Objective
+from kamgraph.errors import KamgraphError
+from kamgraph.monitor.alerts import evaluate_account
+from kamgraph.monitor.departure import TeamCapacity, account_impact, departure_impact, record_departure, record_return
+from kamgraph.portfolio.plans import evaluate_objectives
+from kamgraph.settings import Settings
+from kamgraph.store import open_store
+from kamgraph.store.base import GraphStore
+
+from .accounts import AS_OF, as_batch, met, person, six_people, snapshot, us
+from .test_alerts import only
+
+DAY = dt.timedelta(days=1)
+
+
+def _sqlite(tmp_path: Path) -> GraphStore:
+    return open_store(f"sqlite:///{tmp_path / 'kam.db'}", create=True)
+
+
+def _plan(impact):  # type: ignore[no-untyped-def]
+    return [(h.stakeholder.id, h.to.id if h.to else None, h.basis) for h in impact.handover_plan]
+
+
+# --------------------------------------------------------------------------- sustained fall: counts, not shares
+def _fading(meetings: list[Meeting], staff: list[Staff] | None = None) -> AccountSnapshot:
+    """Account ``f`` (Fading): Eve, economic buyer of influence 5 (importance 10, key), and our staff."""
+    return AccountSnapshot(account=Account(id="f", name="Fading"),
+                           staff=staff or [Staff(id="s1", name="Sam", accounts=["f"])],
+                           stakeholders=[Stakeholder(id="eb", account="f", name="Eve", influence=5,
+                                                     buying_role="economic_buyer")],
+                           reporting_lines=[], relationships=[], meetings=meetings)
+
+
+def _fall(snap: AccountSnapshot, figure: str, drop: float) -> tuple[str, str]:
+    settings = only("sustained_fall")
+    settings.trend.sustained_fall.figure = figure  # type: ignore[assignment]
+    settings.trend.sustained_fall.drop = drop
+    findings, _ = evaluate_account(snap, dt.date(2026, 6, 30), dt.date(2026, 6, 30), settings)
+    [finding] = findings
+    assert (finding.rule, finding.subject, finding.state) == ("sustained_fall", figure, "falling")
+    return finding.title, finding.message
+
+
+def test_a_fall_in_the_meeting_count_is_written_as_counts() -> None:
+    # Checked on 30 June with 3 monthly periods: the points are 31 March, 30 April, 31 May and 30 June, each
+    # the meetings of its month: 3 in March, 2 in April, 1 in May, none in June. No month better than the one
+    # before, 3 fewer in all (drop 2): a fall, written 3 -> 0 (a count, not "300%").
+    days = [dt.date(2026, 3, 2), dt.date(2026, 3, 10), dt.date(2026, 3, 20), dt.date(2026, 4, 8),
+            dt.date(2026, 4, 20), dt.date(2026, 5, 12)]
+    snap = _fading([Meeting(id=f"m{i}", date=d, attendees=["s1", "eb"]) for i, d in enumerate(days)])
+    assert _fall(snap, "meetings", 2) == (
+        "Fading: meetings fell 3 -> 0 over 3 months",
+        "meetings on 2026-03-31: 3; on 2026-06-30: 0; no month better than the one before "
+        "(rule: worse by 2 or more over 3 months)")
+
+
+def test_a_rise_in_overdue_key_stakeholders_is_written_as_counts() -> None:
+    # Eve (economic buyer: a 60-day cadence target) met once, on 25 March: 6 days before 31 March and 36 before
+    # 30 April (on time), 67 before 31 May and 97 before 30 June (overdue). Overdue key stakeholders 0, 0, 1, 1:
+    # no month better, 1 worse in all (drop 1), written 0 -> 1.
+    snap = _fading([Meeting(id="m1", date=dt.date(2026, 3, 25), attendees=["s1", "eb"])])
+    title, message = _fall(snap, "overdue_key", 1)
+    assert title == "Fading: overdue key stakeholders fell 0 -> 1 over 3 months"
+    assert message.startswith("overdue key stakeholders on 2026-03-31: 0; on 2026-06-30: 1; ")
+
+
+def test_a_rise_in_key_stakeholders_at_connectivity_1_is_written_as_counts() -> None:
+    # Sam and Tom met Eve together on 20 March: two threads (11 days: 2 ** (-11/90) = 0.92; 41 days on 30 April:
+    # 0.73), two disjoint paths, connectivity 2. Tom left on 15 May: on 31 May only Sam's tie is left (72 days:
+    # 0.57), connectivity 1; on 30 June it is 102 days old (0.46, no thread): connectivity 0. Key stakeholders at
+    # connectivity 1 or 0: 0, 0, 1, 1 -- written 0 -> 1.
+    staff = [Staff(id="s1", name="Sam", accounts=["f"]),
+             Staff(id="s2", name="Tom", accounts=["f"], status="left", left_on=dt.date(2026, 5, 15))]
+    snap = _fading([Meeting(id="m1", date=dt.date(2026, 3, 20), attendees=["s1", "s2", "eb"])], staff)
+    title, _ = _fall(snap, "key_at_connectivity_1", 1)
+    assert title == "Fading: key stakeholders at connectivity 1 fell 0 -> 1 over 3 months"
+
+
+# --------------------------------------------------------------------------- objective missed
+def test_a_missed_objective_closed_later_is_skipped_and_the_next_one_still_raised() -> None:
+    # Hand: Sam met Chad (champion) on 1 June; nobody met Eve (economic buyer). Checked on 1 July, as if run
+    # again for that day: h-1 (cover Eve by 20 June, owned by Sam) was marked done on 5 July -- still open on
+    # 1 July by its dates, but done: the rule skips it. h-2 (cover Eve by 30 June, no owner) is missed: Eve has
+    # no thread, the due date was 1 day before. h-1 comes first (the earlier due date), h-2 after it.
+    snap = AccountSnapshot(
+        account=Account(id="h", name="Hand"), staff=[Staff(id="s1", name="Sam", accounts=["h"])],
+        stakeholders=[Stakeholder(id="eb", account="h", name="Eve", influence=5, buying_role="economic_buyer"),
+                      Stakeholder(id="ch", account="h", name="Chad", influence=4, buying_role="champion")],
+        reporting_lines=[], relationships=[],
+        meetings=[Meeting(id="m1", date=dt.date(2026, 6, 1), attendees=["s1", "ch"])])
+    done = Objective(id="h-1", account="h", kind="cover_person", subject="eb", owner="s1", due=dt.date(2026, 6, 20),
+                     created_on=dt.date(2026, 5, 1), state="done", closed_on=dt.date(2026, 7, 5))
+    open_ = Objective(id="h-2", account="h", kind="cover_person", subject="eb", due=dt.date(2026, 6, 30),
+                      created_on=dt.date(2026, 5, 1))
+    day = dt.date(2026, 7, 1)
+    findings, _ = evaluate_account(snap, day, day, only("objective_missed"), objectives=[done, open_],
+                                   evaluate_plans=evaluate_objectives)
+    assert [(f.rule, f.subject, f.state, f.title, f.message) for f in findings] == [(
+        "objective_missed", "h-2", "due 2026-06-30", "Hand: objective h-2 missed: cover Eve by 2026-06-30",
+        "Eve has 0 threads, needs 1; due 2026-06-30, 1 day ago")]
+    assert findings[0].data == {"objective": "h-2", "kind": "cover_person", "subject": "eb", "target": 1.0,
+                                "owner": None, "due": "2026-06-30", "value": 0.0, "days_left": -1}
+
+
+# --------------------------------------------------------------------------- the handover plan
+def test_the_handover_takes_the_most_important_stakeholder_first_and_says_how_strong_the_tie_was() -> None:
+    # S1 leaves; they met A (user, influence 2: importance 1.6) 1 day ago and B (economic buyer, influence 5:
+    # importance 10) 10 days ago. B comes first though A sorts first by id. S2 (the account team's other KAM,
+    # capacity 1) takes B and then has no headroom left for A: A is still handed to S2, over capacity.
+    snap = snapshot([person("A", 2, "user"), person("B", 5, "economic_buyer")], [us("S1"), us("S2")],
+                    [met("m1", 1, "S1", "A"), met("m2", 10, "S1", "B")])
+    settings = Settings.model_validate({"team": {"capacity": {"kam": 1}}})
+    plan = account_impact(snap, "S1", AS_OF, settings).handover_plan
+    assert [(h.stakeholder.id, h.to.id if h.to else None, h.strength, h.to_load, h.over_capacity) for h in plan] == [
+        ("B", "S2", round(2 ** (-10 / 90), 6), 1, False), ("A", "S2", round(2 ** (-1 / 90), 6), 2, True)]
+
+
+def test_a_zero_strength_tie_is_no_tie_for_the_handover() -> None:
+    # With e-mails weighing 0, S3 (off the account team) e-mailed A: a pair that met, strength 0 -- no tie. S1
+    # (leaving) met A yesterday. The candidates are the account team (S2) and those with a tie (nobody): S2.
+    snap = snapshot([person("A", 5, "economic_buyer")], [us("S1"), us("S2"), Staff(id="S3", name="Staff S3")],
+                    [met("m1", 1, "S1", "A"), met("m2", 2, "S3", "A", kind="email")])
+    settings = Settings()
+    settings.strength.kind_weights[MeetingKind.EMAIL] = 0.0
+    impact = account_impact(snap, "S1", AS_OF, settings)
+    assert [(t.id, t.strength) for t in impact.ties_lost] == [("A", round(2 ** (-1 / 90), 6))]
+    assert _plan(impact) == [("A", "S2", "account team (kam)")]
+    assert impact.handover_plan[0].to_strength == 0.0
+
+
+def test_the_candidates_are_the_account_team_and_the_ties_not_everyone_who_met_the_account() -> None:
+    # S1 (KAM, level 2) leaves A (no buying role; met yesterday). S3 is support on the account team (level 4);
+    # S2 is a KAM like S1 but off the team, and met only D. Nobody but S1 has a tie with A, so the candidates
+    # are the account team: S3, though S2's level is closer.
+    snap = snapshot([person("A", 5), person("D", 3)],
+                    [us("S1"), Staff(id="S2", name="Staff S2", role="kam", accounts=[]), us("S3", "support")],
+                    [met("m1", 1, "S1", "A"), met("m2", 3, "S2", "D")])
+    assert _plan(account_impact(snap, "S1", AS_OF)) == [("A", "S3", "account team (support)")]
+
+
+def test_with_nobody_left_on_the_team_the_handover_goes_to_who_met_the_account() -> None:
+    # S1 is the only one on the account team and leaves; S2 (off the team) met D, not A. Nobody else: S2 takes A.
+    snap = snapshot([person("A", 5), person("D", 3)], [us("S1"), Staff(id="S2", name="Staff S2", accounts=[])],
+                    [met("m1", 1, "S1", "A"), met("m2", 3, "S2", "D")])
+    assert _plan(account_impact(snap, "S1", AS_OF)) == [("A", "S2", "met the account before")]
+
+
+def test_between_equals_the_handover_goes_to_the_colleague_suited_to_the_stakeholder() -> None:
+    # B is a champion: the suited colleague is delivery before the KAM (kamgraph.analysis.actions.role_owner).
+    # S1 (KAM) leaves; S2 (KAM) and S3 (delivery) are on the team, neither met B, both at level 2 like S1.
+    snap = snapshot([person("B", 4, "champion")], [us("S1"), us("S2"), us("S3", "delivery")],
+                    [met("m1", 1, "S1", "B")])
+    settings = Settings.model_validate({"team": {"levels": {"kam": 2, "delivery": 2}}})
+    assert _plan(account_impact(snap, "S1", AS_OF, settings)) == [("B", "S3", "account team (delivery)")]
+
+
+def test_a_colleague_missing_from_the_given_load_holds_nothing_yet() -> None:
+    # The load given leaves S2 out: no threads anywhere, so handing A over gives S2 a load of 0 + 1 = 1.
+    snap = snapshot([person("A", 5, "economic_buyer")], [us("S1"), us("S2")], [met("m1", 1, "S1", "A")])
+    impact = account_impact(snap, "S1", AS_OF, Settings(), capacity=TeamCapacity(load={"S1": 1}, people={}))
+    [step] = impact.handover_plan
+    assert (step.to and step.to.id, step.to_load, step.to_capacity, step.over_capacity) == ("S2", 1, 40, False)
+
+
+# --------------------------------------------------------------------------- departures through the store
+def _two_accounts(store: GraphStore, later: list[Meeting]) -> None:
+    """One: S1 (KAM, on the team, capacity 1 below) met A yesterday; S2 (KAM, on the team) holds a thread to B.
+    Two: X, and S9 (off every team); ``later`` are meetings dated after AS_OF."""
+    store.import_batch(Batch(
+        accounts=[Account(id="a1", name="One"), Account(id="a2", name="Two")],
+        staff=[Staff(id="S1", name="Sam", role="kam", accounts=["a1"]),
+               Staff(id="S2", name="Sue", role="kam", accounts=["a1"]),
+               Staff(id="S9", name="Nia", role="kam", accounts=[])],
+        stakeholders=[Stakeholder(id="A", account="a1", name="Ann", influence=5, buying_role="economic_buyer"),
+                      Stakeholder(id="B", account="a1", name="Ben", influence=2),
+                      Stakeholder(id="X", account="a2", name="Xia", influence=2)],
+        meetings=[Meeting(id="m1", account="a1", date=AS_OF - DAY, attendees=["S1", "A"]),
+                  Meeting(id="m2", account="a1", date=AS_OF - DAY, attendees=["S2", "B"]), *later],
+        person_kinds={"S1": "staff", "S2": "staff", "S9": "staff", "A": "stakeholder", "B": "stakeholder",
+                      "X": "stakeholder"}))
+
+
+def test_who_met_the_portfolio_only_after_the_departure_is_not_a_candidate(tmp_path: Path) -> None:
+    # S1 leaves on AS_OF. S2 (capacity 1, already holding B) has no headroom; S9 first met anyone (X, of Two) five
+    # days after the departure: not one of the portfolio's colleagues on AS_OF. So nobody has headroom and A
+    # still goes to S2, over capacity.
+    settings = Settings.model_validate({"team": {"capacity": {"kam": 1}}})
+    with _sqlite(tmp_path) as store:
+        _two_accounts(store, [Meeting(id="m3", account="a2", date=AS_OF + 5 * DAY, attendees=["S9", "X"])])
+        impact = departure_impact(store, "S1", AS_OF, settings)
+    assert [a.account.id for a in impact.accounts] == ["a1"]
+    [step] = impact.accounts[0].handover_plan
+    assert (step.to and step.to.id, step.basis, step.to_load, step.over_capacity) == (
+        "S2", "nobody has headroom: account team (kam)", 2, True)
+
+
+def test_the_accounts_of_a_staff_departure_are_those_met_by_then_with_or_without_an_account(
+        tmp_path: Path) -> None:
+    # S1 is on One's team. A meeting with X (of Two) recorded without an account, before the departure, makes
+    # Two concerned too; a meeting with X of a third account only after the departure does not.
+    with _sqlite(tmp_path) as store:
+        _two_accounts(store, [Meeting(id="m3", date=AS_OF - 2 * DAY, attendees=["S1", "X"])])
+        store.import_batch(Batch(
+            accounts=[Account(id="a3", name="Three")],
+            stakeholders=[Stakeholder(id="Y", account="a3", name="Yan", influence=2)],
+            meetings=[Meeting(id="m4", account="a3", date=AS_OF + DAY, attendees=["S1", "Y"])],
+            person_kinds={"S1": "staff", "Y": "stakeholder"}))
+        impact = departure_impact(store, "S1", AS_OF)
+    assert [a.account.id for a in impact.accounts] == ["a1", "a2"]
+
+
+def test_a_recorded_departure_keeps_the_note_and_uses_the_settings_given(tmp_path: Path) -> None:
+    # A: economic buyer, influence 5 -> importance 10; key from 5 by default, not with a key threshold of 11.
+    settings = Settings()
+    settings.importance.key_threshold = 11
+    with _sqlite(tmp_path) as store:
+        store.import_batch(as_batch(six_people()))
+        impact = record_departure(store, "A", AS_OF, note="retired", settings=settings)
+        stored = store.get_person("A")
+    assert (impact.recorded, impact.note, impact.importance, impact.key) == (True, "retired", 10.0, False)
+    assert (stored.left_on, stored.note) == (AS_OF, "retired")
+
+
+def test_undoing_a_departure_never_recorded_names_the_person(tmp_path: Path) -> None:
+    with _sqlite(tmp_path) as store:
+        store.import_batch(as_batch(six_people()))
+        with pytest.raises(KamgraphError) as refused:
+            record_return(store, "A")
+    assert str(refused.value) == "Client A (A) is not recorded as having left"
