@@ -244,3 +244,74 @@ def test_undoing_a_departure_never_recorded_names_the_person(tmp_path: Path) -> 
         with pytest.raises(KamgraphError) as refused:
             record_return(store, "A")
     assert str(refused.value) == "Client A (A) is not recorded as having left"
+
+
+# --------------------------------------------------------------------------- the departure alert's message
+def _staff_leaves(with_p6: bool = True):  # type: ignore[no-untyped-def]
+    """S1 (KAM) left yesterday. Key: A (economic buyer, 10), B (champion, 6), K (no role, influence 5: 5). S1 is
+    the only thread of A and of P1 (technical buyer) to P6 (influence 1); S2 (KAM) also met B and K, S3
+    (delivery) K. Every meeting of S1 is 1 to 9 days before the departure: strengths 2 ** (-d/90) of 0.93 to
+    0.99, each shown 1.0, strongest first (A, B, K, P1, P2, ...). Each meeting is one of ours and one of theirs."""
+    people = [person("A", 5, "economic_buyer"), person("B", 4, "champion"), person("K", 5),
+              person("P1", 1, "technical_buyer"), *(person(f"P{i}", 1) for i in range(2, 7 if with_p6 else 6))]
+    meetings = [met("ma", 2, "S1", "A"), met("mb1", 3, "S1", "B"), met("mb2", 3, "S2", "B"), met("mk1", 4, "S1", "K"),
+                met("mk2", 4, "S2", "K"), met("mk3", 10, "S3", "K"),
+                *(met(f"mp{i}", 4 + i, "S1", p.id) for i, p in enumerate(people[3:], start=1))]
+    snap = snapshot(people, [us("S1"), us("S2"), us("S3", "delivery")], sorted(meetings, key=lambda m: (m.date, m.id)))
+    snap.staff[0] = snap.staff[0].model_copy(update={"status": "left", "left_on": AS_OF - DAY})
+    return snap
+
+
+def _message(snap) -> str:  # type: ignore[no-untyped-def]
+    findings, _ = evaluate_account(snap, AS_OF, AS_OF, only("departure"))
+    [finding] = findings
+    return finding.described().message
+
+
+def test_a_staff_departure_message_lists_ties_roles_the_unreachable_the_critical_and_the_handover() -> None:
+    message = _message(_staff_leaves())
+    # nine ties lost, the five strongest shown; A and P1 were the only covered holders of their required roles
+    assert message.startswith("ties lost: Client A 1.0, Client B 1.0, Client K 1.0, Client P1 1.0, Client P2 1.0; "
+                              "required roles now uncovered: economic_buyer, technical_buyer; fragility index ")
+    # A and P1 to P6 lose their last thread: seven, six named by id and "+1". A's connectivity (to our team) drops
+    # 1 -> 0 and B's 2 -> 1: one departure from being cut off; K keeps two threads (S2, S3). The handover, most
+    # important first: A (no tie but S1's) to the account team's KAM, B and K to S2, their next-strongest tie.
+    assert message.split("; now unreachable: ", 1)[1] == (
+        "Client A, Client P1, Client P2, Client P3, Client P4, Client P5 (+1); "
+        "key stakeholders one departure from being cut off: Client A 1->0, Client B 2->1; "
+        "hand over: Client A -> Staff S2 (account team (kam)); Client B -> Staff S2 (next-strongest tie); "
+        "Client K -> Staff S2 (next-strongest tie); Client P1 -> Staff S2 (account team (kam)); "
+        "Client P2 -> Staff S2 (account team (kam))")
+
+
+def test_six_people_unreachable_are_all_named_without_a_count() -> None:
+    message = _message(_staff_leaves(with_p6=False))
+    assert "; now unreachable: Client A, Client P1, Client P2, Client P3, Client P4, Client P5; key " in message
+
+
+def test_a_weak_tie_lost_is_marked_weak() -> None:
+    # A (economic buyer) left yesterday; S1 met A 3 days ago (2 ** (-2/90) = 0.98 on the day A left), S2 200 days
+    # ago (2 ** (-199/90) = 0.22: below the 0.5 of a thread, weak).
+    snap = snapshot([person("A", 5, "economic_buyer", status="left", left_on=AS_OF - DAY)],
+                    [us("S1"), us("S2")], [met("m1", 200, "S2", "A"), met("m2", 3, "S1", "A")])
+    assert _message(snap).startswith("ties lost: Staff S1 1.0, Staff S2 0.2 (weak); ")
+
+
+def test_a_stakeholder_departure_message_names_three_successors_with_two_reasons_and_the_warmest_path() -> None:
+    # X, Head of Procurement (department Proc, reports to M), left yesterday; S1 met X and M, S2 met N. Successors
+    # of X (influence 3 each: importance 3, 0.3 of a point; 1 more when nobody covers them):
+    #   R: "Interim Head of Procurement", reports to X, in Proc: 4 + 2 + 1.5 + 0.3 + 1 = 8.8; nobody met R and
+    #      X is gone: no path;
+    #   Q: reports to M (a peer), in Proc: 1 + 1.5 + 0.3 + 1 = 3.8; path S1 -> M -> Q (Q's line to M);
+    #   M: their manager: 2 + 0.3 = 2.3; path S1 -> M;
+    #   N: in Proc: 1.5 + 0.3 = 1.8 -- the fourth, not shown.
+    snap = snapshot([person("X", 3, dept="Proc", reports_to="M", title="Head of Procurement", status="left",
+                            left_on=AS_OF - DAY),
+                     person("M", 3, dept="Board"), person("Q", 3, dept="Proc", reports_to="M"),
+                     person("R", 3, dept="Proc", reports_to="X", title="Interim Head of Procurement"),
+                     person("N", 3, dept="Proc")],
+                    [us("S1"), us("S2")], [met("m1", 3, "S1", "X"), met("m2", 3, "S1", "M"), met("m3", 3, "S2", "N")])
+    assert _message(snap).split("; re-thread: ", 1)[1] == (
+        "Client R (same title, their direct report); "
+        "Client Q (peer under the same manager, same department) via Staff S1 -> Client M; "
+        "Client M (their manager) via Staff S1")
