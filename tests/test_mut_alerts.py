@@ -262,17 +262,41 @@ def _staff_leaves(with_p6: bool = True):  # type: ignore[no-untyped-def]
     return snap
 
 
-def _message(snap) -> str:  # type: ignore[no-untyped-def]
+def _departure(snap):  # type: ignore[no-untyped-def]
     findings, _ = evaluate_account(snap, AS_OF, AS_OF, only("departure"))
     [finding] = findings
-    return finding.described().message
+    return finding.described()
+
+
+def _message(snap) -> str:  # type: ignore[no-untyped-def]
+    return _departure(snap).message
 
 
 def test_a_staff_departure_message_lists_ties_roles_the_unreachable_the_critical_and_the_handover() -> None:
-    message = _message(_staff_leaves())
-    # nine ties lost, the five strongest shown; A and P1 were the only covered holders of their required roles
+    finding = _departure(_staff_leaves())
+    message = finding.message
+    # nine ties lost, the five strongest shown; A and P1 were the only covered holders of their required roles.
+    # Importance: A 10, B 6, K 5, P1 1 x 1.3, P2-P6 1 each: 27.3. Fragility index (the share the most critical
+    # person cuts off): before, S1 cuts A and P1-P6: 16.3 / 27.3 = 60 %; after, S2 cuts B: 6 / 27.3 = 22 %.
+    # Health = 35 key coverage + 20 weighted coverage + 15 required roles covered + 20 (1 - fragility) + 10 (1 -
+    # overdue key share): before 35 + 20 + 15 x 3/4 + 20 x 11/27.3 + 10 = 84.3; after (A uncovered; 11 of 27.3
+    # covered; the champion alone of the four roles) 35 x 2/3 + 20 x 11/27.3 + 15/4 + 20 x 21.3/27.3 + 10 = 60.7.
     assert message.startswith("ties lost: Client A 1.0, Client B 1.0, Client K 1.0, Client P1 1.0, Client P2 1.0; "
-                              "required roles now uncovered: economic_buyer, technical_buyer; fragility index ")
+                              "required roles now uncovered: economic_buyer, technical_buyer; "
+                              "fragility index 60% -> 22%, health 84 -> 61; now unreachable: ")
+    assert (finding.title, finding.state) == ("Staff S1 (kam) left on 2025-06-29", "2025-06-29")
+    data = finding.data
+    assert {k: data[k] for k in ("person", "kind", "left_on", "moved_to", "ties_lost", "roles_uncovered",
+                                 "unreachable", "rethread")} == {
+        "person": "S1", "kind": "staff", "left_on": "2025-06-29", "moved_to": None,
+        "ties_lost": ["A", "B", "K", "P1", "P2", "P3", "P4", "P5", "P6"],
+        "roles_uncovered": ["economic_buyer", "technical_buyer"],
+        "unreachable": ["A", "P1", "P2", "P3", "P4", "P5", "P6"], "rethread": []}
+    assert (data["fragility_before"], data["fragility_after"]) == (pytest.approx(16.3 / 27.3),
+                                                                   pytest.approx(6 / 27.3))
+    assert (round(data["health_before"], 1), round(data["health_after"], 1)) == (84.3, 60.7)
+    assert (data["connectivity_drops"]["A"], data["connectivity_drops"]["B"]) == ([1, 0], [2, 1])
+    assert data["handover"] == {"A": "S2", "B": "S2", "K": "S2", **{f"P{i}": "S2" for i in range(1, 7)}}
     # A and P1 to P6 lose their last thread: seven, six named by id and "+1". A's connectivity (to our team) drops
     # 1 -> 0 and B's 2 -> 1: one departure from being cut off; K keeps two threads (S2, S3). The handover, most
     # important first: A (no tie but S1's) to the account team's KAM, B and K to S2, their next-strongest tie.
@@ -306,12 +330,83 @@ def test_a_stakeholder_departure_message_names_three_successors_with_two_reasons
     #   M: their manager: 2 + 0.3 = 2.3; path S1 -> M;
     #   N: in Proc: 1.5 + 0.3 = 1.8 -- the fourth, not shown.
     snap = snapshot([person("X", 3, dept="Proc", reports_to="M", title="Head of Procurement", status="left",
-                            left_on=AS_OF - DAY),
+                            left_on=AS_OF - DAY, moved_to="Globex"),
                      person("M", 3, dept="Board"), person("Q", 3, dept="Proc", reports_to="M"),
                      person("R", 3, dept="Proc", reports_to="X", title="Interim Head of Procurement"),
                      person("N", 3, dept="Proc")],
                     [us("S1"), us("S2")], [met("m1", 3, "S1", "X"), met("m2", 3, "S1", "M"), met("m3", 3, "S2", "N")])
-    assert _message(snap).split("; re-thread: ", 1)[1] == (
+    finding = _departure(snap)
+    assert finding.title == "Client X (Head of Procurement) left on 2025-06-29 (moved to: Globex)"
+    assert {k: finding.data[k] for k in ("person", "kind", "left_on", "moved_to", "rethread", "handover")} == {
+        "person": "X", "kind": "stakeholder", "left_on": "2025-06-29", "moved_to": "Globex",
+        "rethread": ["R", "Q", "M", "N"], "handover": {}}
+    assert finding.message.split("; re-thread: ", 1)[1] == (
         "Client R (same title, their direct report); "
         "Client Q (peer under the same manager, same department) via Staff S1 -> Client M; "
         "Client M (their manager) via Staff S1")
+
+
+def test_with_nobody_left_to_hand_over_to_the_message_says_nobody() -> None:
+    # S1, our only staff member on the account, left yesterday: A goes to nobody.
+    snap = snapshot([person("A", 5, "economic_buyer")], [us("S1")], [met("m1", 2, "S1", "A")])
+    snap.staff[0] = snap.staff[0].model_copy(update={"status": "left", "left_on": AS_OF - DAY})
+    assert _message(snap).endswith(
+        "; now unreachable: Client A; key stakeholders one departure from being cut off: Client A 1->0; "
+        "hand over: Client A -> nobody (nobody left on the account: find a colleague)")
+
+
+# --------------------------------------------------------------------------- overdue, roles, single-threaded
+def test_an_overdue_stakeholder_without_a_thread_is_owned_by_the_last_to_meet_them_then_the_larger_id() -> None:
+    # B: champion (target 21 days), influence 4 -> importance 6, key, titled VP Ops. S1 and S2 met B together
+    # 150 days ago: 2 ** (-150/90) = 0.31 each, no thread. Both met B last on the same day: the owner is S2.
+    snap = snapshot([person("B", 4, "champion", title="VP Ops")], [us("S1"), us("S2")],
+                    [met("m1", 150, "S1", "S2", "B")])
+    findings, _ = evaluate_account(snap, AS_OF, AS_OF, only("overdue"))
+    assert [(f.rule, f.subject, f.state, f.title, f.message) for f in findings] == [(
+        "overdue", "B", "overdue", "Client B (VP Ops, champion, key) is overdue: last met 150 days ago",
+        "target every 21 days; no thread left; owner: Staff S2")]
+    assert findings[0].data == {"person": "B", "days_since": 150, "target_days": 21,
+                                "last_contact": (AS_OF - 150 * DAY).isoformat(), "owner": "S2"}
+
+
+def test_each_required_role_uncovered_now_says_who_covered_it_and_why_they_do_not_any_more() -> None:
+    # At the last check (30 days ago) A covered the economic buyer, B and C the champion. Now: A's one meeting
+    # is 100 days old (2 ** (-100/90) = 0.46, no thread); B left 10 days ago; C, a champion nobody ever met, has
+    # no thread either. Nobody holds the decision maker or technical buyer roles: uncovered, but not news.
+    base = AS_OF - 30 * DAY
+    snap = snapshot([person("A", 5, "economic_buyer"), person("B", 4, "champion", status="left",
+                                                             left_on=AS_OF - 10 * DAY),
+                     person("C", 2, "champion")], [us("S1")], [met("m1", 100, "S1", "A")])
+    previous = {"roles_covered": {"economic_buyer": ["A"], "champion": ["B", "C"]}}
+    findings, _ = evaluate_account(snap, AS_OF, base, only("role_uncovered"), previous=previous)
+    got = [(f.subject, f.state, f.trigger, f.title, f.message, f.data) for f in findings]
+    assert got == [
+        ("economic_buyer", "uncovered", True, "Hand-built account: no covered economic buyer any more",
+         f"covered at the last check ({base}) by Client A: Client A has no thread any more (last met 100 days "
+         "ago); holders now: Client A",
+         {"role": "economic_buyer", "covered_before": ["A"], "holders": ["A"]}),
+        ("decision_maker", "uncovered", False, "Hand-built account: no covered decision maker any more",
+         "not covered; nobody holds the decision maker role now",
+         {"role": "decision_maker", "covered_before": [], "holders": []}),
+        ("champion", "uncovered", True, "Hand-built account: no covered champion any more",
+         f"covered at the last check ({base}) by Client B, Client C: Client B left on {AS_OF - 10 * DAY}; "
+         "Client C has no thread any more; holders now: Client C",
+         {"role": "champion", "covered_before": ["B", "C"], "holders": ["C"]}),
+        ("technical_buyer", "uncovered", False, "Hand-built account: no covered technical buyer any more",
+         "not covered; nobody holds the technical buyer role now",
+         {"role": "technical_buyer", "covered_before": [], "holders": []})]
+
+
+def test_an_account_whose_key_people_nobody_covers_is_single_threaded_on_both_sides() -> None:
+    # A (key, economic buyer) met once, 200 days ago: 2 ** (-200/90) = 0.21, no thread. Neither side has the two
+    # (min_people) it needs: nobody of ours, no key stakeholder covered. Not so at the last check: news.
+    base = AS_OF - 30 * DAY
+    snap = snapshot([person("A", 5, "economic_buyer")], [us("S1")], [met("m1", 200, "S1", "A")])
+    findings, _ = evaluate_account(snap, AS_OF, base, only("single_threaded"), previous={"thin": False})
+    assert [(f.subject, f.state, f.trigger, f.title, f.message, f.data) for f in findings] == [(
+        "acc", "our side: nobody; their side: nobody", True, "Hand-built account became single-threaded",
+        f"key relationships held by 0 of our staff (nobody) with 0 of 1 key stakeholders covered (none); "
+        f"not so at the last check ({base})",
+        {"staff": [], "covered_key": [], "key": ["A"]})]
+    again, _ = evaluate_account(snap, AS_OF, base, only("single_threaded"), previous={"thin": True})
+    assert [(f.state, f.trigger) for f in again] == [("our side: nobody; their side: nobody", False)]
