@@ -410,3 +410,36 @@ def test_an_account_whose_key_people_nobody_covers_is_single_threaded_on_both_si
         {"staff": [], "covered_key": [], "key": ["A"]})]
     again, _ = evaluate_account(snap, AS_OF, base, only("single_threaded"), previous={"thin": True})
     assert [(f.state, f.trigger) for f in again] == [("our side: nobody; their side: nobody", False)]
+
+
+def test_the_overdue_owner_is_the_strongest_thread_even_when_another_met_them_last() -> None:
+    # B (champion, 21-day target): S1 met B 40, 41 and 42 days ago: 2 ** (-40/90) + 2 ** (-41/90) + 2 ** (-42/90)
+    # = 0.735 + 0.729 + 0.724 = 2.19; S2 met B 25 days ago: 0.82. Both threads; last met 25 days ago: overdue.
+    # S2 met B last, but S1 is the strongest thread: S1 owns it.
+    snap = snapshot([person("B", 4, "champion")], [us("S1"), us("S2")],
+                    [met("m1", 42, "S1", "B"), met("m2", 41, "S1", "B"), met("m3", 40, "S1", "B"),
+                     met("m4", 25, "S2", "B")])
+    findings, _ = evaluate_account(snap, AS_OF, AS_OF, only("overdue"))
+    assert [(f.key, f.account, f.message, f.data["owner"]) for f in findings] == [
+        ("overdue:acc:B", "acc", "target every 21 days; threads: Staff S1 2.2, Staff S2 0.8; owner: Staff S1", "S1")]
+
+
+def test_an_overdue_stakeholder_met_only_by_someone_who_left_has_no_owner() -> None:
+    # B (champion) was met 30 days ago by S9 alone, who has left since: last contact 30 days ago (overdue), no
+    # tie with anyone still here, so nobody to name as owner.
+    s9 = us("S9").model_copy(update={"status": "left", "left_on": AS_OF - 10 * DAY})
+    snap = snapshot([person("B", 4, "champion")], [us("S1"), s9], [met("m1", 30, "S9", "B")])
+    findings, _ = evaluate_account(snap, AS_OF, AS_OF, only("overdue"))
+    assert [(f.subject, f.title, f.message, f.data["owner"]) for f in findings] == [
+        ("B", "Client B (champion, key) is overdue: last met 30 days ago", "target every 21 days; no thread left",
+         None)]
+
+
+def test_facts_of_a_last_check_without_the_roles_compare_as_nothing_covered_then() -> None:
+    # The last check's facts name no covered roles (facts of another rule only): no role was covered then, so
+    # the economic buyer uncovered now (A's one meeting 100 days old, 0.46: no thread) is not news.
+    snap = snapshot([person("A", 5, "economic_buyer")], [us("S1")], [met("m1", 100, "S1", "A")])
+    findings, _ = evaluate_account(snap, AS_OF, AS_OF - 30 * DAY, only("role_uncovered"), previous={"thin": False})
+    assert [(f.subject, f.trigger, f.data["covered_before"]) for f in findings] == [
+        ("economic_buyer", False, []), ("decision_maker", False, []), ("champion", False, []),
+        ("technical_buyer", False, [])]
