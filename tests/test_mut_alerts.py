@@ -372,13 +372,16 @@ def test_an_overdue_stakeholder_without_a_thread_is_owned_by_the_last_to_meet_th
 def test_each_required_role_uncovered_now_says_who_covered_it_and_why_they_do_not_any_more() -> None:
     # At the last check (30 days ago) A covered the economic buyer, B and C the champion. Now: A's one meeting
     # is 100 days old (2 ** (-100/90) = 0.46, no thread); B left 10 days ago; C, a champion nobody ever met, has
-    # no thread either. Nobody holds the decision maker or technical buyer roles: uncovered, but not news.
+    # no thread either, nor D (another champion). Nobody holds the decision maker or technical buyer roles:
+    # uncovered, but not news.
     base = AS_OF - 30 * DAY
     snap = snapshot([person("A", 5, "economic_buyer"), person("B", 4, "champion", status="left",
                                                              left_on=AS_OF - 10 * DAY),
-                     person("C", 2, "champion")], [us("S1")], [met("m1", 100, "S1", "A")])
+                     person("C", 2, "champion"), person("D", 1, "champion")], [us("S1")], [met("m1", 100, "S1", "A")])
     previous = {"roles_covered": {"economic_buyer": ["A"], "champion": ["B", "C"]}}
     findings, _ = evaluate_account(snap, AS_OF, base, only("role_uncovered"), previous=previous)
+    assert [f.key for f in findings] == ["role_uncovered:acc:economic_buyer", "role_uncovered:acc:decision_maker",
+                                         "role_uncovered:acc:champion", "role_uncovered:acc:technical_buyer"]
     got = [(f.subject, f.state, f.trigger, f.title, f.message, f.data) for f in findings]
     assert got == [
         ("economic_buyer", "uncovered", True, "Hand-built account: no covered economic buyer any more",
@@ -390,8 +393,8 @@ def test_each_required_role_uncovered_now_says_who_covered_it_and_why_they_do_no
          {"role": "decision_maker", "covered_before": [], "holders": []}),
         ("champion", "uncovered", True, "Hand-built account: no covered champion any more",
          f"covered at the last check ({base}) by Client B, Client C: Client B left on {AS_OF - 10 * DAY}; "
-         "Client C has no thread any more; holders now: Client C",
-         {"role": "champion", "covered_before": ["B", "C"], "holders": ["C"]}),
+         "Client C has no thread any more; holders now: Client C, Client D",
+         {"role": "champion", "covered_before": ["B", "C"], "holders": ["C", "D"]}),
         ("technical_buyer", "uncovered", False, "Hand-built account: no covered technical buyer any more",
          "not covered; nobody holds the technical buyer role now",
          {"role": "technical_buyer", "covered_before": [], "holders": []})]
@@ -443,3 +446,16 @@ def test_facts_of_a_last_check_without_the_roles_compare_as_nothing_covered_then
     assert [(f.subject, f.trigger, f.data["covered_before"]) for f in findings] == [
         ("economic_buyer", False, []), ("decision_maker", False, []), ("champion", False, []),
         ("technical_buyer", False, [])]
+
+
+def test_the_single_threaded_state_names_only_the_side_that_is_too_thin() -> None:
+    # Key: A (economic buyer) met by S1 and S2 10 days ago (two threads), B (champion) never met. Our side: S1
+    # and S2, two -- enough for min_people 2, not for 3; their side: A alone, too few either way.
+    snap = snapshot([person("A", 5, "economic_buyer"), person("B", 4, "champion")], [us("S1"), us("S2")],
+                    [met("m1", 10, "S1", "A"), met("m2", 10, "S2", "A")])
+    findings, _ = evaluate_account(snap, AS_OF, AS_OF, only("single_threaded"), previous={"thin": False})
+    assert [(f.state, f.data) for f in findings] == [
+        ("their side: A", {"staff": ["S1", "S2"], "covered_key": ["A"], "key": ["A", "B"]})]
+    three = only("single_threaded", min_people=3)
+    findings, _ = evaluate_account(snap, AS_OF, AS_OF, three, previous={"thin": False})
+    assert [f.state for f in findings] == ["our side: S1, S2; their side: A"]
