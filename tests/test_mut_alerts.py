@@ -459,3 +459,15 @@ def test_the_single_threaded_state_names_only_the_side_that_is_too_thin() -> Non
     three = only("single_threaded", min_people=3)
     findings, _ = evaluate_account(snap, AS_OF, AS_OF, three, previous={"thin": False})
     assert [f.state for f in findings] == ["our side: S1, S2; their side: A"]
+
+
+def test_single_threaded_for_three_people_names_everyone_and_facts_without_it_mean_it_was_not() -> None:
+    # Key: A (met by S1 and S2) and B (met by S1), 10 days ago: two of ours, two key stakeholders covered -- fewer
+    # than min_people 3 on each side. The last check's facts say nothing of it (another rule's facts): news.
+    snap = snapshot([person("A", 5, "economic_buyer"), person("B", 4, "champion")], [us("S1"), us("S2")],
+                    [met("m1", 10, "S1", "A"), met("m2", 10, "S2", "A"), met("m3", 10, "S1", "B")])
+    findings, _ = evaluate_account(snap, AS_OF, AS_OF, only("single_threaded", min_people=3), previous={"ties": {}})
+    assert [(f.key, f.account, f.state, f.trigger, f.message) for f in findings] == [(
+        "single_threaded:acc:acc", "acc", "our side: S1, S2; their side: A, B", True,
+        "key relationships held by 2 of our staff (Staff S1, Staff S2) with 2 of 2 key stakeholders covered "
+        "(Client A, Client B); not so at the last check (2025-06-30)")]
