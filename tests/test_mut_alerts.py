@@ -471,3 +471,26 @@ def test_single_threaded_for_three_people_names_everyone_and_facts_without_it_me
         "single_threaded:acc:acc", "acc", "our side: S1, S2; their side: A, B", True,
         "key relationships held by 2 of our staff (Staff S1, Staff S2) with 2 of 2 key stakeholders covered "
         "(Client A, Client B); not so at the last check (2025-06-30)")]
+
+
+# --------------------------------------------------------------------------- departures and decay: every finding
+def test_a_departure_before_the_window_does_not_hide_the_ones_after_it() -> None:
+    # A (key) left 100 days ago, before the 90-day window; B (key) left yesterday. People are looked at by id: A
+    # first, then B -- B is still news.
+    snap = six_people()
+    for i, days in ((0, 100), (1, 1)):
+        snap.stakeholders[i] = snap.stakeholders[i].model_copy(update={"status": "left",
+                                                                       "left_on": AS_OF - days * DAY})
+    findings, _ = evaluate_account(snap, AS_OF, AS_OF, only("departure"))
+    assert [(f.key, f.account, f.state) for f in findings] == [("departure:acc:B", "acc", "2025-06-29")]
+
+
+def test_a_decayed_tie_is_keyed_by_the_account_and_its_state_is_below() -> None:
+    # A (key) met by S1 100 days ago: 2 ** (-100/90) = 0.46, under the 0.5 threshold; watched (0.63) at the check
+    # 40 days ago, so it triggers. Facts of a last check without the watched ties (another rule's facts) make
+    # no tie news.
+    snap = snapshot([person("A", 5, "economic_buyer")], [us("S1")], [met("m1", 100, "S1", "A")])
+    findings, _ = evaluate_account(snap, AS_OF, AS_OF - 40 * DAY, only("decay"), previous={"ties": {"S1>A": 0.63}})
+    assert [(f.key, f.account, f.state, f.trigger) for f in findings] == [("decay:acc:S1>A", "acc", "below", True)]
+    findings, _ = evaluate_account(snap, AS_OF, AS_OF - 40 * DAY, only("decay"), previous={"thin": False})
+    assert [(f.key, f.state, f.trigger) for f in findings] == [("decay:acc:S1>A", "below", False)]
