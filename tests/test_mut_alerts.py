@@ -494,3 +494,16 @@ def test_a_decayed_tie_is_keyed_by_the_account_and_its_state_is_below() -> None:
     assert [(f.key, f.account, f.state, f.trigger) for f in findings] == [("decay:acc:S1>A", "acc", "below", True)]
     findings, _ = evaluate_account(snap, AS_OF, AS_OF - 40 * DAY, only("decay"), previous={"thin": False})
     assert [(f.key, f.state, f.trigger) for f in findings] == [("decay:acc:S1>A", "below", False)]
+
+
+def test_the_departure_message_uses_the_run_settings_and_key_means_from_the_threshold_on() -> None:
+    # G: no buying role, influence 5: importance 5 x 1.0 = 5, exactly the key threshold: key. G left yesterday;
+    # S1 met G 3 days ago: 2 ** (-2/90) = 0.985 on the day G left. With a thread threshold of 0.99 that tie is weak.
+    snap = snapshot([person("G", 5, None, status="left", left_on=AS_OF - DAY)], [us("S1")],
+                    [met("m1", 3, "S1", "G")])
+    settings = only("departure")
+    settings.strength.thread_threshold = 0.99
+    findings, _ = evaluate_account(snap, AS_OF, AS_OF, settings)
+    [finding] = findings
+    assert finding.described().title == "Client G (key) left on 2025-06-29"
+    assert finding.message.startswith("ties lost: Staff S1 1.0 (weak); fragility index ")
