@@ -17,7 +17,7 @@ from kamgraph.domain.dataset import AccountSnapshot, Batch
 from kamgraph.domain.models import Account, Meeting, MeetingKind, Staff, Stakeholder
 from kamgraph.domain.plans import Objective
 from kamgraph.errors import KamgraphError
-from kamgraph.monitor.alerts import evaluate_account
+from kamgraph.monitor.alerts import evaluate_account, run_alerts
 from kamgraph.monitor.departure import TeamCapacity, account_impact, departure_impact, record_departure, record_return
 from kamgraph.portfolio.plans import evaluate_objectives
 from kamgraph.settings import Settings
@@ -54,7 +54,7 @@ def _fall(snap: AccountSnapshot, figure: str, drop: float) -> tuple[str, str]:
     settings.trend.sustained_fall.drop = drop
     findings, _ = evaluate_account(snap, dt.date(2026, 6, 30), dt.date(2026, 6, 30), settings)
     [finding] = findings
-    assert (finding.rule, finding.subject, finding.state) == ("sustained_fall", figure, "falling")
+    assert (finding.key, finding.account, finding.state) == (f"sustained_fall:f:{figure}", "f", "falling")
     return finding.title, finding.message
 
 
@@ -507,3 +507,79 @@ def test_the_departure_message_uses_the_run_settings_and_key_means_from_the_thre
     [finding] = findings
     assert finding.described().title == "Client G (key) left on 2025-06-29"
     assert finding.message.startswith("ties lost: Staff S1 1.0 (weak); fragility index ")
+
+
+def test_a_stakeholder_with_no_title_role_or_key_is_named_alone() -> None:
+    # E: influence 1, no role, no title: importance 1, not key; S1 met E 3 days ago, and E left yesterday.
+    snap = snapshot([person("E", 1, None, status="left", left_on=AS_OF - DAY)], [us("S1")], [met("m1", 3, "S1", "E")])
+    assert _departure(snap).title == "Client E left on 2025-06-29"
+
+
+# --------------------------------------------------------------------------- the run
+def test_a_run_reports_its_new_alerts_most_severe_first_then_by_account_rule_and_subject(tmp_path: Path) -> None:
+    # Account b: z1 (champion, influence 4: key), its only covered champion, left 5 days ago -- a departure and
+    # the champion uncovered (both high; s1 met z1 40 days ago, so covered at the first check's baseline, 30 days
+    # back). Account a: x (economic buyer, 60-day target) last met 70 days ago -- overdue (medium; 2 ** (-70/90)
+    # = 0.58, still a thread, so the economic buyer stays covered). Order: high before medium; within b, the
+    # departure rule before role_uncovered (the order of RULES), though "champion" sorts before "z1". Run again
+    # on the same day: nothing new, the three ongoing.
+    settings = only("departure")
+    settings.alerts.role_uncovered.enabled = settings.alerts.overdue.enabled = True
+    with _sqlite(tmp_path) as store:
+        store.import_batch(Batch(
+            accounts=[Account(id="a", name="Ay"), Account(id="b", name="Bee")],
+            staff=[Staff(id="s1", name="Sam", role="kam", accounts=["a", "b"])],
+            stakeholders=[Stakeholder(id="x", account="a", name="Xena", influence=5, buying_role="economic_buyer"),
+                          Stakeholder(id="z1", account="b", name="Zoe", influence=4, buying_role="champion")],
+            meetings=[Meeting(id="m1", account="a", date=AS_OF - 70 * DAY, attendees=["s1", "x"]),
+                      Meeting(id="m2", account="b", date=AS_OF - 40 * DAY, attendees=["s1", "z1"])],
+            person_kinds={"s1": "staff", "x": "stakeholder", "z1": "stakeholder"}))
+        store.mark_left("z1", AS_OF - 5 * DAY)
+        run = run_alerts(store, AS_OF, settings)
+        again = run_alerts(store, AS_OF, settings)
+    assert [(a.key, a.severity) for a in run.new] == [
+        ("departure:b:z1", "high"), ("role_uncovered:b:champion", "high"), ("overdue:a:x", "medium")]
+    assert (again.new, again.ongoing, again.cleared) == ([], 3, [])
+
+
+def test_a_required_role_listed_twice_raises_one_alert_and_the_roles_after_it_still_count(tmp_path: Path) -> None:
+    # The settings list the champion twice. B (champion) and A (economic buyer), each met by S1 40 days ago
+    # (covered at the first check's baseline 30 days back), both left 5 days ago: each role uncovered once.
+    settings = only("role_uncovered")
+    settings.coverage.required_roles = ["champion", "champion", "economic_buyer"]  # type: ignore[list-item]
+    snap = snapshot([person("A", 5, "economic_buyer"), person("B", 4, "champion")], [us("S1")],
+                    [met("m1", 40, "S1", "A", "B")])
+    with _sqlite(tmp_path) as store:
+        store.import_batch(as_batch(snap))
+        store.mark_left("A", AS_OF - 5 * DAY)
+        store.mark_left("B", AS_OF - 5 * DAY)
+        run = run_alerts(store, AS_OF, settings)
+    assert [a.key for a in run.new] == ["role_uncovered:acc:champion", "role_uncovered:acc:economic_buyer"]
+
+
+def test_a_run_as_of_a_past_day_ignores_who_met_the_account_later(tmp_path: Path) -> None:
+    # S1, alone on the account team, left on AS_OF - 1; S9 (on no team) met A only 10 days after AS_OF. Checked as
+    # of AS_OF, nobody else had met the account: A is handed to nobody.
+    with _sqlite(tmp_path) as store:
+        store.import_batch(Batch(
+            accounts=[Account(id="acc", name="Hand-built account")],
+            staff=[Staff(id="S1", name="Staff S1", role="kam", accounts=["acc"]), Staff(id="S9", name="Staff S9")],
+            stakeholders=[person("A", 5, "economic_buyer")],
+            meetings=[Meeting(id="m1", account="acc", date=AS_OF - 3 * DAY, attendees=["S1", "A"]),
+                      Meeting(id="m2", account="acc", date=AS_OF + 10 * DAY, attendees=["S9", "A"])],
+            person_kinds={"S1": "staff", "S9": "staff", "A": "stakeholder"}))
+        store.mark_left("S1", AS_OF - DAY)
+        run = run_alerts(store, AS_OF, only("departure"))
+    assert [(a.key, a.data["handover"]) for a in run.new] == [("departure:acc:S1", {"A": None})]
+
+
+def test_a_run_since_a_day_reports_the_departures_from_that_day_on(tmp_path: Path) -> None:
+    # C left on AS_OF - 1 (S1 met C). Checked 91 days later, the 90-day window has passed; since AS_OF - 10 it has not.
+    with _sqlite(tmp_path) as store:
+        store.import_batch(as_batch(six_people()))
+        store.mark_left("C", AS_OF - DAY)
+        later = AS_OF + 91 * DAY
+        assert run_alerts(store, later, only("departure")).new == []
+        run = run_alerts(store, later, only("departure"), since=AS_OF - 10 * DAY)
+    assert [(a.key, a.state) for a in run.new] == [("departure:acc:C", "2025-06-29")]
+    assert run.baselines == {"acc": AS_OF - 10 * DAY}
