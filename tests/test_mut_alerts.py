@@ -16,7 +16,7 @@ import pytest
 from kamgraph.domain.dataset import AccountSnapshot, Batch
 from kamgraph.domain.models import Account, Meeting, MeetingKind, Staff, Stakeholder
 from kamgraph.domain.plans import Objective
-from kamgraph.errors import KamgraphError
+from kamgraph.errors import ConflictError, KamgraphError
 from kamgraph.monitor.alerts import evaluate_account, run_alerts
 from kamgraph.monitor.departure import TeamCapacity, account_impact, departure_impact, record_departure, record_return
 from kamgraph.portfolio.plans import evaluate_objectives
@@ -583,3 +583,30 @@ def test_a_run_since_a_day_reports_the_departures_from_that_day_on(tmp_path: Pat
         run = run_alerts(store, later, only("departure"), since=AS_OF - 10 * DAY)
     assert [(a.key, a.state) for a in run.new] == [("departure:acc:C", "2025-06-29")]
     assert run.baselines == {"acc": AS_OF - 10 * DAY}
+
+
+@pytest.mark.parametrize("conflicts", [2, 3])
+def test_a_run_whose_recording_conflicts_is_evaluated_again_three_times_in_all(tmp_path: Path,
+                                                                                conflicts: int) -> None:
+    # A concurrent run records first ``conflicts`` times (the store refuses this run's recording with a
+    # ConflictError, as a store does when another run recorded the same alerts): the run evaluates again and
+    # records on its third try; a third conflict is the caller's.
+    with _sqlite(tmp_path) as store:
+        store.import_batch(as_batch(six_people()))
+        store.mark_left("B", AS_OF - DAY)
+        record = store.record_alert_check
+        tries: list[dt.date] = []
+
+        def conflicting(day: dt.date, *args: object, **kwargs: object) -> None:
+            tries.append(day)
+            if len(tries) <= conflicts:
+                raise ConflictError("another run recorded these alerts first")
+            record(day, *args, **kwargs)  # type: ignore[arg-type]
+
+        store.record_alert_check = conflicting  # type: ignore[method-assign]
+        if conflicts == 3:
+            with pytest.raises(ConflictError):
+                run_alerts(store, AS_OF, only("departure"))
+        else:
+            assert [a.key for a in run_alerts(store, AS_OF, only("departure")).new] == ["departure:acc:B"]
+    assert tries == [AS_OF] * 3
