@@ -9,16 +9,18 @@ under test. Stores are SQLite files in ``tmp_path``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
 from kamgraph.domain.dataset import AccountSnapshot, Batch
-from kamgraph.domain.models import Account, Meeting, MeetingKind, Staff, Stakeholder
+from kamgraph.domain.models import Account, BuyingRole, Meeting, MeetingKind, Staff, Stakeholder
 from kamgraph.domain.plans import Objective
 from kamgraph.errors import ConflictError, KamgraphError
 from kamgraph.monitor.alerts import evaluate_account, run_alerts
 from kamgraph.monitor.departure import TeamCapacity, account_impact, departure_impact, record_departure, record_return
+from kamgraph.monitor.webhook import DeliveryResult
 from kamgraph.portfolio.plans import evaluate_objectives
 from kamgraph.settings import Settings
 from kamgraph.store import open_store
@@ -516,6 +518,26 @@ def test_a_stakeholder_with_no_title_role_or_key_is_named_alone() -> None:
 
 
 # --------------------------------------------------------------------------- the run
+def _three_rules() -> Settings:
+    settings = only("departure")
+    settings.alerts.role_uncovered.enabled = settings.alerts.overdue.enabled = True
+    return settings
+
+
+def _a_and_b(store: GraphStore) -> None:
+    """Account a: x (economic buyer) last met 70 days ago. Account b: z1 (champion), met 40 days ago, left 5 days
+    ago. One staff member, s1, on both teams."""
+    store.import_batch(Batch(
+        accounts=[Account(id="a", name="Ay"), Account(id="b", name="Bee")],
+        staff=[Staff(id="s1", name="Sam", role="kam", accounts=["a", "b"])],
+        stakeholders=[Stakeholder(id="x", account="a", name="Xena", influence=5, buying_role="economic_buyer"),
+                      Stakeholder(id="z1", account="b", name="Zoe", influence=4, buying_role="champion")],
+        meetings=[Meeting(id="m1", account="a", date=AS_OF - 70 * DAY, attendees=["s1", "x"]),
+                  Meeting(id="m2", account="b", date=AS_OF - 40 * DAY, attendees=["s1", "z1"])],
+        person_kinds={"s1": "staff", "x": "stakeholder", "z1": "stakeholder"}))
+    store.mark_left("z1", AS_OF - 5 * DAY)
+
+
 def test_a_run_reports_its_new_alerts_most_severe_first_then_by_account_rule_and_subject(tmp_path: Path) -> None:
     # Account b: z1 (champion, influence 4: key), its only covered champion, left 5 days ago -- a departure and
     # the champion uncovered (both high; s1 met z1 40 days ago, so covered at the first check's baseline, 30 days
@@ -523,18 +545,9 @@ def test_a_run_reports_its_new_alerts_most_severe_first_then_by_account_rule_and
     # = 0.58, still a thread, so the economic buyer stays covered). Order: high before medium; within b, the
     # departure rule before role_uncovered (the order of RULES), though "champion" sorts before "z1". Run again
     # on the same day: nothing new, the three ongoing.
-    settings = only("departure")
-    settings.alerts.role_uncovered.enabled = settings.alerts.overdue.enabled = True
+    settings = _three_rules()
     with _sqlite(tmp_path) as store:
-        store.import_batch(Batch(
-            accounts=[Account(id="a", name="Ay"), Account(id="b", name="Bee")],
-            staff=[Staff(id="s1", name="Sam", role="kam", accounts=["a", "b"])],
-            stakeholders=[Stakeholder(id="x", account="a", name="Xena", influence=5, buying_role="economic_buyer"),
-                          Stakeholder(id="z1", account="b", name="Zoe", influence=4, buying_role="champion")],
-            meetings=[Meeting(id="m1", account="a", date=AS_OF - 70 * DAY, attendees=["s1", "x"]),
-                      Meeting(id="m2", account="b", date=AS_OF - 40 * DAY, attendees=["s1", "z1"])],
-            person_kinds={"s1": "staff", "x": "stakeholder", "z1": "stakeholder"}))
-        store.mark_left("z1", AS_OF - 5 * DAY)
+        _a_and_b(store)
         run = run_alerts(store, AS_OF, settings)
         again = run_alerts(store, AS_OF, settings)
     assert [(a.key, a.severity) for a in run.new] == [
@@ -590,10 +603,10 @@ def test_a_run_whose_recording_conflicts_is_evaluated_again_three_times_in_all(t
                                                                                 conflicts: int) -> None:
     # A concurrent run records first ``conflicts`` times (the store refuses this run's recording with a
     # ConflictError, as a store does when another run recorded the same alerts): the run evaluates again and
-    # records on its third try; a third conflict is the caller's.
+    # records on its third try, with the options it was given (account b alone, of a and b); a third conflict
+    # is the caller's.
     with _sqlite(tmp_path) as store:
-        store.import_batch(as_batch(six_people()))
-        store.mark_left("B", AS_OF - DAY)
+        _a_and_b(store)
         record = store.record_alert_check
         tries: list[dt.date] = []
 
@@ -606,7 +619,77 @@ def test_a_run_whose_recording_conflicts_is_evaluated_again_three_times_in_all(t
         store.record_alert_check = conflicting  # type: ignore[method-assign]
         if conflicts == 3:
             with pytest.raises(ConflictError):
-                run_alerts(store, AS_OF, only("departure"))
+                run_alerts(store, AS_OF, _three_rules(), accounts=["b"])
         else:
-            assert [a.key for a in run_alerts(store, AS_OF, only("departure")).new] == ["departure:acc:B"]
+            run = run_alerts(store, AS_OF, _three_rules(), accounts=["b"])
+            assert (run.accounts, [a.key for a in run.new]) == (["b"], ["departure:b:z1", "role_uncovered:b:champion"])
     assert tries == [AS_OF] * 3
+
+
+def test_a_run_of_some_accounts_leaves_the_others_alerts_alone(tmp_path: Path) -> None:
+    # The first run raises alerts on a and b; a run of a alone checks a only and clears nothing of b's.
+    with _sqlite(tmp_path) as store:
+        _a_and_b(store)
+        run_alerts(store, AS_OF, _three_rules())
+        only_a = run_alerts(store, AS_OF + DAY, _three_rules(), accounts=["a"])
+        still_open = [a.key for a in store.load_alerts()]
+    assert (only_a.accounts, only_a.new, only_a.ongoing, only_a.cleared) == (["a"], [], 1, [])
+    assert still_open == ["departure:b:z1", "overdue:a:x", "role_uncovered:b:champion"]  # raised the same day: by key
+
+
+def test_a_cleared_alert_says_when_and_each_account_s_changes_count(tmp_path: Path) -> None:
+    # z1's departure is corrected (returned, then left on another day): its alert's state, the date, changes --
+    # cleared and raised again, on b; a's overdue alert is ongoing. The cleared alert carries the day of the run.
+    with _sqlite(tmp_path) as store:
+        _a_and_b(store)
+        run_alerts(store, AS_OF, _three_rules())
+        store.mark_returned("z1")
+        store.mark_left("z1", AS_OF - 3 * DAY)
+        run = run_alerts(store, AS_OF + DAY, _three_rules())
+    assert [(a.key, a.state) for a in run.new] == [("departure:b:z1", "2025-06-27")]
+    assert [(a.key, a.state, a.cleared_on) for a in run.cleared] == [("departure:b:z1", "2025-06-25", AS_OF + DAY)]
+    assert run.ongoing == 2  # role_uncovered on b, overdue on a
+
+
+def test_a_run_since_a_day_compares_with_that_day_not_with_the_last_check(tmp_path: Path) -> None:
+    # B (champion) met by S1 100 days ago: 2 ** (-100/90) = 0.46 now, no thread. A first check today records the
+    # champion as not covered. Checked again since 40 days ago, when the meeting was 60 days old (0.63, a
+    # thread): the champion was covered then, so it is news -- whatever the last check recorded.
+    snap = snapshot([person("B", 4, "champion")], [us("S1")], [met("m1", 100, "S1", "B")])
+    with _sqlite(tmp_path) as store:
+        store.import_batch(as_batch(snap))
+        run_alerts(store, AS_OF, only("departure"))  # records the facts of today's check
+        assert store.alert_checks()["acc"].facts["roles_covered"]["champion"] == []
+        run = run_alerts(store, AS_OF, only("role_uncovered"), since=AS_OF - 40 * DAY)
+    assert [a.key for a in run.new] == ["role_uncovered:acc:champion"]
+
+
+def test_the_run_analyses_with_its_own_settings() -> None:
+    # B (champion) last met 30 days ago: overdue for the default 21-day target, not for a target of 40 days.
+    snap = snapshot([person("B", 4, "champion")], [us("S1")], [met("m1", 30, "S1", "B")])
+    settings = only("overdue")
+    settings.cadence.target_days[BuyingRole.CHAMPION] = 40
+    assert evaluate_account(snap, AS_OF, AS_OF, settings)[0] == []
+    assert [f.subject for f in evaluate_account(snap, AS_OF, AS_OF, only("overdue"))[0]] == ["B"]
+
+
+def test_the_webhook_gets_the_run_s_text_lines_and_delivery_settings(tmp_path: Path) -> None:
+    # Three new alerts (the run above); one line of text allowed: the head, the first alert and "and 2 more".
+    settings = _three_rules()
+    hook = settings.alerts.webhook
+    hook.max_text_lines, hook.timeout_seconds, hook.retries, hook.retry_delay_seconds = 1, 3.0, 4, 0.25
+    sent: list[tuple[str, str, dict[str, object]]] = []
+
+    def sender(url: str, item, **options: object) -> DeliveryResult:  # type: ignore[no-untyped-def]
+        sent.append((url, item.payload, options))
+        return DeliveryResult(id=item.id, alerts=3, delivered=True, attempts=1, status=200)
+
+    with _sqlite(tmp_path) as store:
+        _a_and_b(store)
+        run = run_alerts(store, AS_OF, settings, webhook_url="https://hooks.example/x", sender=sender)
+    assert [d.delivered for d in run.deliveries] == [True]
+    [(url, payload, options)] = sent
+    assert url == "https://hooks.example/x"
+    assert options == {"timeout": 3.0, "retries": 4, "retry_delay": 0.25}
+    assert json.loads(payload)["text"] == (
+        "kamgraph: 3 new alerts (2025-06-30)\n• [high] b: Zoe (champion, key) left on 2025-06-25\n… and 2 more")
