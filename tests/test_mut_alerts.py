@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from kamgraph.domain.alert_state import Delivery
 from kamgraph.domain.dataset import AccountSnapshot, Batch
 from kamgraph.domain.models import Account, BuyingRole, Meeting, MeetingKind, Staff, Stakeholder
 from kamgraph.domain.plans import Objective
 from kamgraph.errors import ConflictError, KamgraphError
 from kamgraph.monitor.alerts import evaluate_account, run_alerts
+from kamgraph.monitor.delivery.email import ENVELOPE
 from kamgraph.monitor.departure import TeamCapacity, account_impact, departure_impact, record_departure, record_return
 from kamgraph.monitor.webhook import DeliveryResult
 from kamgraph.portfolio.plans import evaluate_objectives
@@ -639,9 +641,12 @@ def test_a_run_of_some_accounts_leaves_the_others_alerts_alone(tmp_path: Path) -
 
 def test_a_cleared_alert_says_when_and_each_account_s_changes_count(tmp_path: Path) -> None:
     # z1's departure is corrected (returned, then left on another day): its alert's state, the date, changes --
-    # cleared and raised again, on b; a's overdue alert is ongoing. The cleared alert carries the day of the run.
+    # cleared and raised again, on b; a's overdue alert is ongoing; c (checked after b) has no alert at all. The
+    # cleared alert carries the day of the run.
     with _sqlite(tmp_path) as store:
         _a_and_b(store)
+        store.import_batch(Batch(accounts=[Account(id="c", name="Sea")],
+                                 stakeholders=[Stakeholder(id="w", account="c", name="Wes", influence=1)]))
         run_alerts(store, AS_OF, _three_rules())
         store.mark_returned("z1")
         store.mark_left("z1", AS_OF - 3 * DAY)
@@ -693,3 +698,36 @@ def test_the_webhook_gets_the_run_s_text_lines_and_delivery_settings(tmp_path: P
     assert options == {"timeout": 3.0, "retries": 4, "retry_delay": 0.25}
     assert json.loads(payload)["text"] == (
         "kamgraph: 3 new alerts (2025-06-30)\n• [high] b: Zoe (champion, key) left on 2025-06-25\n… and 2 more")
+
+
+def test_a_disabled_objective_rule_looks_at_no_objective() -> None:
+    # Eve (economic buyer) has no thread; "cover Eve" was due yesterday: missed -- but the rule is off.
+    snap = snapshot([person("E", 5, "economic_buyer")], [us("S1")], [])
+    goal = Objective(id="acc-1", account="acc", kind="cover_person", subject="E", due=AS_OF - DAY,
+                     created_on=AS_OF - 30 * DAY)
+    findings, _ = evaluate_account(snap, AS_OF, AS_OF, only("overdue", enabled=False), objectives=[goal],
+                                   evaluate_plans=evaluate_objectives)
+    assert findings == []
+    on, _ = evaluate_account(snap, AS_OF, AS_OF, only("objective_missed"), objectives=[goal],
+                             evaluate_plans=evaluate_objectives)
+    assert [f.key for f in on] == ["objective_missed:acc:acc-1"]
+
+
+def test_an_e_mail_digest_waiting_in_the_outbox_is_not_posted_and_does_not_hold_up_the_webhook(
+        tmp_path: Path) -> None:
+    # An e-mail digest (envelope "email") waits in the outbox from the day before; the run's new alerts go to the
+    # webhook, the digest does not.
+    digest = Delivery(id="e1", created_on=AS_OF - DAY, payload=json.dumps({"envelope": ENVELOPE, "to": ["x@y.z"]}))
+    sent: list[str] = []
+
+    def sender(url: str, item, **options: object) -> DeliveryResult:  # type: ignore[no-untyped-def]
+        sent.append(item.id)
+        return DeliveryResult(id=item.id, alerts=1, delivered=True, attempts=1, status=200)
+
+    with _sqlite(tmp_path) as store:
+        _a_and_b(store)
+        store.record_alert_check(AS_OF - DAY, {}, deliveries=[digest])
+        run = run_alerts(store, AS_OF, _three_rules(), webhook_url="https://hooks.example/x", sender=sender)
+        waiting = [d.id for d in store.pending_deliveries()]
+    assert len(sent) == 1 and sent[0] != "e1" and [d.id for d in run.deliveries] == sent
+    assert waiting == ["e1"]
