@@ -605,8 +605,10 @@ def test_a_run_whose_recording_conflicts_is_evaluated_again_three_times_in_all(t
                                                                                 conflicts: int) -> None:
     # A concurrent run records first ``conflicts`` times (the store refuses this run's recording with a
     # ConflictError, as a store does when another run recorded the same alerts): the run evaluates again and
-    # records on its third try, with the options it was given (account b alone, of a and b); a third conflict
-    # is the caller's.
+    # records on its third try, with the settings (departures of low severity) and options (account b alone, of a
+    # and b) it was given; a third conflict is the caller's.
+    settings = _three_rules()
+    settings.alerts.departure.severity = "low"
     with _sqlite(tmp_path) as store:
         _a_and_b(store)
         record = store.record_alert_check
@@ -621,10 +623,12 @@ def test_a_run_whose_recording_conflicts_is_evaluated_again_three_times_in_all(t
         store.record_alert_check = conflicting  # type: ignore[method-assign]
         if conflicts == 3:
             with pytest.raises(ConflictError):
-                run_alerts(store, AS_OF, _three_rules(), accounts=["b"])
+                run_alerts(store, AS_OF, settings, accounts=["b"])
         else:
-            run = run_alerts(store, AS_OF, _three_rules(), accounts=["b"])
-            assert (run.accounts, [a.key for a in run.new]) == (["b"], ["departure:b:z1", "role_uncovered:b:champion"])
+            run = run_alerts(store, AS_OF, settings, accounts=["b"])
+            assert run.accounts == ["b"]
+            assert [(a.key, a.severity) for a in run.new] == [("role_uncovered:b:champion", "high"),
+                                                              ("departure:b:z1", "low")]
     assert tries == [AS_OF] * 3
 
 
