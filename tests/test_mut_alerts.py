@@ -735,3 +735,11 @@ def test_an_e_mail_digest_waiting_in_the_outbox_is_not_posted_and_does_not_hold_
         waiting = [d.id for d in store.pending_deliveries()]
     assert len(sent) == 1 and sent[0] != "e1" and [d.id for d in run.deliveries] == sent
     assert waiting == ["e1"]
+
+
+def test_the_strongest_tie_takes_over_whatever_its_id() -> None:
+    # S1 leaves A. S2 met A 90 days ago (0.5), S3 5 days ago (2 ** (-5/90) = 0.96): both KAMs, both threads.
+    # S3, the strongest, takes over: "next-strongest tie" (S2 sorts first by id but is weaker).
+    snap = snapshot([person("A", 5, "economic_buyer")], [us("S1"), us("S2"), us("S3")],
+                    [met("m1", 1, "S1", "A"), met("m2", 90, "S2", "A"), met("m3", 5, "S3", "A")])
+    assert _plan(account_impact(snap, "S1", AS_OF)) == [("A", "S3", "next-strongest tie")]
