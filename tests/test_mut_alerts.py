@@ -743,3 +743,14 @@ def test_the_strongest_tie_takes_over_whatever_its_id() -> None:
     snap = snapshot([person("A", 5, "economic_buyer")], [us("S1"), us("S2"), us("S3")],
                     [met("m1", 1, "S1", "A"), met("m2", 90, "S2", "A"), met("m3", 5, "S3", "A")])
     assert _plan(account_impact(snap, "S1", AS_OF)) == [("A", "S3", "next-strongest tie")]
+
+
+def test_when_the_strongest_tie_has_no_headroom_the_next_one_with_headroom_takes_over() -> None:
+    # S1 leaves A. S2 met A 100 days ago (0.46), S3 150 days ago (0.31): ties, not threads, so taking A costs
+    # either one. S2 is at its capacity of 10 already (10 + 1 > 10); S3 holds nothing (0 + 1): S3 takes A.
+    snap = snapshot([person("A", 5, "economic_buyer")], [us("S1"), us("S2"), us("S3")],
+                    [met("m1", 150, "S3", "A"), met("m2", 100, "S2", "A"), met("m3", 1, "S1", "A")])
+    settings = Settings.model_validate({"team": {"capacity": {"kam": 10}}})
+    impact = account_impact(snap, "S1", AS_OF, settings, capacity=TeamCapacity(load={"S2": 10, "S3": 0}, people={}))
+    assert _plan(impact) == [("A", "S3", "next-strongest tie with headroom")]
+    assert (impact.handover_plan[0].to_load, impact.handover_plan[0].over_capacity) == (1, False)
