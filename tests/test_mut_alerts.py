@@ -357,6 +357,8 @@ def test_with_nobody_left_to_hand_over_to_the_message_says_nobody() -> None:
     assert _message(snap).endswith(
         "; now unreachable: Client A; key stakeholders one departure from being cut off: Client A 1->0; "
         "hand over: Client A -> nobody (nobody left on the account: find a colleague)")
+    [step] = account_impact(snap, "S1", AS_OF - DAY).handover_plan
+    assert (step.to, step.to_load, step.to_capacity, step.over_capacity) == (None, None, None, False)
 
 
 # --------------------------------------------------------------------------- overdue, roles, single-threaded
