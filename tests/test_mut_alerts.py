@@ -132,8 +132,9 @@ def test_the_handover_takes_the_most_important_stakeholder_first_and_says_how_st
                     [met("m1", 1, "S1", "A"), met("m2", 10, "S1", "B")])
     settings = Settings.model_validate({"team": {"capacity": {"kam": 1}}})
     plan = account_impact(snap, "S1", AS_OF, settings).handover_plan
-    assert [(h.stakeholder.id, h.to.id if h.to else None, h.strength, h.to_load, h.over_capacity) for h in plan] == [
-        ("B", "S2", round(2 ** (-10 / 90), 6), 1, False), ("A", "S2", round(2 ** (-1 / 90), 6), 2, True)]
+    assert [(h.stakeholder.id, h.key, h.to.id if h.to else None, h.strength, h.to_load, h.over_capacity)
+            for h in plan] == [("B", True, "S2", round(2 ** (-10 / 90), 6), 1, False),
+                               ("A", False, "S2", round(2 ** (-1 / 90), 6), 2, True)]
 
 
 def test_a_zero_strength_tie_is_no_tie_for_the_handover() -> None:
