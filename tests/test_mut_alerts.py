@@ -203,12 +203,13 @@ def _two_accounts(store: GraphStore, later: list[Meeting]) -> None:
 
 
 def test_who_met_the_portfolio_only_after_the_departure_is_not_a_candidate(tmp_path: Path) -> None:
-    # S1 leaves on AS_OF. S2 (capacity 1, already holding B) has no headroom; S9 first met anyone (X, of Two) five
-    # days after the departure: not one of the portfolio's colleagues on AS_OF. So nobody has headroom and A
-    # still goes to S2, over capacity.
+    # S1 leaves on AS_OF. S2 (capacity 1, already holding B) has no headroom; S9 first met anyone (X of Two, and A
+    # of One) five days after the departure: not one of the portfolio's colleagues on AS_OF. So nobody has
+    # headroom and A still goes to S2, over capacity.
     settings = Settings.model_validate({"team": {"capacity": {"kam": 1}}})
     with _sqlite(tmp_path) as store:
-        _two_accounts(store, [Meeting(id="m3", account="a2", date=AS_OF + 5 * DAY, attendees=["S9", "X"])])
+        _two_accounts(store, [Meeting(id="m3", account="a2", date=AS_OF + 5 * DAY, attendees=["S9", "X"]),
+                              Meeting(id="m4", account="a1", date=AS_OF + 5 * DAY, attendees=["S9", "A"])])
         impact = departure_impact(store, "S1", AS_OF, settings)
     assert [a.account.id for a in impact.accounts] == ["a1"]
     [step] = impact.accounts[0].handover_plan
@@ -359,7 +360,8 @@ def test_with_nobody_left_to_hand_over_to_the_message_says_nobody() -> None:
         "; now unreachable: Client A; key stakeholders one departure from being cut off: Client A 1->0; "
         "hand over: Client A -> nobody (nobody left on the account: find a colleague)")
     [step] = account_impact(snap, "S1", AS_OF - DAY).handover_plan
-    assert (step.to, step.to_load, step.to_capacity, step.over_capacity) == (None, None, None, False)
+    assert (step.to, step.to_strength, step.to_load, step.to_capacity, step.over_capacity) == (
+        None, 0.0, None, None, False)
 
 
 # --------------------------------------------------------------------------- overdue, roles, single-threaded
@@ -745,7 +747,9 @@ def test_the_strongest_tie_takes_over_whatever_its_id() -> None:
     # S3, the strongest, takes over: "next-strongest tie" (S2 sorts first by id but is weaker).
     snap = snapshot([person("A", 5, "economic_buyer")], [us("S1"), us("S2"), us("S3")],
                     [met("m1", 1, "S1", "A"), met("m2", 90, "S2", "A"), met("m3", 5, "S3", "A")])
-    assert _plan(account_impact(snap, "S1", AS_OF)) == [("A", "S3", "next-strongest tie")]
+    impact = account_impact(snap, "S1", AS_OF)
+    assert _plan(impact) == [("A", "S3", "next-strongest tie")]
+    assert impact.handover_plan[0].to_strength == round(2 ** (-5 / 90), 6)
 
 
 def test_when_the_strongest_tie_has_no_headroom_the_next_one_with_headroom_takes_over() -> None:
@@ -757,3 +761,21 @@ def test_when_the_strongest_tie_has_no_headroom_the_next_one_with_headroom_takes
     impact = account_impact(snap, "S1", AS_OF, settings, capacity=TeamCapacity(load={"S2": 10, "S3": 0}, people={}))
     assert _plan(impact) == [("A", "S3", "next-strongest tie with headroom")]
     assert (impact.handover_plan[0].to_load, impact.handover_plan[0].over_capacity) == (1, False)
+
+
+def test_moving_to_one_of_our_accounts_is_an_opportunity_named_by_that_account(tmp_path: Path) -> None:
+    # Ann (a1's economic buyer, not an opportunity role) moves to "Two Holdings": with "holdings" among the legal
+    # suffixes, that is our account Two. Nia (S9, staff) joins "Two". Ben moving to "One", his own account, is
+    # no move to another of ours.
+    settings = Settings()
+    settings.departures.legal_suffixes = [*settings.departures.legal_suffixes, "holdings"]
+    with _sqlite(tmp_path) as store:
+        _two_accounts(store, [])
+        ann = departure_impact(store, "A", AS_OF, settings, moved_to="Two Holdings")
+        nia = departure_impact(store, "S9", AS_OF, settings, moved_to="Two")
+        ben = departure_impact(store, "B", AS_OF, settings, moved_to="One")
+    assert (ann.moved_to_account and ann.moved_to_account.id, ann.opportunity) == (
+        "a2", "Ann moved to Two (a2), one of our accounts")
+    assert (nia.moved_to_account and nia.moved_to_account.id, nia.opportunity) == (
+        "a2", "Nia joined Two (a2), one of our accounts")
+    assert (ben.moved_to_account, ben.opportunity) == (None, None)
