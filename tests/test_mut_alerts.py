@@ -21,7 +21,14 @@ from kamgraph.domain.plans import Objective
 from kamgraph.errors import ConflictError, KamgraphError
 from kamgraph.monitor.alerts import evaluate_account, run_alerts
 from kamgraph.monitor.delivery.email import ENVELOPE
-from kamgraph.monitor.departure import TeamCapacity, account_impact, departure_impact, record_departure, record_return
+from kamgraph.monitor.departure import (
+    AccountRef,
+    TeamCapacity,
+    account_impact,
+    departure_impact,
+    record_departure,
+    record_return,
+)
 from kamgraph.monitor.webhook import DeliveryResult
 from kamgraph.portfolio.plans import evaluate_objectives
 from kamgraph.settings import Settings
@@ -193,7 +200,8 @@ def _two_accounts(store: GraphStore, later: list[Meeting]) -> None:
         staff=[Staff(id="S1", name="Sam", role="kam", accounts=["a1"]),
                Staff(id="S2", name="Sue", role="kam", accounts=["a1"]),
                Staff(id="S9", name="Nia", role="kam", accounts=[])],
-        stakeholders=[Stakeholder(id="A", account="a1", name="Ann", influence=5, buying_role="economic_buyer"),
+        stakeholders=[Stakeholder(id="A", account="a1", name="Ann", influence=5, buying_role="economic_buyer",
+                                  title="CFO"),
                       Stakeholder(id="B", account="a1", name="Ben", influence=2),
                       Stakeholder(id="X", account="a2", name="Xia", influence=2)],
         meetings=[Meeting(id="m1", account="a1", date=AS_OF - DAY, attendees=["S1", "A"]),
@@ -771,11 +779,12 @@ def test_moving_to_one_of_our_accounts_is_an_opportunity_named_by_that_account(t
     settings.departures.legal_suffixes = [*settings.departures.legal_suffixes, "holdings"]
     with _sqlite(tmp_path) as store:
         _two_accounts(store, [])
-        ann = departure_impact(store, "A", AS_OF, settings, moved_to="Two Holdings")
+        ann = departure_impact(store, "A", AS_OF, settings, moved_to="Two Holdings", note="joined a partner")
         nia = departure_impact(store, "S9", AS_OF, settings, moved_to="Two")
         ben = departure_impact(store, "B", AS_OF, settings, moved_to="One")
-    assert (ann.moved_to_account and ann.moved_to_account.id, ann.opportunity) == (
-        "a2", "Ann moved to Two (a2), one of our accounts")
+    assert (ann.title, ann.moved_to, ann.note, ann.account, ann.moved_to_account, ann.opportunity) == (
+        "CFO", "Two Holdings", "joined a partner", AccountRef(id="a1", name="One"), AccountRef(id="a2", name="Two"),
+        "Ann moved to Two (a2), one of our accounts")
     assert (nia.moved_to_account and nia.moved_to_account.id, nia.opportunity) == (
         "a2", "Nia joined Two (a2), one of our accounts")
     assert (ben.moved_to_account, ben.opportunity) == (None, None)
