@@ -193,21 +193,22 @@ def test_a_colleague_missing_from_the_given_load_holds_nothing_yet() -> None:
 
 # --------------------------------------------------------------------------- departures through the store
 def _two_accounts(store: GraphStore, later: list[Meeting]) -> None:
-    """One: S1 (KAM, on the team, capacity 1 below) met A yesterday; S2 (KAM, on the team) holds a thread to B.
-    Two: X, and S9 (off every team); ``later`` are meetings dated after AS_OF."""
+    """One: S1 (KAM, on the team, capacity 1 below) met A (Ann, CFO) yesterday; S2 (KAM, on the team) holds a
+    thread to B; nobody met K. Two: X, and S9 (off every team); ``later`` are meetings dated after AS_OF."""
     store.import_batch(Batch(
         accounts=[Account(id="a1", name="One"), Account(id="a2", name="Two")],
         staff=[Staff(id="S1", name="Sam", role="kam", accounts=["a1"]),
                Staff(id="S2", name="Sue", role="kam", accounts=["a1"]),
                Staff(id="S9", name="Nia", role="kam", accounts=[])],
         stakeholders=[Stakeholder(id="A", account="a1", name="Ann", influence=5, buying_role="economic_buyer",
-                                  title="CFO"),
+                                  title="CFO", department="Finance"),
+                      Stakeholder(id="K", account="a1", name="Kai", influence=5),
                       Stakeholder(id="B", account="a1", name="Ben", influence=2),
                       Stakeholder(id="X", account="a2", name="Xia", influence=2)],
         meetings=[Meeting(id="m1", account="a1", date=AS_OF - DAY, attendees=["S1", "A"]),
                   Meeting(id="m2", account="a1", date=AS_OF - DAY, attendees=["S2", "B"]), *later],
         person_kinds={"S1": "staff", "S2": "staff", "S9": "staff", "A": "stakeholder", "B": "stakeholder",
-                      "X": "stakeholder"}))
+                      "K": "stakeholder", "X": "stakeholder"}))
 
 
 def test_who_met_the_portfolio_only_after_the_departure_is_not_a_candidate(tmp_path: Path) -> None:
@@ -788,3 +789,25 @@ def test_moving_to_one_of_our_accounts_is_an_opportunity_named_by_that_account(t
     assert (nia.moved_to_account and nia.moved_to_account.id, nia.opportunity) == (
         "a2", "Nia joined Two (a2), one of our accounts")
     assert (ben.moved_to_account, ben.opportunity) == (None, None)
+
+
+def test_a_departure_impact_describes_the_person_and_an_opportunity_role_moving_to_one_of_ours(
+        tmp_path: Path) -> None:
+    # With the economic buyer as the opportunity role: Ann (economic buyer, influence 5: importance 10) moving to
+    # our account Two is a warm contact there; leaving without a move, no opportunity. Kai: no role, influence 5:
+    # importance 5, exactly the key threshold. Sam (S1) is a KAM.
+    settings = Settings()
+    settings.departures.opportunity_roles = ["economic_buyer"]  # type: ignore[list-item]
+    with _sqlite(tmp_path) as store:
+        _two_accounts(store, [])
+        moving = departure_impact(store, "A", AS_OF, settings, moved_to="Two")
+        staying = departure_impact(store, "A", AS_OF, settings)
+        kai = departure_impact(store, "K", AS_OF, settings)
+        sam = departure_impact(store, "S1", AS_OF, settings)
+    assert (moving.kind, moving.role, moving.department, moving.influence, moving.importance, moving.key) == (
+        "stakeholder", "economic_buyer", "Finance", 5, 10.0, True)
+    assert moving.opportunity == ("Ann (economic buyer) moved to Two (a2), one of our accounts: "
+                                  "a warm contact at a new company")
+    assert staying.opportunity is None
+    assert (kai.role, kai.importance, kai.key) == (None, 5.0, True)
+    assert (sam.kind, sam.role, sam.opportunity) == ("staff", "kam", None)
