@@ -355,6 +355,10 @@ def test_a_stakeholder_departure_message_names_three_successors_with_two_reasons
     assert {k: finding.data[k] for k in ("person", "kind", "left_on", "moved_to", "rethread", "handover")} == {
         "person": "X", "kind": "stakeholder", "left_on": "2025-06-29", "moved_to": "Globex",
         "rethread": ["R", "Q", "M", "N"], "handover": {}}
+    fewer = only("departure")
+    fewer.departures.plan_size = 2  # the two best only
+    [two] = evaluate_account(snap, AS_OF, AS_OF, fewer)[0]
+    assert two.described().data["rethread"] == ["R", "Q"]
     assert finding.message.split("; re-thread: ", 1)[1] == (
         "Client R (same title, their direct report); "
         "Client Q (peer under the same manager, same department) via Staff S1 -> Client M; "
@@ -811,3 +815,13 @@ def test_a_departure_impact_describes_the_person_and_an_opportunity_role_moving_
     assert staying.opportunity is None
     assert (kai.role, kai.importance, kai.key) == (None, 5.0, True)
     assert (sam.kind, sam.role, sam.opportunity) == ("staff", "kam", None)
+
+
+def test_a_successor_nobody_can_reach_is_owned_by_the_colleague_suited_to_them() -> None:
+    # X (Proc) left; C, a champion in Proc, is the one successor (same department), and nobody met C: no path.
+    # The owner is then the account team's colleague suited to a champion: delivery (S2) before the KAM (S1).
+    snap = snapshot([person("X", 3, dept="Proc", status="left", left_on=AS_OF - DAY),
+                     person("C", 2, "champion", dept="Proc")], [us("S1"), us("S2", "delivery")],
+                    [met("m1", 3, "S1", "X")])
+    [cand] = account_impact(snap, "X", AS_OF - DAY).rethread_plan
+    assert (cand.id, cand.path, cand.owner and cand.owner.id) == ("C", [], "S2")
