@@ -818,10 +818,22 @@ def test_a_departure_impact_describes_the_person_and_an_opportunity_role_moving_
 
 
 def test_a_successor_nobody_can_reach_is_owned_by_the_colleague_suited_to_them() -> None:
-    # X (Proc) left; C, a champion in Proc, is the one successor (same department), and nobody met C: no path.
-    # The owner is then the account team's colleague suited to a champion: delivery (S2) before the KAM (S1).
+    # X (Proc) left. Successors, by department (1.5), importance / 10 and 1 more when nobody covers them:
+    #   C, "Buyer", a champion of influence 2 (champion weight 1.23456789 here: importance 2.46913578), nobody met:
+    #      1.5 + 0.246913578 + 1 = 2.746913578, shown to 6 places; no path, so the owner is the account team's
+    #      colleague suited to a champion: delivery (S2) before the KAM (S1);
+    #   D, influence 1 (importance 1), met by S1 5 days ago (a thread): 1.5 + 0.1 = 1.6, owned by S1, its path.
     snap = snapshot([person("X", 3, dept="Proc", status="left", left_on=AS_OF - DAY),
-                     person("C", 2, "champion", dept="Proc")], [us("S1"), us("S2", "delivery")],
-                    [met("m1", 3, "S1", "X")])
-    [cand] = account_impact(snap, "X", AS_OF - DAY).rethread_plan
-    assert (cand.id, cand.path, cand.owner and cand.owner.id) == ("C", [], "S2")
+                     person("C", 2, "champion", dept="Proc", title="Buyer", attitude=1),
+                     person("D", 1, dept="Proc")], [us("S1"), us("S2", "delivery")],
+                    [met("m1", 3, "S1", "X"), met("m2", 5, "S1", "D")])
+    settings = Settings()
+    settings.importance.role_weights[BuyingRole.CHAMPION] = 1.23456789
+    plan = account_impact(snap, "X", AS_OF - DAY, settings).rethread_plan
+    got = [(c.id, c.title, c.department, c.buying_role, c.influence, c.attitude, c.importance, c.key, c.covered,
+            [t.id for t in c.threads], [p.id for p in c.path], c.owner and c.owner.id) for c in plan]
+    assert got == [("C", "Buyer", "Proc", "champion", 2, 1, pytest.approx(2.46913578), False, False, [], [], "S2"),
+                   ("D", None, "Proc", None, 1, 0, 1.0, False, True, ["S1"], ["S1", "D"], "S1")]
+    # C's attitude +1 adds 0.5 (successor_weight) and a reason
+    assert [(c.score, c.reasons) for c in plan] == [(3.246914, ["same department", "supporter (+1)"]),
+                                                    (1.6, ["same department"])]
