@@ -837,3 +837,13 @@ def test_a_successor_nobody_can_reach_is_owned_by_the_colleague_suited_to_them()
     # C's attitude +1 adds 0.5 (successor_weight) and a reason
     assert [(c.score, c.reasons) for c in plan] == [(3.246914, ["same department", "supporter (+1)"]),
                                                     (1.6, ["same department"])]
+
+
+def test_the_ties_lost_are_the_leaver_s_whatever_comes_first_and_a_tie_at_the_threshold_is_a_thread() -> None:
+    # six_people: D's only tie is S2's (met 5 days ago: 2 ** (-5/90) = 0.962224), after S1's ties with A, B, C.
+    impact = account_impact(six_people(), "D", AS_OF)
+    assert [(t.id, t.strength, t.meetings, t.last, t.thread) for t in impact.ties_lost] == [
+        ("S2", round(2 ** (-5 / 90), 6), 1, AS_OF - 5 * DAY, True)]
+    # A met by S1 90 days before leaving: strength exactly 0.5, the thread threshold -- a thread, not weak.
+    snap = snapshot([person("A", 5, "economic_buyer")], [us("S1")], [met("m1", 90, "S1", "A")])
+    assert [(t.strength, t.thread) for t in account_impact(snap, "A", AS_OF).ties_lost] == [(0.5, True)]
