@@ -847,3 +847,12 @@ def test_the_ties_lost_are_the_leaver_s_whatever_comes_first_and_a_tie_at_the_th
     # A met by S1 90 days before leaving: strength exactly 0.5, the thread threshold -- a thread, not weak.
     snap = snapshot([person("A", 5, "economic_buyer")], [us("S1")], [met("m1", 90, "S1", "A")])
     assert [(t.strength, t.thread) for t in account_impact(snap, "A", AS_OF).ties_lost] == [(0.5, True)]
+
+
+def test_connectivity_drops_to_the_same_level_list_the_more_important_first() -> None:
+    # S1, the only one who met them, leaves: A2 (champion, influence 4: importance 6) and B1 (economic buyer,
+    # influence 5: 10) both drop from 1 to 0. B1, the more important, comes first although A2 sorts first by id.
+    snap = snapshot([person("A2", 4, "champion"), person("B1", 5, "economic_buyer")], [us("S1"), us("S2")],
+                    [met("m1", 2, "S1", "A2"), met("m2", 2, "S1", "B1")])
+    drops = account_impact(snap, "S1", AS_OF).connectivity_drops
+    assert [(d.id, d.name, d.before, d.after) for d in drops] == [("B1", "Client B1", 1, 0), ("A2", "Client A2", 1, 0)]
