@@ -778,12 +778,13 @@ def test_when_the_strongest_tie_has_no_headroom_the_next_one_with_headroom_takes
 
 def test_moving_to_one_of_our_accounts_is_an_opportunity_named_by_that_account(tmp_path: Path) -> None:
     # Ann (a1's economic buyer, not an opportunity role) moves to "Two Holdings": with "holdings" among the legal
-    # suffixes, that is our account Two. Nia (S9, staff) joins "Two". Ben moving to "One", his own account, is
-    # no move to another of ours.
+    # suffixes, that is our account Two (without it, both Two and "Two Holdings Trust" would be near matches, and
+    # neither taken). Nia (S9, staff) joins "Two". Ben moving to "One", his own account, is no move to another.
     settings = Settings()
     settings.departures.legal_suffixes = [*settings.departures.legal_suffixes, "holdings"]
     with _sqlite(tmp_path) as store:
         _two_accounts(store, [])
+        store.import_batch(Batch(accounts=[Account(id="a3", name="Two Holdings Trust")]))
         ann = departure_impact(store, "A", AS_OF, settings, moved_to="Two Holdings", note="joined a partner")
         nia = departure_impact(store, "S9", AS_OF, settings, moved_to="Two")
         ben = departure_impact(store, "B", AS_OF, settings, moved_to="One")
@@ -856,3 +857,12 @@ def test_connectivity_drops_to_the_same_level_list_the_more_important_first() ->
                     [met("m1", 2, "S1", "A2"), met("m2", 2, "S1", "B1")])
     drops = account_impact(snap, "S1", AS_OF).connectivity_drops
     assert [(d.id, d.name, d.before, d.after) for d in drops] == [("B1", "Client B1", 1, 0), ("A2", "Client A2", 1, 0)]
+
+
+def test_a_successor_on_an_account_with_none_of_our_staff_left_has_no_owner() -> None:
+    # X left; C (same department) is the successor; S1, our only staff member, has left too: no path, no owner.
+    s1 = us("S1").model_copy(update={"status": "left", "left_on": AS_OF - 2 * DAY})
+    snap = snapshot([person("X", 3, dept="Proc", status="left", left_on=AS_OF - DAY), person("C", 2, dept="Proc")],
+                    [s1], [met("m1", 30, "S1", "X")])
+    [cand] = account_impact(snap, "X", AS_OF - DAY).rethread_plan
+    assert (cand.id, cand.path, cand.owner) == ("C", [], None)
