@@ -3,6 +3,7 @@
 #
 #   scripts/mutation.sh                 # every target below
 #   scripts/mutation.sh analysis graph  # some of them
+#   scripts/mutation.sh alerts          # the alert rules and the departure impact (kamgraph/monitor/alerts.py, departure.py)
 #   JOBS=2 PYTHON=/path/to/python scripts/mutation.sh cypher
 #   REV=027f546 scripts/mutation.sh graph   # the tests of an older commit (a baseline), same targets
 #   RECHECK=1 TESTS_ONLY="tests/test_mut_analysis.py" scripts/mutation.sh analysis
@@ -67,7 +68,12 @@ ARGS[escaping]="$NOBOLT"
 MUTATE[import]="kamgraph/ingest/*.py"
 TESTS[import]="tests/test_import.py tests/test_import_calendar.py tests/test_import_crm.py tests/test_import_sniff.py tests/test_fastpath.py tests/test_cli_import.py tests/test_hostile_input.py tests/test_plant6_import.py tests/test_plant7_import.py tests/test_plant8n_import.py"
 ARGS[import]="$NOBOLT"
-DEFAULT_TARGETS="analysis graph kernels store escaping import cypher sql"
+# alerts: the alert rules and the departure impact (kamgraph alerts, kamgraph leave, the web app's departures).
+# Not tests/test_races.py: it runs the command line in fresh interpreters, which fail under mutmut (no config there).
+MUTATE[alerts]="kamgraph/monitor/alerts.py kamgraph/monitor/departure.py"
+TESTS[alerts]="tests/test_mut_alerts.py tests/test_alerts.py tests/test_alert_rule_edges.py tests/test_alert_past_points.py tests/test_alerts_plans.py tests/test_departure.py tests/test_departure_rule_edges.py tests/test_team_handover.py tests/test_attitude.py tests/test_portfolio_fast_paths.py tests/test_portfolio.py tests/test_cli_wiring.py tests/test_copy_alerts.py tests/test_delivery.py tests/test_webhook.py tests/test_forget.py tests/test_people.py tests/test_terminal.py tests/test_store_creation.py tests/test_web.py tests/test_web_leave_get.py tests/test_executor.py tests/test_plant7_analysis.py tests/test_plant7_escaping.py tests/test_plant8_escaping.py"
+ARGS[alerts]="$NOBOLT"
+DEFAULT_TARGETS="analysis graph kernels store escaping import alerts cypher sql"
 
 copy_tree() {  # tracked files + untracked new ones (or the files of commit $REV), no build artefacts
   local dest="$1"
