@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["Provenance", "RecordKind", "RECORD_KINDS"]
 
@@ -36,13 +36,25 @@ RECORD_KINDS: tuple[str, ...] = ("account", "staff", "stakeholder", "meeting")
 
 
 class Provenance(BaseModel):
-    """One source record that showed a kamgraph record."""
+    """One source record that showed a kamgraph record.
+
+    ``source`` is a name without spaces (the Neo4j store keeps ``"source source_id"`` in one string and splits
+    it at the first space); ``source_id`` may hold any text.
+
+    >>> Provenance(kind="account", record_id="acme", source="my crm", first_seen=dt.date(2025, 3, 1),
+    ...            last_seen=dt.date(2025, 3, 1))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for Provenance
+    source
+    ...
+    """
 
     model_config = ConfigDict(frozen=True)
 
     kind: RecordKind
     record_id: str
-    source: str
+    source: str = Field(pattern=r"^\S+$")
     source_id: str = ""
     first_seen: dt.date
     last_seen: dt.date
