@@ -24,3 +24,12 @@ def index_names(path: Path) -> set[str]:
         return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
     finally:
         db.close()
+
+
+def query_rows(path: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    """The rows of one plain SQL query on the SQLite file at ``path``, in the order the query gives them."""
+    db = sqlite3.connect(path)
+    try:
+        return db.execute(sql, params).fetchall()
+    finally:
+        db.close()

@@ -22,16 +22,9 @@ from kamgraph.store import open_store
 from kamgraph.store.sqlite import SqliteStore, _chunks, _marks, _statements
 from kamgraph.store.url import sqlite_path
 
+from .sqlite_rows import query_rows as _rows
+
 V4_FILE = Path(__file__).parent / "data" / "store-v4.sqlite"
-
-
-def _rows(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
-    """The rows of one plain SQL query on the store file."""
-    raw = sqlite3.connect(path)
-    try:
-        return raw.execute(sql, params).fetchall()
-    finally:
-        raw.close()
 
 
 # -- sqlite_path: the slashes of each spelling ------------------------------------------------------------------

@@ -21,17 +21,10 @@ from kamgraph.domain.models import Account, Meeting, Staff, Stakeholder
 from kamgraph.store import open_store
 from kamgraph.store.sqlite import SqliteStore, _statements
 
+from .sqlite_rows import query_rows as _rows
+
 DATA = Path(__file__).parent / "data"
 V1_FILE, V4_FILE, V5_FILE = DATA / "store-v1.sqlite", DATA / "store-v4.sqlite", DATA / "store-v5.sqlite"
-
-
-def _rows(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
-    """The rows of one plain SQL query on the store file."""
-    raw = sqlite3.connect(path)
-    try:
-        return raw.execute(sql, params).fetchall()
-    finally:
-        raw.close()
 
 
 def _chunks_sent(statements: list[str], head: str) -> list[list[str]]:
