@@ -16,7 +16,10 @@
   read; a file's name in capitals (``Staff.csv``) still tells a header two kinds fit apart;
 - competitor ties: a dry run counts and writes nothing;
 - connectors: a Google event whose ``dateTime`` has no offset is in its ``timeZone``, and a room
-  (``resource``) is no attendee; a Microsoft 365 all-day event is a day, not midnight UTC.
+  (``resource``) is no attendee; a Microsoft 365 all-day event is a day, not midnight UTC;
+- a defect found in the round, fixed: the HubSpot connector dated an engagement's ``hs_timestamp`` (UTC) in
+  UTC, not in ``[ingest] timezone`` as calendar and Salesforce events are (a call at 00:30 in Berlin was
+  dated the day before).
 
 The canonical sample of ``tests/data/canonical`` (Acme, ``acme-robotics.example``; our ``ourco.example``);
 SQLite files in ``tmp_path``; the replay server of ``tests/connector_replay.py`` for the connectors.
@@ -42,12 +45,13 @@ from kamgraph.ingest.connectors.m365 import M365Calendar
 from kamgraph.ingest.sniff import InputLimits, canonical_kind, check_size
 from kamgraph.ingest.tabular import read_table
 from kamgraph.ingest.vcard import parse_cards
+from kamgraph.monitor.pull import PullState, pull
 from kamgraph.settings import IngestSettings, Settings
 from kamgraph.store import open_store
 from kamgraph.store.base import GraphStore
 
 from .conftest import CANONICAL
-from .connector_replay import Replay, graph_attendee, graph_event
+from .connector_replay import SECRET, Replay, graph_attendee, graph_event
 from .test_connectors_google import _event, _key
 
 OURS = IngestSettings(our_domains=["ourco.example"])
@@ -254,3 +258,30 @@ def test_a_microsoft_365_all_day_event_is_a_day(replay: Replay, tmp_path: Path) 
         calendar.close()
     [found] = [o for page in pages for o in page.occurrences]
     assert (found.key, found.date, found.all_day) == (("e1", "2025-02-26"), dt.date(2025, 2, 26), True)
+
+
+# -- a defect found in the round: HubSpot engagements dated in UTC --------------------------------------
+
+
+def test_a_hubspot_call_at_a_utc_time_is_dated_in_our_time_zone(sample: GraphStore, replay: Replay, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # hs_timestamp is UTC: 23:30 UTC on 11 February is 00:30 on 12 February in Berlin ([ingest] timezone),
+    # as a calendar event or a Salesforce event at that instant is dated
+    def record(oid: str, **props: object) -> dict:
+        return {"id": oid, "properties": {**props, "hs_lastmodifieddate": "1739000000000"}, "contacts": []}
+
+    replay.hubspot = {
+        "companies": [], "meetings": [], "emails": [],
+        "contacts": [record("501", firstname="Alex", lastname="Moreau", email=ALEX)],
+        "calls": [{**record("7002", hs_timestamp="2025-02-11T23:30:00Z", hs_call_title="Late call",
+                            hubspot_owner_id="101"), "contacts": ["501"]}]}
+    replay.hubspot_owners = [{"id": "101", "email": KIM, "firstName": "Kim", "lastName": "Berger", "userId": 1}]
+    monkeypatch.setenv("KAMGRAPH_HUBSPOT_CLIENT_SECRET", SECRET)
+    monkeypatch.setenv("KAMGRAPH_HUBSPOT_REFRESH_TOKEN", "refresh-1")
+    settings = _connector_settings(replay, tmp_path, "Europe/Berlin")
+    state = PullState(tmp_path / "state.json")
+    state.connect(Connection("hubspot", {"client_id": "app-7", "base_url": replay.url}))
+    state.save()
+    pull(sample, settings, today=dt.date(2025, 3, 1))
+    calls = [(m.id, m.date, sorted(m.attendees)) for m in sample.dump().meetings if m.source == "hubspot"]
+    assert calls == [("hs-calls-7002", dt.date(2025, 2, 12), ["c-ceo", "s-kim"])]
