@@ -23,6 +23,7 @@ urllib3's retry rules, which hubspot-api-client takes as ``retry``.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -187,8 +188,10 @@ class HubSpotRecords:
         emails = self._emails({c for *_, contacts in engagements for c in contacts})
         owners = self.owners()
 
+        zone = zoneinfo.ZoneInfo(self.settings.ingest.timezone)
+
         def build(directory: Directory) -> Parsed:
-            return _meetings(engagements, emails, owners, directory)
+            return _meetings(engagements, emails, owners, directory, zone)
 
         return RecordPage({obj: [{"id": e[1]} for e in engagements]}, {}, False, build)
 
@@ -224,8 +227,11 @@ def _millis(value: Any) -> str:
 
 
 def _meetings(engagements: list[tuple[str, str, dict[str, Any], list[str]]], emails: dict[str, str],
-              owners: dict[str, str], directory: Directory) -> Parsed:
-    """Engagements as meetings of their kind; one without a known contact or owner is skipped with its reason."""
+              owners: dict[str, str], directory: Directory, zone: dt.tzinfo) -> Parsed:
+    """Engagements as meetings of their kind; one without a known contact or owner is skipped with its reason.
+
+    ``hs_timestamp`` is a UTC time: a meeting is dated in ``zone`` (``[ingest] timezone``), as calendar and
+    Salesforce events are."""
     parsed = Parsed()
     where = f"{SOURCE} pull"
     for position, (obj, eid, props, contacts) in enumerate(engagements, start=1):
@@ -246,7 +252,8 @@ def _meetings(engagements: list[tuple[str, str, dict[str, Any], list[str]]], ema
             continue
         stamp = props.get("hs_timestamp")
         when = stamp if isinstance(stamp, dt.datetime) else dt.datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
-        data = {"id": f"{ID_PREFIX}{obj}-{eid}", "date": when.date(), "kind": _KIND[obj],
+        day = when.astimezone(zone).date() if when.tzinfo is not None else when.date()
+        data = {"id": f"{ID_PREFIX}{obj}-{eid}", "date": day, "kind": _KIND[obj],
                 "subject": props.get(_TITLE[obj]) or None, "source": SOURCE, "source_id": f"{obj}/{eid}",
                 "attendees": sorted(set(people))}
         parsed.meetings.append(Located(validate_record(Meeting, data, where, position).record, where, position,
