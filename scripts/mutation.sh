@@ -65,8 +65,8 @@ MUTATE[escaping]="kamgraph/views/report/html.py kamgraph/views/report/markdown.p
 SCORED[escaping]='report\.(html|markdown)\.|csv_text\.x_(safe_cell|csv_text|_plain_cell)__|graph_export\.x_(plain|encode_token|decode_token|to_graphml|_gexf_value|to_gexf|_csv_value|to_csv)__'
 TESTS[escaping]="tests/test_mut_escaping.py tests/test_mut_report.py tests/test_escaping.py tests/test_report.py tests/test_export.py tests/test_hostile_input.py tests/test_plant6_export.py tests/test_plant6_escaping.py tests/test_plant7_escaping.py tests/test_export_ids_edges.py tests/test_svg_attributes.py tests/test_markdown_report_exact.py"
 ARGS[escaping]="$NOBOLT"
-MUTATE[import]="kamgraph/ingest/*.py"
-TESTS[import]="tests/test_import.py tests/test_import_calendar.py tests/test_import_crm.py tests/test_import_sniff.py tests/test_fastpath.py tests/test_cli_import.py tests/test_hostile_input.py tests/test_plant6_import.py tests/test_plant7_import.py tests/test_plant8n_import.py tests/test_plant9_import.py"
+MUTATE[import]="kamgraph/ingest/*.py kamgraph/ingest/connectors/*.py"
+TESTS[import]="tests/test_import.py tests/test_import_calendar.py tests/test_import_crm.py tests/test_import_sniff.py tests/test_fastpath.py tests/test_cli_import.py tests/test_hostile_input.py tests/test_plant6_import.py tests/test_plant7_import.py tests/test_plant8n_import.py tests/test_plant9_import.py tests/test_plant8_import.py tests/test_sync.py tests/test_connectors.py tests/test_connectors_google.py tests/test_connectors_hubspot.py tests/test_connectors_salesforce.py tests/test_connectors_provenance.py tests/test_import_pipeline.py tests/test_crm_imports_across_commands.py"
 ARGS[import]="$NOBOLT"
 # alerts: the alert rules and the departure impact (kamgraph alerts, kamgraph leave, the web app's departures).
 # Not tests/test_races.py: it runs the command line in fresh interpreters, which fail under mutmut (no config there).
