@@ -21,8 +21,7 @@ from pydantic import BaseModel
 from .models import Account, CompetitorTie, Meeting, Relationship, ReportingLine, Staff, Stakeholder
 
 __all__ = ["KINDS", "STORED_KINDS", "Batch", "KindCounts", "Skipped", "ImportSummary", "AccountSnapshot",
-           "PackedSnapshot", "MeetingRow", "row_attendees",
-           "AccountSummary"]
+           "PackedSnapshot", "MeetingRow", "row_attendees", "AccountSummary"]
 
 #: Record kinds in the order they must be written (references point backwards).
 KINDS = ("accounts", "staff", "stakeholders", "meetings", "relationships")
@@ -194,6 +193,7 @@ class AccountSnapshot:
 #: One meeting in a store's packed form: ``(date ISO, id, account, kind value, subject, source, source id,
 #: "attendee,attendee,...")`` -- the attendees the account sees, sorted and joined.
 MeetingRow = Sequence[Any]
+
 
 def row_attendees(rows: Sequence[MeetingRow]) -> list[str]:
     """Everyone in these packed meeting rows, once per attendance (one join and one split, not one a row).

@@ -62,6 +62,7 @@ class HubSpotRecords:
     def __init__(self, connection: Connection, settings: Settings) -> None:
         self.connection = connection
         self.settings = settings
+        self.zone = zoneinfo.ZoneInfo(settings.ingest.timezone)  # what a UTC time is dated in, as m365 and google
         self._client: Any = None
         self._token: str | None = None
         self._owners: dict[str, str] | None = None
@@ -188,10 +189,8 @@ class HubSpotRecords:
         emails = self._emails({c for *_, contacts in engagements for c in contacts})
         owners = self.owners()
 
-        zone = zoneinfo.ZoneInfo(self.settings.ingest.timezone)
-
         def build(directory: Directory) -> Parsed:
-            return _meetings(engagements, emails, owners, directory, zone)
+            return _meetings(engagements, emails, owners, directory, self.zone)
 
         return RecordPage({obj: [{"id": e[1]} for e in engagements]}, {}, False, build)
 
